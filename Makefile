@@ -1,0 +1,42 @@
+# Everything a fresh machine needs: `make run` and `make test` set up the venv and assets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+ASSETS := static/build/.built
+export FLASK_APP := reporting
+
+.PHONY: run test bench assets install translations clean
+
+install: $(INSTALLED)
+
+$(INSTALLED): setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+assets: $(ASSETS)
+
+$(ASSETS): package.json package-lock.json $(wildcard static/src/*)
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run --silent build
+	touch $@
+
+run: $(INSTALLED) $(ASSETS)
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+test: $(INSTALLED) $(ASSETS)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(INSTALLED) $(ASSETS)
+	$(BIN)/python -m tests.bench
+
+translations: $(INSTALLED)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o reporting/i18n/messages.pot .
+	$(BIN)/pybabel compile -f -d reporting/i18n/translations || true
+
+clean:
+	rm -rf $(VENV) node_modules static/build

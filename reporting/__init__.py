@@ -1,0 +1,59 @@
+"""Hate crime third-party reporting service."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class ReportingFlask(Flask):
+    def log_exception(self, exc_info: Any) -> None:
+        """Log the traceback's frames and the exception's type, never its message.
+
+        Messages can quote user input (a validation error, a database error).
+        """
+        import traceback
+
+        exc_type, exc, tb = exc_info
+        frames = "".join(traceback.format_tb(tb)) if tb else ""
+        name = exc_type.__name__ if exc_type else "Exception"
+        self.logger.error("unhandled %s\n%s", name, frames)
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, policies."""
+    app = ReportingFlask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    from reporting import config
+
+    config.load(app, test_config)
+
+    from reporting import errors, extensions, logs, security
+    from reporting.i18n import init_i18n
+
+    logs.init_logging(app)
+    extensions.init_extensions(app)
+    init_i18n(app)
+    security.init_security(app)
+    errors.init_errors(app)
+
+    from reporting.keys import cli as keys_cli
+    from reporting.public.views import bp as public_bp
+    from reporting.reports import cli as reports_cli
+
+    app.register_blueprint(public_bp)
+    keys_cli.register(app)
+    reports_cli.register(app)
+
+    security.allow_static(app)
+    logging.getLogger(__name__).debug("application created")
+    return app

@@ -1,0 +1,101 @@
+"""Configuration: fail-closed defaults, then instance/config.py, then REPORTING_* environment.
+
+Production is the default. Development (``REPORTING_ENV=development``, which
+``make run`` sets) generates a secret key once into ``instance/`` and allows
+cookies over plain HTTP on 127.0.0.1.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+DEFAULTS: dict[str, Any] = {
+    "ENV_NAME": "production",
+    "SECRET_KEY": None,
+    "SERVICE_NAME": "Report Hate Shropshire",
+    "EXIT_URL": "https://www.bbc.co.uk/weather",
+    # Argon2id parameters for receipt codes (the secret part has >= 53 bits, so
+    # moderate cost suffices) and for staff passwords.
+    "RECEIPT_KDF": "argon2id:t=2,m=19456,p=1",
+    "PASSWORD_KDF": "argon2id:t=3,m=65536,p=1",
+    "DRAFT_IDLE_MINUTES": 60,
+    "SENT_DRAFT_MINUTES": 30,
+    "RETENTION_YEARS": 6,
+    "SUPPORTED_LOCALES": ["en"],
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": False,
+    "RATELIMIT_STRATEGY": "moving-window",
+    # A library's shared connection can send many people through one address:
+    # the limits only stop automated floods.
+    "RATELIMIT_JOURNEY": "600 per hour;60 per minute",
+    "RATELIMIT_SUBMIT": "60 per hour;10 per minute",
+    "PROXY_FIX_X_FOR": 0,
+    "MAX_CONTENT_LENGTH": 1 * 1024 * 1024,
+    "MAX_FORM_MEMORY_SIZE": 500 * 1024,
+    "SESSION_COOKIE_NAME": "session",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Strict",
+    "SESSION_COOKIE_SECURE": True,
+    "WTF_CSRF_TIME_LIMIT": None,  # the session bounds the token's life
+    # Errors must not echo statement parameters into logs.
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+}
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or incomplete; the app refuses to start."""
+
+
+def load(app: Flask, test_config: dict[str, Any] | None = None) -> None:
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("REPORTING")
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    if os.environ.get("RATELIMIT_STORAGE_URI"):
+        app.config["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
+    if test_config:
+        app.config.from_mapping(test_config)
+    if app.config["ENV_NAME"] == "development":
+        _development_defaults(app)
+    app.config.setdefault(
+        "SQLALCHEMY_DATABASE_URI",
+        "sqlite:///" + str(Path(app.instance_path) / "reporting.db"),
+    )
+    validate(app.config)
+
+
+def _development_defaults(app: Flask) -> None:
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    if "REPORTING_SESSION_COOKIE_SECURE" not in os.environ:
+        app.config["SESSION_COOKIE_SECURE"] = False
+
+
+def _instance_secret(instance: Path) -> str:
+    """A secret generated once per development install, kept in instance/."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+def validate(config: Any) -> None:
+    env = config["ENV_NAME"]
+    if env not in ("production", "development", "testing"):
+        raise ConfigError("REPORTING_ENV_NAME must be production, development or testing")
+    secret = config.get("SECRET_KEY")
+    if not secret or len(str(secret)) < 32:
+        raise ConfigError(
+            "REPORTING_SECRET_KEY is missing or shorter than 32 characters; "
+            "set it, or set REPORTING_ENV_NAME=development for a local install"
+        )
+    if env == "production" and not config["SESSION_COOKIE_SECURE"]:
+        raise ConfigError("production needs REPORTING_SESSION_COOKIE_SECURE=true (HTTPS)")

@@ -1,0 +1,62 @@
+"""`flask keys ...`: create and rotate the service's keys."""
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from reporting import crypto
+from reporting.exceptions import KeysAlreadyInitialisedError, KeysNotInitialisedError
+from reporting.extensions import db
+from reporting.keys import services
+from reporting.keys.models import KeyPurpose
+
+keys_cli = AppGroup("keys", help="Create and rotate the service's keys.")
+
+
+@keys_cli.command("init")
+@click.option("--force", is_flag=True, help="Make new keys even though keys exist (old ones are retired, not deleted).")
+@click.option(
+    "--algorithm",
+    type=click.Choice([crypto.ALG_HYBRID, crypto.ALG_X25519]),
+    default=crypto.ALG_HYBRID,
+    show_default=True,
+    help="X25519 alone only when named here: it does not resist a future quantum computer.",
+)
+def init_command(force: bool, algorithm: str) -> None:
+    """Create the review group and police keys and print the one-time recovery key."""
+    if algorithm == crypto.ALG_HYBRID and not crypto.hybrid_available():
+        raise click.ClickException(
+            "this build of the cryptography package has no ML-KEM-768, so the post-quantum "
+            "hybrid key cannot be made. Install cryptography 47 or later built with ML-KEM, "
+            f"or ask for --algorithm {crypto.ALG_X25519} by name."
+        )
+    try:
+        made = services.init_keys(algorithm=algorithm, force=force)
+    except KeysAlreadyInitialisedError:
+        raise click.ClickException("keys exist already; use --force to make new ones") from None
+    db.session.commit()
+    click.echo(f"Review group key: {made.group_kid}")
+    click.echo(f"Police liaison key: {made.police_kid}")
+    click.echo("")
+    click.echo("RECOVERY KEY (shown once; print it or write it down and keep it offline):")
+    click.echo("")
+    click.echo(f"    {made.recovery_text}")
+    click.echo("")
+    click.echo("With it you can grant access to the reports if every key holder is lost.")
+
+
+@keys_cli.command("rotate")
+@click.option("--purpose", type=click.Choice([KeyPurpose.GROUP.value, KeyPurpose.POLICE.value]), default="group", show_default=True)
+def rotate_command(purpose: str) -> None:
+    """Make a new key for new content; old content stays readable with the old key."""
+    try:
+        key = services.rotate_key(KeyPurpose(purpose))
+    except KeysNotInitialisedError:
+        raise click.ClickException("no keys yet; run `flask keys init` first") from None
+    db.session.commit()
+    click.echo(f"New {purpose} key: {key.kid}")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(keys_cli)

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from reporting.db import Base, UTCDateTime, utcnow
+
+
+class KeyPurpose(enum.StrEnum):
+    RECOVERY = "recovery"
+    GROUP = "group"
+    POLICE = "police"
+
+
+class ServiceKey(Base):
+    """A public key the web code may seal to, with its private half wrapped.
+
+    The private half is never stored in clear: it is sealed to the recovery key
+    (``recovery_wrap``) and, from the staff issue on, to each key holder.
+    The recovery key itself keeps only its public half here.
+    """
+
+    __tablename__ = "service_keys"
+    __table_args__ = (
+        CheckConstraint("purpose IN ('recovery', 'group', 'police')", name="purpose"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kid: Mapped[str] = mapped_column(String(48), unique=True)
+    purpose: Mapped[str] = mapped_column(String(16), index=True)
+    algorithm: Mapped[str] = mapped_column(String(32))
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    recovery_wrap: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

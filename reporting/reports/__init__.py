@@ -1,0 +1,1 @@
+"""The domain core: reports, their questions, drafts and submission. No blueprint."""

@@ -1,0 +1,46 @@
+"""`flask demo` and `flask retention run`."""
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from reporting import crypto
+from reporting.db import utcnow
+from reporting.extensions import db
+from reporting.keys import services as key_services
+from reporting.reports import demo, services
+
+retention_cli = AppGroup("retention", help="Delete what is kept past its time.")
+
+
+@retention_cli.command("run")
+def retention_run() -> None:
+    """Delete expired drafts (run from cron or a systemd timer)."""
+    removed = services.purge_expired_drafts(utcnow())
+    db.session.commit()
+    click.echo(f"Expired drafts deleted: {removed}")
+
+
+@click.command("demo")
+def demo_command() -> None:
+    """Load demo data (idempotent): keys if missing, and sample reports sent the normal way."""
+    if not key_services.has_keys():
+        made = key_services.init_keys()
+        click.echo("Keys made for the demo. Recovery key (demo only, normally kept offline):")
+        click.echo(f"    {made.recovery_text}")
+    with current_app.test_request_context():
+        sent = demo.load_demo_reports(
+            crypto.KdfParams.decode(current_app.config["RECEIPT_KDF"]),
+            int(current_app.config["RETENTION_YEARS"]),
+        )
+    db.session.commit()
+    for reference, receipt in sent:
+        click.echo(f"Demo report {reference}, receipt code {receipt}")
+    if not sent:
+        click.echo("Demo reports are already loaded.")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(retention_cli)
+    app.cli.add_command(demo_command)

@@ -1,0 +1,171 @@
+"""Reports: the clear fields the queue and statistics need, and sealed content.
+
+Only the fields DESIGN.md lists stay in clear; everything the reporter wrote is
+in ``content``, sealed to the report's own key.
+"""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from reporting.db import Base, UTCDateTime, utcnow
+
+
+class Channel(enum.StrEnum):
+    ONLINE = "online"
+    CENTRE = "centre"
+    PHONE = "phone"
+
+
+class ReporterType(enum.StrEnum):
+    VICTIM = "victim"
+    WITNESS = "witness"
+    ON_BEHALF = "on_behalf"
+
+
+class PoliceConsent(enum.StrEnum):
+    WITH_DETAILS = "with_details"
+    WITHOUT_DETAILS = "without_details"
+    NO = "no"
+
+
+class Status(enum.StrEnum):
+    NEW = "new"
+    IN_TRIAGE = "in_triage"
+    AWAITING_INFORMATION = "awaiting_information"
+    UNDER_REVIEW = "under_review"
+    REFERRED = "referred"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+class Priority(enum.StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
+def _in(column: str, values: type[enum.StrEnum]) -> str:
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
+class Choice(Base):
+    """An answer option the Partnership can extend: areas, incident types, motivations, strands.
+
+    ``grouping`` is the area's kind for areas and the Home Office strand for
+    motivations.
+    """
+
+    __tablename__ = "choices"
+
+    list_name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    code: Mapped[str] = mapped_column(String(48), primary_key=True)
+    label: Mapped[str] = mapped_column(String(200))
+    grouping: Mapped[str | None] = mapped_column(String(48))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Report(Base):
+    __tablename__ = "reports"
+    __table_args__ = (
+        CheckConstraint(_in("channel", Channel), name="channel"),
+        CheckConstraint(_in("reporter_type", ReporterType), name="reporter_type"),
+        CheckConstraint(_in("police_consent", PoliceConsent), name="police_consent"),
+        CheckConstraint(_in("status", Status), name="status"),
+        CheckConstraint(_in("priority", Priority), name="priority"),
+        Index("ix_reports_status_received", "status", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    reporter_type: Mapped[str] = mapped_column(String(16))
+    incident_date: Mapped[date | None] = mapped_column(Date, index=True)
+    incident_date_approximate: Mapped[bool] = mapped_column(Boolean, default=False)
+    area: Mapped[str] = mapped_column(String(48), index=True)
+    police_consent: Mapped[str] = mapped_column(String(16))
+    support_wanted: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(24), default=Status.NEW.value)
+    priority: Mapped[str] = mapped_column(String(16), default=Priority.NORMAL.value, index=True)
+    retain_until: Mapped[date] = mapped_column(Date, index=True)
+    # One report per draft, however often the final button is pressed.
+    submission_key: Mapped[str] = mapped_column(String(64), unique=True)
+
+    # Keys: the report's own key pair; its private half wrapped to the group key
+    # and under a key derived from the receipt's secret part.
+    key_algorithm: Mapped[str] = mapped_column(String(32))
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    group_key_id: Mapped[int] = mapped_column(ForeignKey("service_keys.id"), index=True)
+    key_wrap_group: Mapped[bytes] = mapped_column(LargeBinary)
+    key_wrap_receipt: Mapped[bytes] = mapped_column(LargeBinary)
+    receipt_lookup: Mapped[str] = mapped_column(String(16), unique=True)
+    receipt_salt: Mapped[bytes] = mapped_column(LargeBinary)
+    receipt_kdf: Mapped[str] = mapped_column(String(64))
+    receipt_verifier: Mapped[bytes] = mapped_column(LargeBinary)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+    strands: Mapped[list[ReportStrand]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+    incident_types: Mapped[list[ReportIncidentType]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def strand_codes(self) -> list[str]:
+        return sorted(s.strand for s in self.strands)
+
+    @property
+    def incident_type_codes(self) -> list[str]:
+        return sorted(t.incident_type for t in self.incident_types)
+
+
+class ReportStrand(Base):
+    __tablename__ = "report_strands"
+
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True
+    )
+    strand: Mapped[str] = mapped_column(String(48), primary_key=True, index=True)
+
+
+class ReportIncidentType(Base):
+    __tablename__ = "report_incident_types"
+
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True
+    )
+    incident_type: Mapped[str] = mapped_column(String(48), primary_key=True, index=True)
+
+
+class Draft(Base):
+    """Answers in progress, encrypted under a key that lives only in the reporter's cookie.
+
+    After sending, ``receipt`` holds the reference and receipt code (under the
+    same key) so the confirmation page survives a double submit or a reload,
+    until the draft expires.
+    """
+
+    __tablename__ = "drafts"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    answers: Mapped[bytes] = mapped_column(LargeBinary)
+    receipt: Mapped[bytes | None] = mapped_column(LargeBinary)
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="SET NULL"))

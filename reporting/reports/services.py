@@ -1,0 +1,254 @@
+"""Changes to drafts and reports. Services flush, never commit: the caller owns the transaction."""
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, exists, select
+
+from reporting import crypto
+from reporting.exceptions import AlreadySentError, DraftNotFoundError, IncompleteReportError
+from reporting.extensions import db
+from reporting.keys.services import current_key
+from reporting.keys.models import KeyPurpose
+from reporting.reports import questions
+from reporting.reports.models import (
+    Channel,
+    Draft,
+    Report,
+    ReportIncidentType,
+    ReportStrand,
+)
+
+log = logging.getLogger(__name__)
+
+# Crockford-like alphabet without look-alikes (no 0/O, 1/I/L, U).
+_REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+CONTENT_VERSION = 1
+
+
+def _draft_binding(draft_id: str, column: str) -> crypto.Binding:
+    return crypto.Binding("drafts", column, draft_id)
+
+
+def content_binding(reference: str) -> crypto.Binding:
+    return crypto.Binding("reports", "content", reference)
+
+
+def group_wrap_binding(reference: str) -> crypto.Binding:
+    return crypto.Binding("reports", "key_wrap_group", reference)
+
+
+def receipt_wrap_binding(reference: str) -> crypto.Binding:
+    return crypto.Binding("reports", "key_wrap_receipt", reference)
+
+
+# Drafts ---------------------------------------------------------------------------
+
+@dataclass
+class DraftState:
+    """A draft opened with its key: the answers so far and the steps seen."""
+
+    draft: Draft
+    key: bytes
+    answers: dict[str, Any]
+    visited: set[str]
+    meta: dict[str, Any]
+
+
+def start_draft(
+    *, now: datetime, idle_minutes: int, meta: Mapping[str, Any] | None = None, draft_id: str | None = None
+) -> tuple[str, bytes]:
+    """Create an empty draft; return its id and the key only the reporter's cookie will hold."""
+    draft_id = draft_id or secrets.token_urlsafe(24)
+    key = crypto.random_key()
+    draft = Draft(id=draft_id, expires_at=now + timedelta(minutes=idle_minutes), answers=b"")
+    _write_answers(draft, key, {}, set(), dict(meta or {}))
+    db.session.add(draft)
+    db.session.flush()
+    return draft_id, key
+
+
+def _write_answers(draft: Draft, key: bytes, answers: Mapping[str, Any], visited: set[str], meta: Mapping[str, Any]) -> None:
+    payload = json.dumps({"answers": answers, "visited": sorted(visited), "meta": meta}).encode()
+    draft.answers = crypto.encrypt(key, payload, _draft_binding(draft.id, "answers"))
+
+
+def open_draft(draft_id: str, key: bytes, *, now: datetime) -> DraftState:
+    """Load and decrypt a live draft, or raise DraftNotFoundError."""
+    draft = db.session.get(Draft, draft_id)
+    if draft is None or draft.expires_at <= now:
+        raise DraftNotFoundError(draft_id)
+    if not draft.answers:  # sent: only the receipt is left
+        return DraftState(draft, key, {}, set(), {})
+    try:
+        payload = json.loads(crypto.decrypt(key, draft.answers, _draft_binding(draft.id, "answers")))
+    except crypto.CryptoError:
+        raise DraftNotFoundError(draft_id) from None
+    return DraftState(draft, key, payload["answers"], set(payload["visited"]), payload.get("meta", {}))
+
+
+def save_step(state: DraftState, step_name: str, step_answers: Mapping[str, Any], *, now: datetime, idle_minutes: int) -> None:
+    """Store one step's answers (replacing that step's earlier ones) and extend the draft's life."""
+    if state.draft.report_id is not None or state.draft.receipt is not None:
+        raise AlreadySentError(state.draft.id)
+    state.answers.update(step_answers)
+    state.visited.add(step_name)
+    _write_answers(state.draft, state.key, state.answers, state.visited, state.meta)
+    state.draft.expires_at = now + timedelta(minutes=idle_minutes)
+    db.session.flush()
+
+
+def discard_draft(draft_id: str) -> None:
+    db.session.execute(delete(Draft).where(Draft.id == draft_id))
+
+
+def purge_expired_drafts(now: datetime) -> int:
+    """Delete drafts past their expiry, sent or not. Returns how many went."""
+    result = db.session.execute(delete(Draft).where(Draft.expires_at <= now))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def sent_receipt(state: DraftState) -> tuple[str, str]:
+    """The reference and formatted receipt code kept for the confirmation page."""
+    if state.draft.receipt is None:
+        raise DraftNotFoundError(state.draft.id)
+    data = json.loads(crypto.decrypt(state.key, state.draft.receipt, _draft_binding(state.draft.id, "receipt")))
+    return data["reference"], data["receipt"]
+
+
+# Reports --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ClearFields:
+    """What stays readable without a key: only what the queue and statistics need."""
+
+    reporter_type: str
+    incident_types: list[str]
+    strands: list[str]
+    incident_date: date | None
+    incident_date_approximate: bool
+    area: str
+    police_consent: str
+    support_wanted: bool
+
+
+def clear_fields(answers: Mapping[str, Any]) -> ClearFields:
+    strand_of = questions.choice_groups("motivation")
+    strands = sorted({strand_of.get(code) or "other" for code in answers.get("motivations") or []})
+    when = answers.get("incident_date") or {}
+    incident_date = date(when["year"], when["month"], when.get("day") or 1) if when else None
+    return ClearFields(
+        reporter_type=answers["reporter_type"],
+        incident_types=sorted(set(answers.get("incident_types") or [])),
+        strands=strands,
+        incident_date=incident_date,
+        incident_date_approximate=bool(when) and not when.get("day"),
+        area=answers["area"],
+        police_consent=answers["police_consent"],
+        support_wanted=answers.get("support") == "yes",
+    )
+
+
+def _new_reference(now: datetime) -> str:
+    while True:
+        suffix = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
+        reference = f"HC-{now:%y}-{suffix}"
+        if not db.session.scalar(select(exists().where(Report.reference == reference))):
+            return reference
+
+
+def _new_receipt() -> crypto.Receipt:
+    while True:
+        receipt = crypto.new_receipt()
+        if not db.session.scalar(select(exists().where(Report.receipt_lookup == receipt.lookup))):
+            return receipt
+
+
+def submit_report(
+    state: DraftState,
+    *,
+    channel: Channel,
+    now: datetime,
+    receipt_kdf: crypto.KdfParams,
+    retention_years: int,
+    sent_minutes: int,
+) -> tuple[Report, crypto.Receipt]:
+    """Seal a complete draft into a report, in the caller's transaction.
+
+    Raises IncompleteReportError naming the first step still to answer, and
+    AlreadySentError if this draft became a report before.
+    """
+    if state.draft.report_id is not None or state.draft.receipt is not None:
+        raise AlreadySentError(state.draft.id)
+    missing = questions.first_unanswered(state.answers, state.visited)
+    if missing is not None:
+        raise IncompleteReportError(missing.name)
+    group_key = current_key(KeyPurpose.GROUP)
+    answers = {
+        key: value
+        for step in questions.applicable_steps(state.answers)
+        for key, value in questions.step_answers(step, state.answers).items()
+    }
+    clear = clear_fields(answers)
+    reference = _new_reference(now)
+    receipt = _new_receipt()
+    report_keys = crypto.generate_keypair(group_key.algorithm)
+    salt = crypto.new_salt()
+    verifier, wrap_key = crypto.derive_keys(receipt.secret.encode(), salt, receipt_kdf)
+    content = json.dumps(
+        {"v": CONTENT_VERSION, "channel": channel.value, "answers": answers, "meta": state.meta},
+        ensure_ascii=False,
+    ).encode()
+    report = Report(
+        reference=reference,
+        received_at=now,
+        channel=channel.value,
+        reporter_type=clear.reporter_type,
+        incident_date=clear.incident_date,
+        incident_date_approximate=clear.incident_date_approximate,
+        area=clear.area,
+        police_consent=clear.police_consent,
+        support_wanted=clear.support_wanted,
+        retain_until=date(now.year + retention_years, now.month, min(now.day, 28)),
+        submission_key=state.draft.id,
+        key_algorithm=report_keys.algorithm,
+        public_key=report_keys.public,
+        group_key_id=group_key.id,
+        key_wrap_group=crypto.seal(group_key.algorithm, group_key.public_key, report_keys.private, group_wrap_binding(reference)),
+        key_wrap_receipt=crypto.wrap_private_key(wrap_key, report_keys.private, receipt_wrap_binding(reference)),
+        receipt_lookup=receipt.lookup,
+        receipt_salt=salt,
+        receipt_kdf=receipt_kdf.encode(),
+        receipt_verifier=crypto.verifier_digest(verifier),
+        content=crypto.seal(report_keys.algorithm, report_keys.public, content, content_binding(reference)),
+        strands=[ReportStrand(strand=code) for code in clear.strands],
+        incident_types=[ReportIncidentType(incident_type=code) for code in clear.incident_types],
+    )
+    db.session.add(report)
+    db.session.flush()
+    state.draft.report_id = report.id
+    state.draft.receipt = crypto.encrypt(
+        state.key,
+        json.dumps({"reference": reference, "receipt": receipt.formatted()}).encode(),
+        _draft_binding(state.draft.id, "receipt"),
+    )
+    # The answers now live only in the sealed report; the draft keeps the receipt
+    # briefly so a reload or a second click shows the same confirmation.
+    state.draft.answers = b""
+    state.draft.expires_at = now + timedelta(minutes=sent_minutes)
+    db.session.flush()
+    log.info("report %s received via %s", report.id, channel.value)
+    return report, receipt
+
+
+def open_report_content(report: Report, report_private_key: bytes) -> dict[str, Any]:
+    """Decrypt a report's content with its own private key."""
+    data = crypto.open_sealed(report.key_algorithm, report_private_key, report.content, content_binding(report.reference))
+    result: dict[str, Any] = json.loads(data)
+    return result
