@@ -1,0 +1,91 @@
+"""The project's only cryptography: sealing, symmetric encryption, key derivation, codes, passwords.
+
+No other package may import `cryptography` or `argon2`; everything goes through here.
+Every failure surfaces as a :class:`CryptoError` subclass.
+"""
+
+from .binding import Binding
+from .errors import (
+    CryptoError,
+    DecryptionError,
+    InvalidReceiptError,
+    KeyFormatError,
+    UnsupportedAlgorithmError,
+)
+from .kdf import (
+    KDF_DEFAULT,
+    KDF_TEST,
+    KdfParams,
+    derive_keys,
+    derive_subkey,
+    keyed_tag,
+    new_salt,
+    verifier_digest,
+    verifier_matches,
+)
+from .passwords import hash_password, password_needs_rehash, verify_password
+from .receipts import (
+    Receipt,
+    new_receipt,
+    new_recovery_key,
+    parse_receipt,
+    parse_recovery_key,
+)
+from .sealing import (
+    ALG_HYBRID,
+    ALG_X25519,
+    KeyPair,
+    generate_keypair,
+    hybrid_available,
+    key_id,
+    open_sealed,
+    seal,
+    sealed_key_id,
+)
+from .symmetric import (
+    decrypt,
+    encrypt,
+    random_key,
+    unwrap_private_key,
+    wrap_private_key,
+)
+
+__all__ = [
+    "ALG_HYBRID",
+    "ALG_X25519",
+    "KDF_DEFAULT",
+    "KDF_TEST",
+    "Binding",
+    "CryptoError",
+    "DecryptionError",
+    "InvalidReceiptError",
+    "KdfParams",
+    "KeyFormatError",
+    "KeyPair",
+    "Receipt",
+    "UnsupportedAlgorithmError",
+    "decrypt",
+    "derive_keys",
+    "derive_subkey",
+    "encrypt",
+    "generate_keypair",
+    "hash_password",
+    "hybrid_available",
+    "key_id",
+    "keyed_tag",
+    "new_receipt",
+    "new_recovery_key",
+    "new_salt",
+    "open_sealed",
+    "parse_receipt",
+    "parse_recovery_key",
+    "password_needs_rehash",
+    "random_key",
+    "seal",
+    "sealed_key_id",
+    "unwrap_private_key",
+    "verifier_digest",
+    "verifier_matches",
+    "verify_password",
+    "wrap_private_key",
+]
