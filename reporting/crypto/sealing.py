@@ -8,8 +8,9 @@ import re
 from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidTag, UnsupportedAlgorithm
-from cryptography.hazmat.primitives import hpke
+from cryptography.hazmat.primitives import hashes, hpke
 from cryptography.hazmat.primitives.asymmetric import mlkem, x25519
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from .binding import Binding, length_prefixed
 from .errors import DecryptionError, KeyFormatError, UnsupportedAlgorithmError
@@ -92,6 +93,27 @@ def generate_keypair(algorithm: str = ALG_HYBRID) -> KeyPair:
         m.public_key().public_bytes_raw() + x_pub,
         m.private_bytes_raw() + x_priv,
     )
+
+
+def keypair_from_secret(secret: bytes, algorithm: str = ALG_HYBRID) -> KeyPair:
+    """Derive a key pair deterministically from a >= 32-byte secret (e.g. the recovery key).
+
+    The same secret and algorithm always give the same pair, so only the secret need be kept.
+    Raises KeyFormatError (short secret, unknown algorithm) or UnsupportedAlgorithmError.
+    """
+    _suite(algorithm)
+    if len(secret) < 32:
+        raise KeyFormatError("secret must be at least 32 bytes")
+    length = _X25519_LEN if algorithm == ALG_X25519 else _MLKEM_SEED_LEN + _X25519_LEN
+    # HKDF output is uniform, and any 64 bytes are a valid ML-KEM seed and any 32 a valid
+    # X25519 scalar; the algorithm in info keeps pairs for different algorithms unrelated.
+    private = HKDF(
+        algorithm=hashes.SHA256(),
+        length=length,
+        salt=None,
+        info=b"reporting/keypair-from-secret/v1:" + algorithm.encode(),
+    ).derive(secret)
+    return KeyPair(algorithm, _load_private(algorithm, private)[1], private)
 
 
 def _load_public(algorithm: str, public: bytes) -> _PublicKey:

@@ -242,3 +242,37 @@ def test_hybrid_unavailable_raises(monkeypatch: pytest.MonkeyPatch) -> None:
     assert c.generate_keypair(c.ALG_X25519).algorithm == c.ALG_X25519
     # Ids of stored hybrid keys can still be computed, e.g. to report what cannot be opened.
     assert c.key_id(c.ALG_HYBRID, b"\x00" * 1216).startswith("k_")
+
+
+@pytest.mark.parametrize("alg", ALGS)
+def test_keypair_from_secret_is_deterministic_and_works(alg: str) -> None:
+    secret = c.random_key()
+    pair = c.keypair_from_secret(secret, alg)
+    assert pair == c.keypair_from_secret(secret, alg)
+    assert pair.algorithm == alg and len(pair.public) == len(c.generate_keypair(alg).public)
+    assert c.keypair_from_secret(c.random_key(), alg).kid != pair.kid
+    blob = c.seal(alg, pair.public, b"group private key", BINDING)
+    again = c.keypair_from_secret(secret, alg)
+    assert c.open_sealed(alg, again.private, blob, BINDING) == b"group private key"
+
+
+def test_keypair_from_secret_separates_algorithms() -> None:
+    secret = c.random_key()
+    hybrid = c.keypair_from_secret(secret, c.ALG_HYBRID)
+    assert c.keypair_from_secret(secret) == hybrid  # hybrid is the default
+    assert c.keypair_from_secret(secret, c.ALG_X25519).private not in hybrid.private
+
+
+def test_keypair_from_recovery_key_text() -> None:
+    text, secret = c.new_recovery_key()
+    pair = c.keypair_from_secret(secret)
+    blob = c.seal(pair.algorithm, pair.public, b"service key", BINDING)
+    again = c.keypair_from_secret(c.parse_recovery_key(text.lower()))
+    assert c.open_sealed(again.algorithm, again.private, blob, BINDING) == b"service key"
+
+
+def test_keypair_from_secret_rejects_bad_input() -> None:
+    with pytest.raises(c.KeyFormatError):
+        c.keypair_from_secret(bytes(31), c.ALG_X25519)
+    with pytest.raises(c.KeyFormatError):
+        c.keypair_from_secret(bytes(32), "RSA")

@@ -122,6 +122,27 @@ def test_key_id_known_answer() -> None:
     assert c.key_id(c.ALG_HYBRID, public) != c.key_id(c.ALG_X25519, public)
 
 
+def _hkdf_sha256(ikm: bytes, info: bytes, length: int) -> bytes:
+    """RFC 5869 with no salt, from the standard library, as an independent reference."""
+    prk = hmac.new(bytes(32), ikm, hashlib.sha256).digest()
+    okm, block = b"", b""
+    for counter in range(1, -(-length // 32) + 1):
+        block = hmac.new(prk, block + info + bytes([counter]), hashlib.sha256).digest()
+        okm += block
+    return okm[:length]
+
+
+@pytest.mark.parametrize(
+    ("alg", "kid", "length"),
+    [(c.ALG_HYBRID, "k_bfbfb864f4a8b65ea373", 96), (c.ALG_X25519, "k_339cce6c6d2fbb435044", 32)],
+)
+def test_keypair_from_secret_known_answer(alg: str, kid: str, length: int) -> None:
+    pair = c.keypair_from_secret(bytes(range(32)), alg)
+    info = b"reporting/keypair-from-secret/v1:" + alg.encode()
+    assert pair.private == _hkdf_sha256(bytes(range(32)), info, length)
+    assert pair.kid == kid
+
+
 def test_sealed_hybrid_known_answer() -> None:
     assert c.sealed_key_id(SEALED_HYBRID) == "k_448c786c3a5bbedebf37"
     assert len(SEALED_HYBRID) == 1161 + len(SEAL_PLAINTEXT)
