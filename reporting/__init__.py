@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +27,10 @@ class ReportingFlask(Flask):
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, policies."""
+    instance = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("REPORTING_INSTANCE_PATH")
     app = ReportingFlask(
         __name__,
-        instance_path=str(ROOT / "instance"),
+        instance_path=str(instance or ROOT / "instance"),
         instance_relative_config=True,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),

@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import Flask, current_app, request
 from flask_babel import Babel
 from flask_limiter import Limiter
-from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -24,7 +23,6 @@ def client_key() -> str:
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
-login_manager = LoginManager()
 babel = Babel()
 limiter = Limiter(key_func=client_key, default_limits=[])
 
@@ -38,7 +36,6 @@ def init_extensions(app: Flask) -> None:
 
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
-    login_manager.init_app(app)
     limiter.init_app(app)
 
 

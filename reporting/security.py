@@ -79,7 +79,7 @@ def _enforce_policy() -> ResponseReturnValue | None:
     if policy is None:
         log.error("endpoint %s has no access policy; denied", endpoint)
         abort(403)
-    if policy.allows(current_user):
+    if policy.is_public or policy.allows(current_user):
         return None
     if not getattr(current_user, "is_authenticated", False) and "auth.login" in current_app.view_functions:
         return current_app.login_manager.unauthorized()  # type: ignore[attr-defined,no-any-return]

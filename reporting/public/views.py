@@ -120,7 +120,7 @@ def report_step(name: str) -> ResponseReturnValue:
 def _after_step(step: questions.Step, state: services.DraftState, changing: bool) -> str:
     if changing:
         missing = questions.first_unanswered(state.answers, state.visited)
-        return url_for(".report_step", name=missing.name) if missing else url_for(".check_answers")
+        return url_for(".report_step", name=missing.name, change=1) if missing else url_for(".check_answers")
     following = questions.step_after(step.name, state.answers)
     return url_for(".report_step", name=following.name) if following else url_for(".check_answers")
 

@@ -8,10 +8,16 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import Field, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, StopValidation, ValidationError
 
 # Control characters other than tab and newlines never belong in an answer.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029\ufffe\uffff\ud800-\udfff]")
+
+
+def options(pairs: Any) -> list[SelectChoice]:
+    """Choices as WTForms wants them, from (value, label) pairs."""
+    return [p if isinstance(p, SelectChoice) else SelectChoice(p[0], p[1]) for p in pairs or []]
 
 
 def clean_text(value: Any) -> Any:
@@ -61,13 +67,14 @@ class Radios(RadioField):
 
     def __init__(self, label: Any, *, required: Any = None, **kwargs: Any) -> None:
         validators = [Required(required)] if required else [Optional()]
+        kwargs["choices"] = options(kwargs.get("choices"))
         super().__init__(label, validators=validators, **kwargs)
         self.required_message = required
 
     def pre_validate(self, form: Any) -> None:
         if self.data is None:
             return
-        if not any(value == self.data for value, _label in self.choices or []):
+        if not any(choice.value == self.data for choice in self.choices or []):
             self.data = None
             raise ValidationError(str(self.required_message or _l("Select one of the options")))
 
@@ -77,13 +84,14 @@ class Checkboxes(SelectMultipleField):
 
     def __init__(self, label: Any, *, required: Any = None, **kwargs: Any) -> None:
         validators = [Required(required)] if required else [Optional()]
+        kwargs["choices"] = options(kwargs.get("choices"))
         super().__init__(label, validators=validators, **kwargs)
 
     def process_formdata(self, valuelist: list[str]) -> None:
         self.data = list(dict.fromkeys(valuelist))
 
     def pre_validate(self, form: Any) -> None:
-        known = {value for value, _label in self.choices or []}
+        known = {choice.value for choice in self.choices or []}
         if any(value not in known for value in self.data or []):
             self.data = [value for value in self.data or [] if value in known]
             raise StopValidation(str(_l("Select only options from the list")))
@@ -91,11 +99,12 @@ class Checkboxes(SelectMultipleField):
 
 class Select(SelectField):
     def __init__(self, label: Any, *, required: Any, **kwargs: Any) -> None:
+        kwargs["choices"] = options(kwargs.get("choices"))
         super().__init__(label, validators=[Required(required)], **kwargs)
         self.required_message = required
 
     def pre_validate(self, form: Any) -> None:
-        if self.data and not any(value == self.data for value, _label in self.choices or []):
+        if self.data and not any(choice.value == self.data for choice in self.choices or []):
             self.data = None
             raise ValidationError(str(self.required_message))
 

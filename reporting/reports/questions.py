@@ -24,6 +24,7 @@ from reporting.reports.fields import (
     Radios,
     Select,
     clean_text,
+    options,
     long_text,
     short_text,
 )
@@ -91,7 +92,7 @@ class WhatForm(StepForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.incident_types.choices = choice_options("incident_type")
+        self.incident_types.choices = options(choice_options("incident_type"))
 
 
 class WhyForm(StepForm):
@@ -104,7 +105,7 @@ class WhyForm(StepForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.motivations.choices = choice_options("motivation")
+        self.motivations.choices = options(choice_options("motivation"))
 
 
 class EvidenceForm(StepForm):
@@ -160,7 +161,7 @@ class WhereForm(StepForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.area.choices = [("", _l("Select a place"))] + choice_options("area")
+        self.area.choices = options([("", _l("Select a place"))] + choice_options("area"))
 
 
 class OnlineForm(StepForm):
@@ -354,12 +355,10 @@ def applicable_steps(answers: Mapping[str, Any]) -> list[Step]:
 
 
 def step_after(name: str, answers: Mapping[str, Any]) -> Step | None:
-    steps = applicable_steps(answers)
-    names = [step.name for step in steps]
-    if name not in names:
-        return steps[0] if steps else None
-    index = names.index(name)
-    return steps[index + 1] if index + 1 < len(steps) else None
+    """The next applicable step after ``name`` in question order (``name`` need not apply)."""
+    names = [step.name for step in STEPS]
+    following = STEPS[names.index(name) + 1 :] if name in names else STEPS
+    return next((step for step in following if step.applies(answers)), None)
 
 
 def step_before(name: str, answers: Mapping[str, Any]) -> Step | None:
@@ -416,7 +415,7 @@ def display_value(form_field: Field) -> list[str]:
         if when is None:
             return []
         return [when.strftime("%-d %B %Y") if data.get("day") else when.strftime("%B %Y")]
-    choices = dict((value, str(label)) for value, label in (getattr(form_field, "choices", None) or []))
+    choices = {choice.value: str(choice.label) for choice in getattr(form_field, "choices", None) or []}
     if isinstance(data, list):
         return [choices.get(item, item) for item in data]
     if choices:

@@ -1,0 +1,170 @@
+"""Fixtures: an app per test on a database built by the migrations.
+
+SQLite always (a migrated template file copied per test); PostgreSQL too when
+TEST_DATABASE_URL is set (migrated once, emptied between tests). With CI=true a
+missing PostgreSQL is an error, not a skip.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from reporting import create_app, crypto
+from reporting.extensions import db
+from reporting.keys import services as key_services
+
+CI = os.environ.get("CI", "").lower() == "true"
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+SECRET = "test-secret-key-that-is-long-enough-0123456789"
+KEEP_TABLES = {"alembic_version", "choices"}
+
+
+def base_config(tmp_path: Path, database_url: str) -> dict[str, object]:
+    return {
+        "ENV_NAME": "testing",
+        "TESTING": True,
+        "SECRET_KEY": SECRET,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "RECEIPT_KDF": crypto.KDF_TEST.encode(),
+        "PASSWORD_KDF": crypto.KDF_TEST.encode(),
+        "SESSION_COOKIE_SECURE": False,
+        "RATELIMIT_ENABLED": False,
+    }
+
+
+def migrate(app: Flask) -> None:
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        upgrade()
+
+
+def backends() -> list[str]:
+    if TEST_DATABASE_URL:
+        return ["sqlite", "postgresql"]
+    if CI:
+        return ["sqlite", "postgresql"]  # the fixture fails loudly without a URL
+    return ["sqlite"]
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("template")
+    path = folder / "template.db"
+    app = create_app(base_config(folder, f"sqlite:///{path}"))
+    migrate(app)
+    with app.app_context():
+        db.engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    if not TEST_DATABASE_URL:
+        pytest.fail("CI=true needs TEST_DATABASE_URL for the PostgreSQL run")
+    return TEST_DATABASE_URL
+
+
+_postgres_migrated = False
+
+
+def empty_postgres(app: Flask) -> None:
+    """Reset to the migrated state: every table but the seeded ones emptied."""
+    global _postgres_migrated
+    with app.app_context():
+        if not _postgres_migrated:
+            with db.engine.begin() as connection:
+                connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+                connection.execute(sa.text("CREATE SCHEMA public"))
+            migrate(app)
+            _postgres_migrated = True
+        tables = [t for t in sa.inspect(db.engine).get_table_names() if t not in KEEP_TABLES]
+        with db.engine.begin() as connection:
+            connection.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        db.engine.dispose()
+
+
+@pytest.fixture(params=backends())
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    if backend == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "reporting.db"
+        shutil.copy(template, path)
+        return f"sqlite:///{path}"
+    return str(request.getfixturevalue("postgres_url"))
+
+
+@pytest.fixture
+def make_app(tmp_path: Path, database_url: str, backend: str) -> Iterator[object]:
+    """A factory of apps on this test's database, with extra configuration."""
+    made: list[Flask] = []
+
+    def factory(**overrides: object) -> Flask:
+        app = create_app(base_config(tmp_path, database_url) | overrides)
+        if backend == "postgresql" and not made:
+            empty_postgres(app)
+        made.append(app)
+        return app
+
+    yield factory
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app: object) -> Flask:
+    application: Flask = make_app()  # type: ignore[operator]
+    return application
+
+
+@pytest.fixture
+def keys(app: Flask) -> key_services.InitialisedKeys:
+    with app.app_context():
+        made = key_services.init_keys()
+        db.session.commit()
+    return made
+
+
+@pytest.fixture
+def client(app: Flask, keys: key_services.InitialisedKeys) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):  # type: ignore[no-untyped-def]
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def captured_logs() -> Iterator[list[str]]:
+    """Every log line written during the test, at every level."""
+    lines: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(self.format(record))
+
+    handler = Collect(level=logging.DEBUG)
+    root = logging.getLogger()
+    previous = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    yield lines
+    root.removeHandler(handler)
+    root.setLevel(previous)

@@ -1,0 +1,122 @@
+"""Walking the public journey through the test client, as a browser would post it."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask.testing import FlaskClient
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(client: FlaskClient, url: str) -> str:
+    page = client.get(url)
+    assert page.status_code == 200, (url, page.status_code)
+    match = CSRF.search(page.get_data(as_text=True))
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
+
+
+def post_form(client: FlaskClient, url: str, data: dict[str, Any], **kwargs: Any):  # type: ignore[no-untyped-def]
+    token = csrf_token(client, url)
+    return client.post(url, data={"csrf_token": token, **data}, **kwargs)
+
+
+# The steps and what a browser posts on each, for a full report.
+def full_answers(canary: str = "") -> dict[str, dict[str, Any]]:
+    c = canary
+    return {
+        "who": {"reporter_type": "victim"},
+        "what": {"incident_types": ["verbal_abuse", "online_abuse", "other"], "incident_other": f"spat at {c}"},
+        "why": {"motivations": ["race", "religion", "other"], "motivation_other": f"my accent {c}"},
+        "why-evidence": {"evidence": ["words", "something_else"], "evidence_detail": f"they said {c}"},
+        "when": {"incident_date-day": "3", "incident_date-month": "11", "incident_date-year": "2025",
+                 "ongoing": "yes", "frequency": "weekly"},
+        "where": {"area": "shrewsbury", "place_description": f"outside the market hall {c}"},
+        "online": {"platform": f"a chat app {c}", "links": f"https://example.org/{c}"},
+        "description": {"description": f"A man shouted at me in the street. {c}\nThen he followed me."},
+        "offenders": {"offender_count": "one", "offender_description": f"tall, red coat {c}"},
+        "witnesses": {"witnesses": f"the shopkeeper {c}"},
+        "impact": {"impact": f"I am afraid to go out {c}", "support": "yes"},
+        "police": {"police_consent": "with_details"},
+        "contact": {"contact_ok": "yes", "name": f"Sam {c}", "email": f"{c or 'sam'}@example.org",
+                    "phone": "07700 900982", "safe_times": f"evenings {c}", "leave_message": "no"},
+        "equality": {"age_group": "25_34", "sex": "prefer_not", "trans": "yes", "ethnicity": "white_other",
+                     "religion": "muslim", "disability": "no", "sexual_orientation": "prefer_not"},
+    }
+
+
+def minimal_answers() -> dict[str, dict[str, Any]]:
+    return {
+        "who": {"reporter_type": "witness"},
+        "what": {"incident_types": ["graffiti"]},
+        "why": {"motivations": ["not_sure"]},
+        "why-evidence": {},
+        "when": {"incident_date-month": "10", "incident_date-year": "2026"},
+        "where": {"area": "ludlow"},
+        "description": {"description": "Graffiti on a bus shelter."},
+        "offenders": {},
+        "witnesses": {},
+        "impact": {},
+        "police": {"police_consent": "no"},
+        "contact": {"contact_ok": "no"},
+        "equality": {},
+    }
+
+
+def start(client: FlaskClient) -> None:
+    response = post_form(client, "/report/", {})
+    assert response.status_code == 302, response.status_code
+    assert response.headers["Location"].endswith("/report/who")
+
+
+def answer_all(client: FlaskClient, steps: dict[str, dict[str, Any]]) -> None:
+    """Post every step in journey order, following the service's own redirects."""
+    url = "/report/who"
+    while url.startswith("/report/") and not url.endswith("/check"):
+        name = url.rsplit("/", 1)[1]
+        assert name in steps, f"the journey asked an unexpected step: {name}"
+        response = post_form(client, url, steps[name])
+        assert response.status_code == 302, (name, response.get_data(as_text=True)[:2000])
+        url = response.headers["Location"]
+    assert url.endswith("/report/check"), url
+
+
+def send(client: FlaskClient) -> tuple[str, str]:
+    response = post_form(client, "/report/check", {})
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    assert response.headers["Location"].endswith("/report/sent")
+    page = client.get("/report/sent").get_data(as_text=True)
+    reference = re.search(r"HC-\d\d-[0-9A-Z]{6}", page)
+    receipt = re.search(r'id="receipt-code">(.*?)</strong>', page, re.S)
+    assert reference and receipt
+    digits = re.sub(r"<[^>]+>", "", receipt.group(1)).split()
+    return reference.group(0), " ".join(digits)
+
+
+def report(client: FlaskClient, steps: dict[str, dict[str, Any]] | None = None) -> tuple[str, str]:
+    start(client)
+    answer_all(client, steps or full_answers())
+    return send(client)
+
+
+def read_report(reference: str, recovery_text: str) -> dict[str, Any]:
+    """Open a stored report the way a key holder would: group key, then the report's key."""
+    from sqlalchemy import select
+
+    from reporting import crypto
+    from reporting.extensions import db
+    from reporting.keys.models import ServiceKey
+    from reporting.keys.services import private_key_with_recovery
+    from reporting.reports.models import Report
+    from reporting.reports.services import group_wrap_binding, open_report_content
+
+    stored = db.session.scalar(select(Report).where(Report.reference == reference))
+    assert stored is not None
+    group_key = db.session.get(ServiceKey, stored.group_key_id)
+    assert group_key is not None
+    group_private = private_key_with_recovery(group_key, recovery_text)
+    report_private = crypto.open_sealed(
+        group_key.algorithm, group_private, stored.key_wrap_group, group_wrap_binding(reference)
+    )
+    return open_report_content(stored, report_private)

@@ -1,0 +1,174 @@
+"""The online reporting journey, through the HTTP interface."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from reporting.extensions import db
+from reporting.reports.models import Draft, Report
+from tests.helpers import (
+    answer_all,
+    csrf_token,
+    full_answers,
+    minimal_answers,
+    post_form,
+    read_report,
+    report,
+    send,
+    start,
+)
+
+
+def count_reports(app) -> int:
+    with app.app_context():
+        return int(db.session.scalar(select(func.count(Report.id))))
+
+
+@pytest.mark.parametrize("reporter_type", ["victim", "witness", "on_behalf"])
+def test_each_kind_of_reporter_can_report_and_gets_a_receipt(app, client, keys, reporter_type):
+    steps = full_answers()
+    steps["who"] = {"reporter_type": reporter_type}
+    reference, receipt = report(client, steps)
+
+    assert re.fullmatch(r"HC-\d\d-[2-9A-HJKMNP-TV-Z]{6}", reference)
+    assert re.fullmatch(r"\d{4}( \d{4}){5}", receipt)
+    with app.app_context():
+        stored = db.session.scalar(select(Report))
+        assert stored.reference == reference
+        assert stored.reporter_type == reporter_type
+        assert stored.channel == "online"
+        assert stored.area == "shrewsbury"
+        assert stored.police_consent == "with_details"
+        assert stored.support_wanted is True
+        assert stored.strand_codes == ["other", "race", "religion"]
+        assert stored.incident_type_codes == ["online_abuse", "other", "verbal_abuse"]
+        assert str(stored.incident_date) == "2025-11-03"
+        assert stored.status == "new"
+        content = read_report(reference, keys.recovery_text)
+    answers = content["answers"]
+    assert answers["reporter_type"] == reporter_type
+    assert answers["description"].startswith("A man shouted at me")
+    assert answers["email"] == "sam@example.org"
+    assert answers["incident_date"] == {"day": 3, "month": 11, "year": 2025}
+    assert answers["platform"] == "a chat app"
+
+
+def test_anonymous_report_keeps_no_contact_details(app, client, keys):
+    steps = minimal_answers()
+    # Typed, then the reporter chose to stay anonymous: nothing of it is kept.
+    steps["contact"] = {"contact_ok": "no", "email": "typed@example.org", "name": "Typed Name"}
+    reference, _receipt = report(client, steps)
+    with app.app_context():
+        answers = read_report(reference, keys.recovery_text)["answers"]
+        stored = db.session.scalar(select(Report))
+        assert stored.incident_date_approximate is True
+        assert stored.strand_codes == ["unknown"]
+    assert answers["contact_ok"] == "no"
+    assert not answers.get("email") and not answers.get("name")
+    assert "platform" not in answers  # the online step never applied
+
+
+def test_online_step_is_asked_only_for_online_incidents(client):
+    start(client)
+    steps = minimal_answers()
+    for name in ("who", "what", "why", "why-evidence", "when"):
+        post_form(client, f"/report/{name}", steps[name])
+    response = post_form(client, "/report/where", {"area": "online"})
+    assert response.headers["Location"].endswith("/report/online")
+    response = post_form(client, "/report/where", {"area": "ludlow"})
+    assert response.headers["Location"].endswith("/report/description")
+    assert client.get("/report/online").headers["Location"].endswith("/report/description")
+
+
+def test_check_answers_lists_every_answer_with_a_change_link(client):
+    start(client)
+    answer_all(client, full_answers())
+    page = client.get("/report/check").get_data(as_text=True)
+    assert "Check your answers before sending your report" in page
+    assert "outside the market hall" in page
+    assert "3 November 2025" in page
+    assert "Verbal abuse" in page and "Online abuse" in page
+    assert 'href="/report/when?change=1#incident_date"' in page
+    # Changing an answer returns to the check page, not through the rest again.
+    response = post_form(client, "/report/where?change=1", {"area": "ludlow"})
+    assert response.headers["Location"].endswith("/report/check")
+    assert "Ludlow" in client.get("/report/check").get_data(as_text=True)
+
+
+def test_change_that_opens_a_new_question_asks_it_before_checking(client):
+    start(client)
+    answer_all(client, minimal_answers())
+    response = post_form(client, "/report/where?change=1", {"area": "online"})
+    assert response.headers["Location"].endswith("/report/online?change=1")
+    response = post_form(client, "/report/online?change=1", {"platform": "a game"})
+    assert response.headers["Location"].endswith("/report/check")
+
+
+def test_check_page_sends_unfinished_reporters_back_to_the_question(client):
+    start(client)
+    post_form(client, "/report/who", {"reporter_type": "victim"})
+    response = client.get("/report/check")
+    assert response.headers["Location"].endswith("/report/what")
+
+
+def test_back_links_go_to_the_previous_question(client):
+    start(client)
+    answer_all(client, minimal_answers())
+    page = client.get("/report/description").get_data(as_text=True)
+    assert 'class="govuk-back-link" href="/report/where"' in page or 'href="/report/where" class="govuk-back-link"' in page
+
+
+def test_double_submit_makes_one_report_and_shows_the_same_receipt(app, client):
+    start(client)
+    answer_all(client, minimal_answers())
+    token = csrf_token(client, "/report/check")
+    first = client.post("/report/check", data={"csrf_token": token})
+    second = client.post("/report/check", data={"csrf_token": token})
+    assert first.status_code == second.status_code == 302
+    assert second.headers["Location"].endswith("/report/sent")
+    assert count_reports(app) == 1
+    page = client.get("/report/sent").get_data(as_text=True)
+    assert page.count("HC-") == 1
+
+
+def test_finishing_forgets_the_receipt(app, client):
+    start(client)
+    answer_all(client, minimal_answers())
+    send(client)
+    token = csrf_token(client, "/report/sent")
+    assert client.post("/report/finish", data={"csrf_token": token}).status_code == 302
+    assert client.get("/report/sent").headers["Location"].endswith("/report/")
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Draft.id))) == 0
+    assert count_reports(app) == 1
+
+
+def test_a_lost_or_expired_draft_says_so_and_offers_a_new_start(client):
+    page = client.get("/report/who")
+    assert page.status_code == 200
+    assert "Your answers have been deleted" in page.get_data(as_text=True)
+
+
+def test_exit_forgets_the_draft_and_leaves(app, client):
+    start(client)
+    post_form(client, "/report/who", {"reporter_type": "victim"})
+    response = client.get("/exit")
+    assert response.status_code == 302
+    assert response.headers["Location"] == app.config["EXIT_URL"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Draft.id))) == 0
+    assert "Your answers have been deleted" in client.get("/report/what").get_data(as_text=True)
+
+
+def test_without_keys_the_report_is_not_sent_and_answers_stay(app):
+    client = app.test_client()  # no keys fixture: `keys init` never ran
+    start(client)
+    answer_all(client, minimal_answers())
+    response = post_form(client, "/report/check", {})
+    assert response.status_code == 503
+    page = response.get_data(as_text=True)
+    assert "Your report has not been sent yet" in page
+    assert "Graffiti on a bus shelter." in page
+    assert count_reports(app) == 0
