@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from reporting import crypto
 from reporting.db import utcnow
@@ -23,6 +23,7 @@ def retention_run() -> None:
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
     """Load demo data (idempotent): keys if missing, and sample reports sent the normal way."""
     if not key_services.has_keys():

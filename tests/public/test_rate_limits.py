@@ -1,0 +1,61 @@
+"""Rate limits answer 429 with a clear page; counters are keyed by a keyed hash, never an address."""
+from __future__ import annotations
+
+import logging
+import threading
+import urllib.request
+
+from werkzeug.serving import make_server
+
+from reporting.extensions import limiter
+from tests.helpers import csrf_token
+
+
+def test_journey_posts_beyond_the_limit_get_a_clear_429(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_JOURNEY="3 per minute")
+    client = app.test_client()
+    token = csrf_token(client, "/report/")
+    statuses = [client.post("/report/", data={"csrf_token": token}).status_code for _ in range(4)]
+    assert statuses == [302, 302, 302, 429]
+    page = client.post("/report/", data={"csrf_token": token})
+    assert page.status_code == 429
+    text = page.get_data(as_text=True)
+    assert "govuk-heading-l" in text or "<h1" in text
+    assert "999" in text
+    # Pages people read are never limited.
+    assert client.get("/report/").status_code == 200
+
+
+def test_a_different_address_has_its_own_counter(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_JOURNEY="1 per minute")
+    client = app.test_client()
+    token = csrf_token(client, "/report/")
+    assert client.post("/report/", data={"csrf_token": token}).status_code == 302
+    assert client.post("/report/", data={"csrf_token": token}).status_code == 429
+    other = client.post("/report/", data={"csrf_token": token}, environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    assert other.status_code == 302
+
+
+def test_counters_never_hold_the_client_address(make_app):
+    app = make_app(RATELIMIT_ENABLED=True)
+    client = app.test_client()
+    token = csrf_token(client, "/report/")
+    client.post("/report/", data={"csrf_token": token}, environ_base={"REMOTE_ADDR": "198.51.100.23"})
+    storage = limiter._storage
+    keys = list(getattr(storage, "events", {}).keys()) + list(getattr(storage, "storage", {}).keys())
+    assert keys, "the limiter stored nothing: the check below would be empty"
+    assert not any("198.51.100.23" in str(key) for key in keys)
+
+
+def test_server_logs_never_hold_the_client_address(app, captured_logs):
+    server = make_server("127.0.0.1", 0, app)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        logging.getLogger("werkzeug").setLevel(logging.INFO)
+        urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}/privacy").read()
+    finally:
+        server.shutdown()
+    access_lines = [line for line in captured_logs if "GET /privacy" in line]
+    assert access_lines, "the development server logged no access line"
+    assert not any("127.0.0.1" in line for line in access_lines)

@@ -1,0 +1,39 @@
+"""`demo` and `retention run`."""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from reporting.db import utcnow
+from reporting.extensions import db
+from reporting.reports.models import Draft, Report
+from reporting.reports.services import start_draft
+
+
+def test_demo_is_idempotent_and_sends_reports_the_normal_way(app, runner):
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    receipts = re.findall(r"Demo report (HC-\d\d-\w{6}), receipt code ([\d ]+)", first.output)
+    assert len(receipts) == 4
+    second = runner.invoke(args=["demo"])
+    assert second.exit_code == 0, second.output
+    assert "already loaded" in second.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Report.id))) == 4
+        channels = set(db.session.scalars(select(Report.channel)))
+        assert channels == {"online"}
+
+
+def test_retention_run_deletes_expired_drafts_only(app, runner):
+    with app.app_context():
+        now = utcnow()
+        start_draft(now=now - timedelta(hours=3), idle_minutes=60)
+        live_id, _ = start_draft(now=now, idle_minutes=60)
+        db.session.commit()
+    result = runner.invoke(args=["retention", "run"])
+    assert result.exit_code == 0, result.output
+    assert "Expired drafts deleted: 1" in result.output
+    with app.app_context():
+        assert db.session.scalars(select(Draft.id)).all() == [live_id]

@@ -1,0 +1,59 @@
+"""Configuration fails closed: production refuses to start unsafely."""
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from reporting import create_app
+from reporting.config import ConfigError
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path, monkeypatch):
+    monkeypatch.delenv("REPORTING_SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app({"INSTANCE_PATH": str(tmp_path), "ENV_NAME": "production", "SECRET_KEY": None})
+
+
+def test_production_refuses_a_short_secret_key(tmp_path):
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app({"INSTANCE_PATH": str(tmp_path), "ENV_NAME": "production", "SECRET_KEY": "short"})
+
+
+def test_production_refuses_cookies_without_https(tmp_path):
+    with pytest.raises(ConfigError, match="COOKIE_SECURE"):
+        create_app({
+            "INSTANCE_PATH": str(tmp_path), "ENV_NAME": "production",
+            "SECRET_KEY": "x" * 48, "SESSION_COOKIE_SECURE": False,
+        })
+
+
+def test_production_is_the_default(tmp_path, monkeypatch):
+    for name in ("REPORTING_ENV_NAME", "REPORTING_SECRET_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(ConfigError):
+        create_app({"INSTANCE_PATH": str(tmp_path)})
+
+
+def test_development_generates_a_secret_once_and_keeps_it_private(tmp_path, monkeypatch):
+    monkeypatch.delenv("REPORTING_SECRET_KEY", raising=False)
+    first = create_app({"INSTANCE_PATH": str(tmp_path), "ENV_NAME": "development"})
+    second = create_app({"INSTANCE_PATH": str(tmp_path), "ENV_NAME": "development"})
+    assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
+    assert len(first.config["SECRET_KEY"]) >= 32
+    mode = stat.S_IMODE(os.stat(tmp_path / "secret_key").st_mode)
+    assert mode == 0o600
+    assert first.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'reporting.db'}"
+
+
+def test_environment_variables_configure_the_app(tmp_path, monkeypatch):
+    monkeypatch.setenv("REPORTING_SECRET_KEY", "e" * 40)
+    monkeypatch.setenv("REPORTING_ENV_NAME", "production")
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://reporting@db.internal/reporting")
+    app = create_app({"INSTANCE_PATH": str(tmp_path)})
+    assert app.config["SECRET_KEY"] == "e" * 40
+    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Strict"
