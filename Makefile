@@ -23,6 +23,8 @@ $(ASSETS): package.json package-lock.json $(wildcard static/src/*)
 	npm run --silent build
 	touch $@
 
+# A local install: development settings (secret generated into instance/, plain HTTP).
+run: export REPORTING_ENV_NAME ?= development
 run: $(INSTALLED) $(ASSETS)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo
@@ -35,8 +37,7 @@ bench: $(INSTALLED) $(ASSETS)
 	$(BIN)/python -m tests.bench
 
 translations: $(INSTALLED)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o reporting/i18n/messages.pot .
-	$(BIN)/pybabel compile -f -d reporting/i18n/translations || true
+	$(BIN)/pybabel extract --quiet -F babel.cfg -k _l -o reporting/i18n/messages.pot .
 
 clean:
 	rm -rf $(VENV) node_modules static/build

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import urllib.request
 
+import pytest
 from werkzeug.serving import make_server
 
 from reporting.extensions import limiter
@@ -59,3 +61,40 @@ def test_server_logs_never_hold_the_client_address(app, captured_logs):
     access_lines = [line for line in captured_logs if "GET /privacy" in line]
     assert access_lines, "the development server logged no access line"
     assert not any("127.0.0.1" in line for line in access_lines)
+
+
+def redis_available() -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
+
+
+def test_redis_counters_are_shared_and_hold_no_address(make_app):
+    if not redis_available():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("Redis is expected at 127.0.0.1:6379 in CI")
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    import redis
+
+    connection = redis.Redis(host="127.0.0.1", port=6379, db=7)
+    connection.flushdb()
+    uri = "redis://127.0.0.1:6379/7"
+    first = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=uri, RATELIMIT_JOURNEY="2 per minute")
+    second = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=uri, RATELIMIT_JOURNEY="2 per minute")
+    address = {"REMOTE_ADDR": "203.0.113.9"}
+    client_one, client_two = first.test_client(), second.test_client()
+    token_one = csrf_token(client_one, "/report/")
+    token_two = csrf_token(client_two, "/report/")
+    assert client_one.post("/report/", data={"csrf_token": token_one}, environ_base=address).status_code == 302
+    assert client_two.post("/report/", data={"csrf_token": token_two}, environ_base=address).status_code == 302
+    # Two app hosts, one Redis: the third request from the address is refused on either.
+    assert client_one.post("/report/", data={"csrf_token": token_one}, environ_base=address).status_code == 429
+    stored = [key.decode() for key in connection.keys("*")]
+    assert stored
+    assert not any("203.0.113.9" in key for key in stored)
+    assert all(connection.ttl(key) > 0 for key in connection.keys("*")), "counters must expire"
+    connection.flushdb()
