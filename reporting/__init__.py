@@ -39,6 +39,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     config.load(app, test_config)
 
+    # Every model module, so the metadata (and the migrations' check) sees all tables.
+    from reporting.audit import models as _audit_models  # noqa: F401
+    from reporting.auth import models as _auth_models  # noqa: F401
+    from reporting.cases import models as _cases_models  # noqa: F401
+    from reporting.centres import models as _centres_models  # noqa: F401
+    from reporting.keys import models as _keys_models  # noqa: F401
+    from reporting.reports import models as _reports_models  # noqa: F401
     from reporting import errors, extensions, logs, security
     from reporting.i18n import init_i18n
 
@@ -48,13 +55,21 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_security(app)
     errors.init_errors(app)
 
+    from reporting.audit import cli as audit_cli
+    from reporting.auth import cli as auth_cli
+    from reporting.auth.session import init_staff_sessions
+    from reporting.auth.views import bp as auth_bp
+    from reporting.cases.views import bp as cases_bp
     from reporting.keys import cli as keys_cli
     from reporting.public.views import bp as public_bp
     from reporting.reports import cli as reports_cli
 
+    init_staff_sessions(app)
     app.register_blueprint(public_bp)
-    keys_cli.register(app)
-    reports_cli.register(app)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(cases_bp)
+    for module in (keys_cli, reports_cli, auth_cli, audit_cli):
+        module.register(app)
 
     security.allow_static(app)
     logging.getLogger(__name__).debug("application created")

@@ -34,6 +34,10 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_JOURNEY": "600 per hour;60 per minute",
     "RATELIMIT_SUBMIT": "60 per hour;10 per minute",
     "PROXY_FIX_X_FOR": 0,
+    "STAFF_IDLE_MINUTES": 30,
+    # Sign-in pauses after repeated failures, the same for unknown emails.
+    "SIGNIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
+    "SIGNIN_LIMIT_PER_CLIENT": "50 per 15 minutes",
     "MAX_CONTENT_LENGTH": 1 * 1024 * 1024,
     "MAX_FORM_MEMORY_SIZE": 500 * 1024,
     "SESSION_COOKIE_NAME": "session",

@@ -27,3 +27,35 @@ class IncompleteReportError(DomainError):
 
 class AlreadySentError(DomainError):
     """The draft was sent already: show its confirmation, never a second report."""
+
+
+class SignInFailedError(DomainError):
+    """Email, password or code not accepted. Deliberately says no more."""
+
+
+class TooManyAttemptsError(DomainError):
+    """Sign-in is paused for this email or this client after repeated failures."""
+
+
+class DuplicateEmailError(DomainError):
+    """A staff account with this email exists."""
+
+
+class PasswordPolicyError(DomainError):
+    """The new password is too short or too common."""
+
+
+class NotAKeyHolderError(DomainError):
+    """This person holds no grant for the key needed."""
+
+
+class LastKeyHolderError(DomainError):
+    """The change would leave no one able to read the reports."""
+
+
+class InvalidTransitionError(DomainError):
+    """The case cannot move from its status to the one asked for."""
+
+
+class PermissionDeniedError(DomainError):
+    """The actor may not do this to this object."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask, current_app, request
 from flask_babel import Babel
 from flask_limiter import Limiter
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -24,6 +25,7 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()
+login_manager = LoginManager()
 limiter = Limiter(key_func=client_key, default_limits=[])
 
 

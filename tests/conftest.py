@@ -168,3 +168,41 @@ def captured_logs() -> Iterator[list[str]]:
     yield lines
     root.removeHandler(handler)
     root.setLevel(previous)
+
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def make_user(app: Flask, keys: key_services.InitialisedKeys):  # type: ignore[no-untyped-def]
+    """Factory: a staff account, granted its role's keys unless ``holder=False``."""
+    from reporting.auth import services as auth_services
+    from reporting.auth.models import Role
+    from reporting.centres.models import Centre
+
+    def factory(role: str = "reviewer", *, email: str | None = None, holder: bool = True,
+                centre: str | None = None, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+        with app.app_context():
+            centre_row = None
+            if centre:
+                centre_row = db.session.scalar(sa.select(Centre).where(Centre.slug == centre))
+                if centre_row is None:
+                    centre_row = Centre(slug=centre, name=f"Example centre {centre}")
+                    db.session.add(centre_row)
+                    db.session.flush()
+            user = auth_services.create_user(
+                email=email or f"{role}-{os.urandom(3).hex()}@example.org",
+                role=Role(role),
+                password=password,
+                actor="test",
+                centre=centre_row,
+            )
+            user.must_change_password = False
+            if holder and key_services.purpose_for_role(role):
+                key_services.grant_with_recovery(user, keys.recovery_text)
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+            return user
+
+    return factory

@@ -13,6 +13,7 @@ PUBLIC_ENDPOINTS = {
     "static", "public.index", "public.start_report", "public.report_step", "public.check_answers",
     "public.report_sent", "public.finish_report", "public.exit_page", "public.privacy",
     "public.accessibility", "public.safety", "public.healthz",
+    "auth.login", "auth.second_factor", "auth.enrol",
 }
 
 

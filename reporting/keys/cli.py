@@ -58,5 +58,31 @@ def rotate_command(purpose: str) -> None:
     click.echo(f"New {purpose} key: {key.kid}")
 
 
+@keys_cli.command("grant")
+@click.option("--email", required=True)
+@click.option("--recovery-key-stdin", is_flag=True, required=True, help="Read the recovery key from standard input.")
+def grant_command(email: str, recovery_key_stdin: bool) -> None:
+    """Grant a person the keys of their role, opened with the offline recovery key."""
+    import sys
+
+    from sqlalchemy import select
+
+    from reporting.auth.models import User
+    from reporting.exceptions import NotAKeyHolderError
+
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None or not user.active:
+        raise click.ClickException(f"no active account for {email}")
+    recovery = sys.stdin.readline().strip()
+    try:
+        made = services.grant_with_recovery(user, recovery)
+    except NotAKeyHolderError:
+        raise click.ClickException(f"{user.role} accounts hold no keys") from None
+    except (crypto.CryptoError, KeysNotInitialisedError):
+        raise click.ClickException("that recovery key does not open the keys") from None
+    db.session.commit()
+    click.echo(f"Granted {made} key(s) to {user.email}")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(keys_cli)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, LargeBinary, String
+from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from reporting.db import Base, UTCDateTime, utcnow
@@ -36,3 +36,17 @@ class ServiceKey(Base):
     recovery_wrap: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class KeyGrant(Base):
+    """A service key's private half sealed to one holder's personal public key."""
+
+    __tablename__ = "key_grants"
+    __table_args__ = (UniqueConstraint("user_id", "service_key_id", name="user_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    service_key_id: Mapped[int] = mapped_column(ForeignKey("service_keys.id"), index=True)
+    wrapped: Mapped[bytes] = mapped_column(LargeBinary)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -7,11 +7,14 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from reporting import crypto
+from typing import Any
+
+from reporting import audit, crypto
+from reporting.auth.models import User
 from reporting.db import utcnow
-from reporting.exceptions import KeysAlreadyInitialisedError, KeysNotInitialisedError
+from reporting.exceptions import KeysAlreadyInitialisedError, KeysNotInitialisedError, NotAKeyHolderError
 from reporting.extensions import db
-from reporting.keys.models import KeyPurpose, ServiceKey
+from reporting.keys.models import KeyGrant, KeyPurpose, ServiceKey
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +48,9 @@ class InitialisedKeys:
     police_kid: str
 
 
-def _add_sealed_to_recovery(purpose: KeyPurpose, algorithm: str, recovery: ServiceKey) -> ServiceKey:
+def _add_sealed_to_recovery(
+    purpose: KeyPurpose, algorithm: str, recovery: ServiceKey
+) -> tuple[ServiceKey, crypto.KeyPair]:
     pair = crypto.generate_keypair(algorithm)
     record = ServiceKey(
         kid=pair.kid,
@@ -55,7 +60,7 @@ def _add_sealed_to_recovery(purpose: KeyPurpose, algorithm: str, recovery: Servi
         recovery_wrap=crypto.seal(recovery.algorithm, recovery.public_key, pair.private, recovery_binding(pair.kid)),
     )
     db.session.add(record)
-    return record
+    return record, pair
 
 
 def init_keys(*, algorithm: str = crypto.ALG_HYBRID, force: bool = False, now: datetime | None = None) -> InitialisedKeys:
@@ -81,20 +86,32 @@ def init_keys(*, algorithm: str = crypto.ALG_HYBRID, force: bool = False, now: d
         public_key=recovery_pair.public,
     )
     db.session.add(recovery)
-    group = _add_sealed_to_recovery(KeyPurpose.GROUP, algorithm, recovery)
-    police = _add_sealed_to_recovery(KeyPurpose.POLICE, algorithm, recovery)
+    group, _ = _add_sealed_to_recovery(KeyPurpose.GROUP, algorithm, recovery)
+    police, _ = _add_sealed_to_recovery(KeyPurpose.POLICE, algorithm, recovery)
     db.session.flush()
+    audit.record("keys.init", f"key:{group.kid}", actor="cli", police=police.kid, recovery=recovery.kid, algorithm=algorithm)
     log.info("keys initialised: recovery %s group %s police %s", recovery.kid, group.kid, police.kid)
     return InitialisedKeys(recovery_text, recovery.kid, group.kid, police.kid)
 
 
-def rotate_key(purpose: KeyPurpose, *, now: datetime | None = None) -> ServiceKey:
-    """Make a new key for new content of ``purpose``; the old one stays for old content."""
+def rotate_key(purpose: KeyPurpose, *, now: datetime | None = None, actor: Any = "cli") -> ServiceKey:
+    """Make a new key for new content of ``purpose``; the old one stays for old content.
+
+    Everyone who held the old key is granted the new one: that needs only their
+    public keys, so no holder has to be signed in.
+    """
     old = current_key(purpose)
     recovery = current_key(KeyPurpose.RECOVERY)
-    new = _add_sealed_to_recovery(purpose, old.algorithm, recovery)
+    new, pair = _add_sealed_to_recovery(purpose, old.algorithm, recovery)
     old.retired_at = now or utcnow()
     db.session.flush()
+    holders = db.session.scalars(
+        select(User).join(KeyGrant, KeyGrant.user_id == User.id).where(KeyGrant.service_key_id == old.id)
+    ).all()
+    for holder in holders:
+        _seal_grant(new, pair.private, holder, granted_by=None)
+    db.session.flush()
+    audit.record("keys.rotate", f"key:{new.kid}", actor=actor, purpose=purpose.value, old=old.kid, holders=len(holders))
     log.info("%s key rotated: %s -> %s", purpose.value, old.kid, new.kid)
     return new
 
@@ -113,3 +130,89 @@ def private_key_with_recovery(key: ServiceKey, recovery_text: str) -> bytes:
         raise KeysNotInitialisedError("recovery key not found")
     pair = crypto.keypair_from_secret(crypto.parse_recovery_key(recovery_text), recovery_record.algorithm)
     return crypto.open_sealed(pair.algorithm, pair.private, key.recovery_wrap, recovery_binding(key.kid))
+
+
+# Grants ------------------------------------------------------------------------------
+
+def grant_binding(user_id: int, service_key_id: int) -> crypto.Binding:
+    return crypto.Binding("key_grants", "wrapped", f"{user_id}:{service_key_id}")
+
+
+def _seal_grant(key: ServiceKey, private: bytes, grantee: User, *, granted_by: User | None) -> KeyGrant | None:
+    exists_already = db.session.scalar(
+        select(KeyGrant).where(KeyGrant.user_id == grantee.id, KeyGrant.service_key_id == key.id)
+    )
+    if exists_already is not None:
+        return None
+    grant = KeyGrant(
+        user_id=grantee.id,
+        service_key_id=key.id,
+        wrapped=crypto.seal(grantee.key_algorithm, grantee.public_key, private, grant_binding(grantee.id, key.id)),
+        granted_by_id=granted_by.id if granted_by else None,
+    )
+    db.session.add(grant)
+    return grant
+
+
+def purpose_for_role(role: str) -> KeyPurpose | None:
+    return {"admin": KeyPurpose.GROUP, "reviewer": KeyPurpose.GROUP, "police": KeyPurpose.POLICE}.get(role)
+
+
+def _keys_of(purpose: KeyPurpose) -> list[ServiceKey]:
+    return list(db.session.scalars(select(ServiceKey).where(ServiceKey.purpose == purpose.value).order_by(ServiceKey.id)))
+
+
+def grant_with_recovery(grantee: User, recovery_text: str, *, actor: Any = "cli") -> int:
+    """Grant every key of the grantee's role's purpose, opened with the recovery key."""
+    purpose = purpose_for_role(grantee.role)
+    if purpose is None:
+        raise NotAKeyHolderError(grantee.role)
+    made = 0
+    for key in _keys_of(purpose):
+        if _seal_grant(key, private_key_with_recovery(key, recovery_text), grantee, granted_by=None):
+            made += 1
+    db.session.flush()
+    audit.record("keys.grant", f"user:{grantee.id}", actor=actor, purpose=purpose.value, via="recovery", keys=made)
+    return made
+
+
+def holder_private_key(holder: User, personal_private: bytes, key: ServiceKey) -> bytes:
+    """A service key's private half, opened with a holder's personal private key."""
+    grant = db.session.scalar(
+        select(KeyGrant).where(KeyGrant.user_id == holder.id, KeyGrant.service_key_id == key.id)
+    )
+    if grant is None:
+        raise NotAKeyHolderError(holder.email)
+    return crypto.open_sealed(
+        holder.key_algorithm, personal_private, grant.wrapped, grant_binding(holder.id, key.id)
+    )
+
+
+def grant_from_holder(granter: User, granter_private: bytes, grantee: User) -> int:
+    """A signed-in holder grants every key of the grantee's purpose that the granter holds."""
+    purpose = purpose_for_role(grantee.role)
+    if purpose is None or not grantee.active:
+        raise NotAKeyHolderError(grantee.role)
+    made = 0
+    for key in _keys_of(purpose):
+        try:
+            private = holder_private_key(granter, granter_private, key)
+        except NotAKeyHolderError:
+            continue
+        if _seal_grant(key, private, grantee, granted_by=granter):
+            made += 1
+    if made == 0 and not is_holder(grantee, purpose):
+        raise NotAKeyHolderError(granter.email)
+    db.session.flush()
+    audit.record("keys.grant", f"user:{grantee.id}", actor=granter, purpose=purpose.value, via="holder", keys=made)
+    return made
+
+
+def is_holder(user: User, purpose: KeyPurpose = KeyPurpose.GROUP) -> bool:
+    try:
+        key = current_key(purpose)
+    except KeysNotInitialisedError:
+        return False
+    return db.session.scalar(
+        select(KeyGrant.id).where(KeyGrant.user_id == user.id, KeyGrant.service_key_id == key.id)
+    ) is not None

@@ -51,6 +51,14 @@ class Status(enum.StrEnum):
     CLOSED = "closed"
 
 
+class ClosureReason(enum.StrEnum):
+    RESOLVED = "resolved"
+    DUPLICATE = "duplicate"
+    NOT_HATE_INCIDENT = "not_hate_incident"
+    SPAM = "spam_or_misuse"
+    NO_FURTHER_ACTION = "no_further_action"
+
+
 class Priority(enum.StrEnum):
     LOW = "low"
     NORMAL = "normal"
@@ -87,6 +95,10 @@ class Report(Base):
         CheckConstraint(_in("police_consent", PoliceConsent), name="police_consent"),
         CheckConstraint(_in("status", Status), name="status"),
         CheckConstraint(_in("priority", Priority), name="priority"),
+        CheckConstraint(
+            "closure_reason IS NULL OR " + _in("closure_reason", ClosureReason), name="closure_reason"
+        ),
+        Index("ix_reports_priority_received", "priority", "received_at"),
         Index("ix_reports_status_received", "status", "received_at"),
     )
 
@@ -103,6 +115,11 @@ class Report(Base):
     status: Mapped[str] = mapped_column(String(24), default=Status.NEW.value)
     priority: Mapped[str] = mapped_column(String(16), default=Priority.NORMAL.value, index=True)
     retain_until: Mapped[date] = mapped_column(Date, index=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    closure_reason: Mapped[str | None] = mapped_column(String(32))
+    # Risk flags are staff-only: sealed to the group key, shown only on the case page.
+    staff_flags: Mapped[bytes | None] = mapped_column(LargeBinary)
+    centre_id: Mapped[int | None] = mapped_column(ForeignKey("centres.id"), index=True)
     # One report per draft, however often the final button is pressed.
     submission_key: Mapped[str] = mapped_column(String(64), unique=True)
 

@@ -1,0 +1,1 @@
+"""Staff sign-in ("/staff/"): passwords, TOTP, sessions, personal keys."""

@@ -1,0 +1,82 @@
+"""`flask users ...`: staff accounts from the command line."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from reporting.auth import services
+from reporting.auth.models import Role, User
+from reporting.centres.models import Centre
+from reporting.exceptions import DuplicateEmailError, LastKeyHolderError, PasswordPolicyError
+from reporting.extensions import db
+
+users_cli = AppGroup("users", help="Create, list and deactivate staff accounts.")
+
+
+def _read_secret(label: str) -> str:
+    value = sys.stdin.readline().rstrip("\r\n")
+    if not value:
+        raise click.ClickException(f"no {label} on standard input")
+    return value
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--role", required=True, type=click.Choice([role.value for role in Role]))
+@click.option("--centre", "centre_slug", help="The centre's slug (centre_staff only).")
+@click.option("--password-stdin", is_flag=True, required=True, help="Read the first password from standard input.")
+def create_command(email: str, role: str, centre_slug: str | None, password_stdin: bool) -> None:
+    """Create a staff account. They enrol TOTP and choose their own password at first sign-in."""
+    centre = None
+    if role == Role.CENTRE_STAFF.value:
+        if not centre_slug:
+            raise click.ClickException("centre_staff accounts need --centre SLUG")
+        centre = db.session.scalar(select(Centre).where(Centre.slug == centre_slug))
+        if centre is None:
+            raise click.ClickException(f"no centre with slug {centre_slug!r}")
+    elif centre_slug:
+        raise click.ClickException("--centre is only for centre_staff accounts")
+    password = _read_secret("password")
+    try:
+        user = services.create_user(email=email, role=Role(role), password=password, actor="cli", centre=centre)
+    except DuplicateEmailError:
+        raise click.ClickException(f"an account for {email} exists already") from None
+    except PasswordPolicyError:
+        raise click.ClickException(f"the password must have at least {services.MIN_PASSWORD_LENGTH} characters and be hard to guess") from None
+    db.session.commit()
+    click.echo(f"Created {user.role} account {user.email}")
+
+
+@users_cli.command("deactivate")
+@click.option("--email", required=True)
+def deactivate_command(email: str) -> None:
+    """Stop an account signing in (refused for the last key holder)."""
+    user = db.session.scalar(select(User).where(User.email == services.normalise_email(email)))
+    if user is None:
+        raise click.ClickException(f"no account for {email}")
+    try:
+        services.set_active(user, False, actor="cli")
+    except LastKeyHolderError:
+        raise click.ClickException("refused: this is the last person who can read the reports; grant another holder first") from None
+    db.session.commit()
+    click.echo(f"Deactivated {user.email}")
+
+
+@users_cli.command("list")
+def list_command() -> None:
+    """Every account: email, role, centre, active, key holder."""
+    from reporting.keys.services import is_holder, purpose_for_role
+
+    for user in db.session.scalars(select(User).order_by(User.email)):
+        purpose = purpose_for_role(user.role)
+        holder = "holder" if purpose and is_holder(user, purpose) else "-"
+        state = "active" if user.active else "inactive"
+        click.echo(f"{user.email}\t{user.role}\t{state}\t{holder}")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(users_cli)

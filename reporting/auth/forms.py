@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import EqualTo, InputRequired, Length, Regexp
+
+from reporting.reports.fields import NoControlCharacters, clean_text
+
+
+class SignInForm(FlaskForm):
+    email = StringField(
+        _l("Email address"),
+        validators=[InputRequired(_l("Enter your email address")), Length(max=254), NoControlCharacters()],
+        filters=[clean_text],
+        render_kw={"type": "email", "autocomplete": "username", "spellcheck": "false"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[InputRequired(_l("Enter your password")), Length(max=1024, message=_l("Password is too long"))],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        _l("Code from your authenticator app"),
+        validators=[
+            InputRequired(_l("Enter the 6-digit code from your authenticator app")),
+            Regexp(r"^\s*\d{3}\s?\d{3}\s*$", message=_l("The code must be 6 digits")),
+        ],
+        description=_l("For example, 123456. A new code appears every 30 seconds."),
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"},
+    )
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[InputRequired(_l("Enter your current password")), Length(max=1024)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[
+            InputRequired(_l("Enter a new password")),
+            Length(min=12, max=1024, message=_l("Your new password must be at least 12 characters")),
+        ],
+        description=_l("At least 12 characters. A few unrelated words make a strong password."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm_password = PasswordField(
+        _l("Confirm new password"),
+        validators=[
+            InputRequired(_l("Confirm your new password")),
+            EqualTo("new_password", message=_l("The passwords do not match")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+

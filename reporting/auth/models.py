@@ -1,0 +1,81 @@
+"""Staff accounts and their server-side sessions."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from reporting.db import Base, UTCDateTime, utcnow
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    REVIEWER = "reviewer"
+    CENTRE_STAFF = "centre_staff"
+    POLICE = "police"
+    ANALYST = "analyst"
+
+
+class User(Base):
+    """A member of staff. The password is never stored: one Argon2id run gives a
+    verifier (its digest is kept) and the key that wraps the personal private key."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN ('admin', 'reviewer', 'centre_staff', 'police', 'analyst')", name="role"),
+        CheckConstraint("role != 'centre_staff' OR centre_id IS NOT NULL", name="centre_staff_centre"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    role: Mapped[str] = mapped_column(String(16), index=True)
+    centre_id: Mapped[int | None] = mapped_column(ForeignKey("centres.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Password: salt, Argon2id parameters and the digest of the derived verifier.
+    password_salt: Mapped[bytes] = mapped_column(LargeBinary)
+    password_kdf: Mapped[str] = mapped_column(String(64))
+    password_verifier: Mapped[bytes] = mapped_column(LargeBinary)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Personal key pair: the private half wrapped under the password-derived key.
+    key_algorithm: Mapped[str] = mapped_column(String(32))
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    private_key_wrap: Mapped[bytes] = mapped_column(LargeBinary)
+    # TOTP: the secret encrypted under a key derived from the app secret (not in the database).
+    totp_secret: Mapped[bytes | None] = mapped_column(LargeBinary)
+    totp_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    totp_last_counter: Mapped[int] = mapped_column(Integer, default=0)
+
+    # Flask-Login
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+class StaffSession(Base):
+    """A signed-in session. ``keys`` holds the holder's personal private key encrypted
+    under a secret that exists only in the person's session cookie."""
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    second_factor_done: Mapped[bool] = mapped_column(Boolean, default=False)
+    keys: Mapped[bytes] = mapped_column(LargeBinary)

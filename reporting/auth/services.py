@@ -1,0 +1,343 @@
+"""Staff accounts, sign-in and personal keys. Services flush and audit; callers commit."""
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import pyotp
+from flask import current_app
+from limits import parse
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+from sqlalchemy import delete, func, select
+
+from reporting import audit, crypto
+from reporting.auth.models import Role, StaffSession, User
+from reporting.centres.models import Centre
+from reporting.exceptions import (
+    DuplicateEmailError,
+    LastKeyHolderError,
+    PasswordPolicyError,
+    SignInFailedError,
+    TooManyAttemptsError,
+)
+from reporting.extensions import db
+from reporting.keys.models import KeyGrant, KeyPurpose, ServiceKey
+
+log = logging.getLogger(__name__)
+
+MIN_PASSWORD_LENGTH = 12
+KEY_HOLDER_ROLES = {Role.ADMIN.value: KeyPurpose.GROUP, Role.REVIEWER.value: KeyPurpose.GROUP, Role.POLICE.value: KeyPurpose.POLICE}
+# Never a real account's: equalises the work for unknown emails.
+_DUMMY_SALT = b"\x00" * 16
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def personal_key_binding(user: User) -> crypto.Binding:
+    return crypto.Binding("users", "private_key_wrap", str(user.id))
+
+
+def _kdf() -> crypto.KdfParams:
+    return crypto.KdfParams.decode(current_app.config["PASSWORD_KDF"])
+
+
+def check_password_policy(password: str, email: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise PasswordPolicyError(f"at least {MIN_PASSWORD_LENGTH} characters")
+    if password.lower() in (email.lower(), email.split("@")[0].lower()) or len(set(password)) < 5:
+        raise PasswordPolicyError("too easy to guess")
+
+
+def _set_password(user: User, password: str, private_key: bytes) -> None:
+    params = _kdf()
+    user.password_salt = crypto.new_salt()
+    user.password_kdf = params.encode()
+    verifier, wrap_key = crypto.derive_keys(password.encode(), user.password_salt, params)
+    user.password_verifier = crypto.verifier_digest(verifier)
+    user.private_key_wrap = crypto.wrap_private_key(wrap_key, private_key, personal_key_binding(user))
+
+
+def _new_personal_keys(user: User, password: str) -> None:
+    pair = crypto.generate_keypair()
+    user.key_algorithm = pair.algorithm
+    user.public_key = pair.public
+    _set_password(user, password, pair.private)
+
+
+def create_user(
+    *, email: str, role: Role, password: str, actor: User | str | None, centre: Centre | None = None
+) -> User:
+    """Create a staff account with its personal key pair. No key is granted yet."""
+    email = normalise_email(email)
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise DuplicateEmailError(email)
+    check_password_policy(password, email)
+    user = User(
+        email=email,
+        role=role.value,
+        centre_id=centre.id if centre else None,
+        password_salt=b"",
+        password_kdf="",
+        password_verifier=b"",
+        key_algorithm="",
+        public_key=b"",
+        private_key_wrap=b"",
+    )
+    db.session.add(user)
+    db.session.flush()  # the id binds the key wrap to this row
+    _new_personal_keys(user, password)
+    db.session.flush()
+    audit.record("user.create", f"user:{user.id}", actor=actor, role=role.value)
+    return user
+
+
+# Sign-in ---------------------------------------------------------------------------
+
+def _throttle() -> tuple[MovingWindowRateLimiter, object, object]:
+    app = current_app
+    if "reporting.signin_limiter" not in app.extensions:
+        storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
+        app.extensions["reporting.signin_limiter"] = MovingWindowRateLimiter(storage)
+    return (
+        app.extensions["reporting.signin_limiter"],
+        parse(app.config["SIGNIN_LIMIT_PER_ACCOUNT"]),
+        parse(app.config["SIGNIN_LIMIT_PER_CLIENT"]),
+    )
+
+
+def _throttle_keys(email: str, client: str) -> tuple[str, str]:
+    key = current_app.extensions["reporting.ratelimit_key"]
+    return crypto.keyed_tag(key, "email:" + normalise_email(email)), crypto.keyed_tag(key, "client:" + client)
+
+
+def _check_throttle(email: str, client: str) -> None:
+    limiter, per_account, per_client = _throttle()
+    email_tag, client_tag = _throttle_keys(email, client)
+    if not limiter.test(per_account, "signin", email_tag) or not limiter.test(per_client, "signin", client_tag):
+        raise TooManyAttemptsError(email_tag)
+
+
+def _count_failure(email: str, client: str) -> None:
+    limiter, per_account, per_client = _throttle()
+    email_tag, client_tag = _throttle_keys(email, client)
+    limiter.hit(per_account, "signin", email_tag)
+    limiter.hit(per_client, "signin", client_tag)
+
+
+def sign_in_with_password(email: str, password: str, *, client: str) -> tuple[User, bytes]:
+    """Check the password; return the user and their unwrapped personal private key.
+
+    Unknown emails, wrong passwords and inactive accounts all raise the same
+    SignInFailedError after the same Argon2id work; repeated failures raise
+    TooManyAttemptsError for unknown emails too.
+    """
+    _check_throttle(email, client)
+    user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None or not user.active:
+        crypto.derive_keys(password.encode(), _DUMMY_SALT, _kdf())
+        _fail(email, client, None)
+    assert user is not None
+    verifier, wrap_key = crypto.derive_keys(
+        password.encode(), user.password_salt, crypto.KdfParams.decode(user.password_kdf)
+    )
+    if not crypto.verifier_matches(user.password_verifier, verifier):
+        _fail(email, client, user)
+    private = crypto.unwrap_private_key(wrap_key, user.private_key_wrap, personal_key_binding(user))
+    return user, private
+
+
+def _fail(email: str, client: str, user: User | None) -> None:
+    _count_failure(email, client)
+    audit.record("signin.failed", f"user:{user.id}" if user else "user:unknown", actor="anonymous")
+    raise SignInFailedError(email)
+
+
+def _totp_key() -> bytes:
+    return crypto.derive_subkey(str(current_app.config["SECRET_KEY"]).encode(), "totp secrets")
+
+
+def _totp_binding(user: User) -> crypto.Binding:
+    return crypto.Binding("users", "totp_secret", str(user.id))
+
+
+def totp_secret(user: User) -> str:
+    """The user's TOTP secret (base32), creating one for enrolment if there is none."""
+    if user.totp_secret is None:
+        secret = pyotp.random_base32()
+        user.totp_secret = crypto.encrypt(_totp_key(), secret.encode(), _totp_binding(user))
+        db.session.flush()
+        return secret
+    return crypto.decrypt(_totp_key(), user.totp_secret, _totp_binding(user)).decode()
+
+
+def totp_uri(user: User) -> str:
+    return pyotp.TOTP(totp_secret(user)).provisioning_uri(
+        name=user.email, issuer_name=current_app.config["SERVICE_NAME"]
+    )
+
+
+def verify_second_factor(user: User, code: str, *, client: str, now: datetime) -> None:
+    """Check a TOTP code (one step of clock drift either way; a code is never accepted twice)."""
+    _check_throttle(user.email, client)
+    code = "".join(ch for ch in code if ch.isdigit())
+    totp = pyotp.TOTP(totp_secret(user))
+    counter = int(now.timestamp()) // totp.interval
+    for step in (counter - 1, counter, counter + 1):
+        if step > user.totp_last_counter and secrets.compare_digest(totp.generate_otp(step), code.rjust(6, "x")):
+            user.totp_last_counter = step
+            if not user.totp_confirmed:
+                user.totp_confirmed = True
+                audit.record("user.totp_enrolled", f"user:{user.id}", actor=user)
+            db.session.flush()
+            return
+    _fail(user.email, client, user)
+
+
+# Sessions --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SessionTicket:
+    """What goes into the staff member's cookie: the session id and its secret."""
+
+    session_id: str
+    secret: bytes
+
+
+def _session_binding(session_id: str) -> crypto.Binding:
+    return crypto.Binding("staff_sessions", "keys", session_id)
+
+
+def start_session(user: User, personal_private: bytes, *, now: datetime) -> SessionTicket:
+    """A pending session (password done); the key is kept only under the cookie's secret."""
+    ticket = SessionTicket(secrets.token_urlsafe(24), crypto.random_key())
+    db.session.add(
+        StaffSession(
+            id=ticket.session_id,
+            user_id=user.id,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + timedelta(minutes=10),
+            keys=crypto.encrypt(ticket.secret, personal_private, _session_binding(ticket.session_id)),
+        )
+    )
+    db.session.flush()
+    return ticket
+
+
+def complete_sign_in(staff_session: StaffSession, user: User, *, now: datetime) -> None:
+    staff_session.second_factor_done = True
+    touch_session(staff_session, now=now)
+    user.last_sign_in_at = now
+    audit.record("signin", f"user:{user.id}", actor=user)
+
+
+def touch_session(staff_session: StaffSession, *, now: datetime) -> None:
+    staff_session.last_seen_at = now
+    staff_session.expires_at = now + timedelta(minutes=int(current_app.config["STAFF_IDLE_MINUTES"]))
+
+
+def live_session(session_id: str, *, now: datetime) -> StaffSession | None:
+    found = db.session.get(StaffSession, session_id)
+    if found is None or found.expires_at <= now:
+        return None
+    return found
+
+
+def end_session(session_id: str) -> None:
+    db.session.execute(delete(StaffSession).where(StaffSession.id == session_id))
+
+
+def session_private_key(staff_session: StaffSession, secret: bytes) -> bytes:
+    return crypto.decrypt(secret, staff_session.keys, _session_binding(staff_session.id))
+
+
+def purge_expired_sessions(now: datetime) -> int:
+    result = db.session.execute(delete(StaffSession).where(StaffSession.expires_at <= now))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+# Account changes -------------------------------------------------------------------
+
+def change_password(user: User, personal_private: bytes, new_password: str) -> None:
+    """Re-wrap the personal key under the new password. No report is touched."""
+    check_password_policy(new_password, user.email)
+    _set_password(user, new_password, personal_private)
+    user.must_change_password = False
+    db.session.flush()
+    audit.record("user.password_changed", f"user:{user.id}", actor=user)
+
+
+def key_holders(purpose: KeyPurpose = KeyPurpose.GROUP) -> list[User]:
+    """Active people holding the current key of ``purpose``."""
+    from reporting.keys.services import current_key
+
+    try:
+        key = current_key(purpose)
+    except Exception:  # no keys yet: nobody holds anything
+        return []
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(KeyGrant, KeyGrant.user_id == User.id)
+            .where(KeyGrant.service_key_id == key.id, User.active.is_(True))
+            .order_by(User.email)
+        )
+    )
+
+
+def _refuse_if_last_holder(user: User) -> None:
+    for purpose in (KeyPurpose.GROUP, KeyPurpose.POLICE):
+        holders = key_holders(purpose)
+        if holders and [h.id for h in holders] == [user.id]:
+            raise LastKeyHolderError(purpose.value)
+
+
+def reset_user(user: User, new_password: str, *, actor: User | str) -> None:
+    """New password and personal keys; the old key wraps and TOTP are dropped, no data is."""
+    _refuse_if_last_holder(user)
+    check_password_policy(new_password, user.email)
+    dropped = db.session.execute(delete(KeyGrant).where(KeyGrant.user_id == user.id)).rowcount  # type: ignore[attr-defined]
+    _new_personal_keys(user, new_password)
+    user.must_change_password = True
+    user.totp_secret = None
+    user.totp_confirmed = False
+    user.totp_last_counter = 0
+    db.session.execute(delete(StaffSession).where(StaffSession.user_id == user.id))
+    db.session.flush()
+    audit.record("user.reset", f"user:{user.id}", actor=actor, grants_dropped=dropped)
+
+
+def set_active(user: User, active: bool, *, actor: User | str) -> None:
+    if not active:
+        _refuse_if_last_holder(user)
+        db.session.execute(delete(StaffSession).where(StaffSession.user_id == user.id))
+    user.active = active
+    db.session.flush()
+    audit.record("user.activated" if active else "user.deactivated", f"user:{user.id}", actor=actor)
+
+
+def change_role(user: User, role: Role, *, actor: User | str, centre: Centre | None = None) -> None:
+    if role.value != user.role:
+        if KEY_HOLDER_ROLES.get(role.value) != KEY_HOLDER_ROLES.get(user.role):
+            _refuse_if_last_holder(user)
+            db.session.execute(delete(KeyGrant).where(KeyGrant.user_id == user.id))
+        old = user.role
+        user.role = role.value
+        audit.record("user.role_changed", f"user:{user.id}", actor=actor, old=old, new=role.value)
+    user.centre_id = centre.id if centre else None
+    db.session.flush()
+
+
+def count_users() -> int:
+    return int(db.session.scalar(select(func.count(User.id))) or 0)
+
+
+def service_key_for(purpose: KeyPurpose) -> ServiceKey:
+    from reporting.keys.services import current_key
+
+    return current_key(purpose)

@@ -1,0 +1,101 @@
+"""The signed-in staff member of this request, and their personal key.
+
+The cookie holds the session id and a secret; the server holds the personal
+private key encrypted under that secret. Neither alone opens anything.
+"""
+from __future__ import annotations
+
+import base64
+import logging
+
+from flask import Flask, g, session
+from sqlalchemy.exc import SQLAlchemyError
+
+from reporting import crypto
+from reporting.auth import services
+from reporting.auth.models import StaffSession, User
+from reporting.db import utcnow
+from reporting.extensions import db, login_manager
+
+log = logging.getLogger(__name__)
+STAFF = "staff"
+
+
+def remember(ticket: services.SessionTicket) -> None:
+    session[STAFF] = {"sid": ticket.session_id, "secret": base64.urlsafe_b64encode(ticket.secret).decode()}
+
+
+def ticket() -> services.SessionTicket | None:
+    data = session.get(STAFF)
+    if not isinstance(data, dict):
+        return None
+    try:
+        return services.SessionTicket(str(data["sid"]), base64.urlsafe_b64decode(str(data["secret"])))
+    except (KeyError, ValueError):
+        return None
+
+
+def forget() -> None:
+    found = ticket()
+    if found is not None:
+        services.end_session(found.session_id)
+    session.pop(STAFF, None)
+    session.pop("_user_id", None)
+    session.pop("_fresh", None)
+
+
+def pending_session() -> tuple[StaffSession, User] | None:
+    """The session after the password step, before the second factor."""
+    found = ticket()
+    if found is None:
+        return None
+    staff_session = services.live_session(found.session_id, now=utcnow())
+    if staff_session is None:
+        return None
+    user = db.session.get(User, staff_session.user_id)
+    if user is None or not user.active:
+        return None
+    return staff_session, user
+
+
+def personal_private_key() -> bytes:
+    """The signed-in person's personal private key, opened for this request only."""
+    if "personal_private_key" not in g:
+        found = ticket()
+        staff_session = g.get("staff_session")
+        if found is None or staff_session is None:
+            raise crypto.DecryptionError("no staff session")
+        g.personal_private_key = services.session_private_key(staff_session, found.secret)
+    key: bytes = g.personal_private_key
+    return key
+
+
+def _load_user(user_id: str) -> User | None:
+    try:
+        found = ticket()
+        if found is None:
+            return None
+        now = utcnow()
+        staff_session = services.live_session(found.session_id, now=now)
+        if staff_session is None or not staff_session.second_factor_done or str(staff_session.user_id) != user_id:
+            return None
+        user = db.session.get(User, staff_session.user_id)
+        if user is None or not user.active:
+            return None
+        # Idle timeout: each request moves the expiry on; the write is skipped if recent.
+        if (now - staff_session.last_seen_at).total_seconds() > 30:
+            services.touch_session(staff_session, now=now)
+            db.session.commit()
+        g.staff_session = staff_session
+        return user
+    except SQLAlchemyError:
+        db.session.rollback()
+        return None
+
+
+def init_staff_sessions(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.user_loader(_load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None  # type: ignore[assignment]
+    login_manager.session_protection = None  # our own server-side session does this job

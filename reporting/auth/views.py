@@ -1,0 +1,154 @@
+"""Staff sign-in: password, then TOTP (enrolled at first sign-in), then the staff area."""
+from __future__ import annotations
+
+import segno
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+from markupsafe import Markup
+
+from reporting.auth import services
+from reporting.auth import session as staff
+from reporting.auth.forms import ChangePasswordForm, CodeForm, SignInForm
+from reporting.auth.models import Role
+from reporting.db import utcnow
+from reporting.exceptions import PasswordPolicyError, SignInFailedError, TooManyAttemptsError
+from reporting.extensions import db, limiter
+from reporting.security import public, roles
+
+bp = Blueprint("auth", __name__, url_prefix="/staff")
+ALL_STAFF = tuple(role.value for role in Role)
+HOMES = {
+    Role.REVIEWER.value: "cases.queue",
+    Role.ADMIN.value: "admin.index",
+}
+
+
+def _client() -> str:
+    return request.remote_addr or "unknown"
+
+
+def _signin_limit() -> str:
+    return "30 per minute"
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(_signin_limit, methods=["POST"])
+def login() -> ResponseReturnValue:
+    form = SignInForm()
+    message = None
+    if form.validate_on_submit():
+        try:
+            user, private = services.sign_in_with_password(form.email.data, form.password.data, client=_client())
+        except TooManyAttemptsError:
+            message = _("Too many attempts. Wait 15 minutes, then try again.")
+        except SignInFailedError:
+            db.session.commit()  # keep the audit entry of the failure
+            message = _("The email address, password or code is not right.")
+        else:
+            staff.forget()
+            ticket = services.start_session(user, private, now=utcnow())
+            db.session.commit()
+            staff.remember(ticket)
+            return redirect(url_for(".second_factor" if user.totp_confirmed else ".enrol"))
+    return render_template("auth/login.html", form=form, message=message), 200
+
+
+def _second_factor_page(enrolling: bool) -> ResponseReturnValue:
+    pending = staff.pending_session()
+    if pending is None:
+        return redirect(url_for(".login"))
+    staff_session, user = pending
+    if enrolling and user.totp_confirmed:
+        return redirect(url_for(".second_factor"))
+    if not enrolling and not user.totp_confirmed:
+        return redirect(url_for(".enrol"))
+    form = CodeForm()
+    message = None
+    if form.validate_on_submit():
+        try:
+            services.verify_second_factor(user, form.code.data, client=_client(), now=utcnow())
+        except TooManyAttemptsError:
+            message = _("Too many attempts. Wait 15 minutes, then try again.")
+        except SignInFailedError:
+            db.session.commit()
+            message = _("The code is not right. Check the time on your phone and try the newest code.")
+        else:
+            services.complete_sign_in(staff_session, user, now=utcnow())
+            db.session.commit()
+            login_user(user)
+            if user.must_change_password:
+                return redirect(url_for(".change_password"))
+            return redirect(url_for(".home"))
+    context = {"form": form, "message": message}
+    if enrolling:
+        secret = services.totp_secret(user)
+        db.session.commit()
+        uri = services.totp_uri(user)
+        context |= {
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            "qr_svg": Markup(segno.make(uri, error="m").svg_inline(scale=4, dark="#0b0c0c", light="#ffffff")),
+        }
+        return render_template("auth/enrol.html", **context)
+    return render_template("auth/two_factor.html", **context)
+
+
+@bp.route("/two-factor", methods=["GET", "POST"])
+@public
+@limiter.limit(_signin_limit, methods=["POST"])
+def second_factor() -> ResponseReturnValue:
+    return _second_factor_page(enrolling=False)
+
+
+@bp.route("/enrol", methods=["GET", "POST"])
+@public
+@limiter.limit(_signin_limit, methods=["POST"])
+def enrol() -> ResponseReturnValue:
+    return _second_factor_page(enrolling=True)
+
+
+@bp.get("/")
+@roles(*ALL_STAFF)
+def home() -> ResponseReturnValue:
+    endpoint = HOMES.get(current_user.role)
+    if endpoint:
+        return redirect(url_for(endpoint))
+    return render_template("auth/home.html")
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@roles(*ALL_STAFF)
+def change_password() -> ResponseReturnValue:
+    form = ChangePasswordForm()
+    message = None
+    if form.validate_on_submit():
+        try:
+            _user, private = services.sign_in_with_password(
+                current_user.email, form.current_password.data, client=_client()
+            )
+            services.change_password(current_user, private, form.new_password.data)
+        except TooManyAttemptsError:
+            message = _("Too many attempts. Wait 15 minutes, then try again.")
+        except SignInFailedError:
+            db.session.commit()
+            form.current_password.errors = [_("Your current password is not right")]
+        except PasswordPolicyError:
+            db.session.rollback()
+            form.new_password.errors = [_("Choose a longer password that is harder to guess")]
+        else:
+            db.session.commit()
+            return redirect(url_for(".home"))
+    return render_template("auth/password.html", form=form, message=message)
+
+
+@bp.post("/logout")
+@roles(*ALL_STAFF)
+def logout() -> ResponseReturnValue:
+    from flask_login import logout_user
+
+    staff.forget()
+    logout_user()
+    db.session.commit()
+    return redirect(url_for(".login"))

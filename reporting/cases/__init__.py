@@ -1,0 +1,1 @@
+"""The Hate Crime Reporting Group's queue and case pages ("/review/")."""

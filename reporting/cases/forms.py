@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField
+from wtforms.validators import NumberRange, Optional, Regexp
+
+from reporting.cases.queries import SORTS
+from reporting.reports.fields import Checkboxes, Radios, Select, long_text, options, short_text
+from reporting.reports.models import Channel, ClosureReason, Priority, Status
+from reporting.reports.questions import choice_options
+
+STATUS_LABELS = {
+    Status.NEW.value: _l("New"),
+    Status.IN_TRIAGE.value: _l("In triage"),
+    Status.AWAITING_INFORMATION.value: _l("Awaiting information"),
+    Status.UNDER_REVIEW.value: _l("Under review"),
+    Status.REFERRED.value: _l("Referred"),
+    Status.RESOLVED.value: _l("Resolved"),
+    Status.CLOSED.value: _l("Closed"),
+}
+CLOSURE_LABELS = {
+    ClosureReason.RESOLVED.value: _l("Resolved"),
+    ClosureReason.DUPLICATE.value: _l("Duplicate of another case"),
+    ClosureReason.NOT_HATE_INCIDENT.value: _l("Not a hate incident"),
+    ClosureReason.SPAM.value: _l("Spam or misuse"),
+    ClosureReason.NO_FURTHER_ACTION.value: _l("No further action possible"),
+}
+PRIORITY_LABELS = {
+    Priority.LOW.value: _l("Low"),
+    Priority.NORMAL.value: _l("Normal"),
+    Priority.HIGH.value: _l("High"),
+    Priority.URGENT.value: _l("Urgent"),
+}
+FLAG_LABELS = {
+    "repeat_victim": _l("Repeat victim"),
+    "vulnerable_person": _l("Vulnerable person"),
+    "child_involved": _l("Child involved"),
+    "ongoing_threat": _l("Ongoing threat"),
+}
+CHANNEL_LABELS = {Channel.ONLINE.value: _l("Online"), Channel.CENTRE.value: _l("Reporting centre"), Channel.PHONE.value: _l("Phone")}
+SORT_LABELS = {"newest": _l("Newest first"), "oldest": _l("Oldest first"), "priority": _l("Priority"), "incident_date": _l("Incident date")}
+
+
+def _any(label: Any) -> list[tuple[str, Any]]:
+    return [("", label)]
+
+
+class QueueFilterForm(FlaskForm):
+    """Read from the query string; invalid values are ignored with a message, never a crash."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField(_l("Status"), validators=[Optional()])
+    strand = SelectField(_l("Strand"), validators=[Optional()])
+    incident_type = SelectField(_l("Type of incident"), validators=[Optional()])
+    area = SelectField(_l("Area"), validators=[Optional()])
+    channel = SelectField(_l("Channel"), validators=[Optional()])
+    assigned = SelectField(_l("Assigned"), validators=[Optional()])
+    priority = SelectField(_l("Priority"), validators=[Optional()])
+    received_from = DateField(_l("Received from"), validators=[Optional()], render_kw={"type": "date"})
+    received_to = DateField(_l("Received to"), validators=[Optional()], render_kw={"type": "date"})
+    sort = SelectField(_l("Sort by"), validators=[Optional()])
+    page = IntegerField(_l("Page"), validators=[Optional(), NumberRange(min=1, max=100000)])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.status.choices = options(_any(_l("Any status")) + list(STATUS_LABELS.items()))
+        self.strand.choices = options(_any(_l("Any strand")) + choice_options("strand"))
+        self.incident_type.choices = options(_any(_l("Any type")) + choice_options("incident_type"))
+        self.area.choices = options(_any(_l("Any area")) + choice_options("area"))
+        self.channel.choices = options(_any(_l("Any channel")) + list(CHANNEL_LABELS.items()))
+        self.assigned.choices = options([("", _l("Anyone or no one")), ("me", _l("Assigned to me")), ("unassigned", _l("Unassigned"))])
+        self.priority.choices = options(_any(_l("Any priority")) + list(PRIORITY_LABELS.items()))
+        self.sort.choices = options([(key, SORT_LABELS[key]) for key in SORTS])
+
+
+class StatusForm(FlaskForm):
+    status = Radios(_l("Move the case to"), required=_l("Select the new status"))
+    closure_reason = Radios(
+        _l("If closing, why?"), choices=list(CLOSURE_LABELS.items())
+    )
+    reason = long_text(_l("Reason for the change"), required=_l("Give a reason for the change"), max_length=2000,
+                       description=_l("Only the Group can read this."))
+
+    def __init__(self, *args: Any, allowed: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.status.choices = options([(value, STATUS_LABELS[value]) for value in allowed or []])
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if valid and self.status.data == Status.CLOSED.value and not self.closure_reason.data:
+            self.closure_reason.errors = [str(_l("Select why the case is being closed"))]
+            return False
+        return valid
+
+
+class NoteForm(FlaskForm):
+    note = long_text(_l("Add a note"), required=_l("Write the note"), max_length=5000,
+                     description=_l("Notes are for the Group only. The person who reported cannot see them."))
+
+
+class AssignForm(FlaskForm):
+    assignee = Select(_l("Assign to"), required=_l("Select who to assign the case to"))
+
+    def __init__(self, *args: Any, people: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.assignee.choices = options([("none", _l("No one (unassigned)"))] + (people or []))
+
+
+class PriorityForm(FlaskForm):
+    priority = Radios(_l("Priority"), required=_l("Select a priority"), choices=list(PRIORITY_LABELS.items()))
+
+
+class FlagsForm(FlaskForm):
+    flags = Checkboxes(_l("Risk flags"), choices=list(FLAG_LABELS.items()),
+                       description=_l("Only the Group can see these."))
+
+
+class LinkForm(FlaskForm):
+    reference = short_text(
+        _l("Reference of the other case"),
+        required=_l("Enter the other case's reference, like HC-26-4F7K9Q"),
+        max_length=16,
+    )
+    kind = Radios(
+        _l("How are they linked?"),
+        required=_l("Select how the cases are linked"),
+        choices=[("related", _l("Related")), ("duplicate", _l("This case is a duplicate of the other"))],
+    )
+
+    def validate_reference(self, field: Any) -> None:
+        Regexp(r"^HC-\d\d-[0-9A-Z]{6}$", message=str(_l("Enter a reference like HC-26-4F7K9Q")))(self, field)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.reference.data:
+            self.reference.data = self.reference.data.strip().upper()

@@ -1,0 +1,180 @@
+"""Reads for the queue: only clear fields, never a decryption, one query per page."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Select, and_, case, exists, func, select
+from sqlalchemy.orm import aliased
+
+from reporting.auth.models import User
+from reporting.cases.models import CaseLink
+from reporting.extensions import db
+from reporting.reports.models import Priority, Report, ReportIncidentType, ReportStrand, Status
+
+PAGE_SIZE = 50
+SORTS = ("newest", "oldest", "priority", "incident_date")
+_PRIORITY_ORDER = case(
+    {Priority.URGENT.value: 0, Priority.HIGH.value: 1, Priority.NORMAL.value: 2, Priority.LOW.value: 3},
+    value=Report.priority,
+    else_=4,
+)
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    status: str | None = None
+    strand: str | None = None
+    incident_type: str | None = None
+    area: str | None = None
+    channel: str | None = None
+    centre_id: int | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+    assigned: str | None = None  # "me" or "unassigned"
+    priority: str | None = None
+    sort: str = "newest"
+    page: int = 1
+
+
+@dataclass
+class QueuePage:
+    rows: list[Report]
+    total: int
+    page: int
+    pages: int
+    status_counts: dict[str, int] = field(default_factory=dict)
+    assignees: dict[int, str] = field(default_factory=dict)
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _filtered(filters: QueueFilters, viewer_id: int, *, with_status: bool = True) -> list[Any]:
+    conditions: list[Any] = []
+    if with_status and filters.status:
+        conditions.append(Report.status == filters.status)
+    if filters.strand:
+        conditions.append(
+            exists().where(ReportStrand.report_id == Report.id, ReportStrand.strand == filters.strand)
+        )
+    if filters.incident_type:
+        conditions.append(
+            exists().where(
+                ReportIncidentType.report_id == Report.id, ReportIncidentType.incident_type == filters.incident_type
+            )
+        )
+    if filters.area:
+        conditions.append(Report.area == filters.area)
+    if filters.channel:
+        conditions.append(Report.channel == filters.channel)
+    if filters.centre_id:
+        conditions.append(Report.centre_id == filters.centre_id)
+    if filters.received_from:
+        conditions.append(Report.received_at >= _start_of(filters.received_from))
+    if filters.received_to:
+        conditions.append(Report.received_at < _start_of(filters.received_to + timedelta(days=1)))
+    if filters.assigned == "me":
+        conditions.append(Report.assignee_id == viewer_id)
+    elif filters.assigned == "unassigned":
+        conditions.append(Report.assignee_id.is_(None))
+    if filters.priority:
+        conditions.append(Report.priority == filters.priority)
+    return conditions
+
+
+def _ordered(query: Select[Any], sort: str) -> Select[Any]:
+    if sort == "oldest":
+        return query.order_by(Report.received_at.asc(), Report.id.asc())
+    if sort == "priority":
+        return query.order_by(_PRIORITY_ORDER, Report.received_at.desc(), Report.id.desc())
+    if sort == "incident_date":
+        return query.order_by(Report.incident_date.desc().nulls_last(), Report.id.desc())
+    return query.order_by(Report.received_at.desc(), Report.id.desc())
+
+
+def review_queue(filters: QueueFilters, *, viewer_id: int) -> QueuePage:
+    """One page of the queue and the count of cases in each status under the same filters."""
+    conditions = _filtered(filters, viewer_id)
+    total = int(db.session.scalar(select(func.count(Report.id)).where(*conditions)) or 0)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(filters.page, 1), pages)
+    rows = list(
+        db.session.scalars(
+            _ordered(select(Report).where(*conditions), filters.sort).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+        )
+    )
+    counts = {
+        status: int(number)
+        for status, number in db.session.execute(
+            select(Report.status, func.count(Report.id))
+            .where(*_filtered(filters, viewer_id, with_status=False))
+            .group_by(Report.status)
+        )
+    }
+    assignee_ids = {r.assignee_id for r in rows if r.assignee_id}
+    assignees = (
+        dict(db.session.execute(select(User.id, User.email).where(User.id.in_(assignee_ids))).all())
+        if assignee_ids
+        else {}
+    )
+    return QueuePage(rows, total, page, pages, {s.value: counts.get(s.value, 0) for s in Status}, assignees)
+
+
+def report_by_reference(reference: str) -> Report | None:
+    return db.session.scalar(select(Report).where(Report.reference == reference))
+
+
+def possible_duplicates(report: Report, *, days: int = 3, limit: int = 10) -> list[Report]:
+    """Cases from the same area sharing a strand, within a few days of this one."""
+    anchor = report.incident_date
+    other_strand = aliased(ReportStrand)
+    strands = [s.strand for s in report.strands if s.strand not in ("other", "unknown")] or [
+        s.strand for s in report.strands
+    ]
+    if anchor is not None:
+        near = and_(
+            Report.incident_date >= anchor - timedelta(days=days), Report.incident_date <= anchor + timedelta(days=days)
+        )
+    else:
+        near = and_(
+            Report.received_at >= report.received_at - timedelta(days=days),
+            Report.received_at <= report.received_at + timedelta(days=days),
+        )
+    already = select(CaseLink.other_id).where(CaseLink.report_id == report.id)
+    query = (
+        select(Report)
+        .where(
+            Report.id != report.id,
+            Report.area == report.area,
+            near,
+            exists().where(other_strand.report_id == Report.id, other_strand.strand.in_(strands)),
+            Report.id.not_in(already),
+        )
+        .order_by(Report.received_at.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+def linked_cases(report: Report) -> list[tuple[CaseLink, Report]]:
+    other = aliased(Report)
+    return [
+        (link, linked)
+        for link, linked in db.session.execute(
+            select(CaseLink, other)
+            .join(other, other.id == CaseLink.other_id)
+            .where(CaseLink.report_id == report.id)
+            .order_by(CaseLink.created_at)
+        ).all()
+    ]
+
+
+def reviewers() -> list[User]:
+    return list(
+        db.session.scalars(select(User).where(User.role == "reviewer", User.active.is_(True)).order_by(User.email))
+    )
+
+

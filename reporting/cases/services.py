@@ -1,0 +1,207 @@
+"""Changes to cases. Each flushes, writes the timeline and the audit log; the caller commits.
+
+Staff-only words (notes, reasons) are sealed to the current group key, never to
+the report's own key, so a reporter's receipt cannot open them.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from reporting import audit, crypto
+from reporting.auth.models import User
+from reporting.cases.models import CaseEvent, CaseLink, EventKind, LinkKind
+from reporting.cases.policies import may_move
+from reporting.db import utcnow
+from reporting.exceptions import InvalidTransitionError, NotAKeyHolderError, PermissionDeniedError
+from reporting.extensions import db
+from reporting.keys.models import KeyPurpose, ServiceKey
+from reporting.keys.services import current_key, holder_private_key
+from reporting.reports.models import ClosureReason, Priority, Report, Status
+from reporting.reports.services import group_wrap_binding, open_report_content
+
+FLAGS = ("repeat_victim", "vulnerable_person", "child_involved", "ongoing_threat")
+
+
+class Keyring:
+    """A holder's view of the group keys for one request: opens what they were granted."""
+
+    def __init__(self, holder: User, personal_private: bytes) -> None:
+        self.holder = holder
+        self._personal = personal_private
+        self._opened: dict[int, bytes] = {}
+
+    def private_for(self, key: ServiceKey) -> bytes:
+        if key.id not in self._opened:
+            self._opened[key.id] = holder_private_key(self.holder, self._personal, key)
+        return self._opened[key.id]
+
+    def open_group_sealed(self, blob: bytes, binding: crypto.Binding) -> bytes:
+        kid = crypto.sealed_key_id(blob)
+        key = db.session.scalar(select(ServiceKey).where(ServiceKey.kid == kid))
+        if key is None:
+            raise NotAKeyHolderError(kid)
+        return crypto.open_sealed(key.algorithm, self.private_for(key), blob, binding)
+
+
+def _seal_for_group(plaintext: bytes, binding: crypto.Binding) -> bytes:
+    key = current_key(KeyPurpose.GROUP)
+    return crypto.seal(key.algorithm, key.public_key, plaintext, binding)
+
+
+def _event_binding(report: Report, event_id: int) -> crypto.Binding:
+    return crypto.Binding("case_events", "sealed", f"{report.reference}:{event_id}")
+
+
+def _flags_binding(report: Report) -> crypto.Binding:
+    return crypto.Binding("reports", "staff_flags", report.reference)
+
+
+def _require_reviewer(actor: User) -> None:
+    if actor.role != "reviewer" or not actor.active:
+        raise PermissionDeniedError(actor.email)
+
+
+def _event(report: Report, actor: User, kind: EventKind, summary: str, text: str | None = None) -> CaseEvent:
+    event = CaseEvent(report_id=report.id, actor_id=actor.id, kind=kind.value, summary=summary, at=utcnow())
+    db.session.add(event)
+    db.session.flush()  # the id binds the sealed text to this event
+    if text:
+        event.sealed = _seal_for_group(text.encode(), _event_binding(report, event.id))
+    return event
+
+
+# Reading -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CaseContent:
+    answers: dict[str, Any]
+    meta: dict[str, Any]
+    channel: str
+
+
+def open_case(report: Report, keyring: Keyring) -> CaseContent:
+    """Decrypt a report for a key holder, and say so in the audit log."""
+    group_key = db.session.get(ServiceKey, report.group_key_id)
+    assert group_key is not None
+    report_private = crypto.open_sealed(
+        group_key.algorithm, keyring.private_for(group_key), report.key_wrap_group, group_wrap_binding(report.reference)
+    )
+    content = open_report_content(report, report_private)
+    audit.record("case.decrypt", f"report:{report.id}", actor=keyring.holder, reference=report.reference)
+    return CaseContent(content["answers"], content.get("meta", {}), content.get("channel", report.channel))
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    event: CaseEvent
+    actor: str
+    text: str | None
+
+
+def timeline(report: Report, keyring: Keyring | None) -> list[TimelineEntry]:
+    """Everything done to the case, oldest first; sealed words opened when a keyring is given."""
+    rows = db.session.execute(
+        select(CaseEvent, User.email)
+        .outerjoin(User, User.id == CaseEvent.actor_id)
+        .where(CaseEvent.report_id == report.id)
+        .order_by(CaseEvent.at, CaseEvent.id)
+    ).all()
+    entries = []
+    for event, email in rows:
+        text = None
+        if event.sealed is not None and keyring is not None:
+            text = keyring.open_group_sealed(event.sealed, _event_binding(report, event.id)).decode()
+        entries.append(TimelineEntry(event, email or "system", text))
+    return entries
+
+
+def staff_flags(report: Report, keyring: Keyring) -> list[str]:
+    if report.staff_flags is None:
+        return []
+    flags: list[str] = json.loads(keyring.open_group_sealed(report.staff_flags, _flags_binding(report)))
+    return flags
+
+
+# Changing ------------------------------------------------------------------------
+
+def change_status(
+    report: Report, target: Status, *, actor: User, reason: str, closure: ClosureReason | None = None
+) -> None:
+    """Move a case along the workflow, with a reason; closing needs a closure reason."""
+    _require_reviewer(actor)
+    if not may_move(report.status, target.value):
+        raise InvalidTransitionError(f"{report.status}>{target.value}")
+    if target == Status.CLOSED and closure is None:
+        raise InvalidTransitionError("closing needs a closure reason")
+    previous = report.status
+    report.status = target.value
+    report.closure_reason = closure.value if target == Status.CLOSED and closure else None
+    summary = f"{previous}>{target.value}" + (f":{closure.value}" if target == Status.CLOSED and closure else "")
+    _event(report, actor, EventKind.STATUS, summary, reason)
+    audit.record("case.status", f"report:{report.id}", actor=actor, change=summary)
+
+
+def add_note(report: Report, *, actor: User, text: str) -> CaseEvent:
+    _require_reviewer(actor)
+    event = _event(report, actor, EventKind.NOTE, "", text)
+    audit.record("case.note", f"report:{report.id}", actor=actor, event=event.id)
+    return event
+
+
+def assign(report: Report, assignee: User | None, *, actor: User) -> None:
+    _require_reviewer(actor)
+    if assignee is not None and (assignee.role != "reviewer" or not assignee.active):
+        raise PermissionDeniedError("cases are assigned to active reviewers")
+    report.assignee_id = assignee.id if assignee else None
+    _event(report, actor, EventKind.ASSIGNMENT, str(assignee.id) if assignee else "")
+    audit.record("case.assign", f"report:{report.id}", actor=actor, assignee=assignee.id if assignee else None)
+
+
+def set_priority(report: Report, priority: Priority, *, actor: User) -> None:
+    _require_reviewer(actor)
+    report.priority = priority.value
+    _event(report, actor, EventKind.PRIORITY, priority.value)
+    audit.record("case.priority", f"report:{report.id}", actor=actor, priority=priority.value)
+
+
+def set_flags(report: Report, flags: list[str], *, actor: User) -> None:
+    _require_reviewer(actor)
+    chosen = [flag for flag in FLAGS if flag in flags]
+    report.staff_flags = _seal_for_group(json.dumps(chosen).encode(), _flags_binding(report))
+    _event(report, actor, EventKind.FLAGS, "")
+    audit.record("case.flags", f"report:{report.id}", actor=actor)
+
+
+def link(report: Report, other: Report, kind: LinkKind, *, actor: User) -> None:
+    """Link two cases both ways; marking a duplicate says ``report`` duplicates ``other``."""
+    _require_reviewer(actor)
+    if other.id == report.id:
+        raise InvalidTransitionError("a case cannot be linked to itself")
+    for source, target in ((report, other), (other, report)):
+        existing = db.session.scalar(
+            select(CaseLink).where(CaseLink.report_id == source.id, CaseLink.other_id == target.id)
+        )
+        if existing is None:
+            db.session.add(CaseLink(report_id=source.id, other_id=target.id, kind=kind.value, created_at=utcnow()))
+        else:
+            existing.kind = kind.value
+    _event(report, actor, EventKind.LINK, f"{kind.value}:{other.reference}")
+    _event(other, actor, EventKind.LINK, f"{kind.value}:{report.reference}")
+    audit.record("case.link", f"report:{report.id}", actor=actor, other=other.id, kind=kind.value)
+
+
+def unlink(report: Report, other: Report, *, actor: User) -> None:
+    _require_reviewer(actor)
+    db.session.execute(
+        delete(CaseLink).where(
+            ((CaseLink.report_id == report.id) & (CaseLink.other_id == other.id))
+            | ((CaseLink.report_id == other.id) & (CaseLink.other_id == report.id))
+        )
+    )
+    _event(report, actor, EventKind.UNLINK, other.reference)
+    _event(other, actor, EventKind.UNLINK, report.reference)
+    audit.record("case.unlink", f"report:{report.id}", actor=actor, other=other.id)

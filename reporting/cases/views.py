@@ -1,0 +1,276 @@
+"""The Group's queue and case pages, and phone entry: "/review/" (reviewers only)."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from reporting import crypto
+from reporting.auth import session as staff
+from reporting.auth.models import User
+from reporting.cases import forms, policies, queries, services
+from reporting.cases.models import LinkKind
+from reporting.exceptions import InvalidTransitionError, NotAKeyHolderError, PermissionDeniedError
+from reporting.extensions import db
+from reporting.public.forms import ConfirmForm
+from reporting.reports import journey, questions
+from reporting.reports.models import Channel, ClosureReason, Priority, Report, Status
+from reporting.security import roles
+
+bp = Blueprint("cases", __name__, url_prefix="/review")
+reviewer = roles(policies.REVIEWER)
+
+PHONE = journey.JourneyConfig(
+    session_key="phone_draft",
+    channel=Channel.PHONE,
+    start="cases.new_phone_report",
+    step="cases.phone_step",
+    check="cases.phone_check",
+    sent="cases.phone_sent",
+    finish="cases.phone_finish",
+    after_finish="cases.queue",
+    layout="staff/base.html",
+    caption=_l("Report taken by phone"),
+    meta=lambda: {"entered_by": current_user.id},
+)
+
+
+@bp.get("/")
+@reviewer
+def queue() -> ResponseReturnValue:
+    form = forms.QueueFilterForm(formdata=MultiDict((k, v) for k, v in request.args.items(multi=True) if v))
+    form.validate()
+    # Anything that does not validate is ignored, so a hand-edited URL still shows a queue.
+    value = {f.name: (f.data if not f.errors else None) for f in form}
+    filters = queries.QueueFilters(
+        status=value["status"] or None,
+        strand=value["strand"] or None,
+        incident_type=value["incident_type"] or None,
+        area=value["area"] or None,
+        channel=value["channel"] or None,
+        assigned=value["assigned"] or None,
+        priority=value["priority"] or None,
+        received_from=value["received_from"],
+        received_to=value["received_to"],
+        sort=value["sort"] or "newest",
+        page=value["page"] or 1,
+    )
+    page = queries.review_queue(filters, viewer_id=current_user.id)
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    status_links = {status: url_for(".queue", **(args | {"status": status})) for status in page.status_counts}
+    return render_template(
+        "review/queue.html", form=form, page=page, args=args, labels=_labels(), status_links=status_links,
+    )
+
+
+def _labels() -> dict[str, Any]:
+    return {
+        "status": forms.STATUS_LABELS,
+        "priority": forms.PRIORITY_LABELS,
+        "channel": forms.CHANNEL_LABELS,
+        "closure": forms.CLOSURE_LABELS,
+        "flags": forms.FLAG_LABELS,
+        "area": dict(questions.choice_options("area")),
+        "strand": dict(questions.choice_options("strand")),
+        "incident_type": dict(questions.choice_options("incident_type")),
+    }
+
+
+def _case(reference: str) -> Report:
+    report = queries.report_by_reference(reference)
+    if report is None:
+        abort(404)
+    return report
+
+
+def _keyring() -> services.Keyring | None:
+    try:
+        return services.Keyring(current_user._get_current_object(), staff.personal_private_key())
+    except crypto.CryptoError:
+        return None
+
+
+def _case_page(report: Report, status: int = 200, **forms_given: Any) -> ResponseReturnValue:
+    keyring = _keyring()
+    content = sections = flags = None
+    timeline = None
+    try:
+        if keyring is None:
+            raise NotAKeyHolderError(current_user.email)
+        content = services.open_case(report, keyring)
+        sections = questions.summary(content.answers)
+        flags = services.staff_flags(report, keyring)
+        timeline = services.timeline(report, keyring)
+        db.session.commit()  # the decryption's audit entry
+    except NotAKeyHolderError:
+        db.session.rollback()
+        keyring = None
+        timeline = services.timeline(report, None)
+    people = [(str(u.id), u.email) for u in queries.reviewers()]
+    context = {
+        "report": report,
+        "content": content,
+        "sections": sections,
+        "flags": flags or [],
+        "timeline": timeline,
+        "linked": queries.linked_cases(report),
+        "duplicates": queries.possible_duplicates(report),
+        "labels": _labels(),
+        "people": dict(people),
+        "status_form": forms.StatusForm(prefix="status", allowed=[s.value for s in policies.allowed_next(report.status)]),
+        "note_form": forms.NoteForm(prefix="note"),
+        "assign_form": forms.AssignForm(prefix="assign", people=people,
+                                        data={"assignee": str(report.assignee_id) if report.assignee_id else "none"}),
+        "priority_form": forms.PriorityForm(prefix="priority", data={"priority": report.priority}),
+        "flags_form": forms.FlagsForm(prefix="flags", data={"flags": flags or []}),
+        "link_form": forms.LinkForm(prefix="link"),
+    }
+    context.update(forms_given)
+    return render_template("review/case.html", **context), status
+
+
+@bp.get("/cases/<reference>")
+@reviewer
+def show_case(reference: str) -> ResponseReturnValue:
+    return _case_page(_case(reference))
+
+
+def _done(report: Report, message: str) -> ResponseReturnValue:
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for(".show_case", reference=report.reference))
+
+
+@bp.post("/cases/<reference>/status")
+@reviewer
+def change_status(reference: str) -> ResponseReturnValue:
+    report = _case(reference)
+    form = forms.StatusForm(prefix="status", allowed=[s.value for s in policies.allowed_next(report.status)])
+    if form.validate():
+        closure = ClosureReason(form.closure_reason.data) if form.status.data == Status.CLOSED.value else None
+        try:
+            services.change_status(report, Status(form.status.data), actor=current_user, reason=form.reason.data,
+                                   closure=closure)
+        except InvalidTransitionError:
+            db.session.rollback()
+            form.status.errors = [_("The case cannot move to that status from where it is now")]
+        else:
+            return _done(report, _("Status changed."))
+    return _case_page(report, status_form=form)
+
+
+@bp.post("/cases/<reference>/notes")
+@reviewer
+def add_note(reference: str) -> ResponseReturnValue:
+    report = _case(reference)
+    form = forms.NoteForm(prefix="note")
+    if form.validate():
+        services.add_note(report, actor=current_user, text=form.note.data)
+        return _done(report, _("Note added."))
+    return _case_page(report, note_form=form)
+
+
+@bp.post("/cases/<reference>/assign")
+@reviewer
+def assign(reference: str) -> ResponseReturnValue:
+    report = _case(reference)
+    people = [(str(u.id), u.email) for u in queries.reviewers()]
+    form = forms.AssignForm(prefix="assign", people=people)
+    if form.validate():
+        assignee = None if form.assignee.data == "none" else db.session.get(User, int(form.assignee.data))
+        try:
+            services.assign(report, assignee, actor=current_user)
+        except PermissionDeniedError:
+            db.session.rollback()
+            form.assignee.errors = [_("Cases can only be assigned to active reviewers")]
+        else:
+            return _done(report, _("Assignment changed."))
+    return _case_page(report, assign_form=form)
+
+
+@bp.post("/cases/<reference>/priority")
+@reviewer
+def set_priority(reference: str) -> ResponseReturnValue:
+    report = _case(reference)
+    form = forms.PriorityForm(prefix="priority")
+    if form.validate():
+        services.set_priority(report, Priority(form.priority.data), actor=current_user)
+        return _done(report, _("Priority changed."))
+    return _case_page(report, priority_form=form)
+
+
+@bp.post("/cases/<reference>/flags")
+@reviewer
+def set_flags(reference: str) -> ResponseReturnValue:
+    report = _case(reference)
+    form = forms.FlagsForm(prefix="flags")
+    if form.validate():
+        services.set_flags(report, form.flags.data or [], actor=current_user)
+        return _done(report, _("Risk flags saved."))
+    return _case_page(report, flags_form=form)
+
+
+@bp.post("/cases/<reference>/links")
+@reviewer
+def link_case(reference: str) -> ResponseReturnValue:
+    report = _case(reference)
+    form = forms.LinkForm(prefix="link")
+    if form.validate():
+        other = queries.report_by_reference(form.reference.data)
+        if other is None or other.id == report.id:
+            form.reference.errors = [_("There is no other case with that reference")]
+        else:
+            services.link(report, other, LinkKind(form.kind.data), actor=current_user)
+            return _done(report, _("Cases linked."))
+    return _case_page(report, link_form=form)
+
+
+@bp.post("/cases/<reference>/links/<other>/remove")
+@reviewer
+def unlink_case(reference: str, other: str) -> ResponseReturnValue:
+    report = _case(reference)
+    linked = _case(other)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.unlink(report, linked, actor=current_user)
+    return _done(report, _("Link removed."))
+
+
+# Phone entry: the same questions as the public journey ------------------------------
+
+@bp.route("/phone/", methods=["GET", "POST"])
+@reviewer
+def new_phone_report() -> ResponseReturnValue:
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        return journey.begin(PHONE)
+    return render_template("review/phone_start.html", form=form)
+
+
+@bp.route("/phone/<name>", methods=["GET", "POST"])
+@reviewer
+def phone_step(name: str) -> ResponseReturnValue:
+    return journey.step(PHONE, name)
+
+
+@bp.route("/phone/check", methods=["GET", "POST"])
+@reviewer
+def phone_check() -> ResponseReturnValue:
+    return journey.check(PHONE, ConfirmForm())
+
+
+@bp.get("/phone/sent")
+@reviewer
+def phone_sent() -> ResponseReturnValue:
+    return journey.sent(PHONE, ConfirmForm())
+
+
+@bp.post("/phone/finish")
+@reviewer
+def phone_finish() -> ResponseReturnValue:
+    return journey.finish(PHONE, ConfirmForm())

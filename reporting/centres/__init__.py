@@ -1,0 +1,1 @@
+"""Reporting centres: libraries, council offices, charities where staff help people report."""

@@ -1,0 +1,177 @@
+"""The report journey's views, shared by every way of taking a report.
+
+The public journey and a reviewer's phone entry (and, later, assisted reporting
+at a centre) walk the same questions with the same code; each passes a
+``JourneyConfig`` naming its endpoints, channel and layout. This module is view
+code: it reads the session and request, calls the report services, commits.
+"""
+from __future__ import annotations
+
+import base64
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from reporting import crypto
+from reporting.db import utcnow
+from reporting.exceptions import AlreadySentError, DraftNotFoundError, IncompleteReportError, KeysNotInitialisedError
+from reporting.extensions import db
+from reporting.reports import questions, services
+from reporting.reports.models import Channel
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class JourneyConfig:
+    session_key: str
+    channel: Channel
+    start: str
+    step: str
+    check: str
+    sent: str
+    finish: str
+    after_finish: str
+    layout: str = "base.html"
+    caption: Any = None
+    meta: Callable[[], dict[str, Any]] = field(default=lambda: {})
+
+
+def _idle() -> int:
+    return int(current_app.config["DRAFT_IDLE_MINUTES"])
+
+
+def open_draft(config: JourneyConfig) -> services.DraftState | None:
+    ref = session.get(config.session_key)
+    if not isinstance(ref, dict):
+        return None
+    try:
+        key = base64.urlsafe_b64decode(str(ref.get("key", "")))
+        return services.open_draft(str(ref.get("id", "")), key, now=utcnow())
+    except (DraftNotFoundError, ValueError):
+        session.pop(config.session_key, None)
+        return None
+
+
+def begin(config: JourneyConfig) -> ResponseReturnValue:
+    """Start a new draft for this browser and go to the first question."""
+    forget(config)
+    draft_id, key = services.start_draft(now=utcnow(), idle_minutes=_idle(), meta=config.meta())
+    db.session.commit()
+    session[config.session_key] = {"id": draft_id, "key": base64.urlsafe_b64encode(key).decode()}
+    return redirect(url_for(config.step, name=questions.STEPS[0].name))
+
+
+def forget(config: JourneyConfig) -> None:
+    ref = session.pop(config.session_key, None)
+    if isinstance(ref, dict) and ref.get("id"):
+        services.discard_draft(str(ref["id"]))
+
+
+def _expired(config: JourneyConfig) -> ResponseReturnValue:
+    return render_template(
+        "public/expired.html", idle_minutes=_idle(), layout=config.layout, start_url=url_for(config.start)
+    )
+
+
+def step(config: JourneyConfig, name: str) -> ResponseReturnValue:
+    current = questions.STEP_BY_NAME.get(name)
+    if current is None:
+        abort(404)
+    state = open_draft(config)
+    if state is None:
+        return _expired(config)
+    if state.draft.receipt is not None:
+        return redirect(url_for(config.sent))
+    if not current.applies(state.answers):
+        following = questions.step_after(current.name, state.answers)
+        return redirect(url_for(config.step, name=following.name) if following else url_for(config.check))
+    changing = request.args.get("change") == "1"
+    if request.method == "POST":
+        form = current.form()
+        if form.validate():
+            services.save_step(state, current.name, form.answers(), now=utcnow(), idle_minutes=_idle())
+            db.session.commit()
+            return redirect(_after_step(config, current, state, changing))
+    else:
+        form = current.form(data=questions.step_answers(current, state.answers))
+    previous = questions.step_before(current.name, state.answers)
+    if changing:
+        back = url_for(config.check)
+    else:
+        back = url_for(config.step, name=previous.name) if previous else url_for(config.start)
+    return render_template(
+        "public/step.html", step=current, form=form, back=back, changing=changing,
+        layout=config.layout, caption=config.caption or _l("Report a hate incident"),
+    )
+
+
+def _after_step(config: JourneyConfig, current: questions.Step, state: services.DraftState, changing: bool) -> str:
+    if changing:
+        missing = questions.first_unanswered(state.answers, state.visited)
+        return url_for(config.step, name=missing.name, change=1) if missing else url_for(config.check)
+    following = questions.step_after(current.name, state.answers)
+    return url_for(config.step, name=following.name) if following else url_for(config.check)
+
+
+def check(config: JourneyConfig, form: Any) -> ResponseReturnValue:
+    state = open_draft(config)
+    if state is None:
+        return _expired(config)
+    if state.draft.receipt is not None:
+        return redirect(url_for(config.sent))
+    missing = questions.first_unanswered(state.answers, state.visited)
+    if missing is not None:
+        return redirect(url_for(config.step, name=missing.name))
+    not_sent = False
+    if form.validate_on_submit():
+        try:
+            services.submit_report(
+                state,
+                channel=config.channel,
+                now=utcnow(),
+                receipt_kdf=crypto.KdfParams.decode(current_app.config["RECEIPT_KDF"]),
+                retention_years=int(current_app.config["RETENTION_YEARS"]),
+                sent_minutes=int(current_app.config["SENT_DRAFT_MINUTES"]),
+            )
+            db.session.commit()
+            return redirect(url_for(config.sent))
+        except (AlreadySentError, IntegrityError):
+            # A second click raced the first: one report, the same confirmation.
+            db.session.rollback()
+            return redirect(url_for(config.sent))
+        except IncompleteReportError as error:
+            db.session.rollback()
+            return redirect(url_for(config.step, name=error.step))
+        except (SQLAlchemyError, KeysNotInitialisedError) as error:
+            db.session.rollback()
+            log.error("report not sent: %s", type(error).__name__)
+            not_sent = True
+    return render_template(
+        "public/check.html", form=form, sections=questions.summary(state.answers), not_sent=not_sent,
+        layout=config.layout, step_endpoint=config.step,
+    ), (503 if not_sent else 200)
+
+
+def sent(config: JourneyConfig, form: Any) -> ResponseReturnValue:
+    state = open_draft(config)
+    if state is None or state.draft.receipt is None:
+        return redirect(url_for(config.start))
+    reference, receipt = services.sent_receipt(state)
+    return render_template(
+        "public/sent.html", reference=reference, receipt=receipt, form=form,
+        layout=config.layout, finish_url=url_for(config.finish), channel=config.channel.value,
+    )
+
+
+def finish(config: JourneyConfig, form: Any) -> ResponseReturnValue:
+    if form.validate_on_submit():
+        forget(config)
+        db.session.commit()
+    return redirect(url_for(config.after_finish))
