@@ -25,11 +25,16 @@ def retention_run() -> None:
 @click.command("demo")
 @with_appcontext
 def demo_command() -> None:
-    """Load demo data (idempotent): keys if missing, and sample reports sent the normal way."""
+    """Load demo data (idempotent): keys if missing, staff for each role, sample reports."""
+    from reporting.auth.demo import load_demo_staff
+
+    recovery_text = None
     if not key_services.has_keys():
         made = key_services.init_keys()
+        recovery_text = made.recovery_text
         click.echo("Keys made for the demo. Recovery key (demo only, normally kept offline):")
         click.echo(f"    {made.recovery_text}")
+    sign_ins = load_demo_staff(recovery_text)
     with current_app.test_request_context():
         sent = demo.load_demo_reports(
             crypto.KdfParams.decode(current_app.config["RECEIPT_KDF"]),
@@ -40,6 +45,12 @@ def demo_command() -> None:
         click.echo(f"Demo report {reference}, receipt code {receipt}")
     if not sent:
         click.echo("Demo reports are already loaded.")
+    click.echo("")
+    click.echo("Demo staff sign-ins at http://127.0.0.1:5000/staff/login (DEMO ONLY: never use these anywhere real)")
+    for person in sign_ins:
+        holder = " (key holder)" if person.holder else ""
+        click.echo(f"  {person.role:<13} {person.email:<24} password: {person.password}   TOTP secret: {person.totp_secret}{holder}")
+    click.echo("Add the TOTP secret to any authenticator app, or use the code it shows for each sign-in.")
 
 
 def register(app: Flask) -> None:

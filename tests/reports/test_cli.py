@@ -37,3 +37,22 @@ def test_retention_run_deletes_expired_drafts_only(app, runner):
     assert "Expired drafts deleted: 1" in result.output
     with app.app_context():
         assert db.session.scalars(select(Draft.id)).all() == [live_id]
+
+
+def test_demo_prints_working_sign_ins_for_every_role(app, runner):
+    import pyotp
+
+    from tests.helpers import post_form
+
+    output = runner.invoke(args=["demo"]).output
+    rows = re.findall(r"^\s+(\w+)\s+(\S+@example\.org)\s+password: (.+?)\s+TOTP secret: ([A-Z2-7]+)", output, re.M)
+    assert {role for role, *_ in rows} == {"admin", "reviewer", "centre_staff", "police", "analyst"}
+    role, email, password, secret = next(row for row in rows if row[0] == "reviewer")
+    client = app.test_client()
+    response = post_form(client, "/staff/login", {"email": email, "password": password})
+    assert response.headers["Location"].endswith("/staff/two-factor")  # pre-enrolled
+    response = post_form(client, "/staff/two-factor", {"code": pyotp.TOTP(secret).now()})
+    assert response.status_code == 302
+    reference = re.search(r"Demo report (HC-\d\d-\w{6})", output).group(1)
+    page = client.get(f"/review/cases/{reference}").get_data(as_text=True)
+    assert "(Example)" in page, "the demo reviewer holds the key and reads the sample report"

@@ -1,0 +1,81 @@
+"""Demo staff: one account for each role, key holders granted, TOTP pre-enrolled.
+
+For the demo only: the passwords are printed and the TOTP secrets shown so a
+newcomer can walk every side of the service in a minute. Never in production.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyotp
+from sqlalchemy import select
+
+from reporting.auth import services
+from reporting.auth.models import Role, User
+from reporting.centres.models import Centre
+from reporting.extensions import db
+from reporting.keys import services as key_services
+
+DEMO_PASSWORD = "demo password 2026"
+DEMO_CENTRE = ("example-library", "Example Library (demo centre)")
+ACCOUNTS = [
+    ("admin@example.org", Role.ADMIN),
+    ("reviewer@example.org", Role.REVIEWER),
+    ("reviewer2@example.org", Role.REVIEWER),
+    ("centre@example.org", Role.CENTRE_STAFF),
+    ("police@example.org", Role.POLICE),
+    ("analyst@example.org", Role.ANALYST),
+]
+
+
+@dataclass(frozen=True)
+class DemoSignIn:
+    email: str
+    role: str
+    password: str
+    totp_secret: str
+    holder: bool
+
+
+def _demo_centre() -> Centre:
+    slug, name = DEMO_CENTRE
+    centre = db.session.scalar(select(Centre).where(Centre.slug == slug))
+    if centre is None:
+        centre = Centre(slug=slug, name=name)
+        db.session.add(centre)
+        db.session.flush()
+    return centre
+
+
+def load_demo_staff(recovery_text: str | None) -> list[DemoSignIn]:
+    """Create the demo accounts that are missing; grant keys when the recovery key is known."""
+    sign_ins = []
+    for email, role in ACCOUNTS:
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is None:
+            user = services.create_user(
+                email=email,
+                role=role,
+                password=DEMO_PASSWORD,
+                actor="demo",
+                centre=_demo_centre() if role == Role.CENTRE_STAFF else None,
+            )
+            user.must_change_password = False
+            secret = services.totp_secret(user)  # pre-enrolled so the printed secret works at once
+            user.totp_confirmed = True
+            if recovery_text and key_services.purpose_for_role(role.value):
+                key_services.grant_with_recovery(user, recovery_text, actor="demo")
+        else:
+            secret = services.totp_secret(user)
+        purpose = key_services.purpose_for_role(role.value)
+        sign_ins.append(
+            DemoSignIn(email, role.value, DEMO_PASSWORD, secret, bool(purpose and key_services.is_holder(user, purpose)))
+        )
+    db.session.flush()
+    return sign_ins
+
+
+def current_code(secret: str) -> str:
+    return pyotp.TOTP(secret).now()
+
+
