@@ -1,19 +1,164 @@
 """The Group's queue and case page through the HTTP interface."""
 from __future__ import annotations
 
-from tests.helpers import minimal_answers, report, sign_in, full_answers
+import re
+
+from sqlalchemy import select
+
+from reporting.cases.models import CaseEvent, CaseLink
+from reporting.extensions import db
+from reporting.reports.models import Report
+from tests.helpers import full_answers, minimal_answers, post_form, report, sign_in
+
+
+def reviewer_client(app, make_user, **kwargs):
+    user = make_user("reviewer", **kwargs)
+    staff = app.test_client()
+    sign_in(staff, app, user.email)
+    return staff, user
+
+
+def stored(app, reference):
+    with app.app_context():
+        found = db.session.scalar(select(Report).where(Report.reference == reference))
+        db.session.expunge(found)
+        return found
 
 
 def test_reviewer_signs_in_sees_the_queue_and_reads_a_case(app, client, make_user):
     reference, _ = report(client, full_answers("readable"))
-    reviewer = make_user("reviewer")
-    staff = app.test_client()
-    landing = sign_in(staff, app, reviewer.email)
-    assert landing.headers["Location"].endswith("/staff/")
+    staff, _user = reviewer_client(app, make_user)
     queue = staff.get("/review/")
     assert queue.status_code == 200
     assert reference in queue.get_data(as_text=True)
-    case = staff.get(f"/review/cases/{reference}")
-    assert case.status_code == 200
-    page = case.get_data(as_text=True)
+    page = staff.get(f"/review/cases/{reference}").get_data(as_text=True)
     assert "A man shouted at me in the street. readable" in page
+    assert "Sam readable" in page
+
+
+def test_status_workflow_with_reasons_sealed_on_the_timeline(app, client, make_user):
+    reference, _ = report(client, minimal_answers())
+    staff, _user = reviewer_client(app, make_user)
+    url = f"/review/cases/{reference}"
+    token_page = staff.get(url).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', token_page).group(1)
+    response = staff.post(f"{url}/status", data={"csrf_token": token, "status-status": "in_triage",
+                                                 "status-reason": "Looks urgent CANARYNOTE"})
+    assert response.status_code == 302
+    assert stored(app, reference).status == "in_triage"
+    page = staff.get(url).get_data(as_text=True)
+    assert "Looks urgent CANARYNOTE" in page  # the reason, opened for a key holder
+    with app.app_context():
+        event = db.session.scalar(select(CaseEvent).where(CaseEvent.kind == "status"))
+        assert event.summary == "new>in_triage"
+        assert b"CANARYNOTE" not in (event.sealed or b"")
+    # Closing needs a closure reason; with one, the case closes.
+    response = staff.post(f"{url}/status", data={"csrf_token": token, "status-status": "closed",
+                                                 "status-reason": "done"})
+    assert response.status_code == 200
+    assert "Select why the case is being closed" in response.get_data(as_text=True)
+    assert stored(app, reference).status == "in_triage"
+    staff.post(f"{url}/status", data={"csrf_token": token, "status-status": "closed",
+                                      "status-closure_reason": "not_hate_incident", "status-reason": "done"})
+    closed = stored(app, reference)
+    assert (closed.status, closed.closure_reason) == ("closed", "not_hate_incident")
+
+
+def test_a_transition_not_in_the_table_is_refused(app, client, make_user):
+    reference, _ = report(client, minimal_answers())
+    staff, _user = reviewer_client(app, make_user)
+    page = staff.get(f"/review/cases/{reference}").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = staff.post(f"/review/cases/{reference}/status",
+                          data={"csrf_token": token, "status-status": "referred", "status-reason": "skip"})
+    assert response.status_code == 200
+    assert "govuk-error-summary" in response.get_data(as_text=True)
+    assert stored(app, reference).status == "new"
+
+
+def test_notes_assignment_priority_and_flags(app, client, make_user):
+    reference, _ = report(client, minimal_answers())
+    staff, user = reviewer_client(app, make_user)
+    url = f"/review/cases/{reference}"
+    token = re.search(r'name="csrf_token" value="([^"]+)"', staff.get(url).get_data(as_text=True)).group(1)
+    assert staff.post(f"{url}/notes", data={"csrf_token": token, "note-note": "Called the shop"}).status_code == 302
+    assert staff.post(f"{url}/assign", data={"csrf_token": token, "assign-assignee": str(user.id)}).status_code == 302
+    assert staff.post(f"{url}/priority", data={"csrf_token": token, "priority-priority": "urgent"}).status_code == 302
+    assert staff.post(f"{url}/flags", data={"csrf_token": token, "flags-flags": ["child_involved", "repeat_victim"]}).status_code == 302
+    case = stored(app, reference)
+    assert case.assignee_id == user.id and case.priority == "urgent"
+    assert case.staff_flags is not None and b"child_involved" not in case.staff_flags
+    page = staff.get(url).get_data(as_text=True)
+    assert "Called the shop" in page
+    assert "Child involved" in page and "Repeat victim" in page
+    mine = staff.get("/review/?assigned=me").get_data(as_text=True)
+    assert reference in mine
+    assert reference not in staff.get("/review/?assigned=unassigned").get_data(as_text=True)
+
+
+def test_linking_and_suggested_duplicates(app, client, make_user):
+    first, _ = report(client, minimal_answers())
+    second, _ = report(app.test_client(), minimal_answers())  # same area and strand, same month
+    other_steps = minimal_answers()
+    other_steps["where"] = {"area": "oswestry"}
+    elsewhere, _ = report(app.test_client(), other_steps)
+    staff, _user = reviewer_client(app, make_user)
+    page = staff.get(f"/review/cases/{first}").get_data(as_text=True)
+    suggestions = page.split("Possible duplicates", 1)[1] if "Possible duplicates" in page else ""
+    assert second in suggestions and elsewhere not in suggestions
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = staff.post(f"/review/cases/{first}/links",
+                          data={"csrf_token": token, "link-reference": second.lower(), "link-kind": "duplicate"})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.query(CaseLink).count() == 2  # both directions
+    assert first in staff.get(f"/review/cases/{second}").get_data(as_text=True)
+    response = staff.post(f"/review/cases/{first}/links/{second}/remove", data={"csrf_token": token})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.query(CaseLink).count() == 0
+
+
+def test_queue_filters_sorting_and_counts(app, client, make_user):
+    online_steps = full_answers()
+    a, _ = report(client, online_steps)  # race/religion, verbal abuse, Shrewsbury
+    b, _ = report(app.test_client(), minimal_answers())  # unknown strand, graffiti, Ludlow
+    staff, _user = reviewer_client(app, make_user)
+    by_strand = staff.get("/review/?strand=religion").get_data(as_text=True)
+    assert a in by_strand and b not in by_strand
+    by_type = staff.get("/review/?incident_type=graffiti").get_data(as_text=True)
+    assert b in by_type and a not in by_type
+    by_area = staff.get("/review/?area=ludlow").get_data(as_text=True)
+    assert b in by_area and a not in by_area
+    newest = staff.get("/review/?sort=newest").get_data(as_text=True)
+    oldest = staff.get("/review/?sort=oldest").get_data(as_text=True)
+    assert newest.index(b) < newest.index(a) and oldest.index(a) < oldest.index(b)
+    assert "New: <strong>2</strong>" in newest
+    # Nonsense in the query string is ignored, not a crash.
+    assert staff.get("/review/?status=bogus&page=-4&received_from=notadate&sort=x").status_code == 200
+
+
+def test_phone_entry_uses_the_same_questions_and_records_the_channel(app, make_user, keys):
+    staff, user = reviewer_client(app, make_user)
+    start = post_form(staff, "/review/phone/", {})
+    assert start.headers["Location"].endswith("/review/phone/who")
+    steps = minimal_answers()
+    url = "/review/phone/who"
+    while not url.endswith("/check"):
+        name = url.rsplit("/", 1)[1]
+        response = post_form(staff, url, steps[name])
+        assert response.status_code == 302, response.get_data(as_text=True)[:1500]
+        url = response.headers["Location"]
+    response = post_form(staff, "/review/phone/check", {})
+    assert response.headers["Location"].endswith("/review/phone/sent")
+    page = staff.get("/review/phone/sent").get_data(as_text=True)
+    reference = re.search(r"HC-\d\d-[0-9A-Z]{6}", page).group(0)
+    assert re.search(r"\d{4} \d{4}", re.sub(r"<[^>]+>", "", page))
+    case = stored(app, reference)
+    assert case.channel == "phone"
+    from tests.helpers import read_report
+
+    with app.app_context():
+        content = read_report(reference, keys.recovery_text)
+    assert content["meta"]["entered_by"] == user.id
+    assert content["answers"]["description"] == "Graffiti on a bus shelter."
