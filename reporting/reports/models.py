@@ -25,8 +25,9 @@ from reporting.db import Base, UTCDateTime, utcnow
 
 class Channel(enum.StrEnum):
     ONLINE = "online"
-    CENTRE = "centre"
-    PHONE = "phone"
+    CENTRE_LINK = "centre_link"  # online, started from a centre's poster or card
+    CENTRE = "centre"  # entered by centre staff with the person
+    PHONE = "phone"  # entered by a reviewer during a call
 
 
 class ReporterType(enum.StrEnum):
