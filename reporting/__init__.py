@@ -60,6 +60,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting.auth.session import init_staff_sessions
     from reporting.auth.views import bp as auth_bp
     from reporting.cases.views import bp as cases_bp
+    from reporting.centres import cli as centres_cli
     from reporting.keys import cli as keys_cli
     from reporting.public.views import bp as public_bp
     from reporting.reports import cli as reports_cli
@@ -68,7 +69,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(cases_bp)
-    for module in (keys_cli, reports_cli, auth_cli, audit_cli):
+    for module in (keys_cli, reports_cli, auth_cli, audit_cli, centres_cli):
         module.register(app)
 
     security.allow_static(app)

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, current_app, redirect, render_template, session
+from flask import Blueprint, Response, current_app, redirect, render_template, request, session
 from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from reporting.extensions import db, limiter
-from reporting.public.forms import ConfirmForm
+from reporting.centres.queries import active_centre
+from reporting.public.forms import ConfirmForm, StartForm
 from reporting.reports import journey
 from reporting.reports.models import Channel
 from reporting.security import public
@@ -47,11 +48,14 @@ def index() -> ResponseReturnValue:
 @public
 @limiter.limit(_journey_limit, methods=["POST"])
 def start_report() -> ResponseReturnValue:
-    form = ConfirmForm()
+    form = StartForm()
+    # A report started from a centre's poster or card records that centre, nothing more.
+    centre = active_centre(form.via.data if request.method == "POST" else request.args.get("via", ""))
     if form.validate_on_submit():
-        return journey.begin(JOURNEY)
+        return journey.begin(JOURNEY, centre_id=centre.id if centre else None)
     return render_template(
-        "public/start.html", form=form, idle_minutes=int(current_app.config["DRAFT_IDLE_MINUTES"])
+        "public/start.html", form=form, idle_minutes=int(current_app.config["DRAFT_IDLE_MINUTES"]),
+        via=centre.slug if centre else "",
     )
 
 

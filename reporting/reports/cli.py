@@ -1,6 +1,8 @@
 """`flask demo` and `flask retention run`."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
@@ -34,6 +36,10 @@ def demo_command() -> None:
         recovery_text = made.recovery_text
         click.echo("Keys made for the demo. Recovery key (demo only, normally kept offline):")
         click.echo(f"    {made.recovery_text}")
+    from reporting.centres import services as centre_services
+
+    demo_csv = (Path(__file__).parent.parent / "centres" / "demo_centres.csv").read_text(encoding="utf-8")
+    centre_services.import_centres(centre_services.parse_csv(demo_csv), actor="demo")
     sign_ins = load_demo_staff(recovery_text)
     with current_app.test_request_context():
         sent = demo.load_demo_reports(

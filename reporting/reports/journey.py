@@ -59,10 +59,14 @@ def open_draft(config: JourneyConfig) -> services.DraftState | None:
         return None
 
 
-def begin(config: JourneyConfig) -> ResponseReturnValue:
-    """Start a new draft for this browser and go to the first question."""
+def begin(config: JourneyConfig, centre_id: int | None = None) -> ResponseReturnValue:
+    """Start a new draft for this browser and go to the first question.
+
+    ``centre_id`` names the centre a report comes through (its poster, or its staff).
+    """
     forget(config)
-    draft_id, key = services.start_draft(now=utcnow(), idle_minutes=_idle(), meta=config.meta())
+    meta = config.meta() | ({"centre_id": centre_id} if centre_id else {})
+    draft_id, key = services.start_draft(now=utcnow(), idle_minutes=_idle(), meta=meta)
     db.session.commit()
     session[config.session_key] = {"id": draft_id, "key": base64.urlsafe_b64encode(key).decode()}
     return redirect(url_for(config.step, name=questions.STEPS[0].name))
@@ -132,9 +136,14 @@ def check(config: JourneyConfig, form: Any) -> ResponseReturnValue:
     not_sent = False
     if form.validate_on_submit():
         try:
+            centre_id = state.meta.get("centre_id")
+            channel = config.channel
+            if channel == Channel.ONLINE and centre_id:
+                channel = Channel.CENTRE_LINK
             services.submit_report(
                 state,
-                channel=config.channel,
+                channel=channel,
+                centre_id=centre_id,
                 now=utcnow(),
                 receipt_kdf=crypto.KdfParams.decode(current_app.config["RECEIPT_KDF"]),
                 retention_years=int(current_app.config["RETENTION_YEARS"]),

@@ -178,6 +178,7 @@ def submit_report(
     receipt_kdf: crypto.KdfParams,
     retention_years: int,
     sent_minutes: int,
+    centre_id: int | None = None,
 ) -> tuple[Report, crypto.Receipt]:
     """Seal a complete draft into a report, in the caller's transaction.
 
@@ -209,6 +210,7 @@ def submit_report(
         reference=reference,
         received_at=now,
         channel=channel.value,
+        centre_id=centre_id,
         reporter_type=clear.reporter_type,
         incident_date=clear.incident_date,
         incident_date_approximate=clear.incident_date_approximate,

@@ -1,0 +1,41 @@
+"""`flask centres import FILE` and `flask centres export`."""
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from reporting.centres import services
+from reporting.extensions import db
+
+centres_cli = AppGroup("centres", help="Import and export reporting centres (CSV).")
+
+
+@centres_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def import_command(path: str) -> None:
+    """Create or update centres from a CSV file; any bad row and nothing is imported."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            text = handle.read()
+    except UnicodeDecodeError:
+        raise click.ClickException("the file is not UTF-8 text") from None
+    try:
+        rows = services.parse_csv(text)
+    except services.CentreImportError as error:
+        for problem in error.problems:
+            click.echo(problem, err=True)
+        raise click.ClickException(f"nothing imported: {len(error.problems)} problem(s)") from None
+    created, updated = services.import_centres(rows, actor="cli")
+    db.session.commit()
+    click.echo(f"Imported {created + updated} centres ({created} new, {updated} updated).")
+
+
+@centres_cli.command("export")
+def export_command() -> None:
+    """Write every centre as CSV to standard output."""
+    click.echo(services.export_csv(), nl=False)
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(centres_cli)
