@@ -61,6 +61,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting.auth.views import bp as auth_bp
     from reporting.cases.views import bp as cases_bp
     from reporting.centres import cli as centres_cli
+    from reporting.centres.assisted import bp as centre_bp
     from reporting.keys import cli as keys_cli
     from reporting.public.views import bp as public_bp
     from reporting.reports import cli as reports_cli
@@ -69,6 +70,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(cases_bp)
+    app.register_blueprint(centre_bp)
     for module in (keys_cli, reports_cli, auth_cli, audit_cli, centres_cli):
         module.register(app)
 

@@ -22,6 +22,7 @@ ALL_STAFF = tuple(role.value for role in Role)
 HOMES = {
     Role.REVIEWER.value: "cases.queue",
     Role.ADMIN.value: "admin.index",
+    Role.CENTRE_STAFF.value: "centre.index",
 }
 
 

@@ -205,3 +205,14 @@ def unlink(report: Report, other: Report, *, actor: User) -> None:
     _event(report, actor, EventKind.UNLINK, other.reference)
     _event(other, actor, EventKind.UNLINK, report.reference)
     audit.record("case.unlink", f"report:{report.id}", actor=actor, other=other.id)
+
+
+def add_handover_note(report: Report, *, actor: User, text: str) -> CaseEvent | None:
+    """Centre staff's note to the Group at submission, sealed to the group key."""
+    if actor.role != "centre_staff" or actor.centre_id is None or actor.centre_id != report.centre_id:
+        raise PermissionDeniedError(actor.email)
+    if not text:
+        return None
+    event = _event(report, actor, EventKind.NOTE, "handover", text)
+    audit.record("case.handover_note", f"report:{report.id}", actor=actor, event=event.id)
+    return event

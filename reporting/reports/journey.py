@@ -41,6 +41,13 @@ class JourneyConfig:
     layout: str = "base.html"
     caption: Any = None
     meta: Callable[[], dict[str, Any]] = field(default=lambda: {})
+    steps: tuple[questions.Step, ...] = questions.STEPS
+    sent_template: str = "public/sent.html"
+    # Centre staff see the receipt once: the draft goes as soon as it is shown.
+    receipt_once: bool = False
+    # Called after the report is sealed, in the same transaction, with the answers
+    # of staff-only steps (for example a note to the Group, sealed to the group key).
+    after_submit: Callable[[Any, dict[str, Any]], None] | None = None
 
 
 def _idle() -> int:
@@ -69,7 +76,7 @@ def begin(config: JourneyConfig, centre_id: int | None = None) -> ResponseReturn
     draft_id, key = services.start_draft(now=utcnow(), idle_minutes=_idle(), meta=meta)
     db.session.commit()
     session[config.session_key] = {"id": draft_id, "key": base64.urlsafe_b64encode(key).decode()}
-    return redirect(url_for(config.step, name=questions.STEPS[0].name))
+    return redirect(url_for(config.step, name=config.steps[0].name))
 
 
 def forget(config: JourneyConfig) -> None:
@@ -85,7 +92,7 @@ def _expired(config: JourneyConfig) -> ResponseReturnValue:
 
 
 def step(config: JourneyConfig, name: str) -> ResponseReturnValue:
-    current = questions.STEP_BY_NAME.get(name)
+    current = next((candidate for candidate in config.steps if candidate.name == name), None)
     if current is None:
         abort(404)
     state = open_draft(config)
@@ -94,7 +101,7 @@ def step(config: JourneyConfig, name: str) -> ResponseReturnValue:
     if state.draft.receipt is not None:
         return redirect(url_for(config.sent))
     if not current.applies(state.answers):
-        following = questions.step_after(current.name, state.answers)
+        following = questions.step_after(current.name, state.answers, config.steps)
         return redirect(url_for(config.step, name=following.name) if following else url_for(config.check))
     changing = request.args.get("change") == "1"
     if request.method == "POST":
@@ -105,7 +112,7 @@ def step(config: JourneyConfig, name: str) -> ResponseReturnValue:
             return redirect(_after_step(config, current, state, changing))
     else:
         form = current.form(data=questions.step_answers(current, state.answers))
-    previous = questions.step_before(current.name, state.answers)
+    previous = questions.step_before(current.name, state.answers, config.steps)
     if changing:
         back = url_for(config.check)
     else:
@@ -118,9 +125,9 @@ def step(config: JourneyConfig, name: str) -> ResponseReturnValue:
 
 def _after_step(config: JourneyConfig, current: questions.Step, state: services.DraftState, changing: bool) -> str:
     if changing:
-        missing = questions.first_unanswered(state.answers, state.visited)
+        missing = questions.first_unanswered(state.answers, state.visited, config.steps)
         return url_for(config.step, name=missing.name, change=1) if missing else url_for(config.check)
-    following = questions.step_after(current.name, state.answers)
+    following = questions.step_after(current.name, state.answers, config.steps)
     return url_for(config.step, name=following.name) if following else url_for(config.check)
 
 
@@ -130,7 +137,7 @@ def check(config: JourneyConfig, form: Any) -> ResponseReturnValue:
         return _expired(config)
     if state.draft.receipt is not None:
         return redirect(url_for(config.sent))
-    missing = questions.first_unanswered(state.answers, state.visited)
+    missing = questions.first_unanswered(state.answers, state.visited, config.steps)
     if missing is not None:
         return redirect(url_for(config.step, name=missing.name))
     not_sent = False
@@ -140,8 +147,15 @@ def check(config: JourneyConfig, form: Any) -> ResponseReturnValue:
             channel = config.channel
             if channel == Channel.ONLINE and centre_id:
                 channel = Channel.CENTRE_LINK
-            services.submit_report(
+            staff_only = {
+                key: value
+                for candidate in config.steps
+                if candidate.staff_only
+                for key, value in questions.step_answers(candidate, state.answers).items()
+            }
+            report, _receipt = services.submit_report(
                 state,
+                steps=config.steps,
                 channel=channel,
                 centre_id=centre_id,
                 now=utcnow(),
@@ -149,6 +163,8 @@ def check(config: JourneyConfig, form: Any) -> ResponseReturnValue:
                 retention_years=int(current_app.config["RETENTION_YEARS"]),
                 sent_minutes=int(current_app.config["SENT_DRAFT_MINUTES"]),
             )
+            if config.after_submit is not None:
+                config.after_submit(report, staff_only)
             db.session.commit()
             return redirect(url_for(config.sent))
         except (AlreadySentError, IntegrityError):
@@ -163,7 +179,7 @@ def check(config: JourneyConfig, form: Any) -> ResponseReturnValue:
             log.error("report not sent: %s", type(error).__name__)
             not_sent = True
     return render_template(
-        "public/check.html", form=form, sections=questions.summary(state.answers), not_sent=not_sent,
+        "public/check.html", form=form, sections=questions.summary(state.answers, config.steps), not_sent=not_sent,
         layout=config.layout, step_endpoint=config.step,
     ), (503 if not_sent else 200)
 
@@ -173,8 +189,11 @@ def sent(config: JourneyConfig, form: Any) -> ResponseReturnValue:
     if state is None or state.draft.receipt is None:
         return redirect(url_for(config.start))
     reference, receipt = services.sent_receipt(state)
+    if config.receipt_once:
+        forget(config)
+        db.session.commit()
     return render_template(
-        "public/sent.html", reference=reference, receipt=receipt, form=form,
+        config.sent_template, reference=reference, receipt=receipt, form=form,
         layout=config.layout, finish_url=url_for(config.finish), channel=config.channel.value,
     )
 

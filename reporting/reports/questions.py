@@ -5,7 +5,7 @@ public journey, assisted reporting and phone entry all walk ``STEPS``.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -324,6 +324,9 @@ class Step:
     applies: Callable[[Mapping[str, Any]], bool] = field(default=lambda answers: True)
     required: bool = False
     hint: Any = None
+    # Staff-only steps (a centre's note to the Group) never go into the report's
+    # content, which the reporter can open with their receipt.
+    staff_only: bool = False
 
 
 STEPS: tuple[Step, ...] = (
@@ -350,22 +353,80 @@ STEPS: tuple[Step, ...] = (
 STEP_BY_NAME = {step.name: step for step in STEPS}
 
 
-def applicable_steps(answers: Mapping[str, Any]) -> list[Step]:
-    return [step for step in STEPS if step.applies(answers)]
+# Assisted reporting at a centre: the same questions, with how the report was
+# taken and the person's consent first, and a note for the Group last.
+class HowTakenForm(StepForm):
+    how_taken = Radios(
+        _l("How are you taking this report?"),
+        required=_l("Select how you are taking this report"),
+        choices=[
+            ("in_person", _l("In person")),
+            ("phone", _l("By phone")),
+            ("interpreter", _l("With an interpreter")),
+        ],
+    )
+    interpreter_language = short_text(_l("If with an interpreter, which language?"), max_length=60)
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if valid and self.how_taken.data == "interpreter" and not self.interpreter_language.data:
+            self.interpreter_language.errors = [str(_l("Enter the language the interpreter is using"))]
+            return False
+        return valid
 
 
-def step_after(name: str, answers: Mapping[str, Any]) -> Step | None:
+class ConsentForm(StepForm):
+    consent_recorded = Radios(
+        _l("Does the person agree to what they tell you being recorded and sent to the Hate Crime Reporting Group?"),
+        required=_l("Select whether the person agrees to the report being recorded"),
+        choices=YES_NO,
+        description=_l("Read them the privacy summary first. If they do not agree, stop here: they can still report anonymously online later."),
+    )
+    consent_contact = Radios(
+        _l("Do they agree to the Group contacting them?"),
+        required=_l("Select whether the person agrees to be contacted"),
+        choices=YES_NO,
+    )
+
+    def validate_consent_recorded(self, field: Field) -> None:
+        if field.data == "no":
+            raise ValidationError(str(_l("Only continue if the person agrees. Otherwise, stop and offer them the online form or a call to 101.")))
+
+
+class StaffNoteForm(StepForm):
+    staff_note = long_text(
+        _l("Note from you to the Group (optional)"),
+        description=_l("For example, how the person seemed, or anything they asked you to pass on. The person cannot read this note with their receipt."),
+        max_length=3000,
+    )
+
+
+ASSISTED_STEPS: tuple[Step, ...] = (
+    (
+        Step("how-taken", HowTakenForm, _l("How the report is taken"), required=True),
+        Step("consent", ConsentForm, _l("The person's consent"), required=True),
+    )
+    + STEPS
+    + (Step("staff-note", StaffNoteForm, _l("Note to the Group"), staff_only=True),)
+)
+
+
+def applicable_steps(answers: Mapping[str, Any], steps: Sequence[Step] = STEPS) -> list[Step]:
+    return [step for step in steps if step.applies(answers)]
+
+
+def step_after(name: str, answers: Mapping[str, Any], steps: Sequence[Step] = STEPS) -> Step | None:
     """The next applicable step after ``name`` in question order (``name`` need not apply)."""
-    names = [step.name for step in STEPS]
-    following = STEPS[names.index(name) + 1 :] if name in names else STEPS
+    names = [step.name for step in steps]
+    following = steps[names.index(name) + 1 :] if name in names else steps
     return next((step for step in following if step.applies(answers)), None)
 
 
-def step_before(name: str, answers: Mapping[str, Any]) -> Step | None:
-    names = [step.name for step in applicable_steps(answers)]
+def step_before(name: str, answers: Mapping[str, Any], steps: Sequence[Step] = STEPS) -> Step | None:
+    names = [step.name for step in applicable_steps(answers, steps)]
     if name not in names or names.index(name) == 0:
         return None
-    return STEP_BY_NAME[names[names.index(name) - 1]]
+    return next(step for step in steps if step.name == names[names.index(name) - 1])
 
 
 def step_answers(step: Step, answers: Mapping[str, Any]) -> Answers:
@@ -373,9 +434,9 @@ def step_answers(step: Step, answers: Mapping[str, Any]) -> Answers:
     return {key: value for key, value in answers.items() if key in names}
 
 
-def first_unanswered(answers: Mapping[str, Any], visited: set[str]) -> Step | None:
+def first_unanswered(answers: Mapping[str, Any], visited: set[str], steps: Sequence[Step] = STEPS) -> Step | None:
     """The first applicable step not yet seen, or required and not validly answered."""
-    for step in applicable_steps(answers):
+    for step in applicable_steps(answers, steps):
         if step.name not in visited:
             return step
         if step.required and not validate_step(step, answers):
@@ -437,10 +498,10 @@ class SummarySection:
     rows: list[SummaryRow]
 
 
-def summary(answers: Mapping[str, Any]) -> list[SummarySection]:
+def summary(answers: Mapping[str, Any], steps: Sequence[Step] = STEPS) -> list[SummarySection]:
     """Every applicable question with its answer, for check-your-answers pages."""
     sections = []
-    for step in applicable_steps(answers):
+    for step in applicable_steps(answers, steps):
         form = step.form(data=step_answers(step, answers), meta={"csrf": False})
         if isinstance(form, ContactForm) and answers.get("contact_ok") != "yes":
             fields = [form.contact_ok]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -179,6 +179,7 @@ def submit_report(
     retention_years: int,
     sent_minutes: int,
     centre_id: int | None = None,
+    steps: Sequence[questions.Step] = questions.STEPS,
 ) -> tuple[Report, crypto.Receipt]:
     """Seal a complete draft into a report, in the caller's transaction.
 
@@ -187,13 +188,14 @@ def submit_report(
     """
     if state.draft.report_id is not None or state.draft.receipt is not None:
         raise AlreadySentError(state.draft.id)
-    missing = questions.first_unanswered(state.answers, state.visited)
+    missing = questions.first_unanswered(state.answers, state.visited, steps)
     if missing is not None:
         raise IncompleteReportError(missing.name)
     group_key = current_key(KeyPurpose.GROUP)
     answers = {
         key: value
-        for step in questions.applicable_steps(state.answers)
+        for step in questions.applicable_steps(state.answers, steps)
+        if not step.staff_only
         for key, value in questions.step_answers(step, state.answers).items()
     }
     clear = clear_fields(answers)

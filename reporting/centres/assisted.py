@@ -1,0 +1,95 @@
+"""Assisted reporting by centre staff ("/centre/"): the same questions, then a receipt slip.
+
+Staff never read a report back once it is sent: the draft's answers go at
+submission, the receipt is shown once, and the list shows references and status only.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, render_template
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from reporting.cases import services as case_services
+from reporting.centres.models import Centre
+from reporting.extensions import db
+from reporting.public.forms import ConfirmForm
+from reporting.reports import journey, questions
+from reporting.reports.models import Channel, Report
+from reporting.security import roles
+
+bp = Blueprint("centre", __name__, url_prefix="/centre")
+centre_staff = roles("centre_staff")
+
+
+def _handover(report: Report, staff_only: dict[str, Any]) -> None:
+    case_services.add_handover_note(report, actor=current_user, text=staff_only.get("staff_note") or "")
+
+
+ASSISTED = journey.JourneyConfig(
+    session_key="assisted_draft",
+    channel=Channel.CENTRE,
+    start="centre.start_report",
+    step="centre.report_step",
+    check="centre.check_answers",
+    sent="centre.receipt",
+    finish="centre.finish",
+    after_finish="centre.index",
+    layout="staff/base.html",
+    caption=_l("Assisted report"),
+    meta=lambda: {"entered_by": current_user.id},
+    steps=questions.ASSISTED_STEPS,
+    sent_template="centre/slip.html",
+    receipt_once=True,
+    after_submit=_handover,
+)
+
+
+@bp.get("/")
+@centre_staff
+def index() -> ResponseReturnValue:
+    """The references this centre sent, with their status; never their content."""
+    centre = db.session.get(Centre, current_user.centre_id)
+    sent = db.session.execute(
+        select(Report.reference, Report.received_at, Report.status)
+        .where(Report.centre_id == current_user.centre_id, Report.channel == Channel.CENTRE.value)
+        .order_by(Report.received_at.desc())
+        .limit(200)
+    ).all()
+    return render_template("centre/index.html", centre=centre, sent=sent, form=ConfirmForm())
+
+
+@bp.route("/report/", methods=["GET", "POST"])
+@centre_staff
+def start_report() -> ResponseReturnValue:
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        return journey.begin(ASSISTED, centre_id=current_user.centre_id)
+    return render_template("centre/start.html", form=form)
+
+
+@bp.route("/report/<name>", methods=["GET", "POST"])
+@centre_staff
+def report_step(name: str) -> ResponseReturnValue:
+    return journey.step(ASSISTED, name)
+
+
+@bp.route("/report/check", methods=["GET", "POST"])
+@centre_staff
+def check_answers() -> ResponseReturnValue:
+    return journey.check(ASSISTED, ConfirmForm())
+
+
+@bp.get("/report/receipt")
+@centre_staff
+def receipt() -> ResponseReturnValue:
+    return journey.sent(ASSISTED, ConfirmForm())
+
+
+@bp.post("/report/finish")
+@centre_staff
+def finish() -> ResponseReturnValue:
+    return journey.finish(ASSISTED, ConfirmForm())
