@@ -46,6 +46,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting.centres import models as _centres_models  # noqa: F401
     from reporting.keys import models as _keys_models  # noqa: F401
     from reporting.reports import models as _reports_models  # noqa: F401
+    from reporting.status import models as _status_models  # noqa: F401
     from reporting import errors, extensions, logs, security
     from reporting.i18n import init_i18n
 
@@ -65,12 +66,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting.keys import cli as keys_cli
     from reporting.public.views import bp as public_bp
     from reporting.reports import cli as reports_cli
+    from reporting.status.views import bp as status_bp
 
     init_staff_sessions(app)
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(centre_bp)
+    app.register_blueprint(status_bp)
     for module in (keys_cli, reports_cli, auth_cli, audit_cli, centres_cli):
         module.register(app)
 

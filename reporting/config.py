@@ -35,6 +35,16 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_SUBMIT": "60 per hour;10 per minute",
     "PROXY_FIX_X_FOR": 0,
     "STAFF_IDLE_MINUTES": 30,
+    "RECEIPT_IDLE_MINUTES": 15,
+    # Receipt look-ups: per client, and for the whole service (a guessing flood).
+    "RATELIMIT_STATUS": "20 per hour;5 per minute",
+    "RATELIMIT_STATUS_GLOBAL": "2000 per hour",
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 25,
+    "MAIL_STARTTLS": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_FROM": "no-reply@localhost",
     # Sign-in pauses after repeated failures, the same for unknown emails.
     "SIGNIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
     "SIGNIN_LIMIT_PER_CLIENT": "50 per 15 minutes",

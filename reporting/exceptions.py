@@ -59,3 +59,7 @@ class InvalidTransitionError(DomainError):
 
 class PermissionDeniedError(DomainError):
     """The actor may not do this to this object."""
+
+
+class WrongReceiptError(DomainError):
+    """The receipt code does not open a report. Always the same answer."""

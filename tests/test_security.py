@@ -14,6 +14,7 @@ PUBLIC_ENDPOINTS = {
     "public.report_sent", "public.finish_report", "public.exit_page", "public.privacy",
     "public.accessibility", "public.safety", "public.healthz",
     "auth.login", "auth.second_factor", "auth.enrol",
+    "status.enter_receipt", "status.show_report", "status.reply", "status.add_information", "status.leave",
 }
 
 

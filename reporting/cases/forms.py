@@ -139,3 +139,8 @@ class LinkForm(FlaskForm):
         super().__init__(*args, **kwargs)
         if self.reference.data:
             self.reference.data = self.reference.data.strip().upper()
+
+
+class MessageForm(FlaskForm):
+    text = long_text(_l("Message to the person who reported"), required=_l("Write the message"), max_length=5000,
+                     description=_l("They read it with their receipt code. If they allowed it, they get an email saying only that there is news."))

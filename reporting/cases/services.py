@@ -83,14 +83,18 @@ class CaseContent:
     channel: str
 
 
-def open_case(report: Report, keyring: Keyring) -> CaseContent:
-    """Decrypt a report for a key holder, and say so in the audit log."""
+def report_private_key(report: Report, keyring: Keyring) -> bytes:
+    """The report's own private key, opened through the group key a holder was granted."""
     group_key = db.session.get(ServiceKey, report.group_key_id)
     assert group_key is not None
-    report_private = crypto.open_sealed(
+    return crypto.open_sealed(
         group_key.algorithm, keyring.private_for(group_key), report.key_wrap_group, group_wrap_binding(report.reference)
     )
-    content = open_report_content(report, report_private)
+
+
+def open_case(report: Report, keyring: Keyring) -> CaseContent:
+    """Decrypt a report for a key holder, and say so in the audit log."""
+    content = open_report_content(report, report_private_key(report, keyring))
     audit.record("case.decrypt", f"report:{report.id}", actor=keyring.holder, reference=report.reference)
     return CaseContent(content["answers"], content.get("meta", {}), content.get("channel", report.channel))
 
@@ -143,6 +147,13 @@ def change_status(
     summary = f"{previous}>{target.value}" + (f":{closure.value}" if target == Status.CLOSED and closure else "")
     _event(report, actor, EventKind.STATUS, summary, reason)
     audit.record("case.status", f"report:{report.id}", actor=actor, change=summary)
+
+
+def mark_information_seen(report: Report, *, actor: User) -> None:
+    """A reviewer has read the case with what the reporter added."""
+    if report.new_information:
+        report.new_information = False
+        audit.record("case.new_information_seen", f"report:{report.id}", actor=actor)
 
 
 def add_note(report: Report, *, actor: User, text: str) -> CaseEvent:

@@ -21,6 +21,7 @@ from reporting.public.forms import ConfirmForm
 from reporting.reports import journey, questions
 from reporting.reports.models import Channel, ClosureReason, Priority, Report, Status
 from reporting.security import roles
+from reporting.status import services as status_services
 
 bp = Blueprint("cases", __name__, url_prefix="/review")
 reviewer = roles(policies.REVIEWER)
@@ -97,15 +98,17 @@ def _keyring() -> services.Keyring | None:
 
 def _case_page(report: Report, status: int = 200, **forms_given: Any) -> ResponseReturnValue:
     keyring = _keyring()
-    content = sections = flags = None
+    content = sections = flags = thread = None
     timeline = None
     try:
         if keyring is None:
             raise NotAKeyHolderError(current_user.email)
         content = services.open_case(report, keyring)
-        sections = questions.summary(content.answers)
+        sections = questions.summary(content.answers, questions.ASSISTED_STEPS)
         flags = services.staff_flags(report, keyring)
         timeline = services.timeline(report, keyring)
+        thread = status_services.messages(report, services.report_private_key(report, keyring))
+        services.mark_information_seen(report, actor=current_user)
         db.session.commit()  # the decryption's audit entry
     except NotAKeyHolderError:
         db.session.rollback()
@@ -129,6 +132,8 @@ def _case_page(report: Report, status: int = 200, **forms_given: Any) -> Respons
         "priority_form": forms.PriorityForm(prefix="priority", data={"priority": report.priority}),
         "flags_form": forms.FlagsForm(prefix="flags", data={"flags": flags or []}),
         "link_form": forms.LinkForm(prefix="link"),
+        "message_form": forms.MessageForm(prefix="message"),
+        "thread": thread,
     }
     context.update(forms_given)
     return render_template("review/case.html", **context), status
@@ -228,6 +233,28 @@ def link_case(reference: str) -> ResponseReturnValue:
             services.link(report, other, LinkKind(form.kind.data), actor=current_user)
             return _done(report, _("Cases linked."))
     return _case_page(report, link_form=form)
+
+
+@bp.post("/cases/<reference>/messages")
+@reviewer
+def send_message(reference: str) -> ResponseReturnValue:
+    report = _case(reference)
+    form = forms.MessageForm(prefix="message")
+    if not form.validate():
+        return _case_page(report, message_form=form)
+    status_services.send_to_reporter(report, form.text.data, actor=current_user)
+    keyring = _keyring()
+    address = None
+    if keyring is not None:
+        try:
+            address = status_services.notification_address(services.open_case(report, keyring).answers)
+        except NotAKeyHolderError:
+            address = None
+    db.session.commit()
+    if address:
+        status_services.notify_reporter(address, url_for("status.enter_receipt", _external=True))
+    flash(_("Message sent. The person reads it with their receipt code."), "success")
+    return redirect(url_for(".show_case", reference=report.reference))
 
 
 @bp.post("/cases/<reference>/links/<other>/remove")

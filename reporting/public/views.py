@@ -14,6 +14,7 @@ from reporting.public.forms import ConfirmForm, StartForm
 from reporting.reports import journey
 from reporting.reports.models import Channel
 from reporting.security import public
+from reporting.status.views import forget_receipt
 
 log = logging.getLogger(__name__)
 bp = Blueprint("public", __name__)
@@ -91,6 +92,7 @@ def exit_page() -> ResponseReturnValue:
     """Leave quickly: forget everything in this browser's session, then go elsewhere."""
     try:
         journey.forget(JOURNEY)
+        forget_receipt()
         db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()

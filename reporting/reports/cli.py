@@ -18,10 +18,17 @@ retention_cli = AppGroup("retention", help="Delete what is kept past its time.")
 
 @retention_cli.command("run")
 def retention_run() -> None:
-    """Delete expired drafts (run from cron or a systemd timer)."""
-    removed = services.purge_expired_drafts(utcnow())
+    """Delete expired drafts and sessions (run from cron or a systemd timer)."""
+    from reporting.auth.services import purge_expired_sessions
+    from reporting.status.services import purge_expired_receipt_sessions
+
+    now = utcnow()
+    removed = services.purge_expired_drafts(now)
+    staff_sessions = purge_expired_sessions(now)
+    receipt_sessions = purge_expired_receipt_sessions(now)
     db.session.commit()
     click.echo(f"Expired drafts deleted: {removed}")
+    click.echo(f"Expired sessions deleted: {staff_sessions} staff, {receipt_sessions} receipt")
 
 
 @click.command("demo")

@@ -121,6 +121,10 @@ class Report(Base):
     # Risk flags are staff-only: sealed to the group key, shown only on the case page.
     staff_flags: Mapped[bytes | None] = mapped_column(LargeBinary)
     centre_id: Mapped[int | None] = mapped_column(ForeignKey("centres.id"), index=True)
+    # The reporter added something the Group has not looked at yet.
+    new_information: Mapped[bool] = mapped_column(Boolean, default=False)
+    # An assisted or phone report's first receipt was replaced by the reporter's own.
+    receipt_reissued: Mapped[bool] = mapped_column(Boolean, default=False)
     # One report per draft, however often the final button is pressed.
     submission_key: Mapped[str] = mapped_column(String(64), unique=True)
 

@@ -1,0 +1,1 @@
+"""The reporter's side after sending ("/status"): progress, messages, more information, evidence."""

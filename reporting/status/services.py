@@ -1,0 +1,232 @@
+"""The reporter's side: opening a report with a receipt, messages, additions.
+
+Services flush and audit; callers commit. The report's private key reaches these
+functions only from a receipt (the reporter) or through the group key (a holder).
+"""
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import delete, select
+
+from reporting import audit, crypto
+from reporting.auth.models import User
+from reporting.exceptions import PermissionDeniedError, WrongReceiptError
+from reporting.extensions import db
+from reporting.reports.models import Report, Status
+from reporting.reports.services import receipt_wrap_binding
+from reporting.status.models import Message, MessageKind, ReceiptSession
+
+# A salt no report has: a wrong lookup part costs the same Argon2id work as a right one.
+_DUMMY_SALT = b"\x01" * 16
+
+
+def _receipt_kdf() -> crypto.KdfParams:
+    return crypto.KdfParams.decode(current_app.config["RECEIPT_KDF"])
+
+
+def open_with_receipt(text: str) -> tuple[Report, bytes]:
+    """The report and its private key for a receipt code, or WrongReceiptError.
+
+    Every failure does one Argon2id derivation, so a guess whose lookup part
+    matches no report takes as long as one whose secret part is wrong.
+    """
+    try:
+        receipt = crypto.parse_receipt(text)
+    except crypto.InvalidReceiptError:
+        crypto.derive_keys(b"0" * 16, _DUMMY_SALT, _receipt_kdf())
+        raise WrongReceiptError("malformed") from None
+    report = db.session.scalar(select(Report).where(Report.receipt_lookup == receipt.lookup))
+    if report is None:
+        crypto.derive_keys(receipt.secret.encode(), _DUMMY_SALT, _receipt_kdf())
+        raise WrongReceiptError("no match")
+    verifier, wrap_key = crypto.derive_keys(
+        receipt.secret.encode(), report.receipt_salt, crypto.KdfParams.decode(report.receipt_kdf)
+    )
+    if not crypto.verifier_matches(report.receipt_verifier, verifier):
+        raise WrongReceiptError("no match")
+    private = crypto.unwrap_private_key(wrap_key, report.key_wrap_receipt, receipt_wrap_binding(report.reference))
+    audit.record("status.open", f"report:{report.id}", actor="reporter")
+    return report, private
+
+
+def needs_new_receipt(report: Report) -> bool:
+    """Someone else (centre staff, a reviewer on the phone) saw the first code."""
+    return report.channel in ("centre", "phone") and not report.receipt_reissued
+
+
+def reissue_receipt(report: Report, private: bytes) -> crypto.Receipt:
+    """Give the reporter a code of their own; the old one stops working."""
+    while True:
+        receipt = crypto.new_receipt()
+        if db.session.scalar(select(Report.id).where(Report.receipt_lookup == receipt.lookup)) is None:
+            break
+    params = _receipt_kdf()
+    salt = crypto.new_salt()
+    verifier, wrap_key = crypto.derive_keys(receipt.secret.encode(), salt, params)
+    report.receipt_lookup = receipt.lookup
+    report.receipt_salt = salt
+    report.receipt_kdf = params.encode()
+    report.receipt_verifier = crypto.verifier_digest(verifier)
+    report.key_wrap_receipt = crypto.wrap_private_key(wrap_key, private, receipt_wrap_binding(report.reference))
+    report.receipt_reissued = True
+    db.session.flush()
+    audit.record("status.receipt_reissued", f"report:{report.id}", actor="reporter")
+    return receipt
+
+
+# Receipt sessions ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReceiptTicket:
+    session_id: str
+    secret: bytes
+
+
+def _session_binding(session_id: str) -> crypto.Binding:
+    return crypto.Binding("receipt_sessions", "keys", session_id)
+
+
+def _expiry(now: datetime) -> datetime:
+    return now + timedelta(minutes=int(current_app.config["RECEIPT_IDLE_MINUTES"]))
+
+
+def start_receipt_session(report: Report, private: bytes, *, now: datetime) -> ReceiptTicket:
+    ticket = ReceiptTicket(secrets.token_urlsafe(24), crypto.random_key())
+    db.session.add(
+        ReceiptSession(
+            id=ticket.session_id,
+            report_id=report.id,
+            expires_at=_expiry(now),
+            keys=crypto.encrypt(ticket.secret, private, _session_binding(ticket.session_id)),
+        )
+    )
+    db.session.flush()
+    return ticket
+
+
+def resume(ticket: ReceiptTicket, *, now: datetime) -> tuple[Report, bytes] | None:
+    """The report and its key for a live receipt session (15 minutes idle at most)."""
+    found = db.session.get(ReceiptSession, ticket.session_id)
+    if found is None or found.expires_at <= now:
+        return None
+    try:
+        private = crypto.decrypt(ticket.secret, found.keys, _session_binding(found.id))
+    except crypto.CryptoError:
+        return None
+    found.expires_at = _expiry(now)
+    report = db.session.get(Report, found.report_id)
+    return (report, private) if report else None
+
+
+def end_receipt_session(session_id: str) -> None:
+    db.session.execute(delete(ReceiptSession).where(ReceiptSession.id == session_id))
+
+
+def purge_expired_receipt_sessions(now: datetime) -> int:
+    result = db.session.execute(delete(ReceiptSession).where(ReceiptSession.expires_at <= now))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+# Messages --------------------------------------------------------------------------
+
+def _message_binding(report: Report, message_id: int) -> crypto.Binding:
+    return crypto.Binding("messages", "sealed", f"{report.reference}:{message_id}")
+
+
+def _add_message(report: Report, kind: MessageKind, text: str, author: User | None) -> Message:
+    message = Message(report_id=report.id, kind=kind.value, author_id=author.id if author else None, sealed=b"")
+    db.session.add(message)
+    db.session.flush()
+    payload = json.dumps({"text": text}, ensure_ascii=False).encode()
+    message.sealed = crypto.seal(report.key_algorithm, report.public_key, payload, _message_binding(report, message.id))
+    db.session.flush()
+    return message
+
+
+def send_to_reporter(report: Report, text: str, *, actor: User) -> Message:
+    """A reviewer writes to the reporter: sealed to the report's key."""
+    if actor.role != "reviewer" or not actor.active:
+        raise PermissionDeniedError(actor.email)
+    message = _add_message(report, MessageKind.TO_REPORTER, text, actor)
+    audit.record("message.to_reporter", f"report:{report.id}", actor=actor, message=message.id)
+    return message
+
+
+def reply(report: Report, text: str) -> Message:
+    message = _add_message(report, MessageKind.FROM_REPORTER, text, None)
+    report.new_information = True
+    audit.record("message.from_reporter", f"report:{report.id}", actor="reporter", message=message.id)
+    return message
+
+
+def add_information(report: Report, text: str) -> Message:
+    message = _add_message(report, MessageKind.ADDITION, text, None)
+    report.new_information = True
+    audit.record("report.addition", f"report:{report.id}", actor="reporter", message=message.id)
+    return message
+
+
+@dataclass(frozen=True)
+class OpenedMessage:
+    message: Message
+    text: str
+
+
+def messages(report: Report, private: bytes) -> list[OpenedMessage]:
+    """Every message and addition of a report, oldest first, opened with its key."""
+    rows = db.session.scalars(select(Message).where(Message.report_id == report.id).order_by(Message.at, Message.id))
+    opened = []
+    for message in rows:
+        data: dict[str, Any] = json.loads(
+            crypto.open_sealed(report.key_algorithm, private, message.sealed, _message_binding(report, message.id))
+        )
+        opened.append(OpenedMessage(message, str(data["text"])))
+    return opened
+
+
+def mark_read_by_reporter(report: Report, *, now: datetime) -> None:
+    for message in db.session.scalars(
+        select(Message).where(
+            Message.report_id == report.id,
+            Message.kind == MessageKind.TO_REPORTER.value,
+            Message.read_by_reporter_at.is_(None),
+        )
+    ):
+        message.read_by_reporter_at = now
+
+
+PLAIN_STATUS = {
+    Status.NEW.value: "received",
+    Status.IN_TRIAGE.value: "being_looked_at",
+    Status.AWAITING_INFORMATION.value: "waiting_for_you",
+    Status.UNDER_REVIEW.value: "being_looked_at",
+    Status.REFERRED.value: "passed_to_police",
+    Status.RESOLVED.value: "closed",
+    Status.CLOSED.value: "closed",
+}
+
+
+def notification_address(answers: dict[str, Any]) -> str | None:
+    """The reporter's email, if they gave one and agreed to messages."""
+    if answers.get("contact_ok") == "yes" and answers.get("leave_message") == "yes" and answers.get("email"):
+        return str(answers["email"])
+    return None
+
+
+def notify_reporter(address: str, status_url: str) -> bool:
+    """Tell the reporter there is news; never what it is."""
+    from reporting.notify import send_email
+
+    return send_email(
+        address,
+        "News about your report",
+        "There is news about the report you made.\n\n"
+        f"To read it, go to {status_url} and enter your receipt code.\n\n"
+        "For your safety we never put any details in emails.\n",
+    )

@@ -1,0 +1,161 @@
+"""/status: a reporter comes back with their receipt code (public trust zone)."""
+from __future__ import annotations
+
+import base64
+
+from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from reporting.db import utcnow
+from reporting.exceptions import WrongReceiptError
+from reporting.extensions import db, limiter
+from reporting.public.forms import ConfirmForm
+from reporting.reports.models import Report
+from reporting.security import public
+from reporting.status import services
+from reporting.status.forms import AdditionForm, ReceiptForm, ReplyForm
+
+bp = Blueprint("status", __name__)
+RECEIPT = "receipt"
+
+
+def _per_client() -> str:
+    return str(current_app.config["RATELIMIT_STATUS"])
+
+
+def _global() -> str:
+    return str(current_app.config["RATELIMIT_STATUS_GLOBAL"])
+
+
+def _remember(ticket: services.ReceiptTicket) -> None:
+    session[RECEIPT] = {"sid": ticket.session_id, "secret": base64.urlsafe_b64encode(ticket.secret).decode()}
+
+
+def _ticket() -> services.ReceiptTicket | None:
+    data = session.get(RECEIPT)
+    if not isinstance(data, dict):
+        return None
+    try:
+        return services.ReceiptTicket(str(data["sid"]), base64.urlsafe_b64decode(str(data["secret"])))
+    except (KeyError, ValueError):
+        return None
+
+
+def forget_receipt() -> None:
+    """End the receipt session (leaving, or "Exit this page")."""
+    ticket = _ticket()
+    if ticket is not None:
+        services.end_receipt_session(ticket.session_id)
+    session.pop(RECEIPT, None)
+    session.pop("new_receipt", None)
+
+
+def _resume() -> tuple[Report, bytes] | None:
+    ticket = _ticket()
+    if ticket is None:
+        return None
+    opened = services.resume(ticket, now=utcnow())
+    if opened is None:
+        session.pop(RECEIPT, None)
+    return opened
+
+
+@bp.route("/status", methods=["GET", "POST"])
+@public
+@limiter.limit(_per_client, methods=["POST"])
+@limiter.shared_limit(_global, scope="status-global", key_func=lambda: "all", methods=["POST"])
+def enter_receipt() -> ResponseReturnValue:
+    form = ReceiptForm()
+    message = None
+    if form.validate_on_submit():
+        try:
+            report, private = services.open_with_receipt(form.receipt.data)
+        except WrongReceiptError:
+            message = _("That receipt code does not match a report. Check each number and try again.")
+        else:
+            forget_receipt()
+            if services.needs_new_receipt(report):
+                receipt = services.reissue_receipt(report, private)
+                session["new_receipt"] = True
+                ticket = services.start_receipt_session(report, private, now=utcnow())
+                db.session.commit()
+                _remember(ticket)
+                return render_template("status/new_code.html", receipt=receipt.formatted(), reference=report.reference)
+            ticket = services.start_receipt_session(report, private, now=utcnow())
+            db.session.commit()
+            _remember(ticket)
+            return redirect(url_for(".show_report"))
+    return render_template("status/enter.html", form=form, message=message)
+
+
+@bp.get("/status/report")
+@public
+def show_report() -> ResponseReturnValue:
+    opened = _resume()
+    if opened is None:
+        return redirect(url_for(".enter_receipt"))
+    report, private = opened
+    thread = services.messages(report, private)
+    services.mark_read_by_reporter(report, now=utcnow())
+    db.session.commit()
+    return render_template(
+        "status/report.html",
+        report=report,
+        plain_status=services.PLAIN_STATUS[report.status],
+        thread=thread,
+        reply_form=ReplyForm(prefix="reply"),
+        addition_form=AdditionForm(prefix="addition"),
+        leave_form=ConfirmForm(),
+    )
+
+
+def _post_text(kind: str) -> ResponseReturnValue:
+    opened = _resume()
+    if opened is None:
+        return redirect(url_for(".enter_receipt"))
+    report, private = opened
+    form = ReplyForm(prefix="reply") if kind == "reply" else AdditionForm(prefix="addition")
+    if form.validate():
+        if kind == "reply":
+            services.reply(report, form.text.data)
+            notice = _("Your reply has been sent to the Group.")
+        else:
+            services.add_information(report, form.text.data)
+            notice = _("What you added is now part of your report.")
+        db.session.commit()
+        flash(notice, "success")
+        return redirect(url_for(".show_report"))
+    context = {
+        "report": report,
+        "plain_status": services.PLAIN_STATUS[report.status],
+        "thread": services.messages(report, private),
+        "reply_form": form if kind == "reply" else ReplyForm(prefix="reply", formdata=None),
+        "addition_form": form if kind == "addition" else AdditionForm(prefix="addition", formdata=None),
+        "leave_form": ConfirmForm(),
+    }
+    db.session.commit()
+    return render_template("status/report.html", **context)
+
+
+@bp.post("/status/reply")
+@public
+@limiter.limit(_per_client, methods=["POST"])
+def reply() -> ResponseReturnValue:
+    return _post_text("reply")
+
+
+@bp.post("/status/add")
+@public
+@limiter.limit(_per_client, methods=["POST"])
+def add_information() -> ResponseReturnValue:
+    return _post_text("addition")
+
+
+@bp.post("/status/leave")
+@public
+def leave() -> ResponseReturnValue:
+    if ConfirmForm().validate_on_submit():
+        forget_receipt()
+        db.session.commit()
+    return redirect(url_for("public.index"))
