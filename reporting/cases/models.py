@@ -23,13 +23,15 @@ class EventKind(enum.StrEnum):
     FLAGS = "flags"
     LINK = "link"
     UNLINK = "unlink"
+    REFERRAL = "referral"
 
 
 class CaseEvent(Base):
     __tablename__ = "case_events"
     __table_args__ = (
         CheckConstraint(
-            "kind IN ('status', 'note', 'assignment', 'priority', 'flags', 'link', 'unlink')", name="kind"
+            "kind IN ('status', 'note', 'assignment', 'priority', 'flags', 'link', 'unlink', 'referral')",
+            name="kind",
         ),
     )
 

@@ -1,0 +1,1 @@
+"""Referral to West Mercia Police ("/police/" and the referral service)."""

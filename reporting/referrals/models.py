@@ -1,0 +1,97 @@
+"""Referrals: what the Group chose to share with the police, sealed to the police key.
+
+Clear columns are codes and ids (state, kind, which answers were shared, the
+force's crime reference and outcome) so the queue and statistics never decrypt.
+The package itself, and every explanation or question, is sealed.
+"""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from reporting.db import Base, UTCDateTime, utcnow
+
+
+class ReferralState(enum.StrEnum):
+    AWAITING_APPROVAL = "awaiting_approval"  # a safeguarding override waits for a second reviewer
+    SENT = "sent"
+    ACKNOWLEDGED = "acknowledged"
+    CRIME_RECORDED = "crime_recorded"
+    CLOSED = "closed"
+
+
+class ReferralKind(enum.StrEnum):
+    FULL = "full"  # with the reporter's details
+    INTELLIGENCE = "intelligence"  # without identifying details
+
+
+class OverrideReason(enum.StrEnum):
+    RISK_TO_LIFE = "risk_to_life"
+    CHILD_AT_RISK = "child_at_risk"
+    SERIOUS_CRIME = "serious_crime"
+    REPEAT_OFFENDER = "repeat_offender"
+
+
+class Outcome(enum.StrEnum):
+    CRIME_RECORDED = "crime_recorded"
+    NON_CRIME_HATE_INCIDENT = "non_crime_hate_incident"
+    INVESTIGATION_ONGOING = "investigation_ongoing"
+    CHARGED_OR_SUMMONSED = "charged_or_summonsed"
+    OUT_OF_COURT_DISPOSAL = "out_of_court_disposal"
+    NO_FURTHER_ACTION = "no_further_action"
+    OTHER = "other"
+
+
+def _in(column: str, values: type[enum.StrEnum]) -> str:
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
+class Referral(Base):
+    __tablename__ = "referrals"
+    __table_args__ = (
+        CheckConstraint(_in("state", ReferralState), name="state"),
+        CheckConstraint(_in("kind", ReferralKind), name="kind"),
+        CheckConstraint("override_reason IS NULL OR " + _in("override_reason", OverrideReason), name="override_reason"),
+        CheckConstraint("outcome IS NULL OR " + _in("outcome", Outcome), name="outcome"),
+        # A second reviewer approves an override, never the one who asked for it.
+        CheckConstraint("approved_by_id IS NULL OR approved_by_id != created_by_id", name="second_reviewer"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    state: Mapped[str] = mapped_column(String(24), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    shared_fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+    override_reason: Mapped[str | None] = mapped_column(String(24))
+    override_explanation: Mapped[bytes | None] = mapped_column(LargeBinary)  # sealed to the group key
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    police_key_id: Mapped[int] = mapped_column(ForeignKey("service_keys.id"))
+    package: Mapped[bytes] = mapped_column(LargeBinary)  # sealed to the police key
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    crime_reference: Mapped[str | None] = mapped_column(String(40))
+    outcome: Mapped[str | None] = mapped_column(String(32))
+    outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ReferralMessage(Base):
+    """A question from the police to the Group (sealed to the group key), or the answer
+    (sealed to the police key)."""
+
+    __tablename__ = "referral_messages"
+    __table_args__ = (CheckConstraint("direction IN ('to_group', 'to_police')", name="direction"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referrals.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    direction: Mapped[str] = mapped_column(String(16))
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
