@@ -43,6 +43,14 @@ from .sealing import (
     seal,
     sealed_key_id,
 )
+from .streaming import (
+    CHUNK_SIZE,
+    StreamSealer,
+    open_stream,
+    open_stream_under,
+    reseal_stream,
+    seal_stream,
+)
 from .symmetric import (
     decrypt,
     encrypt,
@@ -54,6 +62,7 @@ from .symmetric import (
 __all__ = [
     "ALG_HYBRID",
     "ALG_X25519",
+    "CHUNK_SIZE",
     "KDF_DEFAULT",
     "KDF_TEST",
     "Binding",
@@ -64,6 +73,7 @@ __all__ = [
     "KeyFormatError",
     "KeyPair",
     "Receipt",
+    "StreamSealer",
     "UnsupportedAlgorithmError",
     "decrypt",
     "derive_keys",
@@ -79,11 +89,15 @@ __all__ = [
     "new_recovery_key",
     "new_salt",
     "open_sealed",
+    "open_stream",
+    "open_stream_under",
     "parse_receipt",
     "parse_recovery_key",
     "password_needs_rehash",
     "random_key",
+    "reseal_stream",
     "seal",
+    "seal_stream",
     "sealed_key_id",
     "unwrap_private_key",
     "verifier_digest",
