@@ -38,6 +38,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting import config
 
     config.load(app, test_config)
+    # Uploaded files go to memory, encrypted as they arrive, never to a temporary file.
+    from reporting.evidence.uploads import init_uploads
+
+    init_uploads(app)
 
     # Every model module, so the metadata (and the migrations' check) sees all tables.
     from reporting.audit import models as _audit_models  # noqa: F401
@@ -66,6 +70,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting.centres.assisted import bp as centre_bp
     from reporting.keys import cli as keys_cli
     from reporting.public.views import bp as public_bp
+    from reporting.referrals import cli as referrals_cli
+    from reporting.referrals.views import bp as referrals_bp
     from reporting.reports import cli as reports_cli
     from reporting.status.views import bp as status_bp
 
@@ -75,7 +81,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(cases_bp)
     app.register_blueprint(centre_bp)
     app.register_blueprint(status_bp)
-    for module in (keys_cli, reports_cli, auth_cli, audit_cli, centres_cli):
+    app.register_blueprint(referrals_bp)
+    for module in (keys_cli, reports_cli, auth_cli, audit_cli, centres_cli, referrals_cli):
         module.register(app)
 
     security.allow_static(app)

@@ -45,6 +45,11 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_USERNAME": None,
     "MAIL_PASSWORD": None,
     "MAIL_FROM": "no-reply@localhost",
+    # Where "a referral is waiting" emails go (the force's single point of contact).
+    "POLICE_REFERRAL_EMAIL": None,
+    "REFERRAL_ACK_WORKING_DAYS": 2,
+    # The service's public address, for links in emails sent from the command line.
+    "PUBLIC_BASE_URL": None,
     # Sign-in pauses after repeated failures, the same for unknown emails.
     "SIGNIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
     "SIGNIN_LIMIT_PER_CLIENT": "50 per 15 minutes",

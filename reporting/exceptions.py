@@ -17,6 +17,14 @@ class DraftNotFoundError(DomainError):
     """The draft is missing, expired, or its key does not open it."""
 
 
+class EvidenceRefusedError(DomainError):
+    """An uploaded file was not accepted; ``reason`` is a code the page turns into words."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 class IncompleteReportError(DomainError):
     """A required question has no answer; ``step`` names the first one."""
 
@@ -63,3 +71,7 @@ class PermissionDeniedError(DomainError):
 
 class WrongReceiptError(DomainError):
     """The receipt code does not open a report. Always the same answer."""
+
+
+class ConsentError(DomainError):
+    """The reporter's police choice does not allow this referral (or these fields)."""

@@ -206,3 +206,29 @@ def make_user(app: Flask, keys: key_services.InitialisedKeys):  # type: ignore[n
             return user
 
     return factory
+
+
+@pytest.fixture
+def smtp_server():  # type: ignore[no-untyped-def]
+    """A real local SMTP server (aiosmtpd); yields (host, port, received messages)."""
+    import socket
+    from email import message_from_bytes
+
+    from aiosmtpd.controller import Controller
+
+    received: list[object] = []
+
+    class Collect:
+        async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+            received.append(message_from_bytes(envelope.content))
+            return "250 OK"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Collect(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield "127.0.0.1", port, received
+    finally:
+        controller.stop()

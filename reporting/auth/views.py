@@ -23,6 +23,7 @@ HOMES = {
     Role.REVIEWER.value: "cases.queue",
     Role.ADMIN.value: "admin.index",
     Role.CENTRE_STAFF.value: "centre.index",
+    Role.POLICE.value: "referrals.inbox",
 }
 
 

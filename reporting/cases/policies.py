@@ -7,9 +7,9 @@ S = Status
 # From each status, where a case may go next. Closing needs a closure reason;
 # reopening a resolved or closed case goes back to review.
 TRANSITIONS: dict[Status, frozenset[Status]] = {
-    S.NEW: frozenset({S.IN_TRIAGE, S.UNDER_REVIEW, S.AWAITING_INFORMATION, S.CLOSED}),
+    S.NEW: frozenset({S.IN_TRIAGE, S.UNDER_REVIEW, S.AWAITING_INFORMATION, S.REFERRED, S.CLOSED}),
     S.IN_TRIAGE: frozenset({S.UNDER_REVIEW, S.AWAITING_INFORMATION, S.REFERRED, S.RESOLVED, S.CLOSED}),
-    S.AWAITING_INFORMATION: frozenset({S.IN_TRIAGE, S.UNDER_REVIEW, S.CLOSED}),
+    S.AWAITING_INFORMATION: frozenset({S.IN_TRIAGE, S.UNDER_REVIEW, S.REFERRED, S.CLOSED}),
     S.UNDER_REVIEW: frozenset({S.AWAITING_INFORMATION, S.REFERRED, S.RESOLVED, S.CLOSED}),
     S.REFERRED: frozenset({S.UNDER_REVIEW, S.RESOLVED, S.CLOSED}),
     S.RESOLVED: frozenset({S.UNDER_REVIEW, S.CLOSED}),

@@ -65,7 +65,8 @@ def _require_reviewer(actor: User) -> None:
         raise PermissionDeniedError(actor.email)
 
 
-def _event(report: Report, actor: User, kind: EventKind, summary: str, text: str | None = None) -> CaseEvent:
+def record_event(report: Report, actor: User, kind: EventKind, summary: str, text: str | None = None) -> CaseEvent:
+    """Put an entry on the case timeline; any words go sealed to the group key."""
     event = CaseEvent(report_id=report.id, actor_id=actor.id, kind=kind.value, summary=summary, at=utcnow())
     db.session.add(event)
     db.session.flush()  # the id binds the sealed text to this event
@@ -133,10 +134,16 @@ def staff_flags(report: Report, keyring: Keyring) -> list[str]:
 # Changing ------------------------------------------------------------------------
 
 def change_status(
-    report: Report, target: Status, *, actor: User, reason: str, closure: ClosureReason | None = None
+    report: Report, target: Status, *, actor: User, reason: str, closure: ClosureReason | None = None,
+    by_referral: bool = False,
 ) -> None:
-    """Move a case along the workflow, with a reason; closing needs a closure reason."""
+    """Move a case along the workflow, with a reason; closing needs a closure reason.
+
+    Only sending a referral moves a case to "referred".
+    """
     _require_reviewer(actor)
+    if target == Status.REFERRED and not by_referral:
+        raise InvalidTransitionError("a case is referred by sending a referral")
     if not may_move(report.status, target.value):
         raise InvalidTransitionError(f"{report.status}>{target.value}")
     if target == Status.CLOSED and closure is None:
@@ -145,7 +152,7 @@ def change_status(
     report.status = target.value
     report.closure_reason = closure.value if target == Status.CLOSED and closure else None
     summary = f"{previous}>{target.value}" + (f":{closure.value}" if target == Status.CLOSED and closure else "")
-    _event(report, actor, EventKind.STATUS, summary, reason)
+    record_event(report, actor, EventKind.STATUS, summary, reason)
     audit.record("case.status", f"report:{report.id}", actor=actor, change=summary)
 
 
@@ -158,7 +165,7 @@ def mark_information_seen(report: Report, *, actor: User) -> None:
 
 def add_note(report: Report, *, actor: User, text: str) -> CaseEvent:
     _require_reviewer(actor)
-    event = _event(report, actor, EventKind.NOTE, "", text)
+    event = record_event(report, actor, EventKind.NOTE, "", text)
     audit.record("case.note", f"report:{report.id}", actor=actor, event=event.id)
     return event
 
@@ -168,14 +175,14 @@ def assign(report: Report, assignee: User | None, *, actor: User) -> None:
     if assignee is not None and (assignee.role != "reviewer" or not assignee.active):
         raise PermissionDeniedError("cases are assigned to active reviewers")
     report.assignee_id = assignee.id if assignee else None
-    _event(report, actor, EventKind.ASSIGNMENT, str(assignee.id) if assignee else "")
+    record_event(report, actor, EventKind.ASSIGNMENT, str(assignee.id) if assignee else "")
     audit.record("case.assign", f"report:{report.id}", actor=actor, assignee=assignee.id if assignee else None)
 
 
 def set_priority(report: Report, priority: Priority, *, actor: User) -> None:
     _require_reviewer(actor)
     report.priority = priority.value
-    _event(report, actor, EventKind.PRIORITY, priority.value)
+    record_event(report, actor, EventKind.PRIORITY, priority.value)
     audit.record("case.priority", f"report:{report.id}", actor=actor, priority=priority.value)
 
 
@@ -183,7 +190,7 @@ def set_flags(report: Report, flags: list[str], *, actor: User) -> None:
     _require_reviewer(actor)
     chosen = [flag for flag in FLAGS if flag in flags]
     report.staff_flags = _seal_for_group(json.dumps(chosen).encode(), _flags_binding(report))
-    _event(report, actor, EventKind.FLAGS, "")
+    record_event(report, actor, EventKind.FLAGS, "")
     audit.record("case.flags", f"report:{report.id}", actor=actor)
 
 
@@ -200,8 +207,8 @@ def link(report: Report, other: Report, kind: LinkKind, *, actor: User) -> None:
             db.session.add(CaseLink(report_id=source.id, other_id=target.id, kind=kind.value, created_at=utcnow()))
         else:
             existing.kind = kind.value
-    _event(report, actor, EventKind.LINK, f"{kind.value}:{other.reference}")
-    _event(other, actor, EventKind.LINK, f"{kind.value}:{report.reference}")
+    record_event(report, actor, EventKind.LINK, f"{kind.value}:{other.reference}")
+    record_event(other, actor, EventKind.LINK, f"{kind.value}:{report.reference}")
     audit.record("case.link", f"report:{report.id}", actor=actor, other=other.id, kind=kind.value)
 
 
@@ -213,8 +220,8 @@ def unlink(report: Report, other: Report, *, actor: User) -> None:
             | ((CaseLink.report_id == other.id) & (CaseLink.other_id == report.id))
         )
     )
-    _event(report, actor, EventKind.UNLINK, other.reference)
-    _event(other, actor, EventKind.UNLINK, report.reference)
+    record_event(report, actor, EventKind.UNLINK, other.reference)
+    record_event(other, actor, EventKind.UNLINK, report.reference)
     audit.record("case.unlink", f"report:{report.id}", actor=actor, other=other.id)
 
 
@@ -224,6 +231,6 @@ def add_handover_note(report: Report, *, actor: User, text: str) -> CaseEvent | 
         raise PermissionDeniedError(actor.email)
     if not text:
         return None
-    event = _event(report, actor, EventKind.NOTE, "handover", text)
+    event = record_event(report, actor, EventKind.NOTE, "handover", text)
     audit.record("case.handover_note", f"report:{report.id}", actor=actor, event=event.id)
     return event

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,11 +15,16 @@ from reporting.auth import session as staff
 from reporting.auth.models import User
 from reporting.cases import forms, policies, queries, services
 from reporting.cases.models import LinkKind
+from reporting.evidence import services as evidence_services
 from reporting.exceptions import InvalidTransitionError, NotAKeyHolderError, PermissionDeniedError
+from reporting.db import utcnow
 from reporting.extensions import db
 from reporting.public.forms import ConfirmForm
 from reporting.reports import journey, questions
 from reporting.reports.models import Channel, ClosureReason, Priority, Report, Status
+from reporting.referrals import forms as referral_forms
+from reporting.referrals import queries as referral_queries
+from reporting.referrals import services as referral_services
 from reporting.security import roles
 from reporting.status import services as status_services
 
@@ -62,10 +67,12 @@ def queue() -> ResponseReturnValue:
         page=value["page"] or 1,
     )
     page = queries.review_queue(filters, viewer_id=current_user.id)
+    overdue = referral_services.overdue_report_ids(utcnow())
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     status_links = {status: url_for(".queue", **(args | {"status": status})) for status in page.status_counts}
     return render_template(
         "review/queue.html", form=form, page=page, args=args, labels=_labels(), status_links=status_links,
+        overdue=overdue,
     )
 
 
@@ -89,6 +96,11 @@ def _case(reference: str) -> Report:
     return report
 
 
+def _manual_statuses(report: Report) -> list[str]:
+    """Where the status form may move a case; "referred" comes only from sending a referral."""
+    return [s.value for s in policies.allowed_next(report.status) if s != Status.REFERRED]
+
+
 def _keyring() -> services.Keyring | None:
     try:
         return services.Keyring(current_user._get_current_object(), staff.personal_private_key())
@@ -98,7 +110,7 @@ def _keyring() -> services.Keyring | None:
 
 def _case_page(report: Report, status: int = 200, **forms_given: Any) -> ResponseReturnValue:
     keyring = _keyring()
-    content = sections = flags = thread = None
+    content = sections = flags = thread = evidence = None
     timeline = None
     try:
         if keyring is None:
@@ -107,7 +119,9 @@ def _case_page(report: Report, status: int = 200, **forms_given: Any) -> Respons
         sections = questions.summary(content.answers, questions.ASSISTED_STEPS)
         flags = services.staff_flags(report, keyring)
         timeline = services.timeline(report, keyring)
-        thread = status_services.messages(report, services.report_private_key(report, keyring))
+        report_private = services.report_private_key(report, keyring)
+        thread = status_services.messages(report, report_private)
+        evidence = evidence_services.list_evidence(report, report_private)
         services.mark_information_seen(report, actor=current_user)
         db.session.commit()  # the decryption's audit entry
     except NotAKeyHolderError:
@@ -125,7 +139,7 @@ def _case_page(report: Report, status: int = 200, **forms_given: Any) -> Respons
         "duplicates": queries.possible_duplicates(report),
         "labels": _labels(),
         "people": dict(people),
-        "status_form": forms.StatusForm(prefix="status", allowed=[s.value for s in policies.allowed_next(report.status)]),
+        "status_form": forms.StatusForm(prefix="status", allowed=_manual_statuses(report)),
         "note_form": forms.NoteForm(prefix="note"),
         "assign_form": forms.AssignForm(prefix="assign", people=people,
                                         data={"assignee": str(report.assignee_id) if report.assignee_id else "none"}),
@@ -134,6 +148,10 @@ def _case_page(report: Report, status: int = 200, **forms_given: Any) -> Respons
         "link_form": forms.LinkForm(prefix="link"),
         "message_form": forms.MessageForm(prefix="message"),
         "thread": thread,
+        "referrals": referral_queries.referrals_for(report),
+        "referral_states": referral_forms.STATE_LABELS,
+        "outcomes": referral_forms.OUTCOME_LABELS,
+        "answer_form": referral_forms.AnswerForm(prefix="answer"),
     }
     context.update(forms_given)
     return render_template("review/case.html", **context), status
@@ -155,7 +173,7 @@ def _done(report: Report, message: str) -> ResponseReturnValue:
 @reviewer
 def change_status(reference: str) -> ResponseReturnValue:
     report = _case(reference)
-    form = forms.StatusForm(prefix="status", allowed=[s.value for s in policies.allowed_next(report.status)])
+    form = forms.StatusForm(prefix="status", allowed=_manual_statuses(report))
     if form.validate():
         closure = ClosureReason(form.closure_reason.data) if form.status.data == Status.CLOSED.value else None
         try:
@@ -255,6 +273,45 @@ def send_message(reference: str) -> ResponseReturnValue:
         status_services.notify_reporter(address, url_for("status.enter_receipt", _external=True))
     flash(_("Message sent. The person reads it with their receipt code."), "success")
     return redirect(url_for(".show_case", reference=report.reference))
+
+
+def _send_evidence(reference: str, evidence_id: int, *, original: bool) -> ResponseReturnValue:
+    report = _case(reference)
+    evidence = evidence_services.evidence_of(report, evidence_id)
+    if evidence is None:
+        abort(404)
+    keyring = _keyring()
+    try:
+        if keyring is None:
+            raise NotAKeyHolderError(current_user.email)
+        download = evidence_services.open_evidence(
+            report, evidence, services.report_private_key(report, keyring), original=original, actor=current_user,
+        )
+    except NotAKeyHolderError:
+        db.session.rollback()
+        flash(_("You cannot open files yet. A reviewer who already holds the Group's key must grant you access."), "important")
+        return redirect(url_for(".show_case", reference=report.reference))
+    db.session.commit()  # the audit entry for opening it
+    response = Response(download.data, content_type=download.content_type)
+    # Always a download under a name of ours: never shown in the page, never the uploaded name.
+    response.headers["Content-Disposition"] = f'attachment; filename="{download.filename}"'
+    return response
+
+
+@bp.get("/cases/<reference>/evidence/<int:evidence_id>")
+@reviewer
+def download_evidence(reference: str, evidence_id: int) -> ResponseReturnValue:
+    """The copy without metadata: what reviewers see by default."""
+    return _send_evidence(reference, evidence_id, original=False)
+
+
+@bp.post("/cases/<reference>/evidence/<int:evidence_id>/original")
+@reviewer
+def open_original_evidence(reference: str, evidence_id: int) -> ResponseReturnValue:
+    """The file exactly as uploaded: a separate, confirmed and audited action."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    return _send_evidence(reference, evidence_id, original=True)
 
 
 @bp.post("/cases/<reference>/links/<other>/remove")

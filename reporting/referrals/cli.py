@@ -1,0 +1,39 @@
+"""`flask referrals remind`: chase referrals the police have not acknowledged."""
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app, url_for
+from flask.cli import AppGroup
+
+from reporting.db import utcnow
+from reporting.extensions import db
+from reporting.notify import send_email
+from reporting.referrals import services
+
+referrals_cli = AppGroup("referrals", help="Referral reminders.")
+
+
+@referrals_cli.command("remind")
+def remind_command() -> None:
+    """Email the force about referrals not acknowledged within the configured working days."""
+    address = current_app.config.get("POLICE_REFERRAL_EMAIL")
+    if not address:
+        raise click.ClickException("set REPORTING_POLICE_REFERRAL_EMAIL to send reminders")
+    now = utcnow()
+    sent = 0
+    with current_app.test_request_context(base_url=current_app.config.get("PUBLIC_BASE_URL") or "http://localhost/"):
+        for referral in services.overdue(now):
+            if referral.reminded_at and (now - referral.reminded_at).days < 1:
+                continue  # at most one reminder a day
+            link = url_for("referrals.police_referral", referral_id=referral.id, _external=True)
+            if send_email(address, "Reminder: a hate crime referral is waiting",
+                          f"A referral from the Hate Crime Reporting Group has not been acknowledged yet.\n\n"
+                          f"Open it here (sign-in needed): {link}\n"):
+                referral.reminded_at = now
+                sent += 1
+    db.session.commit()
+    click.echo(f"Reminders sent: {sent}")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(referrals_cli)

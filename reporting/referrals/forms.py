@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField
+
+from reporting.referrals.models import OverrideReason, Outcome
+from reporting.reports.fields import Checkboxes, Radios, long_text, options, short_text
+
+OVERRIDE_LABELS = {
+    OverrideReason.RISK_TO_LIFE.value: _l("Risk to life"),
+    OverrideReason.CHILD_AT_RISK.value: _l("A child is at risk"),
+    OverrideReason.SERIOUS_CRIME.value: _l("Serious crime"),
+    OverrideReason.REPEAT_OFFENDER.value: _l("Repeat offender"),
+}
+OUTCOME_LABELS = {
+    Outcome.CRIME_RECORDED.value: _l("Crime recorded"),
+    Outcome.NON_CRIME_HATE_INCIDENT.value: _l("Non-crime hate incident recorded"),
+    Outcome.INVESTIGATION_ONGOING.value: _l("Investigation ongoing"),
+    Outcome.CHARGED_OR_SUMMONSED.value: _l("Charged or summonsed"),
+    Outcome.OUT_OF_COURT_DISPOSAL.value: _l("Out of court disposal"),
+    Outcome.NO_FURTHER_ACTION.value: _l("No further action"),
+    Outcome.OTHER.value: _l("Other"),
+}
+STATE_LABELS = {
+    "awaiting_approval": _l("Waiting for a second reviewer"),
+    "sent": _l("New"),
+    "acknowledged": _l("Acknowledged"),
+    "crime_recorded": _l("Crime recorded"),
+    "closed": _l("Closed"),
+}
+
+
+class ReferralForm(FlaskForm):
+    fields = Checkboxes(_l("Answers to share"), required=_l("Choose at least one answer to share"),
+                        description=_l("Only what you tick goes to the police."))
+    override_reason = Radios(_l("Safeguarding reason"), choices=list(OVERRIDE_LABELS.items()))
+    explanation = long_text(_l("Explain why this must be shared without consent"), max_length=3000,
+                            description=_l("Only the Group can read this. A second reviewer must approve before anything is sent."))
+    action = HiddenField(default="preview")
+
+    def __init__(self, *args: Any, available: list[tuple[str, Any]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.choices = options(available or [])
+
+
+class OutcomeForm(FlaskForm):
+    crime_reference = short_text(_l("Crime or incident reference"), max_length=40,
+                                 description=_l("The force's own reference, for example 22/12345/26."))
+    outcome = Radios(_l("Outcome"), required=_l("Select the outcome"), choices=list(OUTCOME_LABELS.items()))
+
+
+class QuestionForm(FlaskForm):
+    text = long_text(_l("Ask the Group a question"), required=_l("Write your question"), max_length=3000)
+
+
+class AnswerForm(FlaskForm):
+    text = long_text(_l("Answer the police"), required=_l("Write your answer"), max_length=3000)

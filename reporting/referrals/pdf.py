@@ -1,0 +1,51 @@
+"""The referral package as a PDF, holding exactly what was shared.
+
+DejaVu Sans (from the npm package ``dejavu-fonts-ttf``, installed with the
+front-end build) covers the scripts reporters write in; the core PDF fonts
+would lose anything outside Latin-1.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from fpdf import FPDF
+
+from reporting import ROOT
+
+FONT_DIR = ROOT / "node_modules" / "dejavu-fonts-ttf" / "ttf"
+
+
+def _font_dir() -> Path:
+    configured = current_app.config.get("PDF_FONT_DIR")
+    return Path(configured) if configured else FONT_DIR
+
+
+def package_pdf(package: dict[str, Any], *, title: str, labels: dict[str, str]) -> bytes:
+    """Render a referral package; ``labels`` are the translated headings."""
+    pdf = FPDF(format="A4")
+    pdf.set_title(title)
+    pdf.set_creator("hate-crime-reporting")
+    fonts = _font_dir()
+    pdf.add_font("DejaVu", "", str(fonts / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", str(fonts / "DejaVuSans-Bold.ttf"))
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_page()
+    width = pdf.epw
+    pdf.set_font("DejaVu", "B", 16)
+    pdf.multi_cell(width, 9, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.set_font("DejaVu", "", 10)
+    for key in ("reference", "kind", "consent", "override_reason", "area", "received_at", "sent_at"):
+        value = package.get(key)
+        if value:
+            pdf.multi_cell(width, 6, f"{labels.get(key, key)}: {value}", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    for item in package.get("answers", []):
+        pdf.set_font("DejaVu", "B", 11)
+        pdf.multi_cell(width, 6, str(item["question"]), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("DejaVu", "", 11)
+        pdf.multi_cell(width, 6, "\n".join(str(line) for line in item["answer"]), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(3)
+    return bytes(pdf.output())

@@ -1,0 +1,376 @@
+"""The referral service: consent rules, the sealed package, the police's answers.
+
+The reporter's police choice decides what is possible, here on the server:
+"with my details" allows a full referral; "without my details" allows
+intelligence only, never an identifying answer; "do not pass" allows nothing
+unless a safeguarding override is recorded and a second reviewer approves it.
+Services flush, write the timeline and the audit log; callers commit.
+
+Package format ``hcr-referral/1`` (JSON, sealed to the police liaison key)::
+
+    {"schema": "hcr-referral/1", "reference": "HC-26-4F7K9Q", "referral_id": 7,
+     "kind": "full" | "intelligence", "consent": "with_details" | "without_details" | "no",
+     "override_reason": null | "risk_to_life" | "child_at_risk" | "serious_crime" | "repeat_offender",
+     "received_at": ISO 8601, "sent_at": ISO 8601, "area": "Shrewsbury",
+     "answers": [{"field": "description", "question": "...", "answer": ["line", ...]}, ...]}
+
+Only the answers the reviewer chose are in ``answers``; nothing else of the report is.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+
+from reporting import audit, crypto
+from reporting.auth.models import User
+from reporting.cases import services as case_services
+from reporting.cases.models import EventKind
+from reporting.exceptions import ConsentError, PermissionDeniedError
+from reporting.extensions import db
+from reporting.keys.models import KeyPurpose, ServiceKey
+from reporting.keys.services import current_key, holder_private_key
+from reporting.referrals.models import (
+    OverrideReason,
+    Outcome,
+    Referral,
+    ReferralKind,
+    ReferralMessage,
+    ReferralState,
+)
+from reporting.reports import questions
+from reporting.reports.models import PoliceConsent, Report, Status
+
+SCHEMA = "hcr-referral/1"
+# Never in an intelligence-only referral: who the person is and how to reach them.
+IDENTIFYING = frozenset({
+    "name", "email", "phone", "safe_times", "leave_message", "contact_ok", "consent_contact",
+    "age_group", "sex", "trans", "ethnicity", "religion", "disability", "sexual_orientation",
+})
+# Ticked at first: the incident itself.
+INCIDENT = ("incident_types", "incident_other", "motivations", "incident_date", "area", "description")
+OUTCOME_STATE = {
+    Outcome.CRIME_RECORDED: ReferralState.CRIME_RECORDED,
+    Outcome.INVESTIGATION_ONGOING: ReferralState.CRIME_RECORDED,
+    Outcome.CHARGED_OR_SUMMONSED: ReferralState.CLOSED,
+    Outcome.OUT_OF_COURT_DISPOSAL: ReferralState.CLOSED,
+    Outcome.NON_CRIME_HATE_INCIDENT: ReferralState.CLOSED,
+    Outcome.NO_FURTHER_ACTION: ReferralState.CLOSED,
+    Outcome.OTHER: ReferralState.CLOSED,
+}
+
+
+@dataclass(frozen=True)
+class Shareable:
+    field: str
+    question: str
+    answer: list[str]
+    identifying: bool
+
+
+def shareable(answers: dict[str, Any]) -> list[Shareable]:
+    """Every answered question of a report, in question order, that could be shared."""
+    items = []
+    for section in questions.summary(answers, questions.ASSISTED_STEPS):
+        if section.step.staff_only:
+            continue
+        for row in section.rows:
+            if row.lines:
+                items.append(Shareable(row.key, row.label, row.lines, row.key in IDENTIFYING))
+    return items
+
+
+def kind_for(report: Report) -> ReferralKind | None:
+    """What the reporter's choice allows without an override."""
+    if report.police_consent == PoliceConsent.WITH_DETAILS.value:
+        return ReferralKind.FULL
+    if report.police_consent == PoliceConsent.WITHOUT_DETAILS.value:
+        return ReferralKind.INTELLIGENCE
+    return None
+
+
+def _require(actor: User, role: str) -> None:
+    if actor.role != role or not actor.active:
+        raise PermissionDeniedError(actor.email)
+
+
+def _package_binding(report: Report, referral_id: int) -> crypto.Binding:
+    return crypto.Binding("referrals", "package", f"{report.reference}:{referral_id}")
+
+
+def _explanation_binding(report: Report, referral_id: int) -> crypto.Binding:
+    return crypto.Binding("referrals", "override_explanation", f"{report.reference}:{referral_id}")
+
+
+def _message_binding(referral: Referral, message_id: int) -> crypto.Binding:
+    return crypto.Binding("referral_messages", "sealed", f"{referral.id}:{message_id}")
+
+
+def build_package(
+    report: Report, answers: dict[str, Any], fields: list[str], kind: ReferralKind,
+    *, referral_id: int | None, override: OverrideReason | None, sent_at: datetime | None,
+) -> dict[str, Any]:
+    """The package exactly as the police will see it (also used for the preview)."""
+    chosen = set(fields)
+    area_labels = dict(questions.choice_options("area"))
+    return {
+        "schema": SCHEMA,
+        "reference": report.reference,
+        "referral_id": referral_id,
+        "kind": kind.value,
+        "consent": report.police_consent,
+        "override_reason": override.value if override else None,
+        "received_at": report.received_at.isoformat(),
+        "sent_at": sent_at.isoformat() if sent_at else None,
+        "area": str(area_labels.get(report.area, report.area)),
+        "answers": [
+            {"field": item.field, "question": item.question, "answer": item.answer}
+            for item in shareable(answers)
+            if item.field in chosen
+        ],
+    }
+
+
+def check_fields(report: Report, kind: ReferralKind, fields: list[str], answers: dict[str, Any]) -> None:
+    """Refuse fields that do not exist or that the reporter's choice does not allow."""
+    available = {item.field for item in shareable(answers)}
+    unknown = [name for name in fields if name not in available]
+    if unknown:
+        raise ConsentError("unknown fields: " + ", ".join(sorted(unknown)))
+    if kind == ReferralKind.INTELLIGENCE:
+        identifying = sorted(set(fields) & IDENTIFYING)
+        if identifying:
+            raise ConsentError("identifying fields in an intelligence-only referral: " + ", ".join(identifying))
+    if not fields:
+        raise ConsentError("choose at least one answer to share")
+
+
+def start_referral(
+    report: Report,
+    *,
+    actor: User,
+    answers: dict[str, Any],
+    fields: list[str],
+    override: OverrideReason | None = None,
+    explanation: str | None = None,
+    now: datetime,
+) -> Referral:
+    """Seal the chosen answers to the police key; send now, or wait for override approval."""
+    _require(actor, "reviewer")
+    kind = kind_for(report)
+    if kind is None:
+        if override is None or not explanation:
+            raise ConsentError("the reporter said do not pass to the police: a safeguarding override is needed")
+        kind = ReferralKind.INTELLIGENCE
+    elif override is not None:
+        raise ConsentError("an override is only for reports the reporter said not to pass on")
+    check_fields(report, kind, fields, answers)
+    police_key = current_key(KeyPurpose.POLICE)
+    referral = Referral(
+        report_id=report.id,
+        created_at=now,
+        created_by_id=actor.id,
+        state=ReferralState.AWAITING_APPROVAL.value if override else ReferralState.SENT.value,
+        kind=kind.value,
+        shared_fields=list(fields),
+        override_reason=override.value if override else None,
+        police_key_id=police_key.id,
+        package=b"",
+    )
+    db.session.add(referral)
+    db.session.flush()
+    sent_at = None if override else now
+    package = build_package(report, answers, fields, kind, referral_id=referral.id, override=override, sent_at=sent_at)
+    referral.package = crypto.seal(
+        police_key.algorithm, police_key.public_key, json.dumps(package, ensure_ascii=False).encode(),
+        _package_binding(report, referral.id),
+    )
+    audit.record("referral.start", f"report:{report.id}", actor=actor, referral=referral.id, kind=kind.value,
+                 fields=len(fields))
+    if override:
+        group = current_key(KeyPurpose.GROUP)
+        referral.override_explanation = crypto.seal(
+            group.algorithm, group.public_key, (explanation or "").encode(), _explanation_binding(report, referral.id)
+        )
+        case_services.record_event(report, actor, EventKind.REFERRAL, f"override_requested:{override.value}", explanation)
+        audit.record("referral.override", f"report:{report.id}", actor=actor, referral=referral.id, reason=override.value)
+    else:
+        _send(referral, report, actor, now)
+    db.session.flush()
+    return referral
+
+
+def _send(referral: Referral, report: Report, actor: User, now: datetime) -> None:
+    referral.state = ReferralState.SENT.value
+    referral.sent_at = now
+    if report.status != Status.REFERRED.value:
+        case_services.change_status(
+            report, Status.REFERRED, actor=actor, reason="Referred to West Mercia Police", by_referral=True
+        )
+    case_services.record_event(report, actor, EventKind.REFERRAL, f"sent:{referral.kind}")
+    audit.record("referral.send", f"report:{report.id}", actor=actor, referral=referral.id)
+
+
+def approve_override(referral: Referral, *, actor: User, now: datetime) -> None:
+    """A second reviewer approves a safeguarding override; the referral goes."""
+    _require(actor, "reviewer")
+    if referral.state != ReferralState.AWAITING_APPROVAL.value:
+        raise ConsentError("this referral is not waiting for approval")
+    if referral.created_by_id == actor.id:
+        raise ConsentError("a second reviewer must approve an override")
+    report = db.session.get(Report, referral.report_id)
+    assert report is not None
+    referral.approved_by_id = actor.id
+    referral.approved_at = now
+    case_services.record_event(report, actor, EventKind.REFERRAL, "override_approved")
+    audit.record("referral.approve", f"report:{report.id}", actor=actor, referral=referral.id)
+    # The package was sealed when it was asked for; it carries the time it is sent in the clear column.
+    _send(referral, report, actor, now)
+
+
+def override_explanation(referral: Referral, keyring: case_services.Keyring) -> str | None:
+    if referral.override_explanation is None:
+        return None
+    report = db.session.get(Report, referral.report_id)
+    assert report is not None
+    return keyring.open_group_sealed(referral.override_explanation, _explanation_binding(report, referral.id)).decode()
+
+
+# The police side ---------------------------------------------------------------------
+
+def police_private_key(actor: User, personal_private: bytes, referral: Referral) -> bytes:
+    key = db.session.get(ServiceKey, referral.police_key_id)
+    assert key is not None
+    return holder_private_key(actor, personal_private, key)
+
+
+def open_package(referral: Referral, *, actor: User, personal_private: bytes) -> dict[str, Any]:
+    """Decrypt a sent referral for the police liaison, and audit it."""
+    _require(actor, "police")
+    if referral.state == ReferralState.AWAITING_APPROVAL.value:
+        raise PermissionDeniedError("not sent")
+    report = db.session.get(Report, referral.report_id)
+    assert report is not None
+    key = db.session.get(ServiceKey, referral.police_key_id)
+    assert key is not None
+    data: dict[str, Any] = json.loads(
+        crypto.open_sealed(key.algorithm, police_private_key(actor, personal_private, referral), referral.package,
+                           _package_binding(report, referral.id))
+    )
+    data["sent_at"] = referral.sent_at.isoformat() if referral.sent_at else None
+    audit.record("referral.open", f"referral:{referral.id}", actor=actor)
+    return data
+
+
+def acknowledge(referral: Referral, *, actor: User, now: datetime) -> None:
+    _require(actor, "police")
+    if referral.state != ReferralState.SENT.value:
+        raise ConsentError("only a new referral can be acknowledged")
+    referral.state = ReferralState.ACKNOWLEDGED.value
+    referral.acknowledged_at = now
+    referral.acknowledged_by_id = actor.id
+    report = db.session.get(Report, referral.report_id)
+    assert report is not None
+    case_services.record_event(report, actor, EventKind.REFERRAL, "acknowledged")
+    audit.record("referral.acknowledge", f"referral:{referral.id}", actor=actor)
+
+
+def record_outcome(referral: Referral, *, actor: User, crime_reference: str, outcome: Outcome, now: datetime) -> None:
+    _require(actor, "police")
+    if referral.state == ReferralState.AWAITING_APPROVAL.value:
+        raise ConsentError("not sent")
+    if referral.acknowledged_at is None:
+        referral.acknowledged_at = now
+        referral.acknowledged_by_id = actor.id
+    referral.crime_reference = crime_reference or None
+    referral.outcome = outcome.value
+    referral.outcome_at = now
+    referral.state = OUTCOME_STATE[outcome].value
+    report = db.session.get(Report, referral.report_id)
+    assert report is not None
+    summary = f"outcome:{outcome.value}" + (f":{crime_reference}" if crime_reference else "")
+    case_services.record_event(report, actor, EventKind.REFERRAL, summary[:200])
+    audit.record("referral.outcome", f"referral:{referral.id}", actor=actor, outcome=outcome.value)
+
+
+def ask_group(referral: Referral, *, actor: User, text: str) -> ReferralMessage:
+    """The police liaison asks the Group a question (sealed to the group key)."""
+    _require(actor, "police")
+    message = ReferralMessage(referral_id=referral.id, author_id=actor.id, direction="to_group", sealed=b"")
+    db.session.add(message)
+    db.session.flush()
+    group = current_key(KeyPurpose.GROUP)
+    message.sealed = crypto.seal(group.algorithm, group.public_key, text.encode(), _message_binding(referral, message.id))
+    report = db.session.get(Report, referral.report_id)
+    assert report is not None
+    case_services.record_event(report, actor, EventKind.REFERRAL, "question_from_police", text)
+    audit.record("referral.question", f"referral:{referral.id}", actor=actor, message=message.id)
+    return message
+
+
+def answer_police(referral: Referral, *, actor: User, text: str) -> ReferralMessage:
+    """A reviewer answers: sealed to the police key; the Group keeps a sealed copy on its timeline."""
+    _require(actor, "reviewer")
+    message = ReferralMessage(referral_id=referral.id, author_id=actor.id, direction="to_police", sealed=b"")
+    db.session.add(message)
+    db.session.flush()
+    key = db.session.get(ServiceKey, referral.police_key_id)
+    assert key is not None
+    message.sealed = crypto.seal(key.algorithm, key.public_key, text.encode(), _message_binding(referral, message.id))
+    report = db.session.get(Report, referral.report_id)
+    assert report is not None
+    case_services.record_event(report, actor, EventKind.REFERRAL, "answer_to_police", text)
+    audit.record("referral.answer", f"referral:{referral.id}", actor=actor, message=message.id)
+    return message
+
+
+@dataclass(frozen=True)
+class OpenedReferralMessage:
+    message: ReferralMessage
+    text: str
+
+
+def police_thread(referral: Referral, *, actor: User, personal_private: bytes) -> list[OpenedReferralMessage]:
+    """Questions and answers as the police see them (their own questions are sealed to the
+    group, so they see their text from the form only; answers open with the police key)."""
+    private = police_private_key(actor, personal_private, referral)
+    key = db.session.get(ServiceKey, referral.police_key_id)
+    assert key is not None
+    opened = []
+    for message in db.session.scalars(
+        select(ReferralMessage).where(ReferralMessage.referral_id == referral.id).order_by(ReferralMessage.at)
+    ):
+        if message.direction == "to_police":
+            text = crypto.open_sealed(key.algorithm, private, message.sealed, _message_binding(referral, message.id)).decode()
+            opened.append(OpenedReferralMessage(message, text))
+    return opened
+
+
+# Reminders ---------------------------------------------------------------------------
+
+def working_days_between(start: date, end: date) -> int:
+    """Monday to Friday days after ``start`` up to and including ``end``."""
+    days = 0
+    current = start
+    while current < end:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            days += 1
+    return days
+
+
+def overdue(now: datetime) -> list[Referral]:
+    """Sent referrals not acknowledged within the configured working days."""
+    limit = int(current_app.config["REFERRAL_ACK_WORKING_DAYS"])
+    pending = db.session.scalars(
+        select(Referral).where(Referral.state == ReferralState.SENT.value).order_by(Referral.sent_at)
+    )
+    return [r for r in pending if r.sent_at and working_days_between(r.sent_at.date(), now.date()) >= limit]
+
+
+def overdue_report_ids(now: datetime) -> set[int]:
+    return {referral.report_id for referral in overdue(now)}
