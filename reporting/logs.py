@@ -22,6 +22,8 @@ class DropClientAddress(logging.Filter):
 
 
 def init_logging(app: Flask) -> None:
+    # Pillow's debug lines quote image metadata (EXIF tags such as a GPS position): content.
+    logging.getLogger("PIL").setLevel(logging.INFO)
     werkzeug_logger = logging.getLogger("werkzeug")
     if not any(isinstance(f, DropClientAddress) for f in werkzeug_logger.filters):
         werkzeug_logger.addFilter(DropClientAddress())

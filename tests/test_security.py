@@ -15,6 +15,7 @@ PUBLIC_ENDPOINTS = {
     "public.accessibility", "public.safety", "public.healthz",
     "auth.login", "auth.second_factor", "auth.enrol",
     "status.enter_receipt", "status.show_report", "status.reply", "status.add_information", "status.leave",
+    "status.upload_evidence",
 }
 
 

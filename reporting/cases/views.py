@@ -148,6 +148,7 @@ def _case_page(report: Report, status: int = 200, **forms_given: Any) -> Respons
         "link_form": forms.LinkForm(prefix="link"),
         "message_form": forms.MessageForm(prefix="message"),
         "thread": thread,
+        "evidence": evidence,
         "referrals": referral_queries.referrals_for(report),
         "referral_states": referral_forms.STATE_LABELS,
         "outcomes": referral_forms.OUTCOME_LABELS,

@@ -2,13 +2,18 @@
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from reporting.db import utcnow
-from reporting.exceptions import WrongReceiptError
+from reporting.evidence import services as evidence_services
+from reporting.evidence.files import MAX_FILES_PER_REPORT
+from reporting.evidence.forms import UploadForm, refusal_message
+from reporting.evidence.uploads import accepts_uploads
+from reporting.exceptions import EvidenceRefusedError, WrongReceiptError
 from reporting.extensions import db, limiter
 from reporting.public.forms import ConfirmForm
 from reporting.reports.models import Report
@@ -96,18 +101,27 @@ def show_report() -> ResponseReturnValue:
     if opened is None:
         return redirect(url_for(".enter_receipt"))
     report, private = opened
-    thread = services.messages(report, private)
+    page = _report_page(report, private)
     services.mark_read_by_reporter(report, now=utcnow())
     db.session.commit()
-    return render_template(
-        "status/report.html",
-        report=report,
-        plain_status=services.PLAIN_STATUS[report.status],
-        thread=thread,
-        reply_form=ReplyForm(prefix="reply"),
-        addition_form=AdditionForm(prefix="addition"),
-        leave_form=ConfirmForm(),
-    )
+    return page
+
+
+def _report_page(report: Report, private: bytes, status: int = 200, **forms: Any) -> ResponseReturnValue:
+    """The reporter's page: status, messages, files; ``forms`` replaces a form with errors."""
+    context = {
+        "report": report,
+        "plain_status": services.PLAIN_STATUS[report.status],
+        "thread": services.messages(report, private),
+        "evidence": evidence_services.list_evidence(report, private),
+        "max_files": MAX_FILES_PER_REPORT,
+        "reply_form": ReplyForm(prefix="reply", formdata=None),
+        "addition_form": AdditionForm(prefix="addition", formdata=None),
+        "upload_form": UploadForm(prefix="evidence", formdata=None),
+        "leave_form": ConfirmForm(),
+    }
+    context.update(forms)
+    return render_template("status/report.html", **context), status
 
 
 def _post_text(kind: str) -> ResponseReturnValue:
@@ -126,16 +140,9 @@ def _post_text(kind: str) -> ResponseReturnValue:
         db.session.commit()
         flash(notice, "success")
         return redirect(url_for(".show_report"))
-    context = {
-        "report": report,
-        "plain_status": services.PLAIN_STATUS[report.status],
-        "thread": services.messages(report, private),
-        "reply_form": form if kind == "reply" else ReplyForm(prefix="reply", formdata=None),
-        "addition_form": form if kind == "addition" else AdditionForm(prefix="addition", formdata=None),
-        "leave_form": ConfirmForm(),
-    }
+    page = _report_page(report, private, **{f"{kind}_form": form})
     db.session.commit()
-    return render_template("status/report.html", **context)
+    return page
 
 
 @bp.post("/status/reply")
@@ -150,6 +157,31 @@ def reply() -> ResponseReturnValue:
 @limiter.limit(_per_client, methods=["POST"])
 def add_information() -> ResponseReturnValue:
     return _post_text("addition")
+
+
+@bp.post("/status/evidence")
+@public
+@accepts_uploads
+@limiter.limit(_per_client, methods=["POST"])
+def upload_evidence() -> ResponseReturnValue:
+    opened = _resume()
+    if opened is None:
+        return redirect(url_for(".enter_receipt"))
+    report, private = opened
+    form = UploadForm(prefix="evidence")
+    if form.validate():
+        try:
+            evidence_services.add_evidence(report, form.upload(), form.file_name())
+        except EvidenceRefusedError as error:
+            db.session.rollback()
+            form.file.errors = [refusal_message(error.reason)]
+        else:
+            db.session.commit()
+            flash(_("Your file has been added to your report."), "success")
+            return redirect(url_for(".show_report"))
+    page = _report_page(report, private, upload_form=form)
+    db.session.commit()
+    return page
 
 
 @bp.post("/status/leave")

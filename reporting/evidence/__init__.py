@@ -1,0 +1,1 @@
+"""Evidence files attached to reports: type checks, metadata removal, sealing. No blueprint."""

@@ -1,0 +1,155 @@
+"""What an uploaded file is, judged from its bytes, and its copy without metadata.
+
+The name a browser sends is only used to catch a file pretending to be something
+else (a web page called photo.jpg). Images are decoded with Pillow and their pixels
+copied into a new image, which carries no EXIF (location, camera), XMP, ICC profile
+or comment. PDF documents and text files are passed on as they are.
+"""
+from __future__ import annotations
+
+import io
+import re
+import warnings
+from dataclasses import dataclass
+
+from PIL import Image, ImageOps
+
+from reporting.exceptions import EvidenceRefusedError
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_FILES_PER_REPORT = 5
+# More than any phone camera's usual photo; a decompression bomb is far beyond it.
+MAX_PIXELS = 50_000_000
+_IMAGE_FORMATS = ("JPEG", "PNG", "GIF", "WEBP")
+# Control characters (C0 and C1, and DEL) other than tab, new line, form feed and carriage
+# return: a file holding any of them is not plain text.
+_TEXT_CONTROLS_REFUSED = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+# Starts of markup a browser would sniff as a page or a picture with script (WHATWG
+# MIME sniffing, plus SVG and XML). A "text" file that starts like this is refused.
+_MARKUP_STARTS = (
+    b"<!doctype html", b"<html", b"<head", b"<script", b"<iframe", b"<h1", b"<div", b"<font",
+    b"<table", b"<a ", b"<a>", b"<style", b"<title", b"<b ", b"<b>", b"<body", b"<br", b"<p ", b"<p>",
+    b"<!--", b"<?xml", b"<svg", b"<object", b"<embed", b"<img", b"<meta", b"<link", b"<form",
+)
+_EXTENSION_KIND = {
+    "jpg": "image", "jpeg": "image", "jfif": "image", "png": "image", "gif": "image", "webp": "image",
+    "pdf": "pdf", "txt": "text", "text": "text",
+    "html": "markup", "htm": "markup", "xhtml": "markup", "svg": "markup", "svgz": "markup", "xml": "markup",
+}
+
+
+@dataclass(frozen=True)
+class FileType:
+    kind: str  # image, pdf or text: the Evidence.kind values
+    content_type: str
+    extension: str
+
+
+@dataclass(frozen=True)
+class Inspected:
+    """A file that was accepted: its type, and the copy shown by default."""
+
+    type: FileType
+    cleaned: bytes
+    cleaned_type: FileType
+    cleaned_is_original: bool
+
+
+def sniff(data: bytes) -> FileType | None:
+    """The type of a file from its first bytes, or None for anything not accepted."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return FileType("image", "image/jpeg", "jpg")
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return FileType("image", "image/png", "png")
+    if data.startswith((b"GIF87a", b"GIF89a")):
+        return FileType("image", "image/gif", "gif")
+    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return FileType("image", "image/webp", "webp")
+    if data.startswith(b"%PDF-"):
+        return FileType("pdf", "application/pdf", "pdf")
+    if _is_plain_text(data):
+        return FileType("text", "text/plain; charset=utf-8", "txt")
+    return None
+
+
+def _is_plain_text(data: bytes) -> bool:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return False
+    return _TEXT_CONTROLS_REFUSED.search(text) is None
+
+
+def looks_like_markup(data: bytes) -> bool:
+    start = data.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n\x0c")[:64].lower()
+    return start.startswith(_MARKUP_STARTS)
+
+
+def _extension(name: str) -> str:
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    return base.rsplit(".", 1)[-1].lower() if "." in base else ""
+
+
+def inspect(data: bytes, name: str) -> Inspected:
+    """Accept a file or raise EvidenceRefusedError with a reason code.
+
+    Codes: ``empty``, ``too_large``, ``type`` (not an accepted kind), ``markup`` (a web
+    page or SVG), ``mismatch`` (the name says another kind), ``image_unreadable``,
+    ``image_too_big`` (too many pixels: a decompression bomb or an enormous picture).
+    """
+    if not data:
+        raise EvidenceRefusedError("empty")
+    if len(data) > MAX_FILE_BYTES:
+        raise EvidenceRefusedError("too_large")
+    named = _EXTENSION_KIND.get(_extension(name))
+    if named == "markup" or looks_like_markup(data):
+        raise EvidenceRefusedError("markup")
+    found = sniff(data)
+    if found is None:
+        raise EvidenceRefusedError("type")
+    if named is not None and named != found.kind:
+        raise EvidenceRefusedError("mismatch")
+    if found.kind == "image":
+        cleaned, cleaned_type = clean_image(data)
+        return Inspected(found, cleaned, cleaned_type, cleaned_is_original=False)
+    # No metadata stripper for PDF here: the copy is the original, and the pages say so.
+    return Inspected(found, data, found, cleaned_is_original=True)
+
+
+def clean_image(data: bytes) -> tuple[bytes, FileType]:
+    """Decode an image and re-encode its pixels alone: no EXIF, XMP, ICC profile or comment.
+
+    JPEG and WebP photos become JPEG; PNG, GIF and anything with transparency become
+    PNG. An animation keeps its first frame. Raises EvidenceRefusedError.
+    """
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns before it refuses; both mean a picture too big to decode safely.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=_IMAGE_FORMATS) as probe:
+                width, height = probe.size
+                if width * height > MAX_PIXELS:
+                    raise EvidenceRefusedError("image_too_big")
+                probe.verify()
+            with Image.open(io.BytesIO(data), formats=_IMAGE_FORMATS) as image:
+                source_format = image.format
+                image.load()
+                upright = ImageOps.exif_transpose(image)  # keep the picture the right way up
+                alpha = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
+                pixels = upright.convert("RGBA" if alpha else "RGB")
+                # A new image from the raw pixels: nothing of the file's info dictionary survives.
+                fresh = Image.frombytes(pixels.mode, pixels.size, pixels.tobytes())
+                out = io.BytesIO()
+                if source_format in ("JPEG", "WEBP") and not alpha:
+                    fresh.save(out, format="JPEG", quality=92)
+                    return out.getvalue(), FileType("image", "image/jpeg", "jpg")
+                fresh.save(out, format="PNG", optimize=False)
+                return out.getvalue(), FileType("image", "image/png", "png")
+    except EvidenceRefusedError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise EvidenceRefusedError("image_too_big") from None
+    except MemoryError:
+        raise EvidenceRefusedError("image_too_big") from None
+    except Exception:  # noqa: BLE001 - a hostile file can make a decoder raise anything
+        raise EvidenceRefusedError("image_unreadable") from None

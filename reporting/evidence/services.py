@@ -1,0 +1,178 @@
+"""Evidence files: accepted, sealed to the report's key, listed and opened.
+
+Each file is kept twice, both sealed to the report's own key: the original exactly
+as uploaded (its SHA-256 recorded at upload), and a copy without metadata, which is
+what reviewers open by default. Opening either is audited; the original separately.
+Services flush and audit; callers commit.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from reporting import audit, crypto
+from reporting.auth.models import User
+from reporting.evidence import files
+from reporting.evidence.uploads import SealingUpload
+from reporting.exceptions import EvidenceRefusedError, PermissionDeniedError
+from reporting.extensions import db
+from reporting.reports.models import Report
+from reporting.status.models import Evidence
+
+log = logging.getLogger(__name__)
+
+# What a download may be served as; anything else (never expected) goes as bytes.
+SAFE_TYPES = {
+    "image/jpeg", "image/png", "image/gif", "image/webp", "application/pdf", "text/plain; charset=utf-8",
+}
+_NAME_MAX = 120
+
+
+def evidence_binding(report: Report, evidence_id: int, column: str) -> crypto.Binding:
+    return crypto.Binding("evidence", column, f"{report.reference}:{evidence_id}")
+
+
+def safe_name(name: str | None) -> str:
+    """The file's own name for display: no folders, no control characters, not too long."""
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip()
+    return cleaned[:_NAME_MAX] or "file"
+
+
+def evidence_count(report: Report) -> int:
+    return int(db.session.scalar(select(func.count()).select_from(Evidence).where(Evidence.report_id == report.id)) or 0)
+
+
+def check_upload(upload: SealingUpload | None) -> SealingUpload:
+    """The upload if there is one with something in it; EvidenceRefusedError otherwise."""
+    if upload is None:
+        raise EvidenceRefusedError("missing")
+    if upload.too_large:
+        raise EvidenceRefusedError("too_large")
+    if upload.size == 0:
+        raise EvidenceRefusedError("empty")
+    return upload
+
+
+def accept(upload: SealingUpload, name: str) -> files.Inspected:
+    """Check the type from the content and make the copy without metadata."""
+    return files.inspect(upload.plaintext, name)
+
+
+def add_evidence(report: Report, upload: SealingUpload | None, name: str | None, *, added_by: Any = "reporter") -> Evidence:
+    """Attach an uploaded file to a report; EvidenceRefusedError with a reason if it is not taken.
+
+    Refusals store nothing. ``added_by`` is "reporter" or the staff member.
+    """
+    upload = check_upload(upload)
+    # Lock the report's row (PostgreSQL) so two uploads at once cannot both take the last place.
+    db.session.execute(select(Report.id).where(Report.id == report.id).with_for_update())
+    if evidence_count(report) >= files.MAX_FILES_PER_REPORT:
+        raise EvidenceRefusedError("too_many")
+    display_name = safe_name(name)
+    inspected = accept(upload, display_name)
+    assert upload.sealer is not None
+    evidence = Evidence(
+        report_id=report.id, kind=inspected.type.kind, size=upload.size, sha256=upload.sha256,
+        original=b"", cleaned=b"", details=b"",
+    )
+    db.session.add(evidence)
+    db.session.flush()
+    algorithm, public = report.key_algorithm, report.public_key
+    evidence.original = upload.sealer.seal_to(algorithm, public, evidence_binding(report, evidence.id, "original"))
+    evidence.cleaned = crypto.seal_stream(algorithm, public, inspected.cleaned, evidence_binding(report, evidence.id, "cleaned"))
+    evidence.details = crypto.seal(algorithm, public, _details(display_name, inspected), evidence_binding(report, evidence.id, "details"))
+    upload.discard()
+    report.new_information = True
+    db.session.flush()
+    audit.record("evidence.add", f"report:{report.id}", actor=added_by, evidence=evidence.id)
+    log.info("evidence %s added to report %s", evidence.id, report.id)
+    return evidence
+
+
+def _details(name: str, inspected: files.Inspected) -> bytes:
+    return json.dumps(
+        {
+            "name": name,
+            "content_type": inspected.type.content_type,
+            "extension": inspected.type.extension,
+            "cleaned_type": inspected.cleaned_type.content_type,
+            "cleaned_extension": inspected.cleaned_type.extension,
+            "cleaned_is_original": inspected.cleaned_is_original,
+        },
+        ensure_ascii=False,
+    ).encode()
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    """An evidence row with its sealed details opened (name and types, never the contents)."""
+
+    evidence: Evidence
+    name: str
+    content_type: str
+    extension: str
+    cleaned_type: str
+    cleaned_extension: str
+    cleaned_is_original: bool
+
+
+def _open_details(report: Report, evidence: Evidence, private: bytes) -> EvidenceFile:
+    data: dict[str, Any] = json.loads(
+        crypto.open_sealed(report.key_algorithm, private, evidence.details, evidence_binding(report, evidence.id, "details"))
+    )
+    return EvidenceFile(
+        evidence, str(data["name"]), str(data["content_type"]), str(data["extension"]),
+        str(data["cleaned_type"]), str(data["cleaned_extension"]), bool(data["cleaned_is_original"]),
+    )
+
+
+def list_evidence(report: Report, private: bytes) -> list[EvidenceFile]:
+    """A report's files, oldest first, with their names (opened with the report's key)."""
+    rows = db.session.scalars(select(Evidence).where(Evidence.report_id == report.id).order_by(Evidence.id))
+    return [_open_details(report, row, private) for row in rows]
+
+
+def evidence_of(report: Report, evidence_id: int) -> Evidence | None:
+    return db.session.scalar(select(Evidence).where(Evidence.id == evidence_id, Evidence.report_id == report.id))
+
+
+@dataclass(frozen=True)
+class Download:
+    data: bytes
+    content_type: str
+    filename: str
+
+
+def open_evidence(report: Report, evidence: Evidence, private: bytes, *, original: bool, actor: User) -> Download:
+    """Decrypt a file for a reviewer: the copy without metadata, or (``original``) the file as uploaded.
+
+    Both are audited, as ``evidence.open`` and ``evidence.open_original``. The original is
+    checked against the SHA-256 recorded at upload; a mismatch raises DecryptionError.
+    """
+    if actor.role != "reviewer" or not actor.active:
+        raise PermissionDeniedError(actor.email)
+    details = _open_details(report, evidence, private)
+    column = "original" if original else "cleaned"
+    blob = evidence.original if original else evidence.cleaned
+    data = crypto.open_stream(report.key_algorithm, private, blob, evidence_binding(report, evidence.id, column))
+    if original and hashlib.sha256(data).hexdigest() != evidence.sha256:
+        raise crypto.DecryptionError()
+    content_type = details.content_type if original else details.cleaned_type
+    extension = details.extension if original else details.cleaned_extension
+    audit.record(
+        "evidence.open_original" if original else "evidence.open", f"report:{report.id}",
+        actor=actor, evidence=evidence.id,
+    )
+    suffix = "-original" if original else ""
+    return Download(
+        data,
+        content_type if content_type in SAFE_TYPES else "application/octet-stream",
+        f"evidence-{evidence.id}{suffix}.{extension if extension.isalnum() else 'bin'}",
+    )
