@@ -46,6 +46,24 @@ def png_bomb() -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
 
 
+def multipart(
+    fields: dict[str, str], name: str, filename: str, data: bytes, content_type: str = "application/octet-stream"
+) -> tuple[bytes, str]:
+    """A multipart body as a browser sends it, built here: the test client would spool
+    a large one to a temporary file of its own."""
+    boundary = "----evidence" + secrets.token_hex(8)
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
+        for key, value in fields.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+        f"Content-Type: {content_type}\r\n\r\n".encode() + data + b"\r\n"
+    )
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
 @dataclass
 class Reporter:
     """A person back at /status with their receipt, able to upload."""
@@ -56,11 +74,8 @@ class Reporter:
 
     def upload(self, data: bytes, name: str, content_type: str = "application/octet-stream"):  # type: ignore[no-untyped-def]
         token = csrf_token(self.client, "/status/report")  # type: ignore[arg-type]
-        return self.client.post(  # type: ignore[attr-defined]
-            "/status/evidence",
-            data={"csrf_token": token, "evidence-file": (io.BytesIO(data), name, content_type)},
-            content_type="multipart/form-data",
-        )
+        body, form_type = multipart({"csrf_token": token}, "evidence-file", name, data, content_type)
+        return self.client.post("/status/evidence", data=body, content_type=form_type)  # type: ignore[attr-defined]
 
     def page(self) -> str:
         return self.client.get("/status/report").get_data(as_text=True)  # type: ignore[attr-defined,no-any-return]
