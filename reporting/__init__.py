@@ -67,6 +67,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting.auth.views import bp as auth_bp
     from reporting.cases.views import bp as cases_bp
     from reporting.centres import cli as centres_cli
+    from reporting.centres.views import bp as centres_bp
     from reporting.centres.assisted import bp as centre_bp
     from reporting.keys import cli as keys_cli
     from reporting.public.views import bp as public_bp
@@ -77,6 +78,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     init_staff_sessions(app)
     app.register_blueprint(public_bp)
+    app.register_blueprint(centres_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(centre_bp)
