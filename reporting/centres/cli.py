@@ -15,11 +15,13 @@ centres_cli = AppGroup("centres", help="Import and export reporting centres (CSV
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def import_command(path: str) -> None:
     """Create or update centres from a CSV file; any bad row and nothing is imported."""
+    with open(path, "rb") as handle:
+        raw = handle.read()
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            text = handle.read()
-    except UnicodeDecodeError:
-        raise click.ClickException("the file is not UTF-8 text") from None
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        row = raw[: error.start].count(b"\n") + 1
+        raise click.ClickException(f"nothing imported: row {row} is not UTF-8 text; save the file as UTF-8") from None
     try:
         rows = services.parse_csv(text)
     except services.CentreImportError as error:
