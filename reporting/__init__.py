@@ -61,6 +61,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_security(app)
     errors.init_errors(app)
 
+    from reporting.admin.views import bp as admin_bp
     from reporting.audit import cli as audit_cli
     from reporting.auth import cli as auth_cli
     from reporting.auth.session import init_staff_sessions
@@ -84,6 +85,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(centre_bp)
     app.register_blueprint(status_bp)
     app.register_blueprint(referrals_bp)
+    app.register_blueprint(admin_bp)
     for module in (keys_cli, reports_cli, auth_cli, audit_cli, centres_cli, referrals_cli):
         module.register(app)
 

@@ -1,0 +1,1 @@
+"""The administrators' area, "/admin/": staff accounts, key holders and the audit log."""

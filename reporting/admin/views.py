@@ -1,0 +1,253 @@
+"""The administrators' area, "/admin/": accounts, key holders, the audit log (admins only).
+
+Each POST validates one form, calls one service, commits once and redirects. A
+refusal from a service (the last key holder, a duplicate email...) is rolled back
+and shown on the page as an error: nothing changes.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from reporting import audit, crypto
+from reporting.admin import forms, queries
+from reporting.auth import services
+from reporting.auth import session as staff
+from reporting.auth.models import Role, User
+from reporting.exceptions import (
+    DuplicateEmailError,
+    LastKeyHolderError,
+    NotAKeyHolderError,
+    PasswordPolicyError,
+)
+from reporting.extensions import db
+from reporting.keys import services as key_services
+from reporting.keys.models import KeyPurpose
+from reporting.security import roles
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+admin_only = roles(Role.ADMIN.value)
+
+
+def _last_holder_message() -> str:
+    return _("Refused: this is the last person who can read the reports; grant someone else first")
+
+
+def _self_message() -> str:
+    return _("You cannot change your own account here. Ask another administrator.")
+
+
+@bp.context_processor
+def _key_holder_warning() -> dict[str, Any]:
+    # A callable, so only pages that show the warning pay for the query.
+    return {"group_key_holders": lambda: services.key_holders(KeyPurpose.GROUP)}
+
+
+def _user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.get("/")
+@admin_only
+def index() -> ResponseReturnValue:
+    rows = queries.user_rows()
+    waiting = [row for row in rows if row.waiting_for_key]
+    return render_template("admin/index.html", user_count=len(rows), waiting=waiting)
+
+
+# Accounts ------------------------------------------------------------------------------
+
+@bp.get("/users/")
+@admin_only
+def users() -> ResponseReturnValue:
+    return render_template("admin/users.html", rows=queries.user_rows(), role_labels=forms.ROLE_LABELS)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@admin_only
+def new_user() -> ResponseReturnValue:
+    form = forms.NewUserForm(centres=queries.centre_choices())
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                email=form.email.data,
+                role=Role(form.role.data),
+                password=form.password.data,
+                actor=current_user,
+                centre=queries.centre_by_slug(form.centre_slug()),
+            )
+        except DuplicateEmailError:
+            db.session.rollback()
+            form.email.errors = [_("There is already an account with this email address")]
+        except PasswordPolicyError:
+            db.session.rollback()
+            form.password.errors = [_("The password must be at least 12 characters and hard to guess (not their email address)")]
+        else:
+            db.session.commit()
+            flash(_("Account created for %(email)s. They must choose their own password when they first sign in.",
+                    email=user.email), "success")
+            return redirect(url_for(".user", user_id=user.id))
+    return render_template("admin/new_user.html", form=form, role_labels=forms.ROLE_LABELS)
+
+
+def _may_grant(row: queries.UserRow) -> bool:
+    """The grant button shows only when it can work: a reader's role, no grant yet, and we hold it."""
+    return (
+        row.purpose is not None
+        and row.user.active
+        and not row.holder
+        and key_services.is_holder(current_user, row.purpose)
+    )
+
+
+def _user_page(user: User, *, refusal: dict[str, str] | None = None, **given: Any) -> ResponseReturnValue:
+    row = queries.user_row(user)
+    centre_slug = row.centre.slug if row.centre else ""
+    context: dict[str, Any] = {
+        "row": row,
+        "is_self": user.id == current_user.id,
+        "may_grant": _may_grant(row),
+        "role_labels": forms.ROLE_LABELS,
+        "role_form": forms.RoleForm(formdata=None, prefix="role", centres=queries.centre_choices(),
+                                    data={"role": user.role, "centre": centre_slug}),
+        "reset_form": forms.ResetForm(formdata=None, prefix="reset", email=user.email),
+        "button_form": forms.ButtonForm(formdata=None),
+        "refusal": refusal,
+    }
+    context.update(given)
+    return render_template("admin/user.html", **context)
+
+
+@bp.get("/users/<int:user_id>")
+@admin_only
+def user(user_id: int) -> ResponseReturnValue:
+    return _user_page(_user(user_id))
+
+
+def _done(user: User, message: str) -> ResponseReturnValue:
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for(".user", user_id=user.id))
+
+
+def _refuse(user: User, section: str, message: str, **given: Any) -> ResponseReturnValue:
+    db.session.rollback()
+    return _user_page(user, refusal={"section": section, "message": message}, **given)
+
+
+@bp.post("/users/<int:user_id>/role")
+@admin_only
+def change_role(user_id: int) -> ResponseReturnValue:
+    user = _user(user_id)
+    form = forms.RoleForm(prefix="role", centres=queries.centre_choices())
+    if not form.validate():
+        return _user_page(user, role_form=form)
+    if user.id == current_user.id:
+        return _refuse(user, "role", _self_message(), role_form=form)
+    try:
+        services.change_role(user, Role(form.role.data), actor=current_user,
+                             centre=queries.centre_by_slug(form.centre_slug()))
+    except LastKeyHolderError:
+        return _refuse(user, "role", _last_holder_message(), role_form=form)
+    return _done(user, _("Role saved."))
+
+
+@bp.post("/users/<int:user_id>/deactivate")
+@admin_only
+def deactivate_user(user_id: int) -> ResponseReturnValue:
+    user = _user(user_id)
+    if not forms.ButtonForm().validate():
+        abort(400)
+    if user.id == current_user.id:
+        return _refuse(user, "active", _self_message())
+    try:
+        services.set_active(user, False, actor=current_user)
+    except LastKeyHolderError:
+        return _refuse(user, "active", _last_holder_message())
+    return _done(user, _("Account deactivated. They can no longer sign in."))
+
+
+@bp.post("/users/<int:user_id>/reactivate")
+@admin_only
+def reactivate_user(user_id: int) -> ResponseReturnValue:
+    user = _user(user_id)
+    if not forms.ButtonForm().validate():
+        abort(400)
+    services.set_active(user, True, actor=current_user)
+    return _done(user, _("Account reactivated. They can sign in again."))
+
+
+@bp.post("/users/<int:user_id>/reset")
+@admin_only
+def reset_user(user_id: int) -> ResponseReturnValue:
+    user = _user(user_id)
+    form = forms.ResetForm(prefix="reset", email=user.email)
+    if not form.validate():
+        return _user_page(user, reset_form=form)
+    if user.id == current_user.id:
+        return _refuse(user, "reset", _self_message(), reset_form=form)
+    try:
+        services.reset_user(user, form.password.data, actor=current_user)
+    except LastKeyHolderError:
+        return _refuse(user, "reset", _last_holder_message(), reset_form=form)
+    except PasswordPolicyError:
+        db.session.rollback()
+        form.password.errors = [_("The password must be at least 12 characters and hard to guess (not their email address)")]
+        return _user_page(user, reset_form=form)
+    return _done(user, _("Account reset. They must set up sign-in again, and a key holder must grant them access to the reports again."))
+
+
+@bp.post("/users/<int:user_id>/grant")
+@admin_only
+def grant_access(user_id: int) -> ResponseReturnValue:
+    user = _user(user_id)
+    if not forms.ButtonForm().validate():
+        abort(400)
+    try:
+        private = staff.personal_private_key()
+        key_services.grant_from_holder(current_user._get_current_object(), private, user)
+    except crypto.CryptoError:
+        return _refuse(user, "grant", _("Your key could not be opened in this session. Sign out, sign in again and try again."))
+    except NotAKeyHolderError:
+        return _refuse(user, "grant", _("Refused: you do not hold the key this person's role needs, or their role does not read reports."))
+    return _done(user, _("Access granted. %(email)s can now read the reports their role allows.", email=user.email))
+
+
+# Keys and the audit log ----------------------------------------------------------------
+
+@bp.get("/key-holders")
+@admin_only
+def key_holders() -> ResponseReturnValue:
+    return render_template(
+        "admin/key_holders.html",
+        group=services.key_holders(KeyPurpose.GROUP),
+        police=services.key_holders(KeyPurpose.POLICE),
+    )
+
+
+@bp.get("/audit")
+@admin_only
+def audit_log() -> ResponseReturnValue:
+    problem = audit.verify()
+    form = forms.AuditFilterForm(
+        formdata=MultiDict((k, v) for k, v in request.args.items(multi=True) if v),
+        actions=queries.audit_actions(),
+    )
+    form.validate()
+    # An unknown filter is ignored (with its message), so a hand-edited URL still shows the log.
+    action = form.action.data if form.action.data and not form.action.errors else None
+    page_number = form.page.data if form.page.data and not form.page.errors else 1
+    listing = queries.audit_page(action, page_number)
+    # Recorded last: on PostgreSQL the entry takes the chain's lock until the commit,
+    # and every other audited action waits for it, so never hold it across verify().
+    audit.record("audit.view", "audit", actor=current_user)
+    db.session.commit()
+    return render_template("admin/audit_log.html", form=form, problem=problem, listing=listing, action=action)
