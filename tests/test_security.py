@@ -16,7 +16,7 @@ PUBLIC_ENDPOINTS = {
     "centres.directory", "centres.centre", "centres.poster", "centres.card",
     "auth.login", "auth.second_factor", "auth.enrol",
     "status.enter_receipt", "status.show_report", "status.reply", "status.add_information", "status.leave",
-    "status.upload_evidence",
+    "status.upload_evidence", "public.report_files", "public.remove_report_file",
 }
 
 

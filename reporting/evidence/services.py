@@ -20,9 +20,10 @@ from reporting import audit, crypto
 from reporting.auth.models import User
 from reporting.evidence import files
 from reporting.evidence.uploads import SealingUpload
-from reporting.exceptions import EvidenceRefusedError, PermissionDeniedError
+from reporting.exceptions import AlreadySentError, EvidenceRefusedError, PermissionDeniedError
 from reporting.extensions import db
-from reporting.reports.models import Report
+from reporting.reports.models import DraftFile, Report
+from reporting.reports.services import DraftState
 from reporting.status.models import Evidence
 
 log = logging.getLogger(__name__)
@@ -176,3 +177,108 @@ def open_evidence(report: Report, evidence: Evidence, private: bytes, *, origina
         content_type if content_type in SAFE_TYPES else "application/octet-stream",
         f"evidence-{evidence.id}{suffix}.{extension if extension.isalnum() else 'bin'}",
     )
+
+
+# Files attached during the journey ----------------------------------------------------
+
+def _draft_file_binding(draft_id: str, file_id: int, column: str) -> crypto.Binding:
+    return crypto.Binding("draft_files", column, f"{draft_id}:{file_id}")
+
+
+@dataclass(frozen=True)
+class DraftFileInfo:
+    """A draft's file with its details opened under the draft key."""
+
+    row: DraftFile
+    name: str
+    kind: str
+    size: int
+    sha256: str
+    details: dict[str, Any]
+
+
+def add_draft_file(state: DraftState, upload: SealingUpload | None, name: str | None) -> DraftFile:
+    """Attach a file to a draft, encrypted under the draft's key; EvidenceRefusedError if not taken."""
+    if state.draft.report_id is not None or state.draft.receipt is not None:
+        raise AlreadySentError(state.draft.id)
+    upload = check_upload(upload)
+    if len(list_draft_files(state)) >= files.MAX_FILES_PER_REPORT:
+        raise EvidenceRefusedError("too_many")
+    display_name = safe_name(name)
+    inspected = accept(upload, display_name)
+    assert upload.sealer is not None
+    row = DraftFile(draft_id=state.draft.id, original=b"", cleaned=b"", details=b"")
+    db.session.add(row)
+    db.session.flush()
+    details = json.loads(_details(display_name, inspected)) | {
+        "kind": inspected.type.kind, "size": upload.size, "sha256": upload.sha256,
+    }
+    row.original = upload.sealer.seal_under(state.key, _draft_file_binding(state.draft.id, row.id, "original"))
+    cleaner = crypto.StreamSealer()
+    cleaner.write(inspected.cleaned)
+    row.cleaned = cleaner.seal_under(state.key, _draft_file_binding(state.draft.id, row.id, "cleaned"))
+    row.details = crypto.encrypt(
+        state.key, json.dumps(details, ensure_ascii=False).encode(), _draft_file_binding(state.draft.id, row.id, "details")
+    )
+    upload.discard()
+    db.session.flush()
+    log.info("file %s added to a draft", row.id)
+    return row
+
+
+def list_draft_files(state: DraftState) -> list[DraftFileInfo]:
+    rows = db.session.scalars(select(DraftFile).where(DraftFile.draft_id == state.draft.id).order_by(DraftFile.id))
+    opened = []
+    for row in rows:
+        data: dict[str, Any] = json.loads(
+            crypto.decrypt(state.key, row.details, _draft_file_binding(state.draft.id, row.id, "details"))
+        )
+        opened.append(DraftFileInfo(row, str(data["name"]), str(data["kind"]), int(data["size"]), str(data["sha256"]), data))
+    return opened
+
+
+def remove_draft_file(state: DraftState, file_id: int) -> bool:
+    """Take a file off a draft that is not sent; False if the draft has no such file."""
+    if state.draft.report_id is not None or state.draft.receipt is not None:
+        raise AlreadySentError(state.draft.id)
+    row = db.session.scalar(select(DraftFile).where(DraftFile.id == file_id, DraftFile.draft_id == state.draft.id))
+    if row is None:
+        return False
+    db.session.delete(row)
+    db.session.flush()
+    return True
+
+
+def move_draft_files(state: DraftState, report: Report) -> list[Evidence]:
+    """On sending: the draft's files become the report's evidence, in the caller's transaction.
+
+    Only each file's key is re-sealed, from the draft key to the report's key and cell;
+    the encrypted chunks are checked and kept. The draft's copies are deleted.
+    """
+    moved = []
+    for info in list_draft_files(state):
+        row = info.row
+        evidence = Evidence(
+            report_id=report.id, kind=info.kind, size=info.size, sha256=info.sha256,
+            original=b"", cleaned=b"", details=b"",
+        )
+        db.session.add(evidence)
+        db.session.flush()
+        for column in ("original", "cleaned"):
+            setattr(evidence, column, crypto.reseal_stream(
+                state.key, getattr(row, column), _draft_file_binding(state.draft.id, row.id, column),
+                algorithm=report.key_algorithm, public=report.public_key,
+                new_binding=evidence_binding(report, evidence.id, column),
+            ))
+        details = {key: info.details[key] for key in (
+            "name", "content_type", "extension", "cleaned_type", "cleaned_extension", "cleaned_is_original",
+        )}
+        evidence.details = crypto.seal(
+            report.key_algorithm, report.public_key, json.dumps(details, ensure_ascii=False).encode(),
+            evidence_binding(report, evidence.id, "details"),
+        )
+        db.session.delete(row)
+        db.session.flush()
+        audit.record("evidence.add", f"report:{report.id}", actor="reporter", evidence=evidence.id)
+        moved.append(evidence)
+    return moved

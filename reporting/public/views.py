@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from reporting.evidence.uploads import accepts_uploads
 from reporting.extensions import db, limiter
 from reporting.centres.queries import active_centre
 from reporting.public.forms import ConfirmForm, StartForm
@@ -28,6 +29,8 @@ JOURNEY = journey.JourneyConfig(
     sent="public.report_sent",
     finish="public.finish_report",
     after_finish="public.index",
+    files="public.report_files",
+    remove_file="public.remove_report_file",
 )
 
 
@@ -65,6 +68,21 @@ def start_report() -> ResponseReturnValue:
 @limiter.limit(_journey_limit, methods=["POST"])
 def report_step(name: str) -> ResponseReturnValue:
     return journey.step(JOURNEY, name)
+
+
+@bp.route("/report/files", methods=["GET", "POST"])
+@public
+@accepts_uploads
+@limiter.limit(_journey_limit, methods=["POST"])
+def report_files() -> ResponseReturnValue:
+    return journey.files(JOURNEY)
+
+
+@bp.post("/report/files/<int:file_id>/remove")
+@public
+@limiter.limit(_journey_limit)
+def remove_report_file(file_id: int) -> ResponseReturnValue:
+    return journey.remove_file(JOURNEY, file_id, ConfirmForm())
 
 
 @bp.route("/report/check", methods=["GET", "POST"])

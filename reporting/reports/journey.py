@@ -13,19 +13,31 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from reporting import crypto
 from reporting.db import utcnow
-from reporting.exceptions import AlreadySentError, DraftNotFoundError, IncompleteReportError, KeysNotInitialisedError
+from reporting.evidence import services as evidence_services
+from reporting.evidence.files import MAX_FILES_PER_REPORT
+from reporting.evidence.forms import UploadForm, refusal_message
+from reporting.exceptions import (
+    AlreadySentError,
+    DraftNotFoundError,
+    EvidenceRefusedError,
+    IncompleteReportError,
+    KeysNotInitialisedError,
+)
 from reporting.extensions import db
 from reporting.reports import questions, services
 from reporting.reports.models import Channel
 
 log = logging.getLogger(__name__)
+# Marked as visited once a file is attached (it keeps the draft alive like any step).
+FILES_STEP = "files"
 
 
 @dataclass(frozen=True)
@@ -48,6 +60,9 @@ class JourneyConfig:
     # Called after the report is sealed, in the same transaction, with the answers
     # of staff-only steps (for example a note to the Group, sealed to the group key).
     after_submit: Callable[[Any, dict[str, Any]], None] | None = None
+    # The page for attaching files, reached from the check page (endpoints), if this journey has one.
+    files: str | None = None
+    remove_file: str | None = None
 
 
 def _idle() -> int:
@@ -163,6 +178,8 @@ def check(config: JourneyConfig, form: Any) -> ResponseReturnValue:
                 retention_years=int(current_app.config["RETENTION_YEARS"]),
                 sent_minutes=int(current_app.config["SENT_DRAFT_MINUTES"]),
             )
+            # The draft's files become the report's evidence in the same transaction.
+            evidence_services.move_draft_files(state, report)
             if config.after_submit is not None:
                 config.after_submit(report, staff_only)
             db.session.commit()
@@ -181,7 +198,63 @@ def check(config: JourneyConfig, form: Any) -> ResponseReturnValue:
     return render_template(
         "public/check.html", form=form, sections=questions.summary(state.answers, config.steps), not_sent=not_sent,
         layout=config.layout, step_endpoint=config.step,
+        files=evidence_services.list_draft_files(state) if config.files else None,
+        files_url=url_for(config.files) if config.files else None,
     ), (503 if not_sent else 200)
+
+
+def _files_page(config: JourneyConfig, state: services.DraftState, form: Any) -> ResponseReturnValue:
+    assert config.files is not None
+    return render_template(
+        "public/files.html", form=form, files=evidence_services.list_draft_files(state),
+        max_files=MAX_FILES_PER_REPORT, layout=config.layout, caption=config.caption or _l("Report a hate incident"),
+        back=url_for(config.check), check_url=url_for(config.check),
+        remove_endpoint=config.remove_file,
+    )
+
+
+def files(config: JourneyConfig) -> ResponseReturnValue:
+    """Attach files before sending: GET shows them, POST takes one more."""
+    state = open_draft(config)
+    if state is None:
+        return _expired(config)
+    if state.draft.receipt is not None:
+        return redirect(url_for(config.sent))
+    form = UploadForm(prefix="evidence")
+    if request.method == "POST" and form.validate():
+        try:
+            evidence_services.add_draft_file(state, form.upload(), form.file_name())
+            services.save_step(state, FILES_STEP, {}, now=utcnow(), idle_minutes=_idle())
+        except EvidenceRefusedError as error:
+            db.session.rollback()
+            form.file.errors = [refusal_message(error.reason)]
+        except AlreadySentError:
+            db.session.rollback()
+            return redirect(url_for(config.sent))
+        else:
+            db.session.commit()
+            flash(_("Your file has been added."), "success")
+            return redirect(url_for(config.files))
+    return _files_page(config, state, form)
+
+
+def remove_file(config: JourneyConfig, file_id: int, form: Any) -> ResponseReturnValue:
+    state = open_draft(config)
+    if state is None:
+        return _expired(config)
+    if state.draft.receipt is not None:
+        return redirect(url_for(config.sent))
+    if form.validate_on_submit():
+        try:
+            removed = evidence_services.remove_draft_file(state, file_id)
+        except AlreadySentError:
+            db.session.rollback()
+            return redirect(url_for(config.sent))
+        db.session.commit()
+        if removed:
+            flash(_("The file has been removed."), "success")
+    assert config.files is not None
+    return redirect(url_for(config.files))
 
 
 def sent(config: JourneyConfig, form: Any) -> ResponseReturnValue:

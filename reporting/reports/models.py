@@ -191,3 +191,19 @@ class Draft(Base):
     answers: Mapped[bytes] = mapped_column(LargeBinary)
     receipt: Mapped[bytes | None] = mapped_column(LargeBinary)
     report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="SET NULL"))
+
+
+class DraftFile(Base):
+    """A file attached during the journey, encrypted under the draft's key (only the cookie
+    holds it). On sending, it moves to the report's own key as evidence; an expired or
+    discarded draft takes its files with it."""
+
+    __tablename__ = "draft_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    draft_id: Mapped[str] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    original: Mapped[bytes] = mapped_column(LargeBinary)
+    cleaned: Mapped[bytes] = mapped_column(LargeBinary)
+    # Encrypted: name, types, size and the SHA-256 of the original.
+    details: Mapped[bytes] = mapped_column(LargeBinary)
