@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, StopValidation, ValidationError
 
 # Control characters other than tab and newlines never belong in an answer.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029\ufffe\uffff\ud800-\udfff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff\ud800-\udfff]")
 
 
 def options(pairs: Any) -> list[SelectChoice]:
@@ -160,12 +160,18 @@ class ApproximateDateField(Field):
                 raise ValidationError(str(_l("Enter the month and year it happened, even if approximate")))
             raise ValidationError(str(_l("The date must include a month and a year")))
         assert month is not None and year is not None
+        if day is not None and not 1 <= day <= 31:
+            self.error_parts.add("day")
+            raise ValidationError(str(_l("The date must be a real date")))
         if not 1 <= month <= 12:
             self.error_parts.add("month")
             raise ValidationError(str(_l("The month must be a number from 1 to 12")))
         if year < 1000:
             self.error_parts.add("year")
             raise ValidationError(str(_l("The year must include 4 numbers")))
+        if year > 9999:  # a digit too many: the year is what is wrong
+            self.error_parts.add("year")
+            raise ValidationError(str(_l("The date must be today or in the past")))
         try:
             when = date(year, month, day or 1)
         except ValueError:
@@ -178,7 +184,7 @@ class ApproximateDateField(Field):
         if when < self.earliest:
             self.error_parts.add("year")
             raise ValidationError(
-                str(_l("The date must be after %(date)s", date=self.earliest.strftime("%Y")))
+                str(_l("The date must be %(year)s or later", year=self.earliest.strftime("%Y")))
             )
         self.data = {"day": day, "month": month, "year": year}
 
