@@ -44,7 +44,10 @@ class ChangePasswordForm(FlaskForm):
         _l("New password"),
         validators=[
             InputRequired(_l("Enter a new password")),
-            Length(min=12, max=1024, message=_l("Your new password must be at least 12 characters")),
+            Length(min=12, message=_l("Your new password must be at least 12 characters")),
+            Length(max=1024, message=_l("Your new password must be 1024 characters or fewer")),
+            # A control character cannot be typed at sign-in on every keyboard and browser.
+            NoControlCharacters(),
         ],
         description=_l("At least 12 characters. A few unrelated words make a strong password."),
         render_kw={"autocomplete": "new-password"},

@@ -8,7 +8,9 @@ from __future__ import annotations
 import base64
 import logging
 
-from flask import Flask, g, session
+from flask import Flask, current_app, g, redirect, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from reporting import crypto
@@ -16,6 +18,7 @@ from reporting.auth import services
 from reporting.auth.models import StaffSession, User
 from reporting.db import utcnow
 from reporting.extensions import db, login_manager
+from reporting.security import policy_for
 
 log = logging.getLogger(__name__)
 STAFF = "staff"
@@ -44,13 +47,22 @@ def forget() -> None:
     session.pop("_fresh", None)
 
 
+def _holds_secret(staff_session: StaffSession, found: services.SessionTicket) -> bool:
+    """Whether the cookie's secret opens the session: its id alone (in the database) is not enough."""
+    try:
+        g.personal_private_key = services.session_private_key(staff_session, found.secret)
+    except crypto.CryptoError:
+        return False
+    return True
+
+
 def pending_session() -> tuple[StaffSession, User] | None:
     """The session after the password step, before the second factor."""
     found = ticket()
     if found is None:
         return None
     staff_session = services.live_session(found.session_id, now=utcnow())
-    if staff_session is None:
+    if staff_session is None or not _holds_secret(staff_session, found):
         return None
     user = db.session.get(User, staff_session.user_id)
     if user is None or not user.active:
@@ -64,7 +76,7 @@ def personal_private_key() -> bytes:
         found = ticket()
         staff_session = g.get("staff_session")
         if found is None or staff_session is None:
-            raise crypto.DecryptionError("no staff session")
+            raise crypto.DecryptionError()
         g.personal_private_key = services.session_private_key(staff_session, found.secret)
     key: bytes = g.personal_private_key
     return key
@@ -78,6 +90,8 @@ def _load_user(user_id: str) -> User | None:
         now = utcnow()
         staff_session = services.live_session(found.session_id, now=now)
         if staff_session is None or not staff_session.second_factor_done or str(staff_session.user_id) != user_id:
+            return None
+        if not _holds_secret(staff_session, found):
             return None
         user = db.session.get(User, staff_session.user_id)
         if user is None or not user.active:
@@ -93,8 +107,27 @@ def _load_user(user_id: str) -> User | None:
         return None
 
 
+# While a temporary password is in force, only these staff pages answer.
+_BEFORE_NEW_PASSWORD = {"auth.change_password", "auth.logout"}
+
+
+def _require_new_password() -> ResponseReturnValue | None:
+    """Send someone signed in with a temporary password to the change-password page."""
+    endpoint = request.endpoint
+    if endpoint is None or endpoint in _BEFORE_NEW_PASSWORD:
+        return None
+    policy = policy_for(current_app, endpoint)
+    if policy is None or policy.is_public:
+        return None
+    if getattr(current_user, "is_authenticated", False) and current_user.must_change_password:
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
 def init_staff_sessions(app: Flask) -> None:
     login_manager.init_app(app)
+    # After the access policy hook (registered earlier), so a refused request stays refused.
+    app.before_request(_require_new_password)
     login_manager.user_loader(_load_user)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None  # type: ignore[assignment]
