@@ -68,10 +68,21 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def postgres_url() -> str:
+def postgres_url() -> Iterator[str]:
+    """A database of this run's own beside TEST_DATABASE_URL's, so runs never share state."""
     if not TEST_DATABASE_URL:
         pytest.fail("CI=true needs TEST_DATABASE_URL for the PostgreSQL run")
-    return TEST_DATABASE_URL
+    base = sa.engine.make_url(TEST_DATABASE_URL)
+    name = f"{base.database or 'test'}_run_{os.getpid()}_{os.urandom(3).hex()}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 _postgres_migrated = False

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -123,3 +124,49 @@ def audit_page(action: str | None, page: int) -> AuditPage:
         .offset((page - 1) * AUDIT_PAGE_SIZE)
     )
     return AuditPage([AuditRow(e, _details(e.detail)) for e in events], total, page, pages)
+
+
+def _month(column: Any) -> Any:
+    """The calendar month of a timestamp as "YYYY-MM", in the database's own dialect."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return func.to_char(func.timezone("UTC", column), "YYYY-MM")
+    return func.strftime("%Y-%m", column)
+
+
+def month_labels(now: datetime, count: int) -> list[str]:
+    """The last ``count`` months as "YYYY-MM", oldest first."""
+    year, month = now.year, now.month
+    labels = []
+    for _ in range(count):
+        labels.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return list(reversed(labels))
+
+
+@dataclass(frozen=True)
+class CentreActivity:
+    per_month: dict[tuple[int, str], int]
+    last_report: dict[int, datetime]
+
+
+def centre_activity(since: datetime) -> CentreActivity:
+    """Reports per centre per month since ``since``, and each centre's latest report (clear fields only)."""
+    from reporting.reports.models import Report
+
+    month = _month(Report.received_at)
+    per_month = {
+        (centre_id, label): int(number)
+        for centre_id, label, number in db.session.execute(
+            select(Report.centre_id, month, func.count(Report.id))
+            .where(Report.centre_id.is_not(None), Report.received_at >= since)
+            .group_by(Report.centre_id, month)
+        )
+    }
+    last = dict(
+        db.session.execute(
+            select(Report.centre_id, func.max(Report.received_at))
+            .where(Report.centre_id.is_not(None))
+            .group_by(Report.centre_id)
+        ).all()
+    )
+    return CentreActivity(per_month, last)

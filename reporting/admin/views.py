@@ -251,3 +251,7 @@ def audit_log() -> ResponseReturnValue:
     audit.record("audit.view", "audit", actor=current_user)
     db.session.commit()
     return render_template("admin/audit_log.html", form=form, problem=problem, listing=listing, action=action)
+
+
+# The centre pages add their routes to this blueprint.
+from reporting.admin import centres as _centres  # noqa: E402,F401
