@@ -77,6 +77,8 @@ def enter_receipt() -> ResponseReturnValue:
         try:
             report, private = services.open_with_receipt(form.receipt.data)
         except WrongReceiptError:
+            # Never echo a code back into the page: the answer is the same for every wrong code.
+            form.receipt.data = ""
             message = _("That receipt code does not match a report. Check each number and try again.")
         else:
             forget_receipt()
