@@ -19,6 +19,7 @@ def test_every_admin_route_is_admin_only(app):
     assert {rule.endpoint for rule in admin_rules} == {
         "admin.index", "admin.users", "admin.new_user", "admin.user", "admin.change_role", "admin.deactivate_user",
         "admin.reactivate_user", "admin.reset_user", "admin.grant_access", "admin.key_holders", "admin.audit_log",
+        "admin.centres", "admin.new_centre", "admin.edit_centre", "admin.retire_centre",
     }
     for rule in admin_rules:
         policy = policy_for(app, rule.endpoint)
