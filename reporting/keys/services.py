@@ -106,7 +106,9 @@ def rotate_key(purpose: KeyPurpose, *, now: datetime | None = None, actor: Any =
     old.retired_at = now or utcnow()
     db.session.flush()
     holders = db.session.scalars(
-        select(User).join(KeyGrant, KeyGrant.user_id == User.id).where(KeyGrant.service_key_id == old.id)
+        select(User)
+        .join(KeyGrant, KeyGrant.user_id == User.id)
+        .where(KeyGrant.service_key_id == old.id, User.active.is_(True))
     ).all()
     for holder in holders:
         _seal_grant(new, pair.private, holder, granted_by=None)

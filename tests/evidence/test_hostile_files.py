@@ -170,6 +170,10 @@ def test_no_temporary_file_is_made_while_an_upload_is_read(app, reporter, canary
         werkzeug.formparser.default_stream_factory(total_content_length=len(body), content_type=None, filename="x")
     made.clear()
 
+    # A temporary folder of this test's own, so other processes' files don't count.
+    private = tmp_path / "tmp"
+    private.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private))
     temp_dir = tempfile.gettempdir()
     before = set(os.listdir(temp_dir))
     response = reporter.client.post("/status/evidence", data=body, content_type=content_type)
