@@ -1,6 +1,7 @@
 """Declarative base with one constraint naming convention, and UTC time."""
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, MetaData
@@ -14,6 +15,11 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def one_of(column: str, values: type[enum.StrEnum]) -> str:
+    """SQL for a check constraint: the column holds one of the enum's values."""
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
 
 
 def utcnow() -> datetime:

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from reporting.db import Base, UTCDateTime, utcnow
+from reporting.db import Base, UTCDateTime, one_of, utcnow
 
 
 class ReferralState(enum.StrEnum):
@@ -45,17 +45,13 @@ class Outcome(enum.StrEnum):
     OTHER = "other"
 
 
-def _in(column: str, values: type[enum.StrEnum]) -> str:
-    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
-
-
 class Referral(Base):
     __tablename__ = "referrals"
     __table_args__ = (
-        CheckConstraint(_in("state", ReferralState), name="state"),
-        CheckConstraint(_in("kind", ReferralKind), name="kind"),
-        CheckConstraint("override_reason IS NULL OR " + _in("override_reason", OverrideReason), name="override_reason"),
-        CheckConstraint("outcome IS NULL OR " + _in("outcome", Outcome), name="outcome"),
+        CheckConstraint(one_of("state", ReferralState), name="state"),
+        CheckConstraint(one_of("kind", ReferralKind), name="kind"),
+        CheckConstraint("override_reason IS NULL OR " + one_of("override_reason", OverrideReason), name="override_reason"),
+        CheckConstraint("outcome IS NULL OR " + one_of("outcome", Outcome), name="outcome"),
         # A second reviewer approves an override, never the one who asked for it.
         CheckConstraint("approved_by_id IS NULL OR approved_by_id != created_by_id", name="second_reviewer"),
     )

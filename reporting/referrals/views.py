@@ -195,14 +195,23 @@ def _package_labels() -> dict[str, str]:
 @bp.get("/police/referrals/<int:referral_id>")
 @police
 def police_referral(referral_id: int) -> ResponseReturnValue:
-    referral = _referral(referral_id)
+    return _police_page(_referral(referral_id))
+
+
+def _police_page(referral: Referral, **given: Any) -> ResponseReturnValue:
+    """The referral as the police liaison sees it, with any form given back with its errors."""
     package = _open(referral)
     thread = services.police_thread(referral, actor=current_user, personal_private=staff.personal_private_key())
+    context: dict[str, Any] = {
+        "outcome_form": forms.OutcomeForm(
+            prefix="outcome", data={"crime_reference": referral.crime_reference, "outcome": referral.outcome}
+        ),
+        "question_form": forms.QuestionForm(prefix="question"),
+    }
+    context.update(given)
     return render_template(
         "referrals/police_referral.html", referral=referral, package=package, thread=thread,
-        outcome_form=forms.OutcomeForm(prefix="outcome", data={"crime_reference": referral.crime_reference, "outcome": referral.outcome}),
-        question_form=forms.QuestionForm(prefix="question"), states=forms.STATE_LABELS,
-        outcomes=forms.OUTCOME_LABELS, labels=_package_labels(),
+        states=forms.STATE_LABELS, outcomes=forms.OUTCOME_LABELS, labels=_package_labels(), **context,
     )
 
 
@@ -269,13 +278,7 @@ def outcome(referral_id: int) -> ResponseReturnValue:
         db.session.commit()
         flash(_("Outcome recorded."), "success")
         return redirect(url_for(".police_referral", referral_id=referral.id))
-    package = _open(referral)
-    thread = services.police_thread(referral, actor=current_user, personal_private=staff.personal_private_key())
-    return render_template(
-        "referrals/police_referral.html", referral=referral, package=package, thread=thread, outcome_form=form,
-        question_form=forms.QuestionForm(prefix="question"), states=forms.STATE_LABELS,
-        outcomes=forms.OUTCOME_LABELS, labels=_package_labels(),
-    )
+    return _police_page(referral, outcome_form=form)
 
 
 @bp.post("/police/referrals/<int:referral_id>/question")
@@ -290,10 +293,4 @@ def question(referral_id: int) -> ResponseReturnValue:
         db.session.commit()
         flash(_("Question sent to the Group."), "success")
         return redirect(url_for(".police_referral", referral_id=referral.id))
-    package = _open(referral)
-    thread = services.police_thread(referral, actor=current_user, personal_private=staff.personal_private_key())
-    return render_template(
-        "referrals/police_referral.html", referral=referral, package=package, thread=thread,
-        outcome_form=forms.OutcomeForm(prefix="outcome"), question_form=form, states=forms.STATE_LABELS,
-        outcomes=forms.OUTCOME_LABELS, labels=_package_labels(),
-    )
+    return _police_page(referral, question_form=form)

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from reporting.db import Base, UTCDateTime, utcnow
+from reporting.db import Base, UTCDateTime, one_of, utcnow
 
 
 class Channel(enum.StrEnum):
@@ -67,10 +67,6 @@ class Priority(enum.StrEnum):
     URGENT = "urgent"
 
 
-def _in(column: str, values: type[enum.StrEnum]) -> str:
-    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
-
-
 class Choice(Base):
     """An answer option the Partnership can extend: areas, incident types, motivations, strands.
 
@@ -91,13 +87,13 @@ class Choice(Base):
 class Report(Base):
     __tablename__ = "reports"
     __table_args__ = (
-        CheckConstraint(_in("channel", Channel), name="channel"),
-        CheckConstraint(_in("reporter_type", ReporterType), name="reporter_type"),
-        CheckConstraint(_in("police_consent", PoliceConsent), name="police_consent"),
-        CheckConstraint(_in("status", Status), name="status"),
-        CheckConstraint(_in("priority", Priority), name="priority"),
+        CheckConstraint(one_of("channel", Channel), name="channel"),
+        CheckConstraint(one_of("reporter_type", ReporterType), name="reporter_type"),
+        CheckConstraint(one_of("police_consent", PoliceConsent), name="police_consent"),
+        CheckConstraint(one_of("status", Status), name="status"),
+        CheckConstraint(one_of("priority", Priority), name="priority"),
         CheckConstraint(
-            "closure_reason IS NULL OR " + _in("closure_reason", ClosureReason), name="closure_reason"
+            "closure_reason IS NULL OR " + one_of("closure_reason", ClosureReason), name="closure_reason"
         ),
         Index("ix_reports_priority_received", "priority", "received_at"),
         Index("ix_reports_status_received", "status", "received_at"),
