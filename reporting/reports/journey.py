@@ -152,9 +152,11 @@ def check(config: JourneyConfig, form: Any) -> ResponseReturnValue:
         return _expired(config)
     if state.draft.receipt is not None:
         return redirect(url_for(config.sent))
-    missing = questions.first_unanswered(state.answers, state.visited, config.steps)
-    if missing is not None:
-        return redirect(url_for(config.step, name=missing.name))
+    if request.method == "GET":
+        # On a POST, submit_report checks the same and names the missing step.
+        missing = questions.first_unanswered(state.answers, state.visited, config.steps)
+        if missing is not None:
+            return redirect(url_for(config.step, name=missing.name))
     not_sent = False
     if form.validate_on_submit():
         try:

@@ -5,6 +5,7 @@ public journey, assisted reporting and phone entry all walk ``STEPS``.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,6 +19,7 @@ from flask_wtf.form import _Auto
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from sqlalchemy import select
 from wtforms import Field, StringField
+from wtforms.fields.core import UnboundField
 from wtforms.validators import Email, ValidationError
 
 from reporting.extensions import db
@@ -459,8 +461,17 @@ def step_before(name: str, answers: Mapping[str, Any], steps: Sequence[Step] = S
     return next(step for step in steps if step.name == names[names.index(name) - 1])
 
 
+@functools.cache
+def _question_names(form_class: type[StepForm]) -> frozenset[str]:
+    """A step form's question field names, read from the class (no form is built)."""
+    return frozenset(
+        name for name in dir(form_class)
+        if isinstance(getattr(form_class, name), UnboundField) and name != "website"
+    )
+
+
 def step_answers(step: Step, answers: Mapping[str, Any]) -> Answers:
-    names = {f.name for f in step.form(meta={"csrf": False}).question_fields()}
+    names = _question_names(step.form)
     return {key: value for key, value in answers.items() if key in names}
 
 
