@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField
 from wtforms.validators import NumberRange, Optional, Regexp
 
-from reporting.cases.queries import SORTS
+from reporting.cases.queries import SORTS, centre_names
 from reporting.reports.fields import Checkboxes, Radios, Select, long_text, options, short_text
 from reporting.reports.models import Channel, ClosureReason, Priority, Status
 from reporting.reports.questions import choice_options
@@ -40,7 +40,12 @@ FLAG_LABELS = {
     "child_involved": _l("Child involved"),
     "ongoing_threat": _l("Ongoing threat"),
 }
-CHANNEL_LABELS = {Channel.ONLINE.value: _l("Online"), Channel.CENTRE.value: _l("Reporting centre"), Channel.PHONE.value: _l("Phone")}
+CHANNEL_LABELS = {
+    Channel.ONLINE.value: _l("Online"),
+    Channel.CENTRE_LINK.value: _l("Online, from a centre's poster"),
+    Channel.CENTRE.value: _l("Reporting centre"),
+    Channel.PHONE.value: _l("Phone"),
+}
 SORT_LABELS = {"newest": _l("Newest first"), "oldest": _l("Oldest first"), "priority": _l("Priority"), "incident_date": _l("Incident date")}
 
 
@@ -59,6 +64,7 @@ class QueueFilterForm(FlaskForm):
     incident_type = SelectField(_l("Type of incident"), validators=[Optional()])
     area = SelectField(_l("Area"), validators=[Optional()])
     channel = SelectField(_l("Channel"), validators=[Optional()])
+    centre = SelectField(_l("Centre"), validators=[Optional()])
     assigned = SelectField(_l("Assigned"), validators=[Optional()])
     priority = SelectField(_l("Priority"), validators=[Optional()])
     received_from = DateField(_l("Received from"), validators=[Optional()], render_kw={"type": "date"})
@@ -73,6 +79,7 @@ class QueueFilterForm(FlaskForm):
         self.incident_type.choices = options(_any(_l("Any type")) + choice_options("incident_type"))
         self.area.choices = options(_any(_l("Any area")) + choice_options("area"))
         self.channel.choices = options(_any(_l("Any channel")) + list(CHANNEL_LABELS.items()))
+        self.centre.choices = options(_any(_l("Any centre")) + [(str(i), name) for i, name in centre_names()])
         self.assigned.choices = options([("", _l("Anyone or no one")), ("me", _l("Assigned to me")), ("unassigned", _l("Unassigned"))])
         self.priority.choices = options(_any(_l("Any priority")) + list(PRIORITY_LABELS.items()))
         self.sort.choices = options([(key, SORT_LABELS[key]) for key in SORTS])

@@ -172,6 +172,12 @@ def linked_cases(report: Report) -> list[tuple[CaseLink, Report]]:
     ]
 
 
+def centre_names() -> list[tuple[int, str]]:
+    from reporting.centres.models import Centre
+
+    return [(row.id, row.name) for row in db.session.execute(select(Centre.id, Centre.name).order_by(Centre.name))]
+
+
 def reviewers() -> list[User]:
     return list(
         db.session.scalars(select(User).where(User.role == "reviewer", User.active.is_(True)).order_by(User.email))

@@ -59,6 +59,7 @@ def queue() -> ResponseReturnValue:
         incident_type=value["incident_type"] or None,
         area=value["area"] or None,
         channel=value["channel"] or None,
+        centre_id=int(value["centre"]) if value["centre"] else None,
         assigned=value["assigned"] or None,
         priority=value["priority"] or None,
         received_from=value["received_from"],

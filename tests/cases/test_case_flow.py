@@ -162,3 +162,19 @@ def test_phone_entry_uses_the_same_questions_and_records_the_channel(app, make_u
         content = read_report(reference, keys.recovery_text)
     assert content["meta"]["entered_by"] == user.id
     assert content["answers"]["description"] == "Graffiti on a bus shelter."
+
+
+def test_queue_filters_by_centre(app, client, make_user):
+    from tests.centres.test_via_link import add_centre, start_via
+    from tests.helpers import answer_all, send
+
+    centre_id = add_centre(app, "filter-centre")
+    visitor = app.test_client()
+    start_via(visitor, "filter-centre")
+    answer_all(visitor, minimal_answers())
+    through_centre, _ = send(visitor)
+    online, _ = report(client, minimal_answers())
+    staff, _user = reviewer_client(app, make_user)
+    page = staff.get(f"/review/?centre={centre_id}").get_data(as_text=True)
+    assert through_centre in page and online not in page
+    assert "Online, from a centre" in page
