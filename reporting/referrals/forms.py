@@ -36,14 +36,17 @@ STATE_LABELS = {
 class ReferralForm(FlaskForm):
     fields = Checkboxes(_l("Answers to share"), required=_l("Choose at least one answer to share"),
                         description=_l("Only what you tick goes to the police."))
+    files = Checkboxes(_l("Files to share"), description=_l("The police get the copy with location and other hidden details removed, never the original."))
     override_reason = Radios(_l("Safeguarding reason"), choices=list(OVERRIDE_LABELS.items()))
     explanation = long_text(_l("Explain why this must be shared without consent"), max_length=3000,
                             description=_l("Only the Group can read this. A second reviewer must approve before anything is sent."))
     action = HiddenField(default="preview")
 
-    def __init__(self, *args: Any, available: list[tuple[str, Any]] | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, available: list[tuple[str, Any]] | None = None,
+                 files: list[tuple[str, Any]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields.choices = options(available or [])
+        self.files.choices = options(files or [])
 
 
 class OutcomeForm(FlaskForm):

@@ -39,6 +39,7 @@ from reporting.referrals.models import (
     Outcome,
     Referral,
     ReferralKind,
+    ReferralFile,
     ReferralMessage,
     ReferralState,
 )
@@ -158,8 +159,11 @@ def start_referral(
     override: OverrideReason | None = None,
     explanation: str | None = None,
     now: datetime,
+    evidence_ids: list[int] | None = None,
+    report_private: bytes | None = None,
 ) -> Referral:
-    """Seal the chosen answers to the police key; send now, or wait for override approval."""
+    """Seal the chosen answers (and files, as copies without metadata) to the police key;
+    send now, or wait for override approval."""
     _require(actor, "reviewer")
     kind = kind_for(report)
     if kind is None:
@@ -184,7 +188,9 @@ def start_referral(
     db.session.add(referral)
     db.session.flush()
     sent_at = None if override else now
+    shared_files = _share_files(referral, report, police_key, evidence_ids or [], report_private, actor)
     package = build_package(report, answers, fields, kind, referral_id=referral.id, override=override, sent_at=sent_at)
+    package["files"] = shared_files
     referral.package = crypto.seal(
         police_key.algorithm, police_key.public_key, json.dumps(package, ensure_ascii=False).encode(),
         _package_binding(report, referral.id),
@@ -202,6 +208,47 @@ def start_referral(
         _send(referral, report, actor, now)
     db.session.flush()
     return referral
+
+
+def _file_binding(referral: Referral, file_id: int) -> crypto.Binding:
+    return crypto.Binding("referral_files", "sealed", f"{referral.id}:{file_id}")
+
+
+def _share_files(
+    referral: Referral, report: Report, police_key: ServiceKey, evidence_ids: list[int],
+    report_private: bytes | None, actor: User,
+) -> list[dict[str, Any]]:
+    """Seal the chosen files' copies without metadata to the police key; never an original."""
+    from reporting.evidence import services as evidence_services
+
+    shared = []
+    for evidence_id in dict.fromkeys(evidence_ids):
+        evidence = evidence_services.evidence_of(report, evidence_id)
+        if evidence is None or report_private is None:
+            raise ConsentError("unknown file")
+        download = evidence_services.open_evidence(report, evidence, report_private, original=False, actor=actor)
+        row = ReferralFile(referral_id=referral.id, evidence_id=evidence.id, content_type=download.content_type,
+                           extension=download.filename.rsplit(".", 1)[-1][:8], sealed=b"")
+        db.session.add(row)
+        db.session.flush()
+        row.sealed = crypto.seal(police_key.algorithm, police_key.public_key, download.data, _file_binding(referral, row.id))
+        shared.append({"file_id": row.id, "content_type": row.content_type, "size": len(download.data),
+                       "name": f"referral-{referral.id}-file-{row.id}.{row.extension}"})
+    return shared
+
+
+def open_file(referral: Referral, file_id: int, *, actor: User, personal_private: bytes) -> tuple[ReferralFile, bytes]:
+    """A shared file for the police liaison, audited."""
+    _require(actor, "police")
+    row = db.session.scalar(select(ReferralFile).where(ReferralFile.id == file_id, ReferralFile.referral_id == referral.id))
+    if row is None or referral.state == ReferralState.AWAITING_APPROVAL.value:
+        raise PermissionDeniedError("no such file")
+    key = db.session.get(ServiceKey, referral.police_key_id)
+    assert key is not None
+    data = crypto.open_sealed(key.algorithm, police_private_key(actor, personal_private, referral), row.sealed,
+                              _file_binding(referral, row.id))
+    audit.record("referral.file_open", f"referral:{referral.id}", actor=actor, file=row.id)
+    return row, data
 
 
 def _send(referral: Referral, report: Report, actor: User, now: datetime) -> None:

@@ -16,7 +16,8 @@ from reporting.auth import session as staff
 from reporting.cases import queries as case_queries
 from reporting.cases import services as case_services
 from reporting.db import utcnow
-from reporting.exceptions import ConsentError, NotAKeyHolderError
+from reporting.evidence import services as evidence_services
+from reporting.exceptions import ConsentError, NotAKeyHolderError, PermissionDeniedError
 from reporting.extensions import db
 from reporting.notify import send_email
 from reporting.referrals import forms, services
@@ -81,7 +82,9 @@ def new_referral(reference: str) -> ResponseReturnValue:
     available = [(item.field, item.question) for item in items if kind != "intelligence" or not item.identifying]
     if kind is None:  # only an intelligence package may go under an override
         available = [(item.field, item.question) for item in items if not item.identifying]
-    form = forms.ReferralForm(available=available)
+    report_private = case_services.report_private_key(report, keyring)
+    evidence = evidence_services.list_evidence(report, report_private)
+    form = forms.ReferralForm(available=available, files=[(str(f.evidence.id), f.name) for f in evidence])
     if request.method == "GET":
         form.fields.data = [name for name in services.INCIDENT if name in dict(available)]
     error = None
@@ -93,6 +96,7 @@ def new_referral(reference: str) -> ResponseReturnValue:
                 referral = services.start_referral(
                     report, actor=current_user, answers=answers, fields=form.fields.data,
                     override=override, explanation=form.explanation.data, now=utcnow(),
+                    evidence_ids=[int(i) for i in form.files.data or []], report_private=report_private,
                 )
                 db.session.commit()
                 if referral.state == ReferralState.SENT.value:
@@ -107,6 +111,8 @@ def new_referral(reference: str) -> ResponseReturnValue:
             services.check_fields(report, check_kind, form.fields.data, answers)
             preview = services.build_package(report, answers, form.fields.data, check_kind,
                                              referral_id=None, override=override, sent_at=None)
+            names = {str(f.evidence.id): f.name for f in evidence}
+            preview["files"] = [{"name": names[i]} for i in form.files.data or []]
             db.session.commit()  # the decryption's audit entry
         except ConsentError:
             db.session.rollback()
@@ -242,6 +248,21 @@ def package_json(referral_id: int) -> ResponseReturnValue:
     package = _open(referral)
     return Response(json.dumps(package, ensure_ascii=False, indent=2), mimetype="application/json", headers={
         "Content-Disposition": f'attachment; filename="referral-{referral.id}.json"'})
+
+
+@bp.get("/police/referrals/<int:referral_id>/files/<int:file_id>")
+@police
+def shared_file(referral_id: int, file_id: int) -> ResponseReturnValue:
+    referral = _referral(referral_id)
+    try:
+        row, data = services.open_file(referral, file_id, actor=current_user, personal_private=staff.personal_private_key())
+    except PermissionDeniedError:
+        abort(404)
+    except (NotAKeyHolderError, crypto.CryptoError):
+        abort(403)
+    db.session.commit()
+    return Response(data, mimetype=row.content_type, headers={
+        "Content-Disposition": f'attachment; filename="referral-{referral.id}-file-{row.id}.{row.extension}"'})
 
 
 @bp.post("/police/referrals/<int:referral_id>/acknowledge")
