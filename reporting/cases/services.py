@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -105,6 +106,26 @@ class TimelineEntry:
     event: CaseEvent
     actor: str
     text: str | None
+
+    @property
+    def at(self) -> datetime:
+        return self.event.at
+
+
+@dataclass(frozen=True)
+class MessageEntry:
+    """A message or addition shown on the timeline beside what the Group did."""
+
+    at: datetime
+    message_kind: str
+    text: str
+
+
+def with_messages(entries: list[TimelineEntry], messages: list[Any]) -> list[TimelineEntry | MessageEntry]:
+    """The case's timeline with the messages (opened with the report's key) in time order."""
+    combined: list[TimelineEntry | MessageEntry] = list(entries)
+    combined += [MessageEntry(m.message.at, m.message.kind, m.text) for m in messages]
+    return sorted(combined, key=lambda entry: entry.at)
 
 
 def timeline(report: Report, keyring: Keyring | None) -> list[TimelineEntry]:

@@ -122,6 +122,7 @@ def _case_page(report: Report, status: int = 200, **forms_given: Any) -> Respons
         timeline = services.timeline(report, keyring)
         report_private = services.report_private_key(report, keyring)
         thread = status_services.messages(report, report_private)
+        timeline = services.with_messages(timeline, thread)
         evidence = evidence_services.list_evidence(report, report_private)
         services.mark_information_seen(report, actor=current_user)
         db.session.commit()  # the decryption's audit entry

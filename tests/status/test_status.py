@@ -95,3 +95,17 @@ def test_assisted_report_gets_a_new_code_of_its_own_on_first_visit(app, make_use
     # The centre's copy stops working; the new one works.
     assert "does not match" in open_status(app.test_client(), centre_code).get_data(as_text=True)
     assert open_status(app.test_client(), new_code).status_code == 302
+
+
+def test_additions_appear_on_the_case_timeline(app, client, make_user):
+    reference, receipt = report(client, minimal_answers())
+    visitor = app.test_client()
+    open_status(visitor, receipt)
+    token = csrf_token(visitor, "/status/report")
+    visitor.post("/status/add", data={"csrf_token": token, "addition-text": "It happened again on Friday"})
+    reviewer = make_user("reviewer")
+    staff = app.test_client()
+    sign_in(staff, app, reviewer.email)
+    page = staff.get(f"/review/cases/{reference}").get_data(as_text=True)
+    timeline = page.split("app-timeline", 1)[1].split("</ol>", 1)[0]
+    assert "the reporter added information" in timeline and "It happened again on Friday" in timeline
