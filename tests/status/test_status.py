@@ -109,3 +109,20 @@ def test_additions_appear_on_the_case_timeline(app, client, make_user):
     page = staff.get(f"/review/cases/{reference}").get_data(as_text=True)
     timeline = page.split("app-timeline", 1)[1].split("</ol>", 1)[0]
     assert "the reporter added information" in timeline and "It happened again on Friday" in timeline
+
+
+def test_receipt_sessions_end_after_the_idle_time(app, client, make_app):
+    from datetime import timedelta
+
+    from reporting.status.models import ReceiptSession
+
+    _, receipt = report(client, minimal_answers())
+    visitor = app.test_client()
+    open_status(visitor, receipt)
+    assert visitor.get("/status/report").status_code == 200
+    with app.app_context():
+        for row in db.session.scalars(select(ReceiptSession)):
+            row.expires_at = row.expires_at - timedelta(minutes=16)
+        db.session.commit()
+    assert visitor.get("/status/report").headers["Location"].endswith("/status")
+    assert app.config["RECEIPT_IDLE_MINUTES"] == 15
