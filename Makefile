@@ -37,7 +37,7 @@ bench: $(INSTALLED) $(ASSETS)
 	$(BIN)/python -m tests.bench
 
 translations: $(INSTALLED)
-	$(BIN)/pybabel extract --quiet -F babel.cfg -k _l -o reporting/i18n/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o reporting/i18n/messages.pot . >/dev/null
 
 clean:
 	rm -rf $(VENV) node_modules static/build
