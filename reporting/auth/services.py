@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import pyotp
 from flask import current_app
-from limits import parse
+from limits import RateLimitItem, parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from sqlalchemy import delete, func, select
@@ -98,7 +98,7 @@ def create_user(
 
 # Sign-in ---------------------------------------------------------------------------
 
-def _throttle() -> tuple[MovingWindowRateLimiter, object, object]:
+def _throttle() -> tuple[MovingWindowRateLimiter, RateLimitItem, RateLimitItem]:
     app = current_app
     if "reporting.signin_limiter" not in app.extensions:
         storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])

@@ -121,12 +121,12 @@ def parse_csv(text: str) -> list[CentreData]:
     missing = [name for name in REQUIRED if name not in header]
     unknown = [name for name in header if name not in COLUMNS]
     if missing or unknown:
-        problems = []
+        header_problems = []
         if missing:
-            problems.append(f"Row 1 (header): missing columns {', '.join(missing)}")
+            header_problems.append(f"Row 1 (header): missing columns {', '.join(missing)}")
         if unknown:
-            problems.append(f"Row 1 (header): unknown columns {', '.join(unknown)}")
-        raise CentreImportError(problems)
+            header_problems.append(f"Row 1 (header): unknown columns {', '.join(unknown)}")
+        raise CentreImportError(header_problems)
     towns = area_codes()
     rows: list[CentreData] = []
     problems: list[str] = []
