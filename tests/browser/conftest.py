@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag
@@ -220,3 +221,115 @@ def axe(new_context: Callable[..., BrowserContext]) -> Axe:
     if not AXE_SCRIPT.exists() or not BUILT_CSS.exists():
         _unavailable("front-end assets missing: run `make assets` (npm ci and the CSS build)")
     return Axe(new_context)
+
+
+# --- staff accounts on the live server -----------------------------------------
+
+STAFF_PASSWORD = "correct horse battery staple"
+
+
+@dataclass
+class StaffServer:
+    """The live server, its recovery key, and the staff accounts a test makes on it.
+
+    Accounts are made in the server's own app (the same object the browser
+    talks to); sign-in goes through the browser, enrolment included, and the
+    TOTP secret each account was shown is kept to answer later sign-ins.
+    """
+
+    live: LiveServer
+    recovery_text: str
+    totp_secrets: dict[str, str] = field(default_factory=dict)
+    _last_step: dict[str, int] = field(default_factory=dict)
+
+    def __call__(self, path: str = "/") -> str:
+        return self.live(path)
+
+    @property
+    def app(self) -> Flask:
+        return self.live.app
+
+    def add_centre(self, slug: str, name: str, town: str = "shrewsbury", **details: Any) -> None:
+        from reporting.centres.services import CentreData, save_centre
+
+        with self.app.app_context():
+            save_centre(CentreData(slug=slug, name=name, town=town, **details), actor="test")
+            db.session.commit()
+
+    def add_user(self, role: str, email: str, *, centre: str | None = None, holder: bool = True,
+                 must_change_password: bool = False, password: str = STAFF_PASSWORD) -> str:
+        """A staff account (granted its role's keys with the recovery key, if ``holder``)."""
+        from sqlalchemy import select
+
+        from reporting.auth.models import Role
+        from reporting.auth.services import create_user
+        from reporting.centres.models import Centre
+
+        with self.app.app_context():
+            centre_row = db.session.scalar(select(Centre).where(Centre.slug == centre)) if centre else None
+            assert centre is None or centre_row is not None, f"no centre {centre}: add_centre() first"
+            user = create_user(email=email, role=Role(role), password=password, actor="test", centre=centre_row)
+            user.must_change_password = must_change_password
+            if holder and key_services.purpose_for_role(role):
+                key_services.grant_with_recovery(user, self.recovery_text)
+            db.session.commit()
+        return email
+
+    def totp_code(self, email: str) -> str:
+        """The newest code an authenticator app would accept now, never one already used.
+
+        The service takes one step of drift either way but never a step twice,
+        so a second sign-in within the same 30 seconds uses the next step.
+        """
+        import time
+
+        import pyotp
+
+        totp = pyotp.TOTP(self.totp_secrets[email])
+        step = max(int(time.time()) // totp.interval, self._last_step.get(email, -1) + 1)
+        while step > int(time.time()) // totp.interval + 1:
+            time.sleep(1)  # a third sign-in within one step: wait for the next
+        self._last_step[email] = step
+        return totp.generate_otp(step)
+
+    def sign_in(self, page: Page, email: str, password: str = STAFF_PASSWORD) -> None:
+        """Password, then the second step: enrolment (reading the setup key) or the code."""
+        page.goto(self("/staff/login"))
+        page.get_by_label("Email address").fill(email)
+        page.get_by_label("Password", exact=True).fill(password)
+        with page.expect_navigation(wait_until="load"):
+            page.get_by_role("button", name="Continue").click()
+        path = urldefrag(page.url).url.removeprefix(self.live.url)
+        if path == "/staff/enrol":
+            self.totp_secrets[email] = page.locator("#setup-key").inner_text().replace(" ", "")
+        else:
+            assert path == "/staff/two-factor", page.url
+        page.get_by_label("Code from your authenticator app").fill(self.totp_code(email))
+        with page.expect_navigation(wait_until="load"):
+            page.get_by_role("button", name=re.compile(r"^(Confirm and sign in|Continue|Sign in)$")).click()
+        assert not urldefrag(page.url).url.endswith(("/staff/enrol", "/staff/two-factor")), (
+            "the code was refused: " + page.locator("main").inner_text()[:500]
+        )
+
+
+@pytest.fixture
+def staff_server(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> StaffServer:
+    """The live server, with the recovery key its ``init_keys()`` printed (kept to grant keys).
+
+    Ask for it instead of ``live_server`` (or before it): the key is caught as
+    the live server is set up, and is never stored anywhere.
+    """
+    made: list[key_services.InitialisedKeys] = []
+    real_init_keys = key_services.init_keys
+
+    def recording_init_keys(*args: Any, **kwargs: Any) -> key_services.InitialisedKeys:
+        keys = real_init_keys(*args, **kwargs)
+        made.append(keys)
+        return keys
+
+    monkeypatch.setattr(key_services, "init_keys", recording_init_keys)
+    live = request.getfixturevalue("live_server")
+    monkeypatch.setattr(key_services, "init_keys", real_init_keys)
+    if not made:
+        pytest.fail("staff_server must be set up before live_server: list it first in the test's arguments")
+    return StaffServer(live, made[0].recovery_text)

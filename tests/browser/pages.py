@@ -1,0 +1,86 @@
+"""Moving through pages the way a person does, shared by the staff and reporter browser tests.
+
+Controls are found by their labels, legends and roles, never by CSS paths.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import TYPE_CHECKING
+from urllib.parse import urldefrag
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Locator, Page
+
+REFERENCE = re.compile(r"HC-\d\d-[A-Z0-9]{6}")
+RECEIPT = re.compile(r"\d{4}( \d{4}){5}")
+
+
+def path_of(page: Page) -> str:
+    """The page's address without its fragment."""
+    return urldefrag(page.url).url
+
+
+def heading(page: Page) -> str:
+    return page.get_by_role("heading", level=1).inner_text().strip()
+
+
+def group(page: Page, legend: str) -> Locator:
+    """A fieldset (radios, checkboxes, date), found by its legend."""
+    return page.get_by_role("group", name=legend, exact=True)
+
+
+def follow(page: Page, control: Locator) -> None:
+    """Click a link or button that loads a new page, and wait until it has loaded."""
+    with page.expect_navigation(wait_until="load"):
+        control.click()
+
+
+def press(page: Page, button: str) -> None:
+    follow(page, page.get_by_role("button", name=button, exact=True))
+
+
+def main_text(page: Page) -> str:
+    return page.get_by_role("main").inner_text()
+
+
+def success_banner(page: Page) -> str:
+    return page.locator(".govuk-notification-banner--success").inner_text()
+
+
+def answer_the_questions(page: Page, description: str, *, area: str = "Ludlow") -> None:
+    """The report's own questions, from "Who is reporting?" to "About you", answering only what is required.
+
+    The same questions are asked online and by centre staff; the caller checks where they lead.
+    """
+    group(page, "Who is reporting?").get_by_label("I saw or heard it happen to someone else").check()
+    press(page, "Continue")
+    group(page, "What happened?").get_by_label("Graffiti").check()
+    press(page, "Continue")
+    group(page, "Why do you think it happened?").get_by_label("Not sure").check()
+    press(page, "Continue")
+    press(page, "Continue")  # What makes you think that? (optional)
+    dates = group(page, "When did it happen?")
+    dates.get_by_label("Month").fill("10")
+    dates.get_by_label("Year").fill(str(date.today().year - 1))
+    press(page, "Continue")
+    page.get_by_label("Where did it happen?").select_option(label=area)
+    press(page, "Continue")
+    page.get_by_label("What happened, in your own words?").fill(description)
+    press(page, "Continue")
+    press(page, "Continue")  # Who was responsible?
+    press(page, "Continue")  # Witnesses
+    press(page, "Continue")  # How it has affected you
+    page.get_by_label("No, do not pass it to the police").check()
+    press(page, "Continue")
+    page.get_by_label("No, I want to stay anonymous").check()
+    press(page, "Continue")
+    assert heading(page) == "About you (optional)", heading(page)
+    press(page, "Continue")
+
+
+def receipt_code(page: Page) -> str:
+    """The receipt code as shown (groups of four digits separated by spaces)."""
+    code = " ".join(page.locator("#receipt-code").inner_text().split())
+    assert RECEIPT.fullmatch(code), code
+    return code

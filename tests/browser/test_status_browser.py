@@ -1,0 +1,149 @@
+"""The reporter comes back, in a real browser: receipt code, messages both ways, additions, a photo.
+
+The reporter's pages run without JavaScript (the public pages must work
+without it); the reviewer's with. The reporter's pages, error states included,
+are checked with axe-core.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from PIL import Image
+
+from tests.browser.pages import (
+    REFERENCE,
+    answer_the_questions,
+    follow,
+    heading,
+    main_text,
+    path_of,
+    press,
+    receipt_code,
+    success_banner,
+)
+
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext
+
+    from tests.browser.conftest import Axe, StaffServer
+
+pytestmark = pytest.mark.browser
+
+QUESTION = "Which bus shelter was it? Was anyone with you?"
+REPLY = "The one on Mill Street. I was on my own."
+ADDITION = "The graffiti was painted again last night."
+
+
+def small_photo(folder: Path) -> Path:
+    path = folder / "bus-shelter.jpg"
+    Image.new("RGB", (64, 48), (180, 40, 40)).save(path, "JPEG", quality=80)
+    return path
+
+
+def test_the_reporter_comes_back_with_the_receipt_and_the_reviewer_sees_it_all(
+    staff_server: StaffServer, new_context: Callable[..., BrowserContext], axe: Axe, tmp_path: Path
+) -> None:
+    server = staff_server
+    reviewer = server.add_user("reviewer", "reviewer@example.org")
+
+    # Report online, keep the code, and leave.
+    reporter = new_context(java_script_enabled=False)
+    page = reporter.new_page()
+    page.goto(server("/report/"))
+    press(page, "Start now")
+    answer_the_questions(page, "Graffiti on the bus shelter by the river.")
+    press(page, "Send report")
+    assert heading(page) == "Report sent"
+    reference = REFERENCE.search(page.locator(".govuk-panel--confirmation").inner_text())
+    assert reference
+    reference = reference.group(0)
+    receipt = receipt_code(page)
+    press(page, "I have kept my code: finish")
+    reporter.close()
+
+    # A reviewer reads the report and asks a question.
+    review = new_context().new_page()
+    server.sign_in(review, reviewer)
+    review.goto(server(f"/review/cases/{reference}"))
+    assert "Graffiti on the bus shelter by the river." in main_text(review)
+    press(review, "Send message")  # nothing written yet
+    assert review.title().startswith(f"Error: Case {reference}"), review.title()
+    assert "Write the message" in review.locator(".govuk-error-summary").inner_text()
+    axe.check(review, "case page, with an error")
+    review.get_by_label("Message to the person who reported").fill(QUESTION)
+    press(review, "Send message")
+    assert "Message sent." in success_banner(review)
+    review.get_by_role("group", name="Move the case to").get_by_label("Awaiting information").check()
+    review.get_by_label("Reason for the change").fill("Asked the reporter which shelter.")
+    press(review, "Change status")
+
+    # Later, in a new browser session, the reporter comes back with the code.
+    page = new_context(java_script_enabled=False).new_page()
+    page.goto(server("/"))
+    page.goto(server("/status"))
+    assert heading(page) == "Check on your report"
+    axe.check(page, "status: enter the receipt code")
+
+    digits = receipt.replace(" ", "")
+    wrong = digits[:-1] + str((int(digits[-1]) + 1) % 10)
+    page.get_by_label("Your receipt code").fill(wrong)
+    press(page, "Continue")
+    assert path_of(page) == server("/status")
+    assert page.title().startswith("Error:"), page.title()
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "That receipt code does not match a report." in summary
+    assert page.get_by_label("Your receipt code").input_value() == "", "a wrong code is never echoed back"
+    axe.check(page, "status: a wrong receipt code")
+
+    page.get_by_label("Your receipt code").fill(receipt.replace(" ", "-"))  # typed another way
+    press(page, "Continue")
+    assert path_of(page) == server("/status/report")
+    assert heading(page) == "Your report"
+    shown = main_text(page)
+    assert reference in shown
+    assert "The Group has a question for you. Please read the messages below." in shown
+    assert QUESTION in page.locator(".app-thread").inner_text()
+    assert "Asked the reporter which shelter." not in shown, "the Group's reasons are not the reporter's to read"
+    axe.check(page, "status: the report, with a message")
+
+    # An empty reply: the error state of the page.
+    press(page, "Send reply")
+    assert page.title().startswith("Error: Your report"), page.title()
+    assert "Write your reply" in page.locator(".govuk-error-summary").inner_text()
+    axe.check(page, "status: the report, with an error")
+
+    page.get_by_label("Reply to the Group").fill(REPLY)
+    press(page, "Send reply")
+    assert "Your reply has been sent to the Group." in success_banner(page)
+    page.get_by_label("Add to your report").fill(ADDITION)
+    press(page, "Add to my report")
+    assert "What you added is now part of your report." in success_banner(page)
+
+    # The reporter is told about hidden details in files before choosing one.
+    assert "Photos and other files can hold hidden details" in main_text(page)
+    page.get_by_label("Upload a file").set_input_files(small_photo(tmp_path))
+    press(page, "Upload file")
+    assert "Your file has been added to your report." in success_banner(page)
+    thread = page.locator(".app-thread").inner_text()
+    assert QUESTION in thread and REPLY in thread and ADDITION in thread
+    assert "bus-shelter.jpg" in page.locator(".app-evidence-list").inner_text()
+    axe.check(page, "status: the report, after replying, adding and uploading")
+
+    # Leaving locks the report again.
+    press(page, "Leave and lock my report")
+    page.goto(server("/status/report"))
+    assert path_of(page) == server("/status")
+
+    # The reviewer sees all of it: the queue flags new information, the case shows it.
+    review.goto(server("/review/"))
+    row = review.get_by_role("row").filter(has=review.get_by_role("link", name=reference, exact=True))
+    assert "New information" in row.inner_text()
+    follow(review, review.get_by_role("link", name=reference, exact=True))
+    case = main_text(review)
+    assert REPLY in case and ADDITION in case and QUESTION in case
+    files = review.locator(".app-evidence").inner_text()
+    assert "bus-shelter.jpg" in files and "Picture" in files
+    assert review.get_by_role("link", name="Download without hidden details bus-shelter.jpg").is_visible()
