@@ -26,6 +26,7 @@ from reporting.referrals import forms as referral_forms
 from reporting.referrals import queries as referral_queries
 from reporting.referrals import services as referral_services
 from reporting.security import roles
+from reporting.urls import external_url
 from reporting.status import services as status_services
 
 bp = Blueprint("cases", __name__, url_prefix="/review")
@@ -273,7 +274,7 @@ def send_message(reference: str) -> ResponseReturnValue:
             address = None
     db.session.commit()
     if address:
-        status_services.notify_reporter(address, url_for("status.enter_receipt", _external=True))
+        status_services.notify_reporter(address, external_url("status.enter_receipt"))
     flash(_("Message sent. The person reads it with their receipt code."), "success")
     return redirect(url_for(".show_case", reference=report.reference))
 

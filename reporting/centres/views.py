@@ -18,6 +18,7 @@ from reporting.centres import queries
 from reporting.centres.forms import OFFER_LABELS, DirectoryFilterForm
 from reporting.centres.models import Centre
 from reporting.security import public
+from reporting.urls import external_url
 
 bp = Blueprint("centres", __name__, url_prefix="/centres")
 
@@ -43,7 +44,7 @@ def _tel_uri(phone: str) -> str:
 
 def _report_url(centre: Centre) -> str:
     """The absolute link printed on paper: a phone camera has no page to be relative to."""
-    return url_for("public.start_report", via=centre.slug, _external=True)
+    return external_url("public.start_report", via=centre.slug)
 
 
 def _qr_svg(url: str) -> Markup:

@@ -7,6 +7,7 @@ from flask import Flask, current_app, request, session
 from flask_babel import get_locale
 
 from reporting.extensions import babel
+from reporting.urls import external_url
 
 
 def select_locale() -> str | None:
@@ -21,6 +22,7 @@ def _template_globals() -> dict[str, Any]:
     return {
         "current_locale": str(get_locale() or "en"),
         "service_name": current_app.config["SERVICE_NAME"],
+        "external_url": external_url,
     }
 
 

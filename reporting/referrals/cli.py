@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import click
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from reporting.db import utcnow
 from reporting.extensions import db
 from reporting.notify import send_email
 from reporting.referrals import services
+from reporting.urls import external_url
 
 referrals_cli = AppGroup("referrals", help="Referral reminders.")
 
@@ -25,7 +26,7 @@ def remind_command() -> None:
         for referral in services.overdue(now):
             if referral.reminded_at and (now - referral.reminded_at).days < 1:
                 continue  # at most one reminder a day
-            link = url_for("referrals.police_referral", referral_id=referral.id, _external=True)
+            link = external_url("referrals.police_referral", referral_id=referral.id)
             if send_email(address, "Reminder: a hate crime referral is waiting",
                           f"A referral from the Hate Crime Reporting Group has not been acknowledged yet.\n\n"
                           f"Open it here (sign-in needed): {link}\n"):

@@ -24,6 +24,7 @@ from reporting.referrals import forms, services
 from reporting.referrals.models import Outcome, OverrideReason, Referral, ReferralState
 from reporting.reports.models import Report
 from reporting.security import roles
+from reporting.urls import external_url
 
 bp = Blueprint("referrals", __name__)
 reviewer = roles("reviewer")
@@ -57,7 +58,7 @@ def _notify_police(referral: Referral, reference: str) -> None:
 
     address = current_app.config.get("POLICE_REFERRAL_EMAIL")
     if address:
-        link = url_for("referrals.police_referral", referral_id=referral.id, _external=True)
+        link = external_url("referrals.police_referral", referral_id=referral.id)
         send_email(
             address,
             f"A hate crime referral is waiting: {reference}",

@@ -181,3 +181,16 @@ def test_a_report_started_from_the_decoded_link_records_the_centre_and_nothing_e
         report = db.session.scalar(select(Report).where(Report.reference == reference))
         assert report is not None
         assert (report.channel, report.centre_id) == ("centre_link", centre_id)
+
+
+def test_the_poster_uses_the_configured_public_address(make_app):
+    app = make_app(PUBLIC_BASE_URL="https://report.example.org")
+    from reporting.centres import services as centre_services
+    from reporting.extensions import db
+
+    with app.app_context():
+        centre_services.save_centre(centre_services.CentreData(slug="addr-centre", name="Example", town="wem"), actor="test")
+        db.session.commit()
+    page = app.test_client().get("/centres/addr-centre/poster", headers={"Host": "evil.example"}).get_data(as_text=True)
+    assert "https://report.example.org/report/?via=addr-centre" in page
+    assert "evil.example" not in page
