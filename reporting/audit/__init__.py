@@ -16,9 +16,11 @@ from reporting.extensions import db
 GENESIS = "0" * 64
 
 
-def _entry_hash(previous: str, seq: int, at: datetime, actor: str, action: str, target: str, detail: str) -> str:
+def _entry_hash(
+    previous: str, seq: int, at: datetime, actor_id: int | None, actor: str, action: str, target: str, detail: str
+) -> str:
     canonical = json.dumps(
-        [previous, seq, at.isoformat(timespec="microseconds"), actor, action, target, detail],
+        [previous, seq, at.isoformat(timespec="microseconds"), actor_id, actor, action, target, detail],
         ensure_ascii=True,
         separators=(",", ":"),
     )
@@ -50,7 +52,7 @@ def record(action: str, target: str, *, actor: Any = None, **detail: Any) -> Aud
         target=target,
         detail=detail_json,
         previous_hash=previous,
-        entry_hash=_entry_hash(previous, seq, at, label, action, target, detail_json),
+        entry_hash=_entry_hash(previous, seq, at, getattr(actor, "id", None), label, action, target, detail_json),
     )
     db.session.add(event)
     db.session.flush()
@@ -72,12 +74,30 @@ def verify() -> Problem | None:
             return Problem(expected_seq, "missing: deleted, or the log was cut")
         if event.previous_hash != previous:
             return Problem(event.seq, "does not follow the entry before it: reordered or inserted")
-        recomputed = _entry_hash(previous, event.seq, event.at, event.actor, event.action, event.target, event.detail)
+        recomputed = _entry_hash(
+            previous, event.seq, event.at, event.actor_id, event.actor, event.action, event.target, event.detail
+        )
         if recomputed != event.entry_hash:
             return Problem(event.seq, "changed after it was written")
         previous = event.entry_hash
         expected_seq += 1
     return None
+
+
+def head() -> tuple[int, str]:
+    """The newest entry's number and hash: record it elsewhere to detect a cut-off tail later."""
+    last = db.session.execute(
+        select(AuditEvent.seq, AuditEvent.entry_hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    return (int(last[0]), str(last[1])) if last else (0, GENESIS)
+
+
+def head_present(seq: int, entry_hash: str) -> bool:
+    """Whether an earlier head is still in the chain (entries after it may follow)."""
+    if seq == 0:
+        return True
+    found = db.session.scalar(select(AuditEvent.entry_hash).where(AuditEvent.seq == seq))
+    return found == entry_hash
 
 
 def count() -> int:

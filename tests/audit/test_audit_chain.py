@@ -181,7 +181,7 @@ def test_an_edit_that_rehashes_its_own_entry_is_caught_at_the_next(app, story, r
     """Recomputing the edited entry's hash does not help: the next entry still points at the old one."""
     seq = _middle(app)
     entry = next(e for e in entries(app) if e.seq == seq)
-    forged = audit._entry_hash(entry.previous_hash, entry.seq, entry.at, "someone.else@example.org",
+    forged = audit._entry_hash(entry.previous_hash, entry.seq, entry.at, entry.actor_id, "someone.else@example.org",
                                entry.action, entry.target, entry.detail)
     _execute(app, "UPDATE audit_events SET actor = 'someone.else@example.org', entry_hash = :h WHERE seq = :seq",
              h=forged, seq=seq)
@@ -199,3 +199,37 @@ def test_the_log_stays_intact_as_it_grows(app, story, runner):
     assert code == 0, output
     newest = entries(app)[-1]
     assert (newest.action, newest.actor) == ("case.decrypt", story.newcomer)
+
+
+def test_a_cut_off_tail_is_caught_against_a_recorded_head(app, runner, make_user):
+    import re as _re
+
+    import sqlalchemy as _sa
+
+    make_user("reviewer")
+    make_user("reviewer")
+    first = runner.invoke(args=["audit", "verify"])
+    head = _re.search(r"Head: (\d+:[0-9a-f]{64})", first.output).group(1)
+    assert runner.invoke(args=["audit", "verify", "--expect-head", head]).exit_code == 0
+    seq = int(head.split(":")[0])
+    with app.app_context():
+        from reporting.extensions import db
+
+        db.session.execute(_sa.text("DELETE FROM audit_events WHERE seq >= :seq"), {"seq": seq - 1})
+        db.session.commit()
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0, "a cut tail looks intact on its own"
+    cut = runner.invoke(args=["audit", "verify", "--expect-head", head])
+    assert cut.exit_code != 0 and f"entry {seq}" in cut.output
+
+
+def test_changing_who_did_it_is_detected(app, runner, make_user):
+    import sqlalchemy as _sa
+
+    first, second = make_user("reviewer"), make_user("reviewer")
+    with app.app_context():
+        from reporting.extensions import db
+
+        db.session.execute(_sa.text("UPDATE audit_events SET actor_id = :other WHERE actor_id IS NULL AND seq = (SELECT min(seq) FROM audit_events)"), {"other": second.id})
+        db.session.commit()
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code != 0 and "entry 1" in result.output
