@@ -86,10 +86,11 @@ def postgres_url() -> Iterator[str]:
 
 
 _postgres_migrated = False
+_seeded_choices: list[dict[str, object]] = []
 
 
 def empty_postgres(app: Flask) -> None:
-    """Reset to the migrated state: every table but the seeded ones emptied."""
+    """Reset to the migrated state: every table emptied, the seeded choices as the migration left them."""
     global _postgres_migrated
     with app.app_context():
         if not _postgres_migrated:
@@ -97,10 +98,16 @@ def empty_postgres(app: Flask) -> None:
                 connection.execute(sa.text("DROP SCHEMA public CASCADE"))
                 connection.execute(sa.text("CREATE SCHEMA public"))
             migrate(app)
+            with db.engine.connect() as connection:
+                _seeded_choices[:] = [dict(row._mapping) for row in connection.execute(sa.text("SELECT * FROM choices"))]
             _postgres_migrated = True
         tables = [t for t in sa.inspect(db.engine).get_table_names() if t not in KEEP_TABLES]
         with db.engine.begin() as connection:
             connection.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            # A test may have switched a choice off or added one: put the seeded list back.
+            connection.execute(sa.text("DELETE FROM choices"))
+            choices = sa.table("choices", *(sa.column(name) for name in _seeded_choices[0]))
+            connection.execute(choices.insert(), _seeded_choices)
         db.engine.dispose()
 
 
