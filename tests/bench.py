@@ -11,18 +11,33 @@ Measures, against real gunicorn servers on loopback:
    whose draft was completed beforehand (untimed); only the final POST is timed.
 2. Bytes of HTML + CSS + JS for a first visit (cold cache) to every public page,
    raw and gzip-6 per resource, and any request to another host.
+3. The review queue (GET /review/: default, filtered, deep page) signed in as a reviewer, at
+   1,000 and at 100,000 reports written straight into the database (realistic clear fields,
+   random bytes of the real sizes where sealed content goes), against the baseline's 50-row
+   list page on tables of the same sizes; all four servers up at once, the requests interleaved
+   in small blocks, one at a time (latency). The SQL statements of one queue request are counted
+   in-process (no query per row), and the queue's overdue-referral check is timed.
+4. The case page (GET /review/cases/<ref>) of real reports made through the submit path, for a
+   key holder (decrypts the report, timeline and messages) and for a reviewer without the key
+   (the clear part only), at 100,000 reports.
 
 Progress goes to stderr; the last line on stdout is one JSON object.
 Knobs (environment): BENCH_N (default 200), BENCH_ROUNDS (default 3), BENCH_CONCURRENCY (default 4),
-BENCH_WORKERS (gunicorn workers, default 2), BENCH_BUDGET_S (default 170: on a slow or busy
-machine fewer drafts or rounds run, and the JSON says how many).
+BENCH_WORKERS (gunicorn workers, default 2), BENCH_BUDGET_S (default 280, the whole run: on a slow
+or busy machine fewer drafts, rounds or page requests run, and the JSON says how many),
+BENCH_QUEUE_RESERVE_S (default 115: the part of the budget kept for 3 and 4), BENCH_PARTS
+(default "submit,queue"), BENCH_QUEUE_SIZES (default "1000,100000"), BENCH_QUEUE_REQUESTS
+(default 100 per page and size), BENCH_CASE_REQUESTS (default 60), BENCH_STALE_REFERRALS
+(default 0.005: referrals the police never acknowledged, of those older than three days).
 """
 from __future__ import annotations
 
+import base64
 import gzip
 import http.client
 import json
 import os
+import random
 import re
 import secrets
 import signal
@@ -38,6 +53,7 @@ from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -56,12 +72,23 @@ PREP_THREADS = 4
 CHEAP_KDF = "argon2id:t=1,m=64,p=1"
 BASELINE_BLOB_BYTES = 2048
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
-BUDGET = float(os.environ.get("BENCH_BUDGET_S", "170"))  # the whole run, on a busy machine too
+BUDGET = float(os.environ.get("BENCH_BUDGET_S", "280"))  # the whole run, on a busy machine too
+PARTS = {p.strip() for p in os.environ.get("BENCH_PARTS", "submit,queue").split(",") if p.strip()}
+# Of the budget, what the queue and case pages keep (the submit phases get the rest, as before).
+QUEUE_RESERVE_S = float(os.environ.get("BENCH_QUEUE_RESERVE_S", "115")) if "queue" in PARTS else 0.0
+QUEUE_SIZES = tuple(int(x) for x in os.environ.get("BENCH_QUEUE_SIZES", "1000,100000").split(","))[:2]
+QUEUE_REQUESTS = int(os.environ.get("BENCH_QUEUE_REQUESTS", "100"))  # timed GETs per page and size
+QUEUE_WARMUP = 10
+QUEUE_BLOCK = 10
+CASE_REQUESTS = int(os.environ.get("BENCH_CASE_REQUESTS", "60"))
+CASE_REPORTS = 4
+CASE_RESERVE_S = 30.0  # of the queue's time, kept for the case pages
+MIN_PAGE_REQUESTS = 30  # a page series times at least this many GETs, whatever the budget says
 WARMUP = 20  # untimed inserts before each phase
 WARMUP_SUBMITS = 8  # untimed submits before each phase
 MIN_PREPARED = 28  # a phase prepares at least this many drafts, whatever the time budget says
 HTTP_TIMEOUT = 30.0
-TARGETS = {"submit_vs_baseline": 0.7, "public_page_gzip_bytes_max": 60 * 1024}
+TARGETS = {"submit_vs_baseline": 0.7, "public_page_gzip_bytes_max": 60 * 1024, "queue_100k_vs_1k": 1.5}
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 HOST = "127.0.0.1"
 STARTED = time.monotonic()
@@ -272,7 +299,7 @@ def start_draft(session: requests.Session, base: str) -> str:
 
 def walk_steps(
     session: requests.Session, base: str, token: str, steps: Mapping[str, Mapping[str, Any]],
-    on_page: Callable[[str], None] | None = None,
+    on_page: Callable[[str], object] | None = None,
 ) -> None:
     """Post every step in the order the service redirects to, as answer_all does.
 
@@ -547,7 +574,7 @@ def measure_public_pages(base: str) -> tuple[PageMeter, list[str], list[str]]:
     meter = PageMeter(base)
     errors: list[str] = []
 
-    def attempt(label: str, action: Callable[[], None]) -> None:
+    def attempt(label: str, action: Callable[[], object]) -> None:
         try:
             action()
         except (BenchError, requests.RequestException) as exc:
@@ -592,6 +619,605 @@ def measure_public_pages(base: str) -> tuple[PageMeter, list[str], list[str]]:
     return meter, missing, errors
 
 
+# Queue and case pages at scale ------------------------------------------------------
+#
+# Two copies of one prepared database (keys, staff accounts), one filled with
+# QUEUE_SIZES[0] reports and one with QUEUE_SIZES[1], written directly with SQL
+# (the submit path's Argon2id would take hours for 100,000): realistic clear fields,
+# random bytes of the real sizes where the sealed content and keys go (the queue
+# never decrypts). The baseline's 50-row list page runs on tables of the same sizes.
+# All servers run at once and the requests are interleaved in small blocks, so drift
+# on a shared machine falls on every series alike. One request at a time (latency).
+
+QUEUE_VARIANTS = {
+    "default": "/review/",
+    "filtered": "/review/?strand=race&area=shrewsbury&sort=priority",
+    "deep": "/review/?page=50",
+}
+BASELINE_LIST = "/list"
+# The sizes the submit path writes (hybrid ML-KEM-768 + X25519 keys; a report's sealed JSON).
+SEALED_SIZES = {"public_key": 1216, "key_wrap_group": 1257, "key_wrap_receipt": 125, "receipt_salt": 16,
+                "receipt_verifier": 32, "content_min": 1900, "content_max": 2700, "staff_flags": 160,
+                "referral_package": 1500}
+BENCH_PASSWORD = "bench reviewer passphrase 7"  # >= 12 characters, not the email
+REVIEWERS = {"holder": "bench-holder@example.org", "reader": "bench-reader@example.org"}
+EXTRA_REVIEWERS = 4  # accounts that only appear as assignees (rows written directly; they cannot sign in)
+AREA_WEIGHTS = {"shrewsbury": 20, "telford_and_wrekin": 14, "online": 10, "oswestry": 8, "market_drayton": 4,
+                "whitchurch": 4, "bridgnorth": 4, "ludlow": 4, "wem": 2, "shifnal": 2, "ellesmere": 2,
+                "outside_west_mercia": 2, "elsewhere_in_west_mercia": 2}
+STRAND_WEIGHTS = {"race": 48, "sexual_orientation": 16, "religion": 14, "disability": 10, "transgender": 6,
+                  "other": 3, "unknown": 3}
+TYPE_WEIGHTS = {"verbal_abuse": 40, "harassment": 18, "online_abuse": 14, "threats": 10, "physical_assault": 6,
+                "damage": 6, "graffiti": 4, "theft": 1, "other": 1}
+CHANNEL_WEIGHTS = {"online": 68, "centre_link": 8, "centre": 14, "phone": 10}
+PRIORITY_WEIGHTS = {"normal": 65, "low": 15, "high": 16, "urgent": 4}
+# Of the referrals older than three days, the share the police never acknowledged. The queue's
+# "not acknowledged" check (referrals.services.overdue) costs per such referral and per day of its age.
+STALE_REFERRALS = float(os.environ.get("BENCH_STALE_REFERRALS", "0.005"))
+CLOSURES = {"resolved": 30, "duplicate": 15, "not_hate_incident": 20, "spam_or_misuse": 5, "no_further_action": 30}
+
+
+def _pick(rng: random.Random, weights: Mapping[str, float]) -> str:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def _weights_for(codes: list[str], known: Mapping[str, float], other: float) -> dict[str, float]:
+    return {code: known.get(code, other) for code in codes}
+
+
+def _status_for(rng: random.Random, age_days: int) -> str:
+    if age_days < 14:
+        table = {"new": 45, "in_triage": 28, "awaiting_information": 10, "under_review": 14, "referred": 3}
+    elif age_days < 90:
+        table = {"new": 3, "in_triage": 10, "awaiting_information": 12, "under_review": 25, "referred": 15,
+                 "resolved": 15, "closed": 20}
+    else:
+        table = {"awaiting_information": 1, "under_review": 2, "referred": 5, "resolved": 35, "closed": 57}
+    return _pick(rng, table)
+
+
+def _reference_suffix(i: int) -> str:
+    """Six characters of the app's reference alphabet, distinct for every i < 30**6."""
+    alphabet = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+    x = (i * 1_000_003 + 4_242_424) % 30**6  # 1,000,003 is prime to 30: a bijection
+    out = []
+    for _ in range(6):
+        x, digit = divmod(x, 30)
+        out.append(alphabet[digit])
+    return "".join(out)
+
+
+def fill_reports(path: Path, count: int, *, seed: int, now: datetime, receipt_kdf: str) -> dict[str, int]:
+    """Write `count` reports straight into the app's SQLite database, with their strands, incident
+    types and (for referred cases) referrals. Received times spread over three years in id order."""
+    rng = random.Random(seed)
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA synchronous=OFF")
+        codes = {name: [r[0] for r in conn.execute(
+            "SELECT code FROM choices WHERE list_name = ? AND active ORDER BY position", (name,))]
+            for name in ("area", "strand", "incident_type")}
+        if not all(codes.values()):
+            raise BenchError(f"the choices table lacks a list: { {k: len(v) for k, v in codes.items()} }")
+        areas = _weights_for(codes["area"], AREA_WEIGHTS, 1.5)
+        strands = _weights_for(codes["strand"], STRAND_WEIGHTS, 1)
+        types = _weights_for(codes["incident_type"], TYPE_WEIGHTS, 1)
+        group_key_id, police_key_id = (conn.execute(
+            "SELECT id FROM service_keys WHERE purpose = ? AND retired_at IS NULL ORDER BY id DESC", (p,)
+        ).fetchone()[0] for p in ("group", "police"))
+        reviewer_ids = [r[0] for r in conn.execute("SELECT id FROM users WHERE role = 'reviewer' AND active")]
+        centre_ids = [r[0] for r in conn.execute("SELECT id FROM centres")]
+        first_id = int(conn.execute("SELECT coalesce(max(id), 0) FROM reports").fetchone()[0]) + 1
+        start = now - timedelta(days=3 * 365)
+        span = (now - start).total_seconds()
+        stamps = sorted(rng.random() * span for _ in range(count))
+        reports, strand_rows, type_rows, referrals = [], [], [], []
+        for i, offset in enumerate(stamps):
+            report_id = first_id + i
+            received = start + timedelta(seconds=offset)
+            age = (now - received).days
+            status = _status_for(rng, age)
+            channel = _pick(rng, CHANNEL_WEIGHTS)
+            consent = _pick(rng, {"with_details": 45, "without_details": 20, "no": 35})
+            incident = None if rng.random() < 0.06 else (received - timedelta(days=min(60.0, rng.expovariate(0.2))))
+            retain = received.date().replace(year=received.year + 6, day=min(received.day, 28))
+            assignee = rng.choice(reviewer_ids) if reviewer_ids and status != "new" and rng.random() < 0.7 else None
+            reports.append((
+                report_id, f"HC-{received:%y}-{_reference_suffix(i + seed * 7919)}",
+                received.strftime("%Y-%m-%d %H:%M:%S.%f"), channel, _pick(rng, {"victim": 62, "witness": 26, "on_behalf": 12}),
+                incident.strftime("%Y-%m-%d") if incident else None, int(rng.random() < 0.25), _pick(rng, areas), consent,
+                int(rng.random() < 0.4), status, _pick(rng, PRIORITY_WEIGHTS), retain.isoformat(),
+                base64.urlsafe_b64encode(rng.randbytes(24)).decode(), "MLKEM768-X25519", SEALED_SIZES["public_key"],
+                group_key_id, SEALED_SIZES["key_wrap_group"], SEALED_SIZES["key_wrap_receipt"],
+                f"{(i * 7_919_999 + seed * 104_729 + 31_337) % 10**8:08d}", SEALED_SIZES["receipt_salt"], receipt_kdf,
+                SEALED_SIZES["receipt_verifier"], rng.randint(SEALED_SIZES["content_min"], SEALED_SIZES["content_max"]),
+                assignee, _pick(rng, CLOSURES) if status == "closed" else None,
+                rng.randbytes(SEALED_SIZES["staff_flags"]) if rng.random() < 0.08 else None,
+                rng.choice(centre_ids) if centre_ids and channel in ("centre", "centre_link") else None,
+                int(status not in ("resolved", "closed") and rng.random() < 0.03),
+            ))
+            for code in set(rng.choices(list(strands), weights=list(strands.values()), k=1 if rng.random() < 0.8 else 2)):
+                strand_rows.append((report_id, code))
+            for code in set(rng.choices(list(types), weights=list(types.values()), k=rng.choice((1, 1, 1, 2, 2, 3)))):
+                type_rows.append((report_id, code))
+            if status == "referred" or (status in ("resolved", "closed") and consent != "no" and rng.random() < 0.1):
+                sent = max(received + timedelta(minutes=30),
+                           min(now - timedelta(hours=rng.uniform(1, 48)), received + timedelta(days=rng.uniform(1, 10))))
+                since = (now - sent).days
+                # Unacknowledged: the last few days' referrals, and a few the police never acknowledged.
+                state = "sent" if since < 3 or rng.random() < STALE_REFERRALS else _pick(
+                    rng, {"acknowledged": 30, "crime_recorded": 45, "closed": 25})
+                acknowledged = (sent + timedelta(days=1)).strftime("%Y-%m-%d %H:%M:%S.%f") if state != "sent" else None
+                outcome = _pick(rng, {"crime_recorded": 40, "non_crime_hate_incident": 35, "no_further_action": 25}) \
+                    if state in ("crime_recorded", "closed") else None
+                referrals.append((
+                    report_id, sent.strftime("%Y-%m-%d %H:%M:%S.%f"), assignee or (reviewer_ids[0] if reviewer_ids else None),
+                    state, "full" if consent == "with_details" else "intelligence", "[]", police_key_id,
+                    SEALED_SIZES["referral_package"], sent.strftime("%Y-%m-%d %H:%M:%S.%f"), acknowledged,
+                    f"22/{rng.randint(10000, 99999)}/{received:%y}" if state == "crime_recorded" else None, outcome,
+                    acknowledged if outcome else None,
+                ))
+        conn.executemany(
+            "INSERT INTO reports (id, reference, received_at, channel, reporter_type, incident_date,"
+            " incident_date_approximate, area, police_consent, support_wanted, status, priority, retain_until,"
+            " submission_key, key_algorithm, public_key, group_key_id, key_wrap_group, key_wrap_receipt,"
+            " receipt_lookup, receipt_salt, receipt_kdf, receipt_verifier, content, assignee_id, closure_reason,"
+            " staff_flags, centre_id, new_information, receipt_reissued)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, randomblob(?), ?, randomblob(?), randomblob(?),"
+            " ?, randomblob(?), ?, randomblob(?), randomblob(?), ?, ?, ?, ?, ?, 0)",
+            reports,
+        )
+        conn.executemany("INSERT INTO report_strands (report_id, strand) VALUES (?, ?)", strand_rows)
+        conn.executemany("INSERT INTO report_incident_types (report_id, incident_type) VALUES (?, ?)", type_rows)
+        conn.executemany(
+            "INSERT INTO referrals (report_id, created_at, created_by_id, state, kind, shared_fields, police_key_id,"
+            " package, sent_at, acknowledged_at, crime_reference, outcome, outcome_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, randomblob(?), ?, ?, ?, ?, ?)",
+            referrals,
+        )
+        conn.commit()
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+    return {"reports": count, "strands": len(strand_rows), "incident_types": len(type_rows), "referrals": len(referrals)}
+
+
+def in_process_app(database_url: str, secret: str, tmp: Path) -> Any:
+    """The app in this process, on the same database and secret as the servers (setup and counting only)."""
+    from reporting import create_app
+
+    return create_app({
+        "ENV_NAME": "development", "SECRET_KEY": secret, "SQLALCHEMY_DATABASE_URI": database_url,
+        "SESSION_COOKIE_SECURE": False, "RATELIMIT_ENABLED": False, "INSTANCE_PATH": str(tmp / "instance"),
+    })
+
+
+@dataclass
+class QueueWorld:
+    template: Path
+    totp: dict[str, str]  # "holder"/"reader" -> TOTP secret (base32)
+
+
+RECOVERY_KEY = re.compile(r"\b[0-9A-Z]{4}(?:-[0-9A-Z]{4}){6,}\b")
+
+
+def prepare_queue_template(tmp: Path, secret: str) -> QueueWorld:
+    """Migrated, keys made, two reviewers: a key holder (granted with the recovery key) and one who is not.
+
+    Both get a password through the CLI; then, in-process, the temporary-password flag is cleared
+    and TOTP is enrolled (what a first sign-in would do), so the servers can sign them in over HTTP.
+    """
+    path = tmp / "queue-template.db"
+    env = app_env(tmp, f"sqlite:///{path}", secret, None)
+    run_cli(env, "db", "upgrade")
+    found = RECOVERY_KEY.search(run_cli(env, "keys", "init"))
+    if not found:
+        raise BenchError("no recovery key in the output of `keys init`")
+    for email in REVIEWERS.values():
+        run_cli(env, "users", "create", "--email", email, "--role", "reviewer", "--password-stdin",
+                stdin=BENCH_PASSWORD + "\n")
+    run_cli(env, "keys", "grant", "--email", REVIEWERS["holder"], "--recovery-key-stdin", stdin=found.group(0) + "\n")
+
+    from sqlalchemy import select
+
+    from reporting.auth import services as auth_services
+    from reporting.auth.models import User
+    from reporting.extensions import db
+
+    app = in_process_app(f"sqlite:///{path}", secret, tmp)
+    totp: dict[str, str] = {}
+    with app.app_context():
+        for key, email in REVIEWERS.items():
+            user = db.session.scalar(select(User).where(User.email == email))
+            if user is None:
+                raise BenchError(f"`users create` made no account for {email}")
+            user.must_change_password = False
+            totp[key] = auth_services.totp_secret(user)
+            user.totp_confirmed = True
+        for n in range(EXTRA_REVIEWERS):
+            db.session.add(User(
+                email=f"bench-reviewer-{n}@example.org", role="reviewer", password_salt=os.urandom(16),
+                password_kdf="argon2id:t=3,m=65536,p=1", password_verifier=os.urandom(32),
+                key_algorithm="MLKEM768-X25519", public_key=os.urandom(1216), private_key_wrap=os.urandom(2452),
+            ))
+        db.session.commit()
+        db.engine.dispose()
+    return QueueWorld(path, totp)
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """A consistent copy of a SQLite database (WAL included), through SQLite's backup API."""
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+
+
+def sign_in_http(base: str, email: str, totp_secret: str) -> requests.Session:
+    """Password, then the TOTP code, over HTTP as a person would; the session keeps the cookie."""
+    import pyotp
+
+    session = requests.Session()
+    token = csrf_from(session.get(base + "/staff/login", timeout=HTTP_TIMEOUT).text, "/staff/login")
+    response = session.post(base + "/staff/login", data={"csrf_token": token, "email": email, "password": BENCH_PASSWORD},
+                            allow_redirects=False, timeout=HTTP_TIMEOUT)
+    if response.status_code != 302 or location_path(response) != "/staff/two-factor":
+        raise BenchError(f"sign-in of {email} answered {response.status_code} -> {location_path(response)}")
+    token = csrf_from(session.get(base + "/staff/two-factor", timeout=HTTP_TIMEOUT).text, "/staff/two-factor")
+    response = session.post(base + "/staff/two-factor", data={"csrf_token": token, "code": pyotp.TOTP(totp_secret).now()},
+                            allow_redirects=False, timeout=HTTP_TIMEOUT)
+    if response.status_code != 302:
+        raise BenchError(f"the second factor of {email} answered {response.status_code}")
+    queue = session.get(base + "/review/", allow_redirects=False, timeout=HTTP_TIMEOUT)
+    if queue.status_code != 200:
+        raise BenchError(f"{email} signed in but /review/ answered {queue.status_code}")
+    return session
+
+
+def cookie_header(session: requests.Session) -> str:
+    return "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+
+
+def get_once(port: int, path: str, cookie: str) -> tuple[float, int, bytes]:
+    began = time.perf_counter()
+    conn = http.client.HTTPConnection(HOST, port, timeout=HTTP_TIMEOUT)
+    try:
+        conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+        response = conn.getresponse()
+        body = response.read()
+    finally:
+        conn.close()
+    return time.perf_counter() - began, response.status, body
+
+
+QUEUE_ROW = re.compile(rb'<tr class="govuk-table__row">')
+LIST_ROW = re.compile(rb"<tr><td>")
+NOT_HOLDER = b"You cannot read this report yet"
+
+
+def queue_rows(body: bytes) -> int:
+    return max(0, len(QUEUE_ROW.findall(body)) - 1)  # less the header row
+
+
+@dataclass
+class PageSeries:
+    """GETs of one page (or a few, in turn) on one server as one signed-in person."""
+
+    name: str
+    port: int
+    paths: list[str]
+    cookie: str
+    check: Callable[[int, bytes], str | None]
+    timed: Timed = field(default_factory=Timed)
+    rows: int | None = None
+
+    def get(self, index: int, timed: bool) -> None:
+        path = self.paths[index % len(self.paths)]
+        try:
+            elapsed, status, body = get_once(self.port, path, self.cookie)
+            error = self.check(status, body)
+        except OSError as exc:
+            elapsed, error, body = HTTP_TIMEOUT, f"{type(exc).__name__}: {exc}", b""
+        if not timed:
+            if error:
+                raise BenchError(f"{self.name}: warm-up GET {path}: {error}")
+            return
+        self.timed.latencies.append(elapsed)
+        if error:
+            self.timed.errors.append(f"{self.name} {path}: {error}")
+        self.rows = queue_rows(body) if b"app-queue" in body else len(LIST_ROW.findall(body)) or self.rows
+
+
+def interleave(series: list[PageSeries], n: int, warmup: int, block: int, deadline: float, minimum: int) -> int:
+    """Warm each series, then `block` GETs of each in turn until `n` each (fewer, never under
+    `minimum`, if the deadline passes). Returns the number timed per series."""
+    for s in series:
+        for i in range(warmup):
+            s.get(i, timed=False)
+    done = 0
+    began = time.monotonic()
+    while done < n:
+        if done >= minimum and time.monotonic() >= deadline:
+            break
+        take = min(block, n - done)
+        for s in series:
+            for i in range(take):
+                s.get(done + i, timed=True)
+        done += take
+        if done % (block * 5) == 0:
+            log(f"  {done}/{n} requests per series ({time.monotonic() - began:.0f} s)")
+    return done
+
+
+def check_queue(status: int, body: bytes) -> str | None:
+    if status != 200:
+        return f"answered {status}"
+    if b"app-queue" not in body:
+        return "no queue table on the page"
+    return None
+
+
+def check_list(status: int, body: bytes) -> str | None:
+    if status != 200:
+        return f"answered {status}"
+    rows = len(LIST_ROW.findall(body))
+    return None if rows == 50 else f"{rows} rows, not 50"
+
+
+def case_checks(canary: str) -> tuple[Callable[[int, bytes], str | None], Callable[[int, bytes], str | None]]:
+    marker = canary.encode()
+
+    def decrypted(status: int, body: bytes) -> str | None:
+        if status != 200:
+            return f"answered {status}"
+        if marker not in body or NOT_HOLDER in body:
+            return "the holder's page does not show the report's content"
+        return None
+
+    def clear_only(status: int, body: bytes) -> str | None:
+        if status != 200:
+            return f"answered {status}"
+        if NOT_HOLDER not in body or marker in body:
+            return "the page of a reviewer without the key shows content, or no notice that they cannot read it"
+        return None
+
+    return decrypted, clear_only
+
+
+def make_real_cases(base: str, holder: requests.Session, count: int, canary: str) -> list[str]:
+    """Reports through the normal public journey and submit (the server's cheap receipt KDF), then the
+    Group's work on each: triage with a reason, a note, a message to the reporter (all sealed)."""
+    references = []
+    for _ in range(count):
+        with requests.Session() as reporter:
+            token = start_draft(reporter, base)
+            walk_steps(reporter, base, token, full_answers(canary))
+            response = reporter.post(base + "/report/check", data={"csrf_token": token}, allow_redirects=False,
+                                     timeout=HTTP_TIMEOUT)
+            if check_submit(response.status_code, response.headers.get("Location", "")):
+                raise BenchError(f"a real report's submit answered {response.status_code}")
+            found = re.search(r"HC-\d\d-[0-9A-Z]{6}", reporter.get(base + "/report/sent", timeout=HTTP_TIMEOUT).text)
+        if not found:
+            raise BenchError("no reference on /report/sent")
+        reference = found.group(0)
+        url = f"{base}/review/cases/{reference}"
+        token = csrf_from(holder.get(url, timeout=HTTP_TIMEOUT).text, url)
+        for action, data in (
+            ("status", {"status-status": "in_triage", "status-reason": f"Looks like a repeat incident {canary}"}),
+            ("notes", {"note-note": f"Called the shop; they have camera footage {canary}"}),
+            ("messages", {"message-text": f"Thank you for telling us. Can you tell us the time? {canary}"}),
+        ):
+            response = holder.post(f"{url}/{action}", data={"csrf_token": token, **data}, allow_redirects=False,
+                                   timeout=HTTP_TIMEOUT)
+            if response.status_code != 302:
+                raise BenchError(f"{action} on {reference} answered {response.status_code}")
+        references.append(reference)
+    return references
+
+
+def count_queue_statements(database_url: str, secret: str, tmp: Path, cookie: str,
+                           paths: Mapping[str, str]) -> dict[str, dict[str, int]]:
+    """SQL statements of one queue request each, in-process on the same database, signed in with the
+    reviewer's cookie from the server. Each page is requested twice; the second is counted (no
+    session touch, caches as in a warm worker)."""
+    from sqlalchemy import event
+
+    from reporting.extensions import db
+
+    app = in_process_app(database_url, secret, tmp)
+    with app.app_context():
+        engine = db.engine
+    statements: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    client = app.test_client()
+    for part in cookie.split("; "):
+        name, _, value = part.partition("=")
+        client.set_cookie(name, value)
+    event.listen(engine, "before_cursor_execute", count)
+    out: dict[str, dict[str, int]] = {}
+    try:
+        for label, path in paths.items():
+            client.get(path)
+            statements.clear()
+            response = client.get(path)
+            out[label] = {"statements": len(statements), "rows_on_page": queue_rows(response.data),
+                          "status": response.status_code}
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+        engine.dispose()
+    return out
+
+
+def few_rows_path(path: Path) -> str:
+    """A queue filter matching between 5 and 45 reports, so the page has fewer rows than a full one."""
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        found = conn.execute(
+            "SELECT area, status FROM reports GROUP BY area, status HAVING count(*) BETWEEN 5 AND 45"
+            " ORDER BY count(*), area, status LIMIT 1"
+        ).fetchone()
+    conn.close()
+    if found is None:
+        return "/review/?page=100000"  # the last page, whatever it holds
+    return "/review/?" + urlencode({"area": found[0], "status": found[1]})
+
+
+def overdue_check(database_url: str, secret: str, tmp: Path) -> dict[str, float]:
+    """Median time of the queue's overdue-referral check, and how many referrals wait for acknowledgement."""
+    from sqlalchemy import func, select
+
+    from reporting.db import utcnow
+    from reporting.extensions import db
+    from reporting.referrals import services as referral_services
+    from reporting.referrals.models import Referral
+
+    app = in_process_app(database_url, secret, tmp)
+    with app.app_context():
+        samples = []
+        for _ in range(7):
+            began = time.perf_counter()
+            tagged = referral_services.overdue_report_ids(utcnow())
+            samples.append(time.perf_counter() - began)
+            db.session.rollback()
+        waiting = db.session.scalar(select(func.count()).select_from(Referral).where(Referral.state == "sent"))
+        db.engine.dispose()
+    return {"median_ms": round(statistics.median(samples) * 1000, 2), "referrals_unacknowledged": int(waiting or 0),
+            "reports_tagged_overdue": len(tagged)}
+
+
+def size_label(size: int) -> str:
+    return f"{size // 1000}k" if size % 1000 == 0 else str(size)
+
+
+def measure_queue_and_cases(tmp: Path, secret: str, receipt_kdf: str, deadline: float) -> dict[str, Any]:
+    """The queue at two sizes against the baseline's list page, and the case page with and without decryption."""
+    from tests import bench_baseline
+
+    began = time.monotonic()
+    small, large = QUEUE_SIZES
+    labels = {small: size_label(small), large: size_label(large)}
+    log("queue: preparing the template database (keys, a key holder and a reviewer without the key)")
+    world = prepare_queue_template(tmp, secret)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    filled: dict[str, Any] = {}
+    apps: dict[int, Server] = {}
+    lists: dict[int, Server] = {}
+    for size in (small, large):
+        app_db, list_db = tmp / f"queue-{size}.db", tmp / f"list-{size}.db"
+        copy_database(world.template, app_db)
+        t0 = time.perf_counter()
+        filled[labels[size]] = fill_reports(app_db, size, seed=size % 9973, now=now, receipt_kdf=receipt_kdf)
+        bench_baseline.init_db(f"sqlite:///{list_db}")
+        bench_baseline.fill_rows(str(list_db), size, BASELINE_BLOB_BYTES)
+        filled[labels[size]] |= {"seconds": round(time.perf_counter() - t0, 1),
+                                 "app_db_mb": round(app_db.stat().st_size / 2**20, 1),
+                                 "baseline_rows": size, "baseline_db_mb": round(list_db.stat().st_size / 2**20, 1)}
+        log(f"queue: {labels[size]} database filled: {filled[labels[size]]}")
+        # The cheap receipt KDF only speeds up the few real reports made for the case page; no page measured here uses it.
+        apps[size] = Server(f"app queue {labels[size]}", "wsgi:app",
+                            app_env(tmp, f"sqlite:///{app_db}", secret, CHEAP_KDF), tmp / f"app-queue-{size}.log")
+        lists[size] = Server(f"baseline list {labels[size]}", "tests.bench_baseline:create_app()",
+                             {k: v for k, v in os.environ.items() if not k.startswith(("REPORTING_", "FLASK_"))}
+                             | {"BENCH_BASELINE_DATABASE_URL": f"sqlite:///{list_db}",
+                                "BENCH_BASELINE_BLOB_BYTES": str(BASELINE_BLOB_BYTES)},
+                             tmp / f"baseline-list-{size}.log")
+    servers = [*apps.values(), *lists.values()]
+    result: dict[str, Any] = {"queue_sizes": [small, large], "queue_data": filled}
+    with servers_stopped(servers):
+        try:
+            for server in servers:
+                server.start()
+            readers = {size: sign_in_http(apps[size].base, REVIEWERS["reader"], world.totp["reader"])
+                       for size in (small, large)}
+            holder = sign_in_http(apps[large].base, REVIEWERS["holder"], world.totp["holder"])
+            series: dict[tuple[int, str], PageSeries] = {}
+            for size in (small, large):
+                series[(size, "baseline")] = PageSeries(f"baseline list {labels[size]}", lists[size].port,
+                                                        [BASELINE_LIST], "", check_list)
+                for variant, path in QUEUE_VARIANTS.items():
+                    series[(size, variant)] = PageSeries(f"queue {variant} {labels[size]}", apps[size].port, [path],
+                                                         cookie_header(readers[size]), check_queue)
+            log(f"queue: {QUEUE_REQUESTS} GETs per series after {QUEUE_WARMUP} untimed, interleaved in blocks of "
+                f"{QUEUE_BLOCK}: {len(series)} series")
+            queue_done = interleave(list(series.values()), QUEUE_REQUESTS, QUEUE_WARMUP, QUEUE_BLOCK,
+                                    deadline - CASE_RESERVE_S, MIN_PAGE_REQUESTS)
+
+            log("case page: real reports through the submit path, then the Group's work on them")
+            canary = "benchcanary" + secrets.token_hex(4)
+            references = make_real_cases(apps[large].base, holder, CASE_REPORTS, canary)
+            decrypted, clear_only = case_checks(canary)
+            paths = [f"/review/cases/{ref}" for ref in references]
+            case_series = {
+                "decrypt": PageSeries("case page (key holder)", apps[large].port, paths, cookie_header(holder), decrypted),
+                "clear": PageSeries("case page (no key)", apps[large].port, paths, cookie_header(readers[large]),
+                                    clear_only),
+            }
+            case_done = interleave(list(case_series.values()), CASE_REQUESTS, 3, 5, deadline - 12, MIN_PAGE_REQUESTS)
+        except BaseException:
+            for server in servers:
+                tail = server.log_tail()
+                if tail:
+                    log(f"--- {server.name} log tail ---\n{tail}")
+            raise
+    log_problems = {
+        server.name: sum(1 for line in server.log_tail(100000).splitlines()
+                         if " ERROR " in line or "Traceback" in line or "[CRITICAL]" in line)
+        for server in servers
+    }
+    log("queue: SQL statements per request, in-process")
+    statements = {
+        labels[size]: count_queue_statements(
+            f"sqlite:///{tmp / f'queue-{size}.db'}", secret, tmp, cookie_header(readers[size]),
+            {**QUEUE_VARIANTS, "few_rows": few_rows_path(tmp / f"queue-{size}.db")})
+        for size in (small, large)
+    }
+    overdue = {labels[size]: overdue_check(f"sqlite:///{tmp / f'queue-{size}.db'}", secret, tmp)
+               for size in (small, large)}
+    per_page = {size: {v: series[(size, v)].timed.latency_ms() for v in QUEUE_VARIANTS} for size in (small, large)}
+    base_ms = {size: series[(size, "baseline")].timed.latency_ms() for size in (small, large)}
+    errors = [e for s in [*series.values(), *case_series.values()] for e in s.timed.errors]
+    # No query per row: every full page (50 rows) at both sizes sends the same number of statements,
+    # and a page of a few rows no more (it may skip one: no assignee to look up).
+    full = [c["statements"] for by_path in statements.values() for name, c in by_path.items() if name != "few_rows"]
+    few = [by_path["few_rows"]["statements"] for by_path in statements.values()]
+    constant = len(set(full)) == 1 and all(f <= full[0] for f in few) and all(
+        c["status"] == 200 for by_path in statements.values() for c in by_path.values())
+    decrypt_ms, clear_ms = case_series["decrypt"].timed.latency_ms(), case_series["clear"].timed.latency_ms()
+    result |= {
+        "queue_100k_vs_1k": ratio(per_page[large]["default"]["p95"], per_page[small]["default"]["p95"]),
+        "queue_100k_vs_1k_filtered": ratio(per_page[large]["filtered"]["p95"], per_page[small]["filtered"]["p95"]),
+        "queue_100k_vs_1k_deep": ratio(per_page[large]["deep"]["p95"], per_page[small]["deep"]["p95"]),
+        "queue_100k_vs_1k_median": ratio(per_page[large]["default"]["median"], per_page[small]["default"]["median"]),
+        "queue_vs_baseline_list": ratio(per_page[large]["default"]["p95"], base_ms[large]["p95"]),
+        "queue_vs_baseline_list_1k": ratio(per_page[small]["default"]["p95"], base_ms[small]["p95"]),
+        "queue_latency_ms": {labels[size]: per_page[size] for size in (small, large)},
+        "baseline_list_latency_ms": {labels[size]: base_ms[size] for size in (small, large)},
+        "queue_paths": {**QUEUE_VARIANTS, "baseline": BASELINE_LIST + " (50 rows, id desc)"},
+        "queue_rows_on_page": {s.name: s.rows for s in series.values()},
+        "queue_requests_per_series": queue_done,
+        "queue_sql_statements": max(full),
+        "queue_sql_statements_constant": constant,
+        "queue_sql_statements_detail": statements,
+        # The queue's "referral not acknowledged" tags (referrals.services.overdue_report_ids), in-process.
+        "queue_overdue_check_ms": overdue,
+        "case_page_decrypt_ms": decrypt_ms,
+        "case_page_clear_ms": clear_ms,
+        "case_decrypt_vs_clear": ratio(decrypt_ms["median"], clear_ms["median"]),
+        "case_decrypt_vs_clear_p95": ratio(decrypt_ms["p95"], clear_ms["p95"]),
+        "case_page_requests_per_series": case_done,
+        "case_page_reports": len(references),
+        "case_page_database_reports": large + len(references),
+        "queue_errors": len(errors),
+        "queue_error_samples": errors[:5],
+        "queue_server_log_error_lines": log_problems,
+        "queue_budget_limited": queue_done < QUEUE_REQUESTS or case_done < CASE_REQUESTS,
+        "queue_seconds": round(time.monotonic() - began, 1),
+    }
+    return result
+
+
 # Setup and in-process figures ---------------------------------------------------
 
 def app_env(tmp: Path, database_url: str, secret: str, receipt_kdf: str | None) -> dict[str, str]:
@@ -611,11 +1237,12 @@ def app_env(tmp: Path, database_url: str, secret: str, receipt_kdf: str | None) 
     return env
 
 
-def run_cli(env: dict[str, str], *args: str) -> None:
-    done = subprocess.run([str(BIN / "flask"), "--app", "reporting", *args], cwd=ROOT, env=env,
+def run_cli(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
+    done = subprocess.run([str(BIN / "flask"), "--app", "reporting", *args], cwd=ROOT, env=env, input=stdin,
                           capture_output=True, text=True, timeout=120)
     if done.returncode != 0:
         raise BenchError(f"flask {' '.join(args)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+    return done.stdout
 
 
 def db_figures(path: Path, kdf: str) -> dict[str, Any]:
@@ -673,70 +1300,58 @@ def ratio(a: float, b: float) -> float:
     return round(a / b, 3) if b else 0.0
 
 
-def main() -> dict[str, Any]:
-    from reporting.config import DEFAULTS
+def submit_part(tmp: Path, secret: str, default_kdf: str) -> tuple[dict[str, Any], dict[str, bool]]:
+    """The final submit against the baseline's insert, and the public pages' bytes."""
+    app_db, base_db = tmp / "app.db", tmp / "baseline.db"
+    setup_env = app_env(tmp, f"sqlite:///{app_db}", secret, None)
+    log("migrating the app database and creating keys")
+    run_cli(setup_env, "db", "upgrade")
+    run_cli(setup_env, "keys", "init")
+    from tests import bench_baseline
 
-    default_kdf = str(DEFAULTS["RECEIPT_KDF"])
-    result: dict[str, Any] = {
-        "n": N, "rounds": ROUNDS, "client_concurrency": CONCURRENCY, "gunicorn_workers": WORKERS, "cpus": os.cpu_count(),
-        "receipt_kdf": default_kdf, "receipt_kdf_cheap": CHEAP_KDF, "baseline_blob_bytes": BASELINE_BLOB_BYTES,
-        # Other work on the machine shares the cores with servers and clients: read the figures with this.
-        "load_avg_1m_start": round(os.getloadavg()[0], 2),
+    bench_baseline.init_db(f"sqlite:///{base_db}")
+
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith(("REPORTING_", "FLASK_"))}
+    base_env |= {"BENCH_BASELINE_DATABASE_URL": f"sqlite:///{base_db}",
+                 "BENCH_BASELINE_BLOB_BYTES": str(BASELINE_BLOB_BYTES)}
+    baseline = Server("baseline", "tests.bench_baseline:create_app()", base_env, tmp / "baseline.log")
+    app = Server("app (production KDF)", "wsgi:app", setup_env, tmp / "app.log")
+    cheap = Server("app (cheap KDF)", "wsgi:app",
+                   app_env(tmp, f"sqlite:///{app_db}", secret, CHEAP_KDF), tmp / "app-cheap.log")
+    submit_end = STARTED + BUDGET - QUEUE_RESERVE_S
+    with servers_stopped([app, cheap, baseline]):
+        try:
+            baseline.start()
+            app.start()
+            log(f"phase 1: {ROUNDS} x {N} submits with RECEIPT_KDF={default_kdf} (production default)"
+                f" vs {ROUNDS} x {N} inserts")
+            phase_1_deadline = time.monotonic() + 0.55 * (submit_end - time.monotonic())
+            submit, base_1 = run_phase(app, baseline, "production KDF", phase_1_deadline, 0.65)
+            stored = db_figures(app_db, default_kdf)
+            log(f"reports stored with {default_kdf}: {stored}")
+            log("public pages: first-visit bytes")
+            meter, missing, page_errors = measure_public_pages(app.base)
+            app.stop()
+
+            cheap.start()
+            log(f"phase 2: {ROUNDS} x {N} submits with RECEIPT_KDF={CHEAP_KDF} vs {ROUNDS} x {N} inserts")
+            submit_cheap, base_2 = run_phase(cheap, baseline, "cheap KDF", submit_end - 8, 0.75)
+            stored_cheap = db_figures(app_db, CHEAP_KDF)
+            log(f"reports stored with {CHEAP_KDF}: {stored_cheap}")
+        except BaseException:
+            for server in (app, cheap, baseline):
+                tail = server.log_tail()
+                if tail:
+                    log(f"--- {server.name} log tail ---\n{tail}")
+            raise
+    rows = baseline_rows(base_db)
+    log_problems = {
+        server.name: sum(1 for line in server.log_tail(100000).splitlines()
+                         if " ERROR " in line or "Traceback" in line or "[CRITICAL]" in line)
+        for server in (app, cheap, baseline)
     }
-    if result["load_avg_1m_start"] > 0.5 * (os.cpu_count() or 1):
-        log(f"the machine is busy (1-minute load {result['load_avg_1m_start']}): expect noisy figures")
-    with tempfile.TemporaryDirectory(prefix="reporting-bench-") as tmpdir:
-        tmp = Path(tmpdir)
-        app_db, base_db = tmp / "app.db", tmp / "baseline.db"
-        secret = secrets.token_urlsafe(36)  # 48 characters
-        setup_env = app_env(tmp, f"sqlite:///{app_db}", secret, None)
-        log("migrating the app database and creating keys")
-        run_cli(setup_env, "db", "upgrade")
-        run_cli(setup_env, "keys", "init")
-        from tests import bench_baseline
-
-        bench_baseline.init_db(f"sqlite:///{base_db}")
-
-        base_env = {k: v for k, v in os.environ.items() if not k.startswith(("REPORTING_", "FLASK_"))}
-        base_env |= {"BENCH_BASELINE_DATABASE_URL": f"sqlite:///{base_db}",
-                     "BENCH_BASELINE_BLOB_BYTES": str(BASELINE_BLOB_BYTES)}
-        baseline = Server("baseline", "tests.bench_baseline:create_app()", base_env, tmp / "baseline.log")
-        app = Server("app (production KDF)", "wsgi:app", setup_env, tmp / "app.log")
-        cheap = Server("app (cheap KDF)", "wsgi:app",
-                       app_env(tmp, f"sqlite:///{app_db}", secret, CHEAP_KDF), tmp / "app-cheap.log")
-        with servers_stopped([app, cheap, baseline]):
-            try:
-                baseline.start()
-                app.start()
-                log(f"phase 1: {ROUNDS} x {N} submits with RECEIPT_KDF={default_kdf} (production default)"
-                    f" vs {ROUNDS} x {N} inserts")
-                phase_1_deadline = time.monotonic() + 0.55 * (STARTED + BUDGET - time.monotonic())
-                submit, base_1 = run_phase(app, baseline, "production KDF", phase_1_deadline, 0.65)
-                stored = db_figures(app_db, default_kdf)
-                log(f"reports stored with {default_kdf}: {stored}")
-                log("public pages: first-visit bytes")
-                meter, missing, page_errors = measure_public_pages(app.base)
-                app.stop()
-
-                cheap.start()
-                log(f"phase 2: {ROUNDS} x {N} submits with RECEIPT_KDF={CHEAP_KDF} vs {ROUNDS} x {N} inserts")
-                submit_cheap, base_2 = run_phase(cheap, baseline, "cheap KDF", STARTED + BUDGET - 8, 0.75)
-                stored_cheap = db_figures(app_db, CHEAP_KDF)
-                log(f"reports stored with {CHEAP_KDF}: {stored_cheap}")
-            except BaseException:
-                for server in (app, cheap, baseline):
-                    tail = server.log_tail()
-                    if tail:
-                        log(f"--- {server.name} log tail ---\n{tail}")
-                raise
-        rows = baseline_rows(base_db)
-        log_problems = {
-            server.name: sum(1 for line in server.log_tail(100000).splitlines()
-                             if " ERROR " in line or "Traceback" in line or "[CRITICAL]" in line)
-            for server in (app, cheap, baseline)
-        }
-        if any(log_problems.values()):
-            log(f"server logs have error lines: {log_problems}")
+    if any(log_problems.values()):
+        log(f"server logs have error lines: {log_problems}")
 
     log("in-process crypto costs")
     costs = crypto_costs(default_kdf)
@@ -757,7 +1372,7 @@ def main() -> dict[str, Any]:
         "baseline_rows": rows,  # 2 phases x warm-up + timed inserts
     }
     submit_ratio = ratio(submit.per_second(), base_1.per_second())
-    result |= {
+    result = {
         "submit_vs_baseline": submit_ratio,
         "submit_vs_baseline_cheap_kdf": ratio(submit_cheap.per_second(), base_2.per_second()),
         "submit_per_s": round(submit.per_second(), 2),
@@ -765,7 +1380,6 @@ def main() -> dict[str, Any]:
         "baseline_insert_per_s": round(base_1.per_second(), 2),
         "baseline_insert_per_s_cheap_phase": round(base_2.per_second(), 2),
         "timed_per_round": {"production_kdf": submit.n, "cheap_kdf": submit_cheap.n},
-        "budget_s": BUDGET,
         "budget_limited": any(x.n < N or len(x.rounds) < ROUNDS for x in (submit, submit_cheap)),
         "rounds_per_s": {
             "submit": submit.per_second_rounds(), "baseline_insert": base_1.per_second_rounds(),
@@ -788,18 +1402,64 @@ def main() -> dict[str, Any]:
         "public_page_errors": page_errors,
         "public_pages_not_found": missing,
         "external_requests": meter.external,
-        "targets": TARGETS,
-        "load_avg_1m_end": round(os.getloadavg()[0], 2),
     }
     consistent = (stored["reports"] == submit.warmup + submit.sent()
                   and stored_cheap["reports"] == submit_cheap.warmup + submit_cheap.sent()
                   and rows == 2 * WARMUP + base_1.sent() + base_2.sent())
-    result["met"] = {
+    met = {
         "submit_vs_baseline": (submit_ratio >= TARGETS["submit_vs_baseline"] and consistent
                                and not any(errors.values()) and not any(log_problems.values())),
         "public_page_gzip_bytes_max": gzip_max < TARGETS["public_page_gzip_bytes_max"] and not page_errors,
         "external_requests": not meter.external,
     }
+    return result, met
+
+
+def queue_part(tmp: Path, secret: str, default_kdf: str) -> tuple[dict[str, Any], dict[str, bool]]:
+    """The queue at 1,000 and 100,000 reports and the case page; a failure here keeps the submit figures."""
+    deadline = STARTED + BUDGET - 3
+    if deadline - time.monotonic() < 0.6 * QUEUE_RESERVE_S:
+        log(f"queue: only {deadline - time.monotonic():.0f} s of the budget left; the minimum counts still run")
+    try:
+        result = measure_queue_and_cases(tmp, secret, default_kdf, deadline)
+    except Exception as exc:
+        log(f"queue part FAILED: {type(exc).__name__}: {exc}")
+        return {"queue_error": f"{type(exc).__name__}: {exc}"}, {"queue_100k_vs_1k": False}
+    ok = (not result["queue_errors"] and result["queue_sql_statements_constant"]
+          and not any(result["queue_server_log_error_lines"].values()))
+    log(f"queue: 100k/1k p95 {result['queue_100k_vs_1k']}, vs baseline list {result['queue_vs_baseline_list']}, "
+        f"{result['queue_sql_statements']} statements; case page decrypt/clear {result['case_decrypt_vs_clear']}")
+    return result, {"queue_100k_vs_1k": ok and 0 < result["queue_100k_vs_1k"] <= TARGETS["queue_100k_vs_1k"]}
+
+
+def main() -> dict[str, Any]:
+    from reporting.config import DEFAULTS
+
+    default_kdf = str(DEFAULTS["RECEIPT_KDF"])
+    result: dict[str, Any] = {
+        "n": N, "rounds": ROUNDS, "client_concurrency": CONCURRENCY, "gunicorn_workers": WORKERS, "cpus": os.cpu_count(),
+        "receipt_kdf": default_kdf, "receipt_kdf_cheap": CHEAP_KDF, "baseline_blob_bytes": BASELINE_BLOB_BYTES,
+        "parts": sorted(PARTS), "budget_s": BUDGET, "queue_reserve_s": QUEUE_RESERVE_S,
+        # Other work on the machine shares the cores with servers and clients: read the figures with this.
+        "load_avg_1m_start": round(os.getloadavg()[0], 2),
+    }
+    if result["load_avg_1m_start"] > 0.5 * (os.cpu_count() or 1):
+        log(f"the machine is busy (1-minute load {result['load_avg_1m_start']}): expect noisy figures")
+    met: dict[str, bool] = {}
+    with tempfile.TemporaryDirectory(prefix="reporting-bench-") as tmpdir:
+        tmp = Path(tmpdir)
+        secret = secrets.token_urlsafe(36)  # 48 characters
+        if "submit" in PARTS:
+            figures, met_submit = submit_part(tmp, secret, default_kdf)
+            result |= figures
+            met |= met_submit
+        if "queue" in PARTS:
+            figures, met_queue = queue_part(tmp, secret, default_kdf)
+            result |= figures
+            met |= met_queue
+    result["targets"] = TARGETS
+    result["load_avg_1m_end"] = round(os.getloadavg()[0], 2)
+    result["met"] = met
     return result
 
 
