@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, case, exists, func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, defer
 
 from reporting.auth.models import User
 from reporting.cases.models import CaseLink
@@ -19,6 +19,15 @@ _PRIORITY_ORDER = case(
     {Priority.URGENT.value: 0, Priority.HIGH.value: 1, Priority.NORMAL.value: 2, Priority.LOW.value: 3},
     value=Report.priority,
     else_=4,
+)
+
+
+# The queue never decrypts: it never loads the sealed columns (a few KB a row), and anything
+# that reaches for one on a queue row raises instead of quietly querying once per row.
+_CLEAR_ONLY = tuple(
+    defer(column, raiseload=True)
+    for column in (Report.public_key, Report.key_wrap_group, Report.key_wrap_receipt, Report.receipt_salt,
+                   Report.receipt_verifier, Report.content, Report.staff_flags)
 )
 
 
@@ -97,23 +106,26 @@ def _ordered(query: Select[Any], sort: str) -> Select[Any]:
 
 def review_queue(filters: QueueFilters, *, viewer_id: int) -> QueuePage:
     """One page of the queue and the count of cases in each status under the same filters."""
-    conditions = _filtered(filters, viewer_id)
-    total = int(db.session.scalar(select(func.count(Report.id)).where(*conditions)) or 0)
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(filters.page, 1), pages)
-    rows = list(
-        db.session.scalars(
-            _ordered(select(Report).where(*conditions), filters.sort).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-        )
-    )
+    # The status counts under the other filters give the total as well: one pass over the
+    # matching reports, not two. count(*), not count(id): SQLite counts it from the smallest index.
     counts = {
         status: int(number)
         for status, number in db.session.execute(
-            select(Report.status, func.count(Report.id))
+            select(Report.status, func.count())
             .where(*_filtered(filters, viewer_id, with_status=False))
             .group_by(Report.status)
         )
     }
+    total = counts.get(filters.status, 0) if filters.status else sum(counts.values())
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(filters.page, 1), pages)
+    rows = list(
+        db.session.scalars(
+            _ordered(select(Report).options(*_CLEAR_ONLY).where(*_filtered(filters, viewer_id)), filters.sort)
+            .limit(PAGE_SIZE)
+            .offset((page - 1) * PAGE_SIZE)
+        )
+    )
     assignee_ids = {r.assignee_id for r in rows if r.assignee_id}
     assignees = (
         dict(db.session.execute(select(User.id, User.email).where(User.id.in_(assignee_ids))).all())
@@ -134,22 +146,25 @@ def possible_duplicates(report: Report, *, days: int = 3, limit: int = 10) -> li
     strands = [s.strand for s in report.strands if s.strand not in ("other", "unknown")] or [
         s.strand for s in report.strands
     ]
+    window = aliased(Report)
     if anchor is not None:
         near = and_(
-            Report.incident_date >= anchor - timedelta(days=days), Report.incident_date <= anchor + timedelta(days=days)
+            window.incident_date >= anchor - timedelta(days=days), window.incident_date <= anchor + timedelta(days=days)
         )
     else:
         near = and_(
-            Report.received_at >= report.received_at - timedelta(days=days),
-            Report.received_at <= report.received_at + timedelta(days=days),
+            window.received_at >= report.received_at - timedelta(days=days),
+            window.received_at <= report.received_at + timedelta(days=days),
         )
     already = select(CaseLink.other_id).where(CaseLink.report_id == report.id)
     query = (
         select(Report)
         .where(
+            # The few days' window (a date index) picks the candidates; area and strands then filter
+            # them. Led by the area, SQLite read every case of that area (a fifth of all, in a large town).
+            Report.id.in_(select(window.id).where(near)),
             Report.id != report.id,
             Report.area == report.area,
-            near,
             exists().where(other_strand.report_id == Report.id, other_strand.strand.in_(strands)),
             Report.id.not_in(already),
         )

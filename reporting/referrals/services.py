@@ -399,25 +399,26 @@ def police_thread(referral: Referral, *, actor: User, personal_private: bytes) -
 
 # Reminders ---------------------------------------------------------------------------
 
-def working_days_between(start: date, end: date) -> int:
-    """Monday to Friday days after ``start`` up to and including ``end``."""
-    days = 0
-    current = start
-    while current < end:
-        current += timedelta(days=1)
-        if current.weekday() < 5:
-            days += 1
-    return days
+def overdue_cutoff(today: date, working_days: int) -> date:
+    """The latest day a referral may have been sent and be overdue today."""
+    day, counted = today, 0
+    while counted < working_days:
+        if day.weekday() < 5:
+            counted += 1
+        day -= timedelta(days=1)
+    return day
+
+
+def _overdue_query(now: datetime) -> Any:
+    cutoff = overdue_cutoff(now.date(), int(current_app.config["REFERRAL_ACK_WORKING_DAYS"]))
+    start_of_next_day = datetime.combine(cutoff + timedelta(days=1), datetime.min.time(), tzinfo=now.tzinfo)
+    return select(Referral).where(Referral.state == ReferralState.SENT.value, Referral.sent_at < start_of_next_day)
 
 
 def overdue(now: datetime) -> list[Referral]:
-    """Sent referrals not acknowledged within the configured working days."""
-    limit = int(current_app.config["REFERRAL_ACK_WORKING_DAYS"])
-    pending = db.session.scalars(
-        select(Referral).where(Referral.state == ReferralState.SENT.value).order_by(Referral.sent_at)
-    )
-    return [r for r in pending if r.sent_at and working_days_between(r.sent_at.date(), now.date()) >= limit]
+    """Sent referrals not acknowledged within the configured working days (one indexed query)."""
+    return list(db.session.scalars(_overdue_query(now).order_by(Referral.sent_at)))
 
 
 def overdue_report_ids(now: datetime) -> set[int]:
-    return {referral.report_id for referral in overdue(now)}
+    return set(db.session.scalars(_overdue_query(now).with_only_columns(Referral.report_id)))

@@ -197,3 +197,16 @@ def test_reminders_for_unacknowledged_referrals(mail_app, make_user, keys):
     assert "Reminders sent: 1" in result.output
     assert received[-1]["Subject"].startswith("Reminder")
     assert CANARY not in str(received[-1])
+
+
+def test_overdue_cutoff_counts_working_days():
+    from datetime import date
+
+    from reporting.referrals.services import overdue_cutoff
+
+    # Wednesday 25 November 2026, two working days: sent on Monday or before is overdue.
+    assert overdue_cutoff(date(2026, 11, 25), 2) == date(2026, 11, 23)
+    # Monday, two working days: Thursday before (the weekend does not count).
+    assert overdue_cutoff(date(2026, 11, 23), 2) == date(2026, 11, 19)
+    # Sunday, one working day: Thursday (Friday is the one working day since).
+    assert overdue_cutoff(date(2026, 11, 22), 1) == date(2026, 11, 19)
