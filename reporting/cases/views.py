@@ -118,7 +118,7 @@ def _case_page(report: Report, status: int = 200, **forms_given: Any) -> Respons
         if keyring is None:
             raise NotAKeyHolderError(current_user.email)
         content = services.open_case(report, keyring)
-        sections = questions.summary(content.answers, questions.ASSISTED_STEPS)
+        sections = questions.summary(content.answers, questions.steps_for_channel(report.channel))
         flags = services.staff_flags(report, keyring)
         timeline = services.timeline(report, keyring)
         report_private = services.report_private_key(report, keyring)

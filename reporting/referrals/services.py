@@ -74,7 +74,11 @@ class Shareable:
 
 
 def shareable(answers: dict[str, Any]) -> list[Shareable]:
-    """Every answered question of a report, in question order, that could be shared."""
+    """Every answered question of a report, in question order, that could be shared.
+
+    Assisted reports have the most questions; unanswered ones are left out, so the
+    same list serves every channel.
+    """
     items = []
     for section in questions.summary(answers, questions.ASSISTED_STEPS):
         if section.step.staff_only:

@@ -443,6 +443,11 @@ ASSISTED_STEPS: tuple[Step, ...] = (
 )
 
 
+def steps_for_channel(channel: str) -> tuple[Step, ...]:
+    """The questions a report of this channel was taken with."""
+    return ASSISTED_STEPS if channel == "centre" else STEPS
+
+
 def applicable_steps(answers: Mapping[str, Any], steps: Sequence[Step] = STEPS) -> list[Step]:
     return [step for step in steps if step.applies(answers)]
 
