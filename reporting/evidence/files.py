@@ -3,7 +3,8 @@
 The name a browser sends is only used to catch a file pretending to be something
 else (a web page called photo.jpg). Images are decoded with Pillow and their pixels
 copied into a new image, which carries no EXIF (location, camera), XMP, ICC profile
-or comment. PDF documents and text files are passed on as they are.
+or comment. PDF documents are rebuilt from their pages without their document
+information or XMP metadata. Text files are passed on as they are.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import warnings
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps
+from pypdf import PdfReader, PdfWriter
 
 from reporting.exceptions import EvidenceRefusedError
 
@@ -112,8 +114,36 @@ def inspect(data: bytes, name: str) -> Inspected:
     if found.kind == "image":
         cleaned, cleaned_type = clean_image(data)
         return Inspected(found, cleaned, cleaned_type, cleaned_is_original=False)
-    # No metadata stripper for PDF here: the copy is the original, and the pages say so.
+    if found.kind == "pdf":
+        return Inspected(found, clean_pdf(data), found, cleaned_is_original=False)
     return Inspected(found, data, found, cleaned_is_original=True)
+
+
+def clean_pdf(data: bytes) -> bytes:
+    """Copy a PDF's pages into a new document without its information dictionary or XMP.
+
+    Pictures inside the pages are carried as they are. Raises EvidenceRefusedError.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pypdf warns about small defects it repairs
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted:
+                raise EvidenceRefusedError("pdf_unreadable")
+            writer = PdfWriter()
+            for page in reader.pages:
+                added = writer.add_page(page)
+                for key in ("/Metadata", "/PieceInfo"):
+                    if key in added:
+                        del added[key]
+            writer.metadata = None
+            out = io.BytesIO()
+            writer.write(out)
+    except EvidenceRefusedError:
+        raise
+    except Exception:  # any parse failure of a hostile or damaged file is a refusal, never a 500
+        raise EvidenceRefusedError("pdf_unreadable") from None
+    return out.getvalue()
 
 
 def clean_image(data: bytes) -> tuple[bytes, FileType]:

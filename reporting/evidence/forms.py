@@ -35,6 +35,7 @@ def refusal_message(reason: str) -> str:
         "type": _("The selected file must be a photo (JPEG, PNG, GIF or WebP), a PDF or a plain text file"),
         "markup": _("The selected file is a web page or drawing file (HTML or SVG), which we cannot accept. Take a screenshot of it instead"),
         "mismatch": _("The selected file is not what its name says. Check you chose the right file"),
+        "pdf_unreadable": _("The selected PDF could not be opened. It may be damaged or password-protected. Try saving it again without a password"),
         "image_unreadable": _("The selected picture could not be opened. It may be damaged. Try saving it again or take a screenshot"),
         "image_too_big": _("The selected picture has too many pixels. Make it smaller or take a screenshot"),
     }

@@ -64,13 +64,12 @@ def test_a_rotated_photo_is_copied_the_right_way_up():
 @pytest.mark.parametrize(
     ("data", "kind"),
     [
-        (b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n", "pdf"),
         ("Notes in Polish: zażółć gęślą jaźń\r\n\tand tabs\n".encode(), "text"),
         (b"\xef\xbb\xbfwith a byte order mark\n", "text"),
         (b"a < b and c > d\n", "text"),
     ],
 )
-def test_pdf_and_text_are_passed_on_as_they_are(data: bytes, kind: str):
+def test_text_is_passed_on_as_it_is(data: bytes, kind: str):
     result = files.inspect(data, "file")
     assert result.type.kind == kind and result.cleaned == data and result.cleaned_is_original
 
@@ -100,3 +99,34 @@ def test_an_image_over_the_pixel_cap_is_refused_before_it_is_decoded():
     with pytest.raises(EvidenceRefusedError) as refused:
         files.inspect(big, "big.png")
     assert refused.value.reason == "image_too_big"
+
+
+def _pdf_with_metadata(canary: str) -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer.add_metadata({"/Author": f"Author {canary}", "/Title": f"Title {canary}"})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_pdf_copy_has_no_document_information():
+    from pypdf import PdfReader
+
+    data = _pdf_with_metadata("PDFCANARY")
+    assert b"PDFCANARY" in data
+    result = files.inspect(data, "letter.pdf")
+    assert result.type.kind == "pdf" and not result.cleaned_is_original
+    assert b"PDFCANARY" not in result.cleaned
+    reader = PdfReader(io.BytesIO(result.cleaned))
+    assert len(reader.pages) == 1
+    assert not reader.metadata
+
+
+@pytest.mark.parametrize("data", [b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n%%EOF\n", b"%PDF-1.4\n" + b"\x00" * 50])
+def test_a_pdf_that_cannot_be_read_is_refused(data: bytes):
+    with pytest.raises(EvidenceRefusedError) as refused:
+        files.inspect(data, "letter.pdf")
+    assert refused.value.reason == "pdf_unreadable"
