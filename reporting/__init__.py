@@ -78,6 +78,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting.status.views import bp as status_bp
 
     init_staff_sessions(app)
+    from reporting.labels import init_labels
+
+    init_labels(app)
     app.register_blueprint(public_bp)
     app.register_blueprint(centres_bp)
     app.register_blueprint(auth_bp)

@@ -48,6 +48,8 @@ DEFAULTS: dict[str, Any] = {
     # Where "a referral is waiting" emails go (the force's single point of contact).
     "POLICE_REFERRAL_EMAIL": None,
     "REFERRAL_ACK_WORKING_DAYS": 2,
+    # The Group's promise: a new case is looked at within this many working days.
+    "REVIEW_WORKING_DAYS": 2,
     # The service's public address, for links in emails sent from the command line.
     "PUBLIC_BASE_URL": None,
     # Sign-in pauses after repeated failures, the same for unknown emails.

@@ -7,45 +7,18 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField
 from wtforms.validators import NumberRange, Optional, Regexp
 
+from reporting import labels
 from reporting.cases.queries import SORTS, centre_names
 from reporting.reports.fields import Checkboxes, Radios, Select, long_text, options, short_text
-from reporting.reports.models import Channel, ClosureReason, Priority, Status
+from reporting.reports.models import Status
 from reporting.reports.questions import choice_options
 
-STATUS_LABELS = {
-    Status.NEW.value: _l("New"),
-    Status.IN_TRIAGE.value: _l("In triage"),
-    Status.AWAITING_INFORMATION.value: _l("Awaiting information"),
-    Status.UNDER_REVIEW.value: _l("Under review"),
-    Status.REFERRED.value: _l("Referred"),
-    Status.RESOLVED.value: _l("Resolved"),
-    Status.CLOSED.value: _l("Closed"),
-}
-CLOSURE_LABELS = {
-    ClosureReason.RESOLVED.value: _l("Resolved"),
-    ClosureReason.DUPLICATE.value: _l("Duplicate of another case"),
-    ClosureReason.NOT_HATE_INCIDENT.value: _l("Not a hate incident"),
-    ClosureReason.SPAM.value: _l("Spam or misuse"),
-    ClosureReason.NO_FURTHER_ACTION.value: _l("No further action possible"),
-}
-PRIORITY_LABELS = {
-    Priority.LOW.value: _l("Low"),
-    Priority.NORMAL.value: _l("Normal"),
-    Priority.HIGH.value: _l("High"),
-    Priority.URGENT.value: _l("Urgent"),
-}
-FLAG_LABELS = {
-    "repeat_victim": _l("Repeat victim"),
-    "vulnerable_person": _l("Vulnerable person"),
-    "child_involved": _l("Child involved"),
-    "ongoing_threat": _l("Ongoing threat"),
-}
-CHANNEL_LABELS = {
-    Channel.ONLINE.value: _l("Online"),
-    Channel.CENTRE_LINK.value: _l("Online, from a centre's poster"),
-    Channel.CENTRE.value: _l("Reporting centre"),
-    Channel.PHONE.value: _l("Phone"),
-}
+# The words come from reporting/labels.py, the one place codes become words.
+STATUS_LABELS = labels.as_labels("status")
+CLOSURE_LABELS = labels.as_labels("closure")
+PRIORITY_LABELS = labels.as_labels("priority")
+FLAG_LABELS = labels.as_labels("flags")
+CHANNEL_LABELS = labels.as_labels("channel")
 SORT_LABELS = {"newest": _l("Newest first"), "oldest": _l("Oldest first"), "priority": _l("Priority"), "incident_date": _l("Incident date")}
 
 

@@ -1,6 +1,9 @@
 """Who may do what to a case, and which status changes are allowed."""
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+from reporting.auth.models import Role
 from reporting.reports.models import Status
 
 S = Status
@@ -16,7 +19,7 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
     S.CLOSED: frozenset({S.UNDER_REVIEW}),
 }
 
-REVIEWER = "reviewer"
+REVIEWER = Role.REVIEWER
 
 
 def allowed_next(status: str) -> list[Status]:
@@ -30,3 +33,14 @@ def may_move(current: str, target: str) -> bool:
         return Status(target) in TRANSITIONS[Status(current)]
     except ValueError:
         return False
+
+
+def working_day_cutoff(today: date, working_days: int) -> date:
+    """The latest day something may have arrived and be overdue today, counting only
+    Monday to Friday: with 2 working days, on a Wednesday, Monday or before."""
+    day, counted = today, 0
+    while counted < working_days:
+        if day.weekday() < 5:
+            counted += 1
+        day -= timedelta(days=1)
+    return day

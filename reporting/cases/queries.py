@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Select, and_, case, exists, func, select
 from sqlalchemy.orm import aliased, defer
 
-from reporting.auth.models import User
+from reporting.auth.models import Role, User
 from reporting.cases.models import CaseLink
 from reporting.extensions import db
 from reporting.reports.models import Priority, Report, ReportIncidentType, ReportStrand, Status
@@ -135,6 +135,14 @@ def review_queue(filters: QueueFilters, *, viewer_id: int) -> QueuePage:
     return QueuePage(rows, total, page, pages, {s.value: counts.get(s.value, 0) for s in Status}, assignees)
 
 
+def not_reviewed_since(now: datetime, working_days: int) -> datetime:
+    """Cases still "new" and received before this moment have waited longer than promised."""
+    from reporting.cases.policies import working_day_cutoff
+
+    cutoff = working_day_cutoff(now.date(), working_days)
+    return datetime.combine(cutoff + timedelta(days=1), time.min, tzinfo=now.tzinfo or UTC)
+
+
 def report_by_reference(reference: str) -> Report | None:
     return db.session.scalar(select(Report).where(Report.reference == reference))
 
@@ -195,7 +203,7 @@ def centre_names() -> list[tuple[int, str]]:
 
 def reviewers() -> list[User]:
     return list(
-        db.session.scalars(select(User).where(User.role == "reviewer", User.active.is_(True)).order_by(User.email))
+        db.session.scalars(select(User).where(User.role == Role.REVIEWER, User.active.is_(True)).order_by(User.email))
     )
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from reporting import audit, crypto
-from reporting.auth.models import User
+from reporting.auth.models import Role, User
 from reporting.cases.models import CaseEvent, CaseLink, EventKind, LinkKind
 from reporting.cases.policies import may_move
 from reporting.db import utcnow
@@ -62,7 +62,7 @@ def _flags_binding(report: Report) -> crypto.Binding:
 
 
 def _require_reviewer(actor: User) -> None:
-    if actor.role != "reviewer" or not actor.active:
+    if actor.role != Role.REVIEWER or not actor.active:
         raise PermissionDeniedError(actor.email)
 
 
@@ -94,9 +94,15 @@ def report_private_key(report: Report, keyring: Keyring) -> bytes:
     )
 
 
-def open_case(report: Report, keyring: Keyring) -> CaseContent:
-    """Decrypt a report for a key holder, and say so in the audit log."""
-    content = open_report_content(report, report_private_key(report, keyring))
+def open_case(report: Report, keyring: Keyring, *, report_private: bytes | None = None) -> CaseContent:
+    """Decrypt a report for a key holder, and say so in the audit log.
+
+    Pass ``report_private`` when the caller opened the report's key already, so it is
+    decapsulated once per request.
+    """
+    if report_private is None:
+        report_private = report_private_key(report, keyring)
+    content = open_report_content(report, report_private)
     audit.record("case.decrypt", f"report:{report.id}", actor=keyring.holder, reference=report.reference)
     return CaseContent(content["answers"], content.get("meta", {}), content.get("channel", report.channel))
 
@@ -193,7 +199,7 @@ def add_note(report: Report, *, actor: User, text: str) -> CaseEvent:
 
 def assign(report: Report, assignee: User | None, *, actor: User) -> None:
     _require_reviewer(actor)
-    if assignee is not None and (assignee.role != "reviewer" or not assignee.active):
+    if assignee is not None and (assignee.role != Role.REVIEWER or not assignee.active):
         raise PermissionDeniedError("cases are assigned to active reviewers")
     report.assignee_id = assignee.id if assignee else None
     record_event(report, actor, EventKind.ASSIGNMENT, str(assignee.id) if assignee else "")
@@ -248,10 +254,80 @@ def unlink(report: Report, other: Report, *, actor: User) -> None:
 
 def add_handover_note(report: Report, *, actor: User, text: str) -> CaseEvent | None:
     """Centre staff's note to the Group at submission, sealed to the group key."""
-    if actor.role != "centre_staff" or actor.centre_id is None or actor.centre_id != report.centre_id:
+    if actor.role != Role.CENTRE_STAFF or actor.centre_id is None or actor.centre_id != report.centre_id:
         raise PermissionDeniedError(actor.email)
     if not text:
         return None
     event = record_event(report, actor, EventKind.NOTE, "handover", text)
     audit.record("case.handover_note", f"report:{report.id}", actor=actor, event=event.id)
     return event
+
+
+# The case page ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CaseFile:
+    """Everything the case page shows, opened with the report's key once.
+
+    ``readable`` is False for a reviewer not yet granted the group key: they see the
+    clear fields and the timeline without its sealed words.
+    """
+
+    report: Report
+    readable: bool
+    sections: list[Any]
+    flags: list[str]
+    timeline: list[TimelineEntry | MessageEntry]
+    thread: list[Any] | None
+    evidence: list[Any] | None
+    linked: list[tuple[CaseLink, Report]]
+    duplicates: list[Report]
+    reviewers: list[tuple[str, str]]
+    referrals: list[Any]
+
+
+def open_case_file(report: Report, *, actor: User, keyring: Keyring | None) -> CaseFile:
+    """Open a case for the case page: decrypt (audited), mark new information read.
+
+    Flushes; the caller commits (the decryption's audit entry must be kept).
+    """
+    from reporting.cases import queries
+    from reporting.evidence import services as evidence_services
+    from reporting.referrals import queries as referral_queries
+    from reporting.reports import questions
+    from reporting.status import services as status_services
+
+    _require_reviewer(actor)
+    sections: list[Any] = []
+    flags: list[str] = []
+    thread = evidence = None
+    readable = keyring is not None
+    entries: list[TimelineEntry | MessageEntry]
+    if keyring is not None:
+        try:
+            report_private = report_private_key(report, keyring)
+            content = open_case(report, keyring, report_private=report_private)
+            sections = questions.summary(content.answers, questions.steps_for_channel(report.channel))
+            flags = staff_flags(report, keyring)
+            thread = status_services.messages(report, report_private)
+            entries = with_messages(timeline(report, keyring), thread)
+            evidence = evidence_services.list_evidence(report, report_private)
+            mark_information_seen(report, actor=actor)
+        except NotAKeyHolderError:
+            readable = False
+            sections, flags, thread, evidence = [], [], None, None
+    if not readable:
+        entries = list(timeline(report, None))
+    return CaseFile(
+        report=report,
+        readable=readable,
+        sections=sections,
+        flags=flags,
+        timeline=entries,
+        thread=thread,
+        evidence=evidence,
+        linked=queries.linked_cases(report),
+        duplicates=queries.possible_duplicates(report),
+        reviewers=[(str(u.id), u.email) for u in queries.reviewers()],
+        referrals=referral_queries.referrals_for(report),
+    )

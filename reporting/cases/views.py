@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -69,12 +69,14 @@ def queue() -> ResponseReturnValue:
         page=value["page"] or 1,
     )
     page = queries.review_queue(filters, viewer_id=current_user.id)
-    overdue = referral_services.overdue_report_ids(utcnow())
+    now = utcnow()
+    overdue = referral_services.overdue_report_ids(now)
+    review_due = queries.not_reviewed_since(now, int(current_app.config["REVIEW_WORKING_DAYS"]))
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     status_links = {status: url_for(".queue", **(args | {"status": status})) for status in page.status_counts}
     return render_template(
-        "review/queue.html", form=form, page=page, args=args, labels=_labels(), status_links=status_links,
-        overdue=overdue,
+        "cases/queue.html", form=form, page=page, args=args, labels=_labels(), status_links=status_links,
+        overdue=overdue, now=now, review_due=review_due,
     )
 
 
@@ -111,54 +113,25 @@ def _keyring() -> services.Keyring | None:
 
 
 def _case_page(report: Report, status: int = 200, **forms_given: Any) -> ResponseReturnValue:
-    keyring = _keyring()
-    content = sections = flags = thread = evidence = None
-    timeline = None
-    try:
-        if keyring is None:
-            raise NotAKeyHolderError(current_user.email)
-        content = services.open_case(report, keyring)
-        sections = questions.summary(content.answers, questions.steps_for_channel(report.channel))
-        flags = services.staff_flags(report, keyring)
-        timeline = services.timeline(report, keyring)
-        report_private = services.report_private_key(report, keyring)
-        thread = status_services.messages(report, report_private)
-        timeline = services.with_messages(timeline, thread)
-        evidence = evidence_services.list_evidence(report, report_private)
-        services.mark_information_seen(report, actor=current_user)
-        db.session.commit()  # the decryption's audit entry
-    except NotAKeyHolderError:
-        db.session.rollback()
-        keyring = None
-        timeline = services.timeline(report, None)
-    people = [(str(u.id), u.email) for u in queries.reviewers()]
+    case = services.open_case_file(report, actor=current_user._get_current_object(), keyring=_keyring())
+    db.session.commit()  # the decryption's audit entry
     context = {
+        "case": case,
         "report": report,
-        "content": content,
-        "sections": sections,
-        "flags": flags or [],
-        "timeline": timeline,
-        "linked": queries.linked_cases(report),
-        "duplicates": queries.possible_duplicates(report),
-        "labels": _labels(),
-        "people": dict(people),
+        "people": dict(case.reviewers),
         "status_form": forms.StatusForm(prefix="status", allowed=_manual_statuses(report)),
         "note_form": forms.NoteForm(prefix="note"),
-        "assign_form": forms.AssignForm(prefix="assign", people=people,
+        "assign_form": forms.AssignForm(prefix="assign", people=case.reviewers,
                                         data={"assignee": str(report.assignee_id) if report.assignee_id else "none"}),
         "priority_form": forms.PriorityForm(prefix="priority", data={"priority": report.priority}),
-        "flags_form": forms.FlagsForm(prefix="flags", data={"flags": flags or []}),
+        "flags_form": forms.FlagsForm(prefix="flags", data={"flags": case.flags}),
         "link_form": forms.LinkForm(prefix="link"),
         "message_form": forms.MessageForm(prefix="message"),
-        "thread": thread,
-        "evidence": evidence,
-        "referrals": referral_queries.referrals_for(report),
-        "referral_states": referral_forms.STATE_LABELS,
-        "outcomes": referral_forms.OUTCOME_LABELS,
         "answer_form": referral_forms.AnswerForm(prefix="answer"),
+        "labels": _labels(),
     }
     context.update(forms_given)
-    return render_template("review/case.html", **context), status
+    return render_template("cases/case.html", **context), status
 
 
 @bp.get("/cases/<reference>")
@@ -337,7 +310,7 @@ def new_phone_report() -> ResponseReturnValue:
     form = ConfirmForm()
     if form.validate_on_submit():
         return journey.begin(PHONE)
-    return render_template("review/phone_start.html", form=form)
+    return render_template("cases/phone_start.html", form=form)
 
 
 @bp.route("/phone/<name>", methods=["GET", "POST"])

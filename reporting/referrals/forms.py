@@ -6,31 +6,13 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
-from reporting.referrals.models import OverrideReason, Outcome
+from reporting import labels
 from reporting.reports.fields import Checkboxes, Radios, long_text, options, short_text
 
-OVERRIDE_LABELS = {
-    OverrideReason.RISK_TO_LIFE.value: _l("Risk to life"),
-    OverrideReason.CHILD_AT_RISK.value: _l("A child is at risk"),
-    OverrideReason.SERIOUS_CRIME.value: _l("Serious crime"),
-    OverrideReason.REPEAT_OFFENDER.value: _l("Repeat offender"),
-}
-OUTCOME_LABELS = {
-    Outcome.CRIME_RECORDED.value: _l("Crime recorded"),
-    Outcome.NON_CRIME_HATE_INCIDENT.value: _l("Non-crime hate incident recorded"),
-    Outcome.INVESTIGATION_ONGOING.value: _l("Investigation ongoing"),
-    Outcome.CHARGED_OR_SUMMONSED.value: _l("Charged or summonsed"),
-    Outcome.OUT_OF_COURT_DISPOSAL.value: _l("Out of court disposal"),
-    Outcome.NO_FURTHER_ACTION.value: _l("No further action"),
-    Outcome.OTHER.value: _l("Other"),
-}
-STATE_LABELS = {
-    "awaiting_approval": _l("Waiting for a second reviewer"),
-    "sent": _l("New"),
-    "acknowledged": _l("Acknowledged"),
-    "crime_recorded": _l("Crime recorded"),
-    "closed": _l("Closed"),
-}
+# The words come from reporting/labels.py, the one place codes become words.
+OVERRIDE_LABELS = labels.as_labels("override")
+OUTCOME_LABELS = labels.as_labels("outcome")
+STATE_LABELS = labels.as_labels("referral_state")
 
 
 class ReferralForm(FlaskForm):

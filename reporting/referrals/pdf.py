@@ -22,8 +22,8 @@ def _font_dir() -> Path:
     return Path(configured) if configured else FONT_DIR
 
 
-def package_pdf(package: dict[str, Any], *, title: str, labels: dict[str, str]) -> bytes:
-    """Render a referral package; ``labels`` are the translated headings."""
+def package_pdf(package: dict[str, Any], *, title: str, facts: list[tuple[str, str]]) -> bytes:
+    """Render a referral package; ``facts`` are its coded fields in words (``package_facts``)."""
     pdf = FPDF(format="A4")
     pdf.set_title(title)
     pdf.set_creator("hate-crime-reporting")
@@ -37,10 +37,8 @@ def package_pdf(package: dict[str, Any], *, title: str, labels: dict[str, str]) 
     pdf.multi_cell(width, 9, title, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.set_font("DejaVu", "", 10)
-    for key in ("reference", "kind", "consent", "override_reason", "area", "received_at", "sent_at"):
-        value = package.get(key)
-        if value:
-            pdf.multi_cell(width, 6, f"{labels.get(key, key)}: {value}", new_x="LMARGIN", new_y="NEXT")
+    for name, value in facts:
+        pdf.multi_cell(width, 6, f"{name}: {value}", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     for item in package.get("answers", []):
         pdf.set_font("DejaVu", "B", 11)

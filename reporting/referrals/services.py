@@ -27,9 +27,10 @@ from flask import current_app
 from sqlalchemy import select
 
 from reporting import audit, crypto
-from reporting.auth.models import User
+from reporting.auth.models import Role, User
 from reporting.cases import services as case_services
 from reporting.cases.models import EventKind
+from reporting.cases.policies import working_day_cutoff
 from reporting.exceptions import ConsentError, PermissionDeniedError
 from reporting.extensions import db
 from reporting.keys.models import KeyPurpose, ServiceKey
@@ -54,6 +55,8 @@ IDENTIFYING = frozenset({
 })
 # Ticked at first: the incident itself.
 INCIDENT = ("incident_types", "incident_other", "motivations", "incident_date", "area", "description")
+# Ticked at first too when the reporter said "with my details" and gave them.
+CONTACT = ("name", "email", "phone", "safe_times", "leave_message")
 OUTCOME_STATE = {
     Outcome.CRIME_RECORDED: ReferralState.CRIME_RECORDED,
     Outcome.INVESTIGATION_ONGOING: ReferralState.CRIME_RECORDED,
@@ -98,9 +101,104 @@ def kind_for(report: Report) -> ReferralKind | None:
     return None
 
 
-def _require(actor: User, role: str) -> None:
+def _require(actor: User, role: Role) -> None:
     if actor.role != role or not actor.active:
         raise PermissionDeniedError(actor.email)
+
+
+# The referral form ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReferralChoices:
+    """What a reviewer may share from one report, and what is ticked at first."""
+
+    kind: ReferralKind | None  # None: the reporter said not to pass it on (override only)
+    answers: dict[str, Any]
+    available: list[tuple[str, str]]  # (field, question) that may be ticked
+    default_fields: list[str]
+    files: list[tuple[str, str]]  # (evidence id, name)
+    report_private: bytes
+
+
+def referral_choices(report: Report, keyring: case_services.Keyring) -> ReferralChoices:
+    """Open the report once (audited; the caller commits) and say what may be shared.
+
+    Identifying answers are offered only for a full referral; with "without my details",
+    or under a safeguarding override, they cannot be ticked at all.
+    """
+    from reporting.evidence import services as evidence_services
+
+    report_private = case_services.report_private_key(report, keyring)
+    answers = case_services.open_case(report, keyring, report_private=report_private).answers
+    kind = kind_for(report)
+    items = shareable(answers)
+    available = [(item.field, item.question) for item in items if kind == ReferralKind.FULL or not item.identifying]
+    offered = {name for name, _question in available}
+    ticked = INCIDENT + (CONTACT if kind == ReferralKind.FULL else ())
+    evidence = evidence_services.list_evidence(report, report_private)
+    return ReferralChoices(
+        kind=kind,
+        answers=answers,
+        available=available,
+        default_fields=[name for name in ticked if name in offered],
+        files=[(str(f.evidence.id), f.name) for f in evidence],
+        report_private=report_private,
+    )
+
+
+def _kind_allowed(report: Report, override: OverrideReason | None, explanation: str | None) -> ReferralKind:
+    """The one consent rule: what the reporter's choice allows, with or without an override."""
+    kind = kind_for(report)
+    if kind is None:
+        if override is None or not explanation:
+            raise ConsentError("the reporter said do not pass to the police: a safeguarding override is needed")
+        return ReferralKind.INTELLIGENCE
+    if override is not None:
+        raise ConsentError("an override is only for reports the reporter said not to pass on")
+    return kind
+
+
+def preview_referral(
+    report: Report, choices: ReferralChoices, *, fields: list[str], file_ids: list[str],
+    override: OverrideReason | None, explanation: str | None,
+) -> dict[str, Any]:
+    """The package exactly as it would be sent, without sending or storing anything."""
+    kind = _kind_allowed(report, override, explanation)
+    check_fields(report, kind, fields, choices.answers)
+    names = dict(choices.files)
+    if any(i not in names for i in file_ids):
+        raise ConsentError("unknown file")
+    package = build_package(report, choices.answers, fields, kind, referral_id=None, override=override, sent_at=None)
+    package["files"] = [{"name": names[i]} for i in file_ids]
+    return package
+
+
+# Emails: a referral is waiting (and reminders), never a word of the report ----------
+
+def police_notice(reference: str, link: str) -> tuple[str, str]:
+    """Subject and body of "a referral is waiting": the reference and a link, nothing of the report."""
+    return (
+        f"A hate crime referral is waiting: {reference}",
+        f"A referral from the Hate Crime Reporting Group is waiting for you.\n\nReference: {reference}\n"
+        f"Open it here (sign-in needed): {link}\n",
+    )
+
+
+def reminder_notice(link: str) -> tuple[str, str]:
+    return (
+        "Reminder: a hate crime referral is waiting",
+        "A referral from the Hate Crime Reporting Group has not been acknowledged yet.\n\n"
+        f"Open it here (sign-in needed): {link}\n",
+    )
+
+
+def reminder_due(referral: Referral, now: datetime) -> bool:
+    """At most one reminder a day for an overdue referral."""
+    return referral.reminded_at is None or (now - referral.reminded_at).days >= 1
+
+
+def mark_reminded(referral: Referral, now: datetime) -> None:
+    referral.reminded_at = now
 
 
 def _package_binding(report: Report, referral_id: int) -> crypto.Binding:
@@ -140,6 +238,24 @@ def build_package(
     }
 
 
+def package_facts(package: dict[str, Any]) -> list[tuple[str, str]]:
+    """The package's coded facts in words, for the page, the PDF and the JSON's ``display``."""
+    from flask_babel import gettext as _
+
+    from reporting import labels
+
+    facts = [
+        (_("Reference"), str(package.get("reference") or "")),
+        (_("Kind"), labels.label("referral_kind", package.get("kind"))),
+        (_("Reporter's choice"), labels.label("consent", package.get("consent"))),
+        (_("Safeguarding override"), labels.label("override", package.get("override_reason"))),
+        (_("Area"), str(package.get("area") or "")),
+        (_("Received"), labels.when(package.get("received_at"))),
+        (_("Sent"), labels.when(package.get("sent_at"))),
+    ]
+    return [(name, value) for name, value in facts if value]
+
+
 def check_fields(report: Report, kind: ReferralKind, fields: list[str], answers: dict[str, Any]) -> None:
     """Refuse fields that do not exist or that the reporter's choice does not allow."""
     available = {item.field for item in shareable(answers)}
@@ -168,15 +284,11 @@ def start_referral(
 ) -> Referral:
     """Seal the chosen answers (and files, as copies without metadata) to the police key;
     send now, or wait for override approval."""
-    _require(actor, "reviewer")
-    kind = kind_for(report)
-    if kind is None:
-        if override is None or not explanation:
-            raise ConsentError("the reporter said do not pass to the police: a safeguarding override is needed")
-        kind = ReferralKind.INTELLIGENCE
-    elif override is not None:
-        raise ConsentError("an override is only for reports the reporter said not to pass on")
+    _require(actor, Role.REVIEWER)
+    kind = _kind_allowed(report, override, explanation)
     check_fields(report, kind, fields, answers)
+    _check_files(report, evidence_ids or [], report_private)
+    # Everything is checked before anything is added: a refusal leaves nothing to roll back.
     police_key = current_key(KeyPurpose.POLICE)
     referral = Referral(
         report_id=report.id,
@@ -214,6 +326,14 @@ def start_referral(
     return referral
 
 
+def _check_files(report: Report, evidence_ids: list[int], report_private: bytes | None) -> None:
+    from reporting.evidence import services as evidence_services
+
+    for evidence_id in evidence_ids:
+        if report_private is None or evidence_services.evidence_of(report, evidence_id) is None:
+            raise ConsentError("unknown file")
+
+
 def _file_binding(referral: Referral, file_id: int) -> crypto.Binding:
     return crypto.Binding("referral_files", "sealed", f"{referral.id}:{file_id}")
 
@@ -243,7 +363,7 @@ def _share_files(
 
 def open_file(referral: Referral, file_id: int, *, actor: User, personal_private: bytes) -> tuple[ReferralFile, bytes]:
     """A shared file for the police liaison, audited."""
-    _require(actor, "police")
+    _require(actor, Role.POLICE)
     row = db.session.scalar(select(ReferralFile).where(ReferralFile.id == file_id, ReferralFile.referral_id == referral.id))
     if row is None or referral.state == ReferralState.AWAITING_APPROVAL.value:
         raise PermissionDeniedError("no such file")
@@ -268,7 +388,7 @@ def _send(referral: Referral, report: Report, actor: User, now: datetime) -> Non
 
 def approve_override(referral: Referral, *, actor: User, now: datetime) -> None:
     """A second reviewer approves a safeguarding override; the referral goes."""
-    _require(actor, "reviewer")
+    _require(actor, Role.REVIEWER)
     if referral.state != ReferralState.AWAITING_APPROVAL.value:
         raise ConsentError("this referral is not waiting for approval")
     if referral.created_by_id == actor.id:
@@ -301,7 +421,7 @@ def police_private_key(actor: User, personal_private: bytes, referral: Referral)
 
 def open_package(referral: Referral, *, actor: User, personal_private: bytes) -> dict[str, Any]:
     """Decrypt a sent referral for the police liaison, and audit it."""
-    _require(actor, "police")
+    _require(actor, Role.POLICE)
     if referral.state == ReferralState.AWAITING_APPROVAL.value:
         raise PermissionDeniedError("not sent")
     report = db.session.get(Report, referral.report_id)
@@ -318,7 +438,7 @@ def open_package(referral: Referral, *, actor: User, personal_private: bytes) ->
 
 
 def acknowledge(referral: Referral, *, actor: User, now: datetime) -> None:
-    _require(actor, "police")
+    _require(actor, Role.POLICE)
     if referral.state != ReferralState.SENT.value:
         raise ConsentError("only a new referral can be acknowledged")
     referral.state = ReferralState.ACKNOWLEDGED.value
@@ -331,7 +451,7 @@ def acknowledge(referral: Referral, *, actor: User, now: datetime) -> None:
 
 
 def record_outcome(referral: Referral, *, actor: User, crime_reference: str, outcome: Outcome, now: datetime) -> None:
-    _require(actor, "police")
+    _require(actor, Role.POLICE)
     if referral.state == ReferralState.AWAITING_APPROVAL.value:
         raise ConsentError("not sent")
     if referral.acknowledged_at is None:
@@ -350,7 +470,7 @@ def record_outcome(referral: Referral, *, actor: User, crime_reference: str, out
 
 def ask_group(referral: Referral, *, actor: User, text: str) -> ReferralMessage:
     """The police liaison asks the Group a question (sealed to the group key)."""
-    _require(actor, "police")
+    _require(actor, Role.POLICE)
     message = ReferralMessage(referral_id=referral.id, author_id=actor.id, direction="to_group", sealed=b"")
     db.session.add(message)
     db.session.flush()
@@ -365,7 +485,7 @@ def ask_group(referral: Referral, *, actor: User, text: str) -> ReferralMessage:
 
 def answer_police(referral: Referral, *, actor: User, text: str) -> ReferralMessage:
     """A reviewer answers: sealed to the police key; the Group keeps a sealed copy on its timeline."""
-    _require(actor, "reviewer")
+    _require(actor, Role.REVIEWER)
     message = ReferralMessage(referral_id=referral.id, author_id=actor.id, direction="to_police", sealed=b"")
     db.session.add(message)
     db.session.flush()
@@ -405,12 +525,7 @@ def police_thread(referral: Referral, *, actor: User, personal_private: bytes) -
 
 def overdue_cutoff(today: date, working_days: int) -> date:
     """The latest day a referral may have been sent and be overdue today."""
-    day, counted = today, 0
-    while counted < working_days:
-        if day.weekday() < 5:
-            counted += 1
-        day -= timedelta(days=1)
-    return day
+    return working_day_cutoff(today, working_days)
 
 
 def _overdue_query(now: datetime) -> Any:

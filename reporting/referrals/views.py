@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from reporting import crypto
 from reporting.auth import session as staff
+from reporting.auth.models import Role
 from reporting.cases import queries as case_queries
 from reporting.cases import services as case_services
 from reporting.db import utcnow
-from reporting.evidence import services as evidence_services
 from reporting.exceptions import ConsentError, NotAKeyHolderError, PermissionDeniedError
 from reporting.extensions import db
 from reporting.notify import send_email
@@ -27,8 +27,8 @@ from reporting.security import roles
 from reporting.urls import external_url
 
 bp = Blueprint("referrals", __name__)
-reviewer = roles("reviewer")
-police = roles("police")
+reviewer = roles(Role.REVIEWER)
+police = roles(Role.POLICE)
 
 
 def _report(reference: str) -> Report:
@@ -54,17 +54,10 @@ def _keyring() -> case_services.Keyring:
 
 def _notify_police(referral: Referral, reference: str) -> None:
     """A referral is waiting: the reference and a link, nothing of the report."""
-    from flask import current_app
-
     address = current_app.config.get("POLICE_REFERRAL_EMAIL")
     if address:
-        link = external_url("referrals.police_referral", referral_id=referral.id)
-        send_email(
-            address,
-            f"A hate crime referral is waiting: {reference}",
-            f"A referral from the Hate Crime Reporting Group is waiting for you.\n\nReference: {reference}\n"
-            f"Open it here (sign-in needed): {link}\n",
-        )
+        subject, body = services.police_notice(reference, external_url("referrals.police_referral", referral_id=referral.id))
+        send_email(address, subject, body)
 
 
 # Reviewer side ----------------------------------------------------------------------
@@ -73,31 +66,22 @@ def _notify_police(referral: Referral, reference: str) -> None:
 @reviewer
 def new_referral(reference: str) -> ResponseReturnValue:
     report = _report(reference)
-    keyring = _keyring()
     try:
-        answers = case_services.open_case(report, keyring).answers
+        choices = services.referral_choices(report, _keyring())
     except NotAKeyHolderError:
         abort(403)
-    items = services.shareable(answers)
-    kind = services.kind_for(report)
-    available = [(item.field, item.question) for item in items if kind != "intelligence" or not item.identifying]
-    if kind is None:  # only an intelligence package may go under an override
-        available = [(item.field, item.question) for item in items if not item.identifying]
-    report_private = case_services.report_private_key(report, keyring)
-    evidence = evidence_services.list_evidence(report, report_private)
-    form = forms.ReferralForm(available=available, files=[(str(f.evidence.id), f.name) for f in evidence])
+    form = forms.ReferralForm(available=choices.available, files=choices.files)
     if request.method == "GET":
-        form.fields.data = [name for name in services.INCIDENT if name in dict(available)]
-    error = None
-    preview = None
+        form.fields.data = choices.default_fields
+    error = preview = None
     if request.method == "POST" and form.validate():
         override = OverrideReason(form.override_reason.data) if form.override_reason.data else None
         try:
             if form.action.data == "send":
                 referral = services.start_referral(
-                    report, actor=current_user, answers=answers, fields=form.fields.data,
+                    report, actor=current_user, answers=choices.answers, fields=form.fields.data,
                     override=override, explanation=form.explanation.data, now=utcnow(),
-                    evidence_ids=[int(i) for i in form.files.data or []], report_private=report_private,
+                    evidence_ids=[int(i) for i in form.files.data or []], report_private=choices.report_private,
                 )
                 db.session.commit()
                 if referral.state == ReferralState.SENT.value:
@@ -106,24 +90,17 @@ def new_referral(reference: str) -> ResponseReturnValue:
                 else:
                     flash(_("The override is recorded. A second reviewer must approve it before anything is sent."), "success")
                 return redirect(url_for("cases.show_case", reference=report.reference))
-            check_kind = kind or services.ReferralKind.INTELLIGENCE
-            if kind is None and (override is None or not form.explanation.data):
-                raise ConsentError("override needed")
-            services.check_fields(report, check_kind, form.fields.data, answers)
-            preview = services.build_package(report, answers, form.fields.data, check_kind,
-                                             referral_id=None, override=override, sent_at=None)
-            names = {str(f.evidence.id): f.name for f in evidence}
-            preview["files"] = [{"name": names[i]} for i in form.files.data or []]
-            db.session.commit()  # the decryption's audit entry
-        except ConsentError:
-            db.session.rollback()
+            preview = services.preview_referral(
+                report, choices, fields=form.fields.data, file_ids=list(form.files.data or []),
+                override=override, explanation=form.explanation.data,
+            )
+        except ConsentError:  # refused before anything was added
             error = _("The reporter's choice about the police does not allow this. Check what you chose to share, "
                       "and for a report they said not to pass on, give a safeguarding reason and an explanation.")
-    else:
-        db.session.commit()
+    db.session.commit()  # the decryption's audit entry
     return render_template(
-        "referrals/new.html", report=report, form=form, kind=kind, preview=preview, error=error,
-        labels=_package_labels(),
+        "referrals/new.html", report=report, form=form, kind=choices.kind, preview=preview, error=error,
+        facts=services.package_facts(preview) if preview else [],
     )
 
 
@@ -177,7 +154,7 @@ def inbox() -> ResponseReturnValue:
     counts: dict[str, int] = {}
     for referral, _ref in rows:
         counts[referral.state] = counts.get(referral.state, 0) + 1
-    return render_template("referrals/inbox.html", rows=rows, counts=counts, states=forms.STATE_LABELS)
+    return render_template("referrals/inbox.html", rows=rows, counts=counts)
 
 
 def _open(referral: Referral) -> dict[str, Any]:
@@ -189,14 +166,6 @@ def _open(referral: Referral) -> dict[str, Any]:
         abort(403)
     db.session.commit()
     return package
-
-
-def _package_labels() -> dict[str, str]:
-    return {
-        "reference": _("Reference"), "kind": _("Kind"), "consent": _("Reporter's choice"),
-        "override_reason": _("Safeguarding override"), "area": _("Area"),
-        "received_at": _("Received"), "sent_at": _("Sent"),
-    }
 
 
 @bp.get("/police/referrals/<int:referral_id>")
@@ -218,7 +187,7 @@ def _police_page(referral: Referral, **given: Any) -> ResponseReturnValue:
     context.update(given)
     return render_template(
         "referrals/police_referral.html", referral=referral, package=package, thread=thread,
-        states=forms.STATE_LABELS, outcomes=forms.OUTCOME_LABELS, labels=_package_labels(), **context,
+        facts=services.package_facts(package), **context,
     )
 
 
@@ -226,7 +195,8 @@ def _police_page(referral: Referral, **given: Any) -> ResponseReturnValue:
 @police
 def printable(referral_id: int) -> ResponseReturnValue:
     referral = _referral(referral_id)
-    return render_template("referrals/print.html", package=_open(referral), labels=_package_labels())
+    package = _open(referral)
+    return render_template("referrals/print.html", package=package, facts=services.package_facts(package))
 
 
 @bp.get("/police/referrals/<int:referral_id>/package.pdf")
@@ -237,7 +207,7 @@ def package_pdf(referral_id: int) -> ResponseReturnValue:
     referral = _referral(referral_id)
     package = _open(referral)
     data = render_pdf(package, title=_("Hate crime referral %(reference)s", reference=package["reference"]),
-                      labels=_package_labels())
+                      facts=services.package_facts(package))
     return Response(data, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="referral-{referral.id}.pdf"'})
 
@@ -247,6 +217,8 @@ def package_pdf(referral_id: int) -> ResponseReturnValue:
 def package_json(referral_id: int) -> ResponseReturnValue:
     referral = _referral(referral_id)
     package = _open(referral)
+    # The coded fields stay codes for the force's systems; "display" says them in words.
+    package["display"] = {name: value for name, value in services.package_facts(package)}
     return Response(json.dumps(package, ensure_ascii=False, indent=2), mimetype="application/json", headers={
         "Content-Disposition": f'attachment; filename="referral-{referral.id}.json"'})
 

@@ -548,7 +548,9 @@ def summary(answers: Mapping[str, Any], steps: Sequence[Step] = STEPS) -> list[S
     """Every applicable question with its answer, for check-your-answers pages."""
     sections = []
     for step in applicable_steps(answers, steps):
-        form = step.form(data=step_answers(step, answers), meta={"csrf": False})
+        # formdata=None: built from the stored answers only, never from whatever request is
+        # in flight (a referral POST once made checkboxes and dates read its own form data).
+        form = step.form(formdata=None, data=step_answers(step, answers), meta={"csrf": False})
         if isinstance(form, ContactForm) and answers.get("contact_ok") != "yes":
             fields = [form.contact_ok]
         else:

@@ -136,3 +136,10 @@ if ($button instanceof HTMLAnchorElement) {
     showPresses()
   })
 }
+
+// Print buttons (for example on a centre's receipt slip): hidden without
+// JavaScript, where the page says to use the browser's Print command instead.
+document.querySelectorAll('[data-app-print]').forEach(($print) => {
+  $print.hidden = false
+  $print.addEventListener('click', () => window.print())
+})

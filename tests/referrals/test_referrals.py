@@ -58,9 +58,11 @@ def test_full_referral_reaches_the_police_and_the_outcome_comes_back(mail_app, m
     reference = make_report(app, "with_details")
     reviewer = staff(app, make_user("reviewer"))
     form = reviewer.get(f"/review/cases/{reference}/referral").get_data(as_text=True)
-    # Only the incident itself is ticked at first.
+    # The incident itself is ticked at first, and (the reporter said "with my details" and gave them)
+    # their contact details too; the reviewer can untick them.
     ticked = set(re.findall(r'name="fields" type="checkbox" value="([^"]+)" checked', form))
-    assert ticked == {"incident_types", "incident_other", "motivations", "incident_date", "area", "description"}
+    assert ticked == {"incident_types", "incident_other", "motivations", "incident_date", "area", "description",
+                      "name", "email", "phone", "safe_times", "leave_message"}
     token = token_for(reviewer, f"/review/cases/{reference}/referral")
     preview = reviewer.post(f"/review/cases/{reference}/referral",
                             data={"csrf_token": token, "fields": ["description", "name"], "action": "preview"})

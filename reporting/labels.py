@@ -1,0 +1,387 @@
+"""Codes become words here, and only here.
+
+Every enum value staff can meet (statuses, police choices, referral kinds and states,
+outcomes, timeline entries, audit actions) has a Flask-Babel lazy label; dates are
+shown as "1 December 2026, 9:23am" in Europe/London time. Templates reach these
+through the Jinja filters registered by ``init_labels``; the PDF and the JSON export
+call the functions directly. A page that shows ``with_details``, ``new>in_triage`` or
+an ISO timestamp to a person is a bug (``tests/test_labels.py`` looks for them).
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+from flask import Flask
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from reporting.auth.models import Role
+from reporting.cases.models import EventKind, LinkKind
+from reporting.keys.models import KeyPurpose
+from reporting.referrals.models import Outcome, OverrideReason, ReferralKind, ReferralState
+from reporting.reports.models import Channel, ClosureReason, PoliceConsent, Priority, ReporterType, Status
+from reporting.status.models import MessageKind
+
+LONDON = ZoneInfo("Europe/London")
+
+STATUS = {
+    Status.NEW: _l("New"),
+    Status.IN_TRIAGE: _l("In triage"),
+    Status.AWAITING_INFORMATION: _l("Awaiting information"),
+    Status.UNDER_REVIEW: _l("Under review"),
+    Status.REFERRED: _l("Referred"),
+    Status.RESOLVED: _l("Resolved"),
+    Status.CLOSED: _l("Closed"),
+}
+CLOSURE = {
+    ClosureReason.RESOLVED: _l("Resolved"),
+    ClosureReason.DUPLICATE: _l("Duplicate of another case"),
+    ClosureReason.NOT_HATE_INCIDENT: _l("Not a hate incident"),
+    ClosureReason.SPAM: _l("Spam or misuse"),
+    ClosureReason.NO_FURTHER_ACTION: _l("No further action possible"),
+}
+PRIORITY = {
+    Priority.LOW: _l("Low"),
+    Priority.NORMAL: _l("Normal"),
+    Priority.HIGH: _l("High"),
+    Priority.URGENT: _l("Urgent"),
+}
+CHANNEL = {
+    Channel.ONLINE: _l("Online"),
+    Channel.CENTRE_LINK: _l("Online, from a centre's poster"),
+    Channel.CENTRE: _l("Reporting centre"),
+    Channel.PHONE: _l("Phone"),
+}
+REPORTER_TYPE = {
+    ReporterType.VICTIM: _l("The person it happened to"),
+    ReporterType.WITNESS: _l("A witness"),
+    ReporterType.ON_BEHALF: _l("Someone reporting for the person it happened to"),
+}
+CONSENT = {
+    PoliceConsent.WITH_DETAILS: _l("Pass to the police with their contact details"),
+    PoliceConsent.WITHOUT_DETAILS: _l("Pass to the police without their details (intelligence only)"),
+    PoliceConsent.NO: _l("Do not pass to the police"),
+}
+REFERRAL_KIND = {
+    ReferralKind.FULL: _l("Full referral, with the reporter's details"),
+    ReferralKind.INTELLIGENCE: _l("Intelligence only, without identifying details"),
+}
+REFERRAL_STATE = {
+    ReferralState.AWAITING_APPROVAL: _l("Waiting for a second reviewer"),
+    ReferralState.SENT: _l("New"),
+    ReferralState.ACKNOWLEDGED: _l("Acknowledged"),
+    ReferralState.CRIME_RECORDED: _l("Crime recorded"),
+    ReferralState.CLOSED: _l("Closed"),
+}
+OVERRIDE = {
+    OverrideReason.RISK_TO_LIFE: _l("Risk to life"),
+    OverrideReason.CHILD_AT_RISK: _l("A child is at risk"),
+    OverrideReason.SERIOUS_CRIME: _l("Serious crime"),
+    OverrideReason.REPEAT_OFFENDER: _l("Repeat offender"),
+}
+OUTCOME = {
+    Outcome.CRIME_RECORDED: _l("Crime recorded"),
+    Outcome.NON_CRIME_HATE_INCIDENT: _l("Non-crime hate incident recorded"),
+    Outcome.INVESTIGATION_ONGOING: _l("Investigation ongoing"),
+    Outcome.CHARGED_OR_SUMMONSED: _l("Charged or summonsed"),
+    Outcome.OUT_OF_COURT_DISPOSAL: _l("Out of court disposal"),
+    Outcome.NO_FURTHER_ACTION: _l("No further action"),
+    Outcome.OTHER: _l("Other"),
+}
+LINK_KIND = {LinkKind.RELATED: _l("related"), LinkKind.DUPLICATE: _l("duplicate")}
+EVENT_KIND = {
+    EventKind.STATUS: _l("Status changed"),
+    EventKind.NOTE: _l("Note"),
+    EventKind.ASSIGNMENT: _l("Assigned"),
+    EventKind.PRIORITY: _l("Priority changed"),
+    EventKind.FLAGS: _l("Risk flags changed"),
+    EventKind.LINK: _l("Linked"),
+    EventKind.UNLINK: _l("Link removed"),
+    EventKind.REFERRAL: _l("Police referral"),
+}
+MESSAGE_KIND = {
+    MessageKind.TO_REPORTER: _l("Message to the reporter"),
+    MessageKind.FROM_REPORTER: _l("The reporter replied"),
+    MessageKind.ADDITION: _l("The reporter added information"),
+}
+ROLE = {
+    Role.ADMIN: _l("Administrator"),
+    Role.REVIEWER: _l("Reviewer"),
+    Role.CENTRE_STAFF: _l("Centre staff"),
+    Role.POLICE: _l("Police liaison"),
+    Role.ANALYST: _l("Analyst"),
+}
+KEY_PURPOSE = {
+    KeyPurpose.RECOVERY: _l("Recovery key"),
+    KeyPurpose.GROUP: _l("Group key"),
+    KeyPurpose.POLICE: _l("Police key"),
+}
+FLAGS = {
+    "repeat_victim": _l("Repeat victim"),
+    "vulnerable_person": _l("Vulnerable person"),
+    "child_involved": _l("Child involved"),
+    "ongoing_threat": _l("Ongoing threat"),
+}
+AUDIT_ACTION = {
+    "audit.view": _l("Viewed the audit log"),
+    "case.assign": _l("Assigned a case"),
+    "case.decrypt": _l("Opened a report"),
+    "case.flags": _l("Changed risk flags"),
+    "case.handover_note": _l("Centre's note to the Group"),
+    "case.link": _l("Linked cases"),
+    "case.new_information_seen": _l("Read new information"),
+    "case.note": _l("Added a note"),
+    "case.priority": _l("Changed priority"),
+    "case.status": _l("Changed status"),
+    "case.unlink": _l("Removed a link"),
+    "centre.retire": _l("Retired a centre"),
+    "centre.save": _l("Saved a centre"),
+    "evidence.add": _l("Added a file"),
+    "evidence.open": _l("Opened a file"),
+    "evidence.open_original": _l("Opened an original file"),
+    "keys.grant": _l("Granted key access"),
+    "keys.init": _l("Made the service keys"),
+    "keys.rotate": _l("Rotated a key"),
+    "message.from_reporter": _l("The reporter replied"),
+    "message.to_reporter": _l("Sent a message to the reporter"),
+    "referral.acknowledge": _l("Acknowledged a referral"),
+    "referral.answer": _l("Answered the police"),
+    "referral.approve": _l("Approved a safeguarding override"),
+    "referral.file_open": _l("Opened a referred file"),
+    "referral.open": _l("Opened a referral"),
+    "referral.outcome": _l("Recorded a referral outcome"),
+    "referral.override": _l("Asked for a safeguarding override"),
+    "referral.question": _l("The police asked a question"),
+    "referral.send": _l("Sent a referral to the police"),
+    "referral.start": _l("Started a referral"),
+    "report.addition": _l("The reporter added information"),
+    "signin": _l("Signed in"),
+    "signin.failed": _l("Sign-in failed"),
+    "status.open": _l("The reporter opened their report"),
+    "status.receipt_reissued": _l("The reporter got a new receipt code"),
+    "user.activated": _l("Reactivated an account"),
+    "user.create": _l("Created an account"),
+    "user.deactivated": _l("Deactivated an account"),
+    "user.password_changed": _l("Changed their password"),
+    "user.reset": _l("Reset an account"),
+    "user.role_changed": _l("Changed a role"),
+    "user.totp_enrolled": _l("Set up two-factor sign-in"),
+}
+AUDIT_TARGET = {
+    "report": _l("Report %(id)s"),
+    "referral": _l("Referral %(id)s"),
+    "user": _l("Account %(id)s"),
+    "centre": _l("Centre %(id)s"),
+    "key": _l("Key %(id)s"),
+}
+AUDIT_DETAIL = {
+    "referral": _l("Referral"), "kind": _l("Kind"), "fields": _l("Answers shared"), "reason": _l("Reason"),
+    "outcome": _l("Outcome"), "message": _l("Message"), "file": _l("File"), "evidence": _l("File"),
+    "change": _l("Change"), "priority": _l("Priority"), "assignee": _l("Assigned to"), "other": _l("Other case"),
+    "event": _l("Timeline entry"), "reference": _l("Reference"), "role": _l("Role"), "old": _l("Before"),
+    "new": _l("After"), "purpose": _l("Key"), "via": _l("Granted with"), "keys": _l("Keys"),
+    "grants_dropped": _l("Key grants removed"), "slug": _l("Centre"), "holders": _l("Holders"),
+    "police": _l("Police key"), "recovery": _l("Recovery key"), "algorithm": _l("Algorithm"),
+    "original": _l("Original"), "detail": _l("Detail"),
+}
+ACTORS = {"reporter": _l("The reporter"), "system": _l("The service"), "cli": _l("Command line"),
+          "anonymous": _l("Someone not signed in"), "test": _l("Set-up")}
+VIA = {"recovery": _l("the recovery key"), "holder": _l("another key holder")}
+
+# Every coded value a person might meet, for the fallback lookup and the raw-code test.
+ALL_CODES: dict[str, Mapping[Any, Any]] = {
+    "status": STATUS, "closure": CLOSURE, "priority": PRIORITY, "channel": CHANNEL, "reporter_type": REPORTER_TYPE,
+    "consent": CONSENT, "referral_kind": REFERRAL_KIND, "referral_state": REFERRAL_STATE, "override": OVERRIDE,
+    "outcome": OUTCOME, "link_kind": LINK_KIND, "event_kind": EVENT_KIND, "message_kind": MESSAGE_KIND,
+    "role": ROLE, "key_purpose": KEY_PURPOSE, "flags": FLAGS, "audit_action": AUDIT_ACTION,
+}
+
+
+def label(kind: str, code: Any) -> str:
+    """The words for ``code`` in the list ``kind``; an unknown code is shown as it is."""
+    if code is None or code == "":
+        return ""
+    table = ALL_CODES[kind]
+    for key, words in table.items():
+        if str(key) == str(code):
+            return str(words)
+    return str(code)
+
+
+def as_labels(kind: str) -> dict[str, Any]:
+    """A list as ``{code: lazy words}``, for choices in forms."""
+    return {str(code): words for code, words in ALL_CODES[kind].items()}
+
+
+# Dates -----------------------------------------------------------------------------
+
+def _locale() -> str:
+    try:
+        return str(get_locale() or "en")
+    except RuntimeError:  # outside a request (the CLI): English
+        return "en"
+
+
+def when(value: datetime | date | str | None) -> str:
+    """"1 December 2026, 9:23am" in Europe/London time; a date alone as "1 December 2026"."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if not isinstance(value, datetime):
+        return format_date(value, "d MMMM y", locale=_locale())
+    local = value.astimezone(LONDON) if value.tzinfo else value.replace(tzinfo=LONDON)
+    hour = local.hour % 12 or 12
+    suffix = "am" if local.hour < 12 else "pm"
+    return f"{format_date(local.date(), 'd MMMM y', locale=_locale())}, {hour}:{local.minute:02d}{suffix}"
+
+
+def day(value: datetime | date | str | None) -> str:
+    """"1 December 2026" (Europe/London)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if isinstance(value, datetime):
+        value = (value.astimezone(LONDON) if value.tzinfo else value).date()
+    return format_date(value, "d MMMM y", locale=_locale())
+
+
+def waited(since: datetime, now: datetime) -> str:
+    """How long something has waited, in the largest whole unit: "3 days", "5 hours", "12 minutes"."""
+    from flask_babel import ngettext
+
+    seconds = max(0, int((now - since).total_seconds()))
+    if seconds >= 86400:
+        return ngettext("%(num)d day", "%(num)d days", seconds // 86400)
+    if seconds >= 3600:
+        return ngettext("%(num)d hour", "%(num)d hours", seconds // 3600)
+    return ngettext("%(num)d minute", "%(num)d minutes", max(1, seconds // 60))
+
+
+# Timeline and audit log -------------------------------------------------------------
+
+def event_text(kind: str, summary: str, people: Mapping[str, str] | None = None) -> str:
+    """A timeline entry's coded summary as a sentence: "new>in_triage" becomes
+    "Status changed from New to In triage"."""
+    from flask_babel import gettext as _
+
+    people = people or {}
+    if kind == EventKind.STATUS:
+        change, _sep, closure = summary.partition(":")
+        before, _sep, after = change.partition(">")
+        text = _("Status changed from %(before)s to %(after)s", before=label("status", before), after=label("status", after))
+        if closure:
+            text += " (" + label("closure", closure) + ")"
+        return text
+    if kind == EventKind.NOTE:
+        return _("Note from the reporting centre") if summary == "handover" else _("Note")
+    if kind == EventKind.ASSIGNMENT:
+        return _("Assigned to %(who)s", who=people.get(summary, _("someone"))) if summary else _("Unassigned")
+    if kind == EventKind.PRIORITY:
+        return _("Priority set to %(priority)s", priority=label("priority", summary))
+    if kind == EventKind.FLAGS:
+        return _("Risk flags changed")
+    if kind == EventKind.LINK:
+        link_kind, _sep, reference = summary.partition(":")
+        if link_kind == LinkKind.DUPLICATE:
+            return _("Marked as a duplicate of %(reference)s", reference=reference)
+        return _("Linked as related to %(reference)s", reference=reference)
+    if kind == EventKind.UNLINK:
+        return _("Link to %(reference)s removed", reference=summary)
+    if kind == EventKind.REFERRAL:
+        return _referral_event(summary)
+    return label("event_kind", kind)
+
+
+def _referral_event(summary: str) -> str:
+    from flask_babel import gettext as _
+
+    what, _sep, rest = summary.partition(":")
+    if what == "sent":
+        return _("Referral sent to the police: %(kind)s", kind=label("referral_kind", rest))
+    if what == "override_requested":
+        return _("Safeguarding override asked for: %(reason)s", reason=label("override", rest))
+    if what == "override_approved":
+        return _("Safeguarding override approved by a second reviewer")
+    if what == "acknowledged":
+        return _("The police acknowledged the referral")
+    if what == "outcome":
+        outcome, _sep, crime_reference = rest.partition(":")
+        text = _("The police recorded an outcome: %(outcome)s", outcome=label("outcome", outcome))
+        if crime_reference:
+            text += " " + _("(crime reference %(reference)s)", reference=crime_reference)
+        return text
+    if what == "question_from_police":
+        return _("The police asked the Group a question")
+    if what == "answer_to_police":
+        return _("The Group answered the police")
+    return _("Police referral")
+
+
+def audit_action(action: str) -> str:
+    return label("audit_action", action)
+
+
+def audit_target(target: str) -> str:
+    from flask_babel import gettext as _
+
+    if target == "audit":
+        return _("The audit log")
+    what, _sep, ident = target.partition(":")
+    if what in AUDIT_TARGET and ident:
+        if ident == "unknown":
+            return _("An unknown account")
+        return str(AUDIT_TARGET[what]) % {"id": ident}
+    return target
+
+
+def audit_actor(actor: str) -> str:
+    return str(ACTORS.get(actor, actor))
+
+
+_DETAIL_VALUES: dict[str, str] = {
+    "kind": "referral_kind", "reason": "override", "outcome": "outcome", "priority": "priority",
+    "role": "role", "old": "role", "new": "role", "purpose": "key_purpose",
+}
+
+
+def audit_details(action: str, details: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """An entry's details as (words, value) pairs; coded values become words."""
+    from flask_babel import gettext as _
+
+    shown = []
+    for key, value in details:
+        if key == "change":
+            change, _sep, closure = value.partition(":")
+            before, _sep, after = change.partition(">")
+            words = _("from %(before)s to %(after)s", before=label("status", before), after=label("status", after))
+            value = words + (" (" + label("closure", closure) + ")" if closure else "")
+        elif key == "kind" and action.startswith("case."):
+            value = label("link_kind", value)
+        elif key in _DETAIL_VALUES:
+            value = label(_DETAIL_VALUES[key], value)
+        elif key == "via":
+            value = str(VIA.get(value, value))
+        elif key == "original":
+            value = _("Yes") if value == "True" else _("No")
+        shown.append((str(AUDIT_DETAIL.get(key, key.replace("_", " ").capitalize())), value))
+    return shown
+
+
+def init_labels(app: Flask) -> None:
+    """Make the words available to every template."""
+    app.add_template_filter(when, "when")
+    app.add_template_filter(day, "day")
+    app.add_template_filter(label, "label")
+    app.add_template_global(label, "label")
+    app.add_template_global(event_text, "event_text")
+    app.add_template_global(audit_action, "audit_action")
+    app.add_template_global(audit_target, "audit_target")
+    app.add_template_global(audit_actor, "audit_actor")
+    app.add_template_global(audit_details, "audit_details")
+    app.add_template_global(waited, "waited")
