@@ -251,6 +251,14 @@ def day(value: datetime | date | str | None) -> str:
     return format_date(value, "d MMMM y", locale=_locale())
 
 
+def month(value: str) -> str:
+    """"2026-12" as "Dec 2026"."""
+    year, _sep, number = value.partition("-")
+    if not (year.isdigit() and number.isdigit()):
+        return value
+    return format_date(date(int(year), int(number), 1), "MMM y", locale=_locale())
+
+
 def waited(since: datetime, now: datetime) -> str:
     """How long something has waited, in the largest whole unit: "3 days", "5 hours", "12 minutes"."""
     from flask_babel import ngettext
@@ -377,6 +385,7 @@ def init_labels(app: Flask) -> None:
     """Make the words available to every template."""
     app.add_template_filter(when, "when")
     app.add_template_filter(day, "day")
+    app.add_template_filter(month, "month")
     app.add_template_filter(label, "label")
     app.add_template_global(label, "label")
     app.add_template_global(event_text, "event_text")

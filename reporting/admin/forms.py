@@ -149,4 +149,6 @@ class AuditFilterForm(FlaskForm):
 
     def __init__(self, *args: Any, actions: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.action.choices = options([("", _l("All actions"))] + [(a, a) for a in actions or []])
+        from reporting.labels import audit_action
+
+        self.action.choices = options([("", _l("All actions"))] + [(a, audit_action(a)) for a in actions or []])

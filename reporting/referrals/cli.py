@@ -24,13 +24,11 @@ def remind_command() -> None:
     sent = 0
     with current_app.test_request_context(base_url=current_app.config.get("PUBLIC_BASE_URL") or "http://localhost/"):
         for referral in services.overdue(now):
-            if referral.reminded_at and (now - referral.reminded_at).days < 1:
-                continue  # at most one reminder a day
-            link = external_url("referrals.police_referral", referral_id=referral.id)
-            if send_email(address, "Reminder: a hate crime referral is waiting",
-                          f"A referral from the Hate Crime Reporting Group has not been acknowledged yet.\n\n"
-                          f"Open it here (sign-in needed): {link}\n"):
-                referral.reminded_at = now
+            if not services.reminder_due(referral, now):
+                continue
+            subject, body = services.reminder_notice(external_url("referrals.police_referral", referral_id=referral.id))
+            if send_email(address, subject, body):
+                services.mark_reminded(referral, now)
                 sent += 1
     db.session.commit()
     click.echo(f"Reminders sent: {sent}")

@@ -69,7 +69,7 @@ def test_reports_per_centre_per_month_and_quiet_centres_flagged(app, admin_clien
     answer_all(reporter, minimal_answers())
     send(reporter)
     page = client.get("/admin/centres/").get_data(as_text=True)
-    month = utcnow().strftime("%Y-%m")
+    month = utcnow().strftime("%b %Y")  # "Dec 2026", never "2026-12"
     assert month in page
     wem_row = page.split("Example Wem Library", 1)[1].split("</tr>", 1)[0]
     quiet_row = page.split("Example Quiet Centre", 1)[1].split("</tr>", 1)[0]
