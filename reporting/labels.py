@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from flask import Flask
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
 from reporting.auth.models import Role
@@ -27,6 +27,15 @@ from reporting.reports.models import Channel, ClosureReason, PoliceConsent, Prio
 from reporting.status.models import MessageKind
 
 LONDON = ZoneInfo("Europe/London")
+
+
+def _(text: str, **variables: Any) -> str:
+    """gettext, typed: the words in the request's language."""
+    return str(gettext(text, **variables))
+
+
+def _n(singular: str, plural: str, num: int) -> str:
+    return str(ngettext(singular, plural, num))
 
 STATUS = {
     Status.NEW: _l("New"),
@@ -261,14 +270,12 @@ def month(value: str) -> str:
 
 def waited(since: datetime, now: datetime) -> str:
     """How long something has waited, in the largest whole unit: "3 days", "5 hours", "12 minutes"."""
-    from flask_babel import ngettext
-
     seconds = max(0, int((now - since).total_seconds()))
     if seconds >= 86400:
-        return ngettext("%(num)d day", "%(num)d days", seconds // 86400)
+        return _n("%(num)d day", "%(num)d days", seconds // 86400)
     if seconds >= 3600:
-        return ngettext("%(num)d hour", "%(num)d hours", seconds // 3600)
-    return ngettext("%(num)d minute", "%(num)d minutes", max(1, seconds // 60))
+        return _n("%(num)d hour", "%(num)d hours", seconds // 3600)
+    return _n("%(num)d minute", "%(num)d minutes", max(1, seconds // 60))
 
 
 # Timeline and audit log -------------------------------------------------------------
@@ -276,8 +283,6 @@ def waited(since: datetime, now: datetime) -> str:
 def event_text(kind: str, summary: str, people: Mapping[str, str] | None = None) -> str:
     """A timeline entry's coded summary as a sentence: "new>in_triage" becomes
     "Status changed from New to In triage"."""
-    from flask_babel import gettext as _
-
     people = people or {}
     if kind == EventKind.STATUS:
         change, _sep, closure = summary.partition(":")
@@ -307,8 +312,6 @@ def event_text(kind: str, summary: str, people: Mapping[str, str] | None = None)
 
 
 def _referral_event(summary: str) -> str:
-    from flask_babel import gettext as _
-
     what, _sep, rest = summary.partition(":")
     if what == "sent":
         return _("Referral sent to the police: %(kind)s", kind=label("referral_kind", rest))
@@ -336,8 +339,6 @@ def audit_action(action: str) -> str:
 
 
 def audit_target(target: str) -> str:
-    from flask_babel import gettext as _
-
     if target == "audit":
         return _("The audit log")
     what, _sep, ident = target.partition(":")
@@ -360,8 +361,6 @@ _DETAIL_VALUES: dict[str, str] = {
 
 def audit_details(action: str, details: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """An entry's details as (words, value) pairs; coded values become words."""
-    from flask_babel import gettext as _
-
     shown = []
     for key, value in details:
         if key == "change":

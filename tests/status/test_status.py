@@ -108,7 +108,7 @@ def test_additions_appear_on_the_case_timeline(app, client, make_user):
     sign_in(staff, app, reviewer.email)
     page = staff.get(f"/review/cases/{reference}").get_data(as_text=True)
     timeline = page.split("app-timeline", 1)[1].split("</ol>", 1)[0]
-    assert "the reporter added information" in timeline and "It happened again on Friday" in timeline
+    assert "the reporter added information" in timeline.lower() and "It happened again on Friday" in timeline
 
 
 def test_receipt_sessions_end_after_the_idle_time(app, client, make_app):
