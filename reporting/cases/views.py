@@ -177,7 +177,7 @@ def add_note(reference: str) -> ResponseReturnValue:
 
 @bp.post("/cases/<reference>/assign")
 @reviewer
-def assign(reference: str) -> ResponseReturnValue:
+def assign_case(reference: str) -> ResponseReturnValue:
     report = _case(reference)
     people = [(str(u.id), u.email) for u in queries.reviewers()]
     form = forms.AssignForm(prefix="assign", people=people)

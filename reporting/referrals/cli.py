@@ -26,7 +26,7 @@ def remind_command() -> None:
         for referral in services.overdue(now):
             if not services.reminder_due(referral, now):
                 continue
-            subject, body = services.reminder_notice(external_url("referrals.police_referral", referral_id=referral.id))
+            subject, body = services.reminder_notice(external_url("referrals.show_referral", referral_id=referral.id))
             if send_email(address, subject, body):
                 services.mark_reminded(referral, now)
                 sent += 1

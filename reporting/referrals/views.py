@@ -56,7 +56,7 @@ def _notify_police(referral: Referral, reference: str) -> None:
     """A referral is waiting: the reference and a link, nothing of the report."""
     address = current_app.config.get("POLICE_REFERRAL_EMAIL")
     if address:
-        subject, body = services.police_notice(reference, external_url("referrals.police_referral", referral_id=referral.id))
+        subject, body = services.police_notice(reference, external_url("referrals.show_referral", referral_id=referral.id))
         send_email(address, subject, body)
 
 
@@ -106,7 +106,7 @@ def new_referral(reference: str) -> ResponseReturnValue:
 
 @bp.post("/review/referrals/<int:referral_id>/approve")
 @reviewer
-def approve(referral_id: int) -> ResponseReturnValue:
+def approve_override(referral_id: int) -> ResponseReturnValue:
     referral = _referral(referral_id)
     report = db.session.get(Report, referral.report_id)
     from reporting.public.forms import ConfirmForm
@@ -127,7 +127,7 @@ def approve(referral_id: int) -> ResponseReturnValue:
 
 @bp.post("/review/referrals/<int:referral_id>/answer")
 @reviewer
-def answer(referral_id: int) -> ResponseReturnValue:
+def answer_police(referral_id: int) -> ResponseReturnValue:
     referral = _referral(referral_id)
     report = db.session.get(Report, referral.report_id)
     form = forms.AnswerForm(prefix="answer")
@@ -170,7 +170,7 @@ def _open(referral: Referral) -> dict[str, Any]:
 
 @bp.get("/police/referrals/<int:referral_id>")
 @police
-def police_referral(referral_id: int) -> ResponseReturnValue:
+def show_referral(referral_id: int) -> ResponseReturnValue:
     return _police_page(_referral(referral_id))
 
 
@@ -193,7 +193,7 @@ def _police_page(referral: Referral, **given: Any) -> ResponseReturnValue:
 
 @bp.get("/police/referrals/<int:referral_id>/print")
 @police
-def printable(referral_id: int) -> ResponseReturnValue:
+def print_referral(referral_id: int) -> ResponseReturnValue:
     referral = _referral(referral_id)
     package = _open(referral)
     return render_template("referrals/print.html", package=package, facts=services.package_facts(package))
@@ -201,7 +201,7 @@ def printable(referral_id: int) -> ResponseReturnValue:
 
 @bp.get("/police/referrals/<int:referral_id>/package.pdf")
 @police
-def package_pdf(referral_id: int) -> ResponseReturnValue:
+def download_pdf(referral_id: int) -> ResponseReturnValue:
     from reporting.referrals.pdf import package_pdf as render_pdf
 
     referral = _referral(referral_id)
@@ -214,7 +214,7 @@ def package_pdf(referral_id: int) -> ResponseReturnValue:
 
 @bp.get("/police/referrals/<int:referral_id>/package.json")
 @police
-def package_json(referral_id: int) -> ResponseReturnValue:
+def download_json(referral_id: int) -> ResponseReturnValue:
     referral = _referral(referral_id)
     package = _open(referral)
     # The coded fields stay codes for the force's systems; "display" says them in words.
@@ -225,7 +225,7 @@ def package_json(referral_id: int) -> ResponseReturnValue:
 
 @bp.get("/police/referrals/<int:referral_id>/files/<int:file_id>")
 @police
-def shared_file(referral_id: int, file_id: int) -> ResponseReturnValue:
+def download_file(referral_id: int, file_id: int) -> ResponseReturnValue:
     referral = _referral(referral_id)
     try:
         row, data = services.open_file(referral, file_id, actor=current_user, personal_private=staff.personal_private_key())
@@ -240,7 +240,7 @@ def shared_file(referral_id: int, file_id: int) -> ResponseReturnValue:
 
 @bp.post("/police/referrals/<int:referral_id>/acknowledge")
 @police
-def acknowledge(referral_id: int) -> ResponseReturnValue:
+def acknowledge_referral(referral_id: int) -> ResponseReturnValue:
     from reporting.public.forms import ConfirmForm
 
     referral = _referral(referral_id)
@@ -254,12 +254,12 @@ def acknowledge(referral_id: int) -> ResponseReturnValue:
     else:
         db.session.commit()
         flash(_("Referral acknowledged."), "success")
-    return redirect(url_for(".police_referral", referral_id=referral.id))
+    return redirect(url_for(".show_referral", referral_id=referral.id))
 
 
 @bp.post("/police/referrals/<int:referral_id>/outcome")
 @police
-def outcome(referral_id: int) -> ResponseReturnValue:
+def record_outcome(referral_id: int) -> ResponseReturnValue:
     referral = _referral(referral_id)
     form = forms.OutcomeForm(prefix="outcome")
     if form.validate():
@@ -271,13 +271,13 @@ def outcome(referral_id: int) -> ResponseReturnValue:
             abort(404)
         db.session.commit()
         flash(_("Outcome recorded."), "success")
-        return redirect(url_for(".police_referral", referral_id=referral.id))
+        return redirect(url_for(".show_referral", referral_id=referral.id))
     return _police_page(referral, outcome_form=form)
 
 
 @bp.post("/police/referrals/<int:referral_id>/question")
 @police
-def question(referral_id: int) -> ResponseReturnValue:
+def ask_group(referral_id: int) -> ResponseReturnValue:
     referral = _referral(referral_id)
     if referral.state == ReferralState.AWAITING_APPROVAL.value:
         abort(404)
@@ -286,5 +286,5 @@ def question(referral_id: int) -> ResponseReturnValue:
         services.ask_group(referral, actor=current_user, text=form.text.data)
         db.session.commit()
         flash(_("Question sent to the Group."), "success")
-        return redirect(url_for(".police_referral", referral_id=referral.id))
+        return redirect(url_for(".show_referral", referral_id=referral.id))
     return _police_page(referral, question_form=form)
