@@ -23,7 +23,6 @@ from reporting.public.forms import ConfirmForm
 from reporting.reports import journey, questions
 from reporting.reports.models import Channel, ClosureReason, Priority, Report, Status
 from reporting.referrals import forms as referral_forms
-from reporting.referrals import queries as referral_queries
 from reporting.referrals import services as referral_services
 from reporting.security import roles
 from reporting.urls import external_url
