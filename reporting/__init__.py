@@ -74,7 +74,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting.public.views import bp as public_bp
     from reporting.referrals import cli as referrals_cli
     from reporting.referrals.views import bp as referrals_bp
-    from reporting.reports import cli as reports_cli
+    from reporting import cli as reporting_cli
     from reporting.status.views import bp as status_bp
 
     init_staff_sessions(app)
@@ -86,7 +86,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(status_bp)
     app.register_blueprint(referrals_bp)
     app.register_blueprint(admin_bp)
-    for module in (keys_cli, reports_cli, auth_cli, audit_cli, centres_cli, referrals_cli):
+    for module in (keys_cli, reporting_cli, auth_cli, audit_cli, centres_cli, referrals_cli):
         module.register(app)
 
     security.allow_static(app)

@@ -8,7 +8,7 @@ from wtforms import DateField, IntegerField, SelectField
 from wtforms.validators import NumberRange, Optional, Regexp
 
 from reporting.cases.queries import SORTS, centre_names
-from reporting.reports.fields import Checkboxes, Radios, Select, long_text, options, short_text
+from reporting.forms.fields import Checkboxes, Radios, Select, long_text, options, short_text
 from reporting.reports.models import Channel, ClosureReason, Priority, Status
 from reporting.reports.questions import choice_options
 

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
 from reporting.referrals.models import OverrideReason, Outcome
-from reporting.reports.fields import Checkboxes, Radios, long_text, options, short_text
+from reporting.forms.fields import Checkboxes, Radios, long_text, options, short_text
 
 OVERRIDE_LABELS = {
     OverrideReason.RISK_TO_LIFE.value: _l("Risk to life"),

@@ -15,7 +15,7 @@ from reporting.evidence.forms import UploadForm, refusal_message
 from reporting.evidence.uploads import accepts_uploads
 from reporting.exceptions import EvidenceRefusedError, WrongReceiptError
 from reporting.extensions import db, limiter
-from reporting.public.forms import ConfirmForm
+from reporting.forms import ConfirmForm
 from reporting.reports.models import Report
 from reporting.security import public
 from reporting.status import services
