@@ -51,6 +51,9 @@ def demo_command() -> None:
 
     demo_csv = (Path(__file__).parent / "centres" / "demo_centres.csv").read_text(encoding="utf-8")
     centre_services.import_centres(centre_services.parse_csv(demo_csv), actor="demo")
+    from reporting.support.cli import load_demo_services
+
+    load_demo_services()
     sign_ins = load_demo_staff(recovery_text)
     # No request context: the core checks stored answers without building forms.
     sent = demo.load_demo_reports(

@@ -656,7 +656,7 @@ ASSISTED_STEPS: tuple[Step, ...] = (
         Step("consent", ConsentForm, _l("The person's consent"), required=True, section="taken"),
     )
     + STEPS
-    + (Step("staff-note", StaffNoteForm, _l("Note to the Group"), staff_only=True, optional=True, section="note"),)
+    + (Step("staff-note", StaffNoteForm, _l("Note to the Group"), staff_only=True, section="note"),)
 )
 
 

@@ -136,3 +136,24 @@ if ($button instanceof HTMLAnchorElement) {
     showPresses()
   })
 }
+
+// Print buttons (the receipt): hidden without JavaScript, where the page says to
+// use the browser's own Print instead.
+document.querySelectorAll('[data-module="app-print"]').forEach(($print) => {
+  $print.hidden = false
+  $print.addEventListener('click', () => window.print())
+})
+
+// GOV.UK conditional reveals ("Other, say what"): without JavaScript every
+// follow-up question simply shows; with it, each shows only under its choice.
+document.querySelectorAll('input[data-aria-controls]').forEach(($input) => {
+  const $target = document.getElementById($input.getAttribute('data-aria-controls'))
+  if (!$target || !$input.form) return
+  const sync = () => {
+    $target.hidden = !$input.checked
+    $input.setAttribute('aria-expanded', String($input.checked))
+  }
+  $input.setAttribute('aria-controls', $target.id)
+  $input.form.addEventListener('change', sync)
+  sync()
+})
