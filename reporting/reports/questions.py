@@ -106,6 +106,25 @@ class QuestionForm(StepForm):
             return None
         return {value: [self._fields[name] for name in names] for value, names in by_value.items()}
 
+    def _not_chosen(self) -> set[str]:
+        """Fields under a choice that was not made: not kept, so not checked either."""
+        names: set[str] = set()
+        for parent, by_value in self.reveals.items():
+            chosen = self._fields[parent].data
+            chosen_values = chosen if isinstance(chosen, list) else [chosen]
+            for value, revealed in by_value.items():
+                if value not in chosen_values:
+                    names.update(revealed)
+        return names
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if not valid:
+            for name in self._not_chosen():
+                self._fields[name].errors = []
+            valid = not any(f.errors for f in self)
+        return valid
+
     def answers(self) -> Answers:
         data = super().answers()
         # An answer under a choice that was not made is not kept (someone who
