@@ -64,9 +64,8 @@ def index() -> ResponseReturnValue:
 def start_report() -> ResponseReturnValue:
     form = StartForm()
     if request.method == "GET":
-        # Old links and centre posters (/report/?via=slug) land on the one start: the home page.
-        via = request.args.get("via", "")
-        return redirect(url_for("public.index", via=via) if via else url_for("public.index"))
+        # Old links and centre posters (/report/?via=slug) show the one start: the home page.
+        return _home(form, request.args.get("via", ""))
     if form.validate_on_submit():
         centre = active_centre(form.via.data or "")
         return journey.begin(JOURNEY, centre_id=centre.id if centre else None)

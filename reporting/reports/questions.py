@@ -767,7 +767,7 @@ def field_specs(form_class: type[QuestionForm]) -> tuple[FieldSpec, ...]:
             name=name,
             kind=kind,
             label=field_def.args[0] if field_def.args else field_def.kwargs.get("label"),
-            required=kind == "date" or bool(field_def.kwargs.get("required")) or any(isinstance(v, Required) for v in validators),
+            required=kind == "date" or field_def.kwargs.get("required") is not None or any(isinstance(v, Required) for v in validators),
             choices=tuple((c.value, c.label) for c in options(field_def.kwargs.get("choices"))),
             list_name=form_class.choice_lists.get(name),
             max_length=lengths[0] if lengths else None,
