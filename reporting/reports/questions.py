@@ -435,9 +435,8 @@ class FilesQuestionForm(QuestionForm):
 
 
 class ContactForm(QuestionForm):
-    reveals = {"contact_ok": {"yes": (
-        "name", "email", "phone", "safe_times", "leave_message", "preferred_contact", "contact_language", "interpreter",
-    )}}
+    # Only typed answers go under "Yes" (GOV.UK: no questions with choices inside a reveal).
+    reveals = {"contact_ok": {"yes": ("name", "email", "phone", "safe_times", "contact_language")}}
     contact_ok = Radios(
         _l("Can we contact you about this report?"),
         required=_l("Select whether we can contact you"),
@@ -472,6 +471,13 @@ class ContactForm(QuestionForm):
             self.email.errors = [str(_l("You said we can contact you: enter an email address or a phone number, or choose to stay anonymous"))]
             return False
         return valid
+
+    def answers(self) -> Answers:
+        data = super().answers()
+        if data.get("contact_ok") != "yes":
+            # Anonymous means anonymous: nothing answered before choosing it is kept.
+            data = {key: None for key in data} | {"contact_ok": data.get("contact_ok")}
+        return data
 
 
 def _equality(label: Any, choices: list[tuple[str, Any]]) -> Radios:

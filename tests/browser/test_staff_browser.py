@@ -180,7 +180,7 @@ def test_an_assisted_report_at_a_centre_through_to_the_slip(
 
     assert path_of(page) == server("/centre/report/staff-note")
     page.get_by_label("Note from you to the Group (optional)").fill("Came in with a friend.")
-    press(page, "Continue")
+    press(page, "Continue to check your answers")
     assert path_of(page) == server("/centre/report/check")
     shown = main_text(page)
     assert f"Graffiti on the library wall. {CANARY}" in shown and "Polish" in shown
