@@ -52,8 +52,8 @@ def test_the_reporter_comes_back_with_the_receipt_and_the_reviewer_sees_it_all(
     # Report online, keep the code, and leave.
     reporter = new_context(java_script_enabled=False)
     page = reporter.new_page()
-    page.goto(server("/report/"))
-    press(page, "Start now")
+    page.goto(server("/"))
+    press(page, "Report online")
     answer_the_questions(page, "Graffiti on the bus shelter by the river.")
     press(page, "Send report")
     assert heading(page) == "Report sent"
@@ -108,6 +108,13 @@ def test_the_reporter_comes_back_with_the_receipt_and_the_reviewer_sees_it_all(
     assert QUESTION in page.locator(".app-thread").inner_text()
     assert "Asked the reporter which shelter." not in shown, "the Group's reasons are not the reporter's to read"
     axe.check(page, "status: the report, with a message")
+
+    # What they sent, read back behind a warning.
+    assert "Anyone who has your receipt code can read this." in shown
+    page.get_by_text("Show what you sent").click()
+    sent_back = page.locator("details", has_text="Show what you sent").inner_text()
+    assert "Graffiti on the bus shelter by the river." in sent_back and "Ludlow" in sent_back
+    axe.check(page, "status: what you sent, open")
 
     # An empty reply: the error state of the page.
     press(page, "Send reply")
