@@ -149,10 +149,8 @@ document.querySelectorAll('[data-module="app-print"]').forEach(($print) => {
 document.querySelectorAll('input[data-aria-controls]').forEach(($input) => {
   const $target = document.getElementById($input.getAttribute('data-aria-controls'))
   if (!$target || !$input.form) return
-  const sync = () => {
-    $target.hidden = !$input.checked
-    $input.setAttribute('aria-expanded', String($input.checked))
-  }
+  // (No aria-expanded: it is not allowed on a radio or a checkbox.)
+  const sync = () => { $target.hidden = !$input.checked }
   $input.setAttribute('aria-controls', $target.id)
   $input.form.addEventListener('change', sync)
   sync()
