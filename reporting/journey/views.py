@@ -147,7 +147,7 @@ def step(config: JourneyConfig, name: str) -> ResponseReturnValue:
         if form.validate():
             services.save_step(state, current.name, form.answers(), now=utcnow(), idle_minutes=_idle())
             db.session.commit()
-            return redirect(_after_step(config, current, state, changing, form))
+            return redirect(_after_step(config, current, state, changing))
     else:
         form = current.form(data=questions.step_answers(current, state.answers), about_someone_else=someone_else)
     if changing:
@@ -166,9 +166,7 @@ def step(config: JourneyConfig, name: str) -> ResponseReturnValue:
     )
 
 
-def _after_step(
-    config: JourneyConfig, current: questions.Step, state: services.DraftState, changing: bool, form: Any
-) -> str:
+def _after_step(config: JourneyConfig, current: questions.Step, state: services.DraftState, changing: bool) -> str:
     if current.needs_files and state.answers.get("has_files") == "yes" and config.files:
         return url_for(config.files)
     if changing:
@@ -306,7 +304,8 @@ def sent(config: JourneyConfig, form: Any) -> ResponseReturnValue:
     if state is None or state.draft.receipt is None:
         return redirect(url_for(config.start))
     reference, receipt = services.sent_receipt(state)
-    support_wanted = bool(state.draft.report_id) and services.support_wanted(state.draft.report_id)
+    report_id = state.draft.report_id
+    support_wanted = report_id is not None and services.support_wanted(report_id)
     if config.receipt_once:
         forget(config)
         db.session.commit()
