@@ -52,6 +52,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting.referrals import models as _referrals_models  # noqa: F401
     from reporting.reports import models as _reports_models  # noqa: F401
     from reporting.status import models as _status_models  # noqa: F401
+    from reporting.support import models as _support_models  # noqa: F401
     from reporting import errors, extensions, logs, security
     from reporting.i18n import init_i18n
 
@@ -74,8 +75,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting.public.views import bp as public_bp
     from reporting.referrals import cli as referrals_cli
     from reporting.referrals.views import bp as referrals_bp
-    from reporting.reports import cli as reports_cli
+    from reporting import cli as reporting_cli
     from reporting.status.views import bp as status_bp
+    from reporting.support import cli as support_cli
+    from reporting.support.views import bp as support_admin_bp
 
     init_staff_sessions(app)
     from reporting.labels import init_labels
@@ -89,7 +92,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(status_bp)
     app.register_blueprint(referrals_bp)
     app.register_blueprint(admin_bp)
-    for module in (keys_cli, reports_cli, auth_cli, audit_cli, centres_cli, referrals_cli):
+    app.register_blueprint(support_admin_bp)
+    for module in (keys_cli, reporting_cli, auth_cli, audit_cli, centres_cli, referrals_cli, support_cli):
         module.register(app)
 
     security.allow_static(app)

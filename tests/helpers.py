@@ -22,25 +22,34 @@ def post_form(client: FlaskClient, url: str, data: dict[str, Any], **kwargs: Any
     return client.post(url, data={"csrf_token": token, **data}, **kwargs)
 
 
-# The steps and what a browser posts on each, for a full report.
+# The steps and what a browser posts on each, for a full report. The required
+# steps come in turn; the others are reached from "Would you like to tell us more?".
+REQUIRED_STEPS = ("who", "what", "why", "when", "where", "description", "police", "police-details")
+
+
 def full_answers(canary: str = "") -> dict[str, dict[str, Any]]:
     c = canary
     return {
         "who": {"reporter_type": "victim"},
         "what": {"incident_types": ["verbal_abuse", "online_abuse", "other"], "incident_other": f"spat at {c}"},
         "why": {"motivations": ["race", "religion", "other"], "motivation_other": f"my accent {c}"},
-        "why-evidence": {"evidence": ["words", "something_else"], "evidence_detail": f"they said {c}"},
-        "when": {"incident_date-day": "3", "incident_date-month": "11", "incident_date-year": "2025",
-                 "ongoing": "yes", "frequency": "weekly"},
-        "where": {"area": "shrewsbury", "place_description": f"outside the market hall {c}"},
-        "online": {"platform": f"a chat app {c}", "links": f"https://example.org/{c}"},
+        "when": {"incident_date-day": "3", "incident_date-month": "11", "incident_date-year": "2025"},
+        "where": {"area": "shrewsbury"},
         "description": {"description": f"A man shouted at me in the street. {c}\nThen he followed me."},
-        "offenders": {"offender_count": "one", "offender_description": f"tall, red coat {c}"},
-        "witnesses": {"witnesses": f"the shopkeeper {c}"},
-        "impact": {"impact": f"I am afraid to go out {c}", "support": "yes"},
         "police": {"police_consent": "with_details"},
+        "why-evidence": {"evidence": ["words", "something_else"], "evidence_detail": f"they said {c}"},
+        "when-details": {"time_of_day": "evening", "ongoing": "yes", "frequency": "weekly"},
+        "place": {"place_description": f"outside the market hall {c}"},
+        "online": {"platform": f"a chat app {c}", "links": f"https://example.org/{c}"},
+        "offenders": {"offender_count": "one", "offender_relationship": "neighbour", "offender_age": "31_50",
+                      "offender_sex": "male", "offender_distinctive": f"a snake tattoo {c}",
+                      "offender_description": f"tall, red coat {c}"},
+        "witnesses": {"witnesses": f"the shopkeeper {c}"},
+        "impact": {"impact": f"I am afraid to go out {c}", "injury": "no", "support": "yes"},
+        "reported-before": {"already_reported": "yes", "crime_reference": f"22/{c or '12345'}/26"},
         "contact": {"contact_ok": "yes", "name": f"Sam {c}", "email": f"{c or 'sam'}@example.org",
-                    "phone": "07700 900982", "safe_times": f"evenings {c}", "leave_message": "no"},
+                    "phone": "07700 900982", "safe_times": f"evenings {c}", "leave_message": "no",
+                    "preferred_contact": "email", "contact_language": f"Polish {c}", "interpreter": "no"},
         "equality": {"age_group": "25_34", "sex": "prefer_not", "trans": "yes", "ethnicity": "white_other",
                      "religion": "muslim", "disability": "no", "sexual_orientation": "prefer_not"},
     }
@@ -51,34 +60,48 @@ def minimal_answers() -> dict[str, dict[str, Any]]:
         "who": {"reporter_type": "witness"},
         "what": {"incident_types": ["graffiti"]},
         "why": {"motivations": ["not_sure"]},
-        "why-evidence": {},
         "when": {"incident_date-month": "10", "incident_date-year": "2026"},
         "where": {"area": "ludlow"},
         "description": {"description": "Graffiti on a bus shelter."},
-        "offenders": {},
-        "witnesses": {},
-        "impact": {},
         "police": {"police_consent": "no"},
-        "contact": {"contact_ok": "no"},
-        "equality": {},
     }
 
 
 def start(client: FlaskClient) -> None:
-    response = post_form(client, "/report/", {})
+    """Press the home page's button (the one start)."""
+    token = csrf_token(client, "/")
+    response = client.post("/report/", data={"csrf_token": token})
     assert response.status_code == 302, response.status_code
     assert response.headers["Location"].endswith("/report/who")
 
 
 def answer_all(client: FlaskClient, steps: dict[str, dict[str, Any]]) -> None:
-    """Post every step in journey order, following the service's own redirects."""
+    """Answer the required steps in turn, following the service's own redirects; then,
+    if ``steps`` has any optional ones, open "tell us more" and answer each of them."""
+    optional = [name for name in steps if name not in REQUIRED_STEPS]
     url = "/report/who"
-    while url.startswith("/report/") and not url.endswith("/check"):
+    while url.startswith("/report/") and not url.endswith(("/check", "/more")):
         name = url.rsplit("/", 1)[1]
         assert name in steps, f"the journey asked an unexpected step: {name}"
-        response = post_form(client, url, steps[name])
+        data = dict(steps[name])
+        if name == "police" and optional:
+            data["next"] = "more"
+        response = post_form(client, url, data)
         assert response.status_code == 302, (name, response.get_data(as_text=True)[:2000])
         url = response.headers["Location"]
+    if optional:
+        assert url.endswith("/report/more"), url
+        for name in optional:
+            page = client.get(f"/report/{name}")
+            if page.status_code == 302:  # this question does not apply to these answers
+                continue
+            response = post_form(client, f"/report/{name}", steps[name])
+            assert response.status_code == 302, (name, response.get_data(as_text=True)[:2000])
+        url = client.get("/report/check").headers.get("Location", "/report/check")
+        while url.startswith("/report/") and not url.endswith("/check"):  # a contradiction to settle
+            name = url.rsplit("/", 1)[1]
+            response = post_form(client, url, steps[name])
+            url = response.headers["Location"]
     assert url.endswith("/report/check"), url
 
 

@@ -8,7 +8,7 @@ from wtforms import BooleanField
 
 from reporting.centres.models import OFFERS, Centre
 from reporting.centres.services import CentreData
-from reporting.reports.fields import Checkboxes, Select, long_text, options, short_text
+from reporting.forms.fields import Checkboxes, Select, long_text, options, short_text
 from reporting.reports.questions import choice_options
 
 OFFER_LABELS = {

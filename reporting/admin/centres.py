@@ -16,7 +16,7 @@ from reporting.centres import services
 from reporting.centres.models import Centre
 from reporting.db import utcnow
 from reporting.extensions import db
-from reporting.public.forms import ConfirmForm
+from reporting.forms import ConfirmForm
 
 
 def _centre(centre_id: int) -> Centre:

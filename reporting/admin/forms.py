@@ -11,7 +11,8 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length, NumberRang
 from reporting.auth.models import Role
 from reporting.auth.services import check_password_policy
 from reporting.exceptions import PasswordPolicyError
-from reporting.reports.fields import NoControlCharacters, Radios, clean_text, options
+from reporting.forms import ConfirmForm
+from reporting.forms.fields import NoControlCharacters, Radios, clean_text, options
 
 ROLE_LABELS = {
     Role.ADMIN.value: _l("Administrator"),
@@ -134,8 +135,8 @@ class ResetForm(FlaskForm):
         _check_policy(field.data or "", self.account_email)
 
 
-class ButtonForm(FlaskForm):
-    """A button with CSRF protection: deactivate, reactivate, grant."""
+# A button with CSRF protection (deactivate, reactivate, grant): the one shared button form.
+ButtonForm = ConfirmForm
 
 
 class AuditFilterForm(FlaskForm):

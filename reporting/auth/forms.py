@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length, Regexp
 
-from reporting.reports.fields import NoControlCharacters, clean_text
+from reporting.forms.fields import NoControlCharacters, clean_text
 
 
 class SignInForm(FlaskForm):

@@ -9,7 +9,7 @@ from wtforms.validators import NumberRange, Optional, Regexp
 
 from reporting import labels
 from reporting.cases.queries import SORTS, centre_names
-from reporting.reports.fields import Checkboxes, Radios, Select, long_text, options, short_text
+from reporting.forms.fields import Checkboxes, Radios, Select, long_text, options, short_text
 from reporting.reports.models import Status
 from reporting.reports.questions import choice_options
 

@@ -19,8 +19,9 @@ from reporting.evidence import services as evidence_services
 from reporting.exceptions import InvalidTransitionError, NotAKeyHolderError, PermissionDeniedError
 from reporting.db import utcnow
 from reporting.extensions import db
-from reporting.public.forms import ConfirmForm
-from reporting.reports import journey, questions
+from reporting.forms import ConfirmForm
+from reporting.journey import views as journey
+from reporting.reports import questions
 from reporting.reports.models import Channel, ClosureReason, Priority, Report, Status
 from reporting.referrals import forms as referral_forms
 from reporting.referrals import services as referral_services

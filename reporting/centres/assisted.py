@@ -16,8 +16,9 @@ from sqlalchemy import select
 from reporting.cases import services as case_services
 from reporting.centres.models import Centre
 from reporting.extensions import db
-from reporting.public.forms import ConfirmForm
-from reporting.reports import journey, questions
+from reporting.forms import ConfirmForm
+from reporting.journey import views as journey
+from reporting.reports import questions
 from reporting.reports.models import Channel, Report
 from reporting.security import roles
 

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Form
 
 from reporting.centres.models import OFFERS
-from reporting.reports.fields import Checkboxes, Select, options
+from reporting.forms.fields import Checkboxes, Select, options
 
 # What a centre offers, in the words a visitor would use. Keys are the codes in OFFERS.
 OFFER_LABELS: dict[str, Any] = {

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 
 from reporting.evidence.uploads import SealingUpload
-from reporting.reports.questions import StepForm
+from reporting.forms import StepForm
 
 
 class UploadForm(StepForm):

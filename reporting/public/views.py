@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request, session
+from flask import Blueprint, Response, current_app, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -11,8 +11,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from reporting.evidence.uploads import accepts_uploads
 from reporting.extensions import db, limiter
 from reporting.centres.queries import active_centre
-from reporting.public.forms import ConfirmForm, StartForm
-from reporting.reports import journey
+from reporting.forms import ConfirmForm, StartForm
+from reporting.journey import views as journey
 from reporting.reports.models import Channel
 from reporting.security import public
 from reporting.status.views import forget_receipt
@@ -42,10 +42,20 @@ def _submit_limit() -> str:
     return str(current_app.config["RATELIMIT_SUBMIT"])
 
 
+def _home(form: StartForm, via: str) -> ResponseReturnValue:
+    # A report started from a centre's poster or card records that centre, nothing more.
+    centre = active_centre(via)
+    return render_template(
+        "public/index.html", form=form, idle_minutes=int(current_app.config["DRAFT_IDLE_MINUTES"]),
+        via=centre.slug if centre else "",
+    )
+
+
 @bp.get("/")
 @public
 def index() -> ResponseReturnValue:
-    return render_template("public/index.html")
+    """The home page; its button starts a report (there is no second start page)."""
+    return _home(StartForm(), request.args.get("via", ""))
 
 
 @bp.route("/report/", methods=["GET", "POST"])
@@ -53,14 +63,13 @@ def index() -> ResponseReturnValue:
 @limiter.limit(_journey_limit, methods=["POST"])
 def start_report() -> ResponseReturnValue:
     form = StartForm()
-    # A report started from a centre's poster or card records that centre, nothing more.
-    centre = active_centre(form.via.data if request.method == "POST" else request.args.get("via", ""))
+    if request.method == "GET":
+        # Old links and centre posters (/report/?via=slug) show the one start: the home page.
+        return _home(form, request.args.get("via", ""))
     if form.validate_on_submit():
+        centre = active_centre(form.via.data or "")
         return journey.begin(JOURNEY, centre_id=centre.id if centre else None)
-    return render_template(
-        "public/start.html", form=form, idle_minutes=int(current_app.config["DRAFT_IDLE_MINUTES"]),
-        via=centre.slug if centre else "",
-    )
+    return _home(form, form.via.data or "")
 
 
 @bp.route("/report/<name>", methods=["GET", "POST"])

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
 from reporting import labels
-from reporting.reports.fields import Checkboxes, Radios, long_text, options, short_text
+from reporting.forms.fields import Checkboxes, Radios, long_text, options, short_text
 
 # The words come from reporting/labels.py, the one place codes become words.
 OVERRIDE_LABELS = labels.as_labels("override")

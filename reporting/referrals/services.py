@@ -51,12 +51,13 @@ SCHEMA = "hcr-referral/1"
 # Never in an intelligence-only referral: who the person is and how to reach them.
 IDENTIFYING = frozenset({
     "name", "email", "phone", "safe_times", "leave_message", "contact_ok", "consent_contact",
+    "preferred_contact", "contact_language", "interpreter", "target_contact",
     "age_group", "sex", "trans", "ethnicity", "religion", "disability", "sexual_orientation",
 })
 # Ticked at first: the incident itself.
 INCIDENT = ("incident_types", "incident_other", "motivations", "incident_date", "area", "description")
 # Ticked at first too when the reporter said "with my details" and gave them.
-CONTACT = ("name", "email", "phone", "safe_times", "leave_message")
+CONTACT = ("name", "email", "phone", "safe_times", "leave_message", "preferred_contact", "contact_language", "interpreter")
 OUTCOME_STATE = {
     Outcome.CRIME_RECORDED: ReferralState.CRIME_RECORDED,
     Outcome.INVESTIGATION_ONGOING: ReferralState.CRIME_RECORDED,

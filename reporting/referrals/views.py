@@ -109,7 +109,7 @@ def new_referral(reference: str) -> ResponseReturnValue:
 def approve_override(referral_id: int) -> ResponseReturnValue:
     referral = _referral(referral_id)
     report = db.session.get(Report, referral.report_id)
-    from reporting.public.forms import ConfirmForm
+    from reporting.forms import ConfirmForm
 
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -241,7 +241,7 @@ def download_file(referral_id: int, file_id: int) -> ResponseReturnValue:
 @bp.post("/police/referrals/<int:referral_id>/acknowledge")
 @police
 def acknowledge_referral(referral_id: int) -> ResponseReturnValue:
-    from reporting.public.forms import ConfirmForm
+    from reporting.forms import ConfirmForm
 
     referral = _referral(referral_id)
     if not ConfirmForm().validate_on_submit():

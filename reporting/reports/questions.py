@@ -1,34 +1,36 @@
 """The questions of a report, defined once for every way a report is taken.
 
-Each step is a form whose field names are the keys of the answers dict. The
-public journey, assisted reporting and phone entry all walk ``STEPS``.
+Each step is a form class whose field names are the keys of the answers dict.
+The public journey, assisted reporting and phone entry all walk ``STEPS``.
+
+The core never builds one of these forms: it reads their declarations as data
+(``field_specs``) to check stored answers and to show them, so the same answers
+read the same whatever request is in flight, and ``flask demo`` needs no request.
+Only the journey (``reporting.journey``) builds them, to read what a person posts.
 """
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from flask import g, request
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
-from flask_wtf.form import _Auto
-from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from sqlalchemy import select
-from wtforms import Field, StringField
+from wtforms import Field
 from wtforms.fields.core import UnboundField
-from wtforms.validators import Email, ValidationError
+from wtforms.validators import Email, Length, ValidationError
 
 from reporting.extensions import db
-from reporting.reports.fields import (
+from reporting.forms import StepForm
+from reporting.forms.fields import (
     ApproximateDateField,
     Checkboxes,
     Radios,
+    Required,
     Select,
-    clean_text,
     options,
     long_text,
     short_text,
@@ -38,12 +40,24 @@ from reporting.reports.models import Choice, PoliceConsent, ReporterType
 Answers = dict[str, Any]
 
 YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
+YES_NO_NOT_SURE = [("yes", _l("Yes")), ("no", _l("No")), ("not_sure", _l("Not sure"))]
 PREFER_NOT = ("prefer_not", _l("Prefer not to say"))
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff\ud800-\udfff]")
 
 
 def choice_options(list_name: str) -> list[tuple[str, Any]]:
-    """Active options of an extensible list, in order, cached for the request."""
-    cache: dict[str, list[tuple[str, str, str | None]]] = g.setdefault("choice_cache", {})
+    """Active options of an extensible list, in order, cached for the database session."""
+    cache = _choice_cache(list_name)
+    return [(code, label) for code, label, _grouping in cache]
+
+
+def choice_groups(list_name: str) -> dict[str, str | None]:
+    return {code: grouping for code, _label, grouping in _choice_cache(list_name)}
+
+
+def _choice_cache(list_name: str) -> list[tuple[str, str, str | None]]:
+    # Kept on the database session (one per request or command), never on the request.
+    cache: dict[str, list[tuple[str, str, str | None]]] = db.session.info.setdefault("choice_cache", {})
     if list_name not in cache:
         rows = db.session.execute(
             select(Choice.code, Choice.label, Choice.grouping)
@@ -51,58 +65,82 @@ def choice_options(list_name: str) -> list[tuple[str, Any]]:
             .order_by(Choice.position, Choice.label)
         ).all()
         cache[list_name] = [(code, label, grouping) for code, label, grouping in rows]
-    return [(code, label) for code, label, _grouping in cache[list_name]]
+    return cache[list_name]
 
 
-def choice_groups(list_name: str) -> dict[str, str | None]:
-    choice_options(list_name)
-    return {code: grouping for code, _label, grouping in g.choice_cache[list_name]}
+class QuestionForm(StepForm):
+    """A step of the report.
 
+    ``choice_lists`` names the fields whose options are an extensible list;
+    ``reveals`` names, per field and choice, the fields shown under that choice
+    (GOV.UK conditional reveal: without JavaScript they simply show);
+    ``third_person`` gives the labels used when the answers are about someone else.
+    """
 
-class StepForm(FlaskForm):
-    """Base of every step: a honeypot that people never see and bots fill in."""
+    choice_lists: dict[str, str] = {}
+    reveals: dict[str, dict[str, tuple[str, ...]]] = {}
+    third_person: dict[str, Any] = {}
 
-    class Meta(FlaskForm.Meta):
-        def wrap_formdata(self, form: Any, formdata: Any) -> Any:
-            """Read only the posted form (never a JSON body), and files only for file fields."""
-            if formdata is not _Auto:
-                return formdata
-            if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
-                return None
-            file_fields = {f.name for f in form if isinstance(f, FileField)}
-            # A file sent where an answer is typed is refused in validate(), not read.
-            form.stray_files = [name for name in request.files if name not in file_fields]
-            if not file_fields:
-                return request.form
-            files = MultiDict([(k, v) for k, v in request.files.items(multi=True) if k in file_fields])
-            return CombinedMultiDict([files, request.form])
+    def __init__(self, *args: Any, about_someone_else: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, list_name in self.choice_lists.items():
+            target = self._fields[name]
+            prefix = [("", _l("Select a place"))] if isinstance(target, Select) else []
+            target.choices = options(prefix + choice_options(list_name))  # type: ignore[attr-defined]
+        if about_someone_else:
+            for name, label in self.third_person.items():
+                self._fields[name].label.text = label
 
-    website = StringField(_l("Leave this field empty"), filters=[clean_text])
+    def revealed(self) -> set[str]:
+        return {name for choices in self.reveals.values() for names in choices.values() for name in names}
 
-    stray_files: list[str] = []
+    def main_fields(self) -> list[Field]:
+        """The questions shown in their own right (not under a choice)."""
+        hidden = self.revealed()
+        return [f for f in self.question_fields() if f.name not in hidden]
+
+    def reveal_for(self, field_name: str) -> dict[str, list[Field]] | None:
+        """For a question, the fields shown under each of its choices (for the template)."""
+        by_value = self.reveals.get(field_name)
+        if not by_value:
+            return None
+        return {value: [self._fields[name] for name in names] for value, names in by_value.items()}
+
+    def _not_chosen(self) -> set[str]:
+        """Fields under a choice that was not made: not kept, so not checked either."""
+        names: set[str] = set()
+        for parent, by_value in self.reveals.items():
+            chosen = self._fields[parent].data
+            chosen_values = chosen if isinstance(chosen, list) else [chosen]
+            for value, revealed in by_value.items():
+                if value not in chosen_values:
+                    names.update(revealed)
+        return names
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
-        for name in self.stray_files:
-            # A date's parts are posted as "<field>-day" and so on.
-            target = self._fields.get(name) or self._fields.get(name.rsplit("-", 1)[0])
-            if target is not None:
-                target.errors = [str(_l("Type your answer here; a file cannot be attached to this question"))]
-                valid = False
+        if not valid:
+            for name in self._not_chosen():
+                self._fields[name].errors = []
+            valid = not any(f.errors for f in self)
         return valid
 
-    def validate_website(self, field: Field) -> None:
-        if field.data:
-            raise ValidationError(str(_l("Leave this field empty")))
-
-    def question_fields(self) -> list[Field]:
-        return [f for f in self if f.name not in ("csrf_token", "website")]
-
     def answers(self) -> Answers:
-        return {f.name: f.data for f in self.question_fields()}
+        data = super().answers()
+        # An answer under a choice that was not made is not kept (someone who
+        # typed an email address and then chose to stay anonymous stays anonymous).
+        for parent, by_value in self.reveals.items():
+            chosen = data.get(parent)
+            chosen_values = chosen if isinstance(chosen, list) else [chosen]
+            for value, names in by_value.items():
+                if value not in chosen_values:
+                    data.update({name: None for name in names})
+        return data
 
 
-class WhoForm(StepForm):
+# The required path ------------------------------------------------------------------
+
+class WhoForm(QuestionForm):
     reporter_type = Radios(
         _l("Who is reporting?"),
         required=_l("Select who is reporting"),
@@ -114,36 +152,129 @@ class WhoForm(StepForm):
     )
 
 
-class WhatForm(StepForm):
+class WhatForm(QuestionForm):
+    choice_lists = {"incident_types": "incident_type"}
+    reveals = {"incident_types": {"other": ("incident_other",)}}
     incident_types = Checkboxes(
         _l("What happened?"),
         required=_l("Select what happened"),
         description=_l("Select all that apply."),
     )
-    incident_other = short_text(_l("If something else happened, say what"))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.incident_types.choices = options(choice_options("incident_type"))
+    incident_other = short_text(_l("Say what happened"))
 
 
-class WhyForm(StepForm):
+class WhyForm(QuestionForm):
+    choice_lists = {"motivations": "motivation"}
+    reveals = {"motivations": {"other": ("motivation_other",)}}
     motivations = Checkboxes(
         _l("Why do you think it happened?"),
         required=_l("Select why you think it happened, or ‘Not sure’"),
         description=_l("Select all that apply. Hate incidents are targeted because of who someone is, or who the offender thinks they are."),
     )
-    motivation_other = short_text(_l("If another reason, say what"))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.motivations.choices = options(choice_options("motivation"))
+    motivation_other = short_text(_l("Say what the other reason is"))
 
 
-class EvidenceForm(StepForm):
+class WhenForm(QuestionForm):
+    incident_date = ApproximateDateField(
+        _l("When did it happen?"),
+        earliest=date(1990, 1, 1),
+        description=_l("For example, 27 3 2026. If you do not know the exact day, leave it blank."),
+    )
+
+
+class WhereForm(QuestionForm):
+    choice_lists = {"area": "area"}
+    area = Select(
+        _l("Where did it happen?"),
+        required=_l("Select where it happened"),
+        description=_l("Choose the nearest town or area, ‘Online’, or ‘Outside West Mercia’."),
+    )
+
+
+class DescriptionForm(QuestionForm):
+    description = long_text(
+        _l("What happened, in your own words?"),
+        required=_l("Tell us what happened"),
+        description=_l("Include what was said or done, and anything else you think is important. You can write as much as you need."),
+        max_length=10000,
+    )
+
+
+class PoliceForm(QuestionForm):
+    police_consent = Radios(
+        _l("Can we pass this report to West Mercia Police?"),
+        required=_l("Select whether we can pass this report to the police"),
+        choices=[
+            (PoliceConsent.WITH_DETAILS.value, _l("Yes, with my contact details, so they can contact me")),
+            (PoliceConsent.WITHOUT_DETAILS.value, _l("Yes, but without my details (for police information only)")),
+            (PoliceConsent.NO.value, _l("No, do not pass it to the police")),
+        ],
+    )
+
+
+def _has_contact_details(answers: Mapping[str, Any]) -> bool:
+    return bool(answers.get("email") or answers.get("phone"))
+
+
+def _validate_email(field: Field) -> None:
+    if field.data:
+        Email(message=str(_l("Enter an email address in the correct format, like name@example.com")))(None, field)
+
+
+def _validate_phone(field: Field) -> None:
+    digits = [c for c in field.data or "" if c.isdigit()]
+    if field.data and (len(digits) < 7 or any(c not in "0123456789 +()-." for c in field.data)):
+        raise ValidationError(str(_l("Enter a phone number, like 01632 960 001 or 07700 900 982")))
+
+
+_ONE_IS_ENOUGH = _l("You only need to give one: an email address or a phone number.")
+
+
+class PoliceDetailsForm(QuestionForm):
+    """Asked only when someone chose "with my details" and gave none: a question, not a silent contradiction."""
+
+    reveals = {"police_details": {"give": ("email", "phone")}}
+    police_details = Radios(
+        _l("You asked us to pass your report to the police with your details. How can they contact you?"),
+        required=_l("Select how you would like to go on"),
+        description=_l("The police need an email address or a phone number to contact you. You have not given either."),
+        choices=[
+            ("give", _l("I will give an email address or a phone number")),
+            ("without", _l("Pass it on without my details instead")),
+            ("no", _l("Do not pass it to the police")),
+        ],
+    )
+    email = short_text(_l("Email address (optional)"), max_length=254, description=_ONE_IS_ENOUGH,
+                       render_kw={"type": "email", "autocomplete": "email", "spellcheck": "false"})
+    phone = short_text(_l("Phone number (optional)"), max_length=40, render_kw={"type": "tel", "autocomplete": "tel"})
+
+    def validate_email(self, field: Field) -> None:
+        _validate_email(field)
+
+    def validate_phone(self, field: Field) -> None:
+        _validate_phone(field)
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if valid and self.police_details.data == "give" and not (self.email.data or self.phone.data):
+            self.email.errors = [str(_l("Enter an email address or a phone number, or choose to pass it on without your details"))]
+            return False
+        return valid
+
+    def answers(self) -> Answers:
+        choice = self.police_details.data
+        if choice == "give":
+            return {"contact_ok": "yes", "email": self.email.data or None, "phone": self.phone.data or None}
+        consent = PoliceConsent.WITHOUT_DETAILS if choice == "without" else PoliceConsent.NO
+        return {"police_consent": consent.value}
+
+
+# Optional questions, reached from "Would you like to tell us more?" ----------------
+
+class EvidenceForm(QuestionForm):
     evidence = Checkboxes(
-        _l("What makes you think that?"),
-        description=_l("Select all that apply. You can skip this question."),
+        _l("What makes you think it was because of who they are?"),
+        description=_l("Select all that apply."),
         choices=[
             ("words", _l("Words that were said or written")),
             ("symbols", _l("Symbols, signs or graffiti")),
@@ -158,16 +289,19 @@ class EvidenceForm(StepForm):
     )
 
 
-class WhenForm(StepForm):
-    incident_date = ApproximateDateField(
-        _l("When did it happen?"),
-        earliest=date(1990, 1, 1),
-        description=_l("For example, 27 3 2026. If you do not know the exact day, leave it blank."),
+class WhenDetailsForm(QuestionForm):
+    time_of_day = Radios(
+        _l("What time of day was it?"),
+        description=_l("An approximate time is fine."),
+        choices=[
+            ("morning", _l("Morning (6am to midday)")),
+            ("afternoon", _l("Afternoon (midday to 6pm)")),
+            ("evening", _l("Evening (6pm to midnight)")),
+            ("night", _l("Night (midnight to 6am)")),
+            ("not_sure", _l("Not sure")),
+        ],
     )
-    ongoing = Radios(
-        _l("Is it still going on?"),
-        choices=[("yes", _l("Yes")), ("no", _l("No")), ("not_sure", _l("Not sure"))],
-    )
+    ongoing = Radios(_l("Is it still going on?"), choices=YES_NO_NOT_SURE)
     frequency = Radios(
         _l("How often has it happened?"),
         choices=[
@@ -179,45 +313,40 @@ class WhenForm(StepForm):
     )
 
 
-class WhereForm(StepForm):
-    area = Select(
-        _l("Where did it happen?"),
-        required=_l("Select where it happened"),
-        description=_l("Choose the nearest town or area, ‘Online’, or ‘Outside West Mercia’."),
-    )
+class PlaceForm(QuestionForm):
     place_description = long_text(
-        _l("Describe the place (optional)"),
+        _l("Describe the place"),
         description=_l("For example, the street, a shop, a bus route or near a landmark."),
         max_length=1000,
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.area.choices = options([("", _l("Select a place"))] + choice_options("area"))
 
-
-class OnlineForm(StepForm):
+class OnlineForm(QuestionForm):
     platform = short_text(
         _l("Which website, app or platform?"),
         description=_l("For example, a social network, a game, a messaging app or email."),
     )
     links = long_text(
-        _l("Links to the messages or posts (optional)"),
+        _l("Links to the messages or posts"),
         description=_l("Copy and paste web addresses, one on each line."),
         max_length=2000,
     )
 
 
-class DescriptionForm(StepForm):
-    description = long_text(
-        _l("What happened, in your own words?"),
-        required=_l("Tell us what happened"),
-        description=_l("Include what was said or done, and anything else you think is important. You can write as much as you need."),
-        max_length=10000,
+class PersonTargetedForm(QuestionForm):
+    target_knows = Radios(_l("Does the person targeted know you are reporting this?"), choices=YES_NO_NOT_SURE)
+    target_contact = Radios(
+        _l("May the Group contact the person targeted?"),
+        description=_l("The Group would only contact them to offer support, and never without care for their safety."),
+        choices=[
+            ("yes", _l("Yes")),
+            ("no", _l("No")),
+            ("ask_first", _l("Ask me first")),
+        ],
     )
 
 
-class OffendersForm(StepForm):
+class OffendersForm(QuestionForm):
     offender_count = Radios(
         _l("How many people were responsible?"),
         choices=[
@@ -227,26 +356,59 @@ class OffendersForm(StepForm):
             ("not_known", _l("I do not know")),
         ],
     )
+    offender_relationship = Radios(
+        _l("Who were they?"),
+        choices=[
+            ("stranger", _l("A stranger")),
+            ("neighbour", _l("A neighbour")),
+            ("known", _l("Someone known, such as a colleague, classmate or landlord")),
+            ("online_account", _l("An online account")),
+            ("not_known", _l("I do not know")),
+        ],
+    )
+    offender_age = Radios(
+        _l("About how old were they?"),
+        choices=[
+            ("under_18", _l("Under 18")),
+            ("18_30", _l("18 to 30")),
+            ("31_50", _l("31 to 50")),
+            ("over_50", _l("Over 50")),
+            ("mixed", _l("A mix of ages")),
+            ("not_known", _l("I do not know")),
+        ],
+    )
+    offender_sex = Radios(
+        _l("Were they male or female?"),
+        choices=[
+            ("male", _l("Male")),
+            ("female", _l("Female")),
+            ("mixed", _l("Both")),
+            ("not_known", _l("I do not know")),
+        ],
+    )
+    offender_distinctive = short_text(
+        _l("Anything distinctive about them"),
+        description=_l("For example, a tattoo, clothes, an accent, a vehicle or a username."),
+        max_length=500,
+    )
     offender_description = long_text(
-        _l("Describe them, if you can (optional)"),
-        description=_l("For example, names if you know them, what they looked like, clothes, a vehicle or a username."),
+        _l("Anything else about them"),
+        description=_l("For example, names if you know them, or what they looked like."),
         max_length=3000,
     )
 
 
-class WitnessesForm(StepForm):
+class WitnessesForm(QuestionForm):
     witnesses = long_text(
-        _l("Did anyone else see or hear it? (optional)"),
+        _l("Did anyone else see or hear it?"),
         description=_l("Tell us who, and how to reach them if you know."),
         max_length=2000,
     )
 
 
-class ImpactForm(StepForm):
-    impact = long_text(
-        _l("How has this affected you or the person it happened to? (optional)"),
-        max_length=3000,
-    )
+class ImpactForm(QuestionForm):
+    impact = long_text(_l("How has this affected you or the person it happened to?"), max_length=3000)
+    injury = Radios(_l("Was anyone hurt?"), choices=YES_NO)
     support = Radios(
         _l("Would you like to be put in touch with a support service?"),
         choices=YES_NO,
@@ -254,53 +416,66 @@ class ImpactForm(StepForm):
     )
 
 
-class PoliceForm(StepForm):
-    police_consent = Radios(
-        _l("Can we pass this report to West Mercia Police?"),
-        required=_l("Select whether we can pass this report to the police"),
-        choices=[
-            (PoliceConsent.WITH_DETAILS.value, _l("Yes, with my contact details, so they can contact me")),
-            (PoliceConsent.WITHOUT_DETAILS.value, _l("Yes, but without my details (for police information only)")),
-            (PoliceConsent.NO.value, _l("No, do not pass it to the police")),
-        ],
+class ReportedBeforeForm(QuestionForm):
+    reveals = {"already_reported": {"yes": ("crime_reference",)}}
+    already_reported = Radios(_l("Has this already been reported to the police?"), choices=YES_NO_NOT_SURE)
+    crime_reference = short_text(
+        _l("Crime reference number, if you know it"),
+        description=_l("For example, 22/12345/26."),
+        max_length=60,
     )
 
 
-class ContactForm(StepForm):
+class FilesQuestionForm(QuestionForm):
+    has_files = Radios(
+        _l("Do you have photos, screenshots or documents?"),
+        description=_l("For example, a photo of graffiti or damage, or a screenshot of a message. You can add them next, or later with your receipt code."),
+        choices=[("yes", _l("Yes, I will add them now")), ("no", _l("No"))],
+    )
+
+
+class ContactForm(QuestionForm):
+    # Only typed answers go under "Yes" (GOV.UK: no questions with choices inside a reveal).
+    reveals = {"contact_ok": {"yes": ("name", "email", "phone", "safe_times", "contact_language")}}
     contact_ok = Radios(
         _l("Can we contact you about this report?"),
         required=_l("Select whether we can contact you"),
+        description=_l("You do not have to give contact details. Without them the report is anonymous: we cannot tell you what happens, but you can still check progress with your receipt code."),
         choices=[
             ("yes", _l("Yes")),
             ("no", _l("No, I want to stay anonymous")),
         ],
     )
     name = short_text(_l("Your name (optional)"), max_length=120)
-    email = short_text(_l("Email address"), max_length=254, render_kw={"type": "email", "autocomplete": "email", "spellcheck": "false"})
-    phone = short_text(_l("Phone number"), max_length=40, render_kw={"type": "tel", "autocomplete": "tel"})
+    email = short_text(_l("Email address (optional)"), max_length=254, description=_ONE_IS_ENOUGH,
+                       render_kw={"type": "email", "autocomplete": "email", "spellcheck": "false"})
+    phone = short_text(_l("Phone number (optional)"), max_length=40, render_kw={"type": "tel", "autocomplete": "tel"})
     safe_times = short_text(_l("When is it safe to contact you? (optional)"), max_length=200)
     leave_message = Radios(_l("Can we leave a message?"), choices=YES_NO)
+    preferred_contact = Radios(
+        _l("How would you prefer us to contact you?"),
+        choices=[("email", _l("Email")), ("phone", _l("Phone call")), ("text", _l("Text message")), ("any", _l("Any of these"))],
+    )
+    contact_language = short_text(_l("Which language would you like us to use? (optional)"), max_length=60)
+    interpreter = Radios(_l("Would you need an interpreter?"), choices=YES_NO)
 
     def validate_email(self, field: Field) -> None:
-        if field.data:
-            Email(message=str(_l("Enter an email address in the correct format, like name@example.com")))(self, field)
+        _validate_email(field)
 
     def validate_phone(self, field: Field) -> None:
-        digits = [c for c in field.data or "" if c.isdigit()]
-        if field.data and (len(digits) < 7 or any(c not in "0123456789 +()-." for c in field.data)):
-            raise ValidationError(str(_l("Enter a phone number, like 01632 960 001 or 07700 900 982")))
+        _validate_phone(field)
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
         if valid and self.contact_ok.data == "yes" and not (self.email.data or self.phone.data):
-            self.email.errors = [str(_l("Enter an email address or a phone number, or choose to stay anonymous"))]
+            self.email.errors = [str(_l("You said we can contact you: enter an email address or a phone number, or choose to stay anonymous"))]
             return False
         return valid
 
     def answers(self) -> Answers:
         data = super().answers()
         if data.get("contact_ok") != "yes":
-            # Anonymous means anonymous: nothing typed before choosing it is kept.
+            # Anonymous means anonymous: nothing answered before choosing it is kept.
             data = {key: None for key in data} | {"contact_ok": data.get("contact_ok")}
         return data
 
@@ -309,36 +484,45 @@ def _equality(label: Any, choices: list[tuple[str, Any]]) -> Radios:
     return Radios(label, choices=choices + [PREFER_NOT])
 
 
-class EqualityForm(StepForm):
+class EqualityForm(QuestionForm):
+    third_person = {
+        "age_group": _l("Their age"),
+        "sex": _l("Their sex"),
+        "trans": _l("Is their gender identity the same as the sex they were registered at birth?"),
+        "ethnicity": _l("Their ethnic group"),
+        "religion": _l("Their religion or belief"),
+        "disability": _l("Do they have a disability or long-term health condition?"),
+        "sexual_orientation": _l("Their sexual orientation"),
+    }
     age_group = _equality(
-        _l("Age"),
+        _l("Your age"),
         [("under_18", _l("Under 18")), ("18_24", "18 to 24"), ("25_34", "25 to 34"), ("35_49", "35 to 49"),
          ("50_64", "50 to 64"), ("65_plus", _l("65 or over"))],
     )
-    sex = _equality(_l("Sex"), [("female", _l("Female")), ("male", _l("Male"))])
+    sex = _equality(_l("Your sex"), [("female", _l("Female")), ("male", _l("Male"))])
     trans = _equality(
         _l("Is your gender identity the same as the sex you were registered at birth?"),
         [("yes", _l("Yes")), ("no", _l("No"))],
     )
     ethnicity = _equality(
-        _l("Ethnic group"),
+        _l("Your ethnic group"),
         [("asian", _l("Asian or Asian British")), ("black", _l("Black, Black British, Caribbean or African")),
          ("mixed", _l("Mixed or multiple ethnic groups")), ("white_british", _l("White British")),
          ("white_grt", _l("Gypsy, Irish Traveller or Roma")), ("white_other", _l("Any other White background")),
          ("other", _l("Another ethnic group"))],
     )
     religion = _equality(
-        _l("Religion or belief"),
+        _l("Your religion or belief"),
         [("none", _l("No religion")), ("buddhist", _l("Buddhist")), ("christian", _l("Christian")),
          ("hindu", _l("Hindu")), ("jewish", _l("Jewish")), ("muslim", _l("Muslim")), ("sikh", _l("Sikh")),
          ("other", _l("Another religion or belief"))],
     )
     disability = _equality(
-        _l("Do you consider yourself to have a disability or long-term health condition?"),
+        _l("Do you have a disability or long-term health condition?"),
         [("yes", _l("Yes")), ("no", _l("No"))],
     )
     sexual_orientation = _equality(
-        _l("Sexual orientation"),
+        _l("Your sexual orientation"),
         [("bisexual", _l("Bisexual")), ("gay_lesbian", _l("Gay or lesbian")),
          ("heterosexual", _l("Straight or heterosexual")), ("other", _l("Another sexual orientation"))],
     )
@@ -348,10 +532,19 @@ def _is_online(answers: Mapping[str, Any]) -> bool:
     return answers.get("area") == "online" or "online_abuse" in (answers.get("incident_types") or [])
 
 
+def about_someone_else(answers: Mapping[str, Any]) -> bool:
+    """Whether the reporter answers for the person targeted (a witness, or for someone)."""
+    return answers.get("reporter_type") in (ReporterType.WITNESS.value, ReporterType.ON_BEHALF.value)
+
+
+def _police_details_missing(answers: Mapping[str, Any]) -> bool:
+    return answers.get("police_consent") == PoliceConsent.WITH_DETAILS.value and not _has_contact_details(answers)
+
+
 @dataclass(frozen=True)
 class Step:
     name: str
-    form: type[StepForm]
+    form: type[QuestionForm]
     title: Any
     applies: Callable[[Mapping[str, Any]], bool] = field(default=lambda answers: True)
     required: bool = False
@@ -359,27 +552,75 @@ class Step:
     # Staff-only steps (a centre's note to the Group) never go into the report's
     # content, which the reporter can open with their receipt.
     staff_only: bool = False
+    # Optional steps are reached from "Would you like to tell us more?", not in turn.
+    optional: bool = False
+    # The check page's card this step is shown in.
+    section: str = "incident"
+    title_someone_else: Any = None
+    hint_someone_else: Any = None
+    # Only in journeys that can take files (the public one).
+    needs_files: bool = False
+    # A required question that settles a contradiction: asked before checking,
+    # so someone who goes on to "tell us more" can answer it there first.
+    before_check: bool = False
 
+    def title_for(self, answers: Mapping[str, Any]) -> Any:
+        return self.title_someone_else if self.title_someone_else and about_someone_else(answers) else self.title
+
+    def hint_for(self, answers: Mapping[str, Any]) -> Any:
+        return self.hint_someone_else if self.hint_someone_else and about_someone_else(answers) else self.hint
+
+
+# The name of the "Would you like to tell us more?" page in every journey.
+MORE = "more"
+
+SECTIONS: dict[str, Any] = {
+    "taken": _l("How the report was taken"),
+    "incident": _l("What happened"),
+    "when_where": _l("When and where"),
+    "people": _l("The people involved"),
+    "impact": _l("How it affected you, and support"),
+    "police": _l("The police"),
+    "files": _l("Photos, screenshots and documents"),
+    "contact": _l("Contacting you"),
+    "about": _l("About you"),
+    "note": _l("Note to the Group"),
+}
 
 STEPS: tuple[Step, ...] = (
     Step("who", WhoForm, _l("Who is reporting?"), required=True),
     Step("what", WhatForm, _l("What happened?"), required=True),
     Step("why", WhyForm, _l("Why do you think it happened?"), required=True),
-    Step("why-evidence", EvidenceForm, _l("What makes you think that?")),
-    Step("when", WhenForm, _l("When did it happen?"), required=True),
-    Step("where", WhereForm, _l("Where did it happen?"), required=True),
-    Step("online", OnlineForm, _l("Where online did it happen?"), applies=_is_online),
+    Step("when", WhenForm, _l("When did it happen?"), required=True, section="when_where"),
+    Step("where", WhereForm, _l("Where did it happen?"), required=True, section="when_where"),
     Step("description", DescriptionForm, _l("What happened, in your own words?"), required=True),
-    Step("offenders", OffendersForm, _l("Who was responsible?")),
-    Step("witnesses", WitnessesForm, _l("Witnesses")),
-    Step("impact", ImpactForm, _l("How it has affected you")),
-    Step("police", PoliceForm, _l("Passing your report to the police"), required=True),
-    Step("contact", ContactForm, _l("Contacting you"), required=True),
+    Step("police", PoliceForm, _l("Passing your report to the police"), required=True, section="police"),
+    Step("police-details", PoliceDetailsForm, _l("How the police can contact you"), required=True,
+         applies=_police_details_missing, section="police", before_check=True),
+    # Optional, in the order "tell us more" lists them.
+    Step("person-targeted", PersonTargetedForm, _l("The person targeted"), optional=True,
+         applies=about_someone_else, section="people"),
+    Step("why-evidence", EvidenceForm, _l("Why you think it was a hate incident"), optional=True),
+    Step("when-details", WhenDetailsForm, _l("More about when it happened"), optional=True, section="when_where"),
+    Step("place", PlaceForm, _l("More about where it happened"), optional=True, section="when_where"),
+    Step("online", OnlineForm, _l("Where online did it happen?"), optional=True, applies=_is_online, section="when_where"),
+    Step("offenders", OffendersForm, _l("Who was responsible?"), optional=True, section="people"),
+    Step("witnesses", WitnessesForm, _l("Witnesses"), optional=True, section="people"),
+    Step("impact", ImpactForm, _l("How it has affected you, and support"), optional=True, section="impact",
+         title_someone_else=_l("How it has affected them, and support")),
+    Step("reported-before", ReportedBeforeForm, _l("Reporting it to the police before"), optional=True, section="police"),
+    Step("evidence-files", FilesQuestionForm, _l("Photos, screenshots or documents"), optional=True,
+         section="files", needs_files=True),
+    Step("contact", ContactForm, _l("Contacting you"), optional=True, section="contact"),
     Step(
         "equality",
         EqualityForm,
-        _l("About you (optional)"),
-        hint=_l("These questions help the Partnership see who is affected and whether the service reaches everyone. Every question is optional."),
+        _l("About you"),
+        optional=True,
+        section="about",
+        hint=_l("These questions are about you. They help the Partnership see who is affected and whether the service reaches everyone. Every question is optional."),
+        title_someone_else=_l("About the person targeted"),
+        hint_someone_else=_l("These questions are about the person targeted, not you. Answer only what you know. They help the Partnership see who is affected. Every question is optional."),
     ),
 )
 STEP_BY_NAME = {step.name: step for step in STEPS}
@@ -387,7 +628,8 @@ STEP_BY_NAME = {step.name: step for step in STEPS}
 
 # Assisted reporting at a centre: the same questions, with how the report was
 # taken and the person's consent first, and a note for the Group last.
-class HowTakenForm(StepForm):
+class HowTakenForm(QuestionForm):
+    reveals = {"how_taken": {"interpreter": ("interpreter_language",)}}
     how_taken = Radios(
         _l("How are you taking this report?"),
         required=_l("Select how you are taking this report"),
@@ -397,7 +639,7 @@ class HowTakenForm(StepForm):
             ("interpreter", _l("With an interpreter")),
         ],
     )
-    interpreter_language = short_text(_l("If with an interpreter, which language?"), max_length=60)
+    interpreter_language = short_text(_l("Which language is the interpreter using?"), max_length=60)
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
@@ -407,7 +649,7 @@ class HowTakenForm(StepForm):
         return valid
 
 
-class ConsentForm(StepForm):
+class ConsentForm(QuestionForm):
     consent_recorded = Radios(
         _l("Does the person agree to what they tell you being recorded and sent to the Hate Crime Reporting Group?"),
         required=_l("Select whether the person agrees to the report being recorded"),
@@ -425,7 +667,7 @@ class ConsentForm(StepForm):
             raise ValidationError(str(_l("Only continue if the person agrees. Otherwise, stop and offer them the online form or a call to 101.")))
 
 
-class StaffNoteForm(StepForm):
+class StaffNoteForm(QuestionForm):
     staff_note = long_text(
         _l("Note from you to the Group (optional)"),
         description=_l("For example, how the person seemed, or anything they asked you to pass on. The person cannot read this note with their receipt."),
@@ -435,11 +677,11 @@ class StaffNoteForm(StepForm):
 
 ASSISTED_STEPS: tuple[Step, ...] = (
     (
-        Step("how-taken", HowTakenForm, _l("How the report is taken"), required=True),
-        Step("consent", ConsentForm, _l("The person's consent"), required=True),
+        Step("how-taken", HowTakenForm, _l("How the report is taken"), required=True, section="taken"),
+        Step("consent", ConsentForm, _l("The person's consent"), required=True, section="taken"),
     )
     + STEPS
-    + (Step("staff-note", StaffNoteForm, _l("Note to the Group"), staff_only=True),)
+    + (Step("staff-note", StaffNoteForm, _l("Note to the Group"), staff_only=True, section="note"),)
 )
 
 
@@ -452,83 +694,179 @@ def applicable_steps(answers: Mapping[str, Any], steps: Sequence[Step] = STEPS) 
     return [step for step in steps if step.applies(answers)]
 
 
+def optional_steps(answers: Mapping[str, Any], steps: Sequence[Step] = STEPS) -> list[Step]:
+    """The optional questions offered on "Would you like to tell us more?", in order."""
+    return [step for step in applicable_steps(answers, steps) if step.optional]
+
+
 def step_after(name: str, answers: Mapping[str, Any], steps: Sequence[Step] = STEPS) -> Step | None:
-    """The next applicable step after ``name`` in question order (``name`` need not apply)."""
+    """The next applicable required step after ``name`` (``name`` need not apply); None means check."""
     names = [step.name for step in steps]
     following = steps[names.index(name) + 1 :] if name in names else steps
-    return next((step for step in following if step.applies(answers)), None)
+    return next((step for step in following if not step.optional and step.applies(answers)), None)
 
 
 def step_before(name: str, answers: Mapping[str, Any], steps: Sequence[Step] = STEPS) -> Step | None:
-    names = [step.name for step in applicable_steps(answers, steps)]
+    """The required step before ``name``; None for the first (and for optional steps)."""
+    names = [step.name for step in applicable_steps(answers, steps) if not step.optional]
     if name not in names or names.index(name) == 0:
         return None
     return next(step for step in steps if step.name == names[names.index(name) - 1])
 
 
+# Questions as data ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One question of a step, read from the step's declaration."""
+
+    name: str
+    kind: str  # radios, checkboxes, select, date, short, long
+    label: Any
+    required: bool
+    choices: tuple[tuple[str, Any], ...] = ()
+    list_name: str | None = None
+    max_length: int | None = None
+    earliest: date | None = None
+    third_person_label: Any = None
+    # (question, choice) under which this one is shown (a conditional reveal).
+    revealed_by: tuple[str, str] | None = None
+
+    def label_for(self, answers: Mapping[str, Any]) -> str:
+        return str(self.third_person_label if self.third_person_label and about_someone_else(answers) else self.label)
+
+    def options(self) -> list[tuple[str, Any]]:
+        return choice_options(self.list_name) if self.list_name else list(self.choices)
+
+
+_KINDS = {Radios: "radios", Checkboxes: "checkboxes", Select: "select", ApproximateDateField: "date"}
+
+
+def _kind(unbound: UnboundField) -> str:
+    cls = unbound.field_class
+    for base, kind in _KINDS.items():
+        if issubclass(cls, base):
+            return kind
+    return "long" if cls.__name__ == "TextAreaField" else "short"
+
+
 @functools.cache
-def _question_names(form_class: type[StepForm]) -> frozenset[str]:
-    """A step form's question field names, read from the class (no form is built)."""
-    return frozenset(
-        name for name in dir(form_class)
-        if isinstance(getattr(form_class, name), UnboundField) and name != "website"
+def field_specs(form_class: type[QuestionForm]) -> tuple[FieldSpec, ...]:
+    """A step form's questions, in declaration order, read from the class (no form is built)."""
+    unbound = sorted(
+        ((name, value) for name in dir(form_class)
+         if isinstance(value := getattr(form_class, name), UnboundField) and name != "website"),
+        key=lambda item: item[1].creation_counter,
     )
+    revealed = {
+        name: (parent, value)
+        for parent, by_value in form_class.reveals.items()
+        for value, names in by_value.items()
+        for name in names
+    }
+    specs = []
+    for name, field_def in unbound:
+        kind = _kind(field_def)
+        validators = field_def.kwargs.get("validators") or []
+        lengths = [v.max for v in validators if isinstance(v, Length)]
+        specs.append(FieldSpec(
+            name=name,
+            kind=kind,
+            label=field_def.args[0] if field_def.args else field_def.kwargs.get("label"),
+            required=kind == "date" or field_def.kwargs.get("required") is not None or any(isinstance(v, Required) for v in validators),
+            choices=tuple((c.value, c.label) for c in options(field_def.kwargs.get("choices"))),
+            list_name=form_class.choice_lists.get(name),
+            max_length=lengths[0] if lengths else None,
+            earliest=field_def.kwargs.get("earliest"),
+            third_person_label=form_class.third_person.get(name),
+            revealed_by=revealed.get(name),
+        ))
+    return tuple(specs)
+
+
+def question_names(step: Step) -> frozenset[str]:
+    return frozenset(spec.name for spec in field_specs(step.form))
 
 
 def step_answers(step: Step, answers: Mapping[str, Any]) -> Answers:
-    names = _question_names(step.form)
+    names = question_names(step)
     return {key: value for key, value in answers.items() if key in names}
 
 
+def _shown(spec: FieldSpec, answers: Mapping[str, Any]) -> bool:
+    if spec.revealed_by is None:
+        return True
+    parent, value = spec.revealed_by
+    chosen = answers.get(parent)
+    return value in chosen if isinstance(chosen, list) else chosen == value
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def _stored_value_valid(spec: FieldSpec, value: Any) -> bool:
+    if spec.kind in ("radios", "select"):
+        return value in {code for code, _label in spec.options()}
+    if spec.kind == "checkboxes":
+        known = {code for code, _label in spec.options()}
+        return isinstance(value, list) and all(item in known for item in value)
+    if spec.kind == "date":
+        return as_date(value) is not None and (spec.earliest is None or as_date(value) >= spec.earliest)  # type: ignore[operator]
+    return isinstance(value, str) and not _CONTROL.search(value) and (spec.max_length is None or len(value) <= spec.max_length)
+
+
+def as_date(value: Any) -> date | None:
+    """A stored approximate date ({"day", "month", "year"}) as a date, if it is a real past one."""
+    if not isinstance(value, dict):
+        return None
+    try:
+        when = date(int(value["year"]), int(value["month"]), int(value.get("day") or 1))
+    except (KeyError, TypeError, ValueError):
+        return None
+    return when if when <= date.today() else None
+
+
+def validate_step(step: Step, answers: Mapping[str, Any]) -> bool:
+    """Re-check a step's stored answers (the lists of choices may have changed), without a form."""
+    for spec in field_specs(step.form):
+        if not _shown(spec, answers):
+            continue
+        value = answers.get(spec.name)
+        if _empty(value):
+            if spec.required:
+                return False
+            continue
+        if not _stored_value_valid(spec, value):
+            return False
+    return True
+
+
 def first_unanswered(answers: Mapping[str, Any], visited: set[str], steps: Sequence[Step] = STEPS) -> Step | None:
-    """The first applicable step not yet seen, or required and not validly answered."""
+    """The first applicable required step not yet seen, or not validly answered."""
     for step in applicable_steps(answers, steps):
-        if step.name not in visited:
-            return step
-        if step.required and not validate_step(step, answers):
+        if not step.required:
+            continue
+        if step.name not in visited or not validate_step(step, answers):
             return step
     return None
 
 
-def validate_step(step: Step, answers: Mapping[str, Any]) -> bool:
-    """Re-check stored answers of a step (the list of choices may have changed)."""
-    from werkzeug.datastructures import MultiDict
-
-    form = step.form(formdata=MultiDict(_as_formdata(step, answers)), meta={"csrf": False})
-    return form.validate()
-
-
-def _as_formdata(step: Step, answers: Mapping[str, Any]) -> list[tuple[str, str]]:
-    pairs: list[tuple[str, str]] = []
-    for key, value in step_answers(step, answers).items():
-        if value is None:
-            continue
-        if isinstance(value, list):
-            pairs += [(key, str(item)) for item in value]
-        elif isinstance(value, dict):
-            pairs += [(f"{key}-{part}", "" if value.get(part) is None else str(value[part])) for part in ("day", "month", "year")]
-        else:
-            pairs.append((key, str(value)))
-    return pairs
-
-
-def display_value(form_field: Field) -> list[str]:
-    """An answer as lines of text for the check-your-answers page."""
-    data = form_field.data
-    if data in (None, "", []):
+def display_lines(spec: FieldSpec, value: Any) -> list[str]:
+    """An answer as lines of text, in the words the question offered."""
+    if _empty(value):
         return []
-    if isinstance(form_field, ApproximateDateField):
-        when = form_field.as_date()
+    if spec.kind == "date":
+        when = as_date(value) if isinstance(value, dict) else None
         if when is None:
             return []
-        return [when.strftime("%-d %B %Y") if data.get("day") else when.strftime("%B %Y")]
-    choices = {choice.value: str(choice.label) for choice in getattr(form_field, "choices", None) or []}
-    if isinstance(data, list):
-        return [choices.get(item, item) for item in data]
-    if choices:
-        return [choices.get(data, data)]
-    return str(data).splitlines() or [str(data)]
-
+        return [when.strftime("%-d %B %Y") if value.get("day") else when.strftime("%B %Y")]
+    labels = {code: str(label) for code, label in spec.options()}
+    if isinstance(value, list):
+        return [labels.get(item, item) for item in value]
+    if labels:
+        return [labels.get(value, value)]
+    return str(value).splitlines() or [str(value)]
 
 
 @dataclass(frozen=True)
@@ -545,16 +883,48 @@ class SummarySection:
 
 
 def summary(answers: Mapping[str, Any], steps: Sequence[Step] = STEPS) -> list[SummarySection]:
-    """Every applicable question with its answer, for check-your-answers pages."""
+    """Every applicable question with its answer (or none), step by step, for staff pages.
+
+    Built from the stored answers alone: no form reads the request in flight.
+    """
     sections = []
     for step in applicable_steps(answers, steps):
-        # formdata=None: built from the stored answers only, never from whatever request is
-        # in flight (a referral POST once made checkboxes and dates read its own form data).
-        form = step.form(formdata=None, data=step_answers(step, answers), meta={"csrf": False})
-        if isinstance(form, ContactForm) and answers.get("contact_ok") != "yes":
-            fields = [form.contact_ok]
-        else:
-            fields = form.question_fields()
-        rows = [SummaryRow(f.id, str(f.label.text), display_value(f)) for f in fields]
+        if step.name == "police-details":
+            continue  # its answers are shown where they belong (consent, contact)
+        rows = [
+            SummaryRow(spec.name, spec.label_for(answers), display_lines(spec, answers.get(spec.name)))
+            for spec in field_specs(step.form)
+            if _shown(spec, answers)
+        ]
         sections.append(SummarySection(step, rows))
     return sections
+
+
+@dataclass(frozen=True)
+class CardRow:
+    step: str
+    key: str
+    label: str
+    lines: list[str]
+
+
+@dataclass(frozen=True)
+class Card:
+    """One section of check-your-answers: the questions answered, and those not."""
+
+    key: str
+    title: Any
+    rows: list[CardRow]
+    not_answered: list[CardRow]
+
+
+def check_cards(answers: Mapping[str, Any], steps: Sequence[Step] = STEPS) -> list[Card]:
+    """Check-your-answers in sections, listing only answered questions plus what was not."""
+    cards: dict[str, Card] = {}
+    for section in summary(answers, steps):
+        key = section.step.section
+        card = cards.setdefault(key, Card(key, SECTIONS[key], [], []))
+        for row in section.rows:
+            target = card.rows if row.lines else card.not_answered
+            target.append(CardRow(section.step.name, row.key, row.label, row.lines))
+    return [cards[key] for key in SECTIONS if key in cards]

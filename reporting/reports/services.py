@@ -170,6 +170,28 @@ def _new_receipt() -> crypto.Receipt:
             return receipt
 
 
+def issue_receipt(report: Report, report_private: bytes, receipt_kdf: crypto.KdfParams) -> crypto.Receipt:
+    """Give a report a new receipt code: the only place one is made (sending, or reissuing).
+
+    The report's private key is wrapped under a key derived from the code's secret
+    part (Argon2id, a new per-report salt); any earlier code stops working.
+    """
+    receipt = _new_receipt()
+    salt = crypto.new_salt()
+    verifier, wrap_key = crypto.derive_keys(receipt.secret.encode(), salt, receipt_kdf)
+    report.receipt_lookup = receipt.lookup
+    report.receipt_salt = salt
+    report.receipt_kdf = receipt_kdf.encode()
+    report.receipt_verifier = crypto.verifier_digest(verifier)
+    report.key_wrap_receipt = crypto.wrap_private_key(wrap_key, report_private, receipt_wrap_binding(report.reference))
+    return receipt
+
+
+def support_wanted(report_id: int) -> bool:
+    """Whether the reporter asked to be put in touch with support (a clear field)."""
+    return bool(db.session.scalar(select(Report.support_wanted).where(Report.id == report_id)))
+
+
 def submit_report(
     state: DraftState,
     *,
@@ -200,10 +222,7 @@ def submit_report(
     }
     clear = clear_fields(answers)
     reference = _new_reference(now)
-    receipt = _new_receipt()
     report_keys = crypto.generate_keypair(group_key.algorithm)
-    salt = crypto.new_salt()
-    verifier, wrap_key = crypto.derive_keys(receipt.secret.encode(), salt, receipt_kdf)
     content = json.dumps(
         {"v": CONTENT_VERSION, "channel": channel.value, "answers": answers, "meta": state.meta},
         ensure_ascii=False,
@@ -225,15 +244,11 @@ def submit_report(
         public_key=report_keys.public,
         group_key_id=group_key.id,
         key_wrap_group=crypto.seal(group_key.algorithm, group_key.public_key, report_keys.private, group_wrap_binding(reference)),
-        key_wrap_receipt=crypto.wrap_private_key(wrap_key, report_keys.private, receipt_wrap_binding(reference)),
-        receipt_lookup=receipt.lookup,
-        receipt_salt=salt,
-        receipt_kdf=receipt_kdf.encode(),
-        receipt_verifier=crypto.verifier_digest(verifier),
         content=crypto.seal(report_keys.algorithm, report_keys.public, content, content_binding(reference)),
         strands=[ReportStrand(strand=code) for code in clear.strands],
         incident_types=[ReportIncidentType(incident_type=code) for code in clear.incident_types],
     )
+    receipt = issue_receipt(report, report_keys.private, receipt_kdf)
     db.session.add(report)
     db.session.flush()
     state.draft.report_id = report.id

@@ -4,8 +4,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
-from reporting.reports.fields import NoControlCharacters, clean_text, long_text
-from reporting.reports.questions import StepForm
+from reporting.forms.fields import NoControlCharacters, clean_text, long_text
+from reporting.forms import StepForm
 
 
 class ReceiptForm(StepForm):

@@ -19,7 +19,7 @@ from reporting.auth.models import User
 from reporting.exceptions import PermissionDeniedError, WrongReceiptError
 from reporting.extensions import db
 from reporting.reports.models import Report, Status
-from reporting.reports.services import receipt_wrap_binding
+from reporting.reports.services import issue_receipt, receipt_wrap_binding
 from reporting.status.models import Message, MessageKind, ReceiptSession
 
 # A salt no report has: a wrong lookup part costs the same Argon2id work as a right one.
@@ -62,18 +62,7 @@ def needs_new_receipt(report: Report) -> bool:
 
 def reissue_receipt(report: Report, private: bytes) -> crypto.Receipt:
     """Give the reporter a code of their own; the old one stops working."""
-    while True:
-        receipt = crypto.new_receipt()
-        if db.session.scalar(select(Report.id).where(Report.receipt_lookup == receipt.lookup)) is None:
-            break
-    params = _receipt_kdf()
-    salt = crypto.new_salt()
-    verifier, wrap_key = crypto.derive_keys(receipt.secret.encode(), salt, params)
-    report.receipt_lookup = receipt.lookup
-    report.receipt_salt = salt
-    report.receipt_kdf = params.encode()
-    report.receipt_verifier = crypto.verifier_digest(verifier)
-    report.key_wrap_receipt = crypto.wrap_private_key(wrap_key, private, receipt_wrap_binding(report.reference))
+    receipt = issue_receipt(report, private, _receipt_kdf())
     report.receipt_reissued = True
     db.session.flush()
     audit.record("status.receipt_reissued", f"report:{report.id}", actor="reporter")

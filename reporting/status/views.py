@@ -15,8 +15,10 @@ from reporting.evidence.forms import UploadForm, refusal_message
 from reporting.evidence.uploads import accepts_uploads
 from reporting.exceptions import EvidenceRefusedError, WrongReceiptError
 from reporting.extensions import db, limiter
-from reporting.public.forms import ConfirmForm
+from reporting.forms import ConfirmForm
+from reporting.reports import questions
 from reporting.reports.models import Report
+from reporting.reports.services import open_report_content
 from reporting.security import public
 from reporting.status import services
 from reporting.status.forms import AdditionForm, ReceiptForm, ReplyForm
@@ -111,10 +113,16 @@ def show_report() -> ResponseReturnValue:
 
 def _report_page(report: Report, private: bytes, status: int = 200, **forms: Any) -> ResponseReturnValue:
     """The reporter's page: status, messages, files; ``forms`` replaces a form with errors."""
+    thread = services.messages(report, private)
+    answers = open_report_content(report, private)["answers"]
     context = {
         "report": report,
         "plain_status": services.PLAIN_STATUS[report.status],
-        "thread": services.messages(report, private),
+        "thread": thread,
+        # What they sent, read back (the page warns that anyone with the code can).
+        "sent_cards": [card for card in questions.check_cards(answers, questions.steps_for_channel(report.channel)) if card.rows],
+        # The reply box is for answering the Group; otherwise it is an action to open.
+        "group_wrote": any(item.message.kind == "to_reporter" for item in thread),
         "evidence": evidence_services.list_evidence(report, private),
         "max_files": MAX_FILES_PER_REPORT,
         "reply_form": ReplyForm(prefix="reply", formdata=None),

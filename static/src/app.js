@@ -137,9 +137,21 @@ if ($button instanceof HTMLAnchorElement) {
   })
 }
 
-// Print buttons (for example on a centre's receipt slip): hidden without
-// JavaScript, where the page says to use the browser's Print command instead.
-document.querySelectorAll('[data-app-print]').forEach(($print) => {
+// Print buttons (the receipt): hidden without JavaScript, where the page says to
+// use the browser's own Print instead.
+document.querySelectorAll('[data-module="app-print"]').forEach(($print) => {
   $print.hidden = false
   $print.addEventListener('click', () => window.print())
+})
+
+// GOV.UK conditional reveals ("Other, say what"): without JavaScript every
+// follow-up question simply shows; with it, each shows only under its choice.
+document.querySelectorAll('input[data-aria-controls]').forEach(($input) => {
+  const $target = document.getElementById($input.getAttribute('data-aria-controls'))
+  if (!$target || !$input.form) return
+  // (No aria-expanded: it is not allowed on a radio or a checkbox.)
+  const sync = () => { $target.hidden = !$input.checked }
+  $input.setAttribute('aria-controls', $target.id)
+  $input.form.addEventListener('change', sync)
+  sync()
 })

@@ -49,9 +49,10 @@ def success_banner(page: Page) -> str:
 
 
 def answer_the_questions(page: Page, description: str, *, area: str = "Ludlow") -> None:
-    """The report's own questions, from "Who is reporting?" to "About you", answering only what is required.
+    """The report's required questions, from "Who is reporting?" to the police question.
 
-    The same questions are asked online and by centre staff; the caller checks where they lead.
+    The same questions are asked online and by centre staff; the caller checks where they lead
+    (online: check your answers; at a centre: the note to the Group).
     """
     group(page, "Who is reporting?").get_by_label("I saw or heard it happen to someone else").check()
     press(page, "Continue")
@@ -59,7 +60,6 @@ def answer_the_questions(page: Page, description: str, *, area: str = "Ludlow") 
     press(page, "Continue")
     group(page, "Why do you think it happened?").get_by_label("Not sure").check()
     press(page, "Continue")
-    press(page, "Continue")  # What makes you think that? (optional)
     dates = group(page, "When did it happen?")
     dates.get_by_label("Month").fill("10")
     dates.get_by_label("Year").fill(str(date.today().year - 1))
@@ -68,15 +68,9 @@ def answer_the_questions(page: Page, description: str, *, area: str = "Ludlow") 
     press(page, "Continue")
     page.get_by_label("What happened, in your own words?").fill(description)
     press(page, "Continue")
-    press(page, "Continue")  # Who was responsible?
-    press(page, "Continue")  # Witnesses
-    press(page, "Continue")  # How it has affected you
-    page.get_by_label("No, do not pass it to the police").check()
-    press(page, "Continue")
-    page.get_by_label("No, I want to stay anonymous").check()
-    press(page, "Continue")
-    assert heading(page) == "About you (optional)", heading(page)
-    press(page, "Continue")
+    group(page, "Can we pass this report to West Mercia Police?").get_by_label("No, do not pass it to the police").check()
+    last = page.get_by_role("button", name="Continue to check your answers", exact=True)
+    press(page, "Continue to check your answers" if last.count() else "Continue")
 
 
 def receipt_code(page: Page) -> str:

@@ -164,7 +164,7 @@ def test_an_assisted_report_at_a_centre_through_to_the_slip(
     press(page, "Continue")
     assert "Enter the language the interpreter is using" in page.locator(".govuk-error-summary").inner_text()
     axe.check(page, "how the report is taken, with an error")
-    page.get_by_label("If with an interpreter, which language?").fill("Polish")
+    page.get_by_label("Which language is the interpreter using?").fill("Polish")  # shown under its choice
     press(page, "Continue")
 
     assert path_of(page) == server("/centre/report/consent")
@@ -180,7 +180,7 @@ def test_an_assisted_report_at_a_centre_through_to_the_slip(
 
     assert path_of(page) == server("/centre/report/staff-note")
     page.get_by_label("Note from you to the Group (optional)").fill("Came in with a friend.")
-    press(page, "Continue")
+    press(page, "Continue to check your answers")
     assert path_of(page) == server("/centre/report/check")
     shown = main_text(page)
     assert f"Graffiti on the library wall. {CANARY}" in shown and "Polish" in shown

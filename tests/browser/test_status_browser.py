@@ -52,8 +52,8 @@ def test_the_reporter_comes_back_with_the_receipt_and_the_reviewer_sees_it_all(
     # Report online, keep the code, and leave.
     reporter = new_context(java_script_enabled=False)
     page = reporter.new_page()
-    page.goto(server("/report/"))
-    press(page, "Start now")
+    page.goto(server("/"))
+    press(page, "Report online")
     answer_the_questions(page, "Graffiti on the bus shelter by the river.")
     press(page, "Send report")
     assert heading(page) == "Report sent"
@@ -109,6 +109,13 @@ def test_the_reporter_comes_back_with_the_receipt_and_the_reviewer_sees_it_all(
     assert "Asked the reporter which shelter." not in shown, "the Group's reasons are not the reporter's to read"
     axe.check(page, "status: the report, with a message")
 
+    # What they sent, read back behind a warning.
+    assert "Anyone who has your receipt code can read this." in shown
+    page.get_by_text("Show what you sent").click()
+    sent_back = page.locator("details", has_text="Show what you sent").inner_text()
+    assert "Graffiti on the bus shelter by the river." in sent_back and "Ludlow" in sent_back
+    axe.check(page, "status: what you sent, open")
+
     # An empty reply: the error state of the page.
     press(page, "Send reply")
     assert page.title().startswith("Error: Your report"), page.title()
@@ -147,3 +154,91 @@ def test_the_reporter_comes_back_with_the_receipt_and_the_reviewer_sees_it_all(
     files = review.locator(".app-evidence").inner_text()
     assert "bus-shelter.jpg" in files and "Picture" in files
     assert review.get_by_role("link", name="Download without hidden details bus-shelter.jpg").is_visible()
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_new_pages_fit_and_pass_axe_at_both_widths(
+    staff_server: StaffServer, new_context: Callable[..., BrowserContext], axe: Axe, width: int
+) -> None:
+    """Every page this rework added or changed, at a phone's width and a laptop's."""
+    server = staff_server
+    admin = server.add_user("admin", "admin@example.org")
+
+    def fits(page, what: str) -> None:  # type: ignore[no-untyped-def]
+        assert int(page.evaluate("document.documentElement.scrollWidth")) <= width, what
+        axe.check(page, f"{what} at {width}")
+
+    # The administrator keeps the list of support services.
+    staff = new_context(viewport={"width": width, "height": 900}).new_page()
+    server.sign_in(staff, admin)
+    staff.goto(server("/admin/support/"))
+    fits(staff, "support services")
+    follow(staff, staff.get_by_role("link", name="Add a support service"))
+    press(staff, "Save support service")
+    assert staff.title().startswith("Error:")
+    fits(staff, "add a support service, with an error")
+    staff.get_by_label("Name", exact=True).fill("Town Advice")
+    staff.get_by_label("Short name").fill("town-advice")
+    staff.get_by_label("Phone", exact=True).fill("01632 960 333")
+    staff.get_by_label("Opening hours").fill("Monday to Friday 9am to 5pm")
+    press(staff, "Save support service")
+    assert "Support service saved." in success_banner(staff)
+    fits(staff, "edit a support service")
+
+    # A witness who wants support, with the police question's contradiction on the way.
+    page = new_context(java_script_enabled=False, viewport={"width": width, "height": 900}).new_page()
+    page.goto(server("/"))
+    press(page, "Report online")
+    from tests.browser.pages import group
+
+    group(page, "Who is reporting?").get_by_label("I saw or heard it happen to someone else").check()
+    press(page, "Continue")
+    group(page, "What happened?").get_by_label("Graffiti").check()
+    press(page, "Continue")
+    group(page, "Why do you think it happened?").get_by_label("Not sure").check()
+    press(page, "Continue")
+    group(page, "When did it happen?").get_by_label("Month").fill("10")
+    group(page, "When did it happen?").get_by_label("Year").fill("2025")
+    press(page, "Continue")
+    page.get_by_label("Where did it happen?").select_option(label="Ludlow")
+    press(page, "Continue")
+    page.get_by_label("What happened, in your own words?").fill("Graffiti on a bus shelter.")
+    press(page, "Continue")
+    page.get_by_label("Yes, with my contact details, so they can contact me").check()
+    press(page, "Continue to check your answers")
+    assert path_of(page) == server("/report/police-details")
+    fits(page, "the police need a way to contact you")
+    press(page, "Continue")
+    fits(page, "the police need a way to contact you, with an error")
+    page.get_by_label("Pass it on without my details instead").check()
+    press(page, "Continue")
+    assert path_of(page) == server("/report/check")
+    follow(page, page.get_by_role("link", name="Tell us more before sending (optional)"))
+    fits(page, "would you like to tell us more")
+    for section in ("The person targeted", "About the person targeted", "Who was responsible?",
+                    "More about when it happened", "Reporting it to the police before", "Contacting you",
+                    "Photos, screenshots or documents"):
+        follow(page, page.get_by_role("link", name=section, exact=True))
+        fits(page, section)
+        follow(page, page.get_by_role("link", name="Back"))
+    follow(page, page.get_by_role("link", name="How it has affected them, and support"))
+    group(page, "Would you like to be put in touch with a support service?").get_by_label("Yes").check()
+    press(page, "Continue")
+    follow(page, page.get_by_role("button", name="Continue to check your answers"))
+    fits(page, "check your answers")
+    press(page, "Send report")
+    assert "Town Advice" in main_text(page)
+    fits(page, "report sent, with support services")
+    receipt = receipt_code(page)
+
+    page.goto(server("/staying-safe-online"))
+    fits(page, "staying safe online")
+
+    back = new_context(java_script_enabled=False, viewport={"width": width, "height": 900}).new_page()
+    back.goto(server("/status"))
+    back.get_by_label("Your receipt code").fill(receipt)
+    press(back, "Continue")
+    back.get_by_text("Show what you sent").click()
+    back.get_by_text("Send the Group a message").click()
+    assert "Town Advice" in main_text(back) and "Graffiti on a bus shelter." in main_text(back)
+    fits(back, "status: what you sent and a message to the Group, open")

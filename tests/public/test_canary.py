@@ -20,7 +20,8 @@ from tests.helpers import answer_all, full_answers, read_report, send, start
 
 TEXT_FIELDS = (
     "incident_other", "motivation_other", "evidence_detail", "place_description", "platform", "links",
-    "description", "offender_description", "witnesses", "impact", "name", "email", "safe_times",
+    "description", "offender_distinctive", "offender_description", "witnesses", "impact", "crime_reference",
+    "name", "email", "safe_times", "contact_language",
 )
 
 
@@ -92,3 +93,11 @@ def test_canary_in_every_answer_is_sealed_everywhere(app, client, keys, captured
                 continue
             assert key in answers, f"{step}: {key} missing from the sealed report"
     assert answers["incident_date"] == {"day": 3, "month": 11, "year": 2025}
+
+
+def test_the_canary_goes_into_every_free_text_question():
+    """A new free-text question is covered by the test above, or this fails."""
+    from reporting.reports.questions import STEPS, field_specs
+
+    free_text = {spec.name for step in STEPS for spec in field_specs(step.form) if spec.kind in ("short", "long")}
+    assert free_text == set(TEXT_FIELDS) | {"phone"}  # the phone number is its own needle, in digits

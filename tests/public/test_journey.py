@@ -70,16 +70,19 @@ def test_anonymous_report_keeps_no_contact_details(app, client, keys):
     assert "platform" not in answers  # the online step never applied
 
 
-def test_online_step_is_asked_only_for_online_incidents(client):
+def test_online_question_is_offered_only_for_online_incidents(client):
     start(client)
     steps = minimal_answers()
-    for name in ("who", "what", "why", "why-evidence", "when"):
+    for name in ("who", "what", "why", "when"):
         post_form(client, f"/report/{name}", steps[name])
     response = post_form(client, "/report/where", {"area": "online"})
-    assert response.headers["Location"].endswith("/report/online")
-    response = post_form(client, "/report/where", {"area": "ludlow"})
     assert response.headers["Location"].endswith("/report/description")
-    assert client.get("/report/online").headers["Location"].endswith("/report/description")
+    post_form(client, "/report/description", steps["description"])
+    post_form(client, "/report/police", steps["police"] | {"next": "more"})
+    assert "Where online did it happen?" in client.get("/report/more").get_data(as_text=True)
+    post_form(client, "/report/where", {"area": "ludlow"})
+    assert "Where online did it happen?" not in client.get("/report/more").get_data(as_text=True)
+    assert client.get("/report/online").headers["Location"].endswith("/report/more")
 
 
 def test_check_answers_lists_every_answer_with_a_change_link(client):
@@ -91,18 +94,19 @@ def test_check_answers_lists_every_answer_with_a_change_link(client):
     assert "3 November 2025" in page
     assert "Verbal abuse" in page and "Online abuse" in page
     assert 'href="/report/when?change=1#incident_date"' in page
+    assert 'href="/report/place?change=1#place_description"' in page
     # Changing an answer returns to the check page, not through the rest again.
     response = post_form(client, "/report/where?change=1", {"area": "ludlow"})
     assert response.headers["Location"].endswith("/report/check")
     assert "Ludlow" in client.get("/report/check").get_data(as_text=True)
 
 
-def test_change_that_opens_a_new_question_asks_it_before_checking(client):
+def test_change_that_opens_a_required_question_asks_it_before_checking(client):
     start(client)
     answer_all(client, minimal_answers())
-    response = post_form(client, "/report/where?change=1", {"area": "online"})
-    assert response.headers["Location"].endswith("/report/online?change=1")
-    response = post_form(client, "/report/online?change=1", {"platform": "a game"})
+    response = post_form(client, "/report/police?change=1", {"police_consent": "with_details"})
+    assert response.headers["Location"].endswith("/report/police-details?change=1")
+    response = post_form(client, "/report/police-details?change=1", {"police_details": "give", "phone": "07700 900982"})
     assert response.headers["Location"].endswith("/report/check")
 
 
@@ -139,7 +143,7 @@ def test_finishing_forgets_the_receipt(app, client):
     send(client)
     token = csrf_token(client, "/report/sent")
     assert client.post("/report/finish", data={"csrf_token": token}).status_code == 302
-    assert client.get("/report/sent").headers["Location"].endswith("/report/")
+    assert client.get("/report/sent").headers["Location"].endswith("/report/")  # the start: the home page
     with app.app_context():
         assert db.session.scalar(select(func.count(Draft.id))) == 0
     assert count_reports(app) == 1

@@ -16,7 +16,7 @@ from tests.helpers import csrf_token
 def test_journey_posts_beyond_the_limit_get_a_clear_429(make_app):
     app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_JOURNEY="3 per minute")
     client = app.test_client()
-    token = csrf_token(client, "/report/")
+    token = csrf_token(client, "/")
     statuses = [client.post("/report/", data={"csrf_token": token}).status_code for _ in range(4)]
     assert statuses == [302, 302, 302, 429]
     page = client.post("/report/", data={"csrf_token": token})
@@ -25,13 +25,13 @@ def test_journey_posts_beyond_the_limit_get_a_clear_429(make_app):
     assert "govuk-heading-l" in text or "<h1" in text
     assert "999" in text
     # Pages people read are never limited.
-    assert client.get("/report/").status_code == 200
+    assert client.get("/").status_code == 200
 
 
 def test_a_different_address_has_its_own_counter(make_app):
     app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_JOURNEY="1 per minute")
     client = app.test_client()
-    token = csrf_token(client, "/report/")
+    token = csrf_token(client, "/")
     assert client.post("/report/", data={"csrf_token": token}).status_code == 302
     assert client.post("/report/", data={"csrf_token": token}).status_code == 429
     other = client.post("/report/", data={"csrf_token": token}, environ_base={"REMOTE_ADDR": "192.0.2.7"})
@@ -41,7 +41,7 @@ def test_a_different_address_has_its_own_counter(make_app):
 def test_counters_never_hold_the_client_address(make_app):
     app = make_app(RATELIMIT_ENABLED=True)
     client = app.test_client()
-    token = csrf_token(client, "/report/")
+    token = csrf_token(client, "/")
     client.post("/report/", data={"csrf_token": token}, environ_base={"REMOTE_ADDR": "198.51.100.23"})
     storage = limiter._storage
     keys = list(getattr(storage, "events", {}).keys()) + list(getattr(storage, "storage", {}).keys())
@@ -87,8 +87,8 @@ def test_redis_counters_are_shared_and_hold_no_address(make_app):
     second = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=uri, RATELIMIT_JOURNEY="2 per minute")
     address = {"REMOTE_ADDR": "203.0.113.9"}
     client_one, client_two = first.test_client(), second.test_client()
-    token_one = csrf_token(client_one, "/report/")
-    token_two = csrf_token(client_two, "/report/")
+    token_one = csrf_token(client_one, "/")
+    token_two = csrf_token(client_two, "/")
     assert client_one.post("/report/", data={"csrf_token": token_one}, environ_base=address).status_code == 302
     assert client_two.post("/report/", data={"csrf_token": token_two}, environ_base=address).status_code == 302
     # Two app hosts, one Redis: the third request from the address is refused on either.

@@ -39,6 +39,9 @@ EXPECTED = {
     "phone": ["07700 900982"],
     "safe_times": [f"evenings {CANARY}"],
     "leave_message": ["No"],
+    "preferred_contact": ["Email"],
+    "contact_language": [f"Polish {CANARY}"],
+    "interpreter": ["No"],
 }
 
 
@@ -114,14 +117,17 @@ def test_referring_with_the_page_defaults_carries_every_ticked_answer(app, clien
             assert line in police_page, (name, line)
 
 
-def test_contact_details_are_not_ticked_when_the_reporter_gave_none(app, client, make_user):
+def test_only_the_contact_details_given_are_ticked(app, client, make_user):
+    # "With my details" but no contact at first: the journey asks, and the reporter
+    # gives a phone number only. Only that is ticked; nothing else of contact is offered.
     steps = full_answers(CANARY)
     steps["contact"] = {"contact_ok": "no"}
+    steps["police-details"] = {"police_details": "give", "phone": "07700 900982"}
     reference, _ = report(client, steps)
     reviewer = _staff(app, make_user("reviewer"))
     page = reviewer.get(f"/review/cases/{reference}/referral").get_data(as_text=True)
     assert set(_ticked(page)) == {"incident_types", "incident_other", "motivations", "incident_date", "area",
-                                  "description"}
+                                  "description", "phone"}
     assert 'value="email"' not in page and CANARY + "@example.org" not in page
 
 

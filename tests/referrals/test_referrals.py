@@ -62,7 +62,8 @@ def test_full_referral_reaches_the_police_and_the_outcome_comes_back(mail_app, m
     # their contact details too; the reviewer can untick them.
     ticked = set(re.findall(r'name="fields" type="checkbox" value="([^"]+)" checked', form))
     assert ticked == {"incident_types", "incident_other", "motivations", "incident_date", "area", "description",
-                      "name", "email", "phone", "safe_times", "leave_message"}
+                      "name", "email", "phone", "safe_times", "leave_message", "preferred_contact",
+                      "contact_language", "interpreter"}
     token = token_for(reviewer, f"/review/cases/{reference}/referral")
     preview = reviewer.post(f"/review/cases/{reference}/referral",
                             data={"csrf_token": token, "fields": ["description", "name"], "action": "preview"})

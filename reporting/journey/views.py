@@ -1,9 +1,13 @@
 """The report journey's views, shared by every way of taking a report.
 
-The public journey and a reviewer's phone entry (and, later, assisted reporting
-at a centre) walk the same questions with the same code; each passes a
-``JourneyConfig`` naming its endpoints, channel and layout. This module is view
-code: it reads the session and request, calls the report services, commits.
+The public journey, a reviewer's phone entry and assisted reporting at a centre
+walk the same questions with the same code; each passes a ``JourneyConfig``
+naming its endpoints, channel and layout. This module is view code: it reads the
+session and request, calls one service, commits, and turns errors into responses.
+
+The required questions come in turn; the optional ones are reached from one page,
+"Would you like to tell us more?" (``questions.MORE``), which the last required
+question offers beside going straight to checking.
 """
 from __future__ import annotations
 
@@ -19,7 +23,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from reporting import crypto
 from reporting.db import utcnow
 from reporting.evidence import services as evidence_services
 from reporting.evidence.files import MAX_FILES_PER_REPORT
@@ -32,12 +35,15 @@ from reporting.exceptions import (
     KeysNotInitialisedError,
 )
 from reporting.extensions import db
+from reporting.journey import services as journey_services
 from reporting.reports import questions, services
 from reporting.reports.models import Channel
 
 log = logging.getLogger(__name__)
 # Marked as visited once a file is attached (it keeps the draft alive like any step).
 FILES_STEP = "files"
+# The button on the last required question that opens "tell us more".
+MORE_BUTTON = "more"
 
 
 @dataclass(frozen=True)
@@ -57,12 +63,16 @@ class JourneyConfig:
     sent_template: str = "public/sent.html"
     # Centre staff see the receipt once: the draft goes as soon as it is shown.
     receipt_once: bool = False
-    # Called after the report is sealed, in the same transaction, with the answers
-    # of staff-only steps (for example a note to the Group, sealed to the group key).
-    after_submit: Callable[[Any, dict[str, Any]], None] | None = None
-    # The page for attaching files, reached from the check page (endpoints), if this journey has one.
+    # See journey.services.AfterSubmit.
+    after_submit: journey_services.AfterSubmit | None = None
+    # The page for attaching files (endpoints), if this journey has one.
     files: str | None = None
     remove_file: str | None = None
+
+    @property
+    def questions(self) -> tuple[questions.Step, ...]:
+        """The steps this journey asks (the files question only where files can be added)."""
+        return tuple(step for step in self.steps if self.files or not step.needs_files)
 
 
 def _idle() -> int:
@@ -106,8 +116,18 @@ def _expired(config: JourneyConfig) -> ResponseReturnValue:
     )
 
 
+def _caption(config: JourneyConfig) -> Any:
+    return config.caption or _l("Report a hate incident")
+
+
+def _more_url(config: JourneyConfig) -> str:
+    return url_for(config.step, name=questions.MORE)
+
+
 def step(config: JourneyConfig, name: str) -> ResponseReturnValue:
-    current = next((candidate for candidate in config.steps if candidate.name == name), None)
+    if name == questions.MORE:
+        return more(config)
+    current = next((candidate for candidate in config.questions if candidate.name == name), None)
     if current is None:
         abort(404)
     state = open_draft(config)
@@ -116,34 +136,70 @@ def step(config: JourneyConfig, name: str) -> ResponseReturnValue:
     if state.draft.receipt is not None:
         return redirect(url_for(config.sent))
     if not current.applies(state.answers):
-        following = questions.step_after(current.name, state.answers, config.steps)
+        if current.optional:
+            return redirect(_more_url(config))
+        following = questions.step_after(current.name, state.answers, config.questions)
         return redirect(url_for(config.step, name=following.name) if following else url_for(config.check))
     changing = request.args.get("change") == "1"
+    someone_else = questions.about_someone_else(state.answers)
     if request.method == "POST":
-        form = current.form()
+        form = current.form(about_someone_else=someone_else)
         if form.validate():
             services.save_step(state, current.name, form.answers(), now=utcnow(), idle_minutes=_idle())
             db.session.commit()
             return redirect(_after_step(config, current, state, changing))
     else:
-        form = current.form(data=questions.step_answers(current, state.answers))
-    previous = questions.step_before(current.name, state.answers, config.steps)
+        form = current.form(data=questions.step_answers(current, state.answers), about_someone_else=someone_else)
     if changing:
         back = url_for(config.check)
+    elif current.optional:
+        back = _more_url(config)
     else:
+        previous = questions.step_before(current.name, state.answers, config.questions)
         back = url_for(config.step, name=previous.name) if previous else url_for(config.start)
+    following = questions.step_after(current.name, state.answers, config.questions)
+    last_required = not current.optional and not current.before_check and (following is None or following.before_check)
     return render_template(
         "public/step.html", step=current, form=form, back=back, changing=changing,
-        layout=config.layout, caption=config.caption or _l("Report a hate incident"),
+        title=current.title_for(state.answers), hint=current.hint_for(state.answers),
+        offer_more=last_required and not changing, layout=config.layout, caption=_caption(config),
     )
 
 
 def _after_step(config: JourneyConfig, current: questions.Step, state: services.DraftState, changing: bool) -> str:
+    if current.needs_files and state.answers.get("has_files") == "yes" and config.files:
+        return url_for(config.files)
     if changing:
-        missing = questions.first_unanswered(state.answers, state.visited, config.steps)
+        missing = questions.first_unanswered(state.answers, state.visited, config.questions)
         return url_for(config.step, name=missing.name, change=1) if missing else url_for(config.check)
-    following = questions.step_after(current.name, state.answers, config.steps)
+    if current.optional or request.form.get("next") == MORE_BUTTON:
+        return _more_url(config)
+    following = questions.step_after(current.name, state.answers, config.questions)
     return url_for(config.step, name=following.name) if following else url_for(config.check)
+
+
+def more(config: JourneyConfig) -> ResponseReturnValue:
+    """ "Would you like to tell us more?": every optional question, and the way to checking."""
+    state = open_draft(config)
+    if state is None:
+        return _expired(config)
+    if state.draft.receipt is not None:
+        return redirect(url_for(config.sent))
+    missing = questions.first_unanswered(state.answers, state.visited, config.questions)
+    if missing is not None and not missing.before_check:
+        return redirect(url_for(config.step, name=missing.name))
+    offered = questions.optional_steps(state.answers, config.questions)
+    last_required = [
+        step for step in questions.applicable_steps(state.answers, config.questions)
+        if not step.optional and not step.before_check
+    ]
+    return render_template(
+        "public/more.html", offered=offered, visited=state.visited, answers=state.answers,
+        files=evidence_services.list_draft_files(state) if config.files else None,
+        step_endpoint=config.step, check_url=url_for(config.check),
+        back=url_for(config.step, name=last_required[-1].name) if last_required else url_for(config.start),
+        layout=config.layout, caption=_caption(config),
+    )
 
 
 def check(config: JourneyConfig, form: Any) -> ResponseReturnValue:
@@ -154,36 +210,20 @@ def check(config: JourneyConfig, form: Any) -> ResponseReturnValue:
         return redirect(url_for(config.sent))
     if request.method == "GET":
         # On a POST, submit_report checks the same and names the missing step.
-        missing = questions.first_unanswered(state.answers, state.visited, config.steps)
+        missing = questions.first_unanswered(state.answers, state.visited, config.questions)
         if missing is not None:
             return redirect(url_for(config.step, name=missing.name))
     not_sent = False
     if form.validate_on_submit():
         try:
-            centre_id = state.meta.get("centre_id")
-            channel = config.channel
-            if channel == Channel.ONLINE and centre_id:
-                channel = Channel.CENTRE_LINK
-            staff_only = {
-                key: value
-                for candidate in config.steps
-                if candidate.staff_only
-                for key, value in questions.step_answers(candidate, state.answers).items()
-            }
-            report, _receipt = services.submit_report(
+            journey_services.submit_draft(
                 state,
-                steps=config.steps,
-                channel=channel,
-                centre_id=centre_id,
+                journey_channel=config.channel,
+                steps=config.questions,
                 now=utcnow(),
-                receipt_kdf=crypto.KdfParams.decode(current_app.config["RECEIPT_KDF"]),
-                retention_years=int(current_app.config["RETENTION_YEARS"]),
-                sent_minutes=int(current_app.config["SENT_DRAFT_MINUTES"]),
+                settings=journey_services.SubmitSettings.from_config(current_app.config),
+                after_submit=config.after_submit,
             )
-            # The draft's files become the report's evidence in the same transaction.
-            evidence_services.move_draft_files(state, report)
-            if config.after_submit is not None:
-                config.after_submit(report, staff_only)
             db.session.commit()
             return redirect(url_for(config.sent))
         except (AlreadySentError, IntegrityError):
@@ -198,8 +238,8 @@ def check(config: JourneyConfig, form: Any) -> ResponseReturnValue:
             log.error("report not sent: %s", type(error).__name__)
             not_sent = True
     return render_template(
-        "public/check.html", form=form, sections=questions.summary(state.answers, config.steps), not_sent=not_sent,
-        layout=config.layout, step_endpoint=config.step,
+        "public/check.html", form=form, cards=questions.check_cards(state.answers, config.questions),
+        not_sent=not_sent, layout=config.layout, step_endpoint=config.step, more_url=_more_url(config),
         files=evidence_services.list_draft_files(state) if config.files else None,
         files_url=url_for(config.files) if config.files else None,
     ), (503 if not_sent else 200)
@@ -209,8 +249,8 @@ def _files_page(config: JourneyConfig, state: services.DraftState, form: Any) ->
     assert config.files is not None
     return render_template(
         "public/files.html", form=form, files=evidence_services.list_draft_files(state),
-        max_files=MAX_FILES_PER_REPORT, layout=config.layout, caption=config.caption or _l("Report a hate incident"),
-        back=url_for(config.check), check_url=url_for(config.check),
+        max_files=MAX_FILES_PER_REPORT, layout=config.layout, caption=_caption(config),
+        back=_more_url(config), more_url=_more_url(config), check_url=url_for(config.check),
         remove_endpoint=config.remove_file,
     )
 
@@ -264,12 +304,15 @@ def sent(config: JourneyConfig, form: Any) -> ResponseReturnValue:
     if state is None or state.draft.receipt is None:
         return redirect(url_for(config.start))
     reference, receipt = services.sent_receipt(state)
+    report_id = state.draft.report_id
+    support_wanted = report_id is not None and services.support_wanted(report_id)
     if config.receipt_once:
         forget(config)
         db.session.commit()
     return render_template(
         config.sent_template, reference=reference, receipt=receipt, form=form,
         layout=config.layout, finish_url=url_for(config.finish), channel=config.channel.value,
+        support_wanted=support_wanted,
     )
 
 

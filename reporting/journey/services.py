@@ -1,0 +1,80 @@
+"""Sending a finished draft: one service for every journey. Flushes, never commits."""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from reporting import crypto
+from reporting.evidence import services as evidence_services
+from reporting.reports import questions
+from reporting.reports import services as report_services
+from reporting.reports.models import Channel, Report
+
+# Called in the same transaction once the report is sealed, with the answers of
+# staff-only steps (for example a centre's note to the Group, sealed to the group key).
+AfterSubmit = Callable[[Report, dict[str, Any]], None]
+
+
+@dataclass(frozen=True)
+class SubmitSettings:
+    receipt_kdf: crypto.KdfParams
+    retention_years: int
+    sent_minutes: int
+
+    @classmethod
+    def from_config(cls, config: Any) -> SubmitSettings:
+        return cls(
+            receipt_kdf=crypto.KdfParams.decode(config["RECEIPT_KDF"]),
+            retention_years=int(config["RETENTION_YEARS"]),
+            sent_minutes=int(config["SENT_DRAFT_MINUTES"]),
+        )
+
+
+def channel_for(journey_channel: Channel, centre_id: int | None) -> Channel:
+    """An online report started from a centre's poster or card is counted as such."""
+    if journey_channel == Channel.ONLINE and centre_id:
+        return Channel.CENTRE_LINK
+    return journey_channel
+
+
+def staff_only_answers(state: report_services.DraftState, steps: Sequence[questions.Step]) -> dict[str, Any]:
+    return {
+        key: value
+        for step in steps
+        if step.staff_only
+        for key, value in questions.step_answers(step, state.answers).items()
+    }
+
+
+def submit_draft(
+    state: report_services.DraftState,
+    *,
+    journey_channel: Channel,
+    steps: Sequence[questions.Step],
+    now: datetime,
+    settings: SubmitSettings,
+    after_submit: AfterSubmit | None = None,
+) -> tuple[Report, crypto.Receipt]:
+    """Seal a finished draft into a report, move its files, then call ``after_submit``.
+
+    Raises what ``submit_report`` raises (IncompleteReportError, AlreadySentError,
+    KeysNotInitialisedError); the caller commits or rolls back.
+    """
+    centre_id = state.meta.get("centre_id")
+    report, receipt = report_services.submit_report(
+        state,
+        steps=steps,
+        channel=channel_for(journey_channel, centre_id),
+        centre_id=centre_id,
+        now=now,
+        receipt_kdf=settings.receipt_kdf,
+        retention_years=settings.retention_years,
+        sent_minutes=settings.sent_minutes,
+    )
+    # The draft's files become the report's evidence in the same transaction.
+    evidence_services.move_draft_files(state, report)
+    if after_submit is not None:
+        after_submit(report, staff_only_answers(state, steps))
+    return report, receipt

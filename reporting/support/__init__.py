@@ -1,0 +1,1 @@
+"""Support services the Partnership signposts people to: data the admin keeps."""

@@ -1,0 +1,97 @@
+"""Support services: a list the admin keeps (pages and CSV), shown to people who want support."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from reporting.extensions import db
+from reporting.support.cli import DEMO_CSV
+from reporting.support.models import SupportService
+from tests.helpers import answer_all, minimal_answers, post_form, report, send, sign_in, start
+
+CSV = (
+    "slug,name,helps_with,phone,web_address,hours,example,active,position\n"
+    "hate-line,Hate Support Line,Help after a hate incident,01632 960 111,https://example.org/help,Every day,no,yes,1\n"
+    "old-line,Old Line,Closed now,01632 960 222,,,no,no,2\n"
+)
+
+
+def load(runner, tmp_path, text: str = CSV):  # type: ignore[no-untyped-def]
+    path = tmp_path / "support.csv"
+    path.write_text(text, encoding="utf-8")
+    return runner.invoke(args=["support", "import", str(path)])
+
+
+def with_support(wanted: str) -> dict:
+    steps = minimal_answers() | {"impact": {"support": wanted}}
+    return steps
+
+
+def test_someone_who_wants_support_sees_the_services_after_sending_and_at_status(app, client, runner, tmp_path):
+    assert load(runner, tmp_path).exit_code == 0
+    start(client)
+    answer_all(client, with_support("yes"))
+    _reference, receipt = send(client)
+    page = client.get("/report/sent").get_data(as_text=True)
+    assert "Support you can contact now" in page
+    assert "Hate Support Line" in page and "01632 960 111" in page and "Every day" in page
+    assert "https://example.org/help" in page and "Help after a hate incident" in page
+    assert "Old Line" not in page  # hidden by the admin
+    visitor = app.test_client()
+    post_form(visitor, "/status", {"receipt": receipt})
+    assert "Hate Support Line" in visitor.get("/status/report").get_data(as_text=True)
+
+
+def test_no_support_list_for_someone_who_did_not_ask(app, client, runner, tmp_path):
+    load(runner, tmp_path)
+    _reference, receipt = report(client, with_support("no"))
+    page = client.get("/report/sent").get_data(as_text=True)
+    assert "Hate Support Line" not in page and "Support you can contact now" not in page
+    visitor = app.test_client()
+    post_form(visitor, "/status", {"receipt": receipt})
+    assert "Hate Support Line" not in visitor.get("/status/report").get_data(as_text=True)
+
+
+def test_demo_entries_are_clearly_examples(app, client, runner, tmp_path):
+    assert load(runner, tmp_path, DEMO_CSV.read_text(encoding="utf-8")).exit_code == 0
+    report(client, with_support("yes"))
+    page = client.get("/report/sent").get_data(as_text=True)
+    with app.app_context():
+        shown = db.session.scalar(select(func.count(SupportService.id)).where(SupportService.active.is_(True)))
+    assert shown == 3 and page.count(">Example</strong>") == 3
+
+
+def test_import_is_all_or_nothing_and_names_the_row(app, runner, tmp_path):
+    bad = CSV + "bad slug!,,x,not a phone,ftp://x,,maybe,yes,one\n"
+    result = load(runner, tmp_path, bad)
+    assert result.exit_code != 0
+    assert "row 4: example must be yes or no" in result.output
+    assert "row 4: name is missing" in result.output and "row 4: web_address must start with https://" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count(SupportService.id))) == 0
+    # Export then import again changes nothing.
+    assert load(runner, tmp_path).exit_code == 0
+    exported = runner.invoke(args=["support", "export"]).output
+    assert exported.splitlines()[1].startswith("hate-line,Hate Support Line,")
+    again = load(runner, tmp_path, exported)
+    assert "(0 new, 2 updated)" in again.output
+
+
+def test_the_admin_adds_and_edits_a_service(app, make_user):
+    admin = make_user("admin")
+    client = app.test_client()
+    sign_in(client, app, admin.email)
+    assert "Support services" in client.get("/admin/").get_data(as_text=True)
+    response = post_form(client, "/admin/support/new", {"name": "Town Advice", "slug": "town-advice",
+                                                        "web_address": "javascript:alert(1)", "active": "y"})
+    assert response.status_code == 200
+    assert "web_address must start with https://" in response.get_data(as_text=True)
+    response = post_form(client, "/admin/support/new", {"name": "Town Advice", "slug": "town-advice",
+                                                        "phone": "01632 960 333", "active": "y"})
+    assert response.status_code == 302
+    edit_url = response.headers["Location"]
+    post_form(client, edit_url, {"name": "Town Advice Centre", "phone": "01632 960 444", "example": "y", "active": "y"})
+    listing = client.get("/admin/support/").get_data(as_text=True)
+    assert "Town Advice Centre" in listing and ">Example</strong>" in listing
+    with app.app_context():
+        saved = db.session.scalar(select(SupportService).where(SupportService.slug == "town-advice"))
+        assert saved.phone == "01632 960 444" and saved.example is True
