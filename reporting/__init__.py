@@ -48,6 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting.auth import models as _auth_models  # noqa: F401
     from reporting.cases import models as _cases_models  # noqa: F401
     from reporting.centres import models as _centres_models  # noqa: F401
+    from reporting.evidence import models as _evidence_models  # noqa: F401
     from reporting.keys import models as _keys_models  # noqa: F401
     from reporting.referrals import models as _referrals_models  # noqa: F401
     from reporting.reports import models as _reports_models  # noqa: F401

@@ -24,12 +24,12 @@ from reporting.exceptions import (
     TooManyAttemptsError,
 )
 from reporting.extensions import db
-from reporting.keys.models import KeyGrant, KeyPurpose, ServiceKey
+from reporting.keys.models import KEY_FOR_ROLE, KeyGrant, KeyPurpose, ServiceKey
 
 log = logging.getLogger(__name__)
 
 MIN_PASSWORD_LENGTH = 12
-KEY_HOLDER_ROLES = {Role.ADMIN.value: KeyPurpose.GROUP, Role.REVIEWER.value: KeyPurpose.GROUP, Role.POLICE.value: KeyPurpose.POLICE}
+KEY_HOLDER_ROLES = KEY_FOR_ROLE
 # Never a real account's: equalises the work for unknown emails.
 _DUMMY_SALT = b"\x00" * 16
 

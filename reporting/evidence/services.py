@@ -20,11 +20,12 @@ from reporting import audit, crypto
 from reporting.auth.models import User
 from reporting.evidence import files
 from reporting.evidence.uploads import SealingUpload
-from reporting.exceptions import AlreadySentError, EvidenceRefusedError, PermissionDeniedError
+from reporting.exceptions import AlreadySentError, EvidenceRefusedError
 from reporting.extensions import db
 from reporting.reports.models import DraftFile, Report
 from reporting.reports.services import DraftState
-from reporting.status.models import Evidence
+from reporting.evidence.models import Evidence
+from reporting.keys.policies import require_reviewer
 
 log = logging.getLogger(__name__)
 
@@ -157,8 +158,7 @@ def open_evidence(report: Report, evidence: Evidence, private: bytes, *, origina
     Both are audited, as ``evidence.open`` and ``evidence.open_original``. The original is
     checked against the SHA-256 recorded at upload; a mismatch raises DecryptionError.
     """
-    if actor.role != "reviewer" or not actor.active:
-        raise PermissionDeniedError(actor.email)
+    require_reviewer(actor)
     details = _open_details(report, evidence, private)
     column = "original" if original else "cleaned"
     blob = evidence.original if original else evidence.cleaned

@@ -15,6 +15,14 @@ class KeyPurpose(enum.StrEnum):
     POLICE = "police"
 
 
+# The one mapping of role to the key its holders need; roles not named hold no key.
+KEY_FOR_ROLE: dict[str, KeyPurpose] = {
+    "admin": KeyPurpose.GROUP,
+    "reviewer": KeyPurpose.GROUP,
+    "police": KeyPurpose.POLICE,
+}
+
+
 class ServiceKey(Base):
     """A public key the web code may seal to, with its private half wrapped.
 

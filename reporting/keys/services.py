@@ -14,7 +14,7 @@ from reporting.auth.models import User
 from reporting.db import utcnow
 from reporting.exceptions import KeysAlreadyInitialisedError, KeysNotInitialisedError, NotAKeyHolderError
 from reporting.extensions import db
-from reporting.keys.models import KeyGrant, KeyPurpose, ServiceKey
+from reporting.keys.models import KEY_FOR_ROLE, KeyGrant, KeyPurpose, ServiceKey
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +157,8 @@ def _seal_grant(key: ServiceKey, private: bytes, grantee: User, *, granted_by: U
 
 
 def purpose_for_role(role: str) -> KeyPurpose | None:
-    return {"admin": KeyPurpose.GROUP, "reviewer": KeyPurpose.GROUP, "police": KeyPurpose.POLICE}.get(role)
+    """The key a role's holders need (None: the role reads no reports)."""
+    return KEY_FOR_ROLE.get(role)
 
 
 def _keys_of(purpose: KeyPurpose) -> list[ServiceKey]:

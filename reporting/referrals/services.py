@@ -33,6 +33,7 @@ from reporting.cases.models import EventKind
 from reporting.exceptions import ConsentError, PermissionDeniedError
 from reporting.extensions import db
 from reporting.keys.models import KeyPurpose, ServiceKey
+from reporting.keys.policies import require_reviewer
 from reporting.keys.services import current_key, holder_private_key
 from reporting.referrals.models import (
     OverrideReason,
@@ -99,7 +100,9 @@ def kind_for(report: Report) -> ReferralKind | None:
 
 
 def _require(actor: User, role: str) -> None:
-    if actor.role != role or not actor.active:
+    if role == "reviewer":
+        require_reviewer(actor)
+    elif actor.role != role or not actor.active:
         raise PermissionDeniedError(actor.email)
 
 
@@ -267,8 +270,8 @@ def _send(referral: Referral, report: Report, actor: User, now: datetime) -> Non
 
 
 def approve_override(referral: Referral, *, actor: User, now: datetime) -> None:
-    """A second reviewer approves a safeguarding override; the referral goes."""
-    _require(actor, "reviewer")
+    """A second reviewer, who holds the group key, approves a safeguarding override; the referral goes."""
+    require_reviewer(actor, holding_key=True)
     if referral.state != ReferralState.AWAITING_APPROVAL.value:
         raise ConsentError("this referral is not waiting for approval")
     if referral.created_by_id == actor.id:

@@ -16,10 +16,11 @@ from sqlalchemy import delete, select
 
 from reporting import audit, crypto
 from reporting.auth.models import User
-from reporting.exceptions import PermissionDeniedError, WrongReceiptError
+from reporting.exceptions import WrongReceiptError
 from reporting.extensions import db
 from reporting.reports.models import Report, Status
 from reporting.reports.services import receipt_wrap_binding
+from reporting.keys.policies import require_reviewer
 from reporting.status.models import Message, MessageKind, ReceiptSession
 
 # A salt no report has: a wrong lookup part costs the same Argon2id work as a right one.
@@ -150,9 +151,8 @@ def _add_message(report: Report, kind: MessageKind, text: str, author: User | No
 
 
 def send_to_reporter(report: Report, text: str, *, actor: User) -> Message:
-    """A reviewer writes to the reporter: sealed to the report's key."""
-    if actor.role != "reviewer" or not actor.active:
-        raise PermissionDeniedError(actor.email)
+    """A reviewer who holds the group key writes to the reporter: sealed to the report's key."""
+    require_reviewer(actor, holding_key=True)
     message = _add_message(report, MessageKind.TO_REPORTER, text, actor)
     audit.record("message.to_reporter", f"report:{report.id}", actor=actor, message=message.id)
     return message
