@@ -44,6 +44,18 @@ def init_command(force: bool, algorithm: str) -> None:
     click.echo(f"    {made.recovery_text}")
     click.echo("")
     click.echo("With it you can grant access to the reports if every key holder is lost.")
+    if force:
+        click.echo("")
+        click.echo("The old keys are retired: reports sent before now open only with the OLD recovery key")
+        click.echo("or through the people who held the old keys. Reports sent from now on open with the new")
+        click.echo("keys, which nobody holds yet. Grant the first holder with the NEW recovery key:")
+        click.echo("    flask --app reporting keys grant --email E --recovery-key-stdin")
+        if made.to_grant_again:
+            click.echo("These people held the old keys and must be granted the new ones again:")
+            for email in made.to_grant_again:
+                click.echo(f"    {email}")
+        else:
+            click.echo("Nobody held the old keys.")
 
 
 @keys_cli.command("rotate")
@@ -79,7 +91,10 @@ def grant_command(email: str, recovery_key_stdin: bool) -> None:
     except NotAKeyHolderError:
         raise click.ClickException(f"{user.role} accounts hold no keys") from None
     except (crypto.CryptoError, KeysNotInitialisedError):
-        raise click.ClickException("that recovery key does not open the keys") from None
+        raise click.ClickException(
+            f"that recovery key opens none of the {user.role} account's keys (check it for typos, "
+            "or use the recovery key printed by the `keys init` that made them)"
+        ) from None
     db.session.commit()
     click.echo(f"Granted {made} key(s) to {user.email}")
 

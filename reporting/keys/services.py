@@ -46,6 +46,8 @@ class InitialisedKeys:
     recovery_kid: str
     group_kid: str
     police_kid: str
+    # After --force: the active people who held a retired key and hold none of the new ones.
+    to_grant_again: tuple[str, ...] = ()
 
 
 def _add_sealed_to_recovery(
@@ -75,6 +77,11 @@ def init_keys(*, algorithm: str = crypto.ALG_HYBRID, force: bool = False, now: d
     existing = db.session.scalars(select(ServiceKey).where(ServiceKey.retired_at.is_(None))).all()
     if existing and not force:
         raise KeysAlreadyInitialisedError("keys exist")
+    previous_holders = sorted(set(db.session.scalars(
+        select(User.email)
+        .join(KeyGrant, KeyGrant.user_id == User.id)
+        .where(KeyGrant.service_key_id.in_([key.id for key in existing]), User.active.is_(True))
+    ))) if existing else []
     for key in existing:
         key.retired_at = now
     recovery_text, recovery_secret = crypto.new_recovery_key()
@@ -91,7 +98,7 @@ def init_keys(*, algorithm: str = crypto.ALG_HYBRID, force: bool = False, now: d
     db.session.flush()
     audit.record("keys.init", f"key:{group.kid}", actor="cli", police=police.kid, recovery=recovery.kid, algorithm=algorithm)
     log.info("keys initialised: recovery %s group %s police %s", recovery.kid, group.kid, police.kid)
-    return InitialisedKeys(recovery_text, recovery.kid, group.kid, police.kid)
+    return InitialisedKeys(recovery_text, recovery.kid, group.kid, police.kid, tuple(previous_holders))
 
 
 def rotate_key(purpose: KeyPurpose, *, now: datetime | None = None, actor: Any = "cli") -> ServiceKey:
@@ -166,14 +173,26 @@ def _keys_of(purpose: KeyPurpose) -> list[ServiceKey]:
 
 
 def grant_with_recovery(grantee: User, recovery_text: str, *, actor: Any = "cli") -> int:
-    """Grant every key of the grantee's role's purpose, opened with the recovery key."""
+    """Grant exactly the keys of the grantee's purpose that this recovery key opens.
+
+    After ``keys init --force`` there are two recovery keys: each opens its own
+    generation of keys and none of the other's, so each grants only those. A
+    recovery key that opens none of them raises DecryptionError.
+    """
     purpose = purpose_for_role(grantee.role)
     if purpose is None:
         raise NotAKeyHolderError(grantee.role)
-    made = 0
+    made = opened = 0
     for key in _keys_of(purpose):
-        if _seal_grant(key, private_key_with_recovery(key, recovery_text), grantee, granted_by=None):
+        try:
+            private = private_key_with_recovery(key, recovery_text)
+        except (crypto.CryptoError, KeysNotInitialisedError):
+            continue  # sealed to another generation's recovery key
+        opened += 1
+        if _seal_grant(key, private, grantee, granted_by=None):
             made += 1
+    if opened == 0:
+        raise crypto.DecryptionError()
     db.session.flush()
     audit.record("keys.grant", f"user:{grantee.id}", actor=actor, purpose=purpose.value, via="recovery", keys=made)
     return made
