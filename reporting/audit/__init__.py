@@ -104,3 +104,10 @@ def count() -> int:
     from sqlalchemy import func
 
     return int(db.session.scalar(select(func.count(AuditEvent.id))) or 0)
+
+
+def recent(action: str, since: datetime) -> list[AuditEvent]:
+    """Entries of one action since a time, newest first (for alerts on the admin pages)."""
+    return list(db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == action, AuditEvent.at >= since).order_by(AuditEvent.seq.desc())
+    ))

@@ -62,3 +62,7 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
+
+
+class ButtonForm(FlaskForm):
+    """A button with CSRF protection: approve a grant."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from tests.helpers import full_answers, report, sign_in
+from tests.helpers import csrf_token, full_answers, report, sign_in
 
 CANNOT_READ = "You cannot read this report yet"
 
@@ -12,6 +12,10 @@ def case_page(staff, reference: str) -> str:  # type: ignore[no-untyped-def]
     response = staff.get(f"/review/cases/{reference}")
     assert response.status_code == 200
     return str(response.get_data(as_text=True))
+
+
+def submit(client, page: str, action: str):  # type: ignore[no-untyped-def]
+    return client.post(action, data={"csrf_token": csrf_token(client, page)})
 
 
 def grant(runner, email: str, recovery: str):  # type: ignore[no-untyped-def]
@@ -41,17 +45,26 @@ def test_after_force_each_recovery_key_grants_its_own_keys_and_every_report_open
     assert "sent-after-force" in case_page(staff, after)
     assert CANNOT_READ in case_page(staff, before)
 
-    # The old recovery key grants the old keys: the report from before opens too.
-    granted = grant(runner, newcomer.email, keys.recovery_text)
-    assert granted.exit_code == 0, granted.output
-    assert "sent-before-force" in case_page(staff, before)
-    assert "sent-after-force" in case_page(staff, after)
-
     # The old holder still reads what was sent before, and nothing sent after until granted again.
     old = app.test_client()
     sign_in(old, app, holder.email)
     assert "sent-before-force" in case_page(old, before)
     assert CANNOT_READ in case_page(old, after)
+
+    # The old recovery key opens the old keys; someone holds those, so the two-person rule
+    # applies: the command files a request and the old holder approves it.
+    asked = grant(runner, newcomer.email, keys.recovery_text)
+    assert asked.exit_code == 0, asked.output
+    assert "a second key holder must approve" in asked.output
+    assert CANNOT_READ in case_page(staff, before)
+    waiting = old.get("/staff/grants").get_data(as_text=True)
+    assert newcomer.email in waiting
+    action = re.search(r'action="(/staff/grants/\d+/approve)"', waiting)
+    assert action
+    approved = submit(old, "/staff/grants", action.group(1))
+    assert approved.status_code == 302
+    assert "sent-before-force" in case_page(staff, before)
+    assert "sent-after-force" in case_page(staff, after)
 
 
 def test_a_recovery_key_that_opens_nothing_is_refused_with_a_clear_message(app, keys, make_user, runner):
