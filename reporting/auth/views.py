@@ -11,8 +11,8 @@ from markupsafe import Markup
 from reporting import crypto
 from reporting.auth import services
 from reporting.auth import session as staff
-from reporting.auth.forms import ButtonForm, ChangePasswordForm, CodeForm, SignInForm
-from reporting.auth.models import Role
+from reporting.auth.forms import ButtonForm, ChangePasswordForm, CodeForm, FirstPasswordForm, SignInForm
+from reporting.auth.models import Role, User
 from reporting.db import utcnow
 from reporting.exceptions import (
     NotAKeyHolderError,
@@ -67,8 +67,41 @@ def login() -> ResponseReturnValue:
             ticket = services.start_session(user, private, now=utcnow())
             db.session.commit()
             staff.remember(ticket)
-            return redirect(url_for(".second_factor" if user.totp_confirmed else ".enrol"))
+            return redirect(url_for(_next_step(user)))
     return render_template("auth/login.html", form=form, message=message), 200
+
+
+def _next_step(user: User) -> str:
+    """After the password: one's own password first if the admin set a temporary one and no
+    authenticator is enrolled yet, so the enrolment secret is never shown to whoever chose
+    the temporary password (the admin who made or reset the account)."""
+    if user.must_change_password and not user.totp_confirmed:
+        return ".first_password"
+    return ".second_factor" if user.totp_confirmed else ".enrol"
+
+
+@bp.route("/first-password", methods=["GET", "POST"])
+@public
+@limiter.limit(_signin_limit, methods=["POST"])
+def first_password() -> ResponseReturnValue:
+    pending = staff.pending_session()
+    if pending is None:
+        return redirect(url_for(".login"))
+    staff_session, user = pending
+    if not user.must_change_password or user.totp_confirmed:
+        return redirect(url_for(_next_step(user)))
+    form = FirstPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(user, staff.personal_private_key_of_pending(), form.new_password.data,
+                                     keep_session=staff_session.id)
+        except PasswordPolicyError:
+            db.session.rollback()
+            form.new_password.errors = [_("Choose a longer password that is harder to guess: not a common password, your email address, the name of this service or a year. A few unrelated words together work well.")]
+        else:
+            db.session.commit()
+            return redirect(url_for(_next_step(user)))
+    return render_template("auth/first_password.html", form=form)
 
 
 def _second_factor_page(enrolling: bool) -> ResponseReturnValue:
@@ -76,6 +109,8 @@ def _second_factor_page(enrolling: bool) -> ResponseReturnValue:
     if pending is None:
         return redirect(url_for(".login"))
     staff_session, user = pending
+    if user.must_change_password and not user.totp_confirmed:
+        return redirect(url_for(".first_password"))
     if enrolling and user.totp_confirmed:
         return redirect(url_for(".second_factor"))
     if not enrolling and not user.totp_confirmed:

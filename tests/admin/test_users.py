@@ -21,13 +21,6 @@ from tests.helpers import full_answers, post_form, report, sign_in
 CANNOT_READ = "You cannot read this report yet"
 
 
-def choose_own_password(client, current: str) -> None:  # type: ignore[no-untyped-def]
-    response = post_form(client, "/staff/password", {
-        "current_password": current, "new_password": PASSWORD, "confirm_password": PASSWORD,
-    })
-    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
-
-
 def grants_of(app, user_id: int) -> int:  # type: ignore[no-untyped-def]
     with app.app_context():
         return len(db.session.scalars(select(KeyGrant.id).where(KeyGrant.user_id == user_id)).all())
@@ -53,8 +46,7 @@ def test_admin_creates_a_reviewer_who_waits_for_a_key_until_two_other_holders_gr
 
     # Before the grant they can sign in but not read.
     person = app.test_client()
-    sign_in(person, app, reviewer.email, TEMPORARY)
-    choose_own_password(person, TEMPORARY)
+    sign_in(person, app, reviewer.email, TEMPORARY)  # choosing their own password on the way
     assert CANNOT_READ in person.get(f"/review/cases/{reference}").get_data(as_text=True)
 
     # The admin who made the account cannot ask for its access, even with a forged post.
@@ -155,8 +147,7 @@ def test_reset_of_a_holder_drops_their_access_and_the_reports_stay_readable(app,
 
     # They sign in again (new password, new authenticator) and cannot read...
     person = app.test_client()
-    sign_in(person, app, lost.email, TEMPORARY)
-    choose_own_password(person, TEMPORARY)
+    sign_in(person, app, lost.email, TEMPORARY)  # choosing their own password on the way
     assert CANNOT_READ in person.get(f"/review/cases/{reference}").get_data(as_text=True)
     # ...while everyone else still can.
     reader = app.test_client()
