@@ -108,7 +108,7 @@ def create_user(
         role=role.value,
         centre_id=centre.id if centre else None,
         password_salt=b"",
-        password_kdf="",
+        password_kdf="",  # nosec B106 - placeholders, filled by _new_personal_keys() below before the flush
         password_verifier=b"",
         key_algorithm="",
         public_key=b"",
