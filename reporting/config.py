@@ -119,3 +119,8 @@ def validate(config: Any) -> None:
         )
     if env == "production" and not config["SESSION_COOKIE_SECURE"]:
         raise ConfigError("production needs REPORTING_SESSION_COOKIE_SECURE=true (HTTPS)")
+    base = config.get("PUBLIC_BASE_URL")
+    if env == "production" and not (isinstance(base, str) and base.startswith("https://") and len(base) > len("https://")):
+        # Posters' QR codes, slips and emails would otherwise carry whatever Host a request
+        # claimed: a forged Host header would print an attacker's address on a poster.
+        raise ConfigError("production needs REPORTING_PUBLIC_BASE_URL, the service's own https:// address")
