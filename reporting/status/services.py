@@ -136,8 +136,22 @@ def purge_expired_receipt_sessions(now: datetime) -> int:
 
 # Messages --------------------------------------------------------------------------
 
-def _message_binding(report: Report, message_id: int) -> crypto.Binding:
-    return crypto.Binding("messages", "sealed", f"{report.reference}:{message_id}")
+def _message_binding(report: Report, message_id: int, kind: str | None = None) -> crypto.Binding:
+    """The cell a message is sealed to, with who wrote it (``kind``): a message from the
+    Group relabelled in the database as the reporter's own (or the reverse) fails to open.
+    Without ``kind``: the binding of messages sealed before the kind joined it."""
+    if kind is None:
+        return crypto.Binding("messages", "sealed", f"{report.reference}:{message_id}")
+    return crypto.Binding("messages", "sealed", f"{report.reference}:{message_id}:{kind}")
+
+
+def _open_message(report: Report, private: bytes, message: Message) -> bytes:
+    try:
+        return crypto.open_sealed(report.key_algorithm, private, message.sealed,
+                                  _message_binding(report, message.id, message.kind))
+    except crypto.DecryptionError:
+        # Sealed before the kind joined the binding (no key could re-seal them at migration).
+        return crypto.open_sealed(report.key_algorithm, private, message.sealed, _message_binding(report, message.id))
 
 
 def _add_message(report: Report, kind: MessageKind, text: str, author: User | None) -> Message:
@@ -145,7 +159,8 @@ def _add_message(report: Report, kind: MessageKind, text: str, author: User | No
     db.session.add(message)
     db.session.flush()
     payload = json.dumps({"text": text}, ensure_ascii=False).encode()
-    message.sealed = crypto.seal(report.key_algorithm, report.public_key, payload, _message_binding(report, message.id))
+    message.sealed = crypto.seal(report.key_algorithm, report.public_key, payload,
+                                 _message_binding(report, message.id, message.kind))
     db.session.flush()
     return message
 
@@ -183,9 +198,7 @@ def messages(report: Report, private: bytes) -> list[OpenedMessage]:
     rows = db.session.scalars(select(Message).where(Message.report_id == report.id).order_by(Message.at, Message.id))
     opened = []
     for message in rows:
-        data: dict[str, Any] = json.loads(
-            crypto.open_sealed(report.key_algorithm, private, message.sealed, _message_binding(report, message.id))
-        )
+        data: dict[str, Any] = json.loads(_open_message(report, private, message))
         opened.append(OpenedMessage(message, str(data["text"])))
     return opened
 
