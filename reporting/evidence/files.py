@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 import warnings
 from dataclasses import dataclass
 
@@ -20,8 +21,13 @@ from reporting.exceptions import EvidenceRefusedError
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FILES_PER_REPORT = 5
-# More than any phone camera's usual photo; a decompression bomb is far beyond it.
-MAX_PIXELS = 50_000_000
+# A phone photo: 24 megapixels (6000 x 4000) covers the usual 12 MP and binned 24 MP
+# pictures; a 7,000 x 7,000 bomb (49 MP, 186 KB of PNG) is refused before decoding.
+MAX_PIXELS = 24_000_000
+# Decodes at once per worker process: each may take up to MAX_PIXELS x 4 bytes twice,
+# so one at a time keeps a worker's memory bounded whatever arrives together.
+MAX_CONCURRENT_DECODES = 1
+_decoding = threading.BoundedSemaphore(MAX_CONCURRENT_DECODES)
 _IMAGE_FORMATS = ("JPEG", "PNG", "GIF", "WEBP")
 # Control characters (C0 and C1, and DEL) other than tab, new line, form feed and carriage
 # return: a file holding any of them is not plain text.
@@ -150,10 +156,13 @@ def clean_image(data: bytes) -> tuple[bytes, FileType]:
     """Decode an image and re-encode its pixels alone: no EXIF, XMP, ICC profile or comment.
 
     JPEG and WebP photos become JPEG; PNG, GIF and anything with transparency become
-    PNG. An animation keeps its first frame. Raises EvidenceRefusedError.
+    PNG. An animation keeps its first frame. The size is checked from the header before
+    any pixel is decoded, at most MAX_CONCURRENT_DECODES run at once in a process, and
+    the pixels are decoded into one buffer that is converted (one more) only when its
+    mode must change. Raises EvidenceRefusedError.
     """
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _decoding:
             # Pillow warns before it refuses; both mean a picture too big to decode safely.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data), formats=_IMAGE_FORMATS) as probe:
@@ -164,16 +173,20 @@ def clean_image(data: bytes) -> tuple[bytes, FileType]:
             with Image.open(io.BytesIO(data), formats=_IMAGE_FORMATS) as image:
                 source_format = image.format
                 image.load()
-                upright = ImageOps.exif_transpose(image)  # keep the picture the right way up
-                alpha = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
-                pixels = upright.convert("RGBA" if alpha else "RGB")
-                # A new image from the raw pixels: nothing of the file's info dictionary survives.
-                fresh = Image.frombytes(pixels.mode, pixels.size, pixels.tobytes())
+                ImageOps.exif_transpose(image, in_place=True)  # keep the picture the right way up
+                alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+                target = "RGBA" if alpha else "RGB"
+                pixels = image if image.mode == target else image.convert(target)
+                if pixels is not image:
+                    image.close()  # frees the decoded buffer before encoding
+                # Only the pixels go out: nothing of the file's info dictionary (EXIF, XMP,
+                # ICC profile, comments, text chunks) is handed to the encoder.
+                pixels.info = {}
                 out = io.BytesIO()
                 if source_format in ("JPEG", "WEBP") and not alpha:
-                    fresh.save(out, format="JPEG", quality=92)
+                    pixels.save(out, format="JPEG", quality=92, exif=b"", icc_profile=None)
                     return out.getvalue(), FileType("image", "image/jpeg", "jpg")
-                fresh.save(out, format="PNG", optimize=False)
+                pixels.save(out, format="PNG", optimize=False)
                 return out.getvalue(), FileType("image", "image/png", "png")
     except EvidenceRefusedError:
         raise
