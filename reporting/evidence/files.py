@@ -4,7 +4,8 @@ The name a browser sends is only used to catch a file pretending to be something
 else (a web page called photo.jpg). Images are decoded with Pillow and their pixels
 copied into a new image, which carries no EXIF (location, camera), XMP, ICC profile
 or comment. PDF documents are rebuilt from their pages without their document
-information or XMP metadata. Text files are passed on as they are.
+information, XMP, actions, JavaScript, annotations or embedded files, and their
+pictures re-encoded. Text files are passed on as they are.
 """
 from __future__ import annotations
 
@@ -125,10 +126,70 @@ def inspect(data: bytes, name: str) -> Inspected:
     return Inspected(found, data, found, cleaned_is_original=True)
 
 
-def clean_pdf(data: bytes) -> bytes:
-    """Copy a PDF's pages into a new document without its information dictionary or XMP.
+# Page entries that can act or carry words of their own: actions (/AA), annotations
+# (comments with their authors and contents, links with JavaScript), thumbnails, articles.
+_PDF_PAGE_KEYS_REMOVED = ("/AA", "/Annots", "/Metadata", "/PieceInfo", "/Thumb", "/B")
+# Document entries the same: open actions, JavaScript and embedded files (/Names), forms.
+_PDF_ROOT_KEYS_REMOVED = ("/OpenAction", "/AA", "/Names", "/AcroForm", "/Metadata", "/PieceInfo", "/Outlines")
+_PDF_MAX_XOBJECT_DEPTH = 8
 
-    Pictures inside the pages are carried as they are. Raises EvidenceRefusedError.
+
+def _pdf_images(resources: object, depth: int = 0) -> list[tuple[object, object]]:
+    """(dictionary, stream) of every image XObject in a page's resources, forms included."""
+    from pypdf.generic import DictionaryObject
+
+    found: list[tuple[object, object]] = []
+    if depth > _PDF_MAX_XOBJECT_DEPTH or not isinstance(resources, DictionaryObject):
+        return found
+    xobjects = resources.get("/XObject")
+    xobjects = xobjects.get_object() if xobjects is not None else None
+    if not isinstance(xobjects, DictionaryObject):
+        return found
+    for name in list(xobjects):
+        stream = xobjects[name].get_object()
+        if stream.get("/Subtype") == "/Image":
+            found.append((xobjects, name))
+        elif stream.get("/Subtype") == "/Form":
+            inner = stream.get("/Resources")
+            found += _pdf_images(inner.get_object() if inner is not None else None, depth + 1)
+    return found
+
+
+def _reencode_pdf_images(page: object) -> None:
+    """Re-encode every picture on a page from its pixels alone (no EXIF, XMP or ICC inside)."""
+    from pypdf.generic import NameObject
+
+    resources = page.get("/Resources")  # type: ignore[attr-defined]
+    for xobjects, name in _pdf_images(resources.get_object() if resources is not None else None):
+        stream = xobjects[name].get_object()  # type: ignore[index]
+        if int(stream.get("/Width", 0)) * int(stream.get("/Height", 0)) > MAX_PIXELS:
+            raise EvidenceRefusedError("image_too_big")
+        for key in ("/Metadata", "/PieceInfo"):
+            if key in stream:
+                del stream[key]
+    with _decoding:
+        for image in page.images:  # type: ignore[attr-defined]
+            pixels = image.image
+            if pixels is None:
+                continue
+            pixels.info = {}
+            if pixels.mode not in ("RGB", "L", "CMYK"):
+                pixels = pixels.convert("RGB")
+            image.replace(pixels, quality=90)
+            replaced = image.indirect_reference.get_object() if image.indirect_reference else None
+            if replaced is not None:
+                for key in ("/Metadata", "/PieceInfo"):
+                    if NameObject(key) in replaced:
+                        del replaced[NameObject(key)]
+
+
+def clean_pdf(data: bytes) -> bytes:
+    """Copy a PDF's pages into a new document with nothing but what the pages show.
+
+    Gone: the information dictionary and XMP; page and document actions (/AA,
+    /OpenAction) and JavaScript; annotations (comments with their authors and contents,
+    links, form fields); embedded files. Pictures are re-encoded from their pixels, so
+    a photo's EXIF inside the PDF goes too. Raises EvidenceRefusedError.
     """
     try:
         with warnings.catch_warnings():
@@ -138,10 +199,16 @@ def clean_pdf(data: bytes) -> bytes:
                 raise EvidenceRefusedError("pdf_unreadable")
             writer = PdfWriter()
             for page in reader.pages:
+                # Removed before copying, so the writer never takes the objects they point to.
+                for key in _PDF_PAGE_KEYS_REMOVED:
+                    if key in page:
+                        del page[key]
                 added = writer.add_page(page)
-                for key in ("/Metadata", "/PieceInfo"):
-                    if key in added:
-                        del added[key]
+                _reencode_pdf_images(added)
+            root = writer.root_object
+            for key in _PDF_ROOT_KEYS_REMOVED:
+                if key in root:
+                    del root[key]
             writer.metadata = None
             out = io.BytesIO()
             writer.write(out)
