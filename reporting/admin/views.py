@@ -28,6 +28,7 @@ from reporting.exceptions import (
     PermissionDeniedError,
 )
 from reporting.db import utcnow
+from reporting.evidence import services as evidence_services
 from reporting.extensions import db
 from reporting.keys import services as key_services
 from reporting.keys.models import KeyPurpose
@@ -64,7 +65,9 @@ def index() -> ResponseReturnValue:
     rows = queries.user_rows()
     waiting = [row for row in rows if row.waiting_for_key]
     delayed = audit.recent(services.SIGNIN_DELAYED, utcnow() - timedelta(hours=24))
-    return render_template("admin/index.html", user_count=len(rows), waiting=waiting, delayed_sign_ins=delayed)
+    storage_files, storage_bytes = evidence_services.storage_used()
+    return render_template("admin/index.html", user_count=len(rows), waiting=waiting, delayed_sign_ins=delayed,
+                           storage_files=storage_files, storage_bytes=storage_bytes)
 
 
 # Accounts ------------------------------------------------------------------------------

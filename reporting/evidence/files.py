@@ -22,6 +22,9 @@ from reporting.exceptions import EvidenceRefusedError
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FILES_PER_REPORT = 5
+# All of one report's files together (as uploaded): 5 x 10 MB would be 50 MB per report,
+# from anyone, anonymously.
+MAX_BYTES_PER_REPORT = 25 * 1024 * 1024
 # A phone photo: 24 megapixels (6000 x 4000) covers the usual 12 MP and binned 24 MP
 # pictures; a 7,000 x 7,000 bomb (49 MP, 186 KB of PNG) is refused before decoding.
 MAX_PIXELS = 24_000_000
