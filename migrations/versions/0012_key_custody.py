@@ -1,10 +1,13 @@
-"""Key custody: grant proofs, grant requests (two-person rule), who created or reset an account
+"""Key custody: grant proofs, grant requests (two-person rule), who created or reset an account;
+reports.submission_key becomes a hash of the draft id
 
 Revision ID: 0012
 Revises: 0008
 Create Date: 2026-12-01 10:40:00
 
 """
+import hashlib
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -43,9 +46,18 @@ def upgrade():
     )
     with op.batch_alter_table('grant_requests', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_grant_requests_user_id'), ['user_id'], unique=False)
+    # The draft id is in the reporter's cookie: the report keeps only its hash (as
+    # reporting.reports.services.submission_digest computes it).
+    reports = sa.table('reports', sa.column('id', sa.Integer), sa.column('submission_key', sa.String))
+    connection = op.get_bind()
+    for row_id, key in connection.execute(sa.select(reports.c.id, reports.c.submission_key)).all():
+        digest = hashlib.sha256(b"reporting/submission/v1:" + key.encode()).hexdigest()
+        connection.execute(reports.update().where(reports.c.id == row_id).values(submission_key=digest))
 
 
 def downgrade():
+    # reports.submission_key stays hashed: a hash cannot be turned back into the draft id,
+    # and nothing needs the id (it only keeps one report per draft).
     with op.batch_alter_table('grant_requests', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_grant_requests_user_id'))
     op.drop_table('grant_requests')
