@@ -76,6 +76,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting.referrals import cli as referrals_cli
     from reporting.referrals.views import bp as referrals_bp
     from reporting.reports import cli as reports_cli
+    from reporting.status.reissue import bp as receipts_bp
     from reporting.status.views import bp as status_bp
 
     init_staff_sessions(app)
@@ -85,6 +86,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(cases_bp)
     app.register_blueprint(centre_bp)
     app.register_blueprint(status_bp)
+    app.register_blueprint(receipts_bp)
     app.register_blueprint(referrals_bp)
     app.register_blueprint(admin_bp)
     for module in (keys_cli, reports_cli, auth_cli, audit_cli, centres_cli, referrals_cli):

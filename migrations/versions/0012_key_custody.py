@@ -46,6 +46,9 @@ def upgrade():
     )
     with op.batch_alter_table('grant_requests', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_grant_requests_user_id'), ['user_id'], unique=False)
+    # receipt_reissued now means "the reporter holds a code nobody else has seen": true for
+    # online reports (only the reporter saw it), still false for centre and phone ones.
+    op.execute("UPDATE reports SET receipt_reissued = true WHERE channel = 'online'")
     # The draft id is in the reporter's cookie: the report keeps only its hash (as
     # reporting.reports.services.submission_digest computes it).
     reports = sa.table('reports', sa.column('id', sa.Integer), sa.column('submission_key', sa.String))

@@ -242,6 +242,8 @@ def submit_report(
         support_wanted=clear.support_wanted,
         retain_until=date(now.year + retention_years, now.month, min(now.day, 28)),
         submission_key=submission_digest(state.draft.id),
+        # Online, only the reporter saw the code; at a centre or on the phone staff did too.
+        receipt_reissued=channel == Channel.ONLINE,
         key_algorithm=report_keys.algorithm,
         public_key=report_keys.public,
         group_key_id=group_key.id,

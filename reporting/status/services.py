@@ -16,7 +16,7 @@ from sqlalchemy import delete, select
 
 from reporting import audit, crypto
 from reporting.auth.models import User
-from reporting.exceptions import WrongReceiptError
+from reporting.exceptions import PermissionDeniedError, WrongReceiptError
 from reporting.extensions import db
 from reporting.reports.models import Report, Status
 from reporting.reports.services import receipt_wrap_binding
@@ -57,11 +57,38 @@ def open_with_receipt(text: str) -> tuple[Report, bytes]:
 
 
 def needs_new_receipt(report: Report) -> bool:
-    """Someone else (centre staff, a reviewer on the phone) saw the first code."""
-    return report.channel in ("centre", "phone") and not report.receipt_reissued
+    """Someone else (centre staff, a reviewer on the phone or issuing a lost code) saw the code:
+    ``receipt_reissued`` is true only while the reporter holds a code nobody else has seen."""
+    return not report.receipt_reissued
 
 
-def reissue_receipt(report: Report, private: bytes) -> crypto.Receipt:
+# How a reporter who lost their code proved who they are: the Partnership's chosen routes.
+IDENTITY_ROUTES = ("call_back", "in_person", "contact_details")
+
+
+def issue_code_to_reporter(report: Report, private: bytes, *, actor: User, route: str, reason: str) -> crypto.Receipt:
+    """A reviewer who holds the key gives a reporter who lost their code a new one.
+
+    The reporter proved who they are by ``route`` (one of IDENTITY_ROUTES); the reason
+    is sealed to the group key on the case timeline and the change is audited. The old
+    code stops at once. The reviewer sees the new code, so its first use at /status
+    replaces it with one only the reporter sees.
+    """
+    from reporting.cases import services as case_services
+    from reporting.cases.models import EventKind
+
+    require_reviewer(actor, holding_key=True)
+    if route not in IDENTITY_ROUTES or not reason.strip():
+        raise PermissionDeniedError("a new code needs a recorded identity check and reason")
+    receipt = reissue_receipt(report, private, actor=actor)
+    report.receipt_reissued = False  # someone other than the reporter has seen this one
+    case_services.record_event(report, actor, EventKind.NOTE, f"receipt_reissued:{route}", reason.strip())
+    db.session.flush()
+    audit.record("status.receipt_issued_by_reviewer", f"report:{report.id}", actor=actor, route=route)
+    return receipt
+
+
+def reissue_receipt(report: Report, private: bytes, *, actor: Any = "reporter") -> crypto.Receipt:
     """Give the reporter a code of their own; the old one stops working."""
     while True:
         receipt = crypto.new_receipt()
@@ -77,7 +104,7 @@ def reissue_receipt(report: Report, private: bytes) -> crypto.Receipt:
     report.key_wrap_receipt = crypto.wrap_private_key(wrap_key, private, receipt_wrap_binding(report.reference))
     report.receipt_reissued = True
     db.session.flush()
-    audit.record("status.receipt_reissued", f"report:{report.id}", actor="reporter")
+    audit.record("status.receipt_reissued", f"report:{report.id}", actor=actor)
     return receipt
 
 
