@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 ASSETS := static/build/.built
 export FLASK_APP := reporting
 
-.PHONY: run test bench assets install translations clean
+.PHONY: run test bench assets install translations clean audit
 
 install: $(INSTALLED)
 
@@ -35,6 +35,12 @@ test: $(INSTALLED) $(ASSETS)
 
 bench: $(INSTALLED) $(ASSETS)
 	$(BIN)/python -m tests.bench
+
+# Known vulnerabilities in the exact versions installed (pinned from the venv). Needs the
+# vulnerability data from PyPI, so it is not part of `make test` (see README).
+audit: $(INSTALLED)
+	$(BIN)/pip freeze --exclude-editable --local | grep -v '^-e ' > $(VENV)/pinned-requirements.txt
+	$(BIN)/pip-audit --requirement $(VENV)/pinned-requirements.txt --no-deps --disable-pip --progress-spinner off
 
 translations: $(INSTALLED)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o reporting/i18n/messages.pot . >/dev/null

@@ -48,6 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting.auth import models as _auth_models  # noqa: F401
     from reporting.cases import models as _cases_models  # noqa: F401
     from reporting.centres import models as _centres_models  # noqa: F401
+    from reporting.evidence import models as _evidence_models  # noqa: F401
     from reporting.keys import models as _keys_models  # noqa: F401
     from reporting.referrals import models as _referrals_models  # noqa: F401
     from reporting.reports import models as _reports_models  # noqa: F401
@@ -76,6 +77,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting.referrals import cli as referrals_cli
     from reporting.referrals.views import bp as referrals_bp
     from reporting import cli as reporting_cli
+    from reporting.status.reissue import bp as receipts_bp
     from reporting.status.views import bp as status_bp
     from reporting.support import cli as support_cli
     from reporting.support.views import bp as support_admin_bp
@@ -90,6 +92,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(cases_bp)
     app.register_blueprint(centre_bp)
     app.register_blueprint(status_bp)
+    app.register_blueprint(receipts_bp)
     app.register_blueprint(referrals_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(support_admin_bp)

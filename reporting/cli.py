@@ -41,6 +41,10 @@ def demo_command() -> None:
     """Load demo data (idempotent): keys if missing, staff for each role, sample reports."""
     from reporting.auth.demo import load_demo_staff
 
+    if current_app.config["ENV_NAME"] == "production":
+        # Demo accounts have published passwords and the demo prints a recovery key.
+        raise click.ClickException("refused: `flask demo` never runs in production (set REPORTING_ENV_NAME=development)")
+
     recovery_text = None
     if not key_services.has_keys():
         made = key_services.init_keys()

@@ -42,7 +42,11 @@ class SignInFailedError(DomainError):
 
 
 class TooManyAttemptsError(DomainError):
-    """Sign-in is paused for this email or this client after repeated failures."""
+    """Repeated failures: this sign-in waits ``seconds`` before a password is checked again."""
+
+    def __init__(self, tag: str = "", seconds: int = 0) -> None:
+        super().__init__(tag)
+        self.seconds = seconds
 
 
 class DuplicateEmailError(DomainError):
@@ -75,3 +79,8 @@ class WrongReceiptError(DomainError):
 
 class ConsentError(DomainError):
     """The reporter's police choice does not allow this referral (or these fields)."""
+
+
+class ApprovalNeededError(DomainError):
+    """The two-person rule: this grant waits for a second key holder's approval."""
+

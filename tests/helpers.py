@@ -164,11 +164,19 @@ def totp_now(app, email: str, *, offset_steps: int = 0) -> str:  # type: ignore[
     return totp.at(time.time() + offset_steps * totp.interval)
 
 
-def sign_in(client: FlaskClient, app, email: str, password: str = "correct horse battery staple"):  # type: ignore[no-untyped-def]
-    """Password, then TOTP (enrolling on first sign-in), as a person would."""
+def sign_in(client: FlaskClient, app, email: str, password: str = "correct horse battery staple",  # type: ignore[no-untyped-def]
+            chosen: str = "correct horse battery staple"):
+    """Password, then TOTP (enrolling on first sign-in), as a person would.
+
+    After a temporary password the person chooses their own (``chosen``) before enrolling.
+    """
     response = post_form(client, "/staff/login", {"email": email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     second = response.headers["Location"]
+    if second.endswith("/staff/first-password"):
+        response = post_form(client, second, {"new_password": chosen, "confirm_password": chosen})
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        second = response.headers["Location"]
     code = totp_now(app, email)
     response = post_form(client, second, {"code": code})
     if response.status_code != 302:

@@ -176,3 +176,14 @@ def test_case_content_is_refused_to_everyone_but_the_group(app, make_user, world
         assert "A man shouted at me" not in page
         if role != ANONYMOUS:  # (the sign-in redirect repeats the address asked for)
             assert world.reference not in page
+
+
+def test_grant_approval_routes_are_for_key_holding_roles_only(app):
+    """Issue 11: the two-person rule's approval pages exist and only key-holding roles reach them."""
+    rules = {rule.endpoint: rule for rule in app.url_map.iter_rules()}
+    for endpoint in ("auth.grants", "auth.approve_grant", "admin.grant_access"):
+        assert endpoint in rules
+    for endpoint in ("auth.grants", "auth.approve_grant"):
+        policy = policy_for(app, endpoint)
+        assert policy is not None and policy.roles == {"admin", "reviewer", "police"}
+    assert policy_for(app, "admin.grant_access").roles == {"admin"}

@@ -51,9 +51,36 @@ def test_environment_variables_configure_the_app(tmp_path, monkeypatch):
     monkeypatch.setenv("REPORTING_SECRET_KEY", "e" * 40)
     monkeypatch.setenv("REPORTING_ENV_NAME", "production")
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://reporting@db.internal/reporting")
+    monkeypatch.setenv("REPORTING_PUBLIC_BASE_URL", "https://report.example.org")
     app = create_app({"INSTANCE_PATH": str(tmp_path)})
     assert app.config["SECRET_KEY"] == "e" * 40
     assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Strict"
+
+
+def test_production_refuses_to_start_without_its_public_address(tmp_path, monkeypatch):
+    """Issue 11 item 11: links on posters and in emails never come from a request's Host."""
+    monkeypatch.delenv("REPORTING_PUBLIC_BASE_URL", raising=False)
+    settings = {"INSTANCE_PATH": str(tmp_path), "ENV_NAME": "production", "SECRET_KEY": "x" * 48}
+    with pytest.raises(ConfigError, match="PUBLIC_BASE_URL"):
+        create_app(settings)
+    with pytest.raises(ConfigError, match="PUBLIC_BASE_URL"):
+        create_app(settings | {"PUBLIC_BASE_URL": "http://report.example.org"})
+    app = create_app(settings | {"PUBLIC_BASE_URL": "https://report.example.org"})
+    with app.test_request_context("/", base_url="https://evil.example.net"):
+        from reporting.urls import external_url
+
+        assert external_url("status.enter_receipt").startswith("https://report.example.org/")
+
+
+def test_flask_demo_refuses_production(tmp_path):
+    """Issue 11 item 14: the demo's published passwords never reach a live service."""
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "ENV_NAME": "production", "SECRET_KEY": "x" * 48,
+                      "PUBLIC_BASE_URL": "https://report.example.org",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'untouched.db'}"})
+    result = app.test_cli_runner().invoke(args=["demo"])
+    assert result.exit_code != 0
+    assert "never runs in production" in result.output
+    assert not (tmp_path / "untouched.db").exists() or (tmp_path / "untouched.db").stat().st_size == 0

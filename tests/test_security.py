@@ -14,7 +14,7 @@ PUBLIC_ENDPOINTS = {
     "public.report_sent", "public.finish_report", "public.exit_page", "public.privacy",
     "public.accessibility", "public.safety", "public.healthz",
     "centres.directory", "centres.centre", "centres.poster", "centres.card",
-    "auth.login", "auth.second_factor", "auth.enrol",
+    "auth.login", "auth.second_factor", "auth.enrol", "auth.first_password",
     "status.enter_receipt", "status.show_report", "status.reply", "status.add_information", "status.leave",
     "status.upload_evidence", "public.report_files", "public.remove_report_file",
 }
@@ -56,7 +56,8 @@ def test_security_headers_on_every_page(client, url):
 
 
 def test_hsts_only_in_production(tmp_path, database_url):
-    production = create_app(base_config(tmp_path, database_url) | {"ENV_NAME": "production", "SESSION_COOKIE_SECURE": True})
+    production = create_app(base_config(tmp_path, database_url) | {"ENV_NAME": "production", "SESSION_COOKIE_SECURE": True,
+                                                                   "PUBLIC_BASE_URL": "https://report.example.org"})
     assert "max-age" in production.test_client().get("/privacy").headers["Strict-Transport-Security"]
 
 

@@ -95,7 +95,7 @@ def _check_policy(password: str, email: str) -> None:
         check_password_policy(password, email)
     except PasswordPolicyError:
         raise ValidationError(
-            str(_l("The password must be at least 12 characters and hard to guess (not their email address)"))
+            str(_l("The password must be at least 12 characters and hard to guess: not their email address, a common password, the name of this service or a year. A few unrelated words together work well."))
         ) from None
 
 

@@ -6,6 +6,7 @@ and shown on the page as an error: nothing changes.
 """
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -24,7 +25,10 @@ from reporting.exceptions import (
     LastKeyHolderError,
     NotAKeyHolderError,
     PasswordPolicyError,
+    PermissionDeniedError,
 )
+from reporting.db import utcnow
+from reporting.evidence import services as evidence_services
 from reporting.extensions import db
 from reporting.keys import services as key_services
 from reporting.keys.models import KeyPurpose
@@ -60,7 +64,10 @@ def _user(user_id: int) -> User:
 def index() -> ResponseReturnValue:
     rows = queries.user_rows()
     waiting = [row for row in rows if row.waiting_for_key]
-    return render_template("admin/index.html", user_count=len(rows), waiting=waiting)
+    delayed = audit.recent(services.SIGNIN_DELAYED, utcnow() - timedelta(hours=24))
+    storage_files, storage_bytes = evidence_services.storage_used()
+    return render_template("admin/index.html", user_count=len(rows), waiting=waiting, delayed_sign_ins=delayed,
+                           storage_files=storage_files, storage_bytes=storage_bytes)
 
 
 # Accounts ------------------------------------------------------------------------------
@@ -89,7 +96,7 @@ def new_user() -> ResponseReturnValue:
             form.email.errors = [_("There is already an account with this email address")]
         except PasswordPolicyError:
             db.session.rollback()
-            form.password.errors = [_("The password must be at least 12 characters and hard to guess (not their email address)")]
+            form.password.errors = [_("The password must be at least 12 characters and hard to guess: not their email address, a common password, the name of this service or a year. A few unrelated words together work well.")]
         else:
             db.session.commit()
             flash(_("Account created for %(email)s. They must choose their own password when they first sign in.",
@@ -99,11 +106,13 @@ def new_user() -> ResponseReturnValue:
 
 
 def _may_grant(row: queries.UserRow) -> bool:
-    """The grant button shows only when it can work: a reader's role, no grant yet, and we hold it."""
+    """The grant button shows only when it can work: a reader's role, no grant yet, we hold it,
+    and it is not an account we created or reset (the two-person rule)."""
     return (
         row.purpose is not None
         and row.user.active
         and not row.holder
+        and current_user.id not in (row.user.id, row.user.created_by_id, row.user.reset_by_id)
         and key_services.is_holder(current_user, row.purpose)
     )
 
@@ -115,6 +124,7 @@ def _user_page(user: User, *, refusal: dict[str, str] | None = None, **given: An
         "row": row,
         "is_self": user.id == current_user.id,
         "may_grant": _may_grant(row),
+        "grant_pending": bool(row.purpose and key_services.pending_request(user, row.purpose)),
         "role_labels": forms.ROLE_LABELS,
         "role_form": forms.RoleForm(formdata=None, prefix="role", centres=queries.centre_choices(),
                                     data={"role": user.role, "centre": centre_slug}),
@@ -200,7 +210,7 @@ def reset_user(user_id: int) -> ResponseReturnValue:
         return _refuse(user, "reset", _last_holder_message(), reset_form=form)
     except PasswordPolicyError:
         db.session.rollback()
-        form.password.errors = [_("The password must be at least 12 characters and hard to guess (not their email address)")]
+        form.password.errors = [_("The password must be at least 12 characters and hard to guess: not their email address, a common password, the name of this service or a year. A few unrelated words together work well.")]
         return _user_page(user, reset_form=form)
     return _done(user, _("Account reset. They must set up sign-in again, and a key holder must grant them access to the reports again."))
 
@@ -208,17 +218,17 @@ def reset_user(user_id: int) -> ResponseReturnValue:
 @bp.post("/users/<int:user_id>/grant")
 @admin_only
 def grant_access(user_id: int) -> ResponseReturnValue:
+    """Ask for a grant: a second key holder approves it at /staff/grants (the two-person rule)."""
     user = _user(user_id)
     if not forms.ButtonForm().validate():
         abort(400)
     try:
-        private = staff.personal_private_key()
-        key_services.grant_from_holder(current_user._get_current_object(), private, user)
-    except crypto.CryptoError:
-        return _refuse(user, "grant", _("Your key could not be opened in this session. Sign out, sign in again and try again."))
+        key_services.request_grant(user, requester=current_user._get_current_object())
+    except PermissionDeniedError:
+        return _refuse(user, "grant", _("Refused: you cannot grant access to an account you created or reset. Ask another key holder."))
     except NotAKeyHolderError:
         return _refuse(user, "grant", _("Refused: you do not hold the key this person's role needs, or their role does not read reports."))
-    return _done(user, _("Access granted. %(email)s can now read the reports their role allows.", email=user.email))
+    return _done(user, _("Access asked for. A second key holder must approve it before %(email)s can read the reports.", email=user.email))
 
 
 # Keys and the audit log ----------------------------------------------------------------

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select, text
 
 from reporting.audit.models import AuditEvent
@@ -16,21 +18,54 @@ from reporting.extensions import db
 GENESIS = "0" * 64
 
 
-def _entry_hash(
+def _chain_key() -> bytes:
+    """HMAC key of the chain, derived from the app's secret key: never in the database, so
+    someone who can write to the database cannot rewrite the log and recompute the chain."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    key = app.extensions.get("reporting.audit_key")
+    if key is None:
+        from reporting import crypto
+
+        key = crypto.derive_subkey(str(app.config["SECRET_KEY"]).encode(), "audit chain")
+        app.extensions["reporting.audit_key"] = key
+    return bytes(key)
+
+
+def _canonical(
     previous: str, seq: int, at: datetime, actor_id: int | None, actor: str, action: str, target: str, detail: str
-) -> str:
-    canonical = json.dumps(
+) -> bytes:
+    return json.dumps(
         [previous, seq, at.isoformat(timespec="microseconds"), actor_id, actor, action, target, detail],
         ensure_ascii=True,
         separators=(",", ":"),
-    )
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    ).encode()
+
+
+def _entry_hash(
+    previous: str, seq: int, at: datetime, actor_id: int | None, actor: str, action: str, target: str, detail: str
+) -> str:
+    canonical = _canonical(previous, seq, at, actor_id, actor, action, target, detail)
+    return hmac.new(_chain_key(), canonical, hashlib.sha256).hexdigest()
+
+
+def _legacy_hash(*fields: Any) -> str:
+    """Entries written before the chain was keyed: plain SHA-256 (accepted only as a prefix)."""
+    return hashlib.sha256(_canonical(*fields)).hexdigest()
 
 
 def _lock_chain() -> None:
-    """Serialise writers so two entries never claim the same place in the chain."""
-    if db.session.get_bind().dialect.name == "postgresql":
+    """Serialise writers so two entries never claim the same place in the chain.
+
+    PostgreSQL: a transaction-scoped advisory lock. SQLite: a write that changes nothing
+    but starts the write transaction now, so the last entry read next is the newest (the
+    sqlite3 driver otherwise reads outside a transaction until the first write, and two
+    requests both took the same ``seq``); another writer waits on busy_timeout.
+    """
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
         db.session.execute(text("SELECT pg_advisory_xact_lock(724101)"))
+    elif dialect == "sqlite":
+        db.session.execute(text("UPDATE audit_events SET seq = seq WHERE seq = (SELECT MAX(seq) FROM audit_events)"))
 
 
 def record(action: str, target: str, *, actor: Any = None, **detail: Any) -> AuditEvent:
@@ -69,15 +104,17 @@ def verify() -> Problem | None:
     """Walk the chain; return the first entry that was changed, deleted or reordered."""
     previous = GENESIS
     expected_seq = 1
+    keyed_seen = False
     for event in db.session.scalars(select(AuditEvent).order_by(AuditEvent.seq)).yield_per(1000):
         if event.seq != expected_seq:
             return Problem(expected_seq, "missing: deleted, or the log was cut")
         if event.previous_hash != previous:
             return Problem(event.seq, "does not follow the entry before it: reordered or inserted")
-        recomputed = _entry_hash(
-            previous, event.seq, event.at, event.actor_id, event.actor, event.action, event.target, event.detail
-        )
-        if recomputed != event.entry_hash:
+        fields = (previous, event.seq, event.at, event.actor_id, event.actor, event.action, event.target, event.detail)
+        if hmac.compare_digest(_entry_hash(*fields), event.entry_hash):
+            keyed_seen = True
+        elif keyed_seen or not hmac.compare_digest(_legacy_hash(*fields), event.entry_hash):
+            # An unkeyed entry is accepted only before the first keyed one (an older install).
             return Problem(event.seq, "changed after it was written")
         previous = event.entry_hash
         expected_seq += 1
@@ -104,3 +141,10 @@ def count() -> int:
     from sqlalchemy import func
 
     return int(db.session.scalar(select(func.count(AuditEvent.id))) or 0)
+
+
+def recent(action: str, since: datetime) -> list[AuditEvent]:
+    """Entries of one action since a time, newest first (for alerts on the admin pages)."""
+    return list(db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == action, AuditEvent.at >= since).order_by(AuditEvent.seq.desc())
+    ))

@@ -46,7 +46,7 @@ def create_command(email: str, role: str, centre_slug: str | None, password_stdi
     except DuplicateEmailError:
         raise click.ClickException(f"an account for {email} exists already") from None
     except PasswordPolicyError:
-        raise click.ClickException(f"the password must have at least {services.MIN_PASSWORD_LENGTH} characters and be hard to guess") from None
+        raise click.ClickException(f"the password must have at least {services.MIN_PASSWORD_LENGTH} characters and be hard to guess: not a common password, the email address, the service name or a year") from None
     db.session.commit()
     click.echo(f"Created {user.role} account {user.email}")
 

@@ -34,6 +34,30 @@ class CodeForm(FlaskForm):
     )
 
 
+class FirstPasswordForm(FlaskForm):
+    """Choosing one's own password straight after signing in with a temporary one."""
+
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[
+            InputRequired(_l("Enter a new password")),
+            Length(min=12, message=_l("Your new password must be at least 12 characters")),
+            Length(max=1024, message=_l("Your new password must be 1024 characters or fewer")),
+            NoControlCharacters(),
+        ],
+        description=_l("At least 12 characters. A few unrelated words make a strong password."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm_password = PasswordField(
+        _l("Confirm new password"),
+        validators=[
+            InputRequired(_l("Confirm your new password")),
+            EqualTo("new_password", message=_l("The passwords do not match")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(
         _l("Current password"),
@@ -62,3 +86,7 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
+
+
+class ButtonForm(FlaskForm):
+    """A button with CSRF protection: approve a grant."""

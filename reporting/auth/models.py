@@ -34,6 +34,9 @@ class User(Base):
     centre_id: Mapped[int | None] = mapped_column(ForeignKey("centres.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Who made the account and who last reset it: neither may grant it a key.
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reset_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Password: salt, Argon2id parameters and the digest of the derived verifier.
     password_salt: Mapped[bytes] = mapped_column(LargeBinary)

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import logging
+import re
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pyotp
+from zxcvbn import zxcvbn
 from flask import current_app
 from limits import RateLimitItem, parse
 from limits.storage import storage_from_string
@@ -24,12 +27,13 @@ from reporting.exceptions import (
     TooManyAttemptsError,
 )
 from reporting.extensions import db
-from reporting.keys.models import KeyGrant, KeyPurpose, ServiceKey
+from reporting.keys.models import KEY_FOR_ROLE, GrantRequest, KeyGrant, KeyPurpose, ServiceKey
 
 log = logging.getLogger(__name__)
 
 MIN_PASSWORD_LENGTH = 12
-KEY_HOLDER_ROLES = {Role.ADMIN.value: KeyPurpose.GROUP, Role.REVIEWER.value: KeyPurpose.GROUP, Role.POLICE.value: KeyPurpose.POLICE}
+SIGNIN_DELAYED = "signin.delayed"
+KEY_HOLDER_ROLES = KEY_FOR_ROLE
 # Never a real account's: equalises the work for unknown emails.
 _DUMMY_SALT = b"\x00" * 16
 
@@ -46,10 +50,32 @@ def _kdf() -> crypto.KdfParams:
     return crypto.KdfParams.decode(current_app.config["PASSWORD_KDF"])
 
 
-def check_password_policy(password: str, email: str) -> None:
+# zxcvbn scores 0-4; 3 is "safely unguessable" against an offline attack on a slow hash.
+MIN_KEY_HOLDER_STRENGTH = 3
+
+
+def _squashed(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def check_password_policy(password: str, email: str, role: str | None = None) -> None:
+    """Refuse short or guessable passwords; for key-holding roles, anything zxcvbn finds guessable.
+
+    A key holder's password (with the database) opens every report, so common passwords,
+    keyboard patterns, the person's email and the service's own name with a year are
+    refused. The password is also judged with spaces and punctuation squashed out, so
+    "Report Hate Shropshire 2026" is seen as the service name and a year.
+    """
     if len(password) < MIN_PASSWORD_LENGTH:
         raise PasswordPolicyError(f"at least {MIN_PASSWORD_LENGTH} characters")
     if password.lower() in (email.lower(), email.split("@")[0].lower()) or len(set(password)) < 5:
+        raise PasswordPolicyError("too easy to guess")
+    if role is None or role not in KEY_FOR_ROLE:
+        return
+    service = str(current_app.config.get("SERVICE_NAME", ""))
+    context = [email, email.split("@")[0], _squashed(service), *service.lower().split(), "hate", "crime", "report"]
+    weakest = min(zxcvbn(candidate[:100], user_inputs=context)["score"] for candidate in (password, _squashed(password)))
+    if weakest < MIN_KEY_HOLDER_STRENGTH:
         raise PasswordPolicyError("too easy to guess")
 
 
@@ -76,17 +102,18 @@ def create_user(
     email = normalise_email(email)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise DuplicateEmailError(email)
-    check_password_policy(password, email)
+    check_password_policy(password, email, role.value)
     user = User(
         email=email,
         role=role.value,
         centre_id=centre.id if centre else None,
         password_salt=b"",
-        password_kdf="",
+        password_kdf="",  # nosec B106 - placeholders, filled by _new_personal_keys() below before the flush
         password_verifier=b"",
         key_algorithm="",
         public_key=b"",
         private_key_wrap=b"",
+        created_by_id=actor.id if isinstance(actor, User) else None,
     )
     db.session.add(user)
     db.session.flush()  # the id binds the key wrap to this row
@@ -97,6 +124,13 @@ def create_user(
 
 
 # Sign-in ---------------------------------------------------------------------------
+
+# Progressive delays, not a lockout: after the limit's count of failures from one client
+# on one account, each further attempt waits twice as long as the last (1 s, 2 s, 4 s...,
+# at most MAX_DELAY). The right password always works once the wait is over, and another
+# client (the key holder at their own desk) is not slowed by someone else's guesses.
+MAX_DELAY_SECONDS = 300
+
 
 def _throttle() -> tuple[MovingWindowRateLimiter, RateLimitItem, RateLimitItem]:
     app = current_app
@@ -112,21 +146,48 @@ def _throttle() -> tuple[MovingWindowRateLimiter, RateLimitItem, RateLimitItem]:
 
 def _throttle_keys(email: str, client: str) -> tuple[str, str]:
     key = current_app.extensions["reporting.ratelimit_key"]
-    return crypto.keyed_tag(key, "email:" + normalise_email(email)), crypto.keyed_tag(key, "client:" + client)
+    return (
+        crypto.keyed_tag(key, "email:" + normalise_email(email) + "|client:" + client),
+        crypto.keyed_tag(key, "client:" + client),
+    )
+
+
+def _failures(limiter: MovingWindowRateLimiter, item: RateLimitItem, tag: str) -> int:
+    return item.amount - limiter.get_window_stats(item, "signin", tag).remaining
+
+
+def _delay_for(failures: int, allowed: int) -> int:
+    if failures < allowed:
+        return 0
+    return int(min(2 ** min(failures - allowed, 16), MAX_DELAY_SECONDS))
+
+
+def _wait_item(seconds: int) -> RateLimitItem:
+    return parse(f"1 per {seconds} second")
 
 
 def _check_throttle(email: str, client: str) -> None:
-    limiter, per_account, per_client = _throttle()
-    email_tag, client_tag = _throttle_keys(email, client)
-    if not limiter.test(per_account, "signin", email_tag) or not limiter.test(per_client, "signin", client_tag):
-        raise TooManyAttemptsError(email_tag)
+    """Raise TooManyAttemptsError (with the seconds left) while this account and client must wait."""
+    limiter, per_pair, per_client = _throttle()
+    for item, tag in zip((per_pair, per_client), _throttle_keys(email, client)):
+        failures = _failures(limiter, item, tag)
+        delay = _delay_for(failures, item.amount)
+        if delay and not limiter.test(_wait_item(delay), "signin-wait", tag, str(failures)):
+            reset_at, _ = limiter.get_window_stats(_wait_item(delay), "signin-wait", tag, str(failures))
+            raise TooManyAttemptsError(tag, max(1, int(reset_at - time.time()) + 1))
 
 
-def _count_failure(email: str, client: str) -> None:
-    limiter, per_account, per_client = _throttle()
-    email_tag, client_tag = _throttle_keys(email, client)
-    limiter.hit(per_account, "signin", email_tag)
-    limiter.hit(per_client, "signin", client_tag)
+def _count_failure(email: str, client: str, user: User | None) -> None:
+    limiter, per_pair, per_client = _throttle()
+    for item, tag in zip((per_pair, per_client), _throttle_keys(email, client)):
+        limiter.hit(item, "signin", tag)
+        failures = _failures(limiter, item, tag)
+        delay = _delay_for(failures, item.amount)
+        if delay:
+            limiter.hit(_wait_item(delay), "signin-wait", tag, str(failures))
+        if failures == item.amount and item is per_pair:
+            # Once per burst: the admin area lists these as an alert.
+            audit.record(SIGNIN_DELAYED, f"user:{user.id}" if user else "user:unknown", actor="anonymous")
 
 
 def sign_in_with_password(email: str, password: str, *, client: str) -> tuple[User, bytes]:
@@ -152,7 +213,7 @@ def sign_in_with_password(email: str, password: str, *, client: str) -> tuple[Us
 
 
 def _fail(email: str, client: str, user: User | None) -> None:
-    _count_failure(email, client)
+    _count_failure(email, client, user)
     audit.record("signin.failed", f"user:{user.id}" if user else "user:unknown", actor="anonymous")
     raise SignInFailedError(email)
 
@@ -263,13 +324,20 @@ def purge_expired_sessions(now: datetime) -> int:
 
 # Account changes -------------------------------------------------------------------
 
-def change_password(user: User, personal_private: bytes, new_password: str) -> None:
-    """Re-wrap the personal key under the new password. No report is touched."""
-    check_password_policy(new_password, user.email)
+def change_password(user: User, personal_private: bytes, new_password: str, *, keep_session: str | None = None) -> None:
+    """Re-wrap the personal key under the new password. No report is touched.
+
+    Every other session of the account ends (someone who knew the old password and
+    signed in elsewhere is signed out); ``keep_session`` is the one making the change.
+    """
+    check_password_policy(new_password, user.email, user.role)
     _set_password(user, new_password, personal_private)
     user.must_change_password = False
+    ended = db.session.execute(
+        delete(StaffSession).where(StaffSession.user_id == user.id, StaffSession.id != (keep_session or ""))
+    ).rowcount  # type: ignore[attr-defined]
     db.session.flush()
-    audit.record("user.password_changed", f"user:{user.id}", actor=user)
+    audit.record("user.password_changed", f"user:{user.id}", actor=user, other_sessions_ended=ended)
 
 
 def key_holders(purpose: KeyPurpose = KeyPurpose.GROUP) -> list[User]:
@@ -300,25 +368,34 @@ def _refuse_if_last_holder(user: User) -> None:
 def reset_user(user: User, new_password: str, *, actor: User | str) -> None:
     """New password and personal keys; the old key wraps and TOTP are dropped, no data is."""
     _refuse_if_last_holder(user)
-    check_password_policy(new_password, user.email)
+    check_password_policy(new_password, user.email, user.role)
     dropped = db.session.execute(delete(KeyGrant).where(KeyGrant.user_id == user.id)).rowcount  # type: ignore[attr-defined]
     _new_personal_keys(user, new_password)
     user.must_change_password = True
     user.totp_secret = None
     user.totp_confirmed = False
     user.totp_last_counter = 0
+    user.reset_by_id = actor.id if isinstance(actor, User) else None
+    db.session.execute(delete(GrantRequest).where(GrantRequest.user_id == user.id, GrantRequest.approved_at.is_(None)))
     db.session.execute(delete(StaffSession).where(StaffSession.user_id == user.id))
     db.session.flush()
     audit.record("user.reset", f"user:{user.id}", actor=actor, grants_dropped=dropped)
 
 
 def set_active(user: User, active: bool, *, actor: User | str) -> None:
+    """Deactivating ends every session and deletes every grant: coming back needs a new grant."""
+    dropped = 0
     if not active:
         _refuse_if_last_holder(user)
         db.session.execute(delete(StaffSession).where(StaffSession.user_id == user.id))
+        dropped = db.session.execute(delete(KeyGrant).where(KeyGrant.user_id == user.id)).rowcount  # type: ignore[attr-defined]
+        db.session.execute(delete(GrantRequest).where(GrantRequest.user_id == user.id, GrantRequest.approved_at.is_(None)))
     user.active = active
     db.session.flush()
-    audit.record("user.activated" if active else "user.deactivated", f"user:{user.id}", actor=actor)
+    if active:
+        audit.record("user.activated", f"user:{user.id}", actor=actor)
+    else:
+        audit.record("user.deactivated", f"user:{user.id}", actor=actor, grants_dropped=dropped)
 
 
 def change_role(user: User, role: Role, *, actor: User | str, centre: Centre | None = None) -> None:

@@ -70,6 +70,12 @@ def pending_session() -> tuple[StaffSession, User] | None:
     return staff_session, user
 
 
+def personal_private_key_of_pending() -> bytes:
+    """The personal key of the session after the password step (opened by pending_session())."""
+    key: bytes = g.personal_private_key
+    return key
+
+
 def personal_private_key() -> bytes:
     """The signed-in person's personal private key, opened for this request only."""
     if "personal_private_key" not in g:

@@ -2,19 +2,28 @@
 from __future__ import annotations
 
 import segno
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from markupsafe import Markup
 
+from reporting import crypto
 from reporting.auth import services
 from reporting.auth import session as staff
-from reporting.auth.forms import ChangePasswordForm, CodeForm, SignInForm
-from reporting.auth.models import Role
+from reporting.auth.forms import ButtonForm, ChangePasswordForm, CodeForm, FirstPasswordForm, SignInForm
+from reporting.auth.models import Role, User
 from reporting.db import utcnow
-from reporting.exceptions import PasswordPolicyError, SignInFailedError, TooManyAttemptsError
+from reporting.exceptions import (
+    NotAKeyHolderError,
+    PasswordPolicyError,
+    PermissionDeniedError,
+    SignInFailedError,
+    TooManyAttemptsError,
+)
 from reporting.extensions import db, limiter
+from reporting.keys import services as key_services
+from reporting.keys.models import KEY_FOR_ROLE, GrantRequest
 from reporting.security import public, roles
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
@@ -31,6 +40,10 @@ def _client() -> str:
     return request.remote_addr or "unknown"
 
 
+def _too_many(error: TooManyAttemptsError) -> str:
+    return _("Too many attempts. Wait %(seconds)s seconds, then try again.", seconds=error.seconds)
+
+
 def _signin_limit() -> str:
     return "30 per minute"
 
@@ -44,8 +57,8 @@ def login() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             user, private = services.sign_in_with_password(form.email.data, form.password.data, client=_client())
-        except TooManyAttemptsError:
-            message = _("Too many attempts. Wait 15 minutes, then try again.")
+        except TooManyAttemptsError as error:
+            message = _too_many(error)
         except SignInFailedError:
             db.session.commit()  # keep the audit entry of the failure
             message = _("The email address, password or code is not right.")
@@ -54,8 +67,41 @@ def login() -> ResponseReturnValue:
             ticket = services.start_session(user, private, now=utcnow())
             db.session.commit()
             staff.remember(ticket)
-            return redirect(url_for(".second_factor" if user.totp_confirmed else ".enrol"))
+            return redirect(url_for(_next_step(user)))
     return render_template("auth/login.html", form=form, message=message), 200
+
+
+def _next_step(user: User) -> str:
+    """After the password: one's own password first if the admin set a temporary one and no
+    authenticator is enrolled yet, so the enrolment secret is never shown to whoever chose
+    the temporary password (the admin who made or reset the account)."""
+    if user.must_change_password and not user.totp_confirmed:
+        return ".first_password"
+    return ".second_factor" if user.totp_confirmed else ".enrol"
+
+
+@bp.route("/first-password", methods=["GET", "POST"])
+@public
+@limiter.limit(_signin_limit, methods=["POST"])
+def first_password() -> ResponseReturnValue:
+    pending = staff.pending_session()
+    if pending is None:
+        return redirect(url_for(".login"))
+    staff_session, user = pending
+    if not user.must_change_password or user.totp_confirmed:
+        return redirect(url_for(_next_step(user)))
+    form = FirstPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(user, staff.personal_private_key_of_pending(), form.new_password.data,
+                                     keep_session=staff_session.id)
+        except PasswordPolicyError:
+            db.session.rollback()
+            form.new_password.errors = [_("Choose a longer password that is harder to guess: not a common password, your email address, the name of this service or a year. A few unrelated words together work well.")]
+        else:
+            db.session.commit()
+            return redirect(url_for(_next_step(user)))
+    return render_template("auth/first_password.html", form=form)
 
 
 def _second_factor_page(enrolling: bool) -> ResponseReturnValue:
@@ -63,6 +109,8 @@ def _second_factor_page(enrolling: bool) -> ResponseReturnValue:
     if pending is None:
         return redirect(url_for(".login"))
     staff_session, user = pending
+    if user.must_change_password and not user.totp_confirmed:
+        return redirect(url_for(".first_password"))
     if enrolling and user.totp_confirmed:
         return redirect(url_for(".second_factor"))
     if not enrolling and not user.totp_confirmed:
@@ -72,8 +120,8 @@ def _second_factor_page(enrolling: bool) -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             services.verify_second_factor(user, form.code.data, client=_client(), now=utcnow())
-        except TooManyAttemptsError:
-            message = _("Too many attempts. Wait 15 minutes, then try again.")
+        except TooManyAttemptsError as error:
+            message = _too_many(error)
         except SignInFailedError:
             db.session.commit()
             message = _("The code is not right. Check the time on your phone and try the newest code.")
@@ -91,7 +139,8 @@ def _second_factor_page(enrolling: bool) -> ResponseReturnValue:
         uri = services.totp_uri(user)
         context |= {
             "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
-            "qr_svg": Markup(segno.make(uri, error="m").svg_inline(scale=4, dark="#0b0c0c", light="#ffffff")),
+            # segno writes only path numbers and the two colours; the URI is encoded in the path.
+            "qr_svg": Markup(segno.make(uri, error="m").svg_inline(scale=4, dark="#0b0c0c", light="#ffffff")),  # nosec B704
         }
         return render_template("auth/enrol.html", **context)
     return render_template("auth/two_factor.html", **context)
@@ -130,19 +179,53 @@ def change_password() -> ResponseReturnValue:
             _user, private = services.sign_in_with_password(
                 current_user.email, form.current_password.data, client=_client()
             )
-            services.change_password(current_user, private, form.new_password.data)
-        except TooManyAttemptsError:
-            message = _("Too many attempts. Wait 15 minutes, then try again.")
+            current = staff.ticket()
+            services.change_password(current_user, private, form.new_password.data,
+                                     keep_session=current.session_id if current else None)
+        except TooManyAttemptsError as error:
+            message = _too_many(error)
         except SignInFailedError:
             db.session.commit()
             form.current_password.errors = [_("Your current password is not right")]
         except PasswordPolicyError:
             db.session.rollback()
-            form.new_password.errors = [_("Choose a longer password that is harder to guess")]
+            form.new_password.errors = [_("Choose a longer password that is harder to guess: not a common password, your email address, the name of this service or a year. A few unrelated words together work well.")]
         else:
             db.session.commit()
             return redirect(url_for(".home"))
     return render_template("auth/password.html", form=form, message=message)
+
+
+# The two-person rule: a second key holder approves each grant ------------------------------
+
+KEY_HOLDING = tuple(KEY_FOR_ROLE)
+
+
+@bp.get("/grants")
+@roles(*KEY_HOLDING)
+def grants() -> ResponseReturnValue:
+    waiting = key_services.requests_for(current_user._get_current_object())
+    return render_template("auth/grants.html", waiting=waiting, button_form=ButtonForm(formdata=None))
+
+
+@bp.post("/grants/<int:request_id>/approve")
+@roles(*KEY_HOLDING)
+def approve_grant(request_id: int) -> ResponseReturnValue:
+    grant_request = db.get_or_404(GrantRequest, request_id)
+    if not ButtonForm().validate():
+        abort(400)
+    try:
+        key_services.approve_grant(grant_request, current_user._get_current_object(), staff.personal_private_key())
+    except crypto.CryptoError:
+        db.session.rollback()
+        flash(_("Your key could not be opened in this session. Sign out, sign in again and try again."), "error")
+    except (PermissionDeniedError, NotAKeyHolderError):
+        db.session.rollback()
+        flash(_("Refused: a second key holder, not the one who asked and not whoever created or reset the account, must approve."), "error")
+    else:
+        db.session.commit()
+        flash(_("Approved. They can now read what their role allows."), "success")
+    return redirect(url_for(".grants"))
 
 
 @bp.post("/logout")

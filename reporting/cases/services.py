@@ -20,32 +20,14 @@ from reporting.db import utcnow
 from reporting.exceptions import InvalidTransitionError, NotAKeyHolderError, PermissionDeniedError
 from reporting.extensions import db
 from reporting.keys.models import KeyPurpose, ServiceKey
-from reporting.keys.services import current_key, holder_private_key
+# Re-exported (explicitly, for mypy) until the referral and case code imports it from keys.
+from reporting.keys.keyring import Keyring as Keyring
+from reporting.keys.policies import is_active_reviewer, require_reviewer
+from reporting.keys.services import current_key
 from reporting.reports.models import ClosureReason, Priority, Report, Status
 from reporting.reports.services import group_wrap_binding, open_report_content
 
 FLAGS = ("repeat_victim", "vulnerable_person", "child_involved", "ongoing_threat")
-
-
-class Keyring:
-    """A holder's view of the group keys for one request: opens what they were granted."""
-
-    def __init__(self, holder: User, personal_private: bytes) -> None:
-        self.holder = holder
-        self._personal = personal_private
-        self._opened: dict[int, bytes] = {}
-
-    def private_for(self, key: ServiceKey) -> bytes:
-        if key.id not in self._opened:
-            self._opened[key.id] = holder_private_key(self.holder, self._personal, key)
-        return self._opened[key.id]
-
-    def open_group_sealed(self, blob: bytes, binding: crypto.Binding) -> bytes:
-        kid = crypto.sealed_key_id(blob)
-        key = db.session.scalar(select(ServiceKey).where(ServiceKey.kid == kid))
-        if key is None:
-            raise NotAKeyHolderError(kid)
-        return crypto.open_sealed(key.algorithm, self.private_for(key), blob, binding)
 
 
 def _seal_for_group(plaintext: bytes, binding: crypto.Binding) -> bytes:
@@ -62,8 +44,7 @@ def _flags_binding(report: Report) -> crypto.Binding:
 
 
 def _require_reviewer(actor: User) -> None:
-    if actor.role != Role.REVIEWER or not actor.active:
-        raise PermissionDeniedError(actor.email)
+    require_reviewer(actor)
 
 
 def record_event(report: Report, actor: User, kind: EventKind, summary: str, text: str | None = None) -> CaseEvent:
@@ -199,7 +180,7 @@ def add_note(report: Report, *, actor: User, text: str) -> CaseEvent:
 
 def assign(report: Report, assignee: User | None, *, actor: User) -> None:
     _require_reviewer(actor)
-    if assignee is not None and (assignee.role != Role.REVIEWER or not assignee.active):
+    if assignee is not None and not is_active_reviewer(assignee):
         raise PermissionDeniedError("cases are assigned to active reviewers")
     report.assignee_id = assignee.id if assignee else None
     record_event(report, actor, EventKind.ASSIGNMENT, str(assignee.id) if assignee else "")

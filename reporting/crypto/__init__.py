@@ -43,6 +43,7 @@ from .sealing import (
     seal,
     sealed_key_id,
 )
+from .signing import grant_proof_valid, grant_verify_key, sign_grant
 from .streaming import (
     CHUNK_SIZE,
     StreamSealer,
@@ -80,6 +81,8 @@ __all__ = [
     "derive_subkey",
     "encrypt",
     "generate_keypair",
+    "grant_proof_valid",
+    "grant_verify_key",
     "hash_password",
     "hybrid_available",
     "key_id",
@@ -98,6 +101,7 @@ __all__ = [
     "reseal_stream",
     "seal",
     "seal_stream",
+    "sign_grant",
     "sealed_key_id",
     "unwrap_private_key",
     "verifier_digest",

@@ -4,12 +4,14 @@ The name a browser sends is only used to catch a file pretending to be something
 else (a web page called photo.jpg). Images are decoded with Pillow and their pixels
 copied into a new image, which carries no EXIF (location, camera), XMP, ICC profile
 or comment. PDF documents are rebuilt from their pages without their document
-information or XMP metadata. Text files are passed on as they are.
+information, XMP, actions, JavaScript, annotations or embedded files, and their
+pictures re-encoded. Text files are passed on as they are.
 """
 from __future__ import annotations
 
 import io
 import re
+import threading
 import warnings
 from dataclasses import dataclass
 
@@ -20,8 +22,16 @@ from reporting.exceptions import EvidenceRefusedError
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FILES_PER_REPORT = 5
-# More than any phone camera's usual photo; a decompression bomb is far beyond it.
-MAX_PIXELS = 50_000_000
+# All of one report's files together (as uploaded): 5 x 10 MB would be 50 MB per report,
+# from anyone, anonymously.
+MAX_BYTES_PER_REPORT = 25 * 1024 * 1024
+# A phone photo: 24 megapixels (6000 x 4000) covers the usual 12 MP and binned 24 MP
+# pictures; a 7,000 x 7,000 bomb (49 MP, 186 KB of PNG) is refused before decoding.
+MAX_PIXELS = 24_000_000
+# Decodes at once per worker process: each may take up to MAX_PIXELS x 4 bytes twice,
+# so one at a time keeps a worker's memory bounded whatever arrives together.
+MAX_CONCURRENT_DECODES = 1
+_decoding = threading.BoundedSemaphore(MAX_CONCURRENT_DECODES)
 _IMAGE_FORMATS = ("JPEG", "PNG", "GIF", "WEBP")
 # Control characters (C0 and C1, and DEL) other than tab, new line, form feed and carriage
 # return: a file holding any of them is not plain text.
@@ -119,10 +129,70 @@ def inspect(data: bytes, name: str) -> Inspected:
     return Inspected(found, data, found, cleaned_is_original=True)
 
 
-def clean_pdf(data: bytes) -> bytes:
-    """Copy a PDF's pages into a new document without its information dictionary or XMP.
+# Page entries that can act or carry words of their own: actions (/AA), annotations
+# (comments with their authors and contents, links with JavaScript), thumbnails, articles.
+_PDF_PAGE_KEYS_REMOVED = ("/AA", "/Annots", "/Metadata", "/PieceInfo", "/Thumb", "/B")
+# Document entries the same: open actions, JavaScript and embedded files (/Names), forms.
+_PDF_ROOT_KEYS_REMOVED = ("/OpenAction", "/AA", "/Names", "/AcroForm", "/Metadata", "/PieceInfo", "/Outlines")
+_PDF_MAX_XOBJECT_DEPTH = 8
 
-    Pictures inside the pages are carried as they are. Raises EvidenceRefusedError.
+
+def _pdf_images(resources: object, depth: int = 0) -> list[tuple[object, object]]:
+    """(dictionary, stream) of every image XObject in a page's resources, forms included."""
+    from pypdf.generic import DictionaryObject
+
+    found: list[tuple[object, object]] = []
+    if depth > _PDF_MAX_XOBJECT_DEPTH or not isinstance(resources, DictionaryObject):
+        return found
+    xobjects = resources.get("/XObject")
+    xobjects = xobjects.get_object() if xobjects is not None else None
+    if not isinstance(xobjects, DictionaryObject):
+        return found
+    for name in list(xobjects):
+        stream = xobjects[name].get_object()
+        if stream.get("/Subtype") == "/Image":
+            found.append((xobjects, name))
+        elif stream.get("/Subtype") == "/Form":
+            inner = stream.get("/Resources")
+            found += _pdf_images(inner.get_object() if inner is not None else None, depth + 1)
+    return found
+
+
+def _reencode_pdf_images(page: object) -> None:
+    """Re-encode every picture on a page from its pixels alone (no EXIF, XMP or ICC inside)."""
+    from pypdf.generic import NameObject
+
+    resources = page.get("/Resources")  # type: ignore[attr-defined]
+    for xobjects, name in _pdf_images(resources.get_object() if resources is not None else None):
+        stream = xobjects[name].get_object()  # type: ignore[index]
+        if int(stream.get("/Width", 0)) * int(stream.get("/Height", 0)) > MAX_PIXELS:
+            raise EvidenceRefusedError("image_too_big")
+        for key in ("/Metadata", "/PieceInfo"):
+            if key in stream:
+                del stream[key]
+    with _decoding:
+        for image in page.images:  # type: ignore[attr-defined]
+            pixels = image.image
+            if pixels is None:
+                continue
+            pixels.info = {}
+            if pixels.mode not in ("RGB", "L", "CMYK"):
+                pixels = pixels.convert("RGB")
+            image.replace(pixels, quality=90)
+            replaced = image.indirect_reference.get_object() if image.indirect_reference else None
+            if replaced is not None:
+                for key in ("/Metadata", "/PieceInfo"):
+                    if NameObject(key) in replaced:
+                        del replaced[NameObject(key)]
+
+
+def clean_pdf(data: bytes) -> bytes:
+    """Copy a PDF's pages into a new document with nothing but what the pages show.
+
+    Gone: the information dictionary and XMP; page and document actions (/AA,
+    /OpenAction) and JavaScript; annotations (comments with their authors and contents,
+    links, form fields); embedded files. Pictures are re-encoded from their pixels, so
+    a photo's EXIF inside the PDF goes too. Raises EvidenceRefusedError.
     """
     try:
         with warnings.catch_warnings():
@@ -132,10 +202,16 @@ def clean_pdf(data: bytes) -> bytes:
                 raise EvidenceRefusedError("pdf_unreadable")
             writer = PdfWriter()
             for page in reader.pages:
+                # Removed before copying, so the writer never takes the objects they point to.
+                for key in _PDF_PAGE_KEYS_REMOVED:
+                    if key in page:
+                        del page[key]
                 added = writer.add_page(page)
-                for key in ("/Metadata", "/PieceInfo"):
-                    if key in added:
-                        del added[key]
+                _reencode_pdf_images(added)
+            root = writer.root_object
+            for key in _PDF_ROOT_KEYS_REMOVED:
+                if key in root:
+                    del root[key]
             writer.metadata = None
             out = io.BytesIO()
             writer.write(out)
@@ -150,10 +226,13 @@ def clean_image(data: bytes) -> tuple[bytes, FileType]:
     """Decode an image and re-encode its pixels alone: no EXIF, XMP, ICC profile or comment.
 
     JPEG and WebP photos become JPEG; PNG, GIF and anything with transparency become
-    PNG. An animation keeps its first frame. Raises EvidenceRefusedError.
+    PNG. An animation keeps its first frame. The size is checked from the header before
+    any pixel is decoded, at most MAX_CONCURRENT_DECODES run at once in a process, and
+    the pixels are decoded into one buffer that is converted (one more) only when its
+    mode must change. Raises EvidenceRefusedError.
     """
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _decoding:
             # Pillow warns before it refuses; both mean a picture too big to decode safely.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data), formats=_IMAGE_FORMATS) as probe:
@@ -164,16 +243,20 @@ def clean_image(data: bytes) -> tuple[bytes, FileType]:
             with Image.open(io.BytesIO(data), formats=_IMAGE_FORMATS) as image:
                 source_format = image.format
                 image.load()
-                upright = ImageOps.exif_transpose(image)  # keep the picture the right way up
-                alpha = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
-                pixels = upright.convert("RGBA" if alpha else "RGB")
-                # A new image from the raw pixels: nothing of the file's info dictionary survives.
-                fresh = Image.frombytes(pixels.mode, pixels.size, pixels.tobytes())
+                ImageOps.exif_transpose(image, in_place=True)  # keep the picture the right way up
+                alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+                target = "RGBA" if alpha else "RGB"
+                pixels = image if image.mode == target else image.convert(target)
+                if pixels is not image:
+                    image.close()  # frees the decoded buffer before encoding
+                # Only the pixels go out: nothing of the file's info dictionary (EXIF, XMP,
+                # ICC profile, comments, text chunks) is handed to the encoder.
+                pixels.info = {}
                 out = io.BytesIO()
                 if source_format in ("JPEG", "WEBP") and not alpha:
-                    fresh.save(out, format="JPEG", quality=92)
+                    pixels.save(out, format="JPEG", quality=92, exif=b"", icc_profile=None)
                     return out.getvalue(), FileType("image", "image/jpeg", "jpg")
-                fresh.save(out, format="PNG", optimize=False)
+                pixels.save(out, format="PNG", optimize=False)
                 return out.getvalue(), FileType("image", "image/png", "png")
     except EvidenceRefusedError:
         raise

@@ -32,6 +32,7 @@ def refusal_message(reason: str) -> str:
         "empty": _("The selected file is empty. Choose another file"),
         "too_large": _("The selected file must be smaller than 10 MB"),
         "too_many": _("You have already added 5 files, the most a report can have"),
+        "report_full": _("The files of one report can be 25 MB in all, and this one would take it over. Choose a smaller file or leave one out"),
         "type": _("The selected file must be a photo (JPEG, PNG, GIF or WebP), a PDF or a plain text file"),
         "markup": _("The selected file is a web page or drawing file (HTML or SVG), which we cannot accept. Take a screenshot of it instead"),
         "mismatch": _("The selected file is not what its name says. Check you chose the right file"),

@@ -20,11 +20,12 @@ from reporting import audit, crypto
 from reporting.auth.models import User
 from reporting.evidence import files
 from reporting.evidence.uploads import SealingUpload
-from reporting.exceptions import AlreadySentError, EvidenceRefusedError, PermissionDeniedError
+from reporting.exceptions import AlreadySentError, EvidenceRefusedError
 from reporting.extensions import db
 from reporting.reports.models import DraftFile, Report
 from reporting.reports.services import DraftState
-from reporting.status.models import Evidence
+from reporting.evidence.models import Evidence
+from reporting.keys.policies import require_reviewer
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,26 @@ def safe_name(name: str | None) -> str:
     base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
     cleaned = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip()
     return cleaned[:_NAME_MAX] or "file"
+
+
+def evidence_bytes(report: Report) -> int:
+    """What a report's files take, as uploaded (the limit counts these)."""
+    return int(db.session.scalar(select(func.coalesce(func.sum(Evidence.size), 0)).where(Evidence.report_id == report.id)) or 0)
+
+
+def storage_used() -> tuple[int, int]:
+    """(number of files, bytes stored sealed) over every report: what the admin sees."""
+    count, stored = db.session.execute(
+        select(func.count(Evidence.id),
+               func.coalesce(func.sum(func.length(Evidence.original) + func.length(Evidence.cleaned)), 0))
+    ).one()
+    return int(count or 0), int(stored or 0)
+
+
+def _seal_copy(inspected: files.Inspected, seal: Any) -> bytes:
+    """The copy without metadata, sealed; nothing when it is the original itself (text files),
+    so a text file is stored once and opening the copy opens the original."""
+    return b"" if inspected.cleaned_is_original else bytes(seal(inspected.cleaned))
 
 
 def evidence_count(report: Report) -> int:
@@ -76,6 +97,8 @@ def add_evidence(report: Report, upload: SealingUpload | None, name: str | None,
     db.session.execute(select(Report.id).where(Report.id == report.id).with_for_update())
     if evidence_count(report) >= files.MAX_FILES_PER_REPORT:
         raise EvidenceRefusedError("too_many")
+    if evidence_bytes(report) + upload.size > files.MAX_BYTES_PER_REPORT:
+        raise EvidenceRefusedError("report_full")
     display_name = safe_name(name)
     inspected = accept(upload, display_name)
     assert upload.sealer is not None
@@ -87,7 +110,8 @@ def add_evidence(report: Report, upload: SealingUpload | None, name: str | None,
     db.session.flush()
     algorithm, public = report.key_algorithm, report.public_key
     evidence.original = upload.sealer.seal_to(algorithm, public, evidence_binding(report, evidence.id, "original"))
-    evidence.cleaned = crypto.seal_stream(algorithm, public, inspected.cleaned, evidence_binding(report, evidence.id, "cleaned"))
+    evidence.cleaned = _seal_copy(inspected, lambda data: crypto.seal_stream(
+        algorithm, public, data, evidence_binding(report, evidence.id, "cleaned")))
     evidence.details = crypto.seal(algorithm, public, _details(display_name, inspected), evidence_binding(report, evidence.id, "details"))
     upload.discard()
     report.new_information = True
@@ -157,11 +181,13 @@ def open_evidence(report: Report, evidence: Evidence, private: bytes, *, origina
     Both are audited, as ``evidence.open`` and ``evidence.open_original``. The original is
     checked against the SHA-256 recorded at upload; a mismatch raises DecryptionError.
     """
-    if actor.role != "reviewer" or not actor.active:
-        raise PermissionDeniedError(actor.email)
+    require_reviewer(actor)
     details = _open_details(report, evidence, private)
-    column = "original" if original else "cleaned"
-    blob = evidence.original if original else evidence.cleaned
+    # A text file's copy is the original, stored once. The sealed details say so, not the
+    # empty column: emptying an image's copy in the database must not hand out its original.
+    from_original = original or (details.cleaned_is_original and not evidence.cleaned)
+    column = "original" if from_original else "cleaned"
+    blob = evidence.original if from_original else evidence.cleaned
     data = crypto.open_stream(report.key_algorithm, private, blob, evidence_binding(report, evidence.id, column))
     if original and hashlib.sha256(data).hexdigest() != evidence.sha256:
         raise crypto.DecryptionError()
@@ -202,8 +228,11 @@ def add_draft_file(state: DraftState, upload: SealingUpload | None, name: str | 
     if state.draft.report_id is not None or state.draft.receipt is not None:
         raise AlreadySentError(state.draft.id)
     upload = check_upload(upload)
-    if len(list_draft_files(state)) >= files.MAX_FILES_PER_REPORT:
+    already = list_draft_files(state)
+    if len(already) >= files.MAX_FILES_PER_REPORT:
         raise EvidenceRefusedError("too_many")
+    if sum(info.size for info in already) + upload.size > files.MAX_BYTES_PER_REPORT:
+        raise EvidenceRefusedError("report_full")
     display_name = safe_name(name)
     inspected = accept(upload, display_name)
     assert upload.sealer is not None
@@ -214,9 +243,12 @@ def add_draft_file(state: DraftState, upload: SealingUpload | None, name: str | 
         "kind": inspected.type.kind, "size": upload.size, "sha256": upload.sha256,
     }
     row.original = upload.sealer.seal_under(state.key, _draft_file_binding(state.draft.id, row.id, "original"))
-    cleaner = crypto.StreamSealer()
-    cleaner.write(inspected.cleaned)
-    row.cleaned = cleaner.seal_under(state.key, _draft_file_binding(state.draft.id, row.id, "cleaned"))
+    def seal_under_draft(data: bytes) -> bytes:
+        cleaner = crypto.StreamSealer()
+        cleaner.write(data)
+        return cleaner.seal_under(state.key, _draft_file_binding(state.draft.id, row.id, "cleaned"))
+
+    row.cleaned = _seal_copy(inspected, seal_under_draft)
     row.details = crypto.encrypt(
         state.key, json.dumps(details, ensure_ascii=False).encode(), _draft_file_binding(state.draft.id, row.id, "details")
     )
@@ -265,6 +297,8 @@ def move_draft_files(state: DraftState, report: Report) -> list[Evidence]:
         db.session.add(evidence)
         db.session.flush()
         for column in ("original", "cleaned"):
+            if not getattr(row, column):
+                continue  # a text file's copy: stored once, as the original
             setattr(evidence, column, crypto.reseal_stream(
                 state.key, getattr(row, column), _draft_file_binding(state.draft.id, row.id, column),
                 algorithm=report.key_algorithm, public=report.public_key,

@@ -309,6 +309,9 @@ def sent(config: JourneyConfig, form: Any) -> ResponseReturnValue:
     if config.receipt_once:
         forget(config)
         db.session.commit()
+    elif receipt is not None:
+        services.forget_receipt_code(state)  # shown once: a reload shows the reference only
+        db.session.commit()
     return render_template(
         config.sent_template, reference=reference, receipt=receipt, form=form,
         layout=config.layout, finish_url=url_for(config.finish), channel=config.channel.value,

@@ -44,6 +44,18 @@ def init_command(force: bool, algorithm: str) -> None:
     click.echo(f"    {made.recovery_text}")
     click.echo("")
     click.echo("With it you can grant access to the reports if every key holder is lost.")
+    if force:
+        click.echo("")
+        click.echo("The old keys are retired: reports sent before now open only with the OLD recovery key")
+        click.echo("or through the people who held the old keys. Reports sent from now on open with the new")
+        click.echo("keys, which nobody holds yet. Grant the first holder with the NEW recovery key:")
+        click.echo("    flask --app reporting keys grant --email E --recovery-key-stdin")
+        if made.to_grant_again:
+            click.echo("These people held the old keys and must be granted the new ones again:")
+            for email in made.to_grant_again:
+                click.echo(f"    {email}")
+        else:
+            click.echo("Nobody held the old keys.")
 
 
 @keys_cli.command("rotate")
@@ -51,11 +63,16 @@ def init_command(force: bool, algorithm: str) -> None:
 def rotate_command(purpose: str) -> None:
     """Make a new key for new content; old content stays readable with the old key."""
     try:
-        key = services.rotate_key(KeyPurpose(purpose))
+        made = services.rotate(KeyPurpose(purpose))
     except KeysNotInitialisedError:
         raise click.ClickException("no keys yet; run `flask keys init` first") from None
     db.session.commit()
-    click.echo(f"New {purpose} key: {key.kid}")
+    click.echo(f"New {purpose} key: {made.key.kid}")
+    click.echo(f"Granted to {len(made.granted)} holder(s) of the old key.")
+    if made.refused:
+        click.echo("Not granted (their grant of the old key has no valid proof; grant them again if they should read):")
+        for email in made.refused:
+            click.echo(f"    {email}")
 
 
 @keys_cli.command("grant")
@@ -68,18 +85,28 @@ def grant_command(email: str, recovery_key_stdin: bool) -> None:
     from sqlalchemy import select
 
     from reporting.auth.models import User
-    from reporting.exceptions import NotAKeyHolderError
+    from reporting.exceptions import ApprovalNeededError, NotAKeyHolderError
 
     user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None or not user.active:
         raise click.ClickException(f"no active account for {email}")
     recovery = sys.stdin.readline().strip()
     try:
-        made = services.grant_with_recovery(user, recovery)
+        made = services.first_grant_with_recovery(user, recovery)
+    except ApprovalNeededError:
+        db.session.rollback()
+        services.request_grant(user, requester=None)
+        db.session.commit()
+        click.echo("Not granted yet: others already hold these keys, so a second key holder must approve.")
+        click.echo("Any current holder of the key can approve it, signed in, at /staff/grants.")
+        return
     except NotAKeyHolderError:
         raise click.ClickException(f"{user.role} accounts hold no keys") from None
     except (crypto.CryptoError, KeysNotInitialisedError):
-        raise click.ClickException("that recovery key does not open the keys") from None
+        raise click.ClickException(
+            f"that recovery key opens none of the {user.role} account's keys (check it for typos, "
+            "or use the recovery key printed by the `keys init` that made them)"
+        ) from None
     db.session.commit()
     click.echo(f"Granted {made} key(s) to {user.email}")
 

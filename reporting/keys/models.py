@@ -15,6 +15,14 @@ class KeyPurpose(enum.StrEnum):
     POLICE = "police"
 
 
+# The one mapping of role to the key its holders need; roles not named hold no key.
+KEY_FOR_ROLE: dict[str, KeyPurpose] = {
+    "admin": KeyPurpose.GROUP,
+    "reviewer": KeyPurpose.GROUP,
+    "police": KeyPurpose.POLICE,
+}
+
+
 class ServiceKey(Base):
     """A public key the web code may seal to, with its private half wrapped.
 
@@ -34,6 +42,8 @@ class ServiceKey(Base):
     algorithm: Mapped[str] = mapped_column(String(32))
     public_key: Mapped[bytes] = mapped_column(LargeBinary)
     recovery_wrap: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Checks grant proofs (crypto.grant_proof_valid); derived from the private half.
+    grant_verify_key: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -50,3 +60,28 @@ class KeyGrant(Base):
     wrapped: Mapped[bytes] = mapped_column(LargeBinary)
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Signed with the service key itself: a row planted in the database has none.
+    proof: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class GrantRequest(Base):
+    """A grant of the group or police key waiting for a second holder (the two-person rule).
+
+    ``requested_by_id`` is the holder who asked; None when it came from the command
+    line with the recovery key. The approver opens the key and seals the grant.
+    """
+
+    __tablename__ = "grant_requests"
+    __table_args__ = (
+        CheckConstraint("purpose IN ('group', 'police')", name="purpose"),
+        CheckConstraint("approved_by_id IS NULL OR requested_by_id IS NULL OR approved_by_id != requested_by_id",
+                        name="second_person"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(16))
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -12,9 +12,15 @@ from typing import Any
 from reporting import audit, crypto
 from reporting.auth.models import User
 from reporting.db import utcnow
-from reporting.exceptions import KeysAlreadyInitialisedError, KeysNotInitialisedError, NotAKeyHolderError
+from reporting.exceptions import (
+    ApprovalNeededError,
+    KeysAlreadyInitialisedError,
+    KeysNotInitialisedError,
+    NotAKeyHolderError,
+    PermissionDeniedError,
+)
 from reporting.extensions import db
-from reporting.keys.models import KeyGrant, KeyPurpose, ServiceKey
+from reporting.keys.models import KEY_FOR_ROLE, GrantRequest, KeyGrant, KeyPurpose, ServiceKey
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +52,8 @@ class InitialisedKeys:
     recovery_kid: str
     group_kid: str
     police_kid: str
+    # After --force: the active people who held a retired key and hold none of the new ones.
+    to_grant_again: tuple[str, ...] = ()
 
 
 def _add_sealed_to_recovery(
@@ -58,6 +66,7 @@ def _add_sealed_to_recovery(
         algorithm=pair.algorithm,
         public_key=pair.public,
         recovery_wrap=crypto.seal(recovery.algorithm, recovery.public_key, pair.private, recovery_binding(pair.kid)),
+        grant_verify_key=crypto.grant_verify_key(pair.private),
     )
     db.session.add(record)
     return record, pair
@@ -75,6 +84,11 @@ def init_keys(*, algorithm: str = crypto.ALG_HYBRID, force: bool = False, now: d
     existing = db.session.scalars(select(ServiceKey).where(ServiceKey.retired_at.is_(None))).all()
     if existing and not force:
         raise KeysAlreadyInitialisedError("keys exist")
+    previous_holders = sorted(set(db.session.scalars(
+        select(User.email)
+        .join(KeyGrant, KeyGrant.user_id == User.id)
+        .where(KeyGrant.service_key_id.in_([key.id for key in existing]), User.active.is_(True))
+    ))) if existing else []
     for key in existing:
         key.retired_at = now
     recovery_text, recovery_secret = crypto.new_recovery_key()
@@ -91,31 +105,53 @@ def init_keys(*, algorithm: str = crypto.ALG_HYBRID, force: bool = False, now: d
     db.session.flush()
     audit.record("keys.init", f"key:{group.kid}", actor="cli", police=police.kid, recovery=recovery.kid, algorithm=algorithm)
     log.info("keys initialised: recovery %s group %s police %s", recovery.kid, group.kid, police.kid)
-    return InitialisedKeys(recovery_text, recovery.kid, group.kid, police.kid)
+    return InitialisedKeys(recovery_text, recovery.kid, group.kid, police.kid, tuple(previous_holders))
 
 
-def rotate_key(purpose: KeyPurpose, *, now: datetime | None = None, actor: Any = "cli") -> ServiceKey:
+@dataclass(frozen=True)
+class Rotation:
+    key: ServiceKey
+    granted: tuple[str, ...]
+    # Grant rows on the old key without a valid proof: nobody opened the key to make them.
+    refused: tuple[str, ...]
+
+
+def rotate(purpose: KeyPurpose, *, now: datetime | None = None, actor: Any = "cli") -> Rotation:
     """Make a new key for new content of ``purpose``; the old one stays for old content.
 
-    Everyone who held the old key is granted the new one: that needs only their
-    public keys, so no holder has to be signed in.
+    Everyone whose grant of the old key is genuine (its proof was signed with the old
+    key itself) is granted the new one: that needs only their public keys, so no holder
+    has to be signed in. A grant row planted in the database has no such proof and
+    gets nothing.
     """
     old = current_key(purpose)
     recovery = current_key(KeyPurpose.RECOVERY)
     new, pair = _add_sealed_to_recovery(purpose, old.algorithm, recovery)
     old.retired_at = now or utcnow()
     db.session.flush()
-    holders = db.session.scalars(
-        select(User)
+    rows = db.session.execute(
+        select(User, KeyGrant)
         .join(KeyGrant, KeyGrant.user_id == User.id)
         .where(KeyGrant.service_key_id == old.id, User.active.is_(True))
+        .order_by(User.email)
     ).all()
-    for holder in holders:
-        _seal_grant(new, pair.private, holder, granted_by=None)
+    granted, refused = [], []
+    for holder, grant in rows:
+        if crypto.grant_proof_valid(old.grant_verify_key, grant.proof, old.kid, holder.id, holder.public_key):
+            _seal_grant(new, pair.private, holder, granted_by=None)
+            granted.append(holder.email)
+        else:
+            refused.append(holder.email)
     db.session.flush()
-    audit.record("keys.rotate", f"key:{new.kid}", actor=actor, purpose=purpose.value, old=old.kid, holders=len(holders))
+    audit.record("keys.rotate", f"key:{new.kid}", actor=actor, purpose=purpose.value, old=old.kid,
+                 holders=len(granted), refused=len(refused))
     log.info("%s key rotated: %s -> %s", purpose.value, old.kid, new.kid)
-    return new
+    return Rotation(new, tuple(granted), tuple(refused))
+
+
+def rotate_key(purpose: KeyPurpose, *, now: datetime | None = None, actor: Any = "cli") -> ServiceKey:
+    """:func:`rotate`, returning only the new key."""
+    return rotate(purpose, now=now, actor=actor).key
 
 
 def private_key_with_recovery(key: ServiceKey, recovery_text: str) -> bytes:
@@ -146,18 +182,22 @@ def _seal_grant(key: ServiceKey, private: bytes, grantee: User, *, granted_by: U
     )
     if exists_already is not None:
         return None
+    if key.grant_verify_key is None:  # a key made before grant proofs existed
+        key.grant_verify_key = crypto.grant_verify_key(private)
     grant = KeyGrant(
         user_id=grantee.id,
         service_key_id=key.id,
         wrapped=crypto.seal(grantee.key_algorithm, grantee.public_key, private, grant_binding(grantee.id, key.id)),
         granted_by_id=granted_by.id if granted_by else None,
+        proof=crypto.sign_grant(private, key.kid, grantee.id, grantee.public_key),
     )
     db.session.add(grant)
     return grant
 
 
 def purpose_for_role(role: str) -> KeyPurpose | None:
-    return {"admin": KeyPurpose.GROUP, "reviewer": KeyPurpose.GROUP, "police": KeyPurpose.POLICE}.get(role)
+    """The key a role's holders need (None: the role reads no reports)."""
+    return KEY_FOR_ROLE.get(role)
 
 
 def _keys_of(purpose: KeyPurpose) -> list[ServiceKey]:
@@ -165,17 +205,62 @@ def _keys_of(purpose: KeyPurpose) -> list[ServiceKey]:
 
 
 def grant_with_recovery(grantee: User, recovery_text: str, *, actor: Any = "cli") -> int:
-    """Grant every key of the grantee's role's purpose, opened with the recovery key."""
+    """Grant exactly the keys of the grantee's purpose that this recovery key opens.
+
+    After ``keys init --force`` there are two recovery keys: each opens its own
+    generation of keys and none of the other's, so each grants only those. A
+    recovery key that opens none of them raises DecryptionError.
+    """
     purpose = purpose_for_role(grantee.role)
     if purpose is None:
         raise NotAKeyHolderError(grantee.role)
-    made = 0
+    made = opened = 0
     for key in _keys_of(purpose):
-        if _seal_grant(key, private_key_with_recovery(key, recovery_text), grantee, granted_by=None):
+        try:
+            private = private_key_with_recovery(key, recovery_text)
+        except (crypto.CryptoError, KeysNotInitialisedError):
+            continue  # sealed to another generation's recovery key
+        opened += 1
+        if _seal_grant(key, private, grantee, granted_by=None):
             made += 1
+    if opened == 0:
+        raise crypto.DecryptionError()
     db.session.flush()
     audit.record("keys.grant", f"user:{grantee.id}", actor=actor, purpose=purpose.value, via="recovery", keys=made)
     return made
+
+
+def _opened_by_recovery(purpose: KeyPurpose, recovery_text: str) -> list[ServiceKey]:
+    opened = []
+    for key in _keys_of(purpose):
+        try:
+            private_key_with_recovery(key, recovery_text)
+        except (crypto.CryptoError, KeysNotInitialisedError):
+            continue
+        opened.append(key)
+    return opened
+
+
+def first_grant_with_recovery(grantee: User, recovery_text: str, *, actor: Any = "cli") -> int:
+    """The recovery key grants alone only where nobody else holds the keys it opens.
+
+    Otherwise the two-person rule applies: ApprovalNeededError, and the caller files a
+    request (:func:`request_grant`) for an existing holder to approve.
+    """
+    purpose = purpose_for_role(grantee.role)
+    if purpose is None:
+        raise NotAKeyHolderError(grantee.role)
+    opened = _opened_by_recovery(purpose, recovery_text)
+    if not opened:
+        raise crypto.DecryptionError()
+    others = db.session.scalar(
+        select(KeyGrant.id).join(User, User.id == KeyGrant.user_id)
+        .where(KeyGrant.service_key_id.in_([key.id for key in opened]), User.active.is_(True), User.id != grantee.id)
+        .limit(1)
+    )
+    if others is not None:
+        raise ApprovalNeededError(grantee.email)
+    return grant_with_recovery(grantee, recovery_text, actor=actor)
 
 
 def holder_private_key(holder: User, personal_private: bytes, key: ServiceKey) -> bytes:
@@ -218,3 +303,105 @@ def is_holder(user: User, purpose: KeyPurpose = KeyPurpose.GROUP) -> bool:
     return db.session.scalar(
         select(KeyGrant.id).where(KeyGrant.user_id == user.id, KeyGrant.service_key_id == key.id)
     ) is not None
+
+
+# The two-person rule -------------------------------------------------------------------
+
+def holders_of(purpose: KeyPurpose) -> list[User]:
+    """Active people holding the current key of ``purpose`` (none before `keys init`)."""
+    try:
+        key = current_key(purpose)
+    except KeysNotInitialisedError:
+        return []
+    return list(db.session.scalars(
+        select(User)
+        .join(KeyGrant, KeyGrant.user_id == User.id)
+        .where(KeyGrant.service_key_id == key.id, User.active.is_(True))
+        .order_by(User.email)
+    ))
+
+
+def is_first_grant(purpose: KeyPurpose) -> bool:
+    """Nobody active holds the current key: the recovery key may grant it alone."""
+    return not holders_of(purpose)
+
+
+def _refuse_own_account(person: User, grantee: User) -> None:
+    """Nobody grants to themselves, nor to an account they created or last reset."""
+    if person.id in (grantee.id, grantee.created_by_id, grantee.reset_by_id):
+        raise PermissionDeniedError(person.email)
+
+
+def pending_request(grantee: User, purpose: KeyPurpose) -> GrantRequest | None:
+    return db.session.scalar(
+        select(GrantRequest).where(
+            GrantRequest.user_id == grantee.id, GrantRequest.purpose == purpose.value,
+            GrantRequest.approved_at.is_(None),
+        )
+    )
+
+
+def request_grant(grantee: User, *, requester: User | None) -> GrantRequest:
+    """Ask for the grantee to be granted their role's key; a second holder must approve.
+
+    ``requester`` is a holder of that key on the web, or None from the command line
+    (where the recovery key was given). Raises NotAKeyHolderError if the grantee's
+    role reads nothing or the requester does not hold the key, PermissionDeniedError
+    for one's own account or one the requester created or reset.
+    """
+    purpose = purpose_for_role(grantee.role)
+    if purpose is None or not grantee.active:
+        raise NotAKeyHolderError(grantee.role)
+    if requester is not None:
+        _refuse_own_account(requester, grantee)
+        if not is_holder(requester, purpose):
+            raise NotAKeyHolderError(requester.email)
+    existing = pending_request(grantee, purpose)
+    if existing is not None:
+        return existing
+    request = GrantRequest(user_id=grantee.id, purpose=purpose.value,
+                           requested_by_id=requester.id if requester else None, requested_at=utcnow())
+    db.session.add(request)
+    db.session.flush()
+    audit.record("keys.grant_requested", f"user:{grantee.id}", actor=requester or "cli", purpose=purpose.value,
+                 request=request.id)
+    return request
+
+
+def may_approve(request: GrantRequest, approver: User) -> bool:
+    """Whether this person is a second holder who may approve (not the asker, not the grantee's maker)."""
+    grantee = db.session.get(User, request.user_id)
+    if grantee is None or approver.id == request.requested_by_id or not approver.active:
+        return False
+    if approver.id in (grantee.id, grantee.created_by_id, grantee.reset_by_id):
+        return False
+    # Any key of the purpose, retired ones too: after `keys init --force` the holders of
+    # the old keys approve grants of those (they give what they hold).
+    return db.session.scalar(
+        select(KeyGrant.id).join(ServiceKey, ServiceKey.id == KeyGrant.service_key_id)
+        .where(KeyGrant.user_id == approver.id, ServiceKey.purpose == request.purpose).limit(1)
+    ) is not None
+
+
+def approve_grant(request: GrantRequest, approver: User, approver_private: bytes) -> int:
+    """The second holder approves: their keys open the service keys and seal the grant."""
+    if request.approved_at is not None or not may_approve(request, approver):
+        raise PermissionDeniedError(approver.email)
+    grantee = db.session.get(User, request.user_id)
+    assert grantee is not None
+    made = grant_from_holder(approver, approver_private, grantee)
+    request.approved_by_id = approver.id
+    request.approved_at = utcnow()
+    db.session.flush()
+    audit.record("keys.grant_approved", f"user:{grantee.id}", actor=approver, purpose=request.purpose,
+                 request=request.id, requested_by=request.requested_by_id)
+    return made
+
+
+def requests_for(approver: User) -> list[tuple[GrantRequest, User]]:
+    """Pending requests this person may approve, oldest first."""
+    rows = db.session.execute(
+        select(GrantRequest, User).join(User, User.id == GrantRequest.user_id)
+        .where(GrantRequest.approved_at.is_(None)).order_by(GrantRequest.requested_at)
+    ).all()
+    return [(request, grantee) for request, grantee in rows if may_approve(request, approver)]

@@ -34,6 +34,7 @@ from reporting.cases.policies import working_day_cutoff
 from reporting.exceptions import ConsentError, PermissionDeniedError
 from reporting.extensions import db
 from reporting.keys.models import KeyPurpose, ServiceKey
+from reporting.keys.policies import require_reviewer
 from reporting.keys.services import current_key, holder_private_key
 from reporting.referrals.models import (
     OverrideReason,
@@ -103,7 +104,9 @@ def kind_for(report: Report) -> ReferralKind | None:
 
 
 def _require(actor: User, role: Role) -> None:
-    if actor.role != role or not actor.active:
+    if role == Role.REVIEWER:
+        require_reviewer(actor)
+    elif actor.role != role or not actor.active:
         raise PermissionDeniedError(actor.email)
 
 
@@ -388,8 +391,8 @@ def _send(referral: Referral, report: Report, actor: User, now: datetime) -> Non
 
 
 def approve_override(referral: Referral, *, actor: User, now: datetime) -> None:
-    """A second reviewer approves a safeguarding override; the referral goes."""
-    _require(actor, Role.REVIEWER)
+    """A second reviewer, who holds the group key, approves a safeguarding override; the referral goes."""
+    require_reviewer(actor, holding_key=True)
     if referral.state != ReferralState.AWAITING_APPROVAL.value:
         raise ConsentError("this referral is not waiting for approval")
     if referral.created_by_id == actor.id:

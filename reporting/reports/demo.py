@@ -50,7 +50,7 @@ SAMPLES: list[dict[str, Any]] = [
 def load_demo_reports(receipt_kdf: crypto.KdfParams, retention_years: int) -> list[tuple[str, str]]:
     """Send the sample reports once. Returns (reference, receipt) for those made now."""
     made_before = db.session.scalar(
-        select(func.count(Report.id)).where(Report.submission_key.like(f"{DEMO_PREFIX}%"))
+        select(func.count(Report.id)).where(Report.submission_key == services.submission_digest(f"{DEMO_PREFIX}1"))
     )
     if made_before:
         return []

@@ -1,6 +1,7 @@
 """Changes to drafts and reports. Services flush, never commit: the caller owns the transaction."""
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import secrets
@@ -114,12 +115,32 @@ def purge_expired_drafts(now: datetime) -> int:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def sent_receipt(state: DraftState) -> tuple[str, str]:
-    """The reference and formatted receipt code kept for the confirmation page."""
+def sent_receipt(state: DraftState) -> tuple[str, str | None]:
+    """The reference and formatted receipt code kept for the confirmation page.
+
+    The code is None once the page has shown it (:func:`forget_receipt_code`).
+    """
     if state.draft.receipt is None:
         raise DraftNotFoundError(state.draft.id)
     data = json.loads(crypto.decrypt(state.key, state.draft.receipt, _draft_binding(state.draft.id, "receipt")))
-    return data["reference"], data["receipt"]
+    return str(data["reference"]), data.get("receipt")
+
+
+def forget_receipt_code(state: DraftState) -> None:
+    """The confirmation page has shown the code: keep only the reference, so the same
+    browser cannot show the code again (to someone else at the same device later)."""
+    reference, _ = sent_receipt(state)
+    state.draft.receipt = crypto.encrypt(
+        state.key, json.dumps({"reference": reference, "receipt": None}).encode(),
+        _draft_binding(state.draft.id, "receipt"),
+    )
+    db.session.flush()
+
+
+def submission_digest(draft_id: str) -> str:
+    """What ``reports.submission_key`` holds: a SHA-256 of the draft id, never the id itself
+    (the id is in the reporter's cookie, so the database must not pair it with the report)."""
+    return hashlib.sha256(b"reporting/submission/v1:" + draft_id.encode()).hexdigest()
 
 
 # Reports --------------------------------------------------------------------------
@@ -239,7 +260,9 @@ def submit_report(
         police_consent=clear.police_consent,
         support_wanted=clear.support_wanted,
         retain_until=date(now.year + retention_years, now.month, min(now.day, 28)),
-        submission_key=state.draft.id,
+        submission_key=submission_digest(state.draft.id),
+        # Online, only the reporter saw the code; at a centre or on the phone staff did too.
+        receipt_reissued=channel == Channel.ONLINE,
         key_algorithm=report_keys.algorithm,
         public_key=report_keys.public,
         group_key_id=group_key.id,

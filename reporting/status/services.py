@@ -19,6 +19,7 @@ from reporting.auth.models import User
 from reporting.exceptions import PermissionDeniedError, WrongReceiptError
 from reporting.extensions import db
 from reporting.reports.models import Report, Status
+from reporting.keys.policies import require_reviewer
 from reporting.reports.services import issue_receipt, receipt_wrap_binding
 from reporting.status.models import Message, MessageKind, ReceiptSession
 
@@ -56,16 +57,43 @@ def open_with_receipt(text: str) -> tuple[Report, bytes]:
 
 
 def needs_new_receipt(report: Report) -> bool:
-    """Someone else (centre staff, a reviewer on the phone) saw the first code."""
-    return report.channel in ("centre", "phone") and not report.receipt_reissued
+    """Someone else (centre staff, a reviewer on the phone or issuing a lost code) saw the code:
+    ``receipt_reissued`` is true only while the reporter holds a code nobody else has seen."""
+    return not report.receipt_reissued
 
 
-def reissue_receipt(report: Report, private: bytes) -> crypto.Receipt:
+# How a reporter who lost their code proved who they are: the Partnership's chosen routes.
+IDENTITY_ROUTES = ("call_back", "in_person", "contact_details")
+
+
+def issue_code_to_reporter(report: Report, private: bytes, *, actor: User, route: str, reason: str) -> crypto.Receipt:
+    """A reviewer who holds the key gives a reporter who lost their code a new one.
+
+    The reporter proved who they are by ``route`` (one of IDENTITY_ROUTES); the reason
+    is sealed to the group key on the case timeline and the change is audited. The old
+    code stops at once. The reviewer sees the new code, so its first use at /status
+    replaces it with one only the reporter sees.
+    """
+    from reporting.cases import services as case_services
+    from reporting.cases.models import EventKind
+
+    require_reviewer(actor, holding_key=True)
+    if route not in IDENTITY_ROUTES or not reason.strip():
+        raise PermissionDeniedError("a new code needs a recorded identity check and reason")
+    receipt = reissue_receipt(report, private, actor=actor)
+    report.receipt_reissued = False  # someone other than the reporter has seen this one
+    case_services.record_event(report, actor, EventKind.NOTE, f"receipt_reissued:{route}", reason.strip())
+    db.session.flush()
+    audit.record("status.receipt_issued_by_reviewer", f"report:{report.id}", actor=actor, route=route)
+    return receipt
+
+
+def reissue_receipt(report: Report, private: bytes, *, actor: Any = "reporter") -> crypto.Receipt:
     """Give the reporter a code of their own; the old one stops working."""
     receipt = issue_receipt(report, private, _receipt_kdf())
     report.receipt_reissued = True
     db.session.flush()
-    audit.record("status.receipt_reissued", f"report:{report.id}", actor="reporter")
+    audit.record("status.receipt_reissued", f"report:{report.id}", actor=actor)
     return receipt
 
 
@@ -124,8 +152,22 @@ def purge_expired_receipt_sessions(now: datetime) -> int:
 
 # Messages --------------------------------------------------------------------------
 
-def _message_binding(report: Report, message_id: int) -> crypto.Binding:
-    return crypto.Binding("messages", "sealed", f"{report.reference}:{message_id}")
+def _message_binding(report: Report, message_id: int, kind: str | None = None) -> crypto.Binding:
+    """The cell a message is sealed to, with who wrote it (``kind``): a message from the
+    Group relabelled in the database as the reporter's own (or the reverse) fails to open.
+    Without ``kind``: the binding of messages sealed before the kind joined it."""
+    if kind is None:
+        return crypto.Binding("messages", "sealed", f"{report.reference}:{message_id}")
+    return crypto.Binding("messages", "sealed", f"{report.reference}:{message_id}:{kind}")
+
+
+def _open_message(report: Report, private: bytes, message: Message) -> bytes:
+    try:
+        return crypto.open_sealed(report.key_algorithm, private, message.sealed,
+                                  _message_binding(report, message.id, message.kind))
+    except crypto.DecryptionError:
+        # Sealed before the kind joined the binding (no key could re-seal them at migration).
+        return crypto.open_sealed(report.key_algorithm, private, message.sealed, _message_binding(report, message.id))
 
 
 def _add_message(report: Report, kind: MessageKind, text: str, author: User | None) -> Message:
@@ -133,15 +175,15 @@ def _add_message(report: Report, kind: MessageKind, text: str, author: User | No
     db.session.add(message)
     db.session.flush()
     payload = json.dumps({"text": text}, ensure_ascii=False).encode()
-    message.sealed = crypto.seal(report.key_algorithm, report.public_key, payload, _message_binding(report, message.id))
+    message.sealed = crypto.seal(report.key_algorithm, report.public_key, payload,
+                                 _message_binding(report, message.id, message.kind))
     db.session.flush()
     return message
 
 
 def send_to_reporter(report: Report, text: str, *, actor: User) -> Message:
-    """A reviewer writes to the reporter: sealed to the report's key."""
-    if actor.role != "reviewer" or not actor.active:
-        raise PermissionDeniedError(actor.email)
+    """A reviewer who holds the group key writes to the reporter: sealed to the report's key."""
+    require_reviewer(actor, holding_key=True)
     message = _add_message(report, MessageKind.TO_REPORTER, text, actor)
     audit.record("message.to_reporter", f"report:{report.id}", actor=actor, message=message.id)
     return message
@@ -172,9 +214,7 @@ def messages(report: Report, private: bytes) -> list[OpenedMessage]:
     rows = db.session.scalars(select(Message).where(Message.report_id == report.id).order_by(Message.at, Message.id))
     opened = []
     for message in rows:
-        data: dict[str, Any] = json.loads(
-            crypto.open_sealed(report.key_algorithm, private, message.sealed, _message_binding(report, message.id))
-        )
+        data: dict[str, Any] = json.loads(_open_message(report, private, message))
         opened.append(OpenedMessage(message, str(data["text"])))
     return opened
 

@@ -8,7 +8,7 @@ from tests.helpers import csrf_token, post_form
 
 GOOD = {"email": "someone@example.org", "role": "reviewer", "centre": "",
         "password": TEMPORARY, "confirm_password": TEMPORARY}
-POLICY = "The password must be at least 12 characters and hard to guess (not their email address)"
+POLICY = "The password must be at least 12 characters and hard to guess: not their email address, a common password, the name of this service or a year. A few unrelated words together work well."
 
 NEW_USER_CASES = {
     "nothing": ({k: "" for k in GOOD}, {

@@ -6,6 +6,8 @@ while fewer than two people can read the reports.
 """
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from reporting.audit.models import AuditEvent
@@ -19,19 +21,12 @@ from tests.helpers import full_answers, post_form, report, sign_in
 CANNOT_READ = "You cannot read this report yet"
 
 
-def choose_own_password(client, current: str) -> None:  # type: ignore[no-untyped-def]
-    response = post_form(client, "/staff/password", {
-        "current_password": current, "new_password": PASSWORD, "confirm_password": PASSWORD,
-    })
-    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
-
-
 def grants_of(app, user_id: int) -> int:  # type: ignore[no-untyped-def]
     with app.app_context():
         return len(db.session.scalars(select(KeyGrant.id).where(KeyGrant.user_id == user_id)).all())
 
 
-def test_admin_creates_a_reviewer_who_waits_for_a_key_until_a_holder_grants_it(app, client, admin_client):
+def test_admin_creates_a_reviewer_who_waits_for_a_key_until_two_other_holders_grant_it(app, client, admin_client, make_user):
     reference, _ = report(client, full_answers("granted"))
     staff, admin = admin_client
 
@@ -51,15 +46,41 @@ def test_admin_creates_a_reviewer_who_waits_for_a_key_until_a_holder_grants_it(a
 
     # Before the grant they can sign in but not read.
     person = app.test_client()
-    sign_in(person, app, reviewer.email, TEMPORARY)
-    choose_own_password(person, TEMPORARY)
+    sign_in(person, app, reviewer.email, TEMPORARY)  # choosing their own password on the way
     assert CANNOT_READ in person.get(f"/review/cases/{reference}").get_data(as_text=True)
 
+    # The admin who made the account cannot ask for its access, even with a forged post.
     page = staff.get(f"/admin/users/{reviewer.id}").get_data(as_text=True)
-    assert "Grant access to the reports" in page
-    granted = submit(staff, f"/admin/users/{reviewer.id}", f"/admin/users/{reviewer.id}/grant", {})
+    assert "You created or reset this account" in page
+    refused = submit(staff, f"/admin/users/{reviewer.id}", f"/admin/users/{reviewer.id}/grant", {})
+    assert refused.status_code == 200
+    assert "you cannot grant access to an account you created or reset" in refused.get_data(as_text=True)
+    # Another holder asks; nothing is granted until a second one approves.
+    asker = make_user("admin")
+    asking = app.test_client()
+    sign_in(asking, app, asker.email)
+    assert "Ask for access to the reports" in asking.get(f"/admin/users/{reviewer.id}").get_data(as_text=True)
+    asked = submit(asking, f"/admin/users/{reviewer.id}", f"/admin/users/{reviewer.id}/grant", {})
+    assert asked.status_code == 302
+    assert "A second key holder must approve it" in asking.get(asked.headers["Location"]).get_data(as_text=True)
+    assert grants_of(app, reviewer.id) == 0
+    assert CANNOT_READ in person.get(f"/review/cases/{reference}").get_data(as_text=True)
+    # Neither the asker nor the creator is offered the approval.
+    assert reviewer.email not in asking.get("/staff/grants").get_data(as_text=True)
+    assert reviewer.email not in staff.get("/staff/grants").get_data(as_text=True)
+    approver = make_user("reviewer")
+    approving = app.test_client()
+    sign_in(approving, app, approver.email)
+    waiting = approving.get("/staff/grants").get_data(as_text=True)
+    assert reviewer.email in waiting
+    action = re.search(r'action="(/staff/grants/\d+/approve)"', waiting)
+    assert action
+    # The asker cannot approve their own request by posting to it.
+    assert submit(asking, "/staff/grants", action.group(1), {}).status_code == 302
+    assert grants_of(app, reviewer.id) == 0
+    granted = submit(approving, "/staff/grants", action.group(1), {})
     assert granted.status_code == 302
-    assert "Access granted" in staff.get(granted.headers["Location"]).get_data(as_text=True)
+    assert "Approved" in approving.get(granted.headers["Location"]).get_data(as_text=True)
     assert grants_of(app, reviewer.id) >= 1
 
     case = person.get(f"/review/cases/{reference}").get_data(as_text=True)
@@ -72,7 +93,8 @@ def test_admin_creates_a_reviewer_who_waits_for_a_key_until_a_holder_grants_it(a
         grant = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "keys.grant",
                                                                   AuditEvent.target == f"user:{reviewer.id}"))
     assert "user.create" in actions
-    assert grant is not None and grant.actor == admin.email
+    assert grant is not None and grant.actor == approver.email
+    assert "keys.grant_requested" in actions and "keys.grant_approved" in actions
 
 
 def test_centre_staff_need_a_centre_and_get_it(app, admin_client, make_user):
@@ -125,8 +147,7 @@ def test_reset_of_a_holder_drops_their_access_and_the_reports_stay_readable(app,
 
     # They sign in again (new password, new authenticator) and cannot read...
     person = app.test_client()
-    sign_in(person, app, lost.email, TEMPORARY)
-    choose_own_password(person, TEMPORARY)
+    sign_in(person, app, lost.email, TEMPORARY)  # choosing their own password on the way
     assert CANNOT_READ in person.get(f"/review/cases/{reference}").get_data(as_text=True)
     # ...while everyone else still can.
     reader = app.test_client()

@@ -148,24 +148,39 @@ def _require_new_password(app, user_id: int) -> None:  # type: ignore[no-untyped
 
 
 def test_a_temporary_password_must_be_changed_before_anything_else(app, client, make_user):
+    """Before enrolment the person chooses their own password; nothing else answers until then."""
     user = make_user("reviewer")
+    _require_new_password(app, user.id)
+    step = post_form(client, "/staff/login", {"email": user.email, "password": PASSWORD})
+    assert step.headers["Location"].endswith("/staff/first-password")
+    page = client.get("/staff/first-password").get_data(as_text=True)
+    assert "temporary password" in page
+    # Neither the authenticator set-up nor the queue answers yet.
+    assert client.get("/staff/enrol").headers["Location"].endswith("/staff/first-password")
+    assert client.get("/review/").headers["Location"].startswith("/staff/login")
+
+    chosen = post_form(client, "/staff/first-password", {"new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
+    assert chosen.status_code == 302 and chosen.headers["Location"].endswith("/staff/enrol")
+    with app.app_context():
+        assert db.session.get(User, user.id).must_change_password is False
+    landing = sign_in(app.test_client(), app, user.email, NEW_PASSWORD)
+    assert landing.headers["Location"].endswith("/staff/")
+
+
+def test_a_temporary_password_after_enrolment_leads_to_the_password_page(app, client, make_user):
+    user = make_user("reviewer")
+    sign_in(app.test_client(), app, user.email)  # enrolled
     _require_new_password(app, user.id)
     landing = sign_in(client, app, user.email)
     assert landing.headers["Location"].endswith("/staff/password")
-    page = client.get("/staff/password").get_data(as_text=True)
-    assert "temporary password" in page
-    # Going straight to the queue leads back to the password page.
     queue = client.get("/review/")
     assert queue.status_code == 302
     assert queue.headers["Location"].endswith("/staff/password")
-
     changed = post_form(client, "/staff/password", {
         "current_password": PASSWORD, "new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD,
     })
     assert changed.status_code == 302
     assert client.get("/review/").status_code == 200
-    with app.app_context():
-        assert db.session.get(User, user.id).must_change_password is False
 
 
 def test_changing_the_password_keeps_access_to_the_reports(app, client, make_user):

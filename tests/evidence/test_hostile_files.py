@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from reporting.audit.models import AuditEvent
 from reporting.evidence.files import MAX_FILE_BYTES, MAX_FILES_PER_REPORT
 from reporting.extensions import db
-from reporting.status.models import Evidence
+from reporting.evidence.models import Evidence
 from tests.evidence.conftest import error_of, multipart, photo_with_canary, png_bomb
 from tests.helpers import csrf_token
 

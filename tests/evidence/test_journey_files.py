@@ -12,7 +12,7 @@ from reporting.db import utcnow
 from reporting.extensions import db
 from reporting.reports.models import DraftFile
 from reporting.reports.services import purge_expired_drafts
-from reporting.status.models import Evidence
+from reporting.evidence.models import Evidence
 from tests.evidence.conftest import error_of, multipart, photo_with_canary
 from tests.helpers import answer_all, csrf_token, minimal_answers, send, sign_in, start
 from tests.public.test_canary import database_bytes

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from reporting import audit
 from reporting.audit.models import AuditEvent
 from reporting.extensions import db
-from reporting.status.models import Evidence
+from reporting.evidence.models import Evidence
 from tests.evidence.conftest import photo_with_canary
 from tests.helpers import sign_in
 from tests.public.test_canary import cookie_texts, database_bytes

@@ -1,0 +1,36 @@
+"""A holder's keyring for one request: opens the service keys they were granted."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from reporting import crypto
+from reporting.auth.models import User
+from reporting.exceptions import NotAKeyHolderError
+from reporting.extensions import db
+from reporting.keys.models import ServiceKey
+from reporting.keys.services import holder_private_key
+
+
+class Keyring:
+    """A holder's view of the service keys for one request: opens what they were granted.
+
+    Each key is opened at most once per keyring, so a page that reads several
+    sealed values pays for one decapsulation per key.
+    """
+
+    def __init__(self, holder: User, personal_private: bytes) -> None:
+        self.holder = holder
+        self._personal = personal_private
+        self._opened: dict[int, bytes] = {}
+
+    def private_for(self, key: ServiceKey) -> bytes:
+        if key.id not in self._opened:
+            self._opened[key.id] = holder_private_key(self.holder, self._personal, key)
+        return self._opened[key.id]
+
+    def open_group_sealed(self, blob: bytes, binding: crypto.Binding) -> bytes:
+        kid = crypto.sealed_key_id(blob)
+        key = db.session.scalar(select(ServiceKey).where(ServiceKey.kid == kid))
+        if key is None:
+            raise NotAKeyHolderError(kid)
+        return crypto.open_sealed(key.algorithm, self.private_for(key), blob, binding)
