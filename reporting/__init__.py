@@ -76,6 +76,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting.referrals.views import bp as referrals_bp
     from reporting.reports import cli as reports_cli
     from reporting.status.views import bp as status_bp
+    from reporting.stats import cli as stats_cli
+    from reporting.stats.views import bp as stats_bp
 
     init_staff_sessions(app)
     app.register_blueprint(public_bp)
@@ -86,7 +88,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(status_bp)
     app.register_blueprint(referrals_bp)
     app.register_blueprint(admin_bp)
-    for module in (keys_cli, reports_cli, auth_cli, audit_cli, centres_cli, referrals_cli):
+    app.register_blueprint(stats_bp)
+    for module in (keys_cli, reports_cli, auth_cli, audit_cli, centres_cli, referrals_cli, stats_cli):
         module.register(app)
 
     security.allow_static(app)

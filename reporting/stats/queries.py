@@ -1,0 +1,257 @@
+"""The statistics' reads: explicit clear columns, grouped in SQL, never an ORM row.
+
+Every function takes ``Filters`` and returns plain tuples. No statement here names
+a sealed column (``content``, ``staff_flags``, key wraps, packages, ``sealed``), and
+tests/stats/test_no_keys.py holds that true for every statement the pages run.
+
+Periods are grouped by month (``YYYY-MM``, UTC) in SQL; quarters and years are
+sums of months, made in Python.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Integer, and_, cast, distinct, func, select, union_all
+from sqlalchemy.sql.elements import ColumnElement
+
+from reporting.cases.models import CaseEvent, CaseLink
+from reporting.centres.models import Centre
+from reporting.extensions import db
+from reporting.referrals.models import Referral
+from reporting.reports.models import Choice, Report, ReportIncidentType, ReportStrand
+from reporting.stats.periods import next_month
+
+REPORTS = Report.__table__
+REFERRALS = Referral.__table__
+reports = REPORTS.c
+strands = ReportStrand.__table__.c
+types = ReportIncidentType.__table__.c
+events = CaseEvent.__table__.c
+links = CaseLink.__table__.c
+referrals = REFERRALS.c
+
+
+@dataclass(frozen=True)
+class Filters:
+    first_month: date
+    last_month: date
+    area: str | None = None
+    strand: str | None = None
+    channel: str | None = None
+    centre_id: int | None = None
+
+    @property
+    def start(self) -> datetime:
+        return datetime(self.first_month.year, self.first_month.month, 1, tzinfo=UTC)
+
+    @property
+    def end(self) -> datetime:
+        after = next_month(self.last_month)
+        return datetime(after.year, after.month, 1, tzinfo=UTC)
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def month_of(column: Any) -> ColumnElement[str]:
+    """``YYYY-MM`` of a UTC timestamp column, in SQL."""
+    if _dialect() == "postgresql":
+        return func.to_char(func.timezone("UTC", column), "YYYY-MM")
+    return func.substr(column, 1, 7)  # SQLite stores "YYYY-MM-DD HH:MM:SS.ffffff"
+
+
+def tenths_of_days(later: Any, earlier: Any) -> ColumnElement[int]:
+    """Whole tenths of a day between two timestamps, in SQL (for medians from a histogram)."""
+    if _dialect() == "postgresql":
+        return cast(func.floor(func.extract("epoch", later - earlier) / 8640), Integer)
+    return cast((func.julianday(later) - func.julianday(earlier)) * 10, Integer)
+
+
+def _report_scope(f: Filters) -> list[ColumnElement[bool]]:
+    """Conditions on the report itself (not its dates): area, strand, channel, centre."""
+    conditions: list[ColumnElement[bool]] = []
+    if f.area:
+        conditions.append(reports.area == f.area)
+    if f.channel:
+        conditions.append(reports.channel == f.channel)
+    if f.centre_id is not None:
+        conditions.append(reports.centre_id == f.centre_id)
+    if f.strand:
+        conditions.append(reports.id.in_(select(strands.report_id).where(strands.strand == f.strand)))
+    return conditions
+
+
+def _received_in(f: Filters) -> list[ColumnElement[bool]]:
+    return [reports.received_at >= f.start, reports.received_at < f.end, *_report_scope(f)]
+
+
+def _scoped(statement: Any, f: Filters, column: Any) -> Any:
+    """A statement over rows joined to reports, dated by ``column``, within the filters."""
+    conditions = [column >= f.start, column < f.end, *_report_scope(f)]
+    return statement.where(and_(*conditions))
+
+
+def where_and_how(f: Filters) -> Sequence[Any]:
+    """(month, area, channel, centre id, count) of reports received."""
+    month = month_of(reports.received_at)
+    return db.session.execute(
+        select(month, reports.area, reports.channel, reports.centre_id, func.count())
+        .where(*_received_in(f))
+        .group_by(month, reports.area, reports.channel, reports.centre_id)
+    ).all()
+
+
+def who_and_what_next(f: Filters) -> Sequence[Any]:
+    """(month, reporter type, police consent, support wanted, status, closure reason, count)."""
+    month = month_of(reports.received_at)
+    columns = (reports.reporter_type, reports.police_consent, reports.support_wanted, reports.status,
+               reports.closure_reason)
+    return db.session.execute(
+        select(month, *columns, func.count()).where(*_received_in(f)).group_by(month, *columns)
+    ).all()
+
+
+def strands_by_month(f: Filters) -> Sequence[Any]:
+    """(month, strand, reports): a report with two strands counts once in each."""
+    month = month_of(reports.received_at)
+    return db.session.execute(
+        select(month, strands.strand, func.count())
+        .select_from(ReportStrand.__table__.join(REPORTS, reports.id == strands.report_id))
+        .where(*_received_in(f))
+        .group_by(month, strands.strand)
+    ).all()
+
+
+def types_by_month(f: Filters) -> Sequence[Any]:
+    """(month, incident type, reports)."""
+    month = month_of(reports.received_at)
+    return db.session.execute(
+        select(month, types.incident_type, func.count())
+        .select_from(ReportIncidentType.__table__.join(REPORTS, reports.id == types.report_id))
+        .where(*_received_in(f))
+        .group_by(month, types.incident_type)
+    ).all()
+
+
+# The strategy's measures ------------------------------------------------------------
+
+# A case is "heard" when it goes before the Group. Until meetings exist, that is the
+# case entering "under review" (from its status history); a meetings feature replaces
+# this one query with the month each case was first on a meeting's agenda.
+HEARD_STATUS = "under_review"
+
+
+def cases_heard_by_month(f: Filters) -> Sequence[Any]:
+    """(month, cases first heard that month): each case counted once, when first heard."""
+    first = (
+        select(events.report_id, func.min(events.at).label("at"))
+        .where(events.kind == "status", events.summary.like(f"%>{HEARD_STATUS}%"))
+        .group_by(events.report_id)
+        .subquery()
+    )
+    month = month_of(first.c.at)
+    statement = select(month, func.count()).select_from(first.join(REPORTS, reports.id == first.c.report_id))
+    return db.session.execute(_scoped(statement, f, first.c.at).group_by(month)).all()
+
+
+def first_review_histogram(f: Filters) -> Sequence[Any]:
+    """(month received, tenths of a day from receipt to the first status change, reports)."""
+    first = (
+        select(events.report_id, func.min(events.at).label("at"))
+        .where(events.kind == "status")
+        .group_by(events.report_id)
+        .subquery()
+    )
+    month = month_of(reports.received_at)
+    tenths = tenths_of_days(first.c.at, reports.received_at)
+    statement = (
+        select(month, tenths, func.count())
+        .select_from(first.join(REPORTS, reports.id == first.c.report_id))
+        .where(*_received_in(f))
+        .group_by(month, tenths)
+    )
+    return db.session.execute(statement).all()
+
+
+def referrals_by_month(f: Filters) -> Sequence[Any]:
+    """(month sent, reports referred that month) - a report referred twice counts once, when first sent."""
+    first = (
+        select(referrals.report_id, func.min(referrals.sent_at).label("at"))
+        .where(referrals.sent_at.is_not(None))
+        .group_by(referrals.report_id)
+        .subquery()
+    )
+    month = month_of(first.c.at)
+    statement = select(month, func.count()).select_from(first.join(REPORTS, reports.id == first.c.report_id))
+    return db.session.execute(_scoped(statement, f, first.c.at).group_by(month)).all()
+
+
+def acknowledged_histogram(f: Filters) -> Sequence[Any]:
+    """(month acknowledged, tenths of a day from sending to acknowledgement, referrals)."""
+    month = month_of(referrals.acknowledged_at)
+    tenths = tenths_of_days(referrals.acknowledged_at, referrals.sent_at)
+    statement = (
+        select(month, tenths, func.count())
+        .select_from(REFERRALS.join(REPORTS, reports.id == referrals.report_id))
+        .where(referrals.sent_at.is_not(None))
+    )
+    return db.session.execute(_scoped(statement, f, referrals.acknowledged_at).group_by(month, tenths)).all()
+
+
+def outcomes_by_month(f: Filters) -> Sequence[Any]:
+    """(month of the outcome, outcome, has a crime reference, referrals)."""
+    month = month_of(referrals.outcome_at)
+    has_reference = referrals.crime_reference.is_not(None)
+    statement = (
+        select(month, referrals.outcome, has_reference, func.count())
+        .select_from(REFERRALS.join(REPORTS, reports.id == referrals.report_id))
+        .where(referrals.outcome.is_not(None))
+    )
+    return db.session.execute(_scoped(statement, f, referrals.outcome_at).group_by(month, referrals.outcome, has_reference)).all()
+
+
+def linked_by_month(f: Filters) -> Sequence[Any]:
+    """(month received, link kind, reports with at least one link of that kind)."""
+    either = union_all(
+        select(links.report_id.label("report_id"), links.kind),
+        select(links.other_id.label("report_id"), links.kind),
+    ).subquery()
+    month = month_of(reports.received_at)
+    statement = (
+        select(month, either.c.kind, func.count(distinct(either.c.report_id)))
+        .select_from(either.join(REPORTS, reports.id == either.c.report_id))
+        .where(*_received_in(f))
+        .group_by(month, either.c.kind)
+    )
+    return db.session.execute(statement).all()
+
+
+# Reference data ----------------------------------------------------------------------
+
+def choice_labels(list_name: str) -> list[tuple[str, str, str | None]]:
+    """(code, label, grouping) of a list, in its order, inactive ones too (old reports use them)."""
+    choices = Choice.__table__.c
+    rows = db.session.execute(
+        select(choices.code, choices.label, choices.grouping)
+        .where(choices.list_name == list_name)
+        .order_by(choices.position, choices.label)
+    ).all()
+    return [(code, label, grouping) for code, label, grouping in rows]
+
+
+def centre_names() -> list[tuple[int, str]]:
+    centres = Centre.__table__.c
+    return [(i, n) for i, n in db.session.execute(select(centres.id, centres.name).order_by(centres.name)).all()]
+
+
+def earliest_month() -> str | None:
+    """The month of the first report (for the form's hints)."""
+    first = db.session.scalar(select(func.min(reports.received_at)))
+    if first is None:
+        return None
+    return str(first)[:7]
+
