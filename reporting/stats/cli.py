@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from reporting.extensions import db
@@ -35,8 +35,9 @@ def export_command(first: str, last: str, fmt: str, open_data: bool, output: str
     if last < first:
         raise click.BadParameter("--to must be the same month as --from or later", param_hint="--to")
     f = Filters(first_month=parse_month(first), last_month=parse_month(last))
-    result = figures.build(f)
-    tables = disclosure.suppress(figures.open_data_tables(result)) if open_data else result.tables
+    with current_app.test_request_context():  # labels are translated with the request's locale machinery
+        result = figures.build(f)
+        tables = disclosure.suppress(figures.open_data_tables(result)) if open_data else result.tables
     chosen = {"from": month_key(f.first_month), "to": month_key(f.last_month)}
     meta = {"generated_at": utcnow().replace(microsecond=0).isoformat(), "open_data": open_data, "filters": chosen}
     body = exports.export(tables, fmt, meta)
