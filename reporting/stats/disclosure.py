@@ -51,39 +51,50 @@ def grid_for(table: Table) -> Grid:
     return Grid(values, lines, primary, set(), margin)
 
 
-def bounds(grid: Grid) -> dict[Cell, tuple[float, float]]:
-    """The range each hidden cell could take, given every published figure (interval propagation)."""
-    rng: dict[Cell, tuple[float, float]] = {
-        cell: ((1.0, 4.0) if cell in grid.primary else (0.0, float("inf"))) for cell in grid.hidden
-    }
+Key = tuple[int, int, int]  # (grid, row, column) across the tables suppressed together
 
-    def get(cell: Cell) -> tuple[float, float]:
-        if cell in rng:
-            return rng[cell]
-        v = float(grid.values[cell[0]][cell[1]])
+
+def bounds(grids: list[Grid], shared_margin: bool) -> dict[Key, tuple[float, float]]:
+    """The range each hidden cell could take, given every published figure of all the tables
+    (interval propagation over rows, columns and the shared margin)."""
+    rng: dict[Key, tuple[float, float]] = {}
+    lines: list[list[Key]] = []
+    for g, grid in enumerate(grids):
+        for cell in grid.hidden:
+            rng[(g, *cell)] = (1.0, 4.0) if cell in grid.primary else (0.0, float("inf"))
+        lines += [[(g, *cell) for cell in line] for line in grid.lines]
+    if shared_margin:
+        with_margin = [g for g, grid in enumerate(grids) if grid.margin]
+        for a, b in zip(with_margin, with_margin[1:]):
+            for (ra, c), (rb, _c) in zip(grids[a].margin, grids[b].margin):
+                lines += [[(a, ra, c), (b, rb, c)], [(b, rb, c), (a, ra, c)]]  # equal both ways
+
+    def get(key: Key) -> tuple[float, float]:
+        if key in rng:
+            return rng[key]
+        v = float(grids[key[0]].values[key[1]][key[2]])
         return v, v
 
     changed = True
     while changed:
         changed = False
-        for line in grid.lines:
+        for line in lines:
             *parts, total = line
-            # total = sum(parts): tighten every member from the others.
-            for cell in line:
-                if cell not in rng:
+            for key in line:
+                if key not in rng:
                     continue
-                lo, hi = rng[cell]
-                if cell == total:
+                lo, hi = rng[key]
+                if key == total:
                     new_lo = sum(get(p)[0] for p in parts)
                     new_hi = sum(get(p)[1] for p in parts)
                 else:
-                    others = [p for p in parts if p != cell]
+                    others = [p for p in parts if p != key]
                     t_lo, t_hi = get(total)
                     new_lo = t_lo - sum(get(p)[1] for p in others)
                     new_hi = t_hi - sum(get(p)[0] for p in others)
                 new = (max(lo, new_lo), min(hi, new_hi))
                 if new != (lo, hi):
-                    rng[cell] = new
+                    rng[key] = new
                     changed = True
     return rng
 
@@ -98,9 +109,8 @@ def _complement(grid: Grid, line: list[Cell]) -> Cell | None:
     return min(candidates, key=lambda c: (c == total, grid.values[c[0]][c[1]] == 0, grid.values[c[0]][c[1]]))
 
 
-def _protect(grid: Grid) -> bool:
-    """One round: every line with a single hidden cell gets a second; then every cell still
-    pinned down gets one more hidden beside it. True if anything changed."""
+def _lines_once(grid: Grid) -> bool:
+    """Every line with a single hidden cell gets a second. True if anything changed."""
     changed = False
     for line in grid.lines:
         if len([c for c in line if c in grid.hidden]) == 1:
@@ -108,17 +118,48 @@ def _protect(grid: Grid) -> bool:
             if extra is not None:
                 grid.secondary.add(extra)
                 changed = True
-    if changed:
-        return True
-    for cell, (lo, hi) in bounds(grid).items():
-        if lo == hi:
-            for line in grid.lines:
-                if cell in line:
-                    extra = _complement(grid, line)
-                    if extra is not None:
-                        grid.secondary.add(extra)
-                        return True
+    return changed
+
+
+def _unpin_once(grids: list[Grid], shared_margin: bool) -> bool:
+    """A hidden cell still pinned to one value gets another cell hidden beside it; where every
+    cell of its lines is hidden already, it is shown as "[c]" rather than "<5", so that its
+    range no longer starts at 1. True if anything changed."""
+    for (g, r, c), (lo, hi) in sorted(bounds(grids, shared_margin).items()):
+        if lo != hi:
+            continue
+        grid = grids[g]
+        for line in grid.lines:
+            if (r, c) in line:
+                extra = _complement(grid, line)
+                if extra is not None:
+                    grid.secondary.add(extra)
+                    return True
+        near = {cell for line in grid.lines if (r, c) in line for cell in line}
+        relabel = sorted(grid.primary & ({(r, c)} | near), key=lambda cell: cell != (r, c))
+        if relabel:
+            grid.primary.discard(relabel[0])
+            grid.secondary.add(relabel[0])
+            return True
     return False
+
+
+def _sync_margins(grids: list[Grid]) -> bool:
+    """A margin cell hidden (or shown as "[c]") in one table is the same in every table sharing it."""
+    shared = [g for g in grids if g.margin]
+    hidden = {c for g in shared for (r, c) in g.margin if (r, c) in g.hidden}
+    relabelled = {c for g in shared for (r, c) in g.margin if (r, c) in g.secondary}
+    changed = False
+    for g in shared:
+        for cell in g.margin:
+            if cell[1] in hidden and cell not in g.hidden:
+                g.secondary.add(cell)
+                changed = True
+            if cell[1] in relabelled and cell in g.primary:
+                g.primary.discard(cell)
+                g.secondary.add(cell)
+                changed = True
+    return changed
 
 
 def suppress(tables: Iterable[Table], *, shared_margin: bool = True) -> list[Table]:
@@ -130,17 +171,12 @@ def suppress(tables: Iterable[Table], *, shared_margin: bool = True) -> list[Tab
     """
     tables = list(tables)
     grids = [grid_for(t) for t in tables]
-    changed = True
-    while changed:
-        changed = any([_protect(g) for g in grids])
+    while True:
+        changed = any([_lines_once(g) for g in grids])
         if shared_margin:
-            shared = [g for g in grids if g.margin]
-            hidden_margin = {c[1] for g in shared for c in g.margin if c in g.hidden}
-            for g in shared:
-                for cell in g.margin:
-                    if cell[1] in hidden_margin and cell not in g.hidden:
-                        g.secondary.add(cell)
-                        changed = True
+            changed = _sync_margins(grids) or changed
+        if not changed and not _unpin_once(grids, shared_margin):
+            break
     out = []
     for table, grid in zip(tables, grids):
         rows = []
