@@ -41,6 +41,7 @@ NEVER = {
     "/review/": {"centre_staff", "police", "analyst"},
     "/admin/": {"reviewer", "centre_staff", "police", "analyst"},
     "/police/": {"centre_staff", "analyst"},
+    "/stats/": {"centre_staff", "police"},
 }
 
 
@@ -176,3 +177,28 @@ def test_case_content_is_refused_to_everyone_but_the_group(app, make_user, world
         assert "A man shouted at me" not in page
         if role != ANONYMOUS:  # (the sign-in redirect repeats the address asked for)
             assert world.reference not in page
+
+
+def test_analysts_are_refused_every_case_referral_and_admin_route(app, make_user, world):
+    """Analysts see only aggregates: 403 on every route under /review/, /police/ and /admin/."""
+    staff = signed_in_client(app, make_user, "analyst")
+    token = token_for(staff)
+    walked, wrong = 0, []
+    for rule in walked_rules(app):
+        if not rule.rule.startswith(("/review/", "/police/", "/admin/")) or rule.endpoint in LAST:
+            continue
+        url = url_for_rule(app, rule, world)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = staff.get(url) if method == "GET" else staff.open(url, method=method, data={"csrf_token": token})
+            walked += 1
+            if response.status_code != 403:
+                wrong.append(f"{method} {url}: {response.status_code}")
+    assert walked >= 20
+    assert wrong == []
+    assert staff.get("/stats/").status_code == 200
+
+
+def test_statistics_send_anonymous_visitors_to_sign_in(app, client):
+    response = client.get("/stats/")
+    assert is_sign_in_redirect(response)
+    assert client.get("/stats/export.csv").status_code == 302
