@@ -52,6 +52,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting.referrals import models as _referrals_models  # noqa: F401
     from reporting.reports import models as _reports_models  # noqa: F401
     from reporting.status import models as _status_models  # noqa: F401
+    from reporting.stats import models as _stats_models  # noqa: F401
     from reporting import errors, extensions, logs, security
     from reporting.i18n import init_i18n
 
@@ -77,6 +78,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting.reports import cli as reports_cli
     from reporting.status.views import bp as status_bp
     from reporting.stats import cli as stats_cli
+    from reporting.stats.police import bp as police_extracts_bp
     from reporting.stats.views import bp as stats_bp
 
     init_staff_sessions(app)
@@ -89,6 +91,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(referrals_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(stats_bp)
+    app.register_blueprint(police_extracts_bp)
     for module in (keys_cli, reports_cli, auth_cli, audit_cli, centres_cli, referrals_cli, stats_cli):
         module.register(app)
 

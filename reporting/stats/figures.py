@@ -240,7 +240,7 @@ MEASURES = (
 def measure_headings() -> list[str]:
     return [
         _("Reports received"), _("Cases heard at the Group"), _("Referred to police"),
-        _("Referrals acknowledged"), _("Police-recorded crimes (a crime reference came back)"),
+        _("Referrals acknowledged"), _("Police-recorded crimes (a crime reference came back, by referral or the force's matches)"),
         _("Police outcomes recorded"),
         _("Median days from report to first review"), _("90th percentile days from report to first review"),
         _("Median days from referral to acknowledgement"), _("90th percentile days from referral to acknowledgement"),
@@ -274,6 +274,9 @@ def measures(f: queries.Filters, months: list[str], received: Mapping[str, int],
             monthly[m]["outcomes"] += n
             if has_reference:
                 monthly[m]["crimes_recorded"] += n
+    for m, n in queries.matches_by_month(f):
+        if m in monthly:
+            monthly[m]["crimes_recorded"] += n
     for m, tenths, n in queries.first_review_histogram(f):
         if m in monthly:
             review[m][tenths] += n

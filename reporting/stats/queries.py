@@ -214,6 +214,22 @@ def outcomes_by_month(f: Filters) -> Sequence[Any]:
     return db.session.execute(_scoped(statement, f, referrals.outcome_at).group_by(month, referrals.outcome, has_reference)).all()
 
 
+def matches_by_month(f: Filters) -> Sequence[Any]:
+    """(month matched, reports) the force matched to a recorded crime from its import, where no
+    referral of the report brought a crime reference back already (so none counts twice)."""
+    from reporting.stats.models import PoliceMatch
+
+    matches = PoliceMatch.__table__.c
+    month = month_of(matches.matched_at)
+    with_reference = select(referrals.report_id).where(referrals.crime_reference.is_not(None))
+    statement = (
+        select(month, func.count())
+        .select_from(PoliceMatch.__table__.join(REPORTS, reports.id == matches.report_id))
+        .where(matches.report_id.not_in(with_reference))
+    )
+    return db.session.execute(_scoped(statement, f, matches.matched_at).group_by(month)).all()
+
+
 def linked_by_month(f: Filters) -> Sequence[Any]:
     """(month received, link kind, reports with at least one link of that kind)."""
     either = union_all(
@@ -255,3 +271,67 @@ def earliest_month() -> str | None:
         return None
     return str(first)[:7]
 
+
+
+# The police quarterly extract ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ExtractRow:
+    reference: str
+    month: str
+    area: str
+    strands: tuple[str, ...]
+    incident_types: tuple[str, ...]
+    referred: bool
+    crime_reference: str | None
+
+
+def extract_rows(start: datetime, end: datetime) -> list[ExtractRow]:
+    """Every report received in [start, end): reference, month, area, strands, incident types,
+    whether referred, and a crime reference if one came back (by referral or the force's match)."""
+    from reporting.stats.models import PoliceMatch
+
+    matches = PoliceMatch.__table__.c
+    month = month_of(reports.received_at)
+    in_range = and_(reports.received_at >= start, reports.received_at < end)
+    base = db.session.execute(
+        select(reports.id, reports.reference, month, reports.area).where(in_range).order_by(reports.received_at, reports.id)
+    ).all()
+    strand_of: dict[int, list[str]] = {}
+    for report_id, code in db.session.execute(
+        select(strands.report_id, strands.strand).join(REPORTS, reports.id == strands.report_id).where(in_range)
+    ):
+        strand_of.setdefault(report_id, []).append(code)
+    type_of: dict[int, list[str]] = {}
+    for report_id, code in db.session.execute(
+        select(types.report_id, types.incident_type).join(REPORTS, reports.id == types.report_id).where(in_range)
+    ):
+        type_of.setdefault(report_id, []).append(code)
+    referred: set[int] = set()
+    crime: dict[int, str] = {}
+    for report_id, reference in db.session.execute(
+        select(referrals.report_id, referrals.crime_reference).join(REPORTS, reports.id == referrals.report_id)
+        .where(in_range, referrals.sent_at.is_not(None)).order_by(referrals.id)
+    ):
+        referred.add(report_id)
+        if reference:
+            crime.setdefault(report_id, reference)
+    for report_id, reference in db.session.execute(
+        select(matches.report_id, matches.crime_reference).join(REPORTS, reports.id == matches.report_id).where(in_range)
+    ):
+        crime.setdefault(report_id, reference)
+    return [
+        ExtractRow(reference, m, area, tuple(sorted(strand_of.get(i, []))), tuple(sorted(type_of.get(i, []))),
+                   i in referred, crime.get(i))
+        for i, reference, m, area in base
+    ]
+
+
+def report_ids_by_reference(references: Sequence[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    chunk = 500
+    for i in range(0, len(references), chunk):
+        part = list(references[i:i + chunk])
+        found |= {ref: rid for rid, ref in db.session.execute(
+            select(reports.id, reports.reference).where(reports.reference.in_(part)))}
+    return found

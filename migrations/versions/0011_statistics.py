@@ -1,0 +1,54 @@
+"""Statistics: the police quarterly extract and the force's matches; indexes for grouping by month
+
+Revision ID: 0011
+Revises: 0008
+Create Date: 2026-12-01 10:40:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+
+# revision identifiers, used by Alembic.
+revision = '0011'
+down_revision = '0008'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('police_extracts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('first_month', sa.Date(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('rows', sa.Integer(), nullable=False),
+    sa.Column('police_key_id', sa.Integer(), nullable=False),
+    sa.Column('sealed', sa.LargeBinary(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_police_extracts_created_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['police_key_id'], ['service_keys.id'], name=op.f('fk_police_extracts_police_key_id_service_keys')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_police_extracts'))
+    )
+    with op.batch_alter_table('police_extracts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_police_extracts_first_month'), ['first_month'], unique=False)
+
+    op.create_table('police_matches',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('report_id', sa.Integer(), nullable=False),
+    sa.Column('crime_reference', sa.String(length=40), nullable=False),
+    sa.Column('matched_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('matched_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['matched_by_id'], ['users.id'], name=op.f('fk_police_matches_matched_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['report_id'], ['reports.id'], name=op.f('fk_police_matches_report_id_reports'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_police_matches')),
+    sa.UniqueConstraint('report_id', name='report')
+    )
+
+
+def downgrade():
+    op.drop_table('police_matches')
+    with op.batch_alter_table('police_extracts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_police_extracts_first_month'))
+
+    op.drop_table('police_extracts')
