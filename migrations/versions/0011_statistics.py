@@ -1,4 +1,4 @@
-"""Statistics: the police quarterly extract and the force's matches; indexes for grouping by month
+"""Statistics: the police quarterly extract and the force's matches; months of grouped figures; an index on the status history
 
 Revision ID: 0011
 Revises: 0008
@@ -44,9 +44,33 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_police_matches')),
     sa.UniqueConstraint('report_id', name='report')
     )
+    op.create_table('stats_months',
+    sa.Column('filter_key', sa.String(length=200), nullable=False),
+    sa.Column('month', sa.String(length=7), nullable=False),
+    sa.Column('payload', sa.Text(), nullable=False),
+    sa.Column('computed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('filter_key', 'month', name=op.f('pk_stats_months'))
+    )
+    with op.batch_alter_table('stats_months', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_stats_months_month'), ['month'], unique=False)
+
+    op.create_table('stats_marks',
+    sa.Column('name', sa.String(length=32), nullable=False),
+    sa.Column('value', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('name', name=op.f('pk_stats_marks'))
+    )
+    # A case's status history in order, without reading the sealed notes (first review, heard).
+    with op.batch_alter_table('case_events', schema=None) as batch_op:
+        batch_op.create_index('ix_case_events_kind_report_at', ['kind', 'report_id', 'at'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('case_events', schema=None) as batch_op:
+        batch_op.drop_index('ix_case_events_kind_report_at')
+    op.drop_table('stats_marks')
+    with op.batch_alter_table('stats_months', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_stats_months_month'))
+    op.drop_table('stats_months')
     op.drop_table('police_matches')
     with op.batch_alter_table('police_extracts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_police_extracts_first_month'))

@@ -14,7 +14,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from reporting.stats import labels, queries
+from reporting.stats import cache, labels, queries
 from reporting.stats.periods import calendar_year, financial_year, month_label, months_between, quarter
 
 Value = int | float | str | None
@@ -146,10 +146,11 @@ def _breakdown(table_id: str, title: str, header: str, counts: Mapping[Any, int]
 def build(f: queries.Filters) -> Figures:
     """Every figure of the page for these filters."""
     months = months_between(f.first_month, f.last_month)
-    where = queries.where_and_how(f)
-    who = queries.who_and_what_next(f)
-    strand_rows = queries.strands_by_month(f)
-    type_rows = queries.types_by_month(f)
+    rows = cache.monthly_rows(f)
+    where = rows["where_and_how"]
+    who = rows["who_and_what_next"]
+    strand_rows = rows["strands"]
+    type_rows = rows["types"]
 
     cubes: dict[str, Counter[tuple[str, Any]]] = defaultdict(Counter)
     monthly: Counter[str] = Counter()
@@ -221,7 +222,7 @@ def build(f: queries.Filters) -> Figures:
         _breakdown("by_closure_reason", _("Reports by closure reason"), _("Closure reason"), closure,
                    labels.CLOSURE.items(), total),
     ]
-    measures_q, measures_y = measures(f, months, in_range, strand_month)
+    measures_q, measures_y = measures(rows, months, in_range, strand_month)
     tables += [measures_q, measures_y]
     figures = Figures(f, months, total, tables, monthly=in_range,
                       by_strand=[(str(lbl), strand.get(c, 0)) for c, lbl in strand_choices],
@@ -249,7 +250,7 @@ def measure_headings() -> list[str]:
     ]
 
 
-def measures(f: queries.Filters, months: list[str], received: Mapping[str, int],
+def measures(rows: Mapping[str, list[tuple[Any, ...]]], months: list[str], received: Mapping[str, int],
              strand_month: Mapping[str, Counter[str]]) -> tuple[Table, Table]:
     """The strategy's measures per quarter and per financial year."""
     monthly: dict[str, Counter[str]] = {m: Counter() for m in months}
@@ -259,28 +260,28 @@ def measures(f: queries.Filters, months: list[str], received: Mapping[str, int],
         monthly[m]["received"] = received.get(m, 0)
         monthly[m]["least_likely_transgender"] = strand_month.get("transgender", Counter()).get(m, 0)
         monthly[m]["least_likely_disability"] = strand_month.get("disability", Counter()).get(m, 0)
-    for m, n in queries.cases_heard_by_month(f):
+    for m, n in rows["heard"]:
         if m in monthly:
             monthly[m]["heard"] += n
-    for m, n in queries.referrals_by_month(f):
+    for m, n in rows["referred"]:
         if m in monthly:
             monthly[m]["referred"] += n
-    for m, tenths, n in queries.acknowledged_histogram(f):
+    for m, tenths, n in rows["acknowledged"]:
         if m in monthly:
             monthly[m]["acknowledged"] += n
             ack[m][tenths] += n
-    for m, _outcome, has_reference, n in queries.outcomes_by_month(f):
+    for m, _outcome, has_reference, n in rows["outcomes"]:
         if m in monthly:
             monthly[m]["outcomes"] += n
             if has_reference:
                 monthly[m]["crimes_recorded"] += n
-    for m, n in queries.matches_by_month(f):
+    for m, n in rows["matches"]:
         if m in monthly:
             monthly[m]["crimes_recorded"] += n
-    for m, tenths, n in queries.first_review_histogram(f):
+    for m, tenths, n in rows["first_review"]:
         if m in monthly:
             review[m][tenths] += n
-    for m, kind, n in queries.linked_by_month(f):
+    for m, kind, n in rows["linked"]:
         if m in monthly:
             monthly[m][f"linked_{kind}"] += n
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from reporting.cases.models import CaseEvent
 from reporting.db import Base, UTCDateTime, utcnow
 
 
@@ -38,3 +39,33 @@ class PoliceMatch(Base):
     crime_reference: Mapped[str] = mapped_column(String(40))
     matched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     matched_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class StatsMonth(Base):
+    """The grouped rows of one month for one set of filters: derived, clear aggregates only.
+
+    Statistics read months from here and compute only months never computed or changed
+    since (see reporting/stats/cache.py), so a page over years of reports costs a few
+    months of grouping at most.
+    """
+
+    __tablename__ = "stats_months"
+
+    filter_key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True, index=True)
+    payload: Mapped[str] = mapped_column(Text)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StatsMark(Base):
+    """How far the statistics have looked for changes: the last id seen of each table."""
+
+    __tablename__ = "stats_marks"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# A case's status history in order without reading the sealed notes (first review, cases heard).
+# Declared here, beside the statistics that need it, on the cases' table.
+Index("ix_case_events_kind_report_at", CaseEvent.kind, CaseEvent.report_id, CaseEvent.at)

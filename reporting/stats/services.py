@@ -26,7 +26,7 @@ from reporting.exceptions import PermissionDeniedError
 from reporting.extensions import db
 from reporting.keys.models import KeyPurpose, ServiceKey
 from reporting.keys.services import current_key, holder_private_key
-from reporting.stats import queries
+from reporting.stats import cache, queries
 from reporting.stats.models import PoliceExtract, PoliceMatch
 from reporting.stats.periods import month_key, next_month
 
@@ -191,6 +191,8 @@ def import_matches(data: bytes, *, actor: User, now: datetime) -> ImportResult:
             match.matched_at = now
             match.matched_by_id = actor.id
             changed += 1
+    # The months these matches count in (now, and when any changed one was matched before) are grouped again.
+    cache.forget({month_key(now.date()), *(month_key(m.matched_at.date()) for m in existing.values())})
     audit.record("stats.police_matches.import", "police_matches", actor=actor, rows=len(wanted), changed=changed)
     db.session.flush()
     return ImportResult(len(wanted), changed)
