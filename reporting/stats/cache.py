@@ -46,6 +46,7 @@ reports = Report.__table__.c
 events = CaseEvent.__table__.c
 links = CaseLink.__table__.c
 MARKS = ("reports", "case_events", "case_links")
+MANY = 5000  # more new rows than this since the last look: forget every kept month
 
 
 def filter_key(f: queries.Filters) -> str:
@@ -86,6 +87,12 @@ def _changed_months() -> set[str]:
         months |= set(months_between(parse_month(first), parse_month(last)))
     last_event = marks["case_events"].value
     newest_event = db.session.scalar(select(func.max(events.id))) or 0
+    if newest_event - last_event > MANY or newest_report - last_report > MANY:
+        # The first look, or a great deal at once (an import): cheaper to group everything again.
+        forget_all()
+        marks["reports"].value, marks["case_events"].value = newest_report, newest_event
+        marks["case_links"].value = db.session.scalar(select(func.max(links.id))) or 0
+        return set()
     if newest_event > last_event:
         touched = db.session.execute(
             select(events.at, reports.received_at, reports.id)

@@ -145,14 +145,23 @@ def types_by_month(f: Filters) -> Sequence[Any]:
 HEARD_STATUS = "under_review"
 
 
-def cases_heard_by_month(f: Filters) -> Sequence[Any]:
-    """(month, cases first heard that month): each case counted once, when first heard."""
-    first = (
-        select(events.report_id, func.min(events.at).label("at"))
-        .where(events.kind == "status", events.summary.like(f"%>{HEARD_STATUS}%"))
-        .group_by(events.report_id)
+def _first_in_range(column: Any, table: Any, key: Any, condition: Any, f: Filters) -> Any:
+    """(report id, first time) for the reports whose first matching row falls within the filters'
+    dates: candidates are found by the date index, then each one's first time over all its rows."""
+    candidates = select(key).where(condition, column >= f.start, column < f.end)
+    return (
+        select(key.label("report_id"), func.min(column).label("at"))
+        .where(condition, key.in_(candidates))
+        .group_by(key)
+        .having(func.min(column) >= f.start)
         .subquery()
     )
+
+
+def cases_heard_by_month(f: Filters) -> Sequence[Any]:
+    """(month, cases first heard that month): each case counted once, when first heard."""
+    heard = and_(events.kind == "status", events.summary.like(f"%>{HEARD_STATUS}%"))
+    first = _first_in_range(events.at, CaseEvent.__table__, events.report_id, heard, f)
     month = month_of(first.c.at)
     statement = select(month, func.count()).select_from(first.join(REPORTS, reports.id == first.c.report_id))
     return db.session.execute(_scoped(statement, f, first.c.at).group_by(month)).all()
@@ -162,7 +171,8 @@ def first_review_histogram(f: Filters) -> Sequence[Any]:
     """(month received, tenths of a day from receipt to the first status change, reports)."""
     first = (
         select(events.report_id, func.min(events.at).label("at"))
-        .where(events.kind == "status")
+        .join(REPORTS, reports.id == events.report_id)
+        .where(events.kind == "status", *_received_in(f))
         .group_by(events.report_id)
         .subquery()
     )
@@ -171,7 +181,6 @@ def first_review_histogram(f: Filters) -> Sequence[Any]:
     statement = (
         select(month, tenths, func.count())
         .select_from(first.join(REPORTS, reports.id == first.c.report_id))
-        .where(*_received_in(f))
         .group_by(month, tenths)
     )
     return db.session.execute(statement).all()
@@ -179,12 +188,7 @@ def first_review_histogram(f: Filters) -> Sequence[Any]:
 
 def referrals_by_month(f: Filters) -> Sequence[Any]:
     """(month sent, reports referred that month) - a report referred twice counts once, when first sent."""
-    first = (
-        select(referrals.report_id, func.min(referrals.sent_at).label("at"))
-        .where(referrals.sent_at.is_not(None))
-        .group_by(referrals.report_id)
-        .subquery()
-    )
+    first = _first_in_range(referrals.sent_at, REFERRALS, referrals.report_id, referrals.sent_at.is_not(None), f)
     month = month_of(first.c.at)
     statement = select(month, func.count()).select_from(first.join(REPORTS, reports.id == first.c.report_id))
     return db.session.execute(_scoped(statement, f, first.c.at).group_by(month)).all()
