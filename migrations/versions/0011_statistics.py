@@ -61,8 +61,8 @@ def upgrade():
     )
     # What the statistics group by, read from indexes rather than rows that carry sealed content.
     with op.batch_alter_table('case_events', schema=None) as batch_op:
-        batch_op.create_index('ix_case_events_kind_report_at', ['kind', 'report_id', 'at'], unique=False)
-        batch_op.create_index('ix_case_events_kind_at', ['kind', 'at'], unique=False)
+        batch_op.create_index('ix_case_events_kind_report_at', ['kind', 'report_id', 'at', 'summary'], unique=False)
+        batch_op.create_index('ix_case_events_kind_at', ['kind', 'at', 'report_id', 'summary'], unique=False)
     with op.batch_alter_table('referrals', schema=None) as batch_op:
         batch_op.create_index('ix_referrals_acknowledged_at', ['acknowledged_at'], unique=False)
         batch_op.create_index('ix_referrals_outcome_at', ['outcome_at'], unique=False)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Integer, and_, cast, distinct, func, select, union_all
+from sqlalchemy import Integer, and_, cast, func, select, union
 from sqlalchemy.sql.elements import ColumnElement
 
 from reporting.cases.models import CaseEvent, CaseLink
@@ -148,50 +148,51 @@ HEARD_STATUS = "under_review"
 def _first_in_range(column: Any, table: Any, key: Any, condition: Any, f: Filters) -> Any:
     """(report id, first time) for the reports whose first matching row falls within the filters'
     dates: candidates are found by the date index, then each one's first time over all its rows."""
-    candidates = select(key).where(condition, column >= f.start, column < f.end)
+    candidates = select(key.label("candidate")).where(condition, column >= f.start, column < f.end).distinct().subquery()
     return (
         select(key.label("report_id"), func.min(column).label("at"))
-        .where(condition, key.in_(candidates))
+        .select_from(candidates.join(table, key == candidates.c.candidate))
+        .where(condition)
         .group_by(key)
         .having(func.min(column) >= f.start)
         .subquery()
     )
 
 
+def _count_first_by_month(first: Any, f: Filters) -> Sequence[Any]:
+    """(month, reports) of first times; the reports' own rows are read only to apply a filter."""
+    month = month_of(first.c.at)
+    statement = select(month, func.count()).select_from(first).where(first.c.at >= f.start, first.c.at < f.end)
+    scope = _report_scope(f)
+    if scope:
+        statement = statement.join(REPORTS, reports.id == first.c.report_id).where(*scope)
+    return db.session.execute(statement.group_by(month)).all()
+
+
 def cases_heard_by_month(f: Filters) -> Sequence[Any]:
     """(month, cases first heard that month): each case counted once, when first heard."""
     heard = and_(events.kind == "status", events.summary.like(f"%>{HEARD_STATUS}%"))
-    first = _first_in_range(events.at, CaseEvent.__table__, events.report_id, heard, f)
-    month = month_of(first.c.at)
-    statement = select(month, func.count()).select_from(first.join(REPORTS, reports.id == first.c.report_id))
-    return db.session.execute(_scoped(statement, f, first.c.at).group_by(month)).all()
+    return _count_first_by_month(_first_in_range(events.at, CaseEvent.__table__, events.report_id, heard, f), f)
 
 
 def first_review_histogram(f: Filters) -> Sequence[Any]:
     """(month received, tenths of a day from receipt to the first status change, reports)."""
     first = (
-        select(events.report_id, func.min(events.at).label("at"))
+        select(events.report_id, reports.received_at.label("received_at"), func.min(events.at).label("at"))
         .join(REPORTS, reports.id == events.report_id)
         .where(events.kind == "status", *_received_in(f))
-        .group_by(events.report_id)
+        .group_by(events.report_id, reports.received_at)
         .subquery()
     )
-    month = month_of(reports.received_at)
-    tenths = tenths_of_days(first.c.at, reports.received_at)
-    statement = (
-        select(month, tenths, func.count())
-        .select_from(first.join(REPORTS, reports.id == first.c.report_id))
-        .group_by(month, tenths)
-    )
-    return db.session.execute(statement).all()
+    month = month_of(first.c.received_at)
+    tenths = tenths_of_days(first.c.at, first.c.received_at)
+    return db.session.execute(select(month, tenths, func.count()).select_from(first).group_by(month, tenths)).all()
 
 
 def referrals_by_month(f: Filters) -> Sequence[Any]:
     """(month sent, reports referred that month) - a report referred twice counts once, when first sent."""
     first = _first_in_range(referrals.sent_at, REFERRALS, referrals.report_id, referrals.sent_at.is_not(None), f)
-    month = month_of(first.c.at)
-    statement = select(month, func.count()).select_from(first.join(REPORTS, reports.id == first.c.report_id))
-    return db.session.execute(_scoped(statement, f, first.c.at).group_by(month)).all()
+    return _count_first_by_month(first, f)
 
 
 def acknowledged_histogram(f: Filters) -> Sequence[Any]:
@@ -236,18 +237,16 @@ def matches_by_month(f: Filters) -> Sequence[Any]:
 
 def linked_by_month(f: Filters) -> Sequence[Any]:
     """(month received, link kind, reports with at least one link of that kind)."""
-    either = union_all(
-        select(links.report_id.label("report_id"), links.kind),
-        select(links.other_id.label("report_id"), links.kind),
-    ).subquery()
     month = month_of(reports.received_at)
-    statement = (
-        select(month, either.c.kind, func.count(distinct(either.c.report_id)))
-        .select_from(either.join(REPORTS, reports.id == either.c.report_id))
+    either = union(*(
+        select(reports.id.label("report_id"), month.label("month"), links.kind.label("kind"))
+        .select_from(REPORTS.join(CaseLink.__table__, side == reports.id))
         .where(*_received_in(f))
-        .group_by(month, either.c.kind)
-    )
-    return db.session.execute(statement).all()
+        for side in (links.report_id, links.other_id)
+    )).subquery()
+    return db.session.execute(
+        select(either.c.month, either.c.kind, func.count()).group_by(either.c.month, either.c.kind)
+    ).all()
 
 
 # Reference data ----------------------------------------------------------------------
