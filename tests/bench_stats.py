@@ -282,7 +282,8 @@ def main() -> dict[str, Any]:
                 " support_wanted, 'new', priority, retain_until, ?, key_algorithm, public_key, group_key_id,"
                 " key_wrap_group, key_wrap_receipt, ?, receipt_salt, receipt_kdf, receipt_verifier, content, 0, 0"
                 " FROM reports WHERE id = ?",
-                (f"HC-BX-{k:06d}", stamp, f"bench-change-{k}", f"77{k:06d}", template))
+                (f"HC-X{os.getpid() % 10000:04d}{k:05d}", stamp, f"bench-change-{os.getpid()}-{k}",
+                 f"{os.getpid() % 10000:04d}{k:04d}", template))
             raw.execute("INSERT INTO case_events (report_id, at, kind, summary) VALUES (?, ?, 'status', 'new>in_triage')",
                         (template - 1000 - k, stamp))
             raw.commit()
