@@ -54,6 +54,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting.reports import models as _reports_models  # noqa: F401
     from reporting.status import models as _status_models  # noqa: F401
     from reporting.support import models as _support_models  # noqa: F401
+    from reporting.stats import models as _stats_models  # noqa: F401
     from reporting import errors, extensions, logs, security
     from reporting.i18n import init_i18n
 
@@ -81,6 +82,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting.status.views import bp as status_bp
     from reporting.support import cli as support_cli
     from reporting.support.views import bp as support_admin_bp
+    from reporting.stats import cli as stats_cli
+    from reporting.stats.police import bp as police_extracts_bp
+    from reporting.stats.views import bp as stats_bp
 
     init_staff_sessions(app)
     from reporting.labels import init_labels
@@ -96,7 +100,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(referrals_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(support_admin_bp)
-    for module in (keys_cli, reporting_cli, auth_cli, audit_cli, centres_cli, referrals_cli, support_cli):
+    app.register_blueprint(stats_bp)
+    app.register_blueprint(police_extracts_bp)
+    for module in (keys_cli, reporting_cli, auth_cli, audit_cli, centres_cli, referrals_cli, support_cli, stats_cli):
         module.register(app)
 
     security.allow_static(app)

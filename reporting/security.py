@@ -104,7 +104,8 @@ CSP = "; ".join(
 
 def _security_headers(response: Any) -> Any:
     headers = response.headers
-    headers["Content-Security-Policy"] = CSP
+    if "Content-Security-Policy" not in headers:  # a view may set a stricter one of its own (chart images)
+        headers["Content-Security-Policy"] = CSP
     headers["Referrer-Policy"] = "no-referrer"
     headers["X-Content-Type-Options"] = "nosniff"
     headers["X-Frame-Options"] = "DENY"

@@ -26,7 +26,7 @@ Knobs (environment): BENCH_N (default 200), BENCH_ROUNDS (default 3), BENCH_CONC
 BENCH_WORKERS (gunicorn workers, default 2), BENCH_BUDGET_S (default 280, the whole run: on a slow
 or busy machine fewer drafts, rounds or page requests run, and the JSON says how many),
 BENCH_QUEUE_RESERVE_S (default 115: the part of the budget kept for 3 and 4), BENCH_PARTS
-(default "submit,queue"), BENCH_QUEUE_SIZES (default "1000,100000"), BENCH_QUEUE_REQUESTS
+(default "submit,queue,stats"; stats: see tests/bench_stats.py), BENCH_QUEUE_SIZES (default "1000,100000"), BENCH_QUEUE_REQUESTS
 (default 100 per page and size), BENCH_CASE_REQUESTS (default 60), BENCH_STALE_REFERRALS
 (default 0.005: referrals the police never acknowledged, of those older than three days).
 """
@@ -73,7 +73,7 @@ CHEAP_KDF = "argon2id:t=1,m=64,p=1"
 BASELINE_BLOB_BYTES = 2048
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 BUDGET = float(os.environ.get("BENCH_BUDGET_S", "280"))  # the whole run, on a busy machine too
-PARTS = {p.strip() for p in os.environ.get("BENCH_PARTS", "submit,queue").split(",") if p.strip()}
+PARTS = {p.strip() for p in os.environ.get("BENCH_PARTS", "submit,queue,stats").split(",") if p.strip()}
 # Of the budget, what the queue and case pages keep (the submit phases get the rest, as before).
 QUEUE_RESERVE_S = float(os.environ.get("BENCH_QUEUE_RESERVE_S", "115")) if "queue" in PARTS else 0.0
 QUEUE_SIZES = tuple(int(x) for x in os.environ.get("BENCH_QUEUE_SIZES", "1000,100000").split(","))[:2]
@@ -1457,6 +1457,15 @@ def main() -> dict[str, Any]:
             figures, met_queue = queue_part(tmp, secret, default_kdf)
             result |= figures
             met |= met_queue
+        if "stats" in PARTS:  # statistics at 1,000,000 reports: tests/bench_stats.py
+            from tests.bench_stats import main as stats_main
+
+            try:
+                figures = stats_main()
+            except Exception as exc:  # the other parts' figures stand
+                figures = {"stats_error": f"{type(exc).__name__}: {exc}", "stats_met": {"stats_1m_p95_ms": False}}
+            result |= figures
+            met |= figures.get("stats_met", {})
     result["targets"] = TARGETS
     result["load_avg_1m_end"] = round(os.getloadavg()[0], 2)
     result["met"] = met

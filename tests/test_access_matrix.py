@@ -41,6 +41,7 @@ NEVER = {
     "/review/": {"centre_staff", "police", "analyst"},
     "/admin/": {"reviewer", "centre_staff", "police", "analyst"},
     "/police/": {"centre_staff", "analyst"},
+    "/stats/": {"centre_staff", "police"},
 }
 
 
@@ -187,3 +188,26 @@ def test_grant_approval_routes_are_for_key_holding_roles_only(app):
         policy = policy_for(app, endpoint)
         assert policy is not None and policy.roles == {"admin", "reviewer", "police"}
     assert policy_for(app, "admin.grant_access").roles == {"admin"}
+def test_analysts_are_refused_every_case_referral_and_admin_route(app, make_user, world):
+    """Analysts see only aggregates: 403 on every route under /review/, /police/ and /admin/."""
+    staff = signed_in_client(app, make_user, "analyst")
+    token = token_for(staff)
+    walked, wrong = 0, []
+    for rule in walked_rules(app):
+        if not rule.rule.startswith(("/review/", "/police/", "/admin/")) or rule.endpoint in LAST:
+            continue
+        url = url_for_rule(app, rule, world)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = staff.get(url) if method == "GET" else staff.open(url, method=method, data={"csrf_token": token})
+            walked += 1
+            if response.status_code != 403:
+                wrong.append(f"{method} {url}: {response.status_code}")
+    assert walked >= 20
+    assert wrong == []
+    assert staff.get("/stats/").status_code == 200
+
+
+def test_statistics_send_anonymous_visitors_to_sign_in(app, client):
+    response = client.get("/stats/")
+    assert is_sign_in_redirect(response)
+    assert client.get("/stats/export.csv").status_code == 302

@@ -1,0 +1,68 @@
+"""Charts drawn on the server as SVG with matplotlib's SVG backend.
+
+No font files are embedded or fetched (text stays text, ``svg.fonttype: none``),
+nothing is requested from another host, and the colours are black and dark grey on
+white with solid, thick marks, so they read in print and next to high-contrast
+styles. Each chart is shown beside a table of the same figures and a sentence.
+"""
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+from matplotlib.backends.backend_svg import FigureCanvasSVG
+from matplotlib.figure import Figure
+
+STYLE = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "hcr-stats",  # the same figures give the same file
+    "font.family": "sans-serif",
+    "font.size": 11,
+}
+INK = "#0b0c0c"
+BAR = "#1d70b8"
+
+
+def _svg(fig: Figure) -> bytes:
+    import matplotlib
+
+    out = io.BytesIO()
+    with matplotlib.rc_context(STYLE):
+        FigureCanvasSVG(fig).print_svg(out, metadata={"Date": None, "Creator": None})
+    return out.getvalue()
+
+
+def line(labels: Sequence[str], values: Sequence[int], title: str) -> bytes:
+    """A monthly trend line."""
+    import matplotlib
+
+    with matplotlib.rc_context(STYLE):
+        fig = Figure(figsize=(8, 3.2), layout="constrained")
+        ax = fig.add_subplot()
+        ax.plot(range(len(values)), values, color=INK, linewidth=2.5, marker="o", markersize=4)
+        step = max(1, len(labels) // 12)
+        ax.set_xticks(range(0, len(labels), step), [labels[i] for i in range(0, len(labels), step)],
+                      rotation=45, ha="right")
+        ax.set_ylim(bottom=0)
+        ax.set_title(title, color=INK, loc="left")
+        ax.grid(axis="y", color="#b1b4b6", linewidth=0.8)
+        ax.spines[["top", "right"]].set_visible(False)
+        return _svg(fig)
+
+
+def bars(labels: Sequence[str], values: Sequence[int], title: str) -> bytes:
+    """Horizontal bars, one per category, largest counts labelled with their number."""
+    import matplotlib
+
+    with matplotlib.rc_context(STYLE):
+        fig = Figure(figsize=(8, 0.35 * max(3, len(labels)) + 0.8), layout="constrained")
+        ax = fig.add_subplot()
+        positions = list(range(len(labels)))[::-1]
+        ax.barh(positions, values, color=BAR, edgecolor=INK, linewidth=1)
+        ax.set_yticks(positions, list(labels))
+        for y, v in zip(positions, values):
+            ax.annotate(str(v), (v, y), xytext=(4, 0), textcoords="offset points", va="center", color=INK)
+        ax.set_title(title, color=INK, loc="left")
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.set_xlim(left=0, right=max([*values, 1]) * 1.15)
+        return _svg(fig)

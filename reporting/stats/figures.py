@@ -1,0 +1,382 @@
+"""The figures of the statistics page, built from the grouped queries.
+
+Everything a page, an export or the command line shows is a ``Table``: a title,
+column headings and labelled rows of numbers. The same tables feed the HTML,
+CSV, XLSX and JSON (``hcr-stats/1``), so an export always matches the page.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import gettext as _
+
+from reporting.stats import cache, labels, queries
+from reporting.stats.periods import calendar_year, financial_year, month_label, months_between, quarter
+
+Value = int | float | str | None
+
+
+@dataclass
+class Row:
+    code: str
+    label: str
+    values: list[Value]
+    total: bool = False  # the table's total row
+
+
+@dataclass
+class Table:
+    id: str
+    title: str
+    row_header: str
+    columns: list[str]
+    rows: list[Row]
+    note: str = ""
+    # For the open data view: rows and columns add up to the last row and column.
+    additive_rows: bool = False
+    additive_columns: bool = False
+
+    def column(self, index: int) -> list[Value]:
+        return [row.values[index] for row in self.rows]
+
+
+@dataclass
+class Figures:
+    filters: queries.Filters
+    months: list[str]
+    total: int
+    tables: list[Table]
+    summaries: dict[str, str] = field(default_factory=dict)
+    monthly: dict[str, int] = field(default_factory=dict)
+    by_strand: list[tuple[str, int]] = field(default_factory=list)
+    by_area: list[tuple[str, int]] = field(default_factory=list)
+    # (month, code) -> reports, per dimension: what the open data tables are made of.
+    cubes: dict[str, Counter[tuple[str, Any]]] = field(default_factory=dict)
+
+    def table(self, table_id: str) -> Table:
+        return next(t for t in self.tables if t.id == table_id)
+
+
+def percentile(histogram: Mapping[int, int], q: float) -> float | None:
+    """Nearest-rank percentile of tenths of a day, in days; the median averages the middle two."""
+    n = sum(histogram.values())
+    if n == 0:
+        return None
+
+    def kth(k: int) -> int:  # 1-based
+        seen = 0
+        for value in sorted(histogram):
+            seen += histogram[value]
+            if seen >= k:
+                return value
+        raise AssertionError("unreachable")
+
+    if q == 0.5:
+        middle = (kth((n + 1) // 2) + kth(n // 2 + 1)) / 2
+        return round(middle / 10, 1)
+    return round(kth(max(1, math.ceil(q * n))) / 10, 1)
+
+
+def change(now: int, before: int | None) -> str:
+    """Year-on-year change in words and figures, e.g. "+12%"; "-" when there is nothing to compare."""
+    if before is None:
+        return "–"
+    if before == 0:
+        return "–" if now == 0 else _("new")
+    pct = round(100 * (now - before) / before)
+    return f"{pct:+d}%"
+
+
+def _share(count: int, total: int) -> str:
+    return f"{round(100 * count / total)}%" if total else "–"
+
+
+def _rollup(monthly: Mapping[str, int], months: list[str], period: Callable[[str], str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for month in months:
+        key = period(month)
+        out[key] = out.get(key, 0) + monthly.get(month, 0)
+    return out
+
+
+def _shift_year(key: str, kind: str) -> str:
+    if kind == "month":
+        return f"{int(key[:4]) - 1:04d}{key[4:]}"
+    if kind == "calendar":
+        return str(int(key) - 1)
+    start = int(key[:4]) - 1
+    rest = key[7:] if kind == "quarter" else ""
+    return f"{start}/{(start + 1) % 100:02d}{rest}"
+
+
+PERIOD_MONTHS = {"month": 1, "quarter": 3, "fy": 12, "calendar": 12}
+
+
+def _period_table(table_id: str, title: str, header: str, counts: dict[str, int], kind: str,
+                  months: list[str], period: Callable[[str], str], label: Callable[[str], str] = str) -> Table:
+    """Counts per period with the change on the same period a year before, when both
+    periods lie wholly inside the range (a part-year is not compared with a whole one)."""
+    size = Counter(period(m) for m in months)
+    whole = {key for key, n in size.items() if n == PERIOD_MONTHS[kind]}
+    rows = []
+    for key, count in counts.items():
+        before_key = _shift_year(key, kind)
+        before = counts.get(before_key) if key in whole and before_key in whole else None
+        rows.append(Row(key, label(key), [count, change(count, before)]))
+    return Table(table_id, title, header, [_("Reports"), _("Change on a year before")], rows,
+                 note=_("A period only partly inside the dates chosen is not compared."))
+
+
+def _breakdown(table_id: str, title: str, header: str, counts: Mapping[Any, int], order: Iterable[tuple[Any, str]],
+               total: int, note: str = "") -> Table:
+    rows = []
+    seen = set()
+    for code, label in order:
+        seen.add(code)
+        rows.append(Row(str(code), str(label), [counts.get(code, 0), _share(counts.get(code, 0), total)]))
+    for code in sorted((c for c in counts if c not in seen), key=str):  # codes no longer in a list
+        rows.append(Row(str(code), str(code), [counts[code], _share(counts[code], total)]))
+    return Table(table_id, title, header, [_("Reports"), _("Share of reports")], rows, note=note)
+
+
+def build(f: queries.Filters) -> Figures:
+    """Every figure of the page for these filters."""
+    months = months_between(f.first_month, f.last_month)
+    rows = cache.monthly_rows(f)
+    where = rows["where_and_how"]
+    who = rows["who_and_what_next"]
+    strand_rows = rows["strands"]
+    type_rows = rows["types"]
+
+    cubes: dict[str, Counter[tuple[str, Any]]] = defaultdict(Counter)
+    monthly: Counter[str] = Counter()
+    area: Counter[str] = Counter()
+    channel: Counter[str] = Counter()
+    centre: Counter[int | None] = Counter()
+    for month, area_code, channel_code, centre_id, n in where:
+        monthly[month] += n
+        area[area_code] += n
+        channel[channel_code] += n
+        centre[centre_id] += n
+        cubes["area"][month, area_code] += n
+        cubes["channel"][month, channel_code] += n
+    total = sum(monthly.values())
+    reporter: Counter[str] = Counter()
+    consent: Counter[str] = Counter()
+    support: Counter[bool] = Counter()
+    status: Counter[str] = Counter()
+    closure: Counter[str | None] = Counter()
+    for month, reporter_code, consent_code, wanted, status_code, closure_code, n in who:
+        reporter[reporter_code] += n
+        consent[consent_code] += n
+        support[bool(wanted)] += n
+        status[status_code] += n
+        closure[closure_code] += n
+        cubes["reporter_type"][month, reporter_code] += n
+    strand: Counter[str] = Counter()
+    strand_month: dict[str, Counter[str]] = defaultdict(Counter)
+    for month, code, n in strand_rows:
+        strand[code] += n
+        strand_month[code][month] += n
+        cubes["strand"][month, code] += n
+    incident: Counter[str] = Counter()
+    for month, code, n in type_rows:
+        incident[code] += n
+        cubes["incident_type"][month, code] += n
+
+    in_range = {m: monthly.get(m, 0) for m in months}
+    area_choices = [(c, lbl) for c, lbl, _g in queries.choice_labels("area")]
+    strand_choices = [(c, lbl) for c, lbl, _g in queries.choice_labels("strand")]
+    type_choices = [(c, lbl) for c, lbl, _g in queries.choice_labels("incident_type")]
+    centre_choices: list[tuple[Any, str]] = [*queries.centre_names(), (None, _("No centre"))]
+    strand_label = dict(strand_choices)
+
+    tables = [
+        _period_table("by_month", _("Reports by month"), _("Month"), in_range, "month", months, str, month_label),
+        _period_table("by_quarter", _("Reports by quarter (financial year)"), _("Quarter"),
+                      _rollup(in_range, months, quarter), "quarter", months, quarter),
+        _period_table("by_financial_year", _("Reports by financial year (April to March)"), _("Financial year"),
+                      _rollup(in_range, months, financial_year), "fy", months, financial_year),
+        _period_table("by_calendar_year", _("Reports by calendar year"), _("Year"),
+                      _rollup(in_range, months, calendar_year), "calendar", months, calendar_year),
+        _breakdown("by_strand", _("Reports by strand (the service's categories)"), _("Strand"), strand, strand_choices,
+                   total, _("A report can name more than one strand, so these add up to more than the reports.")),
+        _breakdown("by_home_office_strand", _("Reports by the Home Office's five monitored strands"), _("Strand"),
+                   {c: strand[c] for c in labels.HOME_OFFICE_STRANDS},
+                   [(c, strand_label.get(c, c)) for c in labels.HOME_OFFICE_STRANDS], total),
+        _breakdown("by_incident_type", _("Reports by incident type"), _("Incident type"), incident, type_choices, total,
+                   _("A report can name more than one type, so these add up to more than the reports.")),
+        _breakdown("by_area", _("Reports by area"), _("Area"), area, area_choices, total),
+        _breakdown("by_channel", _("Reports by channel"), _("Channel"), channel, labels.CHANNEL.items(), total),
+        _breakdown("by_centre", _("Reports by centre"), _("Centre"), centre, centre_choices, total),
+        _breakdown("by_reporter_type", _("Reports by who reported"), _("Reporter"), reporter,
+                   labels.REPORTER_TYPE.items(), total),
+        _breakdown("by_police_consent", _("Reports by police consent"), _("May the Group pass it to the police?"),
+                   consent, labels.POLICE_CONSENT.items(), total),
+        _breakdown("by_support", _("Reports by support wanted"), _("Support"), support, labels.SUPPORT.items(), total),
+        _breakdown("by_status", _("Reports by status now"), _("Status"), status, labels.STATUS.items(), total),
+        _breakdown("by_closure_reason", _("Reports by closure reason"), _("Closure reason"), closure,
+                   labels.CLOSURE.items(), total),
+    ]
+    measures_q, measures_y = measures(rows, months, in_range, strand_month)
+    tables += [measures_q, measures_y]
+    figures = Figures(f, months, total, tables, monthly=in_range,
+                      by_strand=[(str(lbl), strand.get(c, 0)) for c, lbl in strand_choices],
+                      by_area=[(str(lbl), area.get(c, 0)) for c, lbl in area_choices], cubes=dict(cubes))
+    figures.summaries = summaries(figures, months, in_range)
+    return figures
+
+
+MEASURES = (
+    "received", "heard", "referred", "acknowledged", "crimes_recorded", "outcomes",
+    "review_median", "review_p90", "ack_median", "ack_p90", "linked_related", "linked_duplicate",
+    "least_likely_transgender", "least_likely_disability",
+)
+
+
+def measure_headings() -> list[str]:
+    return [
+        _("Reports received"), _("Cases heard at the Group"), _("Referred to police"),
+        _("Referrals acknowledged"), _("Police-recorded crimes (a crime reference came back, by referral or the force's matches)"),
+        _("Police outcomes recorded"),
+        _("Median days from report to first review"), _("90th percentile days from report to first review"),
+        _("Median days from referral to acknowledgement"), _("90th percentile days from referral to acknowledgement"),
+        _("Reports linked as related (repeat victims)"), _("Reports linked as duplicates"),
+        _("Reports naming the transgender strand"), _("Reports naming the disability strand"),
+    ]
+
+
+def measures(rows: Mapping[str, list[tuple[Any, ...]]], months: list[str], received: Mapping[str, int],
+             strand_month: Mapping[str, Counter[str]]) -> tuple[Table, Table]:
+    """The strategy's measures per quarter and per financial year."""
+    monthly: dict[str, Counter[str]] = {m: Counter() for m in months}
+    review: dict[str, Counter[int]] = {m: Counter() for m in months}
+    ack: dict[str, Counter[int]] = {m: Counter() for m in months}
+    for m in months:
+        monthly[m]["received"] = received.get(m, 0)
+        monthly[m]["least_likely_transgender"] = strand_month.get("transgender", Counter()).get(m, 0)
+        monthly[m]["least_likely_disability"] = strand_month.get("disability", Counter()).get(m, 0)
+    for m, n in rows["heard"]:
+        if m in monthly:
+            monthly[m]["heard"] += n
+    for m, n in rows["referred"]:
+        if m in monthly:
+            monthly[m]["referred"] += n
+    for m, tenths, n in rows["acknowledged"]:
+        if m in monthly:
+            monthly[m]["acknowledged"] += n
+            ack[m][tenths] += n
+    for m, _outcome, has_reference, n in rows["outcomes"]:
+        if m in monthly:
+            monthly[m]["outcomes"] += n
+            if has_reference:
+                monthly[m]["crimes_recorded"] += n
+    for m, n in rows["matches"]:
+        if m in monthly:
+            monthly[m]["crimes_recorded"] += n
+    for m, tenths, n in rows["first_review"]:
+        if m in monthly:
+            review[m][tenths] += n
+    for m, kind, n in rows["linked"]:
+        if m in monthly:
+            monthly[m][f"linked_{kind}"] += n
+
+    def table(table_id: str, title: str, header: str, period: Callable[[str], str]) -> Table:
+        keys = list(dict.fromkeys(period(m) for m in months))
+        rows = []
+        for key in keys:
+            inside = [m for m in months if period(m) == key]
+            counts: Counter[str] = sum((monthly[m] for m in inside), Counter())
+            review_h: Counter[int] = sum((review[m] for m in inside), Counter())
+            ack_h: Counter[int] = sum((ack[m] for m in inside), Counter())
+            values: dict[str, Value] = {name: counts.get(name, 0) for name in MEASURES}
+            values |= {"review_median": percentile(review_h, 0.5), "review_p90": percentile(review_h, 0.9),
+                       "ack_median": percentile(ack_h, 0.5), "ack_p90": percentile(ack_h, 0.9)}
+            rows.append(Row(key, key, [values[name] for name in MEASURES]))
+        return Table(table_id, title, header, measure_headings(), rows, note=_(
+            "Cases heard: cases first moved to “under review” by the Group in the period, from the case status "
+            "history. Referrals, acknowledgements and outcomes are counted in the period they happened; response "
+            "times and links by the month the report was received. Reports naming Gypsy, Roma or Traveller heritage "
+            "or being a migrant cannot be counted here: that finer reason is sealed, and only its strand (race) "
+            "stays in clear."))
+
+    return (table("measures_by_quarter", _("The strategy's measures by quarter"), _("Quarter"), quarter),
+            table("measures_by_financial_year", _("The strategy's measures by financial year"), _("Financial year"),
+                  financial_year))
+
+
+def summaries(figures: Figures, months: list[str], monthly: Mapping[str, int]) -> dict[str, str]:
+    """One sentence per chart, e.g. "Reports rose 12% on the same months a year before"."""
+    out: dict[str, str] = {}
+    last_fy = financial_year(months[-1])
+    this = [m for m in months if financial_year(m) == last_fy]
+    before = [_shift_year(m, "month") for m in this]
+    if all(m in monthly for m in before):
+        now_n, then_n = sum(monthly[m] for m in this), sum(monthly[m] for m in before)
+        if then_n == 0:
+            out["trend"] = _("%(n)s reports in %(fy)s; none in the same months a year before.", n=now_n, fy=last_fy)
+        else:
+            pct = round(100 * (now_n - then_n) / then_n)
+            if pct > 0:
+                text = _("Reports rose %(pct)s%% on the same months a year before", pct=pct)
+            elif pct < 0:
+                text = _("Reports fell %(pct)s%% on the same months a year before", pct=-pct)
+            else:
+                text = _("Reports were level with the same months a year before")
+            out["trend"] = text + _(" (%(now)s in %(first)s to %(last)s, against %(then)s).", now=now_n,
+                                    first=month_label(this[0]), last=month_label(this[-1]), then=then_n)
+    else:
+        out["trend"] = _("%(n)s reports from %(first)s to %(last)s.", n=figures.total,
+                         first=month_label(months[0]), last=month_label(months[-1]))
+    for key, pairs in (("strand", figures.by_strand), ("area", figures.by_area)):
+        named = [(n, lbl) for lbl, n in pairs if n]
+        if named:
+            n, lbl = max(named)
+            out[key] = _("Most reports: %(label)s (%(n)s of %(total)s).", label=lbl, n=n, total=figures.total)
+        else:
+            out[key] = _("No reports in this period.")
+    return out
+
+
+def open_data_tables(figures: Figures) -> list[Table]:
+    """The tables that may be published, before suppression: counts by month of the year,
+    area, channel, who reported, strand and incident type, each by financial year, with
+    totals. Nothing finer than a month or than the fixed list of areas."""
+    months = figures.months
+    years = list(dict.fromkeys(financial_year(m) for m in months))
+    columns = [*years, _("Total")]
+
+    def cross(table_id: str, title: str, header: str, cube: Mapping[tuple[str, Any], int],
+              order: Iterable[tuple[Any, str]], additive_columns: bool, note: str = "") -> Table:
+        rows = []
+        for code, label in order:
+            per_year = [sum(cube.get((m, code), 0) for m in months if financial_year(m) == y) for y in years]
+            rows.append(Row(str(code), str(label), [*per_year, sum(per_year)]))
+        if additive_columns:
+            sums = [sum(int(r.values[i] or 0) for r in rows) for i in range(len(columns))]
+            rows.append(Row("total", _("Total"), list(sums), total=True))
+        return Table(table_id, title, header, list(columns), rows, note=note, additive_rows=True,
+                     additive_columns=additive_columns)
+
+    month_cube: Counter[tuple[str, Any]] = Counter({(m, m[5:7]): n for m, n in figures.monthly.items()})
+    month_order = [(f"{m:02d}", labels.MONTH_NAMES[m - 1]) for m in (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)]
+    multi = _("A report can name more than one, so there is no total row.")
+    return [
+        cross("open_by_month", _("Reports by month and financial year"), _("Month"), month_cube, month_order, True),
+        cross("open_by_area", _("Reports by area and financial year"), _("Area"), figures.cubes.get("area", Counter()),
+              [(c, lbl) for c, lbl, _g in queries.choice_labels("area")], True),
+        cross("open_by_channel", _("Reports by channel and financial year"), _("Channel"),
+              figures.cubes.get("channel", Counter()), labels.CHANNEL.items(), True),
+        cross("open_by_reporter_type", _("Reports by who reported and financial year"), _("Reporter"),
+              figures.cubes.get("reporter_type", Counter()), labels.REPORTER_TYPE.items(), True),
+        cross("open_by_strand", _("Reports by strand and financial year"), _("Strand"),
+              figures.cubes.get("strand", Counter()), [(c, lbl) for c, lbl, _g in queries.choice_labels("strand")],
+              False, multi),
+        cross("open_by_incident_type", _("Reports by incident type and financial year"), _("Incident type"),
+              figures.cubes.get("incident_type", Counter()),
+              [(c, lbl) for c, lbl, _g in queries.choice_labels("incident_type")], False, multi),
+    ]

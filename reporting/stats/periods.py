@@ -1,0 +1,69 @@
+"""Months, quarters, financial years (April to March) and calendar years.
+
+A month is the string ``YYYY-MM`` (UTC), the finest period the statistics use.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from reporting.stats.labels import MONTH_NAMES
+
+
+def month_key(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def parse_month(text: str) -> date:
+    """``YYYY-MM`` -> the first of that month; ValueError otherwise."""
+    year, month = text.split("-")
+    if len(year) != 4 or len(month) != 2:
+        raise ValueError(text)
+    return date(int(year), int(month), 1)
+
+
+def next_month(day: date) -> date:
+    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def months_between(first: date, last: date) -> list[str]:
+    """Every month from ``first`` to ``last`` inclusive."""
+    months, day = [], date(first.year, first.month, 1)
+    while day <= last:
+        months.append(month_key(day))
+        day = next_month(day)
+    return months
+
+
+def fy_start(year: int, month: int) -> int:
+    """The year in which the financial year holding this month began (April to March)."""
+    return year if month >= 4 else year - 1
+
+
+def financial_year(month: str) -> str:
+    year, m = int(month[:4]), int(month[5:7])
+    start = fy_start(year, m)
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+def quarter(month: str) -> str:
+    """Financial-year quarter: April to June is Q1."""
+    m = int(month[5:7])
+    return f"{financial_year(month)} Q{((m - 4) % 12) // 3 + 1}"
+
+
+def calendar_year(month: str) -> str:
+    return month[:4]
+
+
+def month_label(month: str) -> str:
+    return f"{MONTH_NAMES[int(month[5:7]) - 1]} {month[:4]}"
+
+
+def current_fy_first_month(today: date) -> date:
+    return date(fy_start(today.year, today.month), 4, 1)
+
+
+def default_range(today: date) -> tuple[date, date]:
+    """The last financial year and this one to date: the baseline and its comparison."""
+    start = current_fy_first_month(today)
+    return date(start.year - 1, 4, 1), date(today.year, today.month, 1)

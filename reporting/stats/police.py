@@ -1,0 +1,130 @@
+"""/police/extracts/: the quarterly reconciliation extract for West Mercia Police, and the
+force's matches back (reference -> crime reference).
+
+The extract is made from clear columns and sealed to the police key; only a police user
+holding that key can download it (audited). The import is all or nothing.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from sqlalchemy import select
+from wtforms import SelectField
+from wtforms.validators import InputRequired
+
+from reporting import crypto
+from reporting.auth import session as staff
+from reporting.db import utcnow
+from reporting.exceptions import NotAKeyHolderError
+from reporting.extensions import db
+from reporting.forms.fields import options
+from reporting.security import roles
+from reporting.stats import queries, services
+from reporting.stats.models import PoliceExtract
+from reporting.stats.periods import month_key, parse_month, quarter
+
+bp = Blueprint("police_extracts", __name__, url_prefix="/police/extracts")
+police = roles("police")
+
+
+def _quarter_label(first: date) -> str:
+    return quarter(month_key(first))
+
+
+class PrepareForm(FlaskForm):
+    quarter = SelectField(_l("Quarter"), validators=[InputRequired(_l("Select a quarter"))])
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.quarter.choices = options(
+            [(month_key(q), _quarter_label(q)) for q in services.quarter_starts(utcnow().date())])
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("The force's matches (CSV)"), description=_l(
+        "UTF-8 CSV with the headings reference,crime_reference and one match a line."),
+        render_kw={"accept": ".csv,text/csv"})
+
+
+def _page(prepare: PrepareForm | None = None, upload: ImportForm | None = None,
+          problems: list[str] | None = None) -> str:
+    extracts = db.session.scalars(
+        select(PoliceExtract).order_by(PoliceExtract.first_month.desc(), PoliceExtract.id.desc())).all()
+    latest: dict[date, PoliceExtract] = {}
+    for extract in extracts:
+        latest.setdefault(extract.first_month, extract)
+    return render_template(
+        "stats/police_extracts.html", prepare=prepare or PrepareForm(prefix="prepare"),
+        upload=upload or ImportForm(prefix="import"), problems=problems or [], extracts=list(latest.values()),
+        quarter_label=_quarter_label,
+    )
+
+
+@bp.get("/")
+@police
+def list_extracts() -> ResponseReturnValue:
+    return _page()
+
+
+@bp.post("/prepare")
+@police
+def prepare_extract() -> ResponseReturnValue:
+    form = PrepareForm(prefix="prepare")
+    if not form.validate():
+        return _page(prepare=form), 400
+    area_labels = {code: label for code, label, _g in queries.choice_labels("area")}
+    extract = services.prepare_extract(parse_month(form.quarter.data or ""), actor=current_user._get_current_object(),
+                                       area_labels=area_labels)
+    db.session.commit()
+    flash(_("The extract for %(quarter)s is ready to download.", quarter=_quarter_label(extract.first_month)), "success")
+    return redirect(url_for(".list_extracts"))
+
+
+@bp.get("/<int:extract_id>.csv")
+@police
+def download_extract(extract_id: int) -> ResponseReturnValue:
+    extract = db.session.get(PoliceExtract, extract_id)
+    if extract is None:
+        abort(404)
+    try:
+        body = services.open_extract(extract, actor=current_user._get_current_object(),
+                                     personal_private=staff.personal_private_key())
+    except (NotAKeyHolderError, crypto.CryptoError):
+        abort(403)
+    db.session.commit()
+    name = f"hate-crime-extract-{month_key(extract.first_month)}.csv"
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.post("/import")
+@police
+def import_matches() -> ResponseReturnValue:
+    form = ImportForm(prefix="import")
+    if not form.validate():
+        return _page(upload=form), 400
+    stream = getattr(form.file.data, "stream", None)
+    data = getattr(stream, "plaintext", None)
+    if not data:
+        chosen = bool(getattr(form.file.data, "filename", ""))
+        form.file.errors = [_("The selected file is empty") if chosen else _("Select the CSV file of the force's matches")]
+        return _page(upload=form), 400
+    if getattr(stream, "too_large", False):
+        form.file.errors = [_("The selected file is too large: split it into smaller files")]
+        return _page(upload=form), 400
+    try:
+        result = services.import_matches(data, actor=current_user._get_current_object(), now=utcnow())
+    except services.MatchImportError as error:
+        db.session.rollback()
+        return _page(upload=form, problems=error.problems), 400
+    db.session.commit()
+    flash(_("%(n)s matches imported (%(changed)s new or changed).", n=result.matched, changed=result.changed), "success")
+    return redirect(url_for(".list_extracts"))
+
+

@@ -1,0 +1,340 @@
+"""The statistics' reads: explicit clear columns, grouped in SQL, never an ORM row.
+
+Every function takes ``Filters`` and returns plain tuples. No statement here names
+a sealed column (``content``, ``staff_flags``, key wraps, packages, ``sealed``), and
+tests/stats/test_no_keys.py holds that true for every statement the pages run.
+
+Periods are grouped by month (``YYYY-MM``, UTC) in SQL; quarters and years are
+sums of months, made in Python.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Integer, and_, cast, func, select, union
+from sqlalchemy.sql.elements import ColumnElement
+
+from reporting.cases.models import CaseEvent, CaseLink
+from reporting.centres.models import Centre
+from reporting.extensions import db
+from reporting.referrals.models import Referral
+from reporting.reports.models import Choice, Report, ReportIncidentType, ReportStrand
+from reporting.stats.periods import next_month
+
+REPORTS = Report.__table__
+REFERRALS = Referral.__table__
+reports = REPORTS.c
+strands = ReportStrand.__table__.c
+types = ReportIncidentType.__table__.c
+events = CaseEvent.__table__.c
+links = CaseLink.__table__.c
+referrals = REFERRALS.c
+
+
+@dataclass(frozen=True)
+class Filters:
+    first_month: date
+    last_month: date
+    area: str | None = None
+    strand: str | None = None
+    channel: str | None = None
+    centre_id: int | None = None
+
+    @property
+    def start(self) -> datetime:
+        return datetime(self.first_month.year, self.first_month.month, 1, tzinfo=UTC)
+
+    @property
+    def end(self) -> datetime:
+        after = next_month(self.last_month)
+        return datetime(after.year, after.month, 1, tzinfo=UTC)
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def month_of(column: Any) -> ColumnElement[str]:
+    """``YYYY-MM`` of a UTC timestamp column, in SQL."""
+    if _dialect() == "postgresql":
+        return func.to_char(func.timezone("UTC", column), "YYYY-MM")
+    return func.substr(column, 1, 7)  # SQLite stores "YYYY-MM-DD HH:MM:SS.ffffff"
+
+
+def tenths_of_days(later: Any, earlier: Any) -> ColumnElement[int]:
+    """Whole tenths of a day between two timestamps, in SQL (for medians from a histogram)."""
+    if _dialect() == "postgresql":
+        return cast(func.floor(func.extract("epoch", later - earlier) / 8640), Integer)
+    return cast((func.julianday(later) - func.julianday(earlier)) * 10, Integer)
+
+
+def _report_scope(f: Filters) -> list[ColumnElement[bool]]:
+    """Conditions on the report itself (not its dates): area, strand, channel, centre."""
+    conditions: list[ColumnElement[bool]] = []
+    if f.area:
+        conditions.append(reports.area == f.area)
+    if f.channel:
+        conditions.append(reports.channel == f.channel)
+    if f.centre_id is not None:
+        conditions.append(reports.centre_id == f.centre_id)
+    if f.strand:
+        conditions.append(reports.id.in_(select(strands.report_id).where(strands.strand == f.strand)))
+    return conditions
+
+
+def _received_in(f: Filters) -> list[ColumnElement[bool]]:
+    return [reports.received_at >= f.start, reports.received_at < f.end, *_report_scope(f)]
+
+
+def _scoped(statement: Any, f: Filters, column: Any) -> Any:
+    """A statement over rows joined to reports, dated by ``column``, within the filters."""
+    conditions = [column >= f.start, column < f.end, *_report_scope(f)]
+    return statement.where(and_(*conditions))
+
+
+def where_and_how(f: Filters) -> Sequence[Any]:
+    """(month, area, channel, centre id, count) of reports received."""
+    month = month_of(reports.received_at)
+    return db.session.execute(
+        select(month, reports.area, reports.channel, reports.centre_id, func.count())
+        .where(*_received_in(f))
+        .group_by(month, reports.area, reports.channel, reports.centre_id)
+    ).all()
+
+
+def who_and_what_next(f: Filters) -> Sequence[Any]:
+    """(month, reporter type, police consent, support wanted, status, closure reason, count)."""
+    month = month_of(reports.received_at)
+    columns = (reports.reporter_type, reports.police_consent, reports.support_wanted, reports.status,
+               reports.closure_reason)
+    return db.session.execute(
+        select(month, *columns, func.count()).where(*_received_in(f)).group_by(month, *columns)
+    ).all()
+
+
+def strands_by_month(f: Filters) -> Sequence[Any]:
+    """(month, strand, reports): a report with two strands counts once in each."""
+    month = month_of(reports.received_at)
+    return db.session.execute(
+        select(month, strands.strand, func.count())
+        .select_from(ReportStrand.__table__.join(REPORTS, reports.id == strands.report_id))
+        .where(*_received_in(f))
+        .group_by(month, strands.strand)
+    ).all()
+
+
+def types_by_month(f: Filters) -> Sequence[Any]:
+    """(month, incident type, reports)."""
+    month = month_of(reports.received_at)
+    return db.session.execute(
+        select(month, types.incident_type, func.count())
+        .select_from(ReportIncidentType.__table__.join(REPORTS, reports.id == types.report_id))
+        .where(*_received_in(f))
+        .group_by(month, types.incident_type)
+    ).all()
+
+
+# The strategy's measures ------------------------------------------------------------
+
+# A case is "heard" when it goes before the Group. Until meetings exist, that is the
+# case entering "under review" (from its status history); a meetings feature replaces
+# this one query with the month each case was first on a meeting's agenda.
+HEARD_STATUS = "under_review"
+
+
+def _first_in_range(column: Any, table: Any, key: Any, condition: Any, f: Filters) -> Any:
+    """(report id, first time) for the reports whose first matching row falls within the filters'
+    dates: candidates are found by the date index, then each one's first time over all its rows."""
+    candidates = select(key.label("candidate")).where(condition, column >= f.start, column < f.end).distinct().subquery()
+    return (
+        select(key.label("report_id"), func.min(column).label("at"))
+        .select_from(candidates.join(table, key == candidates.c.candidate))
+        .where(condition)
+        .group_by(key)
+        .having(func.min(column) >= f.start)
+        .subquery()
+    )
+
+
+def _count_first_by_month(first: Any, f: Filters) -> Sequence[Any]:
+    """(month, reports) of first times; the reports' own rows are read only to apply a filter."""
+    month = month_of(first.c.at)
+    statement = select(month, func.count()).select_from(first).where(first.c.at >= f.start, first.c.at < f.end)
+    scope = _report_scope(f)
+    if scope:
+        statement = statement.join(REPORTS, reports.id == first.c.report_id).where(*scope)
+    return db.session.execute(statement.group_by(month)).all()
+
+
+def cases_heard_by_month(f: Filters) -> Sequence[Any]:
+    """(month, cases first heard that month): each case counted once, when first heard."""
+    heard = and_(events.kind == "status", events.summary.like(f"%>{HEARD_STATUS}%"))
+    return _count_first_by_month(_first_in_range(events.at, CaseEvent.__table__, events.report_id, heard, f), f)
+
+
+def first_review_histogram(f: Filters) -> Sequence[Any]:
+    """(month received, tenths of a day from receipt to the first status change, reports)."""
+    first = (
+        select(events.report_id, reports.received_at.label("received_at"), func.min(events.at).label("at"))
+        .join(REPORTS, reports.id == events.report_id)
+        .where(events.kind == "status", *_received_in(f))
+        .group_by(events.report_id, reports.received_at)
+        .subquery()
+    )
+    month = month_of(first.c.received_at)
+    tenths = tenths_of_days(first.c.at, first.c.received_at)
+    return db.session.execute(select(month, tenths, func.count()).select_from(first).group_by(month, tenths)).all()
+
+
+def referrals_by_month(f: Filters) -> Sequence[Any]:
+    """(month sent, reports referred that month) - a report referred twice counts once, when first sent."""
+    first = _first_in_range(referrals.sent_at, REFERRALS, referrals.report_id, referrals.sent_at.is_not(None), f)
+    return _count_first_by_month(first, f)
+
+
+def acknowledged_histogram(f: Filters) -> Sequence[Any]:
+    """(month acknowledged, tenths of a day from sending to acknowledgement, referrals)."""
+    month = month_of(referrals.acknowledged_at)
+    tenths = tenths_of_days(referrals.acknowledged_at, referrals.sent_at)
+    statement = (
+        select(month, tenths, func.count())
+        .select_from(REFERRALS.join(REPORTS, reports.id == referrals.report_id))
+        .where(referrals.sent_at.is_not(None))
+    )
+    return db.session.execute(_scoped(statement, f, referrals.acknowledged_at).group_by(month, tenths)).all()
+
+
+def outcomes_by_month(f: Filters) -> Sequence[Any]:
+    """(month of the outcome, outcome, has a crime reference, referrals)."""
+    month = month_of(referrals.outcome_at)
+    has_reference = referrals.crime_reference.is_not(None)
+    statement = (
+        select(month, referrals.outcome, has_reference, func.count())
+        .select_from(REFERRALS.join(REPORTS, reports.id == referrals.report_id))
+        .where(referrals.outcome.is_not(None))
+    )
+    return db.session.execute(_scoped(statement, f, referrals.outcome_at).group_by(month, referrals.outcome, has_reference)).all()
+
+
+def matches_by_month(f: Filters) -> Sequence[Any]:
+    """(month matched, reports) the force matched to a recorded crime from its import, where no
+    referral of the report brought a crime reference back already (so none counts twice)."""
+    from reporting.stats.models import PoliceMatch
+
+    matches = PoliceMatch.__table__.c
+    month = month_of(matches.matched_at)
+    with_reference = select(referrals.report_id).where(referrals.crime_reference.is_not(None))
+    statement = (
+        select(month, func.count())
+        .select_from(PoliceMatch.__table__.join(REPORTS, reports.id == matches.report_id))
+        .where(matches.report_id.not_in(with_reference))
+    )
+    return db.session.execute(_scoped(statement, f, matches.matched_at).group_by(month)).all()
+
+
+def linked_by_month(f: Filters) -> Sequence[Any]:
+    """(month received, link kind, reports with at least one link of that kind)."""
+    month = month_of(reports.received_at)
+    either = union(*(
+        select(reports.id.label("report_id"), month.label("month"), links.kind.label("kind"))
+        .select_from(REPORTS.join(CaseLink.__table__, side == reports.id))
+        .where(*_received_in(f))
+        for side in (links.report_id, links.other_id)
+    )).subquery()
+    return db.session.execute(
+        select(either.c.month, either.c.kind, func.count()).group_by(either.c.month, either.c.kind)
+    ).all()
+
+
+# Reference data ----------------------------------------------------------------------
+
+def choice_labels(list_name: str) -> list[tuple[str, str, str | None]]:
+    """(code, label, grouping) of a list, in its order, inactive ones too (old reports use them)."""
+    choices = Choice.__table__.c
+    rows = db.session.execute(
+        select(choices.code, choices.label, choices.grouping)
+        .where(choices.list_name == list_name)
+        .order_by(choices.position, choices.label)
+    ).all()
+    return [(code, label, grouping) for code, label, grouping in rows]
+
+
+def centre_names() -> list[tuple[int, str]]:
+    centres = Centre.__table__.c
+    return [(i, n) for i, n in db.session.execute(select(centres.id, centres.name).order_by(centres.name)).all()]
+
+
+def earliest_month() -> str | None:
+    """The month of the first report (for the form's hints)."""
+    first = db.session.scalar(select(func.min(reports.received_at)))
+    if first is None:
+        return None
+    return str(first)[:7]
+
+
+
+# The police quarterly extract ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ExtractRow:
+    reference: str
+    month: str
+    area: str
+    strands: tuple[str, ...]
+    incident_types: tuple[str, ...]
+    referred: bool
+    crime_reference: str | None
+
+
+def extract_rows(start: datetime, end: datetime) -> list[ExtractRow]:
+    """Every report received in [start, end): reference, month, area, strands, incident types,
+    whether referred, and a crime reference if one came back (by referral or the force's match)."""
+    from reporting.stats.models import PoliceMatch
+
+    matches = PoliceMatch.__table__.c
+    month = month_of(reports.received_at)
+    in_range = and_(reports.received_at >= start, reports.received_at < end)
+    base = db.session.execute(
+        select(reports.id, reports.reference, month, reports.area).where(in_range).order_by(reports.received_at, reports.id)
+    ).all()
+    strand_of: dict[int, list[str]] = {}
+    for report_id, code in db.session.execute(
+        select(strands.report_id, strands.strand).join(REPORTS, reports.id == strands.report_id).where(in_range)
+    ):
+        strand_of.setdefault(report_id, []).append(code)
+    type_of: dict[int, list[str]] = {}
+    for report_id, code in db.session.execute(
+        select(types.report_id, types.incident_type).join(REPORTS, reports.id == types.report_id).where(in_range)
+    ):
+        type_of.setdefault(report_id, []).append(code)
+    referred: set[int] = set()
+    crime: dict[int, str] = {}
+    for report_id, reference in db.session.execute(
+        select(referrals.report_id, referrals.crime_reference).join(REPORTS, reports.id == referrals.report_id)
+        .where(in_range, referrals.sent_at.is_not(None)).order_by(referrals.id)
+    ):
+        referred.add(report_id)
+        if reference:
+            crime.setdefault(report_id, reference)
+    for report_id, reference in db.session.execute(
+        select(matches.report_id, matches.crime_reference).join(REPORTS, reports.id == matches.report_id).where(in_range)
+    ):
+        crime.setdefault(report_id, reference)
+    return [
+        ExtractRow(reference, m, area, tuple(sorted(strand_of.get(i, []))), tuple(sorted(type_of.get(i, []))),
+                   i in referred, crime.get(i))
+        for i, reference, m, area in base
+    ]
+
+
+def report_ids_by_reference(references: Sequence[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    chunk = 500
+    for i in range(0, len(references), chunk):
+        part = list(references[i:i + chunk])
+        found |= {ref: rid for rid, ref in db.session.execute(
+            select(reports.id, reports.reference).where(reports.reference.in_(part)))}
+    return found

@@ -1,0 +1,198 @@
+"""Changes the statistics make: audit records of downloads, the police quarterly extract
+(sealed to the police key) and the force's matches back. Callers commit.
+
+Extract format (CSV inside the seal), one line per report received in the quarter::
+
+    reference,month,area,strands,incident_types,referred,crime_reference
+    HC-25-4F7K9Q,2025-09,Shrewsbury,race;religion,threats,yes,22/10004/25
+
+No narrative and no personal data: the same clear fields the statistics use.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from reporting import audit, crypto
+from reporting.auth.models import User
+from reporting.exceptions import PermissionDeniedError
+from reporting.extensions import db
+from reporting.keys.models import KeyPurpose, ServiceKey
+from reporting.keys.services import current_key, holder_private_key
+from reporting.stats import cache, queries
+from reporting.stats.models import PoliceExtract, PoliceMatch
+from reporting.stats.periods import month_key, next_month
+
+EXTRACT_COLUMNS = ("reference", "month", "area", "strands", "incident_types", "referred", "crime_reference")
+MATCH_COLUMNS = ("reference", "crime_reference")
+CRIME_REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/\-. ]{0,39}$")
+MAX_IMPORT_ROWS = 20000
+
+
+class MatchImportError(Exception):
+    """The force's CSV has problems; ``problems`` lists each with its row number. Nothing was imported."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def record_export(actor: Any, *, fmt: str, open_data: bool, filters: Mapping[str, str], via: str = "web") -> None:
+    """Audit a download of statistics: who, which export, which filters (codes only)."""
+    audit.record("stats.export", "stats", actor=actor, format=fmt, open_data=open_data, via=via, **dict(filters))
+
+
+def _require_police(actor: User) -> None:
+    if actor.role != "police" or not actor.active:
+        raise PermissionDeniedError(actor.email)
+
+
+def quarter_starts(today: date, count: int = 8) -> list[date]:
+    """The first months of this financial quarter and the ``count - 1`` before it, newest first."""
+    month = today.month - ((today.month - 4) % 3)
+    year = today.year if month <= today.month else today.year - 1
+    starts = []
+    for _ in range(count):
+        starts.append(date(year, month, 1))
+        month -= 3
+        if month < 1:
+            month += 12
+            year -= 1
+    return starts
+
+
+def is_quarter_start(day: date) -> bool:
+    return day.day == 1 and day.month in (1, 4, 7, 10)
+
+
+def _extract_binding(extract_id: int) -> crypto.Binding:
+    return crypto.Binding("police_extracts", "sealed", str(extract_id))
+
+
+def extract_csv(first_month: date, area_labels: Mapping[str, str]) -> tuple[bytes, int]:
+    """The quarter's extract as CSV bytes, and its number of rows."""
+    after = next_month(next_month(next_month(first_month)))
+    rows = queries.extract_rows(datetime(first_month.year, first_month.month, 1, tzinfo=UTC),
+                                datetime(after.year, after.month, 1, tzinfo=UTC))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(EXTRACT_COLUMNS)
+    for row in rows:
+        writer.writerow([row.reference, row.month, area_labels.get(row.area, row.area), ";".join(row.strands),
+                         ";".join(row.incident_types), "yes" if row.referred else "no", row.crime_reference or ""])
+    return out.getvalue().encode("utf-8"), len(rows)
+
+
+def prepare_extract(first_month: date, *, actor: User | None, area_labels: Mapping[str, str]) -> PoliceExtract:
+    """Build a quarter's extract from clear columns and seal it to the current police key."""
+    if not is_quarter_start(first_month):
+        raise ValueError("a quarter starts in January, April, July or October")
+    key = current_key(KeyPurpose.POLICE)
+    body, count = extract_csv(first_month, area_labels)
+    extract = PoliceExtract(first_month=first_month, created_by_id=actor.id if actor else None, rows=count,
+                            police_key_id=key.id, sealed=b"")
+    db.session.add(extract)
+    db.session.flush()
+    extract.sealed = crypto.seal(key.algorithm, key.public_key, body, _extract_binding(extract.id))
+    audit.record("stats.police_extract.prepare", f"police_extract:{extract.id}", actor=actor or "system",
+                 quarter=month_key(first_month), rows=count)
+    db.session.flush()
+    return extract
+
+
+def open_extract(extract: PoliceExtract, *, actor: User, personal_private: bytes) -> bytes:
+    """The extract's CSV for a police key holder; audited."""
+    _require_police(actor)
+    key = db.session.get(ServiceKey, extract.police_key_id)
+    assert key is not None
+    private = holder_private_key(actor, personal_private, key)
+    body = crypto.open_sealed(key.algorithm, private, extract.sealed, _extract_binding(extract.id))
+    audit.record("stats.police_extract.download", f"police_extract:{extract.id}", actor=actor,
+                 quarter=month_key(extract.first_month))
+    return body
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    matched: int
+    changed: int
+
+
+def import_matches(data: bytes, *, actor: User, now: datetime) -> ImportResult:
+    """The force's matches (reference -> crime reference), all or nothing; every problem named by row."""
+    _require_police(actor)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise MatchImportError(["The file is not UTF-8 text: save it from your spreadsheet as CSV UTF-8"]) from None
+    if "\x00" in text:
+        raise MatchImportError(["The file is not a CSV file"])
+    reader = csv.reader(io.StringIO(text))
+    try:
+        lines = list(reader)
+    except csv.Error as exc:
+        raise MatchImportError([f"The file could not be read as CSV: {exc}"]) from None
+    if not lines:
+        raise MatchImportError(["The file is empty"])
+    header = [h.strip().lower() for h in lines[0]]
+    if header[:2] != list(MATCH_COLUMNS):
+        raise MatchImportError(["Row 1: the first row must be the headings reference,crime_reference"])
+    body = lines[1:]
+    if len(body) > MAX_IMPORT_ROWS:
+        raise MatchImportError([f"The file has more than {MAX_IMPORT_ROWS} rows: split it into smaller files"])
+    problems: list[str] = []
+    wanted: dict[str, tuple[int, str]] = {}
+    for number, line in enumerate(body, start=2):
+        if not any(cell.strip() for cell in line):
+            continue
+        if len(line) < 2:
+            problems.append(f"Row {number}: it needs a reference and a crime reference")
+            continue
+        reference, crime_reference = line[0].strip().upper(), line[1].strip()
+        if not reference:
+            problems.append(f"Row {number}: the reference is missing")
+        elif not crime_reference:
+            problems.append(f"Row {number}: the crime reference for {reference} is missing")
+        elif not CRIME_REFERENCE.match(crime_reference):
+            problems.append(f"Row {number}: the crime reference must be up to 40 letters, digits, spaces, "
+                            f"slashes, dots or hyphens")
+        elif reference in wanted and wanted[reference][1] != crime_reference:
+            problems.append(f"Row {number}: {reference} is also on row {wanted[reference][0]} with a different "
+                            f"crime reference")
+        else:
+            wanted.setdefault(reference, (number, crime_reference))
+    found = queries.report_ids_by_reference(list(wanted))
+    for reference, (number, _crime) in sorted(wanted.items(), key=lambda item: item[1][0]):
+        if reference not in found:
+            problems.append(f"Row {number}: there is no report with the reference {reference[:20]}")
+    if problems:
+        raise MatchImportError(sorted(problems, key=lambda p: int(p.split(":")[0].split()[-1]) if p.startswith("Row") else 0))
+    if not wanted:
+        raise MatchImportError(["The file has no matches in it"])
+    existing = {m.report_id: m for m in db.session.scalars(
+        select(PoliceMatch).where(PoliceMatch.report_id.in_(list(found.values()))))}
+    changed = 0
+    for reference, (_number, crime_reference) in wanted.items():
+        report_id = found[reference]
+        match = existing.get(report_id)
+        if match is None:
+            db.session.add(PoliceMatch(report_id=report_id, crime_reference=crime_reference, matched_at=now,
+                                       matched_by_id=actor.id))
+            changed += 1
+        elif match.crime_reference != crime_reference:
+            match.crime_reference = crime_reference
+            match.matched_at = now
+            match.matched_by_id = actor.id
+            changed += 1
+    # The months these matches count in (now, and when any changed one was matched before) are grouped again.
+    cache.forget({month_key(now.date()), *(month_key(m.matched_at.date()) for m in existing.values())})
+    audit.record("stats.police_matches.import", "police_matches", actor=actor, rows=len(wanted), changed=changed)
+    db.session.flush()
+    return ImportResult(len(wanted), changed)

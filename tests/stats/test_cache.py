@@ -1,0 +1,45 @@
+"""Kept months: a second look groups nothing again, and any change shows at once."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from reporting.cases.models import CaseEvent
+from reporting.extensions import db
+from reporting.reports.models import Report
+from tests.stats.helpers import column, tables
+from tests.stats.test_no_keys import statements
+
+
+def test_a_second_look_groups_nothing_again(app, stats_world, analyst):
+    tables(analyst)
+    with statements(app) as seen:
+        again = tables(analyst)
+    assert not [s for s in seen if "GROUP BY" in s and "stats_" not in s]
+    assert column(again["by_financial_year"]) == {"2024/25": 18, "2025/26": 26}
+
+
+def test_new_reports_status_changes_and_links_show_at_once(app, stats_world, analyst):
+    first = tables(analyst)
+    assert column(first["by_status"])["new"] == 4
+    with app.app_context():
+        template = db.session.execute(sa.select(Report.__table__).where(Report.reference == "HC-00-STAT36")).mappings().one()
+        row = dict(template) | {"reference": "HC-00-STAT99", "submission_key": "stats-99", "receipt_lookup": "99009999",
+                                "received_at": datetime(2024, 7, 10, 8, tzinfo=UTC)}
+        row.pop("id")
+        db.session.execute(sa.insert(Report.__table__).values(**row))
+        # Report 36 (new, December 2025) is triaged, by the case's own status change.
+        report_36 = stats_world["36"]
+        db.session.execute(sa.update(Report.__table__).where(Report.id == report_36).values(status="in_triage"))
+        db.session.execute(sa.insert(CaseEvent.__table__).values(
+            report_id=report_36, at=datetime(2026, 1, 2, 9, tzinfo=UTC), kind="status", summary="new>in_triage"))
+        db.session.commit()
+    after = tables(analyst)
+    assert column(after["by_financial_year"]) == {"2024/25": 19, "2025/26": 26}
+    assert column(after["by_status"])["new"] == 4  # one new report in, report 36 out
+    assert column(after["by_status"])["in_triage"] == 3
+    # Report 36's first review, 5 days after it came in, joins 2025/26's 22: the 90th percentile
+    # (the 21st of 23) moves from 2.0 to 3.0 days.
+    assert first["measures_by_financial_year"]["2025/26"][7] == 2.0
+    assert after["measures_by_financial_year"]["2025/26"][7] == 3.0
