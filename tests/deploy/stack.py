@@ -125,6 +125,7 @@ class AppHost:
     log: Path
     worker_class: str = "gthread"
     workers: int = 2
+    threads: int | None = None  # the shipped setting unless given
     process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> AppHost:
@@ -138,6 +139,8 @@ class AppHost:
             "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
             "--worker-class", self.worker_class, "wsgi:app",
         ]
+        if self.threads is not None:
+            command[-1:-1] = ["--threads", str(self.threads)]
         with self.log.open("ab") as handle:
             self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=handle, stderr=handle,
                                             start_new_session=True)
