@@ -126,6 +126,7 @@ class AppHost:
     worker_class: str = "gthread"
     workers: int = 2
     threads: int | None = None  # the shipped setting unless given
+    command_prefix: list[str] = field(default_factory=lambda: [sys.executable, "-m", "gunicorn"])
     process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> AppHost:
@@ -135,7 +136,7 @@ class AppHost:
 
     def launch(self) -> None:
         command = [
-            sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF),
+            *self.command_prefix, "-c", str(GUNICORN_CONF),
             "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
             "--worker-class", self.worker_class, "wsgi:app",
         ]
