@@ -375,39 +375,70 @@ def main_form(forms: list[Form], url: str) -> Form | None:
     return max(posts, key=lambda f: len(f.inputs) + len(f.textareas) + len(f.selects))
 
 
+@dataclass
+class Failure:
+    path: str
+    status: int  # 0: the connection failed
+    clear_page: bool  # the service's own "unavailable" page, not a proxy's or a crash
+
+
 def walk_journey(session: Any, base: str, *, start: str = "/report/", max_pages: int = 40,
-                 timeout: float = 30.0) -> Sent:
-    """Report as a person would: open the start page and answer each form until the receipt shows."""
+                 timeout: float = 30.0, text: str = TEXT_ANSWER, retries: int = 0,
+                 failures: list[Failure] | None = None) -> Sent:
+    """Report as a person would: open the start page and answer each form until the receipt shows.
+
+    With ``retries``, a 5xx or a dropped connection is met as a person would meet it:
+    wait a moment and press the same button again (each one is recorded in ``failures``).
+    """
     timings: list[tuple[str, float]] = []
 
     def timed(method: str, url: str, **kwargs: Any) -> Any:
-        began = time.perf_counter()
-        response = session.request(method, url, timeout=timeout, **kwargs)
-        timings.append((urlsplit(url).path, time.perf_counter() - began))
-        return response
+        for attempt in range(retries + 1):
+            began = time.perf_counter()
+            try:
+                response = session.request(method, url, timeout=timeout, **kwargs)
+            except Exception:
+                if failures is not None:
+                    failures.append(Failure(urlsplit(url).path, 0, False))
+                if attempt == retries:
+                    raise
+                time.sleep(1)
+                continue
+            timings.append((urlsplit(url).path, time.perf_counter() - began))
+            if response.status_code < 500 or attempt == retries:
+                return response
+            if failures is not None:
+                failures.append(Failure(urlsplit(url).path, response.status_code,
+                                        "not been sent" in response.text or "unavailable" in response.text))
+            time.sleep(1)
+        raise AssertionError("unreachable")
+
+    def answered(form: Form, fill_text: bool) -> dict[str, list[str]]:
+        data = answer(form, fill_text=fill_text)
+        return {k: [text if v == TEXT_ANSWER else v for v in vs] for k, vs in data.items()}
 
     response = timed("GET", base + start)
     for page_count in range(1, max_pages + 1):
         if response.status_code >= 400:
             raise StackError(f"{response.status_code} at {response.url}")
-        text = response.text
-        receipt = RECEIPT.search(text)
+        page = response.text
+        receipt = RECEIPT.search(page)
         if receipt:
-            reference = REFERENCE.search(text)
+            reference = REFERENCE.search(page)
             if not reference:
                 raise StackError("a receipt without a reference")
             digits = " ".join(re.sub(r"<[^>]+>", " ", html.unescape(receipt.group(1))).split())
             return Sent(reference.group(0), digits, page_count, timings)
-        form = main_form(parse_forms(text), response.url)
+        form = main_form(parse_forms(page), response.url)
         if form is None:
             raise StackError(f"no form to answer at {response.url}")
         target = urljoin(response.url, form.action or response.url)
         before = response.url
-        response = timed("POST", target, data=answer(form, fill_text=False))
+        response = timed("POST", target, data=answered(form, False))
         if response.status_code == 200 and response.url == before and "govuk-error-summary" in response.text:
             # The question needs words: answer every field this time.
             form = main_form(parse_forms(response.text), response.url) or form
-            response = timed("POST", target, data=answer(form, fill_text=True))
+            response = timed("POST", target, data=answered(form, True))
             if response.status_code == 200 and response.url == before and "govuk-error-summary" in response.text:
                 raise StackError(f"the walker could not answer {before}")
     raise StackError(f"no receipt after {max_pages} pages")
