@@ -44,7 +44,7 @@ import requests
 
 from tests.deploy.stack import (
     AppHost, Failure, Nginx, Sent, StackError, app_environment, free_port, make_certificates, main_form,
-    parse_forms, wait_for, walk_journey,
+    nginx_available, parse_forms, wait_for, walk_journey,
 )
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -292,6 +292,9 @@ def main(argv: list[str] | None = None) -> int:
     stop_sampling = threading.Event()
     result: dict[str, Any] = {}
     try:
+        if not nginx_available() and os.geteuid() == 0:  # Debian's nginx, as in .ci/run
+            subprocess.run(["apt-get", "install", "-y", "-qq", "nginx"], check=True, capture_output=True, timeout=300,
+                           env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
         cluster.init()
         env = app_environment(cluster.url, folder / "instance", SECRET, REPORTING_RATELIMIT_ENABLED="false",
                               RATELIMIT_STORAGE_URI="memory://")
