@@ -2,19 +2,40 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-INSTALLED := $(VENV)/.installed
+# Pinned, hashed dependencies (requirements/*.txt, made by `make lock` from setup.cfg's ranges).
+RUN_LOCK := requirements/run.txt
+TEST_LOCK := requirements/test.txt
+INSTALLED_RUN := $(VENV)/.installed-run
+INSTALLED := $(VENV)/.installed-test
+UV_VERSION := uv>=0.5,<1
+LOCK_ARGS := --universal --python-version 3.11 --generate-hashes --quiet
 ASSETS := static/build/.built
 export FLASK_APP := reporting
 
-.PHONY: run test bench assets install translations clean audit
+.PHONY: run test bench prove lock audit assets install translations clean
 
 install: $(INSTALLED)
 
-$(INSTALLED): setup.cfg pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+
+# What running needs, exactly as locked; then the package itself (its dependencies are already there).
+$(INSTALLED_RUN): $(RUN_LOCK) setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r $(RUN_LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
+
+# The same plus the test tools (pytest, Playwright, Hypothesis, mypy...), for `make test` only.
+$(INSTALLED): $(TEST_LOCK) setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r $(TEST_LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+# Regenerate both lock files from setup.cfg (after adding or changing a dependency there).
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet '$(UV_VERSION)'
+	$(BIN)/uv pip compile setup.cfg $(LOCK_ARGS) -o $(RUN_LOCK)
+	$(BIN)/uv pip compile setup.cfg --extra test $(LOCK_ARGS) -o $(TEST_LOCK)
 
 assets: $(ASSETS)
 
@@ -25,7 +46,7 @@ $(ASSETS): package.json package-lock.json $(wildcard static/src/*)
 
 # A local install: development settings (secret generated into instance/, plain HTTP).
 run: export REPORTING_ENV_NAME ?= development
-run: $(INSTALLED) $(ASSETS)
+run: $(INSTALLED_RUN) $(ASSETS)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
@@ -41,6 +62,9 @@ bench: $(INSTALLED) $(ASSETS)
 audit: $(INSTALLED)
 	$(BIN)/pip freeze --exclude-editable --local | grep -v '^-e ' > $(VENV)/pinned-requirements.txt
 	$(BIN)/pip-audit --requirement $(VENV)/pinned-requirements.txt --no-deps --disable-pip --progress-spinner off
+# The whole deployment under faults (own PostgreSQL, nginx, two hosts); at most 15 minutes.
+prove: $(INSTALLED) $(ASSETS)
+	timeout 900 $(BIN)/python -m tests.prove $(PROVE_ARGS)
 
 translations: $(INSTALLED)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o reporting/i18n/messages.pot . >/dev/null

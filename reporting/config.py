@@ -63,6 +63,10 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Strict",
     "SESSION_COOKIE_SECURE": True,
     "WTF_CSRF_TIME_LIMIT": None,  # the session bounds the token's life
+    # Flask-WTF's HTTPS check wants a Referer, which browsers never send here
+    # (Referrer-Policy: no-referrer): behind TLS every form would fail. The token in the
+    # SameSite=Strict session still guards every post.
+    "WTF_CSRF_SSL_STRICT": False,
     # Errors must not echo statement parameters into logs.
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
 }

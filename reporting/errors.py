@@ -6,10 +6,11 @@ import logging
 from flask import Flask, render_template
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, PendingRollbackError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from reporting.extensions import db
+from reporting.extensions import rollback_safely
 
 log = logging.getLogger(__name__)
 
@@ -33,15 +34,24 @@ def csrf_error(error: CSRFError) -> ResponseReturnValue:
 
 
 def server_error(error: Exception) -> ResponseReturnValue:
-    db.session.rollback()
+    rollback_safely()  # a lost connection must not hide the page
     original = getattr(error, "original_exception", error)
     log.error("unhandled error: %s", type(original).__name__)
     return _render(500)
 
 
-def database_unavailable(error: OperationalError) -> ResponseReturnValue:
-    db.session.rollback()
-    log.error("database unavailable")
+# Every way the database can fail a request: lost or refused connections
+# (OperationalError), a read-only replica after a failover (InternalError), a
+# value the driver refuses (DataError), a full pool. Each gets the 503 page,
+# which tells a reporter their answers are kept, never a bare 500.
+DATABASE_FAILURES: tuple[type[Exception], ...] = (
+    DBAPIError, DisconnectionError, PendingRollbackError, PoolTimeoutError,
+)
+
+
+def database_unavailable(error: Exception) -> ResponseReturnValue:
+    rollback_safely()
+    log.error("database unavailable: %s", type(error).__name__)
     return _render(503)
 
 
@@ -49,4 +59,5 @@ def init_errors(app: Flask) -> None:
     app.register_error_handler(CSRFError, csrf_error)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(InternalServerError, server_error)
-    app.register_error_handler(OperationalError, database_unavailable)
+    for failure in DATABASE_FAILURES:
+        app.register_error_handler(failure, database_unavailable)

@@ -1,6 +1,8 @@
 """Extensions, created unbound and bound in the factory."""
 from __future__ import annotations
 
+import logging
+
 from flask import Flask, current_app, request
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -9,10 +11,13 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from reporting import crypto
 from reporting.db import Base
+
+
+log = logging.getLogger(__name__)
 
 
 def client_key() -> str:
@@ -34,11 +39,61 @@ def init_extensions(app: Flask) -> None:
         str(app.config["SECRET_KEY"]).encode(), "rate-limit client tag"
     )
     db.init_app(app)
+    # Registered after Flask-SQLAlchemy's, so it runs first and leaves that one nothing to do.
+    app.teardown_appcontext(remove_session_safely)
     from reporting import ROOT
 
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
+
+
+def _session_connection() -> Connection | None:
+    """The connection the request's session holds, if it holds one."""
+    if not db.session.registry.has():
+        return None
+    session = db.session.registry()
+    if not session.in_transaction():
+        return None
+    try:
+        return session.connection()
+    except Exception:
+        return None
+
+
+def _discard(connection: Connection | None, error: BaseException) -> None:
+    """A failed rollback or close: invalidate the connection (no rollback) so the pool replaces it."""
+    log.warning("database connection lost at the end of a request: %s", type(error).__name__)
+    if connection is not None:
+        try:
+            connection.invalidate()
+        except Exception as closing:  # the driver may refuse even to close
+            log.warning("database connection not closed cleanly: %s", type(closing).__name__)
+    db.session.registry.clear()
+
+
+def rollback_safely() -> None:
+    """Roll back the request's session; a lost connection is discarded, never raised."""
+    connection = _session_connection()
+    try:
+        db.session.rollback()
+    except Exception as error:
+        _discard(connection, error)
+
+
+def remove_session_safely(exc: BaseException | None) -> None:
+    """End the request's session without ever turning a rendered response into a 500.
+
+    Closing rolls back whatever is open; if the connection was lost after the page
+    rendered (or after a committed send), that rollback raises outside Flask's error
+    handlers and the server answers a bare 500. Nothing uncommitted survives a lost
+    connection anyway, so the connection is discarded and the error logged.
+    """
+    connection = _session_connection()
+    try:
+        db.session.remove()
+    except Exception as error:
+        _discard(connection, error)
 
 
 @event.listens_for(Engine, "connect")

@@ -8,6 +8,7 @@ access-matrix test names it).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -86,6 +87,31 @@ def _enforce_policy() -> ResponseReturnValue | None:
     abort(403)
 
 
+# C0 and C1 control characters (NUL included) and DEL. PostgreSQL refuses NUL in
+# text, so one in a slug would reach the database as a 500; none belongs in a URL.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Posted fields that name a record and are looked up as they come (a centre's slug).
+IDENTIFIER_FIELDS = ("via",)
+
+
+def refuse_control_characters() -> None:
+    """Refuse control characters in the path, any query parameter or a posted identifier.
+
+    Runs before every other request hook, so before any query: a bad path is a 404
+    (no such page), a bad parameter a 400 (the clear "problem with that request" page).
+    Answers typed into forms are left to their fields, which say what to change.
+    """
+    if _CONTROL.search(request.path):
+        abort(404)
+    for key, value in request.args.items(multi=True):
+        if _CONTROL.search(key) or _CONTROL.search(value):
+            abort(400)
+    if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
+        for name in IDENTIFIER_FIELDS:
+            if any(_CONTROL.search(value) for value in request.form.getlist(name)):
+                abort(400)
+
+
 CSP = "; ".join(
     [
         "default-src 'self'",
@@ -127,5 +153,7 @@ def init_security(app: Flask) -> None:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["PROXY_FIX_X_FOR"]), x_proto=1)  # type: ignore[method-assign]
+    # First of all the before-request hooks (the rate limiter's and the locale's included).
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_control_characters)
     app.before_request(_enforce_policy)
     app.after_request(_security_headers)

@@ -84,3 +84,18 @@ def test_flask_demo_refuses_production(tmp_path):
     assert result.exit_code != 0
     assert "never runs in production" in result.output
     assert not (tmp_path / "untouched.db").exists() or (tmp_path / "untouched.db").stat().st_size == 0
+
+
+def test_forms_work_over_https_without_a_referer(app, keys):
+    # Browsers send no Referer here (Referrer-Policy: no-referrer), so Flask-WTF's strict
+    # HTTPS referer check would refuse every form behind TLS: the token alone guards posts.
+    from tests.helpers import CSRF
+
+    client = app.test_client()
+    page = client.get("/report/", base_url="https://localhost")
+    token = CSRF.search(page.get_data(as_text=True))
+    assert token
+    response = client.post("/report/", data={"csrf_token": token.group(1)}, base_url="https://localhost")
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    forged = app.test_client().post("/report/", data={}, base_url="https://localhost")
+    assert forged.status_code == 400

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from reporting.evidence.uploads import accepts_uploads
-from reporting.extensions import db, limiter
+from reporting.extensions import db, limiter, rollback_safely
 from reporting.centres.queries import active_centre
 from reporting.forms import ConfirmForm, StartForm
 from reporting.journey import views as journey
@@ -150,9 +150,20 @@ def safety() -> ResponseReturnValue:
 @bp.get("/healthz")
 @public
 def healthz() -> ResponseReturnValue:
-    try:
-        db.session.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        db.session.rollback()
-        return Response("database unavailable\n", status=503, mimetype="text/plain")
+    """Ready only when the database answers and accepts writes (a replica after a failover does not).
+
+    The write is a no-op update rolled back at once; the answer names the check that failed.
+    """
+    checks = (
+        ("database connection", "SELECT 1"),
+        ("database writes", "UPDATE alembic_version SET version_num = version_num"),
+    )
+    for name, statement in checks:
+        try:
+            db.session.execute(text(statement))
+        except SQLAlchemyError as error:
+            rollback_safely()
+            log.error("health check failed: %s (%s)", name, type(error).__name__)
+            return Response(f"{name}: failed\n", status=503, mimetype="text/plain")
+    rollback_safely()
     return Response("ok\n", mimetype="text/plain")

@@ -100,8 +100,8 @@ def test_no_match_says_so(client, centres):
 
 
 @pytest.mark.parametrize("query", [
-    "town=atlantis", "town=wem", "town=online", "town=" + "x" * 5000, "town=%00%ff",
-    "offers=jacuzzi", "offers=", "offers=%3Cscript%3E", "offers=step_free%00", "page=2&sort=evil",
+    "town=atlantis", "town=wem", "town=online", "town=" + "x" * 5000, "town=%ff",
+    "offers=jacuzzi", "offers=", "offers=%3Cscript%3E", "page=2&sort=evil",
     "town=ludlow&town=shrewsbury&offers=bsl&offers=bsl",
 ])
 def test_unknown_filter_values_are_ignored_never_an_error(client, centres, query):
@@ -110,6 +110,14 @@ def test_unknown_filter_values_are_ignored_never_an_error(client, centres, query
     page = response.get_data(as_text=True)
     assert "<script>" not in page
     assert names(page)  # something listed: the bad value did not filter everything away
+
+
+@pytest.mark.parametrize("query", ["town=%00%ff", "offers=step_free%00"])
+def test_control_characters_in_a_filter_get_a_clear_400(client, centres, query):
+    # PostgreSQL refuses NUL in text: refused before any query (issue 12), never a 500.
+    response = client.get(f"/centres/?{query}")
+    assert response.status_code == 400
+    assert "Nothing was changed" in response.get_data(as_text=True)
 
 
 def test_an_unknown_town_shows_every_centre_and_selects_any(client, centres):

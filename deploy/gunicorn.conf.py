@@ -1,0 +1,28 @@
+"""gunicorn settings for every app host: `gunicorn -c deploy/gunicorn.conf.py --bind 127.0.0.1:8000 wsgi:app`.
+
+Threaded workers (gthread): a client that declares a body and never sends it holds one
+thread until the timeout, not a whole worker, so two slow clients cannot stall the
+service (measured in tests/deploy/test_slow_clients.py). nginx in front buffers bodies
+and times out slow clients as well.
+"""
+import os
+
+worker_class = "gthread"
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+threads = int(os.environ.get("REPORTING_GUNICORN_THREADS", "8"))
+# A thread waiting on a slow client gives up after this; a worker stuck this long is restarted.
+timeout = 30
+graceful_timeout = 20
+keepalive = 5
+# Memory stays bounded over weeks: workers are replaced now and then, at different times.
+max_requests = 2000
+max_requests_jitter = 200
+# No access log: gunicorn's default format starts with the client address, which must
+# never be logged for public pages (README, DESIGN promise 2). Errors go to stderr.
+accesslog = None
+errorlog = "-"
+loglevel = "info"
+# Only the proxy on this host may say a request came over HTTPS.
+forwarded_allow_ips = "127.0.0.1"
+limit_request_line = 8190
+limit_request_fields = 100
