@@ -111,16 +111,24 @@ def readable_text(html: str, page_lang: str) -> str:
     return re.sub(r"\s+", " ", " ".join(parser.texts))
 
 
-def english_left(text: str, names: tuple[str, ...]) -> list[str]:
+def kept_as_is(code: str) -> set[str]:
+    """Message ids a translator deliberately left as they are (names, a postal address, "Menu" in Polish)."""
+    path = TRANSLATIONS / code / "LC_MESSAGES" / "messages.po"
+    return {m.id for m in read_catalogue(path) if isinstance(m.id, str) and m.string == m.id} if path.exists() else set()
+
+
+def english_left(text: str, names: tuple[str, ...], kept: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
     """The English message ids (or their fixed parts around placeholders) found in ``text``."""
     for name in names:
         text = text.replace(name, " ")
     found = []
     for message in english_messages():
+        if message in kept:
+            continue
         for part in PLACEHOLDER.split(message):
-            if not part:
-                continue
             part = part.strip(" .,:;!?()–-")
+            if not part or part in kept:
+                continue
             # Too short to tell English from a name or a number ("or", "Day", "1").
             if len(part) < 4 or not re.search(r"[A-Za-z]{3}", part):
                 continue
