@@ -14,6 +14,8 @@ the standard English.
 """
 from __future__ import annotations
 
+import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -149,12 +151,32 @@ def _template_globals() -> dict[str, Any]:
         "text_direction": language.direction,
         "easy_read": language.code == EASY_READ,
         "languages": supported(),
+        # The links are for the public pages; staff choose with ?lang= on a staff page (and a
+        # staff error page must not echo its address, which can name a case).
+        "language_links": _on_public_page(),
         "switch_url": switch_url,
         "translation_unchecked": language.is_translation and language.code not in signed_off,
         "bsl_url": current_app.config.get("BSL_URL") or None,
         "service_name": current_app.config["SERVICE_NAME"],
         "external_url": external_url,
     }
+
+
+_LANG_PARAMETER = re.compile(r"([?&])lang=[^&\s\"]*")
+
+
+class DropLanguageChoice(logging.Filter):
+    """Keeps a language choice (``?lang=uk``) out of the development server's access lines.
+
+    A language can hint at someone's nationality, so it is kept in the session only.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "lang=" in message:
+            record.msg = _LANG_PARAMETER.sub(r"\1lang=-", message)
+            record.args = None
+        return True
 
 
 def init_i18n(app: Flask) -> None:
@@ -165,5 +187,9 @@ def init_i18n(app: Flask) -> None:
     for language in LANGUAGES:
         if language.domain != "messages" and language.domain not in _domains:
             _domains[language.domain] = Domain(translation_directories=directory, domain=language.domain)
-    app.before_request(_choose_language)
+    # First of all before-request hooks, so pages they answer with (an expired form) are in the chosen language.
+    app.before_request_funcs.setdefault(None, []).insert(0, _choose_language)
     app.context_processor(_template_globals)
+    werkzeug_logger = logging.getLogger("werkzeug")
+    if not any(isinstance(f, DropLanguageChoice) for f in werkzeug_logger.filters):
+        werkzeug_logger.addFilter(DropLanguageChoice())

@@ -70,6 +70,9 @@ def test_lang_on_a_form_post_applies_without_a_redirect(client):
     assert response.status_code == 302  # the form's own answer, not the language's redirect
     assert response.headers["Location"].endswith("/report/who")
     assert html_lang(get(client, "/privacy")) == ("uk", "ltr")
+    # A form sent without its token answers with the expired-form page, in the language chosen.
+    response = client.post("/report/?lang=ro", data={})
+    assert response.status_code == 400 and html_lang(response.get_data(as_text=True)) == ("ro", "ltr")
 
 
 def test_accept_language_is_a_first_guess_and_a_choice_wins(client):
@@ -112,6 +115,16 @@ def test_the_choice_lives_only_in_the_session(app, client, captured_logs):
     assert html_lang(get(app.test_client(), "/centres/")) == ("en", "ltr")
 
 
+def test_the_development_servers_access_lines_leave_out_the_choice(app, captured_logs):
+    import logging
+
+    logging.getLogger("werkzeug").info('%s - - [01/Dec/2026 10:00:00] "%s" %s -', "127.0.0.1",
+                                       "GET /centres/?town=ludlow&lang=uk HTTP/1.1", "303")
+    line = next(line for line in captured_logs if "/centres/" in line)
+    assert "uk" not in line and "127.0.0.1" not in line
+    assert "/centres/?town=ludlow&lang=-" in line
+
+
 def test_leaving_with_exit_this_page_forgets_the_language(client):
     client.get("/?lang=ar")
     client.get("/exit")
@@ -124,7 +137,9 @@ def test_staff_pages_stay_english_unless_a_staff_member_chooses(app, client, mak
     client.get("/?lang=pl")
     assert html_lang(get(client, "/privacy")) == ("pl", "ltr")
     # The public choice and the browser's Accept-Language do not reach staff pages.
-    assert html_lang(get(client, "/review/", headers={"Accept-Language": "pl"})) == ("en", "ltr")
+    staff_page = get(client, "/review/", headers={"Accept-Language": "pl"})
+    assert html_lang(staff_page) == ("en", "ltr")
+    assert "app-language-switch" not in staff_page  # the links are for public pages
     # A staff member chooses on a staff page: that holds for staff pages only.
     response = client.get("/review/?lang=ar")
     assert response.status_code == 303 and response.headers["Location"] == "/review/"
