@@ -121,3 +121,24 @@ def test_every_language_fits_a_phone_and_is_axe_clean(new_context, live_server, 
     axe.check(page, f"home page in {code}")
     page.goto(live_server("/privacy"))
     axe.check(page, f"privacy notice in {code}")
+
+
+def test_arabic_radios_and_error_summary_are_mirrored(new_context, live_server, axe, tmp_path):
+    """The journey's wording is still English, but an Arabic page already lays it out right to left."""
+    page = new_context(viewport=PHONE).new_page()
+    page.goto(live_server("/report/?lang=ar"))
+    with page.expect_navigation(wait_until="load"):
+        page.locator("main form button[type=submit]").click()
+    assert page.url.endswith("/report/who")
+    item = box(page, ".govuk-radios__item")
+    label = box(page, ".govuk-radios__label")
+    assert label["x"] + label["width"] <= item["x"] + item["width"] - 40  # the circle is on the right
+    with page.expect_navigation(wait_until="load"):
+        page.locator("main form button[type=submit]").click()  # nothing chosen: an error
+    assert page.locator(".govuk-error-summary").count() == 1
+    group = page.locator(".govuk-form-group--error").first
+    assert group.evaluate("e => getComputedStyle(e).borderRightWidth") == "5px"
+    assert group.evaluate("e => getComputedStyle(e).borderLeftWidth") == "0px"
+    assert no_sideways_scroll(page)
+    page.screenshot(path=str(shots(tmp_path) / "ar-question-error-375.png"), full_page=True)
+    axe.check(page, "Arabic question with an error at 375 px")
