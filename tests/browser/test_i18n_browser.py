@@ -130,6 +130,9 @@ def test_arabic_radios_and_error_summary_are_mirrored(new_context, live_server, 
     with page.expect_navigation(wait_until="load"):
         page.locator("main form button[type=submit]").click()
     assert page.url.endswith("/report/who")
+    # The current section's bar in the phone menu is on the right.
+    active = page.locator(".govuk-service-navigation__item--active").first
+    assert active.evaluate("e => getComputedStyle(e).borderRightWidth") == "5px"
     item = box(page, ".govuk-radios__item")
     label = box(page, ".govuk-radios__label")
     assert label["x"] + label["width"] <= item["x"] + item["width"] - 40  # the circle is on the right
