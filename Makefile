@@ -11,6 +11,11 @@ UV_VERSION := uv>=0.5,<1
 LOCK_ARGS := --universal --python-version 3.11 --generate-hashes --quiet
 ASSETS := static/build/.built
 export FLASK_APP := reporting
+# Catalogues: reporting/i18n/translations/<locale>/LC_MESSAGES/<domain>.po are
+# committed; the compiled .mo files are built here (and gitignored).
+# `make translations` extracts the strings, updates every catalogue and compiles.
+TRANSLATIONS := reporting/i18n/translations
+COMPILED := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/*.po))
 
 .PHONY: run test bench prove lock audit assets install translations clean
 
@@ -39,19 +44,19 @@ lock: | $(BIN)/python
 
 assets: $(ASSETS)
 
-$(ASSETS): package.json package-lock.json $(wildcard static/src/*)
+$(ASSETS): package.json package-lock.json $(wildcard static/src/*) $(wildcard templates/*.html templates/*/*.html)
 	npm ci --no-audit --no-fund --loglevel=error
 	npm run --silent build
 	touch $@
 
 # A local install: development settings (secret generated into instance/, plain HTTP).
 run: export REPORTING_ENV_NAME ?= development
-run: $(INSTALLED_RUN) $(ASSETS)
+run: $(INSTALLED_RUN) $(ASSETS) $(COMPILED)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-test: $(INSTALLED) $(ASSETS)
+test: $(INSTALLED) $(ASSETS) $(COMPILED)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(INSTALLED) $(ASSETS)
@@ -62,12 +67,21 @@ bench: $(INSTALLED) $(ASSETS)
 audit: $(INSTALLED)
 	$(BIN)/pip freeze --exclude-editable --local | grep -v '^-e ' > $(VENV)/pinned-requirements.txt
 	$(BIN)/pip-audit --requirement $(VENV)/pinned-requirements.txt --no-deps --disable-pip --progress-spinner off
+
 # The whole deployment under faults (own PostgreSQL, nginx, two hosts); at most 15 minutes.
 prove: $(INSTALLED) $(ASSETS)
 	timeout 900 $(BIN)/python -m tests.prove $(PROVE_ARGS)
 
+# Compiled catalogues (not committed), made after the install that brings pybabel.
+%.mo: %.po | $(BIN)/python
+	$(BIN)/pybabel compile -i $< -o $@ >/dev/null
+
 translations: $(INSTALLED)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o reporting/i18n/messages.pot . >/dev/null
+	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location --sort-output -o reporting/i18n/messages.pot . >/dev/null
+	$(BIN)/pybabel update -i reporting/i18n/messages.pot -d $(TRANSLATIONS) -D messages --no-wrap >/dev/null
+	$(BIN)/pybabel update -i reporting/i18n/messages.pot -d $(TRANSLATIONS) -D easy -l en --no-wrap >/dev/null
+	$(BIN)/pybabel compile -d $(TRANSLATIONS) -D messages --statistics
+	$(BIN)/pybabel compile -d $(TRANSLATIONS) -D easy --statistics
 
 clean:
 	rm -rf $(VENV) node_modules static/build

@@ -26,7 +26,12 @@ DEFAULTS: dict[str, Any] = {
     "DRAFT_IDLE_MINUTES": 60,
     "SENT_DRAFT_MINUTES": 30,
     "RETENTION_YEARS": 6,
-    "SUPPORTED_LOCALES": ["en"],
+    # Languages offered (codes of reporting.i18n.LANGUAGES), and the translations the
+    # Partnership has signed off (the others say they are being checked).
+    "SUPPORTED_LOCALES": ["en", "en-x-easy", "pl", "ro", "lt", "uk", "ar"],
+    "TRANSLATIONS_SIGNED_OFF": [],
+    # A British Sign Language video or relay service, linked from the home page and contact question.
+    "BSL_URL": None,
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": False,
     "RATELIMIT_STRATEGY": "moving-window",

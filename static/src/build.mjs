@@ -2,11 +2,12 @@
 //
 //   static/src/app.scss -> static/build/app.css  (compressed, GOV.UK Frontend Sass)
 //   static/src/app.js   -> static/build/app.js   (copied as is: small, hand-written)
+//   pictures named in templates -> static/build/icons/ (Easy Read, from bootstrap-icons)
 //
 // Silent on success, non-zero exit with a message on failure. Deterministic:
 // no timestamps, no source maps, same input -> same bytes.
 
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as sass from 'sass'
@@ -66,3 +67,23 @@ copyFileSync(join(src, 'app.js'), join(out, 'app.js'))
 if (!readFileSync(join(out, 'app.js'), 'utf8').includes('location.replace')) {
   fail('app.js does not implement the exit (location.replace)')
 }
+
+// --- Easy Read pictures ------------------------------------------------------
+// Every icon a template names in `pictured("name", ...)` (templates/_layout_parts.html)
+// is copied from Bootstrap Icons (MIT, npm `bootstrap-icons`) to static/build/icons/,
+// with the licence beside them. A name that is not in the set fails the build.
+const icons = join(root, 'node_modules', 'bootstrap-icons', 'icons')
+const iconsOut = join(out, 'icons')
+mkdirSync(iconsOut, { recursive: true })
+const wanted = new Set()
+for (const file of readdirSync(join(root, 'templates'), { recursive: true })) {
+  if (!String(file).endsWith('.html')) continue
+  const text = readFileSync(join(root, 'templates', String(file)), 'utf8')
+  for (const [, name] of text.matchAll(/pictured\(\s*["']([a-z0-9-]+)["']/g)) wanted.add(name)
+}
+for (const name of wanted) {
+  const from = join(icons, `${name}.svg`)
+  if (!existsSync(from)) fail(`Easy Read picture "${name}" is not in bootstrap-icons`)
+  copyFileSync(from, join(iconsOut, `${name}.svg`))
+}
+copyFileSync(join(root, 'node_modules', 'bootstrap-icons', 'LICENSE'), join(iconsOut, 'LICENSE.txt'))
