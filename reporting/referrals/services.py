@@ -52,7 +52,7 @@ SCHEMA = "hcr-referral/1"
 # Never in an intelligence-only referral: who the person is and how to reach them.
 IDENTIFYING = frozenset({
     "name", "email", "phone", "safe_times", "leave_message", "contact_ok", "consent_contact",
-    "preferred_contact", "contact_language", "interpreter", "target_contact",
+    "preferred_contact", "contact_language", "interpreter", "target_contact", "crime_reference",
     "age_group", "sex", "trans", "ethnicity", "religion", "disability", "sexual_orientation",
 })
 # Ticked at first: the incident itself.
