@@ -100,6 +100,9 @@ def test_first_sign_in_enrols_an_authenticator_and_opens_a_case(
     assert heading(page) == f"Case {reference}"
     shown = main_text(page)
     assert f"A man shouted at me in the street. {CANARY}" in shown
+    # Optional sections are folded: the reviewer opens "Contacting you".
+    page.locator("summary", has_text="Contacting you").click()
+    shown = main_text(page)
     assert f"Sam {CANARY}" in shown and f"{CANARY}@example.org" in shown
     assert "You cannot read this report yet" not in shown
     axe.check(page, "case page")
