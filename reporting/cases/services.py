@@ -20,8 +20,7 @@ from reporting.db import utcnow
 from reporting.exceptions import InvalidTransitionError, NotAKeyHolderError, PermissionDeniedError
 from reporting.extensions import db
 from reporting.keys.models import KeyPurpose, ServiceKey
-# Re-exported (explicitly, for mypy) until the referral and case code imports it from keys.
-from reporting.keys.keyring import Keyring as Keyring
+from reporting.keys.keyring import Keyring
 from reporting.keys.policies import is_active_reviewer, require_reviewer
 from reporting.keys.services import current_key
 from reporting.reports.models import ClosureReason, Priority, Report, Status

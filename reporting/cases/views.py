@@ -21,6 +21,7 @@ from reporting.db import utcnow
 from reporting.extensions import db
 from reporting.forms import ConfirmForm
 from reporting.journey import views as journey
+from reporting.keys.keyring import Keyring
 from reporting.reports import questions
 from reporting.reports.models import Channel, ClosureReason, Priority, Report, Status
 from reporting.referrals import forms as referral_forms
@@ -105,9 +106,9 @@ def _manual_statuses(report: Report) -> list[str]:
     return [s.value for s in policies.allowed_next(report.status) if s != Status.REFERRED]
 
 
-def _keyring() -> services.Keyring | None:
+def _keyring() -> Keyring | None:
     try:
-        return services.Keyring(current_user._get_current_object(), staff.personal_private_key())
+        return Keyring(current_user._get_current_object(), staff.personal_private_key())
     except crypto.CryptoError:
         return None
 

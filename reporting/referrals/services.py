@@ -33,6 +33,7 @@ from reporting.cases.models import EventKind
 from reporting.cases.policies import working_day_cutoff
 from reporting.exceptions import ConsentError, PermissionDeniedError
 from reporting.extensions import db
+from reporting.keys.keyring import Keyring
 from reporting.keys.models import KeyPurpose, ServiceKey
 from reporting.keys.policies import require_reviewer
 from reporting.keys.services import current_key, holder_private_key
@@ -124,7 +125,7 @@ class ReferralChoices:
     report_private: bytes
 
 
-def referral_choices(report: Report, keyring: case_services.Keyring) -> ReferralChoices:
+def referral_choices(report: Report, keyring: Keyring) -> ReferralChoices:
     """Open the report once (audited; the caller commits) and say what may be shared.
 
     Identifying answers are offered only for a full referral; with "without my details",
@@ -407,7 +408,7 @@ def approve_override(referral: Referral, *, actor: User, now: datetime) -> None:
     _send(referral, report, actor, now)
 
 
-def override_explanation(referral: Referral, keyring: case_services.Keyring) -> str | None:
+def override_explanation(referral: Referral, keyring: Keyring) -> str | None:
     if referral.override_explanation is None:
         return None
     report = db.session.get(Report, referral.report_id)

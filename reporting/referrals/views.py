@@ -19,6 +19,7 @@ from reporting.cases import services as case_services
 from reporting.db import utcnow
 from reporting.exceptions import ConsentError, NotAKeyHolderError, PermissionDeniedError
 from reporting.extensions import db
+from reporting.keys.keyring import Keyring
 from reporting.notify import send_email
 from reporting.referrals import forms, services
 from reporting.referrals.models import Outcome, OverrideReason, Referral, ReferralState
@@ -45,9 +46,9 @@ def _referral(referral_id: int) -> Referral:
     return referral
 
 
-def _keyring() -> case_services.Keyring:
+def _keyring() -> Keyring:
     try:
-        return case_services.Keyring(current_user._get_current_object(), staff.personal_private_key())
+        return Keyring(current_user._get_current_object(), staff.personal_private_key())
     except crypto.CryptoError:
         abort(403)
 

@@ -17,6 +17,7 @@ from reporting.cases import queries as case_queries
 from reporting.cases import services as case_services
 from reporting.exceptions import NotAKeyHolderError, PermissionDeniedError
 from reporting.extensions import db
+from reporting.keys.keyring import Keyring
 from reporting.forms.fields import Radios, long_text
 from reporting.security import roles
 from reporting.status import services
@@ -46,7 +47,7 @@ def issue_new_code(reference: str) -> ResponseReturnValue:
     message = None
     if form.validate_on_submit():
         try:
-            keyring = case_services.Keyring(current_user._get_current_object(), staff.personal_private_key())
+            keyring = Keyring(current_user._get_current_object(), staff.personal_private_key())
             private = case_services.report_private_key(report, keyring)
             receipt = services.issue_code_to_reporter(report, private, actor=current_user._get_current_object(),
                                                       route=form.route.data, reason=form.reason.data)
