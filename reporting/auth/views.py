@@ -25,6 +25,7 @@ from reporting.extensions import db, limiter
 from reporting.keys import services as key_services
 from reporting.keys.models import KEY_FOR_ROLE, GrantRequest
 from reporting.security import public, roles
+from reporting.settings import current_settings
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
 ALL_STAFF = tuple(role.value for role in Role)
@@ -126,7 +127,7 @@ def _second_factor_page(enrolling: bool) -> ResponseReturnValue:
             db.session.commit()
             message = _("The code is not right. Check the time on your phone and try the newest code.")
         else:
-            services.complete_sign_in(staff_session, user, now=utcnow())
+            services.complete_sign_in(staff_session, user, now=utcnow(), settings=current_settings())
             db.session.commit()
             login_user(user)
             if user.must_change_password:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -27,6 +27,7 @@ from reporting.reports.models import Channel, ClosureReason, Priority, Report, S
 from reporting.referrals import forms as referral_forms
 from reporting.referrals import services as referral_services
 from reporting.security import roles
+from reporting.settings import current_settings
 from reporting.urls import external_url
 from reporting.status import services as status_services
 
@@ -71,8 +72,9 @@ def queue() -> ResponseReturnValue:
     )
     page = queries.review_queue(filters, viewer_id=current_user.id)
     now = utcnow()
-    overdue = referral_services.overdue_report_ids(now)
-    review_due = queries.not_reviewed_since(now, int(current_app.config["REVIEW_WORKING_DAYS"]))
+    settings = current_settings()
+    overdue = referral_services.overdue_report_ids(now, settings)
+    review_due = queries.not_reviewed_since(now, settings.review_working_days)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     status_links = {status: url_for(".queue", **(args | {"status": status})) for status in page.status_counts}
     return render_template(

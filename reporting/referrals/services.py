@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 
 from reporting import audit, crypto
@@ -48,6 +47,7 @@ from reporting.referrals.models import (
 )
 from reporting.reports import questions
 from reporting.reports.models import PoliceConsent, Report, Status
+from reporting.settings import Settings
 
 SCHEMA = "hcr-referral/1"
 # Never in an intelligence-only referral: who the person is and how to reach them.
@@ -533,16 +533,16 @@ def overdue_cutoff(today: date, working_days: int) -> date:
     return working_day_cutoff(today, working_days)
 
 
-def _overdue_query(now: datetime) -> Any:
-    cutoff = overdue_cutoff(now.date(), int(current_app.config["REFERRAL_ACK_WORKING_DAYS"]))
+def _overdue_query(now: datetime, settings: Settings) -> Any:
+    cutoff = overdue_cutoff(now.date(), settings.referral_ack_working_days)
     start_of_next_day = datetime.combine(cutoff + timedelta(days=1), datetime.min.time(), tzinfo=now.tzinfo)
     return select(Referral).where(Referral.state == ReferralState.SENT.value, Referral.sent_at < start_of_next_day)
 
 
-def overdue(now: datetime) -> list[Referral]:
+def overdue(now: datetime, settings: Settings) -> list[Referral]:
     """Sent referrals not acknowledged within the configured working days (one indexed query)."""
-    return list(db.session.scalars(_overdue_query(now).order_by(Referral.sent_at)))
+    return list(db.session.scalars(_overdue_query(now, settings).order_by(Referral.sent_at)))
 
 
-def overdue_report_ids(now: datetime) -> set[int]:
-    return set(db.session.scalars(_overdue_query(now).with_only_columns(Referral.report_id)))
+def overdue_report_ids(now: datetime, settings: Settings) -> set[int]:
+    return set(db.session.scalars(_overdue_query(now, settings).with_only_columns(Referral.report_id)))

@@ -15,7 +15,6 @@ from reporting import crypto
 from reporting.auth import session as staff
 from reporting.auth.models import Role
 from reporting.cases import queries as case_queries
-from reporting.cases import services as case_services
 from reporting.db import utcnow
 from reporting.exceptions import ConsentError, NotAKeyHolderError, PermissionDeniedError
 from reporting.extensions import db

@@ -20,6 +20,7 @@ from reporting.extensions import db
 from reporting.keys.keyring import Keyring
 from reporting.forms.fields import Radios, long_text
 from reporting.security import roles
+from reporting.settings import current_settings
 from reporting.status import services
 
 bp = Blueprint("receipts", __name__, url_prefix="/review")
@@ -50,7 +51,8 @@ def issue_new_code(reference: str) -> ResponseReturnValue:
             keyring = Keyring(current_user._get_current_object(), staff.personal_private_key())
             private = case_services.report_private_key(report, keyring)
             receipt = services.issue_code_to_reporter(report, private, actor=current_user._get_current_object(),
-                                                      route=form.route.data, reason=form.reason.data)
+                                                      route=form.route.data, reason=form.reason.data,
+                                                      settings=current_settings())
         except (crypto.CryptoError, NotAKeyHolderError, PermissionDeniedError):
             db.session.rollback()
             message = str(_l("Only a reviewer who can read this report can give a new code."))
