@@ -19,13 +19,6 @@ from reporting.extensions import db
 from reporting.forms import ConfirmForm
 
 
-def _centre(centre_id: int) -> Centre:
-    centre = db.session.get(Centre, centre_id)
-    if centre is None:
-        abort(404)
-    return centre
-
-
 @bp.get("/centres/")
 @admin_only
 def centres() -> ResponseReturnValue:
@@ -69,7 +62,7 @@ def new_centre() -> ResponseReturnValue:
 @bp.route("/centres/<int:centre_id>", methods=["GET", "POST"])
 @admin_only
 def edit_centre(centre_id: int) -> ResponseReturnValue:
-    centre = _centre(centre_id)
+    centre = db.get_or_404(Centre, centre_id)
     form = forms.CentreForm(data=None if request.method == "POST" else forms.CentreForm.initial(centre))
     if form.validate_on_submit():
         done = _save(form, centre)
@@ -81,7 +74,7 @@ def edit_centre(centre_id: int) -> ResponseReturnValue:
 @bp.post("/centres/<int:centre_id>/retire")
 @admin_only
 def retire_centre(centre_id: int) -> ResponseReturnValue:
-    centre = _centre(centre_id)
+    centre = db.get_or_404(Centre, centre_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     services.retire_centre(centre, actor=current_user)

@@ -52,13 +52,6 @@ def _key_holder_warning() -> dict[str, Any]:
     return {"group_key_holders": lambda: services.key_holders(KeyPurpose.GROUP)}
 
 
-def _user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
-
-
 @bp.get("/")
 @admin_only
 def index() -> ResponseReturnValue:
@@ -139,7 +132,7 @@ def _user_page(user: User, *, refusal: dict[str, str] | None = None, **given: An
 @bp.get("/users/<int:user_id>")
 @admin_only
 def user(user_id: int) -> ResponseReturnValue:
-    return _user_page(_user(user_id))
+    return _user_page(db.get_or_404(User, user_id))
 
 
 def _done(user: User, message: str) -> ResponseReturnValue:
@@ -156,7 +149,7 @@ def _refuse(user: User, section: str, message: str, **given: Any) -> ResponseRet
 @bp.post("/users/<int:user_id>/role")
 @admin_only
 def change_role(user_id: int) -> ResponseReturnValue:
-    user = _user(user_id)
+    user = db.get_or_404(User, user_id)
     form = forms.RoleForm(prefix="role", centres=queries.centre_choices())
     if not form.validate():
         return _user_page(user, role_form=form)
@@ -173,7 +166,7 @@ def change_role(user_id: int) -> ResponseReturnValue:
 @bp.post("/users/<int:user_id>/deactivate")
 @admin_only
 def deactivate_user(user_id: int) -> ResponseReturnValue:
-    user = _user(user_id)
+    user = db.get_or_404(User, user_id)
     if not forms.ButtonForm().validate():
         abort(400)
     if user.id == current_user.id:
@@ -188,7 +181,7 @@ def deactivate_user(user_id: int) -> ResponseReturnValue:
 @bp.post("/users/<int:user_id>/reactivate")
 @admin_only
 def reactivate_user(user_id: int) -> ResponseReturnValue:
-    user = _user(user_id)
+    user = db.get_or_404(User, user_id)
     if not forms.ButtonForm().validate():
         abort(400)
     services.set_active(user, True, actor=current_user)
@@ -198,7 +191,7 @@ def reactivate_user(user_id: int) -> ResponseReturnValue:
 @bp.post("/users/<int:user_id>/reset")
 @admin_only
 def reset_user(user_id: int) -> ResponseReturnValue:
-    user = _user(user_id)
+    user = db.get_or_404(User, user_id)
     form = forms.ResetForm(prefix="reset", email=user.email)
     if not form.validate():
         return _user_page(user, reset_form=form)
@@ -219,7 +212,7 @@ def reset_user(user_id: int) -> ResponseReturnValue:
 @admin_only
 def grant_access(user_id: int) -> ResponseReturnValue:
     """Ask for a grant: a second key holder approves it at /staff/grants (the two-person rule)."""
-    user = _user(user_id)
+    user = db.get_or_404(User, user_id)
     if not forms.ButtonForm().validate():
         abort(400)
     try:

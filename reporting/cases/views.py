@@ -97,9 +97,7 @@ def _labels() -> dict[str, Any]:
 
 
 def _case(reference: str) -> Report:
-    report = queries.report_by_reference(reference)
-    if report is None:
-        abort(404)
+    report: Report = db.first_or_404(queries.by_reference(reference))
     return report
 
 

@@ -90,9 +90,7 @@ def prepare_extract() -> ResponseReturnValue:
 @bp.get("/<int:extract_id>.csv")
 @police
 def download_extract(extract_id: int) -> ResponseReturnValue:
-    extract = db.session.get(PoliceExtract, extract_id)
-    if extract is None:
-        abort(404)
+    extract = db.get_or_404(PoliceExtract, extract_id)
     try:
         body = services.open_extract(extract, actor=current_user._get_current_object(),
                                      personal_private=staff.personal_private_key())

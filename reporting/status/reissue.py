@@ -5,7 +5,7 @@ call (status.services.issue_code_to_reporter), the new code shown once.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -18,6 +18,7 @@ from reporting.cases import services as case_services
 from reporting.exceptions import NotAKeyHolderError, PermissionDeniedError
 from reporting.extensions import db
 from reporting.keys.keyring import Keyring
+from reporting.reports.models import Report
 from reporting.forms.fields import Radios, long_text
 from reporting.security import roles
 from reporting.settings import current_settings
@@ -41,9 +42,7 @@ class NewCodeForm(FlaskForm):
 @bp.route("/cases/<reference>/new-code", methods=["GET", "POST"])
 @roles("reviewer")
 def issue_new_code(reference: str) -> ResponseReturnValue:
-    report = case_queries.report_by_reference(reference)
-    if report is None:
-        abort(404)
+    report: Report = db.first_or_404(case_queries.by_reference(reference))
     form = NewCodeForm()
     message = None
     if form.validate_on_submit():
