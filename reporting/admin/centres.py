@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from reporting.admin import centre_forms as forms
 from reporting.admin import queries
-from reporting.admin.views import admin_only, bp
+from reporting.admin import admin_only, bp
 from reporting.centres import services
 from reporting.centres.models import Centre
 from reporting.db import utcnow

@@ -9,14 +9,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from reporting import audit, crypto
-from reporting.admin import forms, queries
+from reporting.admin import admin_only, bp, forms, queries
 from reporting.auth import services
 from reporting.auth import session as staff
 from reporting.auth.models import Role, User
@@ -32,10 +32,6 @@ from reporting.evidence import services as evidence_services
 from reporting.extensions import db
 from reporting.keys import services as key_services
 from reporting.keys.models import KeyPurpose
-from reporting.security import roles
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
-admin_only = roles(Role.ADMIN.value)
 
 
 def _last_holder_message() -> str:

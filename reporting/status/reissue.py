@@ -1,7 +1,7 @@
 """A reviewer gives a reporter who lost their receipt a new code ("/review/cases/<ref>/new-code").
 
 Its own small blueprint so the case pages stay as they are: one form, one service
-call (status.services.issue_code_to_reporter), the new code shown once.
+call (cases.services.issue_code_to_reporter), the new code shown once.
 """
 from __future__ import annotations
 
@@ -22,7 +22,6 @@ from reporting.reports.models import Report
 from reporting.forms.fields import Radios, long_text
 from reporting.security import roles
 from reporting.settings import current_settings
-from reporting.status import services
 
 bp = Blueprint("receipts", __name__, url_prefix="/review")
 
@@ -49,9 +48,9 @@ def issue_new_code(reference: str) -> ResponseReturnValue:
         try:
             keyring = Keyring(current_user._get_current_object(), staff.personal_private_key())
             private = case_services.report_private_key(report, keyring)
-            receipt = services.issue_code_to_reporter(report, private, actor=current_user._get_current_object(),
-                                                      route=form.route.data, reason=form.reason.data,
-                                                      settings=current_settings())
+            receipt = case_services.issue_code_to_reporter(report, private, actor=current_user._get_current_object(),
+                                                           route=form.route.data, reason=form.reason.data,
+                                                           settings=current_settings())
         except (crypto.CryptoError, NotAKeyHolderError, PermissionDeniedError):
             db.session.rollback()
             message = str(_l("Only a reviewer who can read this report can give a new code."))

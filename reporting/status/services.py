@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from reporting import audit, crypto, sessions
 from reporting.auth.models import User
-from reporting.exceptions import PermissionDeniedError, WrongReceiptError
+from reporting.exceptions import WrongReceiptError
 from reporting.extensions import db
 from reporting.reports.models import Report, Status
 from reporting.keys.policies import require_reviewer
@@ -55,34 +55,6 @@ def needs_new_receipt(report: Report) -> bool:
     """Someone else (centre staff, a reviewer on the phone or issuing a lost code) saw the code:
     ``receipt_reissued`` is true only while the reporter holds a code nobody else has seen."""
     return not report.receipt_reissued
-
-
-# How a reporter who lost their code proved who they are: the Partnership's chosen routes.
-IDENTITY_ROUTES = ("call_back", "in_person", "contact_details")
-
-
-def issue_code_to_reporter(
-    report: Report, private: bytes, *, actor: User, route: str, reason: str, settings: Settings
-) -> crypto.Receipt:
-    """A reviewer who holds the key gives a reporter who lost their code a new one.
-
-    The reporter proved who they are by ``route`` (one of IDENTITY_ROUTES); the reason
-    is sealed to the group key on the case timeline and the change is audited. The old
-    code stops at once. The reviewer sees the new code, so its first use at /status
-    replaces it with one only the reporter sees.
-    """
-    from reporting.cases import services as case_services
-    from reporting.cases.models import EventKind
-
-    require_reviewer(actor, holding_key=True)
-    if route not in IDENTITY_ROUTES or not reason.strip():
-        raise PermissionDeniedError("a new code needs a recorded identity check and reason")
-    receipt = reissue_receipt(report, private, settings, actor=actor)
-    report.receipt_reissued = False  # someone other than the reporter has seen this one
-    case_services.record_event(report, actor, EventKind.NOTE, f"receipt_reissued:{route}", reason.strip())
-    db.session.flush()
-    audit.record("status.receipt_issued_by_reviewer", f"report:{report.id}", actor=actor, route=route)
-    return receipt
 
 
 def reissue_receipt(report: Report, private: bytes, settings: Settings, *, actor: Any = "reporter") -> crypto.Receipt:
