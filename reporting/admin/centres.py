@@ -21,7 +21,7 @@ from reporting.forms import ConfirmForm
 
 @bp.get("/centres/")
 @admin_only
-def centres() -> ResponseReturnValue:
+def list_centres() -> ResponseReturnValue:
     now = utcnow()
     activity = queries.centre_activity(now - timedelta(days=365))
     months = queries.month_labels(now, 12)
@@ -80,4 +80,4 @@ def retire_centre(centre_id: int) -> ResponseReturnValue:
     services.retire_centre(centre, actor=current_user)
     db.session.commit()
     flash(_("Centre retired: it no longer shows in the directory. Its reports are kept."), "success")
-    return redirect(url_for(".centres"))
+    return redirect(url_for(".list_centres"))

@@ -63,7 +63,7 @@ def index() -> ResponseReturnValue:
 
 @bp.get("/users/")
 @admin_only
-def users() -> ResponseReturnValue:
+def list_users() -> ResponseReturnValue:
     return render_template("admin/users.html", rows=queries.user_rows(), role_labels=forms.ROLE_LABELS)
 
 
@@ -90,7 +90,7 @@ def new_user() -> ResponseReturnValue:
             db.session.commit()
             flash(_("Account created for %(email)s. They must choose their own password when they first sign in.",
                     email=user.email), "success")
-            return redirect(url_for(".user", user_id=user.id))
+            return redirect(url_for(".show_user", user_id=user.id))
     return render_template("admin/new_user.html", form=form, role_labels=forms.ROLE_LABELS)
 
 
@@ -127,14 +127,14 @@ def _user_page(user: User, *, refusal: dict[str, str] | None = None, **given: An
 
 @bp.get("/users/<int:user_id>")
 @admin_only
-def user(user_id: int) -> ResponseReturnValue:
+def show_user(user_id: int) -> ResponseReturnValue:
     return _user_page(db.get_or_404(User, user_id))
 
 
 def _done(user: User, message: str) -> ResponseReturnValue:
     db.session.commit()
     flash(message, "success")
-    return redirect(url_for(".user", user_id=user.id))
+    return redirect(url_for(".show_user", user_id=user.id))
 
 
 def _refuse(user: User, section: str, message: str, **given: Any) -> ResponseReturnValue:
@@ -224,7 +224,7 @@ def grant_access(user_id: int) -> ResponseReturnValue:
 
 @bp.get("/key-holders")
 @admin_only
-def key_holders() -> ResponseReturnValue:
+def list_key_holders() -> ResponseReturnValue:
     return render_template(
         "admin/key_holders.html",
         group=services.key_holders(KeyPurpose.GROUP),
@@ -234,7 +234,7 @@ def key_holders() -> ResponseReturnValue:
 
 @bp.get("/audit")
 @admin_only
-def audit_log() -> ResponseReturnValue:
+def show_audit_log() -> ResponseReturnValue:
     problem = audit.verify()
     form = forms.AuditFilterForm(
         formdata=MultiDict((k, v) for k, v in request.args.items(multi=True) if v),

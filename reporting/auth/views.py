@@ -30,10 +30,10 @@ from reporting.settings import current_settings
 bp = Blueprint("auth", __name__, url_prefix="/staff")
 ALL_STAFF = tuple(role.value for role in Role)
 HOMES = {
-    Role.REVIEWER.value: "cases.queue",
+    Role.REVIEWER.value: "cases.show_queue",
     Role.ADMIN.value: "admin.index",
     Role.CENTRE_STAFF.value: "centre.index",
-    Role.POLICE.value: "referrals.inbox",
+    Role.POLICE.value: "referrals.show_inbox",
 }
 
 
@@ -204,7 +204,7 @@ KEY_HOLDING = tuple(KEY_FOR_ROLE)
 
 @bp.get("/grants")
 @roles(*KEY_HOLDING)
-def grants() -> ResponseReturnValue:
+def list_grants() -> ResponseReturnValue:
     waiting = key_services.requests_for(current_user._get_current_object())
     return render_template("auth/grants.html", waiting=waiting, button_form=ButtonForm(formdata=None))
 
@@ -226,7 +226,7 @@ def approve_grant(request_id: int) -> ResponseReturnValue:
     else:
         db.session.commit()
         flash(_("Approved. They can now read what their role allows."), "success")
-    return redirect(url_for(".grants"))
+    return redirect(url_for(".list_grants"))
 
 
 @bp.post("/logout")

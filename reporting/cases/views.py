@@ -42,7 +42,7 @@ PHONE = journey.JourneyConfig(
     check="cases.phone_check",
     sent="cases.phone_sent",
     finish="cases.phone_finish",
-    after_finish="cases.queue",
+    after_finish="cases.show_queue",
     layout="staff/base.html",
     caption=_l("Report taken by phone"),
     meta=lambda: {"entered_by": current_user.id},
@@ -51,7 +51,7 @@ PHONE = journey.JourneyConfig(
 
 @bp.get("/")
 @reviewer
-def queue() -> ResponseReturnValue:
+def show_queue() -> ResponseReturnValue:
     form = forms.QueueFilterForm(formdata=MultiDict((k, v) for k, v in request.args.items(multi=True) if v))
     form.validate()
     # Anything that does not validate is ignored, so a hand-edited URL still shows a queue.
@@ -76,7 +76,7 @@ def queue() -> ResponseReturnValue:
     overdue = referral_services.overdue_report_ids(now, settings)
     review_due = queries.not_reviewed_since(now, settings.review_working_days)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
-    status_links = {status: url_for(".queue", **(args | {"status": status})) for status in page.status_counts}
+    status_links = {status: url_for(".show_queue", **(args | {"status": status})) for status in page.status_counts}
     return render_template(
         "cases/queue.html", form=form, page=page, args=args, labels=_labels(), status_links=status_links,
         overdue=overdue, now=now, review_due=review_due,

@@ -135,7 +135,7 @@ def answer_police(referral_id: int) -> ResponseReturnValue:
 
 @bp.get("/police/")
 @police
-def inbox() -> ResponseReturnValue:
+def show_inbox() -> ResponseReturnValue:
     rows = db.session.execute(
         select(Referral, Report.reference)
         .join(Report, Report.id == Referral.report_id)

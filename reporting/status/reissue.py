@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 
 from reporting import crypto
 from reporting.auth import session as staff
+from reporting.auth.models import Role
 from reporting.cases import queries as case_queries
 from reporting.cases import services as case_services
 from reporting.exceptions import NotAKeyHolderError, PermissionDeniedError
@@ -39,7 +40,7 @@ class NewCodeForm(FlaskForm):
 
 
 @bp.route("/cases/<reference>/new-code", methods=["GET", "POST"])
-@roles("reviewer")
+@roles(Role.REVIEWER)
 def issue_new_code(reference: str) -> ResponseReturnValue:
     report: Report = db.first_or_404(case_queries.by_reference(reference))
     form = NewCodeForm()
