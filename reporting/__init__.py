@@ -38,6 +38,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting import config
 
     config.load(app, test_config)
+    from reporting.settings import init_settings
+
+    init_settings(app)
     # Uploaded files go to memory, encrypted as they arrive, never to a temporary file.
     from reporting.evidence.uploads import init_uploads
 

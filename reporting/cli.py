@@ -8,14 +8,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
-from reporting import crypto
 from reporting.db import utcnow
 from reporting.extensions import db
 from reporting.keys import services as key_services
 from reporting.reports import demo, services
+from reporting.settings import current_settings
 
 retention_cli = AppGroup("retention", help="Delete what is kept past its time.")
 
@@ -41,7 +41,7 @@ def demo_command() -> None:
     """Load demo data (idempotent): keys if missing, staff for each role, sample reports."""
     from reporting.auth.demo import load_demo_staff
 
-    if current_app.config["ENV_NAME"] == "production":
+    if current_settings().env_name == "production":
         # Demo accounts have published passwords and the demo prints a recovery key.
         raise click.ClickException("refused: `flask demo` never runs in production (set REPORTING_ENV_NAME=development)")
 
@@ -61,8 +61,8 @@ def demo_command() -> None:
     sign_ins = load_demo_staff(recovery_text)
     # No request context: the core checks stored answers without building forms.
     sent = demo.load_demo_reports(
-        crypto.KdfParams.decode(current_app.config["RECEIPT_KDF"]),
-        int(current_app.config["RETENTION_YEARS"]),
+        current_settings().receipt_kdf,
+        current_settings().retention_years,
     )
     db.session.commit()
     for reference, receipt in sent:

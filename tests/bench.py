@@ -1072,13 +1072,14 @@ def overdue_check(database_url: str, secret: str, tmp: Path) -> dict[str, float]
     from reporting.extensions import db
     from reporting.referrals import services as referral_services
     from reporting.referrals.models import Referral
+    from reporting.settings import current_settings
 
     app = in_process_app(database_url, secret, tmp)
     with app.app_context():
         samples = []
         for _ in range(7):
             began = time.perf_counter()
-            tagged = referral_services.overdue_report_ids(utcnow())
+            tagged = referral_services.overdue_report_ids(utcnow(), current_settings())
             samples.append(time.perf_counter() - began)
             db.session.rollback()
         waiting = db.session.scalar(select(func.count()).select_from(Referral).where(Referral.state == "sent"))

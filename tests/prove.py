@@ -233,6 +233,7 @@ def verify(app_url: str, folder: Path, record: Recorder, recovery: str) -> dict[
     from reporting.keys.services import private_key_with_recovery
     from reporting.reports.models import Report
     from reporting.reports.services import group_wrap_binding, open_report_content
+    from reporting.settings import current_settings
     from reporting.status import services as status_services
 
     app = create_app({"ENV_NAME": "testing", "SECRET_KEY": SECRET, "SQLALCHEMY_DATABASE_URI": app_url,
@@ -242,7 +243,7 @@ def verify(app_url: str, folder: Path, record: Recorder, recovery: str) -> dict[
     with app.app_context():
         for tag, sent in record.sent:
             try:
-                report, _private = status_services.open_with_receipt(sent.receipt)
+                report, _private = status_services.open_with_receipt(sent.receipt, current_settings())
                 if report.reference != sent.reference:
                     lost.append(tag)
                 else:

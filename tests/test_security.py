@@ -13,7 +13,7 @@ PUBLIC_ENDPOINTS = {
     "static", "public.index", "public.start_report", "public.report_step", "public.check_answers",
     "public.report_sent", "public.finish_report", "public.exit_page", "public.privacy",
     "public.accessibility", "public.safety", "public.healthz",
-    "centres.directory", "centres.centre", "centres.poster", "centres.card",
+    "centres.show_directory", "centres.show_centre", "centres.print_poster", "centres.print_card",
     "auth.login", "auth.second_factor", "auth.enrol", "auth.first_password",
     "status.enter_receipt", "status.show_report", "status.reply", "status.add_information", "status.leave",
     "status.upload_evidence", "public.report_files", "public.remove_report_file",

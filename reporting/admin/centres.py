@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from reporting.admin import centre_forms as forms
 from reporting.admin import queries
-from reporting.admin.views import admin_only, bp
+from reporting.admin import admin_only, bp
 from reporting.centres import services
 from reporting.centres.models import Centre
 from reporting.db import utcnow
@@ -19,16 +19,9 @@ from reporting.extensions import db
 from reporting.forms import ConfirmForm
 
 
-def _centre(centre_id: int) -> Centre:
-    centre = db.session.get(Centre, centre_id)
-    if centre is None:
-        abort(404)
-    return centre
-
-
 @bp.get("/centres/")
 @admin_only
-def centres() -> ResponseReturnValue:
+def list_centres() -> ResponseReturnValue:
     now = utcnow()
     activity = queries.centre_activity(now - timedelta(days=365))
     months = queries.month_labels(now, 12)
@@ -69,7 +62,7 @@ def new_centre() -> ResponseReturnValue:
 @bp.route("/centres/<int:centre_id>", methods=["GET", "POST"])
 @admin_only
 def edit_centre(centre_id: int) -> ResponseReturnValue:
-    centre = _centre(centre_id)
+    centre = db.get_or_404(Centre, centre_id)
     form = forms.CentreForm(data=None if request.method == "POST" else forms.CentreForm.initial(centre))
     if form.validate_on_submit():
         done = _save(form, centre)
@@ -81,10 +74,10 @@ def edit_centre(centre_id: int) -> ResponseReturnValue:
 @bp.post("/centres/<int:centre_id>/retire")
 @admin_only
 def retire_centre(centre_id: int) -> ResponseReturnValue:
-    centre = _centre(centre_id)
+    centre = db.get_or_404(Centre, centre_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     services.retire_centre(centre, actor=current_user)
     db.session.commit()
     flash(_("Centre retired: it no longer shows in the directory. Its reports are kept."), "success")
-    return redirect(url_for(".centres"))
+    return redirect(url_for(".list_centres"))

@@ -9,14 +9,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from reporting import audit, crypto
-from reporting.admin import forms, queries
+from reporting.admin import admin_only, bp, forms, queries
 from reporting.auth import services
 from reporting.auth import session as staff
 from reporting.auth.models import Role, User
@@ -32,10 +32,6 @@ from reporting.evidence import services as evidence_services
 from reporting.extensions import db
 from reporting.keys import services as key_services
 from reporting.keys.models import KeyPurpose
-from reporting.security import roles
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
-admin_only = roles(Role.ADMIN.value)
 
 
 def _last_holder_message() -> str:
@@ -50,13 +46,6 @@ def _self_message() -> str:
 def _key_holder_warning() -> dict[str, Any]:
     # A callable, so only pages that show the warning pay for the query.
     return {"group_key_holders": lambda: services.key_holders(KeyPurpose.GROUP)}
-
-
-def _user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
 
 
 @bp.get("/")
@@ -74,7 +63,7 @@ def index() -> ResponseReturnValue:
 
 @bp.get("/users/")
 @admin_only
-def users() -> ResponseReturnValue:
+def list_users() -> ResponseReturnValue:
     return render_template("admin/users.html", rows=queries.user_rows(), role_labels=forms.ROLE_LABELS)
 
 
@@ -101,7 +90,7 @@ def new_user() -> ResponseReturnValue:
             db.session.commit()
             flash(_("Account created for %(email)s. They must choose their own password when they first sign in.",
                     email=user.email), "success")
-            return redirect(url_for(".user", user_id=user.id))
+            return redirect(url_for(".show_user", user_id=user.id))
     return render_template("admin/new_user.html", form=form, role_labels=forms.ROLE_LABELS)
 
 
@@ -138,14 +127,14 @@ def _user_page(user: User, *, refusal: dict[str, str] | None = None, **given: An
 
 @bp.get("/users/<int:user_id>")
 @admin_only
-def user(user_id: int) -> ResponseReturnValue:
-    return _user_page(_user(user_id))
+def show_user(user_id: int) -> ResponseReturnValue:
+    return _user_page(db.get_or_404(User, user_id))
 
 
 def _done(user: User, message: str) -> ResponseReturnValue:
     db.session.commit()
     flash(message, "success")
-    return redirect(url_for(".user", user_id=user.id))
+    return redirect(url_for(".show_user", user_id=user.id))
 
 
 def _refuse(user: User, section: str, message: str, **given: Any) -> ResponseReturnValue:
@@ -156,7 +145,7 @@ def _refuse(user: User, section: str, message: str, **given: Any) -> ResponseRet
 @bp.post("/users/<int:user_id>/role")
 @admin_only
 def change_role(user_id: int) -> ResponseReturnValue:
-    user = _user(user_id)
+    user = db.get_or_404(User, user_id)
     form = forms.RoleForm(prefix="role", centres=queries.centre_choices())
     if not form.validate():
         return _user_page(user, role_form=form)
@@ -173,7 +162,7 @@ def change_role(user_id: int) -> ResponseReturnValue:
 @bp.post("/users/<int:user_id>/deactivate")
 @admin_only
 def deactivate_user(user_id: int) -> ResponseReturnValue:
-    user = _user(user_id)
+    user = db.get_or_404(User, user_id)
     if not forms.ButtonForm().validate():
         abort(400)
     if user.id == current_user.id:
@@ -188,7 +177,7 @@ def deactivate_user(user_id: int) -> ResponseReturnValue:
 @bp.post("/users/<int:user_id>/reactivate")
 @admin_only
 def reactivate_user(user_id: int) -> ResponseReturnValue:
-    user = _user(user_id)
+    user = db.get_or_404(User, user_id)
     if not forms.ButtonForm().validate():
         abort(400)
     services.set_active(user, True, actor=current_user)
@@ -198,7 +187,7 @@ def reactivate_user(user_id: int) -> ResponseReturnValue:
 @bp.post("/users/<int:user_id>/reset")
 @admin_only
 def reset_user(user_id: int) -> ResponseReturnValue:
-    user = _user(user_id)
+    user = db.get_or_404(User, user_id)
     form = forms.ResetForm(prefix="reset", email=user.email)
     if not form.validate():
         return _user_page(user, reset_form=form)
@@ -219,7 +208,7 @@ def reset_user(user_id: int) -> ResponseReturnValue:
 @admin_only
 def grant_access(user_id: int) -> ResponseReturnValue:
     """Ask for a grant: a second key holder approves it at /staff/grants (the two-person rule)."""
-    user = _user(user_id)
+    user = db.get_or_404(User, user_id)
     if not forms.ButtonForm().validate():
         abort(400)
     try:
@@ -235,7 +224,7 @@ def grant_access(user_id: int) -> ResponseReturnValue:
 
 @bp.get("/key-holders")
 @admin_only
-def key_holders() -> ResponseReturnValue:
+def list_key_holders() -> ResponseReturnValue:
     return render_template(
         "admin/key_holders.html",
         group=services.key_holders(KeyPurpose.GROUP),
@@ -245,7 +234,7 @@ def key_holders() -> ResponseReturnValue:
 
 @bp.get("/audit")
 @admin_only
-def audit_log() -> ResponseReturnValue:
+def show_audit_log() -> ResponseReturnValue:
     problem = audit.verify()
     form = forms.AuditFilterForm(
         formdata=MultiDict((k, v) for k, v in request.args.items(multi=True) if v),

@@ -5,7 +5,6 @@ import logging
 import re
 import secrets
 import time
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pyotp
@@ -27,6 +26,8 @@ from reporting.exceptions import (
     TooManyAttemptsError,
 )
 from reporting.extensions import db
+from reporting import sessions
+from reporting.settings import Settings, current_settings
 from reporting.keys.models import KEY_FOR_ROLE, GrantRequest, KeyGrant, KeyPurpose, ServiceKey
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ def personal_key_binding(user: User) -> crypto.Binding:
 
 
 def _kdf() -> crypto.KdfParams:
-    return crypto.KdfParams.decode(current_app.config["PASSWORD_KDF"])
+    return current_settings().password_kdf
 
 
 # zxcvbn scores 0-4; 3 is "safely unguessable" against an offline attack on a slow hash.
@@ -72,7 +73,7 @@ def check_password_policy(password: str, email: str, role: str | None = None) ->
         raise PasswordPolicyError("too easy to guess")
     if role is None or role not in KEY_FOR_ROLE:
         return
-    service = str(current_app.config.get("SERVICE_NAME", ""))
+    service = current_settings().service_name
     context = [email, email.split("@")[0], _squashed(service), *service.lower().split(), "hate", "crime", "report"]
     weakest = min(zxcvbn(candidate[:100], user_inputs=context)["score"] for candidate in (password, _squashed(password)))
     if weakest < MIN_KEY_HOLDER_STRENGTH:
@@ -219,7 +220,7 @@ def _fail(email: str, client: str, user: User | None) -> None:
 
 
 def _totp_key() -> bytes:
-    return crypto.derive_subkey(str(current_app.config["SECRET_KEY"]).encode(), "totp secrets")
+    return current_settings().totp_key
 
 
 def _totp_binding(user: User) -> crypto.Binding:
@@ -238,7 +239,7 @@ def totp_secret(user: User) -> str:
 
 def totp_uri(user: User) -> str:
     return pyotp.TOTP(totp_secret(user)).provisioning_uri(
-        name=user.email, issuer_name=current_app.config["SERVICE_NAME"]
+        name=user.email, issuer_name=current_settings().service_name
     )
 
 
@@ -259,67 +260,45 @@ def verify_second_factor(user: User, code: str, *, client: str, now: datetime) -
     _fail(user.email, client, user)
 
 
-# Sessions --------------------------------------------------------------------------
+# Sessions (reporting.sessions keeps them; staff ones add who and when) -------------
 
-@dataclass(frozen=True)
-class SessionTicket:
-    """What goes into the staff member's cookie: the session id and its secret."""
-
-    session_id: str
-    secret: bytes
-
-
-def _session_binding(session_id: str) -> crypto.Binding:
-    return crypto.Binding("staff_sessions", "keys", session_id)
+SessionTicket = sessions.Ticket
+# The pending session (password done, second factor not yet) lasts this long.
+_PENDING = timedelta(minutes=10)
 
 
 def start_session(user: User, personal_private: bytes, *, now: datetime) -> SessionTicket:
     """A pending session (password done); the key is kept only under the cookie's secret."""
-    ticket = SessionTicket(secrets.token_urlsafe(24), crypto.random_key())
-    db.session.add(
-        StaffSession(
-            id=ticket.session_id,
-            user_id=user.id,
-            created_at=now,
-            last_seen_at=now,
-            expires_at=now + timedelta(minutes=10),
-            keys=crypto.encrypt(ticket.secret, personal_private, _session_binding(ticket.session_id)),
-        )
-    )
-    db.session.flush()
-    return ticket
+    return sessions.create(StaffSession, personal_private, now=now, lasts=_PENDING,
+                           user_id=user.id, created_at=now, last_seen_at=now)
 
 
-def complete_sign_in(staff_session: StaffSession, user: User, *, now: datetime) -> None:
+def complete_sign_in(staff_session: StaffSession, user: User, *, now: datetime, settings: Settings) -> None:
     staff_session.second_factor_done = True
-    touch_session(staff_session, now=now)
+    touch_session(staff_session, now=now, settings=settings)
     user.last_sign_in_at = now
     audit.record("signin", f"user:{user.id}", actor=user)
 
 
-def touch_session(staff_session: StaffSession, *, now: datetime) -> None:
+def touch_session(staff_session: StaffSession, *, now: datetime, settings: Settings) -> None:
     staff_session.last_seen_at = now
-    staff_session.expires_at = now + timedelta(minutes=int(current_app.config["STAFF_IDLE_MINUTES"]))
+    sessions.touch(staff_session, now=now, idle=settings.staff_idle)
 
 
 def live_session(session_id: str, *, now: datetime) -> StaffSession | None:
-    found = db.session.get(StaffSession, session_id)
-    if found is None or found.expires_at <= now:
-        return None
-    return found
+    return sessions.live(StaffSession, session_id, now=now)
 
 
 def end_session(session_id: str) -> None:
-    db.session.execute(delete(StaffSession).where(StaffSession.id == session_id))
+    sessions.end(StaffSession, session_id)
 
 
 def session_private_key(staff_session: StaffSession, secret: bytes) -> bytes:
-    return crypto.decrypt(secret, staff_session.keys, _session_binding(staff_session.id))
+    return sessions.private_key(staff_session, secret)
 
 
 def purge_expired_sessions(now: datetime) -> int:
-    result = db.session.execute(delete(StaffSession).where(StaffSession.expires_at <= now))
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return sessions.purge_expired(StaffSession, now)
 
 
 # Account changes -------------------------------------------------------------------

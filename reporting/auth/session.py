@@ -5,7 +5,6 @@ private key encrypted under that secret. Neither alone opens anything.
 """
 from __future__ import annotations
 
-import base64
 import logging
 
 from flask import Flask, current_app, g, redirect, request, session, url_for
@@ -13,41 +12,33 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
-from reporting import crypto
+from reporting import crypto, sessions
 from reporting.auth import services
-from reporting.auth.models import StaffSession, User
+from reporting.auth.models import Role, StaffSession, User
 from reporting.db import utcnow
 from reporting.extensions import db, login_manager
 from reporting.security import policy_for
+from reporting.settings import current_settings
 
 log = logging.getLogger(__name__)
 STAFF = "staff"
 
 
-def remember(ticket: services.SessionTicket) -> None:
-    session[STAFF] = {"sid": ticket.session_id, "secret": base64.urlsafe_b64encode(ticket.secret).decode()}
+def remember(ticket: sessions.Ticket) -> None:
+    sessions.remember(STAFF, ticket)
 
 
-def ticket() -> services.SessionTicket | None:
-    data = session.get(STAFF)
-    if not isinstance(data, dict):
-        return None
-    try:
-        return services.SessionTicket(str(data["sid"]), base64.urlsafe_b64decode(str(data["secret"])))
-    except (KeyError, ValueError):
-        return None
+def ticket() -> sessions.Ticket | None:
+    return sessions.from_cookie(STAFF)
 
 
 def forget() -> None:
-    found = ticket()
-    if found is not None:
-        services.end_session(found.session_id)
-    session.pop(STAFF, None)
+    sessions.forget(STAFF, StaffSession)
     session.pop("_user_id", None)
     session.pop("_fresh", None)
 
 
-def _holds_secret(staff_session: StaffSession, found: services.SessionTicket) -> bool:
+def _holds_secret(staff_session: StaffSession, found: sessions.Ticket) -> bool:
     """Whether the cookie's secret opens the session: its id alone (in the database) is not enough."""
     try:
         g.personal_private_key = services.session_private_key(staff_session, found.secret)
@@ -104,7 +95,7 @@ def _load_user(user_id: str) -> User | None:
             return None
         # Idle timeout: each request moves the expiry on; the write is skipped if recent.
         if (now - staff_session.last_seen_at).total_seconds() > 30:
-            services.touch_session(staff_session, now=now)
+            services.touch_session(staff_session, now=now, settings=current_settings())
             db.session.commit()
         g.staff_session = staff_session
         return user
@@ -132,6 +123,8 @@ def _require_new_password() -> ResponseReturnValue | None:
 
 def init_staff_sessions(app: Flask) -> None:
     login_manager.init_app(app)
+    # Templates compare roles through the enum, never a spelled-out string.
+    app.jinja_env.globals["Role"] = Role
     # After the access policy hook (registered earlier), so a refused request stays refused.
     app.before_request(_require_new_password)
     login_manager.user_loader(_load_user)

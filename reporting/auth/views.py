@@ -25,14 +25,15 @@ from reporting.extensions import db, limiter
 from reporting.keys import services as key_services
 from reporting.keys.models import KEY_FOR_ROLE, GrantRequest
 from reporting.security import public, roles
+from reporting.settings import current_settings
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
 ALL_STAFF = tuple(role.value for role in Role)
 HOMES = {
-    Role.REVIEWER.value: "cases.queue",
+    Role.REVIEWER.value: "cases.show_queue",
     Role.ADMIN.value: "admin.index",
     Role.CENTRE_STAFF.value: "centre.index",
-    Role.POLICE.value: "referrals.inbox",
+    Role.POLICE.value: "referrals.show_inbox",
 }
 
 
@@ -126,7 +127,7 @@ def _second_factor_page(enrolling: bool) -> ResponseReturnValue:
             db.session.commit()
             message = _("The code is not right. Check the time on your phone and try the newest code.")
         else:
-            services.complete_sign_in(staff_session, user, now=utcnow())
+            services.complete_sign_in(staff_session, user, now=utcnow(), settings=current_settings())
             db.session.commit()
             login_user(user)
             if user.must_change_password:
@@ -203,7 +204,7 @@ KEY_HOLDING = tuple(KEY_FOR_ROLE)
 
 @bp.get("/grants")
 @roles(*KEY_HOLDING)
-def grants() -> ResponseReturnValue:
+def list_grants() -> ResponseReturnValue:
     waiting = key_services.requests_for(current_user._get_current_object())
     return render_template("auth/grants.html", waiting=waiting, button_form=ButtonForm(formdata=None))
 
@@ -225,7 +226,7 @@ def approve_grant(request_id: int) -> ResponseReturnValue:
     else:
         db.session.commit()
         flash(_("Approved. They can now read what their role allows."), "success")
-    return redirect(url_for(".grants"))
+    return redirect(url_for(".list_grants"))
 
 
 @bp.post("/logout")

@@ -143,8 +143,12 @@ def not_reviewed_since(now: datetime, working_days: int) -> datetime:
     return datetime.combine(cutoff + timedelta(days=1), time.min, tzinfo=now.tzinfo or UTC)
 
 
+def by_reference(reference: str) -> Select[tuple[Report]]:
+    return select(Report).where(Report.reference == reference)
+
+
 def report_by_reference(reference: str) -> Report | None:
-    return db.session.scalar(select(Report).where(Report.reference == reference))
+    return db.session.scalar(by_reference(reference))
 
 
 def possible_duplicates(report: Report, *, days: int = 3, limit: int = 10) -> list[Report]:

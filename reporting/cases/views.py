@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -21,11 +21,13 @@ from reporting.db import utcnow
 from reporting.extensions import db
 from reporting.forms import ConfirmForm
 from reporting.journey import views as journey
+from reporting.keys.keyring import Keyring
 from reporting.reports import questions
 from reporting.reports.models import Channel, ClosureReason, Priority, Report, Status
 from reporting.referrals import forms as referral_forms
 from reporting.referrals import services as referral_services
 from reporting.security import roles
+from reporting.settings import current_settings
 from reporting.urls import external_url
 from reporting.status import services as status_services
 
@@ -40,7 +42,7 @@ PHONE = journey.JourneyConfig(
     check="cases.phone_check",
     sent="cases.phone_sent",
     finish="cases.phone_finish",
-    after_finish="cases.queue",
+    after_finish="cases.show_queue",
     layout="staff/base.html",
     caption=_l("Report taken by phone"),
     meta=lambda: {"entered_by": current_user.id},
@@ -49,7 +51,7 @@ PHONE = journey.JourneyConfig(
 
 @bp.get("/")
 @reviewer
-def queue() -> ResponseReturnValue:
+def show_queue() -> ResponseReturnValue:
     form = forms.QueueFilterForm(formdata=MultiDict((k, v) for k, v in request.args.items(multi=True) if v))
     form.validate()
     # Anything that does not validate is ignored, so a hand-edited URL still shows a queue.
@@ -70,10 +72,11 @@ def queue() -> ResponseReturnValue:
     )
     page = queries.review_queue(filters, viewer_id=current_user.id)
     now = utcnow()
-    overdue = referral_services.overdue_report_ids(now)
-    review_due = queries.not_reviewed_since(now, int(current_app.config["REVIEW_WORKING_DAYS"]))
+    settings = current_settings()
+    overdue = referral_services.overdue_report_ids(now, settings)
+    review_due = queries.not_reviewed_since(now, settings.review_working_days)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
-    status_links = {status: url_for(".queue", **(args | {"status": status})) for status in page.status_counts}
+    status_links = {status: url_for(".show_queue", **(args | {"status": status})) for status in page.status_counts}
     return render_template(
         "cases/queue.html", form=form, page=page, args=args, labels=_labels(), status_links=status_links,
         overdue=overdue, now=now, review_due=review_due,
@@ -94,9 +97,7 @@ def _labels() -> dict[str, Any]:
 
 
 def _case(reference: str) -> Report:
-    report = queries.report_by_reference(reference)
-    if report is None:
-        abort(404)
+    report: Report = db.first_or_404(queries.by_reference(reference))
     return report
 
 
@@ -105,9 +106,9 @@ def _manual_statuses(report: Report) -> list[str]:
     return [s.value for s in policies.allowed_next(report.status) if s != Status.REFERRED]
 
 
-def _keyring() -> services.Keyring | None:
+def _keyring() -> Keyring | None:
     try:
-        return services.Keyring(current_user._get_current_object(), staff.personal_private_key())
+        return Keyring(current_user._get_current_object(), staff.personal_private_key())
     except crypto.CryptoError:
         return None
 

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
+from reporting.auth.models import Role
 from reporting.cases import services as case_services
 from reporting.centres.models import Centre
 from reporting.extensions import db
@@ -23,7 +24,7 @@ from reporting.reports.models import Channel, Report
 from reporting.security import roles
 
 bp = Blueprint("centre", __name__, url_prefix="/centre")
-centre_staff = roles("centre_staff")
+centre_staff = roles(Role.CENTRE_STAFF)
 
 
 def _handover(report: Report, staff_only: dict[str, Any]) -> None:
@@ -36,7 +37,7 @@ ASSISTED = journey.JourneyConfig(
     start="centre.start_report",
     step="centre.report_step",
     check="centre.check_answers",
-    sent="centre.receipt",
+    sent="centre.show_receipt",
     finish="centre.finish",
     after_finish="centre.index",
     layout="staff/base.html",
@@ -86,7 +87,7 @@ def check_answers() -> ResponseReturnValue:
 
 @bp.get("/report/receipt")
 @centre_staff
-def receipt() -> ResponseReturnValue:
+def show_receipt() -> ResponseReturnValue:
     return journey.sent(ASSISTED, ConfirmForm())
 
 

@@ -58,7 +58,7 @@ def _qr_svg(url: str) -> Markup:
 
 @bp.get("/")
 @public
-def directory() -> ResponseReturnValue:
+def show_directory() -> ResponseReturnValue:
     form = DirectoryFilterForm(request.args, towns=queries.towns_with_active_centres())
     town, offers = form.filters()
     return render_template(
@@ -73,7 +73,7 @@ def directory() -> ResponseReturnValue:
 
 @bp.get("/<slug>")
 @public
-def centre(slug: str) -> ResponseReturnValue:
+def show_centre(slug: str) -> ResponseReturnValue:
     found = _centre_or_404(slug)
     return render_template(
         "centres/centre.html",
@@ -86,7 +86,7 @@ def centre(slug: str) -> ResponseReturnValue:
 
 @bp.get("/<slug>/poster")
 @public
-def poster(slug: str) -> ResponseReturnValue:
+def print_poster(slug: str) -> ResponseReturnValue:
     found = _centre_or_404(slug)
     url = _report_url(found)
     return render_template("centres/poster.html", centre=found, report_url=url, qr=_qr_svg(url))
@@ -94,7 +94,7 @@ def poster(slug: str) -> ResponseReturnValue:
 
 @bp.get("/<slug>/card")
 @public
-def card(slug: str) -> ResponseReturnValue:
+def print_card(slug: str) -> ResponseReturnValue:
     found = _centre_or_404(slug)
     url = _report_url(found)
     return render_template(

@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from reporting.auth.models import Role
 from reporting.db import Base, UTCDateTime, utcnow
 
 
@@ -17,9 +18,9 @@ class KeyPurpose(enum.StrEnum):
 
 # The one mapping of role to the key its holders need; roles not named hold no key.
 KEY_FOR_ROLE: dict[str, KeyPurpose] = {
-    "admin": KeyPurpose.GROUP,
-    "reviewer": KeyPurpose.GROUP,
-    "police": KeyPurpose.POLICE,
+    Role.ADMIN: KeyPurpose.GROUP,
+    Role.REVIEWER: KeyPurpose.GROUP,
+    Role.POLICE: KeyPurpose.POLICE,
 }
 
 

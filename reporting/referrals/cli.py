@@ -9,6 +9,7 @@ from reporting.db import utcnow
 from reporting.extensions import db
 from reporting.notify import send_email
 from reporting.referrals import services
+from reporting.settings import current_settings
 from reporting.urls import external_url
 
 referrals_cli = AppGroup("referrals", help="Referral reminders.")
@@ -23,7 +24,7 @@ def remind_command() -> None:
     now = utcnow()
     sent = 0
     with current_app.test_request_context(base_url=current_app.config.get("PUBLIC_BASE_URL") or "http://localhost/"):
-        for referral in services.overdue(now):
+        for referral in services.overdue(now, current_settings()):
             if not services.reminder_due(referral, now):
                 continue
             subject, body = services.reminder_notice(external_url("referrals.show_referral", referral_id=referral.id))

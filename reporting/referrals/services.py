@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 
 from reporting import audit, crypto
@@ -33,6 +32,7 @@ from reporting.cases.models import EventKind
 from reporting.cases.policies import working_day_cutoff
 from reporting.exceptions import ConsentError, PermissionDeniedError
 from reporting.extensions import db
+from reporting.keys.keyring import Keyring
 from reporting.keys.models import KeyPurpose, ServiceKey
 from reporting.keys.policies import require_reviewer
 from reporting.keys.services import current_key, holder_private_key
@@ -47,6 +47,7 @@ from reporting.referrals.models import (
 )
 from reporting.reports import questions
 from reporting.reports.models import PoliceConsent, Report, Status
+from reporting.settings import Settings
 
 SCHEMA = "hcr-referral/1"
 # Never in an intelligence-only referral: who the person is and how to reach them.
@@ -124,7 +125,7 @@ class ReferralChoices:
     report_private: bytes
 
 
-def referral_choices(report: Report, keyring: case_services.Keyring) -> ReferralChoices:
+def referral_choices(report: Report, keyring: Keyring) -> ReferralChoices:
     """Open the report once (audited; the caller commits) and say what may be shared.
 
     Identifying answers are offered only for a full referral; with "without my details",
@@ -407,7 +408,7 @@ def approve_override(referral: Referral, *, actor: User, now: datetime) -> None:
     _send(referral, report, actor, now)
 
 
-def override_explanation(referral: Referral, keyring: case_services.Keyring) -> str | None:
+def override_explanation(referral: Referral, keyring: Keyring) -> str | None:
     if referral.override_explanation is None:
         return None
     report = db.session.get(Report, referral.report_id)
@@ -532,16 +533,16 @@ def overdue_cutoff(today: date, working_days: int) -> date:
     return working_day_cutoff(today, working_days)
 
 
-def _overdue_query(now: datetime) -> Any:
-    cutoff = overdue_cutoff(now.date(), int(current_app.config["REFERRAL_ACK_WORKING_DAYS"]))
+def _overdue_query(now: datetime, settings: Settings) -> Any:
+    cutoff = overdue_cutoff(now.date(), settings.referral_ack_working_days)
     start_of_next_day = datetime.combine(cutoff + timedelta(days=1), datetime.min.time(), tzinfo=now.tzinfo)
     return select(Referral).where(Referral.state == ReferralState.SENT.value, Referral.sent_at < start_of_next_day)
 
 
-def overdue(now: datetime) -> list[Referral]:
+def overdue(now: datetime, settings: Settings) -> list[Referral]:
     """Sent referrals not acknowledged within the configured working days (one indexed query)."""
-    return list(db.session.scalars(_overdue_query(now).order_by(Referral.sent_at)))
+    return list(db.session.scalars(_overdue_query(now, settings).order_by(Referral.sent_at)))
 
 
-def overdue_report_ids(now: datetime) -> set[int]:
-    return set(db.session.scalars(_overdue_query(now).with_only_columns(Referral.report_id)))
+def overdue_report_ids(now: datetime, settings: Settings) -> set[int]:
+    return set(db.session.scalars(_overdue_query(now, settings).with_only_columns(Referral.report_id)))

@@ -15,10 +15,10 @@ from reporting import crypto
 from reporting.auth import session as staff
 from reporting.auth.models import Role
 from reporting.cases import queries as case_queries
-from reporting.cases import services as case_services
 from reporting.db import utcnow
 from reporting.exceptions import ConsentError, NotAKeyHolderError, PermissionDeniedError
 from reporting.extensions import db
+from reporting.keys.keyring import Keyring
 from reporting.notify import send_email
 from reporting.referrals import forms, services
 from reporting.referrals.models import Outcome, OverrideReason, Referral, ReferralState
@@ -32,22 +32,13 @@ police = roles(Role.POLICE)
 
 
 def _report(reference: str) -> Report:
-    report = case_queries.report_by_reference(reference)
-    if report is None:
-        abort(404)
+    report: Report = db.first_or_404(case_queries.by_reference(reference))
     return report
 
 
-def _referral(referral_id: int) -> Referral:
-    referral = db.session.get(Referral, referral_id)
-    if referral is None:
-        abort(404)
-    return referral
-
-
-def _keyring() -> case_services.Keyring:
+def _keyring() -> Keyring:
     try:
-        return case_services.Keyring(current_user._get_current_object(), staff.personal_private_key())
+        return Keyring(current_user._get_current_object(), staff.personal_private_key())
     except crypto.CryptoError:
         abort(403)
 
@@ -107,7 +98,7 @@ def new_referral(reference: str) -> ResponseReturnValue:
 @bp.post("/review/referrals/<int:referral_id>/approve")
 @reviewer
 def approve_override(referral_id: int) -> ResponseReturnValue:
-    referral = _referral(referral_id)
+    referral = db.get_or_404(Referral, referral_id)
     report = db.session.get(Report, referral.report_id)
     from reporting.forms import ConfirmForm
 
@@ -128,7 +119,7 @@ def approve_override(referral_id: int) -> ResponseReturnValue:
 @bp.post("/review/referrals/<int:referral_id>/answer")
 @reviewer
 def answer_police(referral_id: int) -> ResponseReturnValue:
-    referral = _referral(referral_id)
+    referral = db.get_or_404(Referral, referral_id)
     report = db.session.get(Report, referral.report_id)
     form = forms.AnswerForm(prefix="answer")
     if form.validate():
@@ -144,7 +135,7 @@ def answer_police(referral_id: int) -> ResponseReturnValue:
 
 @bp.get("/police/")
 @police
-def inbox() -> ResponseReturnValue:
+def show_inbox() -> ResponseReturnValue:
     rows = db.session.execute(
         select(Referral, Report.reference)
         .join(Report, Report.id == Referral.report_id)
@@ -171,7 +162,7 @@ def _open(referral: Referral) -> dict[str, Any]:
 @bp.get("/police/referrals/<int:referral_id>")
 @police
 def show_referral(referral_id: int) -> ResponseReturnValue:
-    return _police_page(_referral(referral_id))
+    return _police_page(db.get_or_404(Referral, referral_id))
 
 
 def _police_page(referral: Referral, **given: Any) -> ResponseReturnValue:
@@ -194,7 +185,7 @@ def _police_page(referral: Referral, **given: Any) -> ResponseReturnValue:
 @bp.get("/police/referrals/<int:referral_id>/print")
 @police
 def print_referral(referral_id: int) -> ResponseReturnValue:
-    referral = _referral(referral_id)
+    referral = db.get_or_404(Referral, referral_id)
     package = _open(referral)
     return render_template("referrals/print.html", package=package, facts=services.package_facts(package))
 
@@ -204,7 +195,7 @@ def print_referral(referral_id: int) -> ResponseReturnValue:
 def download_pdf(referral_id: int) -> ResponseReturnValue:
     from reporting.referrals.pdf import package_pdf as render_pdf
 
-    referral = _referral(referral_id)
+    referral = db.get_or_404(Referral, referral_id)
     package = _open(referral)
     data = render_pdf(package, title=_("Hate crime referral %(reference)s", reference=package["reference"]),
                       facts=services.package_facts(package))
@@ -215,7 +206,7 @@ def download_pdf(referral_id: int) -> ResponseReturnValue:
 @bp.get("/police/referrals/<int:referral_id>/package.json")
 @police
 def download_json(referral_id: int) -> ResponseReturnValue:
-    referral = _referral(referral_id)
+    referral = db.get_or_404(Referral, referral_id)
     package = _open(referral)
     # The coded fields stay codes for the force's systems; "display" says them in words.
     package["display"] = {name: value for name, value in services.package_facts(package)}
@@ -226,7 +217,7 @@ def download_json(referral_id: int) -> ResponseReturnValue:
 @bp.get("/police/referrals/<int:referral_id>/files/<int:file_id>")
 @police
 def download_file(referral_id: int, file_id: int) -> ResponseReturnValue:
-    referral = _referral(referral_id)
+    referral = db.get_or_404(Referral, referral_id)
     try:
         row, data = services.open_file(referral, file_id, actor=current_user, personal_private=staff.personal_private_key())
     except PermissionDeniedError:
@@ -243,7 +234,7 @@ def download_file(referral_id: int, file_id: int) -> ResponseReturnValue:
 def acknowledge_referral(referral_id: int) -> ResponseReturnValue:
     from reporting.forms import ConfirmForm
 
-    referral = _referral(referral_id)
+    referral = db.get_or_404(Referral, referral_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
@@ -260,7 +251,7 @@ def acknowledge_referral(referral_id: int) -> ResponseReturnValue:
 @bp.post("/police/referrals/<int:referral_id>/outcome")
 @police
 def record_outcome(referral_id: int) -> ResponseReturnValue:
-    referral = _referral(referral_id)
+    referral = db.get_or_404(Referral, referral_id)
     form = forms.OutcomeForm(prefix="outcome")
     if form.validate():
         try:
@@ -278,7 +269,7 @@ def record_outcome(referral_id: int) -> ResponseReturnValue:
 @bp.post("/police/referrals/<int:referral_id>/question")
 @police
 def ask_group(referral_id: int) -> ResponseReturnValue:
-    referral = _referral(referral_id)
+    referral = db.get_or_404(Referral, referral_id)
     if referral.state == ReferralState.AWAITING_APPROVAL.value:
         abort(404)
     form = forms.QuestionForm(prefix="question")

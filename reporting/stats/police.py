@@ -21,6 +21,7 @@ from wtforms.validators import InputRequired
 
 from reporting import crypto
 from reporting.auth import session as staff
+from reporting.auth.models import Role
 from reporting.db import utcnow
 from reporting.exceptions import NotAKeyHolderError
 from reporting.extensions import db
@@ -31,7 +32,7 @@ from reporting.stats.models import PoliceExtract
 from reporting.stats.periods import month_key, parse_month, quarter
 
 bp = Blueprint("police_extracts", __name__, url_prefix="/police/extracts")
-police = roles("police")
+police = roles(Role.POLICE)
 
 
 def _quarter_label(first: date) -> str:
@@ -90,9 +91,7 @@ def prepare_extract() -> ResponseReturnValue:
 @bp.get("/<int:extract_id>.csv")
 @police
 def download_extract(extract_id: int) -> ResponseReturnValue:
-    extract = db.session.get(PoliceExtract, extract_id)
-    if extract is None:
-        abort(404)
+    extract = db.get_or_404(PoliceExtract, extract_id)
     try:
         body = services.open_extract(extract, actor=current_user._get_current_object(),
                                      personal_private=staff.personal_private_key())

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import select
 
 from reporting import audit, crypto
-from reporting.auth.models import User
+from reporting.auth.models import Role, User
 from reporting.exceptions import PermissionDeniedError
 from reporting.extensions import db
 from reporting.keys.models import KeyPurpose, ServiceKey
@@ -50,7 +50,7 @@ def record_export(actor: Any, *, fmt: str, open_data: bool, filters: Mapping[str
 
 
 def _require_police(actor: User) -> None:
-    if actor.role != "police" or not actor.active:
+    if actor.role != Role.POLICE or not actor.active:
         raise PermissionDeniedError(actor.email)
 
 

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
+from reporting.auth.models import Role
 from reporting.db import utcnow
 from reporting.extensions import db
 from reporting.security import roles
@@ -20,7 +21,7 @@ from reporting.stats.forms import StatsFilterForm
 from reporting.stats.periods import month_label
 
 bp = Blueprint("stats", __name__, url_prefix="/stats")
-readers = roles("analyst", "admin", "reviewer")
+readers = roles(Role.ANALYST, Role.ADMIN, Role.REVIEWER)
 CHARTS = ("trend", "strand", "area")
 
 

@@ -45,6 +45,3 @@ class ReceiptSession(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     keys: Mapped[bytes] = mapped_column(LargeBinary)
 
-
-# Evidence moved to reporting.evidence.models; re-exported until every importer moves.
-from reporting.evidence.models import Evidence  # noqa: E402,F401

@@ -6,32 +6,27 @@ functions only from a receipt (the reporter) or through the group key (a holder)
 from __future__ import annotations
 
 import json
-import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
-from reporting import audit, crypto
+from reporting import audit, crypto, sessions
 from reporting.auth.models import User
-from reporting.exceptions import PermissionDeniedError, WrongReceiptError
+from reporting.exceptions import WrongReceiptError
 from reporting.extensions import db
 from reporting.reports.models import Report, Status
 from reporting.keys.policies import require_reviewer
 from reporting.reports.services import issue_receipt, receipt_wrap_binding
+from reporting.settings import Settings
 from reporting.status.models import Message, MessageKind, ReceiptSession
 
 # A salt no report has: a wrong lookup part costs the same Argon2id work as a right one.
 _DUMMY_SALT = b"\x01" * 16
 
 
-def _receipt_kdf() -> crypto.KdfParams:
-    return crypto.KdfParams.decode(current_app.config["RECEIPT_KDF"])
-
-
-def open_with_receipt(text: str) -> tuple[Report, bytes]:
+def open_with_receipt(text: str, settings: Settings) -> tuple[Report, bytes]:
     """The report and its private key for a receipt code, or WrongReceiptError.
 
     Every failure does one Argon2id derivation, so a guess whose lookup part
@@ -40,11 +35,11 @@ def open_with_receipt(text: str) -> tuple[Report, bytes]:
     try:
         receipt = crypto.parse_receipt(text)
     except crypto.InvalidReceiptError:
-        crypto.derive_keys(b"0" * 16, _DUMMY_SALT, _receipt_kdf())
+        crypto.derive_keys(b"0" * 16, _DUMMY_SALT, settings.receipt_kdf)
         raise WrongReceiptError("malformed") from None
     report = db.session.scalar(select(Report).where(Report.receipt_lookup == receipt.lookup))
     if report is None:
-        crypto.derive_keys(receipt.secret.encode(), _DUMMY_SALT, _receipt_kdf())
+        crypto.derive_keys(receipt.secret.encode(), _DUMMY_SALT, settings.receipt_kdf)
         raise WrongReceiptError("no match")
     verifier, wrap_key = crypto.derive_keys(
         receipt.secret.encode(), report.receipt_salt, crypto.KdfParams.decode(report.receipt_kdf)
@@ -62,92 +57,41 @@ def needs_new_receipt(report: Report) -> bool:
     return not report.receipt_reissued
 
 
-# How a reporter who lost their code proved who they are: the Partnership's chosen routes.
-IDENTITY_ROUTES = ("call_back", "in_person", "contact_details")
-
-
-def issue_code_to_reporter(report: Report, private: bytes, *, actor: User, route: str, reason: str) -> crypto.Receipt:
-    """A reviewer who holds the key gives a reporter who lost their code a new one.
-
-    The reporter proved who they are by ``route`` (one of IDENTITY_ROUTES); the reason
-    is sealed to the group key on the case timeline and the change is audited. The old
-    code stops at once. The reviewer sees the new code, so its first use at /status
-    replaces it with one only the reporter sees.
-    """
-    from reporting.cases import services as case_services
-    from reporting.cases.models import EventKind
-
-    require_reviewer(actor, holding_key=True)
-    if route not in IDENTITY_ROUTES or not reason.strip():
-        raise PermissionDeniedError("a new code needs a recorded identity check and reason")
-    receipt = reissue_receipt(report, private, actor=actor)
-    report.receipt_reissued = False  # someone other than the reporter has seen this one
-    case_services.record_event(report, actor, EventKind.NOTE, f"receipt_reissued:{route}", reason.strip())
-    db.session.flush()
-    audit.record("status.receipt_issued_by_reviewer", f"report:{report.id}", actor=actor, route=route)
-    return receipt
-
-
-def reissue_receipt(report: Report, private: bytes, *, actor: Any = "reporter") -> crypto.Receipt:
+def reissue_receipt(report: Report, private: bytes, settings: Settings, *, actor: Any = "reporter") -> crypto.Receipt:
     """Give the reporter a code of their own; the old one stops working."""
-    receipt = issue_receipt(report, private, _receipt_kdf())
+    receipt = issue_receipt(report, private, settings.receipt_kdf)
     report.receipt_reissued = True
     db.session.flush()
     audit.record("status.receipt_reissued", f"report:{report.id}", actor=actor)
     return receipt
 
 
-# Receipt sessions ------------------------------------------------------------------
+# Receipt sessions (kept by reporting.sessions) ----------------------------------
 
-@dataclass(frozen=True)
-class ReceiptTicket:
-    session_id: str
-    secret: bytes
+ReceiptTicket = sessions.Ticket
 
 
-def _session_binding(session_id: str) -> crypto.Binding:
-    return crypto.Binding("receipt_sessions", "keys", session_id)
+def start_receipt_session(report: Report, private: bytes, *, now: datetime, settings: Settings) -> ReceiptTicket:
+    return sessions.create(ReceiptSession, private, now=now, lasts=settings.receipt_idle, report_id=report.id)
 
 
-def _expiry(now: datetime) -> datetime:
-    return now + timedelta(minutes=int(current_app.config["RECEIPT_IDLE_MINUTES"]))
-
-
-def start_receipt_session(report: Report, private: bytes, *, now: datetime) -> ReceiptTicket:
-    ticket = ReceiptTicket(secrets.token_urlsafe(24), crypto.random_key())
-    db.session.add(
-        ReceiptSession(
-            id=ticket.session_id,
-            report_id=report.id,
-            expires_at=_expiry(now),
-            keys=crypto.encrypt(ticket.secret, private, _session_binding(ticket.session_id)),
-        )
-    )
-    db.session.flush()
-    return ticket
-
-
-def resume(ticket: ReceiptTicket, *, now: datetime) -> tuple[Report, bytes] | None:
+def resume(ticket: ReceiptTicket, *, now: datetime, settings: Settings) -> tuple[Report, bytes] | None:
     """The report and its key for a live receipt session (15 minutes idle at most)."""
-    found = db.session.get(ReceiptSession, ticket.session_id)
-    if found is None or found.expires_at <= now:
+    opened = sessions.load(ReceiptSession, ticket, now=now)
+    if opened is None:
         return None
-    try:
-        private = crypto.decrypt(ticket.secret, found.keys, _session_binding(found.id))
-    except crypto.CryptoError:
-        return None
-    found.expires_at = _expiry(now)
+    found, private = opened
+    sessions.touch(found, now=now, idle=settings.receipt_idle)
     report = db.session.get(Report, found.report_id)
     return (report, private) if report else None
 
 
 def end_receipt_session(session_id: str) -> None:
-    db.session.execute(delete(ReceiptSession).where(ReceiptSession.id == session_id))
+    sessions.end(ReceiptSession, session_id)
 
 
 def purge_expired_receipt_sessions(now: datetime) -> int:
-    result = db.session.execute(delete(ReceiptSession).where(ReceiptSession.expires_at <= now))
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return sessions.purge_expired(ReceiptSession, now)
 
 
 # Messages --------------------------------------------------------------------------

@@ -1,13 +1,13 @@
 """/status: a reporter comes back with their receipt code (public trust zone)."""
 from __future__ import annotations
 
-import base64
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from reporting import sessions
 from reporting.db import utcnow
 from reporting.evidence import services as evidence_services
 from reporting.evidence.files import MAX_FILES_PER_REPORT
@@ -20,7 +20,9 @@ from reporting.reports import questions
 from reporting.reports.models import Report
 from reporting.reports.services import open_report_content
 from reporting.security import public
+from reporting.settings import current_settings
 from reporting.status import services
+from reporting.status.models import ReceiptSession
 from reporting.status.forms import AdditionForm, ReceiptForm, ReplyForm
 
 bp = Blueprint("status", __name__)
@@ -35,26 +37,17 @@ def _global() -> str:
     return str(current_app.config["RATELIMIT_STATUS_GLOBAL"])
 
 
-def _remember(ticket: services.ReceiptTicket) -> None:
-    session[RECEIPT] = {"sid": ticket.session_id, "secret": base64.urlsafe_b64encode(ticket.secret).decode()}
+def _remember(ticket: sessions.Ticket) -> None:
+    sessions.remember(RECEIPT, ticket)
 
 
-def _ticket() -> services.ReceiptTicket | None:
-    data = session.get(RECEIPT)
-    if not isinstance(data, dict):
-        return None
-    try:
-        return services.ReceiptTicket(str(data["sid"]), base64.urlsafe_b64decode(str(data["secret"])))
-    except (KeyError, ValueError):
-        return None
+def _ticket() -> sessions.Ticket | None:
+    return sessions.from_cookie(RECEIPT)
 
 
 def forget_receipt() -> None:
     """End the receipt session (leaving, or "Exit this page")."""
-    ticket = _ticket()
-    if ticket is not None:
-        services.end_receipt_session(ticket.session_id)
-    session.pop(RECEIPT, None)
+    sessions.forget(RECEIPT, ReceiptSession)
     session.pop("new_receipt", None)
 
 
@@ -62,7 +55,7 @@ def _resume() -> tuple[Report, bytes] | None:
     ticket = _ticket()
     if ticket is None:
         return None
-    opened = services.resume(ticket, now=utcnow())
+    opened = services.resume(ticket, now=utcnow(), settings=current_settings())
     if opened is None:
         session.pop(RECEIPT, None)
     return opened
@@ -77,7 +70,7 @@ def enter_receipt() -> ResponseReturnValue:
     message = None
     if form.validate_on_submit():
         try:
-            report, private = services.open_with_receipt(form.receipt.data)
+            report, private = services.open_with_receipt(form.receipt.data, current_settings())
         except WrongReceiptError:
             # Never echo a code back into the page: the answer is the same for every wrong code.
             form.receipt.data = ""
@@ -85,13 +78,13 @@ def enter_receipt() -> ResponseReturnValue:
         else:
             forget_receipt()
             if services.needs_new_receipt(report):
-                receipt = services.reissue_receipt(report, private)
+                receipt = services.reissue_receipt(report, private, current_settings())
                 session["new_receipt"] = True
-                ticket = services.start_receipt_session(report, private, now=utcnow())
+                ticket = services.start_receipt_session(report, private, now=utcnow(), settings=current_settings())
                 db.session.commit()
                 _remember(ticket)
                 return render_template("status/new_code.html", receipt=receipt.formatted(), reference=report.reference)
-            ticket = services.start_receipt_session(report, private, now=utcnow())
+            ticket = services.start_receipt_session(report, private, now=utcnow(), settings=current_settings())
             db.session.commit()
             _remember(ticket)
             return redirect(url_for(".show_report"))

@@ -1,7 +1,7 @@
 """Administrators' support-services pages ("/admin/support/"): list, add, edit."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -52,9 +52,7 @@ def new_service() -> ResponseReturnValue:
 @bp.route("/<int:service_id>", methods=["GET", "POST"])
 @admin_only
 def edit_service(service_id: int) -> ResponseReturnValue:
-    service = db.session.get(SupportService, service_id)
-    if service is None:
-        abort(404)
+    service = db.get_or_404(SupportService, service_id)
     form = SupportServiceForm() if request.method == "POST" else SupportServiceForm.for_service(service)
     if request.method == "POST" and form.validate():
         saved = _save(form, service)

@@ -15,6 +15,7 @@ from reporting import create_app
 from reporting.extensions import db
 from reporting.reports.models import Report
 from reporting.reports.services import open_report_content
+from reporting.settings import current_settings
 from reporting.status import services as status_services
 from tests.conftest import CI, TEST_DATABASE_URL, base_config
 from tests.helpers import full_answers, minimal_answers, read_report, report, sign_in
@@ -62,7 +63,7 @@ def test_a_restored_dump_opens_every_report_with_its_receipt_and_for_key_holders
         with restored.app_context():
             assert table_counts(db.engine) == counts, "every row of every table came back"
             for reference, receipt in sent:
-                found, private = status_services.open_with_receipt(receipt)
+                found, private = status_services.open_with_receipt(receipt, current_settings())
                 assert found.reference == reference
                 assert open_report_content(found, private) == before[reference]
                 assert read_report(reference, keys.recovery_text) == before[reference]

@@ -108,10 +108,11 @@ def test_a_report_sent_through_the_proxy_opens_with_its_receipt_and_cookies_are_
     assert page.headers["Strict-Transport-Security"].startswith("max-age=")
     assert sent.reference in page.text
 
+    from reporting.settings import current_settings
     from reporting.status import services as status_services
 
     with stack.app.app_context():
-        report, _private = status_services.open_with_receipt(sent.receipt)
+        report, _private = status_services.open_with_receipt(sent.receipt, current_settings())
         assert report.reference == sent.reference
         db.session.rollback()
 
