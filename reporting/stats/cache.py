@@ -25,7 +25,7 @@ from reporting.extensions import db
 from reporting.reports.models import Report
 from reporting.stats import queries
 from reporting.stats.models import PoliceMatch, StatsMark, StatsMonth
-from reporting.stats.periods import month_key, months_between, parse_month
+from reporting.stats.periods import london_month, month_key, months_between, parse_month
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ def filter_key(f: queries.Filters) -> str:
 
 
 def _month(value: Any) -> str:
-    return str(value)[:7]
+    return london_month(value)
 
 
 def forget(months: Iterable[str]) -> None:

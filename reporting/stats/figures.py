@@ -14,7 +14,8 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from reporting.stats import cache, labels, queries
+from reporting import labels
+from reporting.stats import cache, queries
 from reporting.stats.periods import calendar_year, financial_year, month_label, months_between, quarter
 
 Value = int | float | str | None
@@ -193,7 +194,8 @@ def build(f: queries.Filters) -> Figures:
     strand_choices = [(c, lbl) for c, lbl, _g in queries.choice_labels("strand")]
     type_choices = [(c, lbl) for c, lbl, _g in queries.choice_labels("incident_type")]
     centre_choices: list[tuple[Any, str]] = [*queries.centre_names(), (None, _("No centre"))]
-    strand_label = dict(strand_choices)
+    # The Home Office's five monitored strands: the strand list marks them (data, not code).
+    home_office = [(c, lbl) for c, lbl, grouping in queries.choice_labels("strand") if grouping == "monitored"]
 
     tables = [
         _period_table("by_month", _("Reports by month"), _("Month"), in_range, "month", months, str, month_label),
@@ -206,8 +208,7 @@ def build(f: queries.Filters) -> Figures:
         _breakdown("by_strand", _("Reports by strand (the service's categories)"), _("Strand"), strand, strand_choices,
                    total, _("A report can name more than one strand, so these add up to more than the reports.")),
         _breakdown("by_home_office_strand", _("Reports by the Home Office's five monitored strands"), _("Strand"),
-                   {c: strand[c] for c in labels.HOME_OFFICE_STRANDS},
-                   [(c, strand_label.get(c, c)) for c in labels.HOME_OFFICE_STRANDS], total),
+                   {c: strand[c] for c, _lbl in home_office}, home_office, total),
         _breakdown("by_incident_type", _("Reports by incident type"), _("Incident type"), incident, type_choices, total,
                    _("A report can name more than one type, so these add up to more than the reports.")),
         _breakdown("by_area", _("Reports by area"), _("Area"), area, area_choices, total),
@@ -216,11 +217,11 @@ def build(f: queries.Filters) -> Figures:
         _breakdown("by_reporter_type", _("Reports by who reported"), _("Reporter"), reporter,
                    labels.REPORTER_TYPE.items(), total),
         _breakdown("by_police_consent", _("Reports by police consent"), _("May the Group pass it to the police?"),
-                   consent, labels.POLICE_CONSENT.items(), total),
+                   consent, labels.CONSENT.items(), total),
         _breakdown("by_support", _("Reports by support wanted"), _("Support"), support, labels.SUPPORT.items(), total),
         _breakdown("by_status", _("Reports by status now"), _("Status"), status, labels.STATUS.items(), total),
         _breakdown("by_closure_reason", _("Reports by closure reason"), _("Closure reason"), closure,
-                   labels.CLOSURE.items(), total),
+                   [(None, labels.NOT_CLOSED), *labels.CLOSURE.items()], total),
     ]
     measures_q, measures_y = measures(rows, months, in_range, strand_month)
     tables += [measures_q, measures_y]
@@ -363,7 +364,7 @@ def open_data_tables(figures: Figures) -> list[Table]:
                      additive_columns=additive_columns)
 
     month_cube: Counter[tuple[str, Any]] = Counter({(m, m[5:7]): n for m, n in figures.monthly.items()})
-    month_order = [(f"{m:02d}", labels.MONTH_NAMES[m - 1]) for m in (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)]
+    month_order = [(f"{m:02d}", labels.month_of_year(m)) for m in (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)]
     multi = _("A report can name more than one, so there is no total row.")
     return [
         cross("open_by_month", _("Reports by month and financial year"), _("Month"), month_cube, month_order, True),

@@ -69,8 +69,9 @@ ROWS = """
 43 2026-03-23 online      witness   telford_and_wrekin no               N new                  -                  race                     graffiti                      -   -
 44 2026-03-27 centre      victim    shrewsbury         with_details     Y referred             -                  race,disability          threats                       lib 1.0
 """
-# Just outside 2024/25 and 2025/26: never counted when the range is April 2024 to March 2026.
-OUTSIDE = [("45", datetime(2024, 3, 31, 23, 30, tzinfo=UTC)), ("46", datetime(2026, 4, 1, 0, 10, tzinfo=UTC))]
+# Just outside 2024/25 and 2025/26 in London time (23:30 BST on 31 March 2024; 01:10 BST on 1 April
+# 2026): never counted when the range is April 2024 to March 2026.
+OUTSIDE = [("45", datetime(2024, 3, 31, 22, 30, tzinfo=UTC)), ("46", datetime(2026, 4, 1, 0, 10, tzinfo=UTC))]
 HEARD_ALSO = {"03", "07", "09"}  # closed or resolved now, but heard by the Group first
 # n -> (days from sending to acknowledgement or None, outcome or None, crime reference or None)
 REFERRALS = {
