@@ -1,5 +1,5 @@
-"""Statistics: reports keep in clear which of the strategy's least-likely-to-report groups they name;
-the statistics index on who reported carries it
+"""Statistics: reports keep in clear which of the strategy's least-likely-to-report groups they name,
+indexed by month for the statistics
 
 Revision ID: 0020
 Revises: 0012
@@ -18,18 +18,15 @@ down_revision = '0012'
 branch_labels = None
 depends_on = None
 
-WHO = ['received_at', 'reporter_type', 'police_consent', 'support_wanted', 'status', 'closure_reason']
-
-
 def upgrade():
     # A plain ADD COLUMN (no table copy on SQLite: the reports table is the largest there is).
     op.add_column('reports', sa.Column('strategy_groups', sa.String(length=80), nullable=True))
-    op.drop_index('ix_reports_stats_who', table_name='reports')
-    op.create_index('ix_reports_stats_who', 'reports', [*WHO, 'strategy_groups'], unique=False)
+    op.create_index('ix_reports_stats_groups', 'reports', ['received_at', 'strategy_groups'], unique=False)
+    # Kept months are derived figures of the old shape: grouped again on the next look.
+    op.execute("DELETE FROM stats_months")
 
 
 def downgrade():
-    op.drop_index('ix_reports_stats_who', table_name='reports')
-    op.create_index('ix_reports_stats_who', 'reports', WHO, unique=False)
+    op.drop_index('ix_reports_stats_groups', table_name='reports')
     with op.batch_alter_table('reports', schema=None) as batch_op:
         batch_op.drop_column('strategy_groups')

@@ -128,6 +128,16 @@ def who_and_what_next(f: Filters) -> Sequence[Any]:
     ).all()
 
 
+def strategy_groups_by_month(f: Filters) -> Sequence[Any]:
+    """(month, strategy groups, count): the clear ``reports.strategy_groups`` as stored ("disability,migrant",
+    "" for none, None for a report from before they were kept), from its own small index."""
+    month = month_of(reports.received_at)
+    return db.session.execute(
+        select(month, reports.strategy_groups, func.count()).where(*_received_in(f))
+        .group_by(month, reports.strategy_groups)
+    ).all()
+
+
 def strands_by_month(f: Filters) -> Sequence[Any]:
     """(month, strand, reports): a report with two strands counts once in each."""
     month = month_of(reports.received_at)
