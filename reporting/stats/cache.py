@@ -19,8 +19,9 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, event, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from reporting.cases.models import CaseEvent, CaseLink
 from reporting.db import utcnow
@@ -104,6 +105,19 @@ def reports_deleted(received: Iterable[datetime]) -> None:
     forget every kept month than to find those, and deletions are rare."""
     if any(True for _ in received):
         forget_all()
+
+
+# Deleting a report through the ORM (one object, or a bulk delete statement) calls the hook itself;
+# a path deleting by plain SQL must call reports_deleted() as documented above.
+@event.listens_for(Report, "after_delete")
+def _report_row_deleted(_mapper: Any, connection: Any, _target: Report) -> None:
+    connection.execute(delete(StatsMonth))
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _reports_bulk_deleted(state: ORMExecuteState) -> None:
+    if state.is_delete and state.bind_mapper is not None and state.bind_mapper.class_ is Report:
+        state.session.execute(delete(StatsMonth))
 
 
 def _changed_months() -> Touched:
