@@ -87,7 +87,7 @@ def change(now: int, before: int | None) -> str:
     if before is None:
         return "–"
     if before == 0:
-        return "–" if now == 0 else _("new")
+        return "–" if now == 0 else _("up from none")
     pct = round(100 * (now - before) / before)
     return f"{pct:+d}%"
 
