@@ -260,9 +260,9 @@ def strategy_group_order() -> list[tuple[str, Any]]:
 
 
 def strategy_group_note() -> str:
-    return _("From the reasons the reporter chose, kept in clear only as which of these groups a report names. "
+    return str(_("From the reasons the reporter chose, kept in clear only as which of these groups a report names. "
              "A report can name more than one group. Reports received before the service kept this are "
-             "counted as not known, never guessed.")
+             "counted as not known, never guessed."))
 
 
 MEASURES = (
