@@ -73,6 +73,8 @@ def _month(value: Any) -> str:
 EVERYTHING = frozenset(STATEMENTS)
 STATUS_NOW = frozenset({"who_and_what_next"})
 Touched = dict[str, frozenset[str]]  # month -> statement names to group again
+# (filter key, month) -> (the kept row's stamp, its decoded rows): this process's copy of kept months.
+_DECODED: dict[tuple[str, str], tuple[datetime, dict[str, Any]]] = {}
 
 
 def _touch(touched: Touched, months: Iterable[str], names: frozenset[str] = EVERYTHING) -> None:
@@ -91,6 +93,7 @@ def forget(months: Iterable[str], names: frozenset[str] = EVERYTHING) -> None:
         for kept in db.session.scalars(select(StatsMonth).where(StatsMonth.month.in_(wanted[i:i + 500]))):
             payload = json.loads(kept.payload)
             kept.payload = json.dumps({name: rows for name, rows in payload.items() if name not in names})
+            kept.computed_at = utcnow()  # a new stamp: no process reuses its decoded copy
 
 
 def forget_all() -> None:
@@ -201,9 +204,17 @@ def monthly_rows(f: queries.Filters) -> dict[str, list[tuple[Any, ...]]]:
     db.session.flush()
     key = filter_key(f)
     months = months_between(f.first_month, f.last_month)
-    found = {m.month: m for m in db.session.scalars(
-        select(StatsMonth).where(StatsMonth.filter_key == key, StatsMonth.month.in_(months)))}
-    kept = {month: json.loads(row.payload) for month, row in found.items()}
+    # A month this process decoded before, unchanged since (the same stamp), is not read or decoded again.
+    stamps = dict(db.session.execute(select(StatsMonth.month, StatsMonth.computed_at).where(
+        StatsMonth.filter_key == key, StatsMonth.month.in_(months))).all())
+    kept: dict[str, dict[str, Any]] = {}
+    for month, stamp in stamps.items():
+        decoded = _DECODED.get((key, month))
+        if decoded is not None and decoded[0] == stamp:
+            kept[month] = decoded[1]
+    found = {m.month: m for m in db.session.scalars(select(StatsMonth).where(
+        StatsMonth.filter_key == key, StatsMonth.month.in_([m for m in stamps if m not in kept])))} if len(kept) < len(stamps) else {}
+    kept |= {month: json.loads(row.payload) for month, row in found.items()}
     # Months partly kept: only the statements a change touched are grouped again, month by month.
     for month, payload in kept.items():
         missing = [name for name in STATEMENTS if name not in payload]
@@ -214,17 +225,24 @@ def monthly_rows(f: queries.Filters) -> dict[str, list[tuple[Any, ...]]]:
             found[month].payload = json.dumps(payload)
             found[month].computed_at = utcnow()
     missing_months = [m for m in months if m not in kept]
+    added: list[StatsMonth] = []
     for first, last in _runs(missing_months):
         grouped = _group(queries.Filters(parse_month(first), parse_month(last), f.area, f.strand, f.channel, f.centre_id),
                          list(STATEMENTS))
         for month in months_between(parse_month(first), parse_month(last)):
             payload = {name: grouped[name].get(month, []) for name in STATEMENTS}
             kept[month] = payload
-            db.session.add(StatsMonth(filter_key=key, month=month, payload=json.dumps(payload), computed_at=utcnow()))
+            added.append(StatsMonth(filter_key=key, month=month, payload=json.dumps(payload), computed_at=utcnow()))
+            db.session.add(added[-1])
+    fresh = {month: row.computed_at for month, row in found.items()} | {row.month: row.computed_at for row in added}
     try:
         db.session.commit()
     except IntegrityError:  # another request kept the same months first: theirs are as good
         db.session.rollback()
+    else:
+        if len(_DECODED) > 5000:
+            _DECODED.clear()
+        _DECODED.update({(key, month): (stamp, kept[month]) for month, stamp in fresh.items()})
     return {name: [tuple(row) for m in months for row in kept[m][name]] for name in STATEMENTS}
 
 

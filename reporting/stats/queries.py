@@ -193,7 +193,11 @@ def _count_first_by_month(first: Any, f: Filters) -> Sequence[Any]:
 
 
 def cases_heard_by_month(f: Filters) -> Sequence[Any]:
-    """(month, cases first heard that month): each case counted once, when first heard."""
+    """(month, cases first heard that month): each case counted once, when first heard.
+
+    The one place "heard" is defined: when meetings expose the cases heard (``heard_report_ids``),
+    this function switches to "first on a meeting's agenda", and reporting/stats/cache.py must then
+    forget the "heard" rows of the months a meeting's agenda changes (today a status change does)."""
     heard = and_(events.kind == "status", events.summary.like(f"%>{HEARD_STATUS}%"))
     return _count_first_by_month(_first_in_range(events.at, CaseEvent.__table__, events.report_id, heard, f), f)
 
