@@ -23,7 +23,15 @@ from reporting.auth.models import Role
 from reporting.cases.models import EventKind, LinkKind
 from reporting.keys.models import KeyPurpose
 from reporting.referrals.models import Outcome, OverrideReason, ReferralKind, ReferralState
-from reporting.reports.models import Channel, ClosureReason, PoliceConsent, Priority, ReporterType, Status
+from reporting.reports.models import (
+    Channel,
+    ClosureReason,
+    PoliceConsent,
+    Priority,
+    ReporterType,
+    Status,
+    StrategyGroup,
+)
 from reporting.status.models import MessageKind
 
 LONDON = ZoneInfo("Europe/London")
@@ -53,6 +61,7 @@ CLOSURE = {
     ClosureReason.SPAM: _l("Spam or misuse"),
     ClosureReason.NO_FURTHER_ACTION: _l("No further action possible"),
 }
+NOT_CLOSED = _l("Not closed")
 PRIORITY = {
     Priority.LOW: _l("Low"),
     Priority.NORMAL: _l("Normal"),
@@ -74,6 +83,13 @@ CONSENT = {
     PoliceConsent.WITH_DETAILS: _l("Pass to the police with their contact details"),
     PoliceConsent.WITHOUT_DETAILS: _l("Pass to the police without their details (intelligence only)"),
     PoliceConsent.NO: _l("Do not pass to the police"),
+}
+SUPPORT = {True: _l("Wanted support"), False: _l("Did not ask for support")}
+STRATEGY_GROUP = {
+    StrategyGroup.GYPSY_ROMA_TRAVELLER: _l("Gypsy, Roma and Traveller"),
+    StrategyGroup.MIGRANT: _l("Migrant, asylum seeker or refugee"),
+    StrategyGroup.TRANSGENDER: _l("Transgender"),
+    StrategyGroup.DISABILITY: _l("Disability"),
 }
 REFERRAL_KIND = {
     ReferralKind.FULL: _l("Full referral, with the reporter's details"),
@@ -207,6 +223,7 @@ ALL_CODES: dict[str, Mapping[Any, Any]] = {
     "consent": CONSENT, "referral_kind": REFERRAL_KIND, "referral_state": REFERRAL_STATE, "override": OVERRIDE,
     "outcome": OUTCOME, "link_kind": LINK_KIND, "event_kind": EVENT_KIND, "message_kind": MESSAGE_KIND,
     "role": ROLE, "key_purpose": KEY_PURPOSE, "flags": FLAGS, "audit_action": AUDIT_ACTION,
+    "strategy_group": STRATEGY_GROUP,
 }
 
 
@@ -266,6 +283,19 @@ def month(value: str) -> str:
     if not (year.isdigit() and number.isdigit()):
         return value
     return format_date(date(int(year), int(number), 1), "MMM y", locale=_locale())
+
+
+def month_name(value: str) -> str:
+    """"2026-12" as "December 2026" (a whole month, as the statistics name one)."""
+    year, _sep, number = value.partition("-")
+    if not (year.isdigit() and number.isdigit() and 1 <= int(number) <= 12):
+        return value
+    return format_date(date(int(year), int(number), 1), "LLLL y", locale=_locale())
+
+
+def month_of_year(number: int) -> str:
+    """The name of a month alone: 4 is "April"."""
+    return format_date(date(2000, number, 1), "LLLL", locale=_locale())
 
 
 def waited(since: datetime, now: datetime) -> str:
@@ -385,6 +415,7 @@ def init_labels(app: Flask) -> None:
     app.add_template_filter(when, "when")
     app.add_template_filter(day, "day")
     app.add_template_filter(month, "month")
+    app.add_template_filter(month_name, "month_name")
     app.add_template_filter(label, "label")
     app.add_template_global(label, "label")
     app.add_template_global(event_text, "event_text")

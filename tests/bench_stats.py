@@ -124,7 +124,7 @@ def fill(path: Path, n: int, now: datetime) -> dict[str, int]:
           incident_date_approximate, area, police_consent, support_wanted, status, priority, retain_until,
           submission_key, key_algorithm, public_key, group_key_id, key_wrap_group, key_wrap_receipt,
           receipt_lookup, receipt_salt, receipt_kdf, receipt_verifier, content, assignee_id, closure_reason,
-          staff_flags, centre_id, new_information, receipt_reissued)
+          staff_flags, centre_id, new_information, receipt_reissued, strategy_groups)
         SELECT i, printf('HC-BS-%08d', i), strftime('%Y-%m-%d %H:%M:%S', jd) || '.000000', channel,
           {_pick('w_reporter', 104729)}, date(jd - (i % 30)), i % 4 = 0, {_pick('w_area', 15485863)},
           {_pick('w_consent', 32452843)}, i % 5 < 2,
@@ -133,7 +133,10 @@ def fill(path: Path, n: int, now: datetime) -> dict[str, int]:
           zeroblob(1257), zeroblob(125), printf('%08d', i), zeroblob(16), 'argon2id:t=2,m=19456,p=1',
           zeroblob(32), zeroblob(1900 + (i % 800)), NULL,
           CASE WHEN status = 'closed' THEN {_pick('w_closure', 67867967)} END, CASE WHEN i % 12 = 0 THEN zeroblob(160) END,
-          CASE WHEN channel IN ('centre', 'centre_link') THEN 1 + i % 4 END, 0, 0
+          CASE WHEN channel IN ('centre', 'centre_link') THEN 1 + i % 4 END, 0, 0,
+          CASE WHEN i < {n // 3} THEN NULL WHEN i % 20 = 0 THEN 'migrant' WHEN i % 20 = 1 THEN 'gypsy_roma_traveller'
+               WHEN i % 20 = 2 THEN 'disability' WHEN i % 20 = 3 THEN 'transgender' WHEN i % 20 = 4
+               THEN 'disability,migrant' ELSE '' END
         FROM base
     """)
     log(f"fill: {n} reports in {time.monotonic() - began:.0f} s")

@@ -60,6 +60,15 @@ class ClosureReason(enum.StrEnum):
     NO_FURTHER_ACTION = "no_further_action"
 
 
+class StrategyGroup(enum.StrEnum):
+    """The groups the Partnership's strategy names as least likely to report hate crime."""
+
+    GYPSY_ROMA_TRAVELLER = "gypsy_roma_traveller"
+    MIGRANT = "migrant"  # a migrant, asylum seeker or refugee
+    TRANSGENDER = "transgender"
+    DISABILITY = "disability"
+
+
 class Priority(enum.StrEnum):
     LOW = "low"
     NORMAL = "normal"
@@ -114,6 +123,10 @@ class Report(Base):
     retain_until: Mapped[date] = mapped_column(Date, index=True)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     closure_reason: Mapped[str | None] = mapped_column(String(32))
+    # Which of the strategy's least-likely-to-report groups the reporter's reasons name
+    # (STRATEGY_GROUPS codes, sorted, comma-separated; "" none); NULL for reports from before
+    # it was kept. Nothing finer: the reasons themselves stay sealed.
+    strategy_groups: Mapped[str | None] = mapped_column(String(80))
     # Risk flags are staff-only: sealed to the group key, shown only on the case page.
     staff_flags: Mapped[bytes | None] = mapped_column(LargeBinary)
     centre_id: Mapped[int | None] = mapped_column(ForeignKey("centres.id"), index=True)

@@ -24,6 +24,7 @@ from reporting.reports.models import (
     Report,
     ReportIncidentType,
     ReportStrand,
+    StrategyGroup,
 )
 
 log = logging.getLogger(__name__)
@@ -157,11 +158,21 @@ class ClearFields:
     area: str
     police_consent: str
     support_wanted: bool
+    strategy_groups: list[str]
+
+
+# The reasons (motivation codes) and strands that name one of the strategy's least-likely groups.
+# Only the fact that a report names a group is kept in clear, never which reason was chosen.
+_GROUP_OF_MOTIVATION = {"gypsy_roma_traveller": StrategyGroup.GYPSY_ROMA_TRAVELLER, "migrant": StrategyGroup.MIGRANT}
+_GROUP_OF_STRAND = {"transgender": StrategyGroup.TRANSGENDER, "disability": StrategyGroup.DISABILITY}
 
 
 def clear_fields(answers: Mapping[str, Any]) -> ClearFields:
     strand_of = questions.choice_groups("motivation")
-    strands = sorted({strand_of.get(code) or "other" for code in answers.get("motivations") or []})
+    motivations = answers.get("motivations") or []
+    strands = sorted({strand_of.get(code) or "other" for code in motivations})
+    groups = {_GROUP_OF_MOTIVATION[code] for code in motivations if code in _GROUP_OF_MOTIVATION}
+    groups |= {_GROUP_OF_STRAND[code] for code in strands if code in _GROUP_OF_STRAND}
     when = answers.get("incident_date") or {}
     incident_date = date(when["year"], when["month"], when.get("day") or 1) if when else None
     return ClearFields(
@@ -173,6 +184,7 @@ def clear_fields(answers: Mapping[str, Any]) -> ClearFields:
         area=answers["area"],
         police_consent=answers["police_consent"],
         support_wanted=answers.get("support") == "yes",
+        strategy_groups=sorted(group.value for group in groups),
     )
 
 
@@ -259,6 +271,7 @@ def submit_report(
         area=clear.area,
         police_consent=clear.police_consent,
         support_wanted=clear.support_wanted,
+        strategy_groups=",".join(clear.strategy_groups),
         retain_until=date(now.year + retention_years, now.month, min(now.day, 28)),
         submission_key=submission_digest(state.draft.id),
         # Online, only the reporter saw the code; at a centre or on the phone staff did too.

@@ -3,21 +3,25 @@
 Every statistics statement groups by month, so one month's rows never depend on another's.
 Each month's rows for a set of filters are kept in ``stats_months`` (clear aggregates only).
 Before reading, the statistics look at what is new since they last looked (reports, case
-events, links, by id: cheap index ranges) and drop the months those touch: the month a report
-was received, and the month an event happened. The force's matches drop their months when
-imported (reporting/stats/services.py). Nothing else changes a clear field the statistics read
-without writing a case event; a future job that deletes reports must call ``forget_all()``.
+events, links, by id: cheap index ranges) and drop what those touch: every statement of the
+month a report was received and of the month an event happened, except that a status change
+(the commonest change by far) drops only the figures a status change can move (see
+``_changed_months``). The force's matches drop their months when imported
+(reporting/stats/services.py). Nothing else changes a clear field the statistics read without
+writing a case event, except deleting reports: every path that deletes reports (a retention
+run, an erasure) must call ``reports_deleted()`` in its transaction.
 """
 from __future__ import annotations
 
 import json
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, event, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from reporting.cases.models import CaseEvent, CaseLink
 from reporting.db import utcnow
@@ -25,13 +29,14 @@ from reporting.extensions import db
 from reporting.reports.models import Report
 from reporting.stats import queries
 from reporting.stats.models import PoliceMatch, StatsMark, StatsMonth
-from reporting.stats.periods import month_key, months_between, parse_month
+from reporting.stats.periods import london_month, month_key, months_between, parse_month
 
 log = logging.getLogger(__name__)
 
 STATEMENTS: dict[str, Callable[[queries.Filters], Sequence[Any]]] = {
     "where_and_how": queries.where_and_how,
     "who_and_what_next": queries.who_and_what_next,
+    "strategy_groups": queries.strategy_groups_by_month,
     "strands": queries.strands_by_month,
     "types": queries.types_by_month,
     "heard": queries.cases_heard_by_month,
@@ -49,42 +54,89 @@ MARKS = ("reports", "case_events", "case_links")
 MANY = 5000  # more new rows than this since the last look: forget every kept month
 
 
+# Bumped whenever what a month keeps changes shape or meaning, so rows kept by older code are never read.
+SHAPE = "v2"
+
+
 def filter_key(f: queries.Filters) -> str:
-    return f"area={f.area or ''}|strand={f.strand or ''}|channel={f.channel or ''}|centre={f.centre_id or ''}"
+    return f"{SHAPE}|area={f.area or ''}|strand={f.strand or ''}|channel={f.channel or ''}|centre={f.centre_id or ''}"
 
 
 def _month(value: Any) -> str:
-    return str(value)[:7]
+    return london_month(value)
 
 
-def forget(months: Iterable[str]) -> None:
-    """Drop the kept rows of these months, for every set of filters."""
+# What a change touches. A new report, link or match, or any case event but a status change or a
+# note, may move every figure of its months; a status change moves only the status now (the month
+# the report came in), the first review if it is the case's first (the same month), and "heard" if
+# it moved the case to under review (the month it happened).
+EVERYTHING = frozenset(STATEMENTS)
+STATUS_NOW = frozenset({"who_and_what_next"})
+Touched = dict[str, frozenset[str]]  # month -> statement names to group again
+# (filter key, month) -> (the kept row's stamp, its decoded rows): this process's copy of kept months.
+_DECODED: dict[tuple[str, str], tuple[datetime, dict[str, Any]]] = {}
+
+
+def _touch(touched: Touched, months: Iterable[str], names: frozenset[str] = EVERYTHING) -> None:
+    for month in months:
+        touched[month] = touched.get(month, frozenset()) | names
+
+
+def forget(months: Iterable[str], names: frozenset[str] = EVERYTHING) -> None:
+    """Drop what is kept of these months (only the named statements' rows), for every set of filters."""
     wanted = sorted(set(months))
+    if names >= EVERYTHING:
+        for i in range(0, len(wanted), 500):
+            db.session.execute(delete(StatsMonth).where(StatsMonth.month.in_(wanted[i:i + 500])))
+        return
     for i in range(0, len(wanted), 500):
-        db.session.execute(delete(StatsMonth).where(StatsMonth.month.in_(wanted[i:i + 500])))
+        for kept in db.session.scalars(select(StatsMonth).where(StatsMonth.month.in_(wanted[i:i + 500]))):
+            payload = json.loads(kept.payload)
+            kept.payload = json.dumps({name: rows for name, rows in payload.items() if name not in names})
+            kept.computed_at = utcnow()  # a new stamp: no process reuses its decoded copy
 
 
 def forget_all() -> None:
+    """Drop every kept month: each is grouped again when next looked at."""
     db.session.execute(delete(StatsMonth))
 
 
-def _changed_months() -> set[str]:
-    """Months touched by what is new since the last look; moves the marks on."""
+def reports_deleted(received: Iterable[datetime]) -> None:
+    """The hook every path that deletes reports must call, in the same transaction, with the deleted
+    reports' received times (a retention run, an erasure). Their months, and the months of anything
+    dated by their events, referrals or matches, are grouped again on the next look: cheaper to
+    forget every kept month than to find those, and deletions are rare."""
+    if any(True for _ in received):
+        forget_all()
+
+
+# Deleting a report through the ORM (one object, or a bulk delete statement) calls the hook itself;
+# a path deleting by plain SQL must call reports_deleted() as documented above.
+@event.listens_for(Report, "after_delete")
+def _report_row_deleted(_mapper: Any, connection: Any, _target: Report) -> None:
+    connection.execute(delete(StatsMonth))
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _reports_bulk_deleted(state: ORMExecuteState) -> None:
+    if state.is_delete and state.bind_mapper is not None and state.bind_mapper.class_ is Report:
+        state.session.execute(delete(StatsMonth))
+
+
+def _changed_months() -> Touched:
+    """Months, and which statements of each, touched by what is new since the last look; moves the marks on."""
     marks = {m.name: m for m in db.session.scalars(select(StatsMark))}
     for name in MARKS:
         if name not in marks:
             marks[name] = StatsMark(name=name, value=0)
             db.session.add(marks[name])
-    months: set[str] = set()
+    touched: Touched = {}
     last_report = marks["reports"].value
     newest_report = db.session.scalar(select(func.max(reports.id))) or 0
     if newest_report > last_report:
-        months |= {_month(v) for v in db.session.scalars(
-            select(func.min(reports.received_at)).where(reports.id > last_report))}
-        months |= {_month(v) for v in db.session.scalars(
-            select(func.max(reports.received_at)).where(reports.id > last_report))}
-        first, last = min(months), max(months)
-        months |= set(months_between(parse_month(first), parse_month(last)))
+        ends = {_month(v) for v in db.session.scalars(select(func.min(reports.received_at)).where(reports.id > last_report))}
+        ends |= {_month(v) for v in db.session.scalars(select(func.max(reports.received_at)).where(reports.id > last_report))}
+        _touch(touched, months_between(parse_month(min(ends)), parse_month(max(ends))))
     last_event = marks["case_events"].value
     newest_event = db.session.scalar(select(func.max(events.id))) or 0
     if newest_event - last_event > MANY or newest_report - last_report > MANY:
@@ -92,55 +144,112 @@ def _changed_months() -> set[str]:
         forget_all()
         marks["reports"].value, marks["case_events"].value = newest_report, newest_event
         marks["case_links"].value = db.session.scalar(select(func.max(links.id))) or 0
-        return set()
+        return {}
     if newest_event > last_event:
-        touched = db.session.execute(
-            select(events.at, reports.received_at, reports.id)
+        new_events = db.session.execute(
+            select(events.at, events.kind, events.summary, reports.received_at, reports.id)
             .join(Report.__table__, reports.id == events.report_id)
             .where(events.id > last_event)
         ).all()
-        months |= {_month(at) for at, _r, _i in touched} | {_month(r) for _a, r, _i in touched}
-        ids = sorted({i for _a, _r, i in touched})
+        status_of: dict[int, str] = {}
+        heard: set[int] = set()
+        everything: set[int] = set()
+        for at, kind, summary, received, report_id in new_events:
+            if kind == "note":
+                continue
+            if kind != "status":
+                _touch(touched, {_month(at), _month(received)})
+                everything.add(report_id)
+                continue
+            status_of[report_id] = _month(received)
+            _touch(touched, {_month(received)}, STATUS_NOW)
+            if f">{queries.HEARD_STATUS}" in (summary or ""):
+                heard.add(report_id)
+        ids = sorted(status_of)
+        for i in range(0, len(ids), 500):
+            part = ids[i:i + 500]
+            # A case whose status history began before the last look keeps its first review.
+            reviewed_before = set(db.session.scalars(
+                select(events.report_id).where(events.kind == "status", events.report_id.in_(part),
+                                               events.id <= last_event).distinct()))
+            _touch(touched, {status_of[r] for r in part if r not in reviewed_before}, frozenset({"first_review"}))
+        ids = sorted(heard)
+        for i in range(0, len(ids), 500):  # the month each such case was first heard may move, old or new
+            _touch(touched, {_month(at) for at in db.session.scalars(
+                select(events.at).where(events.kind == "status", events.report_id.in_(ids[i:i + 500]),
+                                        events.summary.like(f"%>{queries.HEARD_STATUS}%")))},
+                   frozenset({"heard"}))
+        ids = sorted(everything)
         for i in range(0, len(ids), 500):  # a crime reference by referral changes when a match counts
-            months |= {_month(v) for v in db.session.scalars(
-                select(PoliceMatch.matched_at).where(PoliceMatch.report_id.in_(ids[i:i + 500])))}
+            _touch(touched, {_month(v) for v in db.session.scalars(
+                select(PoliceMatch.matched_at).where(PoliceMatch.report_id.in_(ids[i:i + 500])))})
     last_link = marks["case_links"].value
     newest_link = db.session.scalar(select(func.max(links.id))) or 0
     if newest_link > last_link:
         for column in (links.report_id, links.other_id):
-            months |= {_month(v) for v in db.session.scalars(
-                select(reports.received_at).join(CaseLink.__table__, reports.id == column).where(links.id > last_link))}
+            _touch(touched, {_month(v) for v in db.session.scalars(
+                select(reports.received_at).join(CaseLink.__table__, reports.id == column).where(links.id > last_link))})
     marks["reports"].value, marks["case_events"].value, marks["case_links"].value = newest_report, newest_event, newest_link
-    return months
+    return touched
 
 
 def monthly_rows(f: queries.Filters) -> dict[str, list[tuple[Any, ...]]]:
     """Every statement's rows for the filters' months: kept months read back, the rest grouped now."""
-    changed = _changed_months()
-    if changed:
-        forget(changed)
+    touched = _changed_months()
+    by_names: dict[frozenset[str], set[str]] = {}
+    for month, names in touched.items():
+        by_names.setdefault(names, set()).add(month)
+    for names, months_touched in by_names.items():
+        forget(months_touched, names)
     db.session.flush()
     key = filter_key(f)
     months = months_between(f.first_month, f.last_month)
-    kept = {m.month: json.loads(m.payload) for m in db.session.scalars(
-        select(StatsMonth).where(StatsMonth.filter_key == key, StatsMonth.month.in_(months)))}
-    missing = [m for m in months if m not in kept]
-    for first, last in _runs(missing):
-        grouped = _group(queries.Filters(parse_month(first), parse_month(last), f.area, f.strand, f.channel, f.centre_id))
+    # A month this process decoded before, unchanged since (the same stamp), is not read or decoded again.
+    stamps = dict(db.session.execute(select(StatsMonth.month, StatsMonth.computed_at).where(
+        StatsMonth.filter_key == key, StatsMonth.month.in_(months))).all())
+    kept: dict[str, dict[str, Any]] = {}
+    for month, stamp in stamps.items():
+        decoded = _DECODED.get((key, month))
+        if decoded is not None and decoded[0] == stamp:
+            kept[month] = decoded[1]
+    found = {m.month: m for m in db.session.scalars(select(StatsMonth).where(
+        StatsMonth.filter_key == key, StatsMonth.month.in_([m for m in stamps if m not in kept])))} if len(kept) < len(stamps) else {}
+    kept |= {month: json.loads(row.payload) for month, row in found.items()}
+    # Months partly kept: only the statements a change touched are grouped again, month by month.
+    for month, payload in kept.items():
+        missing = [name for name in STATEMENTS if name not in payload]
+        if missing:
+            day = parse_month(month)
+            grouped = _group(queries.Filters(day, day, f.area, f.strand, f.channel, f.centre_id), missing)
+            payload.update({name: grouped[name].get(month, []) for name in missing})
+            found[month].payload = json.dumps(payload)
+            found[month].computed_at = utcnow()
+    missing_months = [m for m in months if m not in kept]
+    added: list[StatsMonth] = []
+    for first, last in _runs(missing_months):
+        grouped = _group(queries.Filters(parse_month(first), parse_month(last), f.area, f.strand, f.channel, f.centre_id),
+                         list(STATEMENTS))
         for month in months_between(parse_month(first), parse_month(last)):
             payload = {name: grouped[name].get(month, []) for name in STATEMENTS}
             kept[month] = payload
-            db.session.add(StatsMonth(filter_key=key, month=month, payload=json.dumps(payload), computed_at=utcnow()))
+            added.append(StatsMonth(filter_key=key, month=month, payload=json.dumps(payload), computed_at=utcnow()))
+            db.session.add(added[-1])
+    fresh = {month: row.computed_at for month, row in found.items()} | {row.month: row.computed_at for row in added}
     try:
         db.session.commit()
     except IntegrityError:  # another request kept the same months first: theirs are as good
         db.session.rollback()
+    else:
+        if len(_DECODED) > 5000:
+            _DECODED.clear()
+        _DECODED.update({(key, month): (stamp, kept[month]) for month, stamp in fresh.items()})
     return {name: [tuple(row) for m in months for row in kept[m][name]] for name in STATEMENTS}
 
 
-def _group(f: queries.Filters) -> dict[str, dict[str, list[list[Any]]]]:
+def _group(f: queries.Filters, names: list[str]) -> dict[str, dict[str, list[list[Any]]]]:
     out: dict[str, dict[str, list[list[Any]]]] = {}
-    for name, statement in STATEMENTS.items():
+    for name in names:
+        statement = STATEMENTS[name]
         by_month: dict[str, list[list[Any]]] = {}
         for row in statement(f):
             by_month.setdefault(row[0], []).append([_plain(v) for v in row])

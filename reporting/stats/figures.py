@@ -14,7 +14,8 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from reporting.stats import cache, labels, queries
+from reporting import labels
+from reporting.stats import cache, queries
 from reporting.stats.periods import calendar_year, financial_year, month_label, months_between, quarter
 
 Value = int | float | str | None
@@ -86,7 +87,7 @@ def change(now: int, before: int | None) -> str:
     if before is None:
         return "–"
     if before == 0:
-        return "–" if now == 0 else _("new")
+        return "–" if now == 0 else _("up from none")
     pct = round(100 * (now - before) / before)
     return f"{pct:+d}%"
 
@@ -170,6 +171,8 @@ def build(f: queries.Filters) -> Figures:
     support: Counter[bool] = Counter()
     status: Counter[str] = Counter()
     closure: Counter[str | None] = Counter()
+    group: Counter[str] = Counter()
+    group_month: dict[str, Counter[str]] = defaultdict(Counter)
     for month, reporter_code, consent_code, wanted, status_code, closure_code, n in who:
         reporter[reporter_code] += n
         consent[consent_code] += n
@@ -177,11 +180,14 @@ def build(f: queries.Filters) -> Figures:
         status[status_code] += n
         closure[closure_code] += n
         cubes["reporter_type"][month, reporter_code] += n
+    for month, groups, n in rows["strategy_groups"]:
+        for code in strategy_groups(groups):
+            group[code] += n
+            group_month[code][month] += n
+            cubes["strategy_group"][month, code] += n
     strand: Counter[str] = Counter()
-    strand_month: dict[str, Counter[str]] = defaultdict(Counter)
     for month, code, n in strand_rows:
         strand[code] += n
-        strand_month[code][month] += n
         cubes["strand"][month, code] += n
     incident: Counter[str] = Counter()
     for month, code, n in type_rows:
@@ -193,7 +199,8 @@ def build(f: queries.Filters) -> Figures:
     strand_choices = [(c, lbl) for c, lbl, _g in queries.choice_labels("strand")]
     type_choices = [(c, lbl) for c, lbl, _g in queries.choice_labels("incident_type")]
     centre_choices: list[tuple[Any, str]] = [*queries.centre_names(), (None, _("No centre"))]
-    strand_label = dict(strand_choices)
+    # The Home Office's five monitored strands: the strand list marks them (data, not code).
+    home_office = [(c, lbl) for c, lbl, grouping in queries.choice_labels("strand") if grouping == "monitored"]
 
     tables = [
         _period_table("by_month", _("Reports by month"), _("Month"), in_range, "month", months, str, month_label),
@@ -206,8 +213,7 @@ def build(f: queries.Filters) -> Figures:
         _breakdown("by_strand", _("Reports by strand (the service's categories)"), _("Strand"), strand, strand_choices,
                    total, _("A report can name more than one strand, so these add up to more than the reports.")),
         _breakdown("by_home_office_strand", _("Reports by the Home Office's five monitored strands"), _("Strand"),
-                   {c: strand[c] for c in labels.HOME_OFFICE_STRANDS},
-                   [(c, strand_label.get(c, c)) for c in labels.HOME_OFFICE_STRANDS], total),
+                   {c: strand[c] for c, _lbl in home_office}, home_office, total),
         _breakdown("by_incident_type", _("Reports by incident type"), _("Incident type"), incident, type_choices, total,
                    _("A report can name more than one type, so these add up to more than the reports.")),
         _breakdown("by_area", _("Reports by area"), _("Area"), area, area_choices, total),
@@ -216,13 +222,15 @@ def build(f: queries.Filters) -> Figures:
         _breakdown("by_reporter_type", _("Reports by who reported"), _("Reporter"), reporter,
                    labels.REPORTER_TYPE.items(), total),
         _breakdown("by_police_consent", _("Reports by police consent"), _("May the Group pass it to the police?"),
-                   consent, labels.POLICE_CONSENT.items(), total),
+                   consent, labels.CONSENT.items(), total),
         _breakdown("by_support", _("Reports by support wanted"), _("Support"), support, labels.SUPPORT.items(), total),
         _breakdown("by_status", _("Reports by status now"), _("Status"), status, labels.STATUS.items(), total),
         _breakdown("by_closure_reason", _("Reports by closure reason"), _("Closure reason"), closure,
-                   labels.CLOSURE.items(), total),
+                   [(None, labels.NOT_CLOSED), *labels.CLOSURE.items()], total),
+        _breakdown("by_strategy_group", _("Reports from the groups least likely to report"), _("Group"), group,
+                   strategy_group_order(), total, strategy_group_note()),
     ]
-    measures_q, measures_y = measures(rows, months, in_range, strand_month)
+    measures_q, measures_y = measures(rows, months, in_range, group_month)
     tables += [measures_q, measures_y]
     figures = Figures(f, months, total, tables, monthly=in_range,
                       by_strand=[(str(lbl), strand.get(c, 0)) for c, lbl in strand_choices],
@@ -231,10 +239,37 @@ def build(f: queries.Filters) -> Figures:
     return figures
 
 
+# Strategy groups: the clear field names the four groups; "any" and "not known" are made here.
+ANY_GROUP = "any"
+NOT_KNOWN = "not_known"
+
+
+def strategy_groups(value: str | None) -> list[str]:
+    """The codes one report's clear ``strategy_groups`` counts in: each group it names and "any"
+    if it names one; "not known" for a report from before they were kept."""
+    if value is None:
+        return [NOT_KNOWN]
+    named = [code for code in value.split(",") if code]
+    return [*named, ANY_GROUP] if named else []
+
+
+def strategy_group_order() -> list[tuple[str, Any]]:
+    return [*((str(code), words) for code, words in labels.STRATEGY_GROUP.items()),
+            (ANY_GROUP, _("Any of these groups")),
+            (NOT_KNOWN, _("Not known: received before the service recorded these groups"))]
+
+
+def strategy_group_note() -> str:
+    return str(_("From the reasons the reporter chose, kept in clear only as which of these groups a report names. "
+             "A report can name more than one group. Reports received before the service kept this are "
+             "counted as not known, never guessed."))
+
+
 MEASURES = (
     "received", "heard", "referred", "acknowledged", "crimes_recorded", "outcomes",
     "review_median", "review_p90", "ack_median", "ack_p90", "linked_related", "linked_duplicate",
-    "least_likely_transgender", "least_likely_disability",
+    "group_gypsy_roma_traveller", "group_migrant", "group_transgender", "group_disability", "group_any",
+    "group_not_known",
 )
 
 
@@ -245,21 +280,23 @@ def measure_headings() -> list[str]:
         _("Police outcomes recorded"),
         _("Median days from report to first review"), _("90th percentile days from report to first review"),
         _("Median days from referral to acknowledgement"), _("90th percentile days from referral to acknowledgement"),
-        _("Reports linked as related (repeat victims)"), _("Reports linked as duplicates"),
-        _("Reports naming the transgender strand"), _("Reports naming the disability strand"),
+        _("Repeat victims: reports the Group linked as related"), _("Reports linked as duplicates"),
+        *(_("Reports from the group: %(group)s", group=str(words)) for words in labels.STRATEGY_GROUP.values()),
+        _("Reports from any of the groups least likely to report"),
+        _("Reports where the groups are not known (received before the service recorded them)"),
     ]
 
 
 def measures(rows: Mapping[str, list[tuple[Any, ...]]], months: list[str], received: Mapping[str, int],
-             strand_month: Mapping[str, Counter[str]]) -> tuple[Table, Table]:
+             group_month: Mapping[str, Counter[str]]) -> tuple[Table, Table]:
     """The strategy's measures per quarter and per financial year."""
     monthly: dict[str, Counter[str]] = {m: Counter() for m in months}
     review: dict[str, Counter[int]] = {m: Counter() for m in months}
     ack: dict[str, Counter[int]] = {m: Counter() for m in months}
     for m in months:
         monthly[m]["received"] = received.get(m, 0)
-        monthly[m]["least_likely_transgender"] = strand_month.get("transgender", Counter()).get(m, 0)
-        monthly[m]["least_likely_disability"] = strand_month.get("disability", Counter()).get(m, 0)
+        for code, _words in strategy_group_order():
+            monthly[m][f"group_{code}"] = group_month.get(code, Counter()).get(m, 0)
     for m, n in rows["heard"]:
         if m in monthly:
             monthly[m]["heard"] += n
@@ -300,9 +337,12 @@ def measures(rows: Mapping[str, list[tuple[Any, ...]]], months: list[str], recei
         return Table(table_id, title, header, measure_headings(), rows, note=_(
             "Cases heard: cases first moved to “under review” by the Group in the period, from the case status "
             "history. Referrals, acknowledgements and outcomes are counted in the period they happened; response "
-            "times and links by the month the report was received. Reports naming Gypsy, Roma or Traveller heritage "
-            "or being a migrant cannot be counted here: that finer reason is sealed, and only its strand (race) "
-            "stays in clear."))
+            "times and links by the month the report was received. Repeat victims are approximated by reports the "
+            "Group linked as related: no clear field records a repeat victim (the Group's risk flag and the "
+            "reporter's answer on how often it happened are sealed). The groups least likely to report (Gypsy, "
+            "Roma and Traveller; migrant, asylum seeker or refugee; transgender; disability) come from the "
+            "reasons the reporter chose, kept in clear only as which groups a report names; reports received "
+            "before the service kept this are counted as not known."))
 
     return (table("measures_by_quarter", _("The strategy's measures by quarter"), _("Quarter"), quarter),
             table("measures_by_financial_year", _("The strategy's measures by financial year"), _("Financial year"),
@@ -344,7 +384,8 @@ def summaries(figures: Figures, months: list[str], monthly: Mapping[str, int]) -
 
 def open_data_tables(figures: Figures) -> list[Table]:
     """The tables that may be published, before suppression: counts by month of the year,
-    area, channel, who reported, strand and incident type, each by financial year, with
+    area, channel, who reported, strand, incident type and the groups least likely to report,
+    each by financial year, with
     totals. Nothing finer than a month or than the fixed list of areas."""
     months = figures.months
     years = list(dict.fromkeys(financial_year(m) for m in months))
@@ -363,7 +404,7 @@ def open_data_tables(figures: Figures) -> list[Table]:
                      additive_columns=additive_columns)
 
     month_cube: Counter[tuple[str, Any]] = Counter({(m, m[5:7]): n for m, n in figures.monthly.items()})
-    month_order = [(f"{m:02d}", labels.MONTH_NAMES[m - 1]) for m in (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)]
+    month_order = [(f"{m:02d}", labels.month_of_year(m)) for m in (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)]
     multi = _("A report can name more than one, so there is no total row.")
     return [
         cross("open_by_month", _("Reports by month and financial year"), _("Month"), month_cube, month_order, True),
@@ -379,4 +420,7 @@ def open_data_tables(figures: Figures) -> list[Table]:
         cross("open_by_incident_type", _("Reports by incident type and financial year"), _("Incident type"),
               figures.cubes.get("incident_type", Counter()),
               [(c, lbl) for c, lbl, _g in queries.choice_labels("incident_type")], False, multi),
+        cross("open_by_strategy_group", _("Reports from the groups least likely to report, by financial year"),
+              _("Group"), figures.cubes.get("strategy_group", Counter()), strategy_group_order(), False,
+              strategy_group_note()),
     ]

@@ -10,7 +10,8 @@ from wtforms import SelectField
 from wtforms.validators import Optional, ValidationError
 
 from reporting.forms.fields import options
-from reporting.stats import labels, queries
+from reporting import labels
+from reporting.stats import queries
 from reporting.stats.periods import default_range, month_key, month_label, months_between, parse_month
 
 

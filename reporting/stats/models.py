@@ -79,3 +79,4 @@ Index("ix_referrals_outcome_at", Referral.outcome_at)
 Index("ix_reports_stats_where", Report.received_at, Report.area, Report.channel, Report.centre_id)
 Index("ix_reports_stats_who", Report.received_at, Report.reporter_type, Report.police_consent, Report.support_wanted,
       Report.status, Report.closure_reason)
+Index("ix_reports_stats_groups", Report.received_at, Report.strategy_groups)

@@ -1,16 +1,35 @@
 """Months, quarters, financial years (April to March) and calendar years.
 
-A month is the string ``YYYY-MM`` (UTC), the finest period the statistics use.
+A month is the string ``YYYY-MM`` in Europe/London time (a report at 00:30 on 1 April,
+British Summer Time, belongs to April), the finest period the statistics use.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
-from reporting.stats.labels import MONTH_NAMES
+from reporting import labels
+
+
+LONDON = ZoneInfo("Europe/London")
 
 
 def month_key(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
+
+
+def london_month(value: datetime | str) -> str:
+    """The Europe/London month of a stored UTC time (a datetime, or SQLite's text)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return month_key(value.astimezone(LONDON))
+
+
+def month_start(day: date) -> datetime:
+    """Midnight at the start of ``day``'s month in Europe/London, as a UTC time."""
+    return datetime(day.year, day.month, 1, tzinfo=LONDON).astimezone(UTC)
 
 
 def parse_month(text: str) -> date:
@@ -56,7 +75,8 @@ def calendar_year(month: str) -> str:
 
 
 def month_label(month: str) -> str:
-    return f"{MONTH_NAMES[int(month[5:7]) - 1]} {month[:4]}"
+    """"2025-04" as "April 2025" (words from reporting/labels.py)."""
+    return labels.month_name(month)
 
 
 def current_fy_first_month(today: date) -> date:

@@ -4,17 +4,17 @@ Every function takes ``Filters`` and returns plain tuples. No statement here nam
 a sealed column (``content``, ``staff_flags``, key wraps, packages, ``sealed``), and
 tests/stats/test_no_keys.py holds that true for every statement the pages run.
 
-Periods are grouped by month (``YYYY-MM``, UTC) in SQL; quarters and years are
-sums of months, made in Python.
+Periods are grouped by month (``YYYY-MM``, Europe/London time) in SQL; quarters and
+years are sums of months, made in Python.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Integer, and_, cast, func, select, union
+from sqlalchemy import Integer, and_, case, cast, func, select, union
 from sqlalchemy.sql.elements import ColumnElement
 
 from reporting.cases.models import CaseEvent, CaseLink
@@ -22,7 +22,7 @@ from reporting.centres.models import Centre
 from reporting.extensions import db
 from reporting.referrals.models import Referral
 from reporting.reports.models import Choice, Report, ReportIncidentType, ReportStrand
-from reporting.stats.periods import next_month
+from reporting.stats.periods import london_month, month_start, next_month
 
 REPORTS = Report.__table__
 REFERRALS = Referral.__table__
@@ -45,12 +45,12 @@ class Filters:
 
     @property
     def start(self) -> datetime:
-        return datetime(self.first_month.year, self.first_month.month, 1, tzinfo=UTC)
+        """The first month's start, midnight in London, as UTC."""
+        return month_start(self.first_month)
 
     @property
     def end(self) -> datetime:
-        after = next_month(self.last_month)
-        return datetime(after.year, after.month, 1, tzinfo=UTC)
+        return month_start(next_month(self.last_month))
 
 
 def _dialect() -> str:
@@ -58,10 +58,23 @@ def _dialect() -> str:
 
 
 def month_of(column: Any) -> ColumnElement[str]:
-    """``YYYY-MM`` of a UTC timestamp column, in SQL."""
+    """``YYYY-MM`` in Europe/London time of a UTC timestamp column, in SQL.
+
+    SQLite stores UTC as "YYYY-MM-DD HH:MM:SS.ffffff" and knows no time zones. London is UTC
+    or UTC+1 (British Summer Time, from the last Sunday of March to the last Sunday of
+    October, changing at 01:00 UTC), so a London month differs from the UTC one only in the
+    last hour (23:00 UTC) of a month ending in summer time: the ends of March to September
+    (March's and September's last days always fall inside it; October's never does). Only
+    those rows are moved on an hour; tests/stats/test_months.py checks this against the
+    zone database hour by hour.
+    """
     if _dialect() == "postgresql":
-        return func.to_char(func.timezone("UTC", column), "YYYY-MM")
-    return func.substr(column, 1, 7)  # SQLite stores "YYYY-MM-DD HH:MM:SS.ffffff"
+        return func.to_char(func.timezone("Europe/London", column), "YYYY-MM")
+    summer_month_end = and_(func.substr(column, 6, 2).between("03", "09"), func.substr(column, 12, 2) == "23")
+    return case(
+        (summer_month_end, func.substr(func.datetime(column, "+1 hour"), 1, 7)),
+        else_=func.substr(column, 1, 7),
+    )
 
 
 def tenths_of_days(later: Any, earlier: Any) -> ColumnElement[int]:
@@ -112,6 +125,16 @@ def who_and_what_next(f: Filters) -> Sequence[Any]:
                reports.closure_reason)
     return db.session.execute(
         select(month, *columns, func.count()).where(*_received_in(f)).group_by(month, *columns)
+    ).all()
+
+
+def strategy_groups_by_month(f: Filters) -> Sequence[Any]:
+    """(month, strategy groups, count): the clear ``reports.strategy_groups`` as stored ("disability,migrant",
+    "" for none, None for a report from before they were kept), from its own small index."""
+    month = month_of(reports.received_at)
+    return db.session.execute(
+        select(month, reports.strategy_groups, func.count()).where(*_received_in(f))
+        .group_by(month, reports.strategy_groups)
     ).all()
 
 
@@ -170,7 +193,11 @@ def _count_first_by_month(first: Any, f: Filters) -> Sequence[Any]:
 
 
 def cases_heard_by_month(f: Filters) -> Sequence[Any]:
-    """(month, cases first heard that month): each case counted once, when first heard."""
+    """(month, cases first heard that month): each case counted once, when first heard.
+
+    The one place "heard" is defined: when meetings expose the cases heard (``heard_report_ids``),
+    this function switches to "first on a meeting's agenda", and reporting/stats/cache.py must then
+    forget the "heard" rows of the months a meeting's agenda changes (today a status change does)."""
     heard = and_(events.kind == "status", events.summary.like(f"%>{HEARD_STATUS}%"))
     return _count_first_by_month(_first_in_range(events.at, CaseEvent.__table__, events.report_id, heard, f), f)
 
@@ -272,7 +299,7 @@ def earliest_month() -> str | None:
     first = db.session.scalar(select(func.min(reports.received_at)))
     if first is None:
         return None
-    return str(first)[:7]
+    return london_month(first)
 
 
 

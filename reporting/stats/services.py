@@ -15,7 +15,7 @@ import io
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -28,7 +28,7 @@ from reporting.keys.models import KeyPurpose, ServiceKey
 from reporting.keys.services import current_key, holder_private_key
 from reporting.stats import cache, queries
 from reporting.stats.models import PoliceExtract, PoliceMatch
-from reporting.stats.periods import month_key, next_month
+from reporting.stats.periods import london_month, month_key, month_start, next_month
 
 EXTRACT_COLUMNS = ("reference", "month", "area", "strands", "incident_types", "referred", "crime_reference")
 MATCH_COLUMNS = ("reference", "crime_reference")
@@ -79,8 +79,7 @@ def _extract_binding(extract_id: int) -> crypto.Binding:
 def extract_csv(first_month: date, area_labels: Mapping[str, str]) -> tuple[bytes, int]:
     """The quarter's extract as CSV bytes, and its number of rows."""
     after = next_month(next_month(next_month(first_month)))
-    rows = queries.extract_rows(datetime(first_month.year, first_month.month, 1, tzinfo=UTC),
-                                datetime(after.year, after.month, 1, tzinfo=UTC))
+    rows = queries.extract_rows(month_start(first_month), month_start(after))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(EXTRACT_COLUMNS)
@@ -192,7 +191,7 @@ def import_matches(data: bytes, *, actor: User, now: datetime) -> ImportResult:
             match.matched_by_id = actor.id
             changed += 1
     # The months these matches count in (now, and when any changed one was matched before) are grouped again.
-    cache.forget({month_key(now.date()), *(month_key(m.matched_at.date()) for m in existing.values())})
+    cache.forget({london_month(now), *(london_month(m.matched_at) for m in existing.values())})
     audit.record("stats.police_matches.import", "police_matches", actor=actor, rows=len(wanted), changed=changed)
     db.session.flush()
     return ImportResult(len(wanted), changed)

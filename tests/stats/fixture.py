@@ -69,8 +69,9 @@ ROWS = """
 43 2026-03-23 online      witness   telford_and_wrekin no               N new                  -                  race                     graffiti                      -   -
 44 2026-03-27 centre      victim    shrewsbury         with_details     Y referred             -                  race,disability          threats                       lib 1.0
 """
-# Just outside 2024/25 and 2025/26: never counted when the range is April 2024 to March 2026.
-OUTSIDE = [("45", datetime(2024, 3, 31, 23, 30, tzinfo=UTC)), ("46", datetime(2026, 4, 1, 0, 10, tzinfo=UTC))]
+# Just outside 2024/25 and 2025/26 in London time (23:30 BST on 31 March 2024; 01:10 BST on 1 April
+# 2026): never counted when the range is April 2024 to March 2026.
+OUTSIDE = [("45", datetime(2024, 3, 31, 22, 30, tzinfo=UTC)), ("46", datetime(2026, 4, 1, 0, 10, tzinfo=UTC))]
 HEARD_ALSO = {"03", "07", "09"}  # closed or resolved now, but heard by the Group first
 # n -> (days from sending to acknowledgement or None, outcome or None, crime reference or None)
 REFERRALS = {
@@ -85,6 +86,12 @@ REFERRALS = {
     "37": (2.0, None, None),
     "44": (None, None, None),
 }
+# Strategy groups as submit derives them: transgender and disability from the strand, Gypsy, Roma and
+# Traveller heritage and being a migrant from the (sealed) reason, which these race reports chose.
+# Reports 01 to 06 came in before the service kept the groups: not known (NULL).
+GROUPS_NOT_KNOWN = {"01", "02", "03", "04", "05", "06"}
+GYPSY_ROMA_TRAVELLER = {"10", "16", "26"}
+MIGRANT = {"12", "19", "44"}
 LINKS = [("13", "16", "related"), ("20", "26", "related"), ("08", "01", "duplicate"), ("28", "25", "duplicate")]
 
 
@@ -114,6 +121,9 @@ def build(actor_id: int | None = None) -> dict[str, int]:
         n, day, channel, reporter, area, consent, support, status, closure, strands, types, centre, rev = cols
         received = dict(OUTSIDE).get(n) or datetime.fromisoformat(day).replace(hour=8, tzinfo=UTC)
         sealed = f"{CANARY} sealed content of report {n}".encode()
+        groups = {s for s in strands.split(",") if s in ("transgender", "disability")}
+        groups |= {"gypsy_roma_traveller"} if n in GYPSY_ROMA_TRAVELLER else set()
+        groups |= {"migrant"} if n in MIGRANT else set()
         result = db.session.execute(sa.insert(Report.__table__).values(
             reference=reference(n), received_at=received, channel=channel, reporter_type=reporter,
             incident_date=received.date() - timedelta(days=1), incident_date_approximate=False, area=area,
@@ -123,6 +133,7 @@ def build(actor_id: int | None = None) -> dict[str, int]:
             submission_key=f"stats-{n}", key_algorithm=group.algorithm, public_key=sealed, group_key_id=group.id,
             key_wrap_group=sealed, key_wrap_receipt=sealed, receipt_lookup=f"9900{n:0>4}", receipt_salt=sealed,
             receipt_kdf="argon2id:t=1,m=8,p=1", receipt_verifier=sealed, content=sealed,
+            strategy_groups=None if n in GROUPS_NOT_KNOWN else ",".join(sorted(groups)),
         ))
         report_id = result.inserted_primary_key[0]
         ids[n] = report_id

@@ -97,7 +97,7 @@ def test_open_data_hides_small_counts_and_none_can_be_recovered(stats_world, ana
     # Dates no finer than a month, areas no finer than the list.
     ids = {t["id"] for t in published}
     assert ids == {"open_by_month", "open_by_area", "open_by_channel", "open_by_reporter_type", "open_by_strand",
-                   "open_by_incident_type"}
+                   "open_by_incident_type", "open_by_strategy_group"}
     page = analyst.get("/stats/open-data", query_string=RANGE).get_data(as_text=True)
     assert "&lt;5" in page and "[c]" in page
 

@@ -86,3 +86,20 @@ def test_the_command_line_export_bad_input(app, stats_world):
                                  "--open-data"])
     assert result.exit_code == 0
     assert "open_by_month" in result.output and "<5" in result.output
+
+
+def test_statistics_pages_show_words_never_codes(stats_world, analyst):
+    from tests.test_labels import raw_codes_in, visible_text
+
+    for url in ("/stats/", "/stats/open-data"):
+        page = analyst.get(url, query_string=RANGE).get_data(as_text=True)
+        text = visible_text(page)
+        assert raw_codes_in(text) == [], url
+        # The coded rows of every table are words: no code of a list the statistics break down by.
+        for code in ("with_details", "on_behalf", "centre_link", "gypsy_roma_traveller", "not_known",
+                     "awaiting_information", "spam_or_misuse", "telford_and_wrekin", "verbal_abuse", "None", "True"):
+            assert f"\n{code}\n" not in text, (url, code)
+    page = analyst.get("/stats/", query_string=RANGE).get_data(as_text=True)
+    for words in ("Pass to the police with their contact details", "Wanted support", "Not closed",
+                  "Gypsy, Roma and Traveller", "Online, from a centre's poster", "April 2025"):
+        assert words in page, words

@@ -1,6 +1,8 @@
 """The quarterly extract for West Mercia Police, sealed to the police key, and the force's matches back."""
 from __future__ import annotations
 
+import re
+
 import csv
 import io
 import json
@@ -51,6 +53,13 @@ def test_police_prepare_and_download_a_sealed_quarter(app, stats_world, make_use
         # Sealed at rest: no reference, area or crime reference in clear.
         assert b"HC-00-STAT" not in extract.sealed and b"Shrewsbury" not in extract.sealed
         extract_id = extract.id
+        prepared = extract.created_at
+    # When it was prepared, in words and London time (what reporting/labels.py says), never an ISO time.
+    from reporting.labels import when
+
+    with app.test_request_context():
+        assert when(prepared) in page
+    assert not re.search(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}", page)
     download = client.get(f"{URL}{extract_id}.csv")
     assert download.status_code == 200
     assert download.headers["Content-Disposition"].startswith("attachment;")
