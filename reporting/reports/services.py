@@ -85,10 +85,11 @@ def _write_answers(draft: Draft, key: bytes, answers: Mapping[str, Any], visited
 
 def _flush_draft(draft: Draft) -> None:
     """Flush a change to a draft; its version counter refuses a change made from a stale copy."""
+    draft_id = draft.id  # read now: after a failed flush the row's attributes cannot load
     try:
         db.session.flush()
     except StaleDataError:
-        raise DraftChangedError(draft.id) from None
+        raise DraftChangedError(draft_id) from None
 
 
 def open_draft(draft_id: str, key: bytes, *, now: datetime) -> DraftState:
