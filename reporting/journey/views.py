@@ -187,6 +187,14 @@ def _change_draft(
     raise DraftChangedError(state.draft.id)
 
 
+def _after_sending(config: JourneyConfig) -> ResponseReturnValue:
+    """A journey page asked for after the report was sent: a look goes to the
+    confirmation; a change (a form posted from an older page or another tab) is refused."""
+    if request.method == "POST":
+        return _not_added(config)
+    return redirect(url_for(config.sent))
+
+
 def _not_added(config: JourneyConfig) -> ResponseReturnValue:
     """A change that arrived after the report was sent: refused, and said so."""
     return render_template(
@@ -238,7 +246,7 @@ def step(config: JourneyConfig, name: str) -> ResponseReturnValue:
     if state is None:
         return _expired(config)
     if state.draft.receipt is not None:
-        return redirect(url_for(config.sent))
+        return _after_sending(config)
     if not current.applies(state.answers):
         if current.optional:
             return redirect(_more_url(config))
@@ -439,7 +447,7 @@ def files(config: JourneyConfig) -> ResponseReturnValue:
     if state is None:
         return _expired(config)
     if state.draft.receipt is not None:
-        return redirect(url_for(config.sent))
+        return _after_sending(config)
     form = UploadForm(prefix="evidence")
     if request.method == "POST" and form.validate():
         try:
@@ -450,7 +458,7 @@ def files(config: JourneyConfig) -> ResponseReturnValue:
             form.file.errors = [refusal_message(error.reason)]
         except AlreadySentError:
             db.session.rollback()
-            return redirect(url_for(config.sent))
+            return _not_added(config)
         except DraftChangedError:
             # Another tab changed the draft while the file arrived: nothing was kept.
             db.session.rollback()
@@ -475,7 +483,7 @@ def remove_file(config: JourneyConfig, file_id: int, form: Any) -> ResponseRetur
     if state is None:
         return _expired(config)
     if state.draft.receipt is not None:
-        return redirect(url_for(config.sent))
+        return _after_sending(config)
     if form.validate_on_submit():
         def remove(draft: services.DraftState) -> bool:
             gone = evidence_services.remove_draft_file(draft, file_id)

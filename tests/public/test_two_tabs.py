@@ -133,3 +133,23 @@ def test_two_tabs_saving_different_questions_keep_both_answers(app, client, keys
 
     check = client.get("/report/check").get_data(as_text=True)
     assert "By the bus station." in check and "The shopkeeper saw it all." in check
+
+
+def test_a_question_posted_from_an_older_page_after_sending_is_refused_not_dropped(app, client, keys):
+    """Not a race: one tab still shows a question when the report is sent from another;
+    that question's answer, sent afterwards, is refused and the page says so."""
+    start(client)
+    answer_all(client, minimal_answers())
+    older_page = csrf_token(client, "/report/witnesses")
+    send_from = second_tab(app, client)
+    assert post_form(send_from, "/report/check", {}).headers["Location"].endswith("/report/sent")
+
+    response = client.post("/report/witnesses", data={"csrf_token": older_page, **WITNESSES})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "what you just changed was not added" in page
+    # Looking at a question (not changing it) still goes to the confirmation.
+    assert client.get("/report/witnesses").headers["Location"].endswith("/report/sent")
+    [report] = stored(app)
+    with app.app_context():
+        assert "witnesses" not in read_report(report.reference, keys.recovery_text)["answers"]
