@@ -161,7 +161,8 @@ def _database_failure(view: Callable[..., ResponseReturnValue]) -> Callable[...,
             page = _received(config)
             if page is None:
                 raise
-            return page
+            # A change posted after the send (an older page, another tab) was not added.
+            return _not_added(config) if request.method == "POST" else page
 
     return wrapper
 

@@ -119,6 +119,12 @@ def test_a_sent_report_is_received_while_the_database_is_down_and_its_code_is_sh
         assert receipt_on(page) is None, "the code needs the database; it is kept for later"
         assert "come back to this page in a few minutes to see it" in page
 
+    # A question posted from an older page meanwhile is refused, and said so.
+    with database_down(app):
+        late = client.post("/report/witnesses", data={"csrf_token": token, "witnesses": "The driver."})
+    assert late.status_code == 409
+    assert "what you just changed was not added" in late.get_data(as_text=True)
+
     # The database is back: the code is shown, once, and opens the report at /status.
     first = client.get("/report/sent").get_data(as_text=True)
     says_received(first, reference)
