@@ -10,6 +10,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from reporting.evidence import services as evidence_services
 from reporting.extensions import db
 from reporting.journey import services as journey_services
 from reporting.reports import services as report_services
@@ -153,3 +154,30 @@ def test_a_question_posted_from_an_older_page_after_sending_is_refused_not_dropp
     [report] = stored(app)
     with app.app_context():
         assert "witnesses" not in read_report(report.reference, keys.recovery_text)["answers"]
+
+
+def test_a_file_arriving_as_the_other_tab_sends_is_not_added_and_says_so(app, client, keys, monkeypatch):
+    from reporting.reports.models import DraftFile
+    from tests.evidence.conftest import multipart
+
+    start(client)
+    answer_all(client, minimal_answers())
+    sender = second_tab(app, client)
+    send_token = csrf_token(sender, "/report/check")
+
+    def send_from_the_other_tab() -> None:
+        assert sender.post("/report/check", data={"csrf_token": send_token}).status_code == 302
+
+    body, form_type = multipart({"csrf_token": csrf_token(client, "/report/files")}, "evidence-file",
+                                "notes.txt", b"what the shopkeeper said\n", "text/plain")
+    # This tab has read the draft (not sent yet) and is about to store the file when the
+    # other tab sends. (Not later: on SQLite, writes wait for each other.)
+    pause_before(app, monkeypatch, evidence_services, "add_draft_file", send_from_the_other_tab)
+    response = client.post("/report/files", data=body, content_type=form_type)
+    monkeypatch.undo()
+
+    assert response.status_code == 409
+    assert "what you just changed was not added" in response.get_data(as_text=True)
+    [report] = stored(app)
+    with app.app_context():
+        assert db.session.scalar(select(DraftFile.id)) is None, "no file left behind under the draft"
