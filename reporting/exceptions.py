@@ -37,6 +37,11 @@ class AlreadySentError(DomainError):
     """The draft was sent already: show its confirmation, never a second report."""
 
 
+class DraftChangedError(DomainError):
+    """The draft changed (another tab saved or sent it) since this request read it:
+    nothing was written; read it again before deciding what to do."""
+
+
 class SignInFailedError(DomainError):
     """Email, password or code not accepted. Deliberately says no more."""
 

@@ -78,3 +78,42 @@ def submit_draft(
     if after_submit is not None:
         after_submit(report, staff_only_answers(state, steps))
     return report, receipt
+
+
+# The check page's copy ---------------------------------------------------------------
+# What the check page showed, kept (sealed under the draft key) in the page's own form:
+# see reports.services.check_page_copy. Plain data, so it renders without the database.
+
+def page_copy(cards: Sequence[questions.Card], file_names: Sequence[str] | None) -> dict[str, Any]:
+    """The check page's cards (labels already in words) and file names as plain data."""
+    return {
+        "cards": [
+            {
+                "key": card.key,
+                "title": str(card.title),
+                "rows": [_row_copy(row) for row in card.rows],
+                "not_answered": [_row_copy(row) for row in card.not_answered],
+            }
+            for card in cards
+        ],
+        "files": None if file_names is None else list(file_names),
+    }
+
+
+def _row_copy(row: questions.CardRow) -> dict[str, Any]:
+    return {"step": row.step, "key": row.key, "label": str(row.label), "lines": [str(line) for line in row.lines]}
+
+
+def cards_from_copy(page: dict[str, Any]) -> list[questions.Card]:
+    """The cards of :func:`page_copy`; ValueError if the copy is not of that shape."""
+    try:
+        return [
+            questions.Card(
+                str(card["key"]), str(card["title"]),
+                [questions.CardRow(**row) for row in card["rows"]],
+                [questions.CardRow(**row) for row in card["not_answered"]],
+            )
+            for card in page["cards"]
+        ]
+    except (KeyError, TypeError) as error:
+        raise ValueError("not a check page copy") from error

@@ -8,14 +8,27 @@ session and request, calls one service, commits, and turns errors into responses
 The required questions come in turn; the optional ones are reached from one page,
 "Would you like to tell us more?" (``questions.MORE``), which the last required
 question offers beside going straight to checking.
+
+Nothing is lost at the moment of sending (DESIGN.md promise 3):
+- once a report is committed, the session cookie remembers its reference, so while
+  the database is unreachable the journey's pages say it was received, never "not
+  sent" (``_received``); the receipt code is still shown only once, when it can be read;
+- the check page carries a copy of what it shows, sealed under the draft key, so a
+  send that meets an unreachable database shows the answers again with "Try sending
+  again" (``_check_from_copy``);
+- drafts have a version counter: a save made from a stale copy (the report was sent,
+  or changed, from another tab) is applied again to the fresh draft, or refused with
+  a page saying it was not added (``_change_draft``); a send from a stale copy goes
+  back to the check page.
 """
 from __future__ import annotations
 
 import base64
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
@@ -29,6 +42,7 @@ from reporting.evidence.files import MAX_FILES_PER_REPORT
 from reporting.evidence.forms import UploadForm, refusal_message
 from reporting.exceptions import (
     AlreadySentError,
+    DraftChangedError,
     DraftNotFoundError,
     EvidenceRefusedError,
     IncompleteReportError,
@@ -44,6 +58,15 @@ log = logging.getLogger(__name__)
 FILES_STEP = "files"
 # The button on the last required question that opens "tell us more".
 MORE_BUTTON = "more"
+# The check page's form field holding the sealed copy of what the page shows.
+COPY_FIELD = "answers_copy"
+# Why the check page says a report did not go: a failure before the commit (it did not),
+# or at the commit itself (it may have: "Try sending again" then shows its confirmation).
+NOT_SENT = "not_sent"
+UNCONFIRMED = "unconfirmed"
+# How often a change is applied again to a draft another request changed meanwhile.
+CHANGE_ATTEMPTS = 3
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -79,9 +102,15 @@ def _idle() -> int:
     return int(current_app.config["DRAFT_IDLE_MINUTES"])
 
 
-def open_draft(config: JourneyConfig) -> services.DraftState | None:
+def _ref(config: JourneyConfig) -> dict[str, Any] | None:
+    """This browser's draft: its id and key (and, once sent, its reference)."""
     ref = session.get(config.session_key)
-    if not isinstance(ref, dict):
+    return ref if isinstance(ref, dict) else None
+
+
+def open_draft(config: JourneyConfig) -> services.DraftState | None:
+    ref = _ref(config)
+    if ref is None:
         return None
     try:
         key = base64.urlsafe_b64decode(str(ref.get("key", "")))
@@ -89,6 +118,89 @@ def open_draft(config: JourneyConfig) -> services.DraftState | None:
     except (DraftNotFoundError, ValueError):
         session.pop(config.session_key, None)
         return None
+
+
+def _mark_sent(config: JourneyConfig, reference: str, *, shown: bool) -> None:
+    """Remember in the cookie that this browser's draft became ``reference`` (a clear
+    field, never content), and whether its receipt code has been shown."""
+    ref = _ref(config)
+    if ref is not None and (ref.get("sent"), ref.get("shown")) != (reference, shown):
+        session[config.session_key] = ref | {"sent": reference, "shown": shown}
+
+
+def _rollback() -> None:
+    try:
+        db.session.rollback()
+    except SQLAlchemyError as error:  # the connection is gone: nothing to undo
+        log.error("rollback failed: %s", type(error).__name__)
+
+
+def _received(config: JourneyConfig) -> ResponseReturnValue | None:
+    """The page for a browser whose report was committed, read from the cookie alone."""
+    ref = _ref(config)
+    reference = ref.get("sent") if ref else None
+    if ref is None or not isinstance(reference, str):
+        return None
+    log.error("database unavailable after a report was sent: showing it as received")
+    return render_template(
+        "public/received.html", reference=reference, shown=bool(ref.get("shown")),
+        sent_url=url_for(config.sent), layout=config.layout,
+    )
+
+
+def _database_failure(view: Callable[..., ResponseReturnValue]) -> Callable[..., ResponseReturnValue]:
+    """A journey view whose database fails says "received" if this browser sent its
+    report; otherwise the error goes on to the app's page (it was not sent)."""
+
+    @functools.wraps(view)
+    def wrapper(config: JourneyConfig, *args: Any, **kwargs: Any) -> ResponseReturnValue:
+        try:
+            return view(config, *args, **kwargs)
+        except SQLAlchemyError:
+            _rollback()
+            page = _received(config)
+            if page is None:
+                raise
+            # A change posted after the send (an older page, another tab) was not added.
+            return _not_added(config) if request.method == "POST" else page
+
+    return wrapper
+
+
+def _change_draft(
+    config: JourneyConfig, state: services.DraftState, change: Callable[[services.DraftState], T]
+) -> tuple[services.DraftState, T]:
+    """Make ``change`` to the draft (it flushes). If another request changed the draft
+    since it was read, read it again and make the change to the fresh copy.
+
+    Raises AlreadySentError if the draft was sent meanwhile (nothing was written),
+    DraftNotFoundError if it is gone.
+    """
+    for _attempt in range(CHANGE_ATTEMPTS):
+        try:
+            return state, change(state)
+        except DraftChangedError:
+            db.session.rollback()
+            fresh = open_draft(config)
+            if fresh is None:
+                raise DraftNotFoundError(state.draft.id) from None
+            state = fresh
+    raise DraftChangedError(state.draft.id)
+
+
+def _after_sending(config: JourneyConfig) -> ResponseReturnValue:
+    """A journey page asked for after the report was sent: a look goes to the
+    confirmation; a change (a form posted from an older page or another tab) is refused."""
+    if request.method == "POST":
+        return _not_added(config)
+    return redirect(url_for(config.sent))
+
+
+def _not_added(config: JourneyConfig) -> ResponseReturnValue:
+    """A change that arrived after the report was sent: refused, and said so."""
+    return render_template(
+        "public/not_added.html", sent_url=url_for(config.sent), layout=config.layout,
+    ), 409
 
 
 def begin(config: JourneyConfig, centre_id: int | None = None) -> ResponseReturnValue:
@@ -124,6 +236,7 @@ def _more_url(config: JourneyConfig) -> str:
     return url_for(config.step, name=questions.MORE)
 
 
+@_database_failure
 def step(config: JourneyConfig, name: str) -> ResponseReturnValue:
     if name == questions.MORE:
         return more(config)
@@ -134,7 +247,7 @@ def step(config: JourneyConfig, name: str) -> ResponseReturnValue:
     if state is None:
         return _expired(config)
     if state.draft.receipt is not None:
-        return redirect(url_for(config.sent))
+        return _after_sending(config)
     if not current.applies(state.answers):
         if current.optional:
             return redirect(_more_url(config))
@@ -145,7 +258,19 @@ def step(config: JourneyConfig, name: str) -> ResponseReturnValue:
     if request.method == "POST":
         form = current.form(about_someone_else=someone_else)
         if form.validate():
-            services.save_step(state, current.name, form.answers(), now=utcnow(), idle_minutes=_idle())
+            answers = form.answers()
+            try:
+                state, _saved = _change_draft(config, state, lambda draft: services.save_step(
+                    draft, current.name, answers, now=utcnow(), idle_minutes=_idle()))
+            except AlreadySentError:
+                db.session.rollback()
+                return _not_added(config)
+            except DraftNotFoundError:
+                db.session.rollback()
+                return _expired(config)
+            except DraftChangedError:
+                db.session.rollback()
+                abort(409)
             db.session.commit()
             return redirect(_after_step(config, current, state, changing))
     else:
@@ -178,6 +303,7 @@ def _after_step(config: JourneyConfig, current: questions.Step, state: services.
     return url_for(config.step, name=following.name) if following else url_for(config.check)
 
 
+@_database_failure
 def more(config: JourneyConfig) -> ResponseReturnValue:
     """ "Would you like to tell us more?": every optional question, and the way to checking."""
     state = open_draft(config)
@@ -203,6 +329,19 @@ def more(config: JourneyConfig) -> ResponseReturnValue:
 
 
 def check(config: JourneyConfig, form: Any) -> ResponseReturnValue:
+    try:
+        return _check(config, form)
+    except SQLAlchemyError:
+        # The draft could not even be read: a sent report is said to be received;
+        # a send shows the answers again from the page's own copy.
+        _rollback()
+        page = _received(config) or _check_from_copy(config, form)
+        if page is None:
+            raise
+        return page
+
+
+def _check(config: JourneyConfig, form: Any) -> ResponseReturnValue:
     state = open_draft(config)
     if state is None:
         return _expired(config)
@@ -213,10 +352,14 @@ def check(config: JourneyConfig, form: Any) -> ResponseReturnValue:
         missing = questions.first_unanswered(state.answers, state.visited, config.questions)
         if missing is not None:
             return redirect(url_for(config.step, name=missing.name))
-    not_sent = False
+    # Read before sending, so a failed send can show them without the database.
+    cards = questions.check_cards(state.answers, config.questions)
+    file_names = [item.name for item in evidence_services.list_draft_files(state)] if config.files else None
+    copy = services.check_page_copy(state, journey_services.page_copy(cards, file_names))
+    failure = None
     if form.validate_on_submit():
         try:
-            journey_services.submit_draft(
+            report, _receipt = journey_services.submit_draft(
                 state,
                 journey_channel=config.channel,
                 steps=config.questions,
@@ -224,25 +367,68 @@ def check(config: JourneyConfig, form: Any) -> ResponseReturnValue:
                 settings=journey_services.SubmitSettings.from_config(current_app.config),
                 after_submit=config.after_submit,
             )
-            db.session.commit()
-            return redirect(url_for(config.sent))
+            reference = report.reference
         except (AlreadySentError, IntegrityError):
             # A second click raced the first: one report, the same confirmation.
             db.session.rollback()
             return redirect(url_for(config.sent))
+        except DraftChangedError:
+            # Another tab changed (or sent) the draft after this page read it: send
+            # nothing from the old copy; the check page shows the answers as they are now.
+            db.session.rollback()
+            flash(_("Your answers were changed in another tab or window while you were sending. "
+                    "Check them, then send your report."), "notice")
+            return redirect(url_for(config.check))
         except IncompleteReportError as error:
             db.session.rollback()
             return redirect(url_for(config.step, name=error.step))
         except (SQLAlchemyError, KeysNotInitialisedError) as error:
-            db.session.rollback()
+            _rollback()
             log.error("report not sent: %s", type(error).__name__)
-            not_sent = True
+            failure = NOT_SENT
+        else:
+            try:
+                db.session.commit()
+            except SQLAlchemyError as error:
+                # The commit may have happened: say so, never "not sent". Trying again
+                # shows the confirmation if it did (the draft then has its receipt).
+                _rollback()
+                log.error("report not confirmed: %s", type(error).__name__)
+                failure = UNCONFIRMED
+            else:
+                _mark_sent(config, reference, shown=False)
+                return redirect(url_for(config.sent))
+    return _check_page(config, form, cards, file_names, copy, failure)
+
+
+def _check_page(
+    config: JourneyConfig, form: Any, cards: list[questions.Card], file_names: list[str] | None,
+    copy: str, failure: str | None,
+) -> ResponseReturnValue:
     return render_template(
-        "public/check.html", form=form, cards=questions.check_cards(state.answers, config.questions),
-        not_sent=not_sent, layout=config.layout, step_endpoint=config.step, more_url=_more_url(config),
-        files=evidence_services.list_draft_files(state) if config.files else None,
-        files_url=url_for(config.files) if config.files else None,
-    ), (503 if not_sent else 200)
+        "public/check.html", form=form, cards=cards, failure=failure, copy=copy, copy_field=COPY_FIELD,
+        layout=config.layout, step_endpoint=config.step, more_url=_more_url(config),
+        files=file_names, files_url=url_for(config.files) if config.files else None,
+    ), (503 if failure else 200)
+
+
+def _check_from_copy(config: JourneyConfig, form: Any) -> ResponseReturnValue | None:
+    """A send while the database is unreachable: the check page again from its sealed
+    copy in the form, with "Try sending again". None if there is no usable copy."""
+    ref = _ref(config)
+    if request.method != "POST" or ref is None or not form.validate_on_submit():
+        return None
+    copy = request.form.get(COPY_FIELD, "")
+    try:
+        key = base64.urlsafe_b64decode(str(ref.get("key", "")))
+        page = services.open_check_page_copy(str(ref.get("id", "")), key, copy)
+        cards = journey_services.cards_from_copy(page)
+    except (DraftNotFoundError, ValueError):
+        return None
+    files = page.get("files")
+    file_names = [str(name) for name in files] if isinstance(files, list) else None
+    log.error("report not sent: database unavailable")
+    return _check_page(config, form, cards, file_names, copy, NOT_SENT)
 
 
 def _files_page(config: JourneyConfig, state: services.DraftState, form: Any) -> ResponseReturnValue:
@@ -255,13 +441,14 @@ def _files_page(config: JourneyConfig, state: services.DraftState, form: Any) ->
     )
 
 
+@_database_failure
 def files(config: JourneyConfig) -> ResponseReturnValue:
     """Attach files before sending: GET shows them, POST takes one more."""
     state = open_draft(config)
     if state is None:
         return _expired(config)
     if state.draft.receipt is not None:
-        return redirect(url_for(config.sent))
+        return _after_sending(config)
     form = UploadForm(prefix="evidence")
     if request.method == "POST" and form.validate():
         try:
@@ -272,7 +459,18 @@ def files(config: JourneyConfig) -> ResponseReturnValue:
             form.file.errors = [refusal_message(error.reason)]
         except AlreadySentError:
             db.session.rollback()
-            return redirect(url_for(config.sent))
+            return _not_added(config)
+        except DraftChangedError:
+            # Another tab changed the draft while the file arrived: nothing was kept.
+            db.session.rollback()
+            fresh = open_draft(config)
+            if fresh is None:
+                return _expired(config)
+            if fresh.draft.receipt is not None:
+                return _not_added(config)
+            state = fresh
+            form.file.errors = [_("Your answers were changed in another tab or window while the file was "
+                                  "added, so it was not added. Choose it again.")]
         else:
             db.session.commit()
             flash(_("Your file has been added."), "success")
@@ -280,18 +478,31 @@ def files(config: JourneyConfig) -> ResponseReturnValue:
     return _files_page(config, state, form)
 
 
+@_database_failure
 def remove_file(config: JourneyConfig, file_id: int, form: Any) -> ResponseReturnValue:
     state = open_draft(config)
     if state is None:
         return _expired(config)
     if state.draft.receipt is not None:
-        return redirect(url_for(config.sent))
+        return _after_sending(config)
     if form.validate_on_submit():
+        def remove(draft: services.DraftState) -> bool:
+            gone = evidence_services.remove_draft_file(draft, file_id)
+            # A change to the draft itself, so a send from an older copy is refused.
+            services.save_step(draft, FILES_STEP, {}, now=utcnow(), idle_minutes=_idle())
+            return gone
+
         try:
-            removed = evidence_services.remove_draft_file(state, file_id)
+            state, removed = _change_draft(config, state, remove)
         except AlreadySentError:
             db.session.rollback()
-            return redirect(url_for(config.sent))
+            return _not_added(config)
+        except DraftNotFoundError:
+            db.session.rollback()
+            return _expired(config)
+        except DraftChangedError:
+            db.session.rollback()
+            abort(409)
         db.session.commit()
         if removed:
             flash(_("The file has been removed."), "success")
@@ -299,19 +510,28 @@ def remove_file(config: JourneyConfig, file_id: int, form: Any) -> ResponseRetur
     return redirect(url_for(config.files))
 
 
+@_database_failure
 def sent(config: JourneyConfig, form: Any) -> ResponseReturnValue:
     state = open_draft(config)
     if state is None or state.draft.receipt is None:
         return redirect(url_for(config.start))
     reference, receipt = services.sent_receipt(state)
+    _mark_sent(config, reference, shown=receipt is None)
     report_id = state.draft.report_id
     support_wanted = report_id is not None and services.support_wanted(report_id)
     if config.receipt_once:
         forget(config)
         db.session.commit()
     elif receipt is not None:
-        services.forget_receipt_code(state)  # shown once: a reload shows the reference only
-        db.session.commit()
+        try:
+            services.forget_receipt_code(state)  # shown once: a reload shows the reference only
+        except DraftChangedError:
+            # Another load of this page read the code at the same moment and showed it.
+            db.session.rollback()
+            receipt = None
+        else:
+            db.session.commit()
+        _mark_sent(config, reference, shown=True)
     return render_template(
         config.sent_template, reference=reference, receipt=receipt, form=form,
         layout=config.layout, finish_url=url_for(config.finish), channel=config.channel.value,
@@ -321,6 +541,11 @@ def sent(config: JourneyConfig, form: Any) -> ResponseReturnValue:
 
 def finish(config: JourneyConfig, form: Any) -> ResponseReturnValue:
     if form.validate_on_submit():
-        forget(config)
-        db.session.commit()
+        try:
+            forget(config)
+            db.session.commit()
+        except SQLAlchemyError as error:
+            # The cookie has forgotten the draft; the row expires by itself.
+            _rollback()
+            log.error("draft not discarded: %s", type(error).__name__)
     return redirect(url_for(config.after_finish))

@@ -1,6 +1,8 @@
 """Changes to drafts and reports. Services flush, never commit: the caller owns the transaction."""
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import json
 import logging
@@ -11,9 +13,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, exists, select
+from sqlalchemy.orm.exc import StaleDataError
 
 from reporting import crypto
-from reporting.exceptions import AlreadySentError, DraftNotFoundError, IncompleteReportError
+from reporting.exceptions import AlreadySentError, DraftChangedError, DraftNotFoundError, IncompleteReportError
 from reporting.extensions import db
 from reporting.keys.services import current_key
 from reporting.keys.models import KeyPurpose
@@ -81,6 +84,15 @@ def _write_answers(draft: Draft, key: bytes, answers: Mapping[str, Any], visited
     draft.answers = crypto.encrypt(key, payload, _draft_binding(draft.id, "answers"))
 
 
+def _flush_draft(draft: Draft) -> None:
+    """Flush a change to a draft; its version counter refuses a change made from a stale copy."""
+    draft_id = draft.id  # read now: after a failed flush the row's attributes cannot load
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise DraftChangedError(draft_id) from None
+
+
 def open_draft(draft_id: str, key: bytes, *, now: datetime) -> DraftState:
     """Load and decrypt a live draft, or raise DraftNotFoundError."""
     draft = db.session.get(Draft, draft_id)
@@ -96,14 +108,18 @@ def open_draft(draft_id: str, key: bytes, *, now: datetime) -> DraftState:
 
 
 def save_step(state: DraftState, step_name: str, step_answers: Mapping[str, Any], *, now: datetime, idle_minutes: int) -> None:
-    """Store one step's answers (replacing that step's earlier ones) and extend the draft's life."""
+    """Store one step's answers (replacing that step's earlier ones) and extend the draft's life.
+
+    Raises AlreadySentError if this copy shows the draft sent, and DraftChangedError if
+    another request changed or sent it since this copy was read (nothing is written).
+    """
     if state.draft.report_id is not None or state.draft.receipt is not None:
         raise AlreadySentError(state.draft.id)
     state.answers.update(step_answers)
     state.visited.add(step_name)
     _write_answers(state.draft, state.key, state.answers, state.visited, state.meta)
     state.draft.expires_at = now + timedelta(minutes=idle_minutes)
-    db.session.flush()
+    _flush_draft(state.draft)
 
 
 def discard_draft(draft_id: str) -> None:
@@ -135,7 +151,31 @@ def forget_receipt_code(state: DraftState) -> None:
         state.key, json.dumps({"reference": reference, "receipt": None}).encode(),
         _draft_binding(state.draft.id, "receipt"),
     )
-    db.session.flush()
+    _flush_draft(state.draft)
+
+
+def check_page_copy(state: DraftState, page: Mapping[str, Any]) -> str:
+    """What the check page shows, sealed under the draft's key for the page's own form.
+
+    If the database is unreachable when the reporter presses send, the page can be
+    shown again from this copy (the key is in their cookie), with their answers and
+    "Try sending again", although the draft itself cannot be read.
+    """
+    data = json.dumps(page, ensure_ascii=False).encode()
+    sealed = crypto.encrypt(state.key, data, _draft_binding(state.draft.id, "check_page"))
+    return base64.urlsafe_b64encode(sealed).decode()
+
+
+def open_check_page_copy(draft_id: str, key: bytes, copy: str) -> dict[str, Any]:
+    """Open :func:`check_page_copy`'s text; DraftNotFoundError if it is not this draft's."""
+    try:
+        data = crypto.decrypt(key, base64.urlsafe_b64decode(copy.encode()), _draft_binding(draft_id, "check_page"))
+        page = json.loads(data)
+    except (crypto.CryptoError, binascii.Error, ValueError):
+        raise DraftNotFoundError(draft_id) from None
+    if not isinstance(page, dict):
+        raise DraftNotFoundError(draft_id)
+    return page
 
 
 def submission_digest(draft_id: str) -> str:
@@ -238,8 +278,10 @@ def submit_report(
 ) -> tuple[Report, crypto.Receipt]:
     """Seal a complete draft into a report, in the caller's transaction.
 
-    Raises IncompleteReportError naming the first step still to answer, and
-    AlreadySentError if this draft became a report before.
+    Raises IncompleteReportError naming the first step still to answer,
+    AlreadySentError if this draft became a report before, and DraftChangedError if
+    another request changed the draft since ``state`` was read (then nothing may be kept:
+    the caller rolls back).
     """
     if state.draft.report_id is not None or state.draft.receipt is not None:
         raise AlreadySentError(state.draft.id)
@@ -297,7 +339,8 @@ def submit_report(
     # briefly so a reload or a second click shows the same confirmation.
     state.draft.answers = b""
     state.draft.expires_at = now + timedelta(minutes=sent_minutes)
-    db.session.flush()
+    # A stale copy (another tab saved an answer since this one was read) sends nothing.
+    _flush_draft(state.draft)
     log.info("report %s received via %s", report.id, channel.value)
     return report, receipt
 
