@@ -2,11 +2,10 @@
 
 Every ORM update of a draft checks and bumps ``version`` (SQLAlchemy's version
 counter), so a write made from a stale copy fails instead of silently replacing
-what another tab saved or sent. This revision also joins the two heads the
-branch had (0010 support services, 0012 key custody).
+what another tab saved or sent.
 
 Revision ID: 0016
-Revises: 0010, 0012
+Revises: 0012
 Create Date: 2026-12-01 11:40:00
 
 """
@@ -16,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0016'
-down_revision = ('0010', '0012')
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
