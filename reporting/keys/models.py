@@ -13,6 +13,7 @@ class KeyPurpose(enum.StrEnum):
     RECOVERY = "recovery"
     GROUP = "group"
     POLICE = "police"
+    PARTNERS = "partners"  # what partner agencies read: meeting summaries, actions
 
 
 # The one mapping of role to the key its holders need; roles not named hold no key.
@@ -20,6 +21,7 @@ KEY_FOR_ROLE: dict[str, KeyPurpose] = {
     "admin": KeyPurpose.GROUP,
     "reviewer": KeyPurpose.GROUP,
     "police": KeyPurpose.POLICE,
+    "agency": KeyPurpose.PARTNERS,
 }
 
 
@@ -33,7 +35,7 @@ class ServiceKey(Base):
 
     __tablename__ = "service_keys"
     __table_args__ = (
-        CheckConstraint("purpose IN ('recovery', 'group', 'police')", name="purpose"),
+        CheckConstraint("purpose IN ('recovery', 'group', 'police', 'partners')", name="purpose"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,7 +75,7 @@ class GrantRequest(Base):
 
     __tablename__ = "grant_requests"
     __table_args__ = (
-        CheckConstraint("purpose IN ('group', 'police')", name="purpose"),
+        CheckConstraint("purpose IN ('group', 'police', 'partners')", name="purpose"),
         CheckConstraint("approved_by_id IS NULL OR requested_by_id IS NULL OR approved_by_id != requested_by_id",
                         name="second_person"),
     )
