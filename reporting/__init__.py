@@ -74,6 +74,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting.centres.views import bp as centres_bp
     from reporting.centres.assisted import bp as centre_bp
     from reporting.keys import cli as keys_cli
+    from reporting.meetings import cli as actions_cli
+    from reporting.meetings.admin import bp as agencies_admin_bp
+    from reporting.meetings.partners import bp as partners_bp
+    from reporting.meetings.views import bp as meetings_bp
     from reporting.public.views import bp as public_bp
     from reporting.referrals import cli as referrals_cli
     from reporting.referrals.views import bp as referrals_bp
@@ -97,7 +101,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(referrals_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(support_admin_bp)
-    for module in (keys_cli, reporting_cli, auth_cli, audit_cli, centres_cli, referrals_cli, support_cli):
+    app.register_blueprint(meetings_bp)
+    app.register_blueprint(partners_bp)
+    app.register_blueprint(agencies_admin_bp)
+    for module in (keys_cli, reporting_cli, auth_cli, audit_cli, centres_cli, referrals_cli, support_cli, actions_cli):
         module.register(app)
 
     security.allow_static(app)

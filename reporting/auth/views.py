@@ -33,6 +33,7 @@ HOMES = {
     Role.ADMIN.value: "admin.index",
     Role.CENTRE_STAFF.value: "centre.index",
     Role.POLICE.value: "referrals.inbox",
+    Role.AGENCY.value: "partners.home",
 }
 
 
