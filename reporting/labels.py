@@ -238,7 +238,7 @@ AUDIT_DETAIL = {
     "grants_dropped": _l("Key grants removed"), "slug": _l("Centre"), "holders": _l("Holders"),
     "police": _l("Police key"), "recovery": _l("Recovery key"), "algorithm": _l("Algorithm"),
     "original": _l("Original"), "detail": _l("Detail"),
-    "meeting": _l("Meeting"), "agency": _l("Partner agency"), "action": _l("Action"), "cases": _l("Cases"),
+    "meeting": _l("Meeting"), "agency": _l("Partner agency"), "action_id": _l("Action"), "cases": _l("Cases"),
     "agencies": _l("Agencies"), "item": _l("Agenda item"), "warnings": _l("Warnings"), "attended": _l("Attended"),
     "flagged": _l("Flagged"), "partners": _l("Partner agencies' key"), "active": _l("Active"), "status": _l("Status"),
 }

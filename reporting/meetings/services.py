@@ -322,7 +322,7 @@ def open_action(
     action.text_partners = _seal(KeyPurpose.PARTNERS, text, action_binding(action, "text_partners"))
     action.text_group = _seal(KeyPurpose.GROUP, text, action_binding(action, "text_group"))
     case_services.record_event(report, actor, EventKind.MEETING, f"action_opened:{agency.id}", text)
-    audit.record("action.open", f"report:{report.id}", actor=actor, action=action.id, agency=agency.id)
+    audit.record("action.open", f"report:{report.id}", actor=actor, action_id=action.id, agency=agency.id)
     return action
 
 
@@ -344,7 +344,7 @@ def update_action(action: Action, status: ActionStatus, text: str, *, actor: Use
     assert report is not None
     what = {"open": "action_updated", "done": "action_done", "cannot_do": "action_cannot_do"}[status.value]
     case_services.record_event(report, actor, EventKind.MEETING, f"{what}:{action.agency_id}", text or None)
-    audit.record("action.update", f"report:{report.id}", actor=actor, action=action.id, status=status.value)
+    audit.record("action.update", f"report:{report.id}", actor=actor, action_id=action.id, status=status.value)
     return update
 
 
