@@ -51,10 +51,10 @@ def pack_pdf(pack: Pack) -> bytes:
     heading(_("Open actions"))
     if not pack.actions:
         line(_("No open actions."))
-    for entry in pack.actions:
+    for action in pack.actions:
         pdf.set_font("DejaVu", "B", 10)
-        pdf.multi_cell(width, 6, f"{entry.reference}: {entry.agency}, {_('due')} {labels.day(entry.action.due_on)}",
+        pdf.multi_cell(width, 6, f"{action.reference}: {action.agency}, {_('due')} {labels.day(action.action.due_on)}",
                        new_x="LMARGIN", new_y="NEXT")
-        line(entry.text)
+        line(action.text)
         pdf.ln(1)
     return bytes(pdf.output())

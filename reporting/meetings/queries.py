@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
@@ -100,7 +101,7 @@ def due_by_agency(today: date) -> list[tuple[Agency, int]]:
 
 # For the statistics ------------------------------------------------------------------------
 
-def heard_cases(start: date, end: date) -> Select[tuple[int, date]]:
+def heard_cases(start: date, end: date) -> Select[Any]:
     """(report_id, heard_on) for each case heard at a meeting held from ``start`` to ``end``
     inclusive: one row per case, at its first hearing in the range. Clear columns only
     (meeting_items.heard_at is set when the Group records its decision on the case)."""
@@ -115,6 +116,6 @@ def heard_cases(start: date, end: date) -> Select[tuple[int, date]]:
 
 def heard_report_ids(start: date, end: date) -> set[int]:
     """Ids of the cases heard at a meeting held from ``start`` to ``end`` inclusive."""
-    return {row[0] for row in db.session.execute(heard_cases(start, end)).all()}
+    return {int(row[0]) for row in db.session.execute(heard_cases(start, end)).all()}
 
 
