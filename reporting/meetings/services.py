@@ -177,9 +177,13 @@ def set_attendance(meeting: Meeting, attended_ids: list[int], *, actor: User) ->
 def write_summary(item: MeetingItem, text: str, *, actor: User) -> None:
     """The summary agencies read (partners' key), and the Group's copy (group key).
 
-    Writing it again after the pack was shared un-shares nothing: agencies read the new text.
+    Changing a summary after the pack was shared takes the pack back, so the check
+    runs again before agencies read the new words.
     """
     require_reviewer(actor)
+    meeting = db.session.get(Meeting, item.meeting_id)
+    if meeting is not None and meeting.shared_at is not None:
+        meeting.shared_at = None
     item.summary_partners = _seal(KeyPurpose.PARTNERS, text, summary_binding(item, "summary_partners"))
     item.summary_group = _seal(KeyPurpose.GROUP, text, summary_binding(item, "summary_group"))
     db.session.flush()

@@ -165,9 +165,9 @@ def share_pack(meeting_id: int) -> ResponseReturnValue:
     keyring = _keyring()
     if not form.validate() or keyring is None:
         return _no_key() if keyring is None else _meeting_page(meeting, 400, share_form=form)
+    despite = "yes" in (form.despite_warnings.data or [])
     try:
-        warnings = services.share_pack(meeting, actor=_me(), keyring=keyring,
-                                       despite_warnings="yes" in (form.despite_warnings.data or []))
+        warnings = services.share_pack(meeting, actor=_me(), keyring=keyring, despite_warnings=despite)
     except services.MeetingError:
         db.session.rollback()
         form.despite_warnings.errors = [_("Write a summary for every case on the agenda before sharing the pack")]
@@ -175,7 +175,8 @@ def share_pack(meeting_id: int) -> ResponseReturnValue:
     except (NotAKeyHolderError, PermissionDeniedError):
         db.session.rollback()
         return _no_key()
-    if meeting.shared_at is None:
+    if warnings and not despite:
+        db.session.commit()  # the check's audit entry (the reports it opened, and its warning)
         form.despite_warnings.errors = [_("Check the summaries below before sharing")]
         return _meeting_page(meeting, 400, share_form=form, warnings=warnings)
     db.session.commit()

@@ -182,6 +182,14 @@ def test_agenda_to_minutes_and_the_agency_sees_only_its_own(mail_app, make_user,
         assert agency.get(refused).status_code == 403, refused
     assert school_id != housing_id
 
+    # A summary changed after sharing takes the pack back until it is checked and shared again.
+    summary(reviewer, meeting_id, items[second], "Graffiti; call 01743 123456 for details.")
+    assert agency.get(f"/partners/meetings/{meeting_id}").status_code == 404
+    assert "a phone number" in share(reviewer, meeting_id).get_data(as_text=True)
+    assert agency.get(f"/partners/meetings/{meeting_id}").status_code == 404
+    assert share(reviewer, meeting_id, **{"share-despite_warnings": "yes"}).status_code == 302
+    assert "01743 123456" in agency.get(f"/partners/meetings/{meeting_id}").get_data(as_text=True)
+
 
 def test_reminders_reach_smtp_without_content(mail_app, make_user, keys):
     app, received = mail_app
