@@ -53,6 +53,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting.centres import models as _centres_models  # noqa: F401
     from reporting.evidence import models as _evidence_models  # noqa: F401
     from reporting.keys import models as _keys_models  # noqa: F401
+    from reporting.meetings import models as _meetings_models  # noqa: F401
     from reporting.referrals import models as _referrals_models  # noqa: F401
     from reporting.reports import models as _reports_models  # noqa: F401
     from reporting.status import models as _status_models  # noqa: F401
@@ -77,6 +78,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting.centres.views import bp as centres_bp
     from reporting.centres.assisted import bp as centre_bp
     from reporting.keys import cli as keys_cli
+    from reporting.meetings import cli as actions_cli
+    from reporting.meetings.admin import bp as agencies_admin_bp
+    from reporting.meetings.partners import bp as partners_bp
+    from reporting.meetings.views import bp as meetings_bp
     from reporting.public.views import bp as public_bp
     from reporting.referrals import cli as referrals_cli
     from reporting.referrals.views import bp as referrals_bp
@@ -105,7 +110,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(support_admin_bp)
     app.register_blueprint(stats_bp)
     app.register_blueprint(police_extracts_bp)
-    for module in (keys_cli, reporting_cli, auth_cli, audit_cli, centres_cli, referrals_cli, support_cli, stats_cli):
+    app.register_blueprint(meetings_bp)
+    app.register_blueprint(partners_bp)
+    app.register_blueprint(agencies_admin_bp)
+    for module in (keys_cli, reporting_cli, auth_cli, audit_cli, centres_cli, referrals_cli, support_cli, stats_cli,
+                   actions_cli):
         module.register(app)
 
     security.allow_static(app)

@@ -59,6 +59,9 @@ def demo_command() -> None:
 
     load_demo_services()
     sign_ins = load_demo_staff(recovery_text)
+    from reporting.meetings.demo import load_demo_agencies
+
+    sign_ins += load_demo_agencies(recovery_text)
     # No request context: the core checks stored answers without building forms.
     sent = demo.load_demo_reports(
         current_settings().receipt_kdf,

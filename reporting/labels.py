@@ -22,6 +22,7 @@ from flask_babel import lazy_gettext as _l
 from reporting.auth.models import Role
 from reporting.cases.models import EventKind, LinkKind
 from reporting.keys.models import KeyPurpose
+from reporting.meetings.models import ActionStatus, AgencyKind
 from reporting.referrals.models import Outcome, OverrideReason, ReferralKind, ReferralState
 from reporting.reports.models import (
     Channel,
@@ -127,6 +128,28 @@ EVENT_KIND = {
     EventKind.LINK: _l("Linked"),
     EventKind.UNLINK: _l("Link removed"),
     EventKind.REFERRAL: _l("Police referral"),
+    EventKind.MEETING: _l("Group meeting"),
+}
+AGENCY_KIND = {
+    AgencyKind.POLICE: _l("Police"),
+    AgencyKind.COMMUNITY_SAFETY: _l("Council community safety"),
+    AgencyKind.HOUSING: _l("Housing provider"),
+    AgencyKind.SCHOOL: _l("School or college"),
+    AgencyKind.HEALTH: _l("Health"),
+    AgencyKind.FIRE: _l("Fire and rescue"),
+    AgencyKind.VICTIM_SUPPORT: _l("Victim support"),
+    AgencyKind.VOLUNTARY: _l("Voluntary or community group"),
+}
+ACTION_STATUS = {
+    ActionStatus.OPEN: _l("Open"),
+    ActionStatus.DONE: _l("Done"),
+    ActionStatus.CANNOT_DO: _l("Cannot be done"),
+}
+REDACTION = {
+    "name": _l("the reporter's name"),
+    "email": _l("an email address"),
+    "phone": _l("a phone number"),
+    "postcode": _l("a postcode"),
 }
 MESSAGE_KIND = {
     MessageKind.TO_REPORTER: _l("Message to the reporter"),
@@ -139,11 +162,13 @@ ROLE = {
     Role.CENTRE_STAFF: _l("Centre staff"),
     Role.POLICE: _l("Police liaison"),
     Role.ANALYST: _l("Analyst"),
+    Role.AGENCY: _l("Partner agency"),
 }
 KEY_PURPOSE = {
     KeyPurpose.RECOVERY: _l("Recovery key"),
     KeyPurpose.GROUP: _l("Group key"),
     KeyPurpose.POLICE: _l("Police key"),
+    KeyPurpose.PARTNERS: _l("Partner agencies' key"),
 }
 FLAGS = {
     "repeat_victim": _l("Repeat victim"),
@@ -171,6 +196,21 @@ AUDIT_ACTION = {
     "keys.grant": _l("Granted key access"),
     "keys.init": _l("Made the service keys"),
     "keys.rotate": _l("Rotated a key"),
+    "keys.add": _l("Made a new kind of key"),
+    "agency.save": _l("Saved a partner agency"),
+    "meeting.flag": _l("Flagged a case for the next meeting"),
+    "meeting.create": _l("Created a meeting"),
+    "meeting.attendance": _l("Recorded who attended a meeting"),
+    "meeting.summary": _l("Wrote a case summary for a meeting"),
+    "meeting.decision": _l("Recorded a meeting's decision"),
+    "meeting.minutes": _l("Saved a meeting's minutes"),
+    "meeting.pack_warned": _l("The pack check found identifying details"),
+    "meeting.pack_shared": _l("Shared a meeting pack"),
+    "meeting.pack_open": _l("Read a meeting pack"),
+    "meeting.pack_download": _l("Downloaded a meeting pack"),
+    "action.open": _l("Gave an action to a partner agency"),
+    "action.update": _l("Updated an action"),
+    "action.read": _l("Read their agency's actions"),
     "message.from_reporter": _l("The reporter replied"),
     "message.to_reporter": _l("Sent a message to the reporter"),
     "referral.acknowledge": _l("Acknowledged a referral"),
@@ -202,6 +242,8 @@ AUDIT_TARGET = {
     "user": _l("Account %(id)s"),
     "centre": _l("Centre %(id)s"),
     "key": _l("Key %(id)s"),
+    "meeting": _l("Meeting %(id)s"),
+    "agency": _l("Partner agency %(id)s"),
 }
 AUDIT_DETAIL = {
     "referral": _l("Referral"), "kind": _l("Kind"), "fields": _l("Answers shared"), "reason": _l("Reason"),
@@ -212,6 +254,9 @@ AUDIT_DETAIL = {
     "grants_dropped": _l("Key grants removed"), "slug": _l("Centre"), "holders": _l("Holders"),
     "police": _l("Police key"), "recovery": _l("Recovery key"), "algorithm": _l("Algorithm"),
     "original": _l("Original"), "detail": _l("Detail"),
+    "meeting": _l("Meeting"), "agency": _l("Partner agency"), "action_id": _l("Action"), "cases": _l("Cases"),
+    "agencies": _l("Agencies"), "item": _l("Agenda item"), "warnings": _l("Warnings"), "attended": _l("Attended"),
+    "flagged": _l("Flagged"), "partners": _l("Partner agencies' key"), "active": _l("Active"), "status": _l("Status"),
 }
 ACTORS = {"reporter": _l("The reporter"), "system": _l("The service"), "cli": _l("Command line"),
           "anonymous": _l("Someone not signed in"), "test": _l("Set-up")}
@@ -224,6 +269,7 @@ ALL_CODES: dict[str, Mapping[Any, Any]] = {
     "outcome": OUTCOME, "link_kind": LINK_KIND, "event_kind": EVENT_KIND, "message_kind": MESSAGE_KIND,
     "role": ROLE, "key_purpose": KEY_PURPOSE, "flags": FLAGS, "audit_action": AUDIT_ACTION,
     "strategy_group": STRATEGY_GROUP,
+    "agency_kind": AGENCY_KIND, "action_status": ACTION_STATUS, "redaction": REDACTION,
 }
 
 
@@ -338,7 +384,28 @@ def event_text(kind: str, summary: str, people: Mapping[str, str] | None = None)
         return _("Link to %(reference)s removed", reference=summary)
     if kind == EventKind.REFERRAL:
         return _referral_event(summary)
+    if kind == EventKind.MEETING:
+        return _meeting_event(summary, people)
     return label("event_kind", kind)
+
+
+def _meeting_event(summary: str, people: Mapping[str, str]) -> str:
+    """Meeting entries: "heard:7" is "Heard at meeting 7"; an action names its agency
+    (``people`` maps "agency:ID" to the agency's name)."""
+    what, _sep, rest = summary.partition(":")
+    agency = people.get(f"agency:{rest}", _("a partner agency"))
+    texts = {
+        "flagged": lambda: _("Flagged for the next meeting"),
+        "unflagged": lambda: _("No longer flagged for the next meeting"),
+        "agenda": lambda: _("Put on the agenda of meeting %(number)s", number=rest),
+        "heard": lambda: _("Heard at meeting %(number)s", number=rest),
+        "decision": lambda: _("Decision at meeting %(number)s", number=rest),
+        "action_opened": lambda: _("Action opened for %(agency)s", agency=agency),
+        "action_updated": lambda: _("%(agency)s updated an action", agency=agency),
+        "action_done": lambda: _("%(agency)s marked an action done", agency=agency),
+        "action_cannot_do": lambda: _("%(agency)s cannot do an action", agency=agency),
+    }
+    return texts[what]() if what in texts else _("Group meeting")
 
 
 def _referral_event(summary: str) -> str:
@@ -385,7 +452,7 @@ def audit_actor(actor: str) -> str:
 
 _DETAIL_VALUES: dict[str, str] = {
     "kind": "referral_kind", "reason": "override", "outcome": "outcome", "priority": "priority",
-    "role": "role", "old": "role", "new": "role", "purpose": "key_purpose",
+    "role": "role", "old": "role", "new": "role", "purpose": "key_purpose", "status": "action_status",
 }
 
 

@@ -199,8 +199,20 @@ def make_user(app: Flask, keys: key_services.InitialisedKeys):  # type: ignore[n
     from reporting.centres.models import Centre
 
     def factory(role: str = "reviewer", *, email: str | None = None, holder: bool = True,
-                centre: str | None = None, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+                centre: str | None = None, password: str = PASSWORD,
+                agency: str | None = None):  # type: ignore[no-untyped-def]
         with app.app_context():
+            agency_id = None
+            if role == "agency":  # tied to one partner agency (made here if missing)
+                from reporting.meetings.models import Agency
+
+                name = agency or "Example housing association"
+                agency_row = db.session.scalar(sa.select(Agency).where(Agency.name == name))
+                if agency_row is None:
+                    agency_row = Agency(name=name, kind="housing", contact_email="housing@example.org", active=True)
+                    db.session.add(agency_row)
+                    db.session.flush()
+                agency_id = agency_row.id
             centre_row = None
             if centre:
                 centre_row = db.session.scalar(sa.select(Centre).where(Centre.slug == centre))
@@ -214,6 +226,7 @@ def make_user(app: Flask, keys: key_services.InitialisedKeys):  # type: ignore[n
                 password=password,
                 actor="test",
                 centre=centre_row,
+                agency_id=agency_id,
             )
             user.must_change_password = False
             if holder and key_services.purpose_for_role(role):

@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from reporting.security import policy_for
 from tests.helpers import CSRF, full_answers, minimal_answers, report, sign_in
 
-ROLES = ("admin", "reviewer", "centre_staff", "police", "analyst")
+ROLES = ("admin", "reviewer", "centre_staff", "police", "analyst", "agency")
 ANONYMOUS = "anonymous"
 # Done last, in this order: each ends the session the rest of the walk needs.
 LAST = {"auth.logout": 1, "public.exit_page": 2}
@@ -38,10 +38,11 @@ def test_every_route_declares_an_access_policy(app):
 # referred; analysts see only aggregates. So whatever a future route declares,
 # these areas must never be open to these roles.
 NEVER = {
-    "/review/": {"centre_staff", "police", "analyst"},
-    "/admin/": {"reviewer", "centre_staff", "police", "analyst"},
-    "/police/": {"centre_staff", "analyst"},
-    "/stats/": {"centre_staff", "police"},
+    "/review/": {"centre_staff", "police", "analyst", "agency"},
+    "/admin/": {"reviewer", "centre_staff", "police", "analyst", "agency"},
+    "/police/": {"centre_staff", "analyst", "agency"},
+    "/stats/": {"centre_staff", "police", "agency"},
+    "/partners/": {"admin", "reviewer", "centre_staff", "police", "analyst"},
 }
 
 
@@ -163,7 +164,7 @@ def test_every_route_answers_each_role_as_its_policy_says(app, make_user, world,
     assert wrong == [], "\n".join(wrong)
 
 
-@pytest.mark.parametrize("role", ("centre_staff", "police", "analyst", ANONYMOUS))
+@pytest.mark.parametrize("role", ("centre_staff", "police", "analyst", "agency", ANONYMOUS))
 def test_case_content_is_refused_to_everyone_but_the_group(app, make_user, world, role):
     staff = signed_in_client(app, make_user, role)
     for url in (f"/review/cases/{world.reference}", "/review/"):
@@ -186,8 +187,10 @@ def test_grant_approval_routes_are_for_key_holding_roles_only(app):
         assert endpoint in rules
     for endpoint in ("auth.list_grants", "auth.approve_grant"):
         policy = policy_for(app, endpoint)
-        assert policy is not None and policy.roles == {"admin", "reviewer", "police"}
+        assert policy is not None and policy.roles == {"admin", "reviewer", "police", "agency"}
     assert policy_for(app, "admin.grant_access").roles == {"admin"}
+
+
 def test_analysts_are_refused_every_case_referral_and_admin_route(app, make_user, world):
     """Analysts see only aggregates: 403 on every route under /review/, /police/ and /admin/."""
     staff = signed_in_client(app, make_user, "analyst")

@@ -20,6 +20,7 @@ ROLE_LABELS = {
     Role.CENTRE_STAFF.value: _l("Reporting centre staff"),
     Role.POLICE.value: _l("Police liaison"),
     Role.ANALYST.value: _l("Analyst (statistics only)"),
+    Role.AGENCY.value: _l("Partner agency (meetings and actions only)"),
 }
 PASSWORD_HINT = _l(
     "At least 12 characters. Give it to them in person or by phone, never by email. "
@@ -44,7 +45,9 @@ def _centre_choices(centres: list[tuple[str, str]]) -> list[Any]:
 
 
 def _role_field() -> Radios:
-    return Radios(_l("Role"), required=_l("Select a role"), choices=list(ROLE_LABELS.items()))
+    # People at partner agencies are added from their agency's page (/admin/agencies/), tied to it.
+    return Radios(_l("Role"), required=_l("Select a role"),
+                  choices=[(code, words) for code, words in ROLE_LABELS.items() if code != Role.AGENCY.value])
 
 
 def _centre_field() -> CentreSelect:

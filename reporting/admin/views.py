@@ -229,6 +229,7 @@ def list_key_holders() -> ResponseReturnValue:
         "admin/key_holders.html",
         group=services.key_holders(KeyPurpose.GROUP),
         police=services.key_holders(KeyPurpose.POLICE),
+        partners=services.key_holders(KeyPurpose.PARTNERS),
     )
 
 

@@ -28,9 +28,19 @@ def _read_secret(label: str) -> str:
 @click.option("--email", required=True)
 @click.option("--role", required=True, type=click.Choice([role.value for role in Role]))
 @click.option("--centre", "centre_slug", help="The centre's slug (centre_staff only).")
+@click.option("--agency", "agency_name", help="The partner agency's name (agency only).")
 @click.option("--password-stdin", is_flag=True, required=True, help="Read the first password from standard input.")
-def create_command(email: str, role: str, centre_slug: str | None, password_stdin: bool) -> None:
+def create_command(email: str, role: str, centre_slug: str | None, agency_name: str | None, password_stdin: bool) -> None:
     """Create a staff account. They enrol TOTP and choose their own password at first sign-in."""
+    from reporting.meetings.models import Agency
+
+    agency = None
+    if role == Role.AGENCY.value:
+        agency = db.session.scalar(select(Agency).where(Agency.name == (agency_name or ""), Agency.active.is_(True)))
+        if agency is None:
+            raise click.ClickException("agency accounts need --agency NAME, the name of an active partner agency")
+    elif agency_name:
+        raise click.ClickException("--agency is only for agency accounts")
     centre = None
     if role == Role.CENTRE_STAFF.value:
         if not centre_slug:
@@ -42,7 +52,8 @@ def create_command(email: str, role: str, centre_slug: str | None, password_stdi
         raise click.ClickException("--centre is only for centre_staff accounts")
     password = _read_secret("password")
     try:
-        user = services.create_user(email=email, role=Role(role), password=password, actor="cli", centre=centre)
+        user = services.create_user(email=email, role=Role(role), password=password, actor="cli", centre=centre,
+                                   agency_id=agency.id if agency else None)
     except DuplicateEmailError:
         raise click.ClickException(f"an account for {email} exists already") from None
     except PasswordPolicyError:

@@ -16,6 +16,7 @@ class Role(enum.StrEnum):
     CENTRE_STAFF = "centre_staff"
     POLICE = "police"
     ANALYST = "analyst"
+    AGENCY = "agency"  # a person at a partner agency: meetings they are invited to, their actions
 
 
 class User(Base):
@@ -24,7 +25,8 @@ class User(Base):
 
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint("role IN ('admin', 'reviewer', 'centre_staff', 'police', 'analyst')", name="role"),
+        CheckConstraint("role IN ('admin', 'reviewer', 'centre_staff', 'police', 'analyst', 'agency')", name="role"),
+        CheckConstraint("role != 'agency' OR agency_id IS NOT NULL", name="agency_user_agency"),
         CheckConstraint("role != 'centre_staff' OR centre_id IS NOT NULL", name="centre_staff_centre"),
     )
 
@@ -32,6 +34,7 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     role: Mapped[str] = mapped_column(String(16), index=True)
     centre_id: Mapped[int | None] = mapped_column(ForeignKey("centres.id"))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))  # agency users only
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Who made the account and who last reset it: neither may grant it a key.

@@ -97,7 +97,8 @@ def _new_personal_keys(user: User, password: str) -> None:
 
 
 def create_user(
-    *, email: str, role: Role, password: str, actor: User | str | None, centre: Centre | None = None
+    *, email: str, role: Role, password: str, actor: User | str | None, centre: Centre | None = None,
+    agency_id: int | None = None,
 ) -> User:
     """Create a staff account with its personal key pair. No key is granted yet."""
     email = normalise_email(email)
@@ -108,6 +109,7 @@ def create_user(
         email=email,
         role=role.value,
         centre_id=centre.id if centre else None,
+        agency_id=agency_id if role == Role.AGENCY else None,
         password_salt=b"",
         password_kdf="",  # nosec B106 - placeholders, filled by _new_personal_keys() below before the flush
         password_verifier=b"",

@@ -34,6 +34,7 @@ HOMES = {
     Role.ADMIN.value: "admin.index",
     Role.CENTRE_STAFF.value: "centre.index",
     Role.POLICE.value: "referrals.show_inbox",
+    Role.AGENCY.value: "partners.home",
 }
 
 

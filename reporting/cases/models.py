@@ -24,13 +24,14 @@ class EventKind(enum.StrEnum):
     LINK = "link"
     UNLINK = "unlink"
     REFERRAL = "referral"
+    MEETING = "meeting"  # heard at a meeting, decisions, actions
 
 
 class CaseEvent(Base):
     __tablename__ = "case_events"
     __table_args__ = (
         CheckConstraint(
-            "kind IN ('status', 'note', 'assignment', 'priority', 'flags', 'link', 'unlink', 'referral')",
+            "kind IN ('status', 'note', 'assignment', 'priority', 'flags', 'link', 'unlink', 'referral', 'meeting')",
             name="kind",
         ),
     )

@@ -43,6 +43,7 @@ class QueueFilters:
     received_to: date | None = None
     assigned: str | None = None  # "me" or "unassigned"
     priority: str | None = None
+    next_meeting: bool = False  # only cases flagged for the Group's next meeting
     sort: str = "newest"
     page: int = 1
 
@@ -91,6 +92,10 @@ def _filtered(filters: QueueFilters, viewer_id: int, *, with_status: bool = True
         conditions.append(Report.assignee_id.is_(None))
     if filters.priority:
         conditions.append(Report.priority == filters.priority)
+    if filters.next_meeting:
+        from reporting.meetings.queries import flagged_filter
+
+        conditions.append(Report.id.in_(flagged_filter()))
     return conditions
 
 

@@ -65,6 +65,7 @@ def show_queue() -> ResponseReturnValue:
         centre_id=int(value["centre"]) if value["centre"] else None,
         assigned=value["assigned"] or None,
         priority=value["priority"] or None,
+        next_meeting=value["next_meeting"] == "yes",
         received_from=value["received_from"],
         received_to=value["received_to"],
         sort=value["sort"] or "newest",
@@ -114,12 +115,17 @@ def _keyring() -> Keyring | None:
 
 
 def _case_page(report: Report, status: int = 200, **forms_given: Any) -> ResponseReturnValue:
-    case = services.open_case_file(report, actor=current_user._get_current_object(), keyring=_keyring())
+    from reporting.meetings.views import case_panel
+
+    keyring = _keyring()
+    case = services.open_case_file(report, actor=current_user._get_current_object(), keyring=keyring)
+    meeting = case_panel(report, keyring if case.readable else None)
     db.session.commit()  # the decryption's audit entry
     context = {
         "case": case,
         "report": report,
-        "people": dict(case.reviewers),
+        "meeting": meeting,
+        "people": dict(case.reviewers) | meeting["agencies"],
         "status_form": forms.StatusForm(prefix="status", allowed=_manual_statuses(report)),
         "note_form": forms.NoteForm(prefix="note"),
         "assign_form": forms.AssignForm(prefix="assign", people=case.reviewers,

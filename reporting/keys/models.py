@@ -14,6 +14,7 @@ class KeyPurpose(enum.StrEnum):
     RECOVERY = "recovery"
     GROUP = "group"
     POLICE = "police"
+    PARTNERS = "partners"  # what partner agencies read: meeting summaries, actions
 
 
 # The one mapping of role to the key its holders need; roles not named hold no key.
@@ -21,6 +22,7 @@ KEY_FOR_ROLE: dict[str, KeyPurpose] = {
     Role.ADMIN: KeyPurpose.GROUP,
     Role.REVIEWER: KeyPurpose.GROUP,
     Role.POLICE: KeyPurpose.POLICE,
+    Role.AGENCY: KeyPurpose.PARTNERS,
 }
 
 
@@ -34,7 +36,7 @@ class ServiceKey(Base):
 
     __tablename__ = "service_keys"
     __table_args__ = (
-        CheckConstraint("purpose IN ('recovery', 'group', 'police')", name="purpose"),
+        CheckConstraint("purpose IN ('recovery', 'group', 'police', 'partners')", name="purpose"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -74,7 +76,7 @@ class GrantRequest(Base):
 
     __tablename__ = "grant_requests"
     __table_args__ = (
-        CheckConstraint("purpose IN ('group', 'police')", name="purpose"),
+        CheckConstraint("purpose IN ('group', 'police', 'partners')", name="purpose"),
         CheckConstraint("approved_by_id IS NULL OR requested_by_id IS NULL OR approved_by_id != requested_by_id",
                         name="second_person"),
     )

@@ -54,6 +54,7 @@ class InitialisedKeys:
     police_kid: str
     # After --force: the active people who held a retired key and hold none of the new ones.
     to_grant_again: tuple[str, ...] = ()
+    partners_kid: str = ""
 
 
 def _add_sealed_to_recovery(
@@ -102,10 +103,32 @@ def init_keys(*, algorithm: str = crypto.ALG_HYBRID, force: bool = False, now: d
     db.session.add(recovery)
     group, _ = _add_sealed_to_recovery(KeyPurpose.GROUP, algorithm, recovery)
     police, _ = _add_sealed_to_recovery(KeyPurpose.POLICE, algorithm, recovery)
+    partners, _ = _add_sealed_to_recovery(KeyPurpose.PARTNERS, algorithm, recovery)
     db.session.flush()
-    audit.record("keys.init", f"key:{group.kid}", actor="cli", police=police.kid, recovery=recovery.kid, algorithm=algorithm)
-    log.info("keys initialised: recovery %s group %s police %s", recovery.kid, group.kid, police.kid)
-    return InitialisedKeys(recovery_text, recovery.kid, group.kid, police.kid, tuple(previous_holders))
+    audit.record("keys.init", f"key:{group.kid}", actor="cli", police=police.kid, recovery=recovery.kid, algorithm=algorithm,
+                 partners=partners.kid)
+    log.info("keys initialised: recovery %s group %s police %s partners %s", recovery.kid, group.kid, police.kid, partners.kid)
+    return InitialisedKeys(recovery_text, recovery.kid, group.kid, police.kid, tuple(previous_holders), partners.kid)
+
+
+def add_missing_key(purpose: KeyPurpose, *, actor: Any = "cli") -> ServiceKey | None:
+    """Make the first key of a purpose added after `keys init` ran (the partners' key on an
+    existing install), sealed to the current recovery key; None if one exists already.
+
+    Only the recovery key's public half is needed, so nobody has to be signed in; the
+    first holder is then granted with the recovery key, the rest under the two-person rule.
+    """
+    try:
+        current_key(purpose)
+        return None
+    except KeysNotInitialisedError:
+        pass
+    recovery = current_key(KeyPurpose.RECOVERY)
+    group = current_key(KeyPurpose.GROUP)
+    key, _ = _add_sealed_to_recovery(purpose, group.algorithm, recovery)
+    db.session.flush()
+    audit.record("keys.add", f"key:{key.kid}", actor=actor, purpose=purpose.value)
+    return key
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,10 @@ def _role_literals(tree: ast.AST) -> list[int]:
                 lines.append(node.lineno)
         elif isinstance(node, ast.Dict):
             # A mapping keyed by roles (one key named "police" is a section or a key purpose).
-            if len({key.value for key in node.keys if isinstance(key, ast.Constant)} & ROLE_VALUES) >= 2:
+            # A table of many other names that happens to hold "police" and "agency" (audit
+            # detail words) is not keyed by role: most of a role-keyed mapping's keys are roles.
+            keys = {key.value for key in node.keys if isinstance(key, ast.Constant)}
+            if len(keys & ROLE_VALUES) >= 2 and 2 * len(keys & ROLE_VALUES) >= len(keys):
                 lines.append(node.lineno)
     return lines
 

@@ -46,7 +46,7 @@ def test_demo_prints_working_sign_ins_for_every_role(app, runner):
 
     output = runner.invoke(args=["demo"]).output
     rows = re.findall(r"^\s+(\w+)\s+(\S+@example\.org)\s+password: (.+?)\s+TOTP secret: ([A-Z2-7]+)", output, re.M)
-    assert {role for role, *_ in rows} == {"admin", "reviewer", "centre_staff", "police", "analyst"}
+    assert {role for role, *_ in rows} == {"admin", "reviewer", "centre_staff", "police", "analyst", "agency"}
     role, email, password, secret = next(row for row in rows if row[0] == "reviewer")
     client = app.test_client()
     response = post_form(client, "/staff/login", {"email": email, "password": password})
@@ -56,3 +56,23 @@ def test_demo_prints_working_sign_ins_for_every_role(app, runner):
     reference = re.search(r"Demo report (HC-\d\d-\w{6})", output).group(1)
     page = client.get(f"/review/cases/{reference}").get_data(as_text=True)
     assert "(Example)" in page, "the demo reviewer holds the key and reads the sample report"
+
+
+def test_demo_has_example_agencies_and_an_agency_sign_in_that_reads_partners(app, runner):
+    import pyotp
+
+    from tests.helpers import post_form
+
+    output = runner.invoke(args=["demo"]).output
+    assert "(key holder)" in next(line for line in output.splitlines() if "agency@example.org" in line)
+    role, email, password, secret = next(
+        row for row in re.findall(r"^\s+(\w+)\s+(\S+@example\.org)\s+password: (.+?)\s+TOTP secret: ([A-Z2-7]+)", output, re.M)
+        if row[0] == "agency")
+    client = app.test_client()
+    post_form(client, "/staff/login", {"email": email, "password": password})
+    response = post_form(client, "/staff/two-factor", {"code": pyotp.TOTP(secret).now()})
+    assert response.status_code == 302
+    page = client.get("/partners/")
+    assert page.status_code == 200
+    assert "No meeting pack has been shared with your agency yet." in page.get_data(as_text=True)
+    assert client.get("/review/").status_code == 403

@@ -1,0 +1,1 @@
+"""The Hate Crime Reporting Group's meetings, partner agencies and their actions."""

@@ -1,0 +1,136 @@
+"""Forms for meetings, actions, agencies and agency users' updates."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, EmailField, PasswordField
+from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
+
+from reporting import labels
+from reporting.forms.fields import Checkboxes, Radios, Select, clean_text, long_text, options, short_text
+
+AGENCY_KIND_LABELS = labels.as_labels("agency_kind")
+ACTION_STATUS_LABELS = labels.as_labels("action_status")
+
+
+class DayField(DateField):
+    """A date typed or picked (yyyy-mm-dd from the browser's date input), with a clear error."""
+
+    def __init__(self, label: Any, *, required: Any, **kwargs: Any) -> None:
+        super().__init__(label, validators=[InputRequired(required)], render_kw={"type": "date"}, **kwargs)
+        self.required_message = required
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(str(_l("Enter a real date, for example 2027-01-14"))) from None
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data is not None and not (date(2000, 1, 1) <= self.data <= date(2100, 12, 31)):
+            raise ValidationError(str(_l("Enter a real date, for example 2027-01-14")))
+
+
+class MeetingForm(FlaskForm):
+    held_on = DayField(_l("Date of the meeting"), required=_l("Enter the date of the meeting"))
+    place = short_text(_l("Place or call link"), required=_l("Enter where the meeting is, or its call link"),
+                       max_length=300, description=_l("A room or a link to the call. Never a case detail."))
+    agencies = Checkboxes(_l("Partner agencies invited"),
+                          description=_l("They read the summaries in this meeting's pack once you share it."))
+    cases = Checkboxes(_l("Cases on the agenda"), required=_l("Choose at least one case for the agenda"),
+                       description=_l("Cases flagged for the next meeting. Flag a case from its page."))
+
+    def __init__(self, *args: Any, agencies: list[tuple[str, str]] | None = None,
+                 cases: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.agencies.choices = options(agencies or [])
+        self.cases.choices = options(cases or [])
+
+
+class AttendanceForm(FlaskForm):
+    attended = Checkboxes(_l("Who attended"))
+
+    def __init__(self, *args: Any, agencies: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.attended.choices = options(agencies or [])
+
+
+class SummaryForm(FlaskForm):
+    summary = long_text(
+        _l("Summary for the meeting"), required=_l("Write the summary"), max_length=4000,
+        description=_l("Partner agencies read this. Leave out names, contact details, exact places and "
+                       "equality answers: describe what happened and what help is needed."),
+    )
+
+
+class DecisionForm(FlaskForm):
+    decision = long_text(_l("The Group's decision"), required=_l("Write the decision"), max_length=4000,
+                         description=_l("Only the Group can read this. The case counts as heard at this meeting."))
+
+
+class MinutesForm(FlaskForm):
+    minutes = long_text(_l("Minutes"), required=_l("Write the minutes"), max_length=20000,
+                        description=_l("Only the Group can read the minutes."))
+
+
+class ShareForm(FlaskForm):
+    despite_warnings = Checkboxes(_l("The check found details that may identify someone"),
+                                  choices=[("yes", _l("I have checked the summaries: share the pack anyway"))])
+
+
+class ActionForm(FlaskForm):
+    agency = Select(_l("Agency asked"), required=_l("Select the agency asked to act"))
+    text = long_text(_l("What is asked"), required=_l("Write what is asked of the agency"), max_length=2000,
+                     description=_l("The agency reads this. Leave out names, contact details and exact places."))
+    due_on = DayField(_l("Due date"), required=_l("Enter the date the action is due"))
+
+    def __init__(self, *args: Any, agencies: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.agency.choices = options([("", _l("Choose an agency"))] + (agencies or []))
+
+
+class FlagForm(FlaskForm):
+    flagged = Radios(_l("For the next meeting"), required=_l("Choose whether the case is for the next meeting"),
+                     choices=[("yes", _l("Yes")), ("no", _l("No"))])
+
+
+class ActionUpdateForm(FlaskForm):
+    status = Radios(_l("Status"), required=_l("Select the action's status"), choices=list(ACTION_STATUS_LABELS.items()))
+    text = long_text(_l("Update for the Group"), max_length=2000,
+                     description=_l("What your agency did. Leave out names and contact details."))
+
+
+class AgencyForm(FlaskForm):
+    name = short_text(_l("Name"), required=_l("Enter the agency's name"), max_length=120)
+    kind = Radios(_l("Kind of agency"), required=_l("Select the kind of agency"), choices=list(AGENCY_KIND_LABELS.items()))
+    contact_email = EmailField(
+        _l("Contact email"), filters=[clean_text],
+        validators=[InputRequired(_l("Enter the agency's contact email")),
+                    Email(message=_l("Enter an email address like name@example.org")),
+                    Length(max=254, message=_l("Email address is too long"))],
+        description=_l("Reminders go here. They say only how many actions are due."),
+    )
+    active = Radios(_l("Active"), required=_l("Select whether the agency is active"),
+                    choices=[("yes", _l("Yes")), ("no", _l("No, no longer invited"))])
+
+
+class AgencyUserForm(FlaskForm):
+    email = EmailField(
+        _l("Email address"), filters=[clean_text],
+        validators=[InputRequired(_l("Enter their email address")),
+                    Email(message=_l("Enter an email address like name@example.org")),
+                    Length(max=254, message=_l("Email address is too long"))],
+    )
+    password = PasswordField(_l("Temporary password"),
+                             validators=[InputRequired(_l("Enter a temporary password")),
+                                         Length(max=1024, message=_l("Password is too long"))],
+                             description=_l("At least 12 characters. Give it to them in person or by phone, never by email."),
+                             render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(_l("Confirm the temporary password"),
+                            validators=[InputRequired(_l("Confirm the temporary password")),
+                                        EqualTo("password", message=_l("The passwords do not match"))],
+                            render_kw={"autocomplete": "new-password"})

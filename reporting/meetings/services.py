@@ -1,0 +1,473 @@
+"""Meetings, agencies and actions: changes. Each flushes, writes the timeline and the
+audit log; the caller commits.
+
+Sealing: what agencies read (summaries, actions, their updates) is sealed to the
+partners' key; the Group keeps its own copy sealed to the group key (so a reviewer
+edits and reads it back without the partners' key). Minutes and decisions are
+sealed to the group key only. Every ciphertext is bound to its table, column and row.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+
+from reporting import audit, crypto
+from reporting.auth.models import Role, User
+from reporting.cases import services as case_services
+from reporting.cases.models import EventKind
+from reporting.db import utcnow
+from reporting.exceptions import PermissionDeniedError
+from reporting.extensions import db
+from reporting.keys.keyring import Keyring
+from reporting.keys.models import KeyPurpose
+from reporting.keys.policies import require_reviewer
+from reporting.keys.services import current_key
+from reporting.meetings.models import (
+    ActionStatus,
+    Action,
+    ActionUpdate,
+    Agency,
+    AgencyKind,
+    Meeting,
+    MeetingAgency,
+    MeetingFlag,
+    MeetingItem,
+)
+from reporting.meetings.policies import require_admin, require_agency_user
+from reporting.reports.models import Report
+
+
+class MeetingError(Exception):
+    """A meeting change that cannot be made as asked (the message is a code, not words)."""
+
+
+# Sealing -------------------------------------------------------------------------------
+
+def _seal(purpose: KeyPurpose, text: str, binding: crypto.Binding) -> bytes:
+    key = current_key(purpose)
+    return crypto.seal(key.algorithm, key.public_key, text.encode(), binding)
+
+
+def summary_binding(item: MeetingItem, column: str) -> crypto.Binding:
+    return crypto.Binding("meeting_items", column, f"{item.meeting_id}:{item.id}:{item.report_id}")
+
+
+def decision_binding(item: MeetingItem) -> crypto.Binding:
+    return crypto.Binding("meeting_items", "decision", f"{item.meeting_id}:{item.id}:{item.report_id}")
+
+
+def minutes_binding(meeting: Meeting) -> crypto.Binding:
+    return crypto.Binding("meetings", "minutes", str(meeting.id))
+
+
+def action_binding(action: Action, column: str) -> crypto.Binding:
+    return crypto.Binding("actions", column, f"{action.id}:{action.report_id}:{action.agency_id}")
+
+
+def update_binding(update: ActionUpdate) -> crypto.Binding:
+    return crypto.Binding("action_updates", "sealed", f"{update.action_id}:{update.id}")
+
+
+def open_text(keyring: Keyring, blob: bytes | None, binding: crypto.Binding) -> str:
+    """A sealed text opened with whichever granted key it names ("" for none)."""
+    if blob is None:
+        return ""
+    return keyring.open_group_sealed(blob, binding).decode()
+
+
+# Agencies ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AgencyData:
+    name: str
+    kind: AgencyKind
+    contact_email: str
+    active: bool = True
+
+
+def save_agency(data: AgencyData, *, actor: User | str, agency: Agency | None = None) -> Agency:
+    """Add or change a partner agency (administrators, or the command line)."""
+    if isinstance(actor, User):
+        require_admin(actor)
+    clash = db.session.scalar(select(Agency.id).where(Agency.name == data.name))
+    if clash is not None and (agency is None or clash != agency.id):
+        raise MeetingError("name_taken")
+    if agency is None:
+        agency = Agency(name=data.name, kind=data.kind.value, contact_email=data.contact_email, active=data.active)
+        db.session.add(agency)
+    else:
+        agency.name, agency.kind = data.name, data.kind.value
+        agency.contact_email, agency.active = data.contact_email, data.active
+    db.session.flush()
+    audit.record("agency.save", f"agency:{agency.id}", actor=actor, kind=agency.kind, active=agency.active)
+    return agency
+
+
+def add_agency_user(agency: Agency, *, email: str, password: str, actor: User | str) -> User:
+    """A person at a partner agency: a staff account tied to it, password and TOTP like all staff.
+
+    Their partners' key grant follows the two-person rule, like the police key.
+    """
+    from reporting.auth import services as auth_services
+
+    if isinstance(actor, User):
+        require_admin(actor)
+    if not agency.active:
+        raise MeetingError("agency_inactive")
+    return auth_services.create_user(email=email, role=Role.AGENCY, password=password, actor=actor, agency_id=agency.id)
+
+
+# The "for the next meeting" flag -------------------------------------------------------
+
+def set_meeting_flag(report: Report, flagged: bool, *, actor: User) -> None:
+    require_reviewer(actor)
+    existing = db.session.get(MeetingFlag, report.id)
+    if flagged and existing is None:
+        db.session.add(MeetingFlag(report_id=report.id, flagged_by_id=actor.id, flagged_at=utcnow()))
+        case_services.record_event(report, actor, EventKind.MEETING, "flagged")
+    elif not flagged and existing is not None:
+        db.session.delete(existing)
+        case_services.record_event(report, actor, EventKind.MEETING, "unflagged")
+    else:
+        return
+    db.session.flush()
+    audit.record("meeting.flag", f"report:{report.id}", actor=actor, flagged=flagged)
+
+
+# Meetings ------------------------------------------------------------------------------
+
+def create_meeting(
+    *, actor: User, held_on: date, place: str, agency_ids: list[int], report_ids: list[int],
+) -> Meeting:
+    """A meeting with its invited agencies and agenda; the cases put on it lose their flag."""
+    require_reviewer(actor)
+    agencies = list(db.session.scalars(select(Agency).where(Agency.id.in_(agency_ids), Agency.active.is_(True))))
+    if len(agencies) != len(set(agency_ids)):
+        raise MeetingError("unknown_agency")
+    reports = list(db.session.scalars(select(Report).where(Report.id.in_(report_ids))))
+    if len(reports) != len(set(report_ids)):
+        raise MeetingError("unknown_case")
+    meeting = Meeting(held_on=held_on, place=place, created_by_id=actor.id, created_at=utcnow())
+    db.session.add(meeting)
+    db.session.flush()
+    for agency in agencies:
+        db.session.add(MeetingAgency(meeting_id=meeting.id, agency_id=agency.id, attended=False))
+    order = {report_id: position for position, report_id in enumerate(dict.fromkeys(report_ids))}
+    for report in sorted(reports, key=lambda r: order[r.id]):
+        db.session.add(MeetingItem(meeting_id=meeting.id, report_id=report.id, position=order[report.id]))
+        case_services.record_event(report, actor, EventKind.MEETING, f"agenda:{meeting.id}")
+    db.session.execute(delete(MeetingFlag).where(MeetingFlag.report_id.in_(report_ids)))
+    db.session.flush()
+    audit.record("meeting.create", f"meeting:{meeting.id}", actor=actor, cases=len(reports), agencies=len(agencies))
+    return meeting
+
+
+def set_attendance(meeting: Meeting, attended_ids: list[int], *, actor: User) -> None:
+    require_reviewer(actor)
+    for row in db.session.scalars(select(MeetingAgency).where(MeetingAgency.meeting_id == meeting.id)):
+        row.attended = row.agency_id in attended_ids
+    db.session.flush()
+    audit.record("meeting.attendance", f"meeting:{meeting.id}", actor=actor, attended=len(attended_ids))
+
+
+def write_summary(item: MeetingItem, text: str, *, actor: User) -> None:
+    """The summary agencies read (partners' key), and the Group's copy (group key).
+
+    Changing a summary after the pack was shared takes the pack back, so the check
+    runs again before agencies read the new words.
+    """
+    require_reviewer(actor)
+    meeting = db.session.get(Meeting, item.meeting_id)
+    if meeting is not None and meeting.shared_at is not None:
+        meeting.shared_at = None
+    item.summary_partners = _seal(KeyPurpose.PARTNERS, text, summary_binding(item, "summary_partners"))
+    item.summary_group = _seal(KeyPurpose.GROUP, text, summary_binding(item, "summary_group"))
+    db.session.flush()
+    audit.record("meeting.summary", f"meeting:{item.meeting_id}", actor=actor, item=item.id)
+
+
+def record_decision(item: MeetingItem, text: str, *, actor: User, now: datetime | None = None) -> None:
+    """The Group's decision on a case heard at the meeting (group key); the case counts as heard."""
+    require_reviewer(actor)
+    report = db.session.get(Report, item.report_id)
+    assert report is not None
+    item.decision = _seal(KeyPurpose.GROUP, text, decision_binding(item))
+    if item.heard_at is None:
+        item.heard_at = now or utcnow()
+        case_services.record_event(report, actor, EventKind.MEETING, f"heard:{item.meeting_id}")
+    case_services.record_event(report, actor, EventKind.MEETING, f"decision:{item.meeting_id}", text)
+    db.session.flush()
+    audit.record("meeting.decision", f"report:{report.id}", actor=actor, meeting=item.meeting_id)
+
+
+def save_minutes(meeting: Meeting, text: str, *, actor: User) -> None:
+    require_reviewer(actor)
+    meeting.minutes = _seal(KeyPurpose.GROUP, text, minutes_binding(meeting))
+    db.session.flush()
+    audit.record("meeting.minutes", f"meeting:{meeting.id}", actor=actor)
+
+
+# The check before a pack is shared -------------------------------------------------------
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+POSTCODE = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})\b", re.I)
+PHONE_RUN = re.compile(r"\+?[\d][\d\s().-]{7,}\d")
+# Free-text answers a postcode might be written into.
+_POSTCODE_SOURCES = ("place_description", "description", "safe_times", "name", "witnesses")
+
+
+def _digits(text: str) -> str:
+    digits = re.sub(r"\D", "", text)
+    if digits.startswith("44"):
+        digits = "0" + digits[2:]
+    return digits
+
+
+def _postcodes(text: str) -> set[str]:
+    return {(a + b).upper() for a, b in POSTCODE.findall(text)}
+
+
+def _names(value: str) -> list[str]:
+    return [part for part in re.split(r"[\s,]+", value) if len(part) >= 2 and part[0].isalpha()]
+
+
+def identifying_matches(summary: str, answers: dict[str, Any]) -> list[str]:
+    """Which kinds of identifying detail from the report (name, email, phone, postcode)
+    the summary repeats. Computed in memory; nothing of the answers is kept."""
+    found: list[str] = []
+    lowered = summary.lower()
+    name = str(answers.get("name") or "")
+    words = set(re.findall(r"\w+", lowered))
+    if name and any(part.lower() in words for part in _names(name)):
+        found.append("name")
+    email = str(answers.get("email") or "").strip().lower()
+    if (email and email in lowered) or EMAIL.search(summary):
+        found.append("email")
+    phone = _digits(str(answers.get("phone") or ""))
+    runs = [_digits(run) for run in PHONE_RUN.findall(summary)]
+    if (phone and len(phone) >= 6 and (phone in _digits(summary) or any(phone in run for run in runs))) or any(
+        len(run) >= 10 for run in runs
+    ):
+        found.append("phone")
+    report_postcodes: set[str] = set()
+    for key in _POSTCODE_SOURCES:
+        report_postcodes |= _postcodes(str(answers.get(key) or ""))
+    if _postcodes(summary) & report_postcodes or _postcodes(summary):
+        found.append("postcode")
+    return found
+
+
+@dataclass(frozen=True)
+class Warning_:
+    item_id: int
+    reference: str
+    kinds: list[str]
+
+
+def redaction_warnings(meeting: Meeting, keyring: Keyring) -> list[Warning_]:
+    """For each summary, what identifying detail from its report it repeats (audited decryptions)."""
+    warnings = []
+    rows = db.session.execute(
+        select(MeetingItem, Report).join(Report, Report.id == MeetingItem.report_id)
+        .where(MeetingItem.meeting_id == meeting.id).order_by(MeetingItem.position)
+    ).all()
+    for item, report in rows:
+        summary = open_text(keyring, item.summary_group, summary_binding(item, "summary_group"))
+        if not summary:
+            continue
+        answers = case_services.open_case(report, keyring).answers
+        kinds = identifying_matches(summary, answers)
+        del answers
+        if kinds:
+            warnings.append(Warning_(item.id, report.reference, kinds))
+    return warnings
+
+
+def share_pack(meeting: Meeting, *, actor: User, keyring: Keyring, despite_warnings: bool = False,
+               now: datetime | None = None) -> list[Warning_]:
+    """Share the pack with the invited agencies, unless the check warns and nobody confirmed.
+
+    Returns the warnings; the pack is shared when there are none or ``despite_warnings``.
+    """
+    require_reviewer(actor, holding_key=True)
+    missing = db.session.scalar(
+        select(MeetingItem.id).where(MeetingItem.meeting_id == meeting.id, MeetingItem.summary_partners.is_(None)).limit(1)
+    )
+    if missing is not None:
+        raise MeetingError("summary_missing")
+    warnings = redaction_warnings(meeting, keyring)
+    if warnings and not despite_warnings:
+        audit.record("meeting.pack_warned", f"meeting:{meeting.id}", actor=actor, warnings=len(warnings))
+        return warnings
+    meeting.shared_at = now or utcnow()
+    db.session.flush()
+    audit.record("meeting.pack_shared", f"meeting:{meeting.id}", actor=actor, warnings=len(warnings))
+    return warnings
+
+
+# Actions ---------------------------------------------------------------------------------
+
+def open_action(
+    report: Report, agency: Agency, text: str, due_on: date, *, actor: User, meeting: Meeting | None = None,
+) -> Action:
+    """Ask an agency to do something about a case (from a meeting or the case page)."""
+    require_reviewer(actor)
+    if not agency.active:
+        raise MeetingError("agency_inactive")
+    action = Action(agency_id=agency.id, report_id=report.id, meeting_id=meeting.id if meeting else None,
+                    created_by_id=actor.id, created_at=utcnow(), due_on=due_on, status=ActionStatus.OPEN.value,
+                    text_partners=b"", text_group=b"")
+    db.session.add(action)
+    db.session.flush()
+    action.text_partners = _seal(KeyPurpose.PARTNERS, text, action_binding(action, "text_partners"))
+    action.text_group = _seal(KeyPurpose.GROUP, text, action_binding(action, "text_group"))
+    case_services.record_event(report, actor, EventKind.MEETING, f"action_opened:{agency.id}", text)
+    audit.record("action.open", f"report:{report.id}", actor=actor, action_id=action.id, agency=agency.id)
+    return action
+
+
+def update_action(action: Action, status: ActionStatus, text: str, *, actor: User,
+                  now: datetime | None = None) -> ActionUpdate:
+    """A person at the action's agency reports progress; the Group sees it on the case timeline."""
+    agency_id = require_agency_user(actor)
+    if action.agency_id != agency_id:
+        raise PermissionDeniedError(actor.email)
+    now = now or utcnow()
+    update = ActionUpdate(action_id=action.id, author_id=actor.id, at=now, status=status.value)
+    db.session.add(update)
+    db.session.flush()
+    if text:
+        update.sealed = _seal(KeyPurpose.PARTNERS, text, update_binding(update))
+    action.status = status.value
+    action.closed_at = now if status != ActionStatus.OPEN else None
+    report = db.session.get(Report, action.report_id)
+    assert report is not None
+    what = {"open": "action_updated", "done": "action_done", "cannot_do": "action_cannot_do"}[status.value]
+    case_services.record_event(report, actor, EventKind.MEETING, f"{what}:{action.agency_id}", text or None)
+    audit.record("action.update", f"report:{report.id}", actor=actor, action_id=action.id, status=status.value)
+    return update
+
+
+# Reminders -------------------------------------------------------------------------------
+
+def reminder_notice(count: int, link: str) -> tuple[str, str]:
+    """Subject and body of a reminder: how many actions are due and a link, nothing of a case."""
+    if count == 1:
+        subject = "Hate Crime Reporting Group: 1 action is due"
+    else:
+        subject = f"Hate Crime Reporting Group: {count} actions are due"
+    body = (f"{subject[len('Hate Crime Reporting Group: '):].capitalize()} for your agency.\n\n"
+            f"Open them here (sign-in needed): {link}\n")
+    return subject, body
+
+
+# The pack ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PackAction:
+    action: Action
+    agency: str
+    reference: str
+    text: str
+    updates: list[tuple[ActionUpdate, str]]
+
+
+@dataclass(frozen=True)
+class PackItem:
+    item: MeetingItem
+    reference: str
+    area: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class Pack:
+    meeting: Meeting
+    agencies: list[tuple[str, bool]]
+    items: list[PackItem]
+    actions: list[PackAction]
+
+
+def _actions_read(keyring: Keyring, rows: list[tuple[Action, Agency, str]], *, partners: bool) -> list[PackAction]:
+    read = []
+    for action, agency, reference in rows:
+        column = "text_partners" if partners else "text_group"
+        text = open_text(keyring, getattr(action, column), action_binding(action, column))
+        updates = []
+        if partners:
+            for update in db.session.scalars(
+                select(ActionUpdate).where(ActionUpdate.action_id == action.id).order_by(ActionUpdate.at)
+            ):
+                updates.append((update, open_text(keyring, update.sealed, update_binding(update))))
+        read.append(PackAction(action, agency.name, reference, text, updates))
+    return read
+
+
+def build_pack(meeting: Meeting, keyring: Keyring, *, actor: User, download: bool = False) -> Pack:
+    """The pack as its reader may see it: the Group's copy for reviewers; for a person at an
+    agency, the partners' copy of a shared pack of a meeting it was invited to, with only its
+    own agency's open actions. Audited (a download as such)."""
+    from reporting.meetings import queries
+    from reporting.reports import questions
+
+    partners = actor.role == Role.AGENCY.value
+    agency_id: int | None = None
+    if partners:
+        agency_id = require_agency_user(actor)
+        if meeting.shared_at is None or not queries.agency_invited(meeting, agency_id):
+            raise PermissionDeniedError(actor.email)
+    else:
+        require_reviewer(actor)
+    areas = dict(questions.choice_options("area"))
+    items = []
+    for item, report in queries.items(meeting):
+        column = "summary_partners" if partners else "summary_group"
+        summary = open_text(keyring, getattr(item, column), summary_binding(item, column))
+        items.append(PackItem(item, report.reference, str(areas.get(report.area, report.area)), summary))
+    rows = queries.actions(meeting_id=meeting.id, agency_id=agency_id, open_only=True)
+    invited = [(agency.name, row.attended) for row, agency in queries.invited(meeting)]
+    audit.record("meeting.pack_download" if download else "meeting.pack_open", f"meeting:{meeting.id}", actor=actor)
+    return Pack(meeting, invited, items, _actions_read(keyring, rows, partners=partners))
+
+
+def agency_actions(keyring: Keyring, *, actor: User) -> list[PackAction]:
+    """Every action given to the person's agency, with the updates, read with the partners' key."""
+    from reporting.meetings import queries
+
+    agency_id = require_agency_user(actor)
+    rows = queries.actions(agency_id=agency_id)
+    audit.record("action.read", f"agency:{agency_id}", actor=actor, actions=len(rows))
+    return _actions_read(keyring, rows, partners=True)
+
+
+def group_actions(keyring: Keyring | None, rows: list[tuple[Action, Agency, str]]) -> list[PackAction]:
+    """Actions as the Group reads them (no words without the group key)."""
+    if keyring is None:
+        return [PackAction(action, agency.name, reference, "", []) for action, agency, reference in rows]
+    return _actions_read(keyring, rows, partners=False)
+
+
+def item_for_review(item: MeetingItem, keyring: Keyring) -> tuple[str, str, list[Any]]:
+    """For the summary page: the Group's summary, decision and the report's answers that
+    do not identify anyone (to write from, beside the summary). The report's opening is audited."""
+    from reporting.referrals.services import shareable
+
+    report = db.session.get(Report, item.report_id)
+    assert report is not None
+    answers = case_services.open_case(report, keyring).answers
+    beside = [row for row in shareable(answers) if not row.identifying and row.field not in _EXACT_PLACE]
+    return (open_text(keyring, item.summary_group, summary_binding(item, "summary_group")),
+            open_text(keyring, item.decision, decision_binding(item)), beside)
+
+
+# Never shown beside the summary, so nothing exact is copied in: the precise place and people named.
+_EXACT_PLACE = frozenset({"place_description", "witnesses", "offender_description", "offender_distinctive",
+                          "links", "platform", "crime_reference"})
+
+
+def minutes_text(meeting: Meeting, keyring: Keyring) -> str:
+    return open_text(keyring, meeting.minutes, minutes_binding(meeting))

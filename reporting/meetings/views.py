@@ -1,0 +1,356 @@
+"""The Group's meetings: "/review/meetings/" (reviewers only)."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from reporting import crypto
+from reporting.auth import session as staff
+from reporting.auth.models import Role, User
+from reporting.cases import queries as case_queries
+from reporting.db import utcnow
+from reporting.exceptions import KeysNotInitialisedError, NotAKeyHolderError, PermissionDeniedError
+from reporting.extensions import db
+from reporting.keys.keyring import Keyring
+from reporting.meetings import forms, pdf, queries, services
+from reporting.meetings.models import Agency, Meeting, MeetingItem
+from reporting.reports.models import Report
+from reporting.security import roles
+
+bp = Blueprint("meetings", __name__, url_prefix="/review/meetings")
+reviewer = roles(Role.REVIEWER.value)
+
+
+def _me() -> User:
+    user: User = current_user._get_current_object()
+    return user
+
+
+def _keyring() -> Keyring | None:
+    try:
+        return Keyring(_me(), staff.personal_private_key())
+    except crypto.CryptoError:
+        return None
+
+
+def _meeting(meeting_id: int) -> Meeting:
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        abort(404)
+    return meeting
+
+
+def _item(meeting: Meeting, item_id: int) -> MeetingItem:
+    item = db.session.get(MeetingItem, item_id)
+    if item is None or item.meeting_id != meeting.id:
+        abort(404)
+    return item
+
+
+def _agency_choices() -> list[tuple[str, str]]:
+    return [(str(a.id), a.name) for a in queries.agencies(active_only=True)]
+
+
+def _no_key() -> ResponseReturnValue:
+    flash(_("You need the group key to read this. Ask another key holder to grant you access."), "error")
+    return redirect(url_for(".list_meetings"))
+
+
+@bp.get("/")
+@reviewer
+def list_meetings() -> ResponseReturnValue:
+    today = utcnow().date()
+    rows = queries.actions(open_only=True)
+    return render_template(
+        "meetings/list.html", meetings=queries.meetings(), flagged=queries.flagged_reports(),
+        actions=rows, today=today, is_overdue=queries.is_overdue,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@reviewer
+def new_meeting() -> ResponseReturnValue:
+    cases = [(str(r.id), r.reference) for r in queries.flagged_reports()]
+    form = forms.MeetingForm(agencies=_agency_choices(), cases=cases,
+                             data=None if request.method == "POST" else {"cases": [c for c, _r in cases]})
+    if form.validate_on_submit():
+        try:
+            meeting = services.create_meeting(
+                actor=_me(), held_on=form.held_on.data, place=form.place.data,
+                agency_ids=[int(a) for a in form.agencies.data or []], report_ids=[int(c) for c in form.cases.data],
+            )
+        except services.MeetingError:
+            db.session.rollback()
+            form.cases.errors = [_("Choose cases and agencies from the lists")]
+        else:
+            db.session.commit()
+            flash(_("Meeting created. Write a summary for each case, then share the pack."), "success")
+            return redirect(url_for(".show_meeting", meeting_id=meeting.id))
+    return render_template("meetings/new.html", form=form), 400 if form.errors else 200
+
+
+def _meeting_page(meeting: Meeting, status: int = 200, **given: Any) -> ResponseReturnValue:
+    keyring = _keyring()
+    invited = queries.invited(meeting)
+    minutes = ""
+    if keyring is not None and meeting.minutes is not None:
+        try:
+            minutes = services.minutes_text(meeting, keyring)
+        except NotAKeyHolderError:
+            keyring = None
+    context: dict[str, Any] = {
+        "meeting": meeting,
+        "items": queries.items(meeting),
+        "invited": invited,
+        "actions": queries.actions(meeting_id=meeting.id),
+        "today": utcnow().date(),
+        "is_overdue": queries.is_overdue,
+        "attendance_form": forms.AttendanceForm(
+            prefix="attendance", formdata=None, agencies=[(str(a.id), a.name) for _row, a in invited],
+            data={"attended": [str(row.agency_id) for row, _a in invited if row.attended]}),
+        "minutes_form": forms.MinutesForm(prefix="minutes", formdata=None, data={"minutes": minutes}),
+        "share_form": forms.ShareForm(prefix="share", formdata=None),
+        "warnings": [],
+    }
+    context.update(given)
+    db.session.commit()  # any decryption's audit entry
+    return render_template("meetings/meeting.html", **context), status
+
+
+@bp.get("/<int:meeting_id>")
+@reviewer
+def show_meeting(meeting_id: int) -> ResponseReturnValue:
+    return _meeting_page(_meeting(meeting_id))
+
+
+@bp.post("/<int:meeting_id>/attendance")
+@reviewer
+def record_attendance(meeting_id: int) -> ResponseReturnValue:
+    meeting = _meeting(meeting_id)
+    invited = queries.invited(meeting)
+    form = forms.AttendanceForm(prefix="attendance", agencies=[(str(a.id), a.name) for _row, a in invited])
+    if not form.validate():
+        return _meeting_page(meeting, 400, attendance_form=form)
+    services.set_attendance(meeting, [int(a) for a in form.attended.data or []], actor=_me())
+    db.session.commit()
+    flash(_("Attendance saved."), "success")
+    return redirect(url_for(".show_meeting", meeting_id=meeting.id))
+
+
+@bp.post("/<int:meeting_id>/minutes")
+@reviewer
+def save_minutes(meeting_id: int) -> ResponseReturnValue:
+    meeting = _meeting(meeting_id)
+    form = forms.MinutesForm(prefix="minutes")
+    if not form.validate():
+        return _meeting_page(meeting, 400, minutes_form=form)
+    try:
+        services.save_minutes(meeting, form.minutes.data, actor=_me())
+    except KeysNotInitialisedError:
+        abort(503)
+    db.session.commit()
+    flash(_("Minutes saved. Only the Group can read them."), "success")
+    return redirect(url_for(".show_meeting", meeting_id=meeting.id))
+
+
+@bp.post("/<int:meeting_id>/share")
+@reviewer
+def share_pack(meeting_id: int) -> ResponseReturnValue:
+    meeting = _meeting(meeting_id)
+    form = forms.ShareForm(prefix="share")
+    keyring = _keyring()
+    if not form.validate() or keyring is None:
+        return _no_key() if keyring is None else _meeting_page(meeting, 400, share_form=form)
+    despite = "yes" in (form.despite_warnings.data or [])
+    try:
+        warnings = services.share_pack(meeting, actor=_me(), keyring=keyring, despite_warnings=despite)
+    except services.MeetingError:
+        db.session.rollback()
+        form.despite_warnings.errors = [_("Write a summary for every case on the agenda before sharing the pack")]
+        return _meeting_page(meeting, 400, share_form=form)
+    except (NotAKeyHolderError, PermissionDeniedError):
+        db.session.rollback()
+        return _no_key()
+    if warnings and not despite:
+        db.session.commit()  # the check's audit entry (the reports it opened, and its warning)
+        form.despite_warnings.errors = [_("Check the summaries below before sharing")]
+        return _meeting_page(meeting, 400, share_form=form, warnings=warnings)
+    db.session.commit()
+    flash(_("Pack shared with the invited agencies."), "success")
+    return redirect(url_for(".show_meeting", meeting_id=meeting.id))
+
+
+def _item_page(meeting: Meeting, item: MeetingItem, status: int = 200, **given: Any) -> ResponseReturnValue:
+    keyring = _keyring()
+    if keyring is None:
+        return _no_key()
+    try:
+        summary, decision, beside = services.item_for_review(item, keyring)
+    except NotAKeyHolderError:
+        return _no_key()
+    report = db.session.get(Report, item.report_id)
+    assert report is not None
+    context: dict[str, Any] = {
+        "meeting": meeting, "item": item, "report": report, "beside": beside, "decision": decision,
+        "summary_form": forms.SummaryForm(prefix="summary", formdata=None, data={"summary": summary}),
+        "decision_form": forms.DecisionForm(prefix="decision", formdata=None),
+        "action_form": forms.ActionForm(prefix="action", formdata=None, agencies=_agency_choices()),
+        "actions": services.group_actions(keyring, queries.actions(report_id=report.id, meeting_id=meeting.id)),
+    }
+    context.update(given)
+    db.session.commit()  # the report's opening is audited
+    return render_template("meetings/item.html", **context), status
+
+
+@bp.get("/<int:meeting_id>/items/<int:item_id>")
+@reviewer
+def show_item(meeting_id: int, item_id: int) -> ResponseReturnValue:
+    meeting = _meeting(meeting_id)
+    return _item_page(meeting, _item(meeting, item_id))
+
+
+@bp.post("/<int:meeting_id>/items/<int:item_id>/summary")
+@reviewer
+def write_summary(meeting_id: int, item_id: int) -> ResponseReturnValue:
+    meeting = _meeting(meeting_id)
+    item = _item(meeting, item_id)
+    form = forms.SummaryForm(prefix="summary")
+    if not form.validate():
+        return _item_page(meeting, item, 400, summary_form=form)
+    services.write_summary(item, form.summary.data, actor=_me())
+    db.session.commit()
+    flash(_("Summary saved."), "success")
+    return redirect(url_for(".show_meeting", meeting_id=meeting.id))
+
+
+@bp.post("/<int:meeting_id>/items/<int:item_id>/decision")
+@reviewer
+def record_decision(meeting_id: int, item_id: int) -> ResponseReturnValue:
+    meeting = _meeting(meeting_id)
+    item = _item(meeting, item_id)
+    form = forms.DecisionForm(prefix="decision")
+    if not form.validate():
+        return _item_page(meeting, item, 400, decision_form=form)
+    services.record_decision(item, form.decision.data, actor=_me())
+    db.session.commit()
+    flash(_("Decision recorded: the case counts as heard at this meeting."), "success")
+    return redirect(url_for(".show_item", meeting_id=meeting.id, item_id=item.id))
+
+
+@bp.post("/<int:meeting_id>/items/<int:item_id>/actions")
+@reviewer
+def open_action(meeting_id: int, item_id: int) -> ResponseReturnValue:
+    meeting = _meeting(meeting_id)
+    item = _item(meeting, item_id)
+    form = forms.ActionForm(prefix="action", agencies=_agency_choices())
+    if not form.validate():
+        return _item_page(meeting, item, 400, action_form=form)
+    report = db.session.get(Report, item.report_id)
+    agency = db.session.get(Agency, int(form.agency.data))
+    assert report is not None and agency is not None
+    services.open_action(report, agency, form.text.data, form.due_on.data, actor=_me(), meeting=meeting)
+    db.session.commit()
+    flash(_("Action given to %(agency)s.", agency=agency.name), "success")
+    return redirect(url_for(".show_item", meeting_id=meeting.id, item_id=item.id))
+
+
+def _pack(meeting: Meeting, *, download: bool) -> services.Pack | None:
+    keyring = _keyring()
+    if keyring is None:
+        return None
+    try:
+        return services.build_pack(meeting, keyring, actor=_me(), download=download)
+    except NotAKeyHolderError:
+        db.session.rollback()
+        return None
+
+
+@bp.get("/<int:meeting_id>/pack")
+@reviewer
+def show_pack(meeting_id: int) -> ResponseReturnValue:
+    pack = _pack(_meeting(meeting_id), download=False)
+    if pack is None:
+        return _no_key()
+    db.session.commit()
+    return render_template("meetings/pack.html", pack=pack, pdf_url=url_for(".download_pack", meeting_id=meeting_id),
+                           back=url_for(".show_meeting", meeting_id=meeting_id))
+
+
+@bp.get("/<int:meeting_id>/pack.pdf")
+@reviewer
+def download_pack(meeting_id: int) -> ResponseReturnValue:
+    pack = _pack(_meeting(meeting_id), download=True)
+    if pack is None:
+        return _no_key()
+    data = pdf.pack_pdf(pack)
+    db.session.commit()
+    return pdf_response(data, meeting_id)
+
+
+def pdf_response(data: bytes, meeting_id: int) -> Response:
+    return Response(data, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="meeting-{meeting_id}-pack.pdf"'})
+
+
+# From a case -------------------------------------------------------------------------------
+
+def _case(reference: str) -> Report:
+    report = case_queries.report_by_reference(reference)
+    if report is None:
+        abort(404)
+    return report
+
+
+@bp.post("/cases/<reference>/flag")
+@reviewer
+def flag_case(reference: str) -> ResponseReturnValue:
+    report = _case(reference)
+    form = forms.FlagForm(prefix="meeting_flag")
+    if not form.validate():
+        flash(_("Choose whether the case is for the next meeting"), "error")
+    else:
+        services.set_meeting_flag(report, form.flagged.data == "yes", actor=_me())
+        db.session.commit()
+        flash(_("Flagged for the next meeting.") if form.flagged.data == "yes"
+              else _("No longer flagged for the next meeting."), "success")
+    return redirect(url_for("cases.show_case", reference=report.reference))
+
+
+@bp.post("/cases/<reference>/actions")
+@reviewer
+def open_case_action(reference: str) -> ResponseReturnValue:
+    report = _case(reference)
+    form = forms.ActionForm(prefix="case_action", agencies=_agency_choices())
+    if not form.validate():
+        for field in form:
+            for error in field.errors:
+                flash(str(error), "error")
+        return redirect(url_for("cases.show_case", reference=report.reference) + "#meetings")
+    agency = db.session.get(Agency, int(form.agency.data))
+    assert agency is not None
+    services.open_action(report, agency, form.text.data, form.due_on.data, actor=_me())
+    db.session.commit()
+    flash(_("Action given to %(agency)s.", agency=agency.name), "success")
+    return redirect(url_for("cases.show_case", reference=report.reference) + "#meetings")
+
+
+def case_panel(report: Report, keyring: Keyring | None) -> dict[str, Any]:
+    """What the case page shows of meetings: the flag, the meetings it was on, its actions."""
+    rows = queries.actions(report_id=report.id)
+    flagged = queries.is_flagged(report.id)
+    try:
+        actions = services.group_actions(keyring, rows)
+    except NotAKeyHolderError:
+        actions = services.group_actions(None, rows)
+    return {
+        "flagged": flagged,
+        "flag_form": forms.FlagForm(prefix="meeting_flag", formdata=None, data={"flagged": "no" if flagged else "yes"}),
+        "action_form": forms.ActionForm(prefix="case_action", formdata=None, agencies=_agency_choices()),
+        "actions": actions,
+        "today": utcnow().date(),
+        "agencies": {f"agency:{a.id}": a.name for a in queries.agencies()},
+    }
