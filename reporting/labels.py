@@ -111,6 +111,20 @@ EVENT_KIND = {
     EventKind.LINK: _l("Linked"),
     EventKind.UNLINK: _l("Link removed"),
     EventKind.REFERRAL: _l("Police referral"),
+    EventKind.HOLD: _l("Legal hold"),
+    EventKind.RETENTION: _l("Content destroyed"),
+}
+RETENTION_RULE = {
+    "spam": _l("spam or misuse, 30 days after closure"),
+    "closed": _l("closed case, a set time after closure"),
+    "referred": _l("referred case, a set time after the police outcome"),
+    "longstop": _l("longest time any report is kept"),
+    "erasure": _l("erased on request"),
+}
+ERASURE_REASON = {
+    "reporter_request": _l("The person asked for their report to be erased"),
+    "sent_by_mistake": _l("Sent by mistake"),
+    "court_order": _l("A court or the Information Commissioner ordered it"),
 }
 MESSAGE_KIND = {
     MessageKind.TO_REPORTER: _l("Message to the reporter"),
@@ -137,6 +151,10 @@ FLAGS = {
 }
 AUDIT_ACTION = {
     "audit.view": _l("Viewed the audit log"),
+    "retention.destroy": _l("Destroyed a report's content"),
+    "retention.hold": _l("Placed a legal hold"),
+    "retention.lift": _l("Lifted a legal hold"),
+    "retention.export": _l("Downloaded everything held about a report"),
     "case.assign": _l("Assigned a case"),
     "case.decrypt": _l("Opened a report"),
     "case.flags": _l("Changed risk flags"),
@@ -195,7 +213,7 @@ AUDIT_DETAIL = {
     "new": _l("After"), "purpose": _l("Key"), "via": _l("Granted with"), "keys": _l("Keys"),
     "grants_dropped": _l("Key grants removed"), "slug": _l("Centre"), "holders": _l("Holders"),
     "police": _l("Police key"), "recovery": _l("Recovery key"), "algorithm": _l("Algorithm"),
-    "original": _l("Original"), "detail": _l("Detail"),
+    "original": _l("Original"), "detail": _l("Detail"), "rule": _l("Rule"), "items": _l("Items destroyed"),
 }
 ACTORS = {"reporter": _l("The reporter"), "system": _l("The service"), "cli": _l("Command line"),
           "anonymous": _l("Someone not signed in"), "test": _l("Set-up")}
@@ -207,6 +225,7 @@ ALL_CODES: dict[str, Mapping[Any, Any]] = {
     "consent": CONSENT, "referral_kind": REFERRAL_KIND, "referral_state": REFERRAL_STATE, "override": OVERRIDE,
     "outcome": OUTCOME, "link_kind": LINK_KIND, "event_kind": EVENT_KIND, "message_kind": MESSAGE_KIND,
     "role": ROLE, "key_purpose": KEY_PURPOSE, "flags": FLAGS, "audit_action": AUDIT_ACTION,
+    "retention_rule": RETENTION_RULE, "erasure_reason": ERASURE_REASON,
 }
 
 
@@ -308,6 +327,15 @@ def event_text(kind: str, summary: str, people: Mapping[str, str] | None = None)
         return _("Link to %(reference)s removed", reference=summary)
     if kind == EventKind.REFERRAL:
         return _referral_event(summary)
+    if kind == EventKind.HOLD:
+        return _("Legal hold placed") if summary == "placed" else _("Legal hold lifted")
+    if kind == EventKind.RETENTION:
+        _what, _sep, rest = summary.partition(":")
+        rule, _sep, reason = rest.partition(":")
+        text = _("Content destroyed under the rule: %(rule)s", rule=label("retention_rule", rule))
+        if reason:
+            text += " (" + label("erasure_reason", reason) + ")"
+        return text
     return label("event_kind", kind)
 
 

@@ -24,13 +24,15 @@ class EventKind(enum.StrEnum):
     LINK = "link"
     UNLINK = "unlink"
     REFERRAL = "referral"
+    HOLD = "hold"  # a legal hold placed or lifted (summary "placed" / "lifted")
+    RETENTION = "retention"  # content destroyed (summary "destroyed:<rule>")
 
 
 class CaseEvent(Base):
     __tablename__ = "case_events"
     __table_args__ = (
         CheckConstraint(
-            "kind IN ('status', 'note', 'assignment', 'priority', 'flags', 'link', 'unlink', 'referral')",
+            "kind IN ('status', 'note', 'assignment', 'priority', 'flags', 'link', 'unlink', 'referral', 'hold', 'retention')",
             name="kind",
         ),
     )
