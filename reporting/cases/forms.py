@@ -40,6 +40,7 @@ class QueueFilterForm(FlaskForm):
     centre = SelectField(_l("Centre"), validators=[Optional()])
     assigned = SelectField(_l("Assigned"), validators=[Optional()])
     priority = SelectField(_l("Priority"), validators=[Optional()])
+    hold = SelectField(_l("Legal hold"), validators=[Optional()])
     received_from = DateField(_l("Received from"), validators=[Optional()], render_kw={"type": "date"})
     received_to = DateField(_l("Received to"), validators=[Optional()], render_kw={"type": "date"})
     sort = SelectField(_l("Sort by"), validators=[Optional()])
@@ -56,6 +57,8 @@ class QueueFilterForm(FlaskForm):
         self.assigned.choices = options([("", _l("Anyone or no one")), ("me", _l("Assigned to me")), ("unassigned", _l("Unassigned"))])
         self.priority.choices = options(_any(_l("Any priority")) + list(PRIORITY_LABELS.items()))
         self.sort.choices = options([(key, SORT_LABELS[key]) for key in SORTS])
+        self.hold.choices = options([("", _l("With or without a hold")), ("held", _l("On legal hold")),
+                                     ("not_held", _l("Not on hold"))])
 
 
 class StatusForm(FlaskForm):

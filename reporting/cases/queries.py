@@ -11,6 +11,7 @@ from sqlalchemy.orm import aliased, defer
 from reporting.auth.models import Role, User
 from reporting.cases.models import CaseLink
 from reporting.extensions import db
+from reporting.retention.models import LegalHold
 from reporting.reports.models import Priority, Report, ReportIncidentType, ReportStrand, Status
 
 PAGE_SIZE = 50
@@ -43,6 +44,7 @@ class QueueFilters:
     received_to: date | None = None
     assigned: str | None = None  # "me" or "unassigned"
     priority: str | None = None
+    hold: str | None = None  # "held" or "not_held" (legal holds, reporting/retention)
     sort: str = "newest"
     page: int = 1
 
@@ -91,6 +93,9 @@ def _filtered(filters: QueueFilters, viewer_id: int, *, with_status: bool = True
         conditions.append(Report.assignee_id.is_(None))
     if filters.priority:
         conditions.append(Report.priority == filters.priority)
+    if filters.hold:
+        held = exists().where(LegalHold.report_id == Report.id, LegalHold.lifted_at.is_(None))
+        conditions.append(held if filters.hold == "held" else ~held)
     return conditions
 
 

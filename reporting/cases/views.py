@@ -63,6 +63,7 @@ def queue() -> ResponseReturnValue:
         centre_id=int(value["centre"]) if value["centre"] else None,
         assigned=value["assigned"] or None,
         priority=value["priority"] or None,
+        hold=value["hold"] or None,
         received_from=value["received_from"],
         received_to=value["received_to"],
         sort=value["sort"] or "newest",

@@ -249,3 +249,18 @@ def test_cases_due_within_the_review_window_are_listed(app, keys, make_user):
     sign_in(staff, app, reviewer.email)
     page = staff.get("/review/retention/").get_data(as_text=True)
     assert soon in page and later not in page
+
+
+def test_the_queue_filters_held_cases(app, keys, make_user):
+    reviewer = make_user("reviewer")
+    held, _ = report(app.test_client(), full_answers("h"))
+    free, _ = report(app.test_client(), full_answers("f"))
+    staff = app.test_client()
+    sign_in(staff, app, reviewer.email)
+    url = f"/review/retention/cases/{held}"
+    assert staff.post(f"{url}/hold", data={"csrf_token": csrf_token(staff, url), "hold-reason": "inquest"}).status_code == 302
+    only_held = staff.get("/review/?hold=held").get_data(as_text=True)
+    assert held in only_held and free not in only_held
+    not_held = staff.get("/review/?hold=not_held").get_data(as_text=True)
+    assert free in not_held and held not in not_held
+    assert staff.get("/review/?hold=nonsense").status_code == 200  # ignored, never a crash
