@@ -87,6 +87,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting.stats.police import bp as police_extracts_bp
     from reporting.stats.views import bp as stats_bp
     from reporting.retention.views import bp as retention_bp
+    from reporting.retention.views import public_bp as data_protection_bp
 
     init_staff_sessions(app)
     from reporting.labels import init_labels
@@ -105,6 +106,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(stats_bp)
     app.register_blueprint(police_extracts_bp)
     app.register_blueprint(retention_bp)
+    app.register_blueprint(data_protection_bp)
     for module in (keys_cli, reporting_cli, auth_cli, audit_cli, centres_cli, referrals_cli, support_cli, stats_cli):
         module.register(app)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from pathlib import PurePosixPath
 from typing import Any
 
 from sqlalchemy import select
@@ -53,7 +54,7 @@ def subject_access_export(report: Report, keyring: Keyring) -> bytes:
         for number, item in enumerate(evidence_services.list_evidence(report, private), start=1):
             download = evidence_services.open_evidence(report, item.evidence, private, original=True,
                                                        actor=keyring.holder)
-            archive.writestr(f"files/{number}{download.filename[download.filename.rfind('.'):]}", download.data)
+            archive.writestr(f"files/{number}{PurePosixPath(download.filename).suffix}", download.data)
         facts = [("Reference", report.reference),
                  ("Received", labels.when(report.received_at))]
         archive.writestr("summary.pdf", package_pdf({"answers": summary}, title=f"Subject access: {report.reference}",

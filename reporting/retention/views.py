@@ -18,9 +18,13 @@ from reporting.forms import ConfirmForm
 from reporting.reports.models import Report
 from reporting.retention import export, forms, services
 from reporting.retention.rules import RetentionSettings
-from reporting.security import roles
+from reporting import ROOT
+from reporting.security import public, roles
 
 bp = Blueprint("retention", __name__, url_prefix="/review/retention")
+# The data protection file is public (linked from the privacy notice), served as written.
+public_bp = Blueprint("data_protection", __name__, url_prefix="/privacy")
+DATA_PROTECTION_FILE = ROOT / "docs" / "data-protection.md"
 reviewer = roles(case_policies.REVIEWER)
 
 
@@ -146,4 +150,12 @@ def export_report(reference: str) -> ResponseReturnValue:
     response = Response(data, content_type="application/zip")
     response.headers["Content-Disposition"] = f'attachment; filename="subject-access-{report.reference}.zip"'
     response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@public_bp.get("/data-protection")
+@public
+def data_protection_file() -> ResponseReturnValue:
+    response = Response(DATA_PROTECTION_FILE.read_text(encoding="utf-8"), content_type="text/plain; charset=utf-8")
+    response.headers["Content-Disposition"] = 'inline; filename="data-protection.md"'
     return response

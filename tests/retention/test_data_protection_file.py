@@ -23,3 +23,11 @@ def test_the_file_has_its_four_parts():
     for part in ("Data protection impact assessment", "Appropriate policy document", "Record of processing",
                  "Retention schedule"):
         assert f". {part}" in SCHEDULE
+
+
+def test_the_privacy_notice_links_to_the_file_which_is_served_as_written(client):
+    page = client.get("/privacy").get_data(as_text=True)
+    assert 'href="/privacy/data-protection"' in page
+    served = client.get("/privacy/data-protection")
+    assert served.status_code == 200 and served.content_type.startswith("text/plain")
+    assert served.get_data(as_text=True) == SCHEDULE
