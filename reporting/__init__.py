@@ -58,6 +58,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting.reports import models as _reports_models  # noqa: F401
     from reporting.status import models as _status_models  # noqa: F401
     from reporting.support import models as _support_models  # noqa: F401
+    from reporting.retention import models as _retention_models  # noqa: F401
     from reporting.stats import models as _stats_models  # noqa: F401
     from reporting import errors, extensions, logs, security
     from reporting.i18n import init_i18n
@@ -93,6 +94,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting.stats import cli as stats_cli
     from reporting.stats.police import bp as police_extracts_bp
     from reporting.stats.views import bp as stats_bp
+    from reporting.retention.views import bp as retention_bp
+    from reporting.retention.views import public_bp as data_protection_bp
 
     init_staff_sessions(app)
     from reporting.labels import init_labels
@@ -113,6 +116,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(meetings_bp)
     app.register_blueprint(partners_bp)
     app.register_blueprint(agencies_admin_bp)
+    app.register_blueprint(retention_bp)
+    app.register_blueprint(data_protection_bp)
     for module in (keys_cli, reporting_cli, auth_cli, audit_cli, centres_cli, referrals_cli, support_cli, stats_cli,
                    actions_cli):
         module.register(app)

@@ -9,30 +9,15 @@ from pathlib import Path
 
 import click
 from flask import Flask
-from flask.cli import AppGroup, with_appcontext
+from flask.cli import with_appcontext
 
-from reporting.db import utcnow
 from reporting.extensions import db
 from reporting.keys import services as key_services
-from reporting.reports import demo, services
+from reporting.reports import demo
 from reporting.settings import current_settings
 
-retention_cli = AppGroup("retention", help="Delete what is kept past its time.")
-
-
-@retention_cli.command("run")
-def retention_run() -> None:
-    """Delete expired drafts and sessions (run from cron or a systemd timer)."""
-    from reporting.auth.services import purge_expired_sessions
-    from reporting.status.services import purge_expired_receipt_sessions
-
-    now = utcnow()
-    removed = services.purge_expired_drafts(now)
-    staff_sessions = purge_expired_sessions(now)
-    receipt_sessions = purge_expired_receipt_sessions(now)
-    db.session.commit()
-    click.echo(f"Expired drafts deleted: {removed}")
-    click.echo(f"Expired sessions deleted: {staff_sessions} staff, {receipt_sessions} receipt")
+# The retention command lives with its package; registered here with the other commands.
+from reporting.retention.cli import retention_cli  # noqa: E402
 
 
 @click.command("demo")

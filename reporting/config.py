@@ -26,6 +26,12 @@ DEFAULTS: dict[str, Any] = {
     "DRAFT_IDLE_MINUTES": 60,
     "SENT_DRAFT_MINUTES": 30,
     "RETENTION_YEARS": 6,
+    # Retention rules (reporting/retention/rules.py; the reasons are in the README and
+    # docs/data-protection/retention-schedule.md): days after closure, or after the police outcome.
+    "RETENTION_SPAM_DAYS": 30,
+    "RETENTION_CLOSED_DAYS": 3 * 365,
+    "RETENTION_REFERRED_DAYS": 3 * 365,
+    "RETENTION_REVIEW_DAYS": 30,
     # Languages offered (codes of reporting.i18n.LANGUAGES), and the translations the
     # Partnership has signed off (the others say they are being checked).
     "SUPPORTED_LOCALES": ["en", "en-x-easy", "pl", "ro", "lt", "uk", "ar"],

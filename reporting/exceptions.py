@@ -89,3 +89,11 @@ class ConsentError(DomainError):
 class ApprovalNeededError(DomainError):
     """The two-person rule: this grant waits for a second key holder's approval."""
 
+
+
+class OnLegalHoldError(DomainError):
+    """The case is on legal hold: its content is kept until the hold is lifted."""
+
+
+class ContentDestroyedError(DomainError):
+    """The report's content was destroyed under a retention rule or erased on request."""

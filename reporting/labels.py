@@ -129,6 +129,8 @@ EVENT_KIND = {
     EventKind.UNLINK: _l("Link removed"),
     EventKind.REFERRAL: _l("Police referral"),
     EventKind.MEETING: _l("Group meeting"),
+    EventKind.HOLD: _l("Legal hold"),
+    EventKind.RETENTION: _l("Content destroyed"),
 }
 AGENCY_KIND = {
     AgencyKind.POLICE: _l("Police"),
@@ -150,6 +152,18 @@ REDACTION = {
     "email": _l("an email address"),
     "phone": _l("a phone number"),
     "postcode": _l("a postcode"),
+}
+RETENTION_RULE = {
+    "spam": _l("spam or misuse, 30 days after closure"),
+    "closed": _l("closed case, a set time after closure"),
+    "referred": _l("referred case, a set time after the police outcome"),
+    "longstop": _l("longest time any report is kept"),
+    "erasure": _l("erased on request"),
+}
+ERASURE_REASON = {
+    "reporter_request": _l("The person asked for their report to be erased"),
+    "sent_by_mistake": _l("Sent by mistake"),
+    "court_order": _l("A court or the Information Commissioner ordered it"),
 }
 MESSAGE_KIND = {
     MessageKind.TO_REPORTER: _l("Message to the reporter"),
@@ -178,6 +192,10 @@ FLAGS = {
 }
 AUDIT_ACTION = {
     "audit.view": _l("Viewed the audit log"),
+    "retention.destroy": _l("Destroyed a report's content"),
+    "retention.hold": _l("Placed a legal hold"),
+    "retention.lift": _l("Lifted a legal hold"),
+    "retention.export": _l("Downloaded everything held about a report"),
     "case.assign": _l("Assigned a case"),
     "case.decrypt": _l("Opened a report"),
     "case.flags": _l("Changed risk flags"),
@@ -257,6 +275,7 @@ AUDIT_DETAIL = {
     "meeting": _l("Meeting"), "agency": _l("Partner agency"), "action_id": _l("Action"), "cases": _l("Cases"),
     "agencies": _l("Agencies"), "item": _l("Agenda item"), "warnings": _l("Warnings"), "attended": _l("Attended"),
     "flagged": _l("Flagged"), "partners": _l("Partner agencies' key"), "active": _l("Active"), "status": _l("Status"),
+    "rule": _l("Rule"), "items": _l("Items destroyed"),
 }
 ACTORS = {"reporter": _l("The reporter"), "system": _l("The service"), "cli": _l("Command line"),
           "anonymous": _l("Someone not signed in"), "test": _l("Set-up")}
@@ -270,6 +289,7 @@ ALL_CODES: dict[str, Mapping[Any, Any]] = {
     "role": ROLE, "key_purpose": KEY_PURPOSE, "flags": FLAGS, "audit_action": AUDIT_ACTION,
     "strategy_group": STRATEGY_GROUP,
     "agency_kind": AGENCY_KIND, "action_status": ACTION_STATUS, "redaction": REDACTION,
+    "retention_rule": RETENTION_RULE, "erasure_reason": ERASURE_REASON,
 }
 
 
@@ -386,6 +406,15 @@ def event_text(kind: str, summary: str, people: Mapping[str, str] | None = None)
         return _referral_event(summary)
     if kind == EventKind.MEETING:
         return _meeting_event(summary, people)
+    if kind == EventKind.HOLD:
+        return _("Legal hold placed") if summary == "placed" else _("Legal hold lifted")
+    if kind == EventKind.RETENTION:
+        _what, _sep, rest = summary.partition(":")
+        rule, _sep, reason = rest.partition(":")
+        text = _("Content destroyed under the rule: %(rule)s", rule=label("retention_rule", rule))
+        if reason:
+            text += " (" + label("erasure_reason", reason) + ")"
+        return text
     return label("event_kind", kind)
 
 

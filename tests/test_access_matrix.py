@@ -167,7 +167,8 @@ def test_every_route_answers_each_role_as_its_policy_says(app, make_user, world,
 @pytest.mark.parametrize("role", ("centre_staff", "police", "analyst", "agency", ANONYMOUS))
 def test_case_content_is_refused_to_everyone_but_the_group(app, make_user, world, role):
     staff = signed_in_client(app, make_user, role)
-    for url in (f"/review/cases/{world.reference}", "/review/"):
+    for url in (f"/review/cases/{world.reference}", "/review/", "/review/retention/",
+                f"/review/retention/cases/{world.reference}"):
         response = staff.get(url)
         page = response.get_data(as_text=True)
         if role == ANONYMOUS:

@@ -11,7 +11,7 @@ from tests.conftest import base_config
 # The public trust zone, as DESIGN.md names it. Anything else must be staff-only.
 PUBLIC_ENDPOINTS = {
     "static", "public.index", "public.start_report", "public.report_step", "public.check_answers",
-    "public.report_sent", "public.finish_report", "public.exit_page", "public.privacy",
+    "public.report_sent", "public.finish_report", "public.exit_page", "public.privacy", "data_protection.data_protection_file",
     "public.accessibility", "public.safety", "public.healthz",
     "centres.show_directory", "centres.show_centre", "centres.print_poster", "centres.print_card",
     "auth.login", "auth.second_factor", "auth.enrol", "auth.first_password",

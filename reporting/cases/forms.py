@@ -41,6 +41,7 @@ class QueueFilterForm(FlaskForm):
     assigned = SelectField(_l("Assigned"), validators=[Optional()])
     priority = SelectField(_l("Priority"), validators=[Optional()])
     next_meeting = SelectField(_l("Next meeting"), validators=[Optional()])
+    hold = SelectField(_l("Legal hold"), validators=[Optional()])
     received_from = DateField(_l("Received from"), validators=[Optional()], render_kw={"type": "date"})
     received_to = DateField(_l("Received to"), validators=[Optional()], render_kw={"type": "date"})
     sort = SelectField(_l("Sort by"), validators=[Optional()])
@@ -58,6 +59,8 @@ class QueueFilterForm(FlaskForm):
         self.priority.choices = options(_any(_l("Any priority")) + list(PRIORITY_LABELS.items()))
         self.sort.choices = options([(key, SORT_LABELS[key]) for key in SORTS])
         self.next_meeting.choices = options([("", _l("Any case")), ("yes", _l("For the next meeting"))])
+        self.hold.choices = options([("", _l("With or without a hold")), ("held", _l("On legal hold")),
+                                     ("not_held", _l("Not on hold"))])
 
 
 class StatusForm(FlaskForm):

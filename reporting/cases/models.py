@@ -25,13 +25,16 @@ class EventKind(enum.StrEnum):
     UNLINK = "unlink"
     REFERRAL = "referral"
     MEETING = "meeting"  # heard at a meeting, decisions, actions
+    HOLD = "hold"  # a legal hold placed or lifted (summary "placed" / "lifted")
+    RETENTION = "retention"  # content destroyed (summary "destroyed:<rule>")
 
 
 class CaseEvent(Base):
     __tablename__ = "case_events"
     __table_args__ = (
         CheckConstraint(
-            "kind IN ('status', 'note', 'assignment', 'priority', 'flags', 'link', 'unlink', 'referral', 'meeting')",
+            "kind IN ('status', 'note', 'assignment', 'priority', 'flags', 'link', 'unlink', 'referral', 'meeting', "
+            "'hold', 'retention')",
             name="kind",
         ),
     )

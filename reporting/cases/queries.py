@@ -11,6 +11,7 @@ from sqlalchemy.orm import aliased, defer
 from reporting.auth.models import Role, User
 from reporting.cases.models import CaseLink
 from reporting.extensions import db
+from reporting.retention.models import LegalHold
 from reporting.reports.models import Priority, Report, ReportIncidentType, ReportStrand, Status
 
 PAGE_SIZE = 50
@@ -44,6 +45,7 @@ class QueueFilters:
     assigned: str | None = None  # "me" or "unassigned"
     priority: str | None = None
     next_meeting: bool = False  # only cases flagged for the Group's next meeting
+    hold: str | None = None  # "held" or "not_held" (legal holds, reporting/retention)
     sort: str = "newest"
     page: int = 1
 
@@ -96,6 +98,9 @@ def _filtered(filters: QueueFilters, viewer_id: int, *, with_status: bool = True
         from reporting.meetings.queries import flagged_filter
 
         conditions.append(Report.id.in_(flagged_filter()))
+    if filters.hold:
+        held = exists().where(LegalHold.report_id == Report.id, LegalHold.lifted_at.is_(None))
+        conditions.append(held if filters.hold == "held" else ~held)
     return conditions
 
 

@@ -282,9 +282,10 @@ def open_case_file(report: Report, *, actor: User, keyring: Keyring | None) -> C
     sections: list[Any] = []
     flags: list[str] = []
     thread = evidence = None
-    readable = keyring is not None
+    # Destroyed content (reporting/retention) has no key left to open: clear fields only.
+    readable = keyring is not None and report.content_destroyed_at is None
     entries: list[TimelineEntry | MessageEntry]
-    if keyring is not None:
+    if readable and keyring is not None:
         try:
             report_private = report_private_key(report, keyring)
             content = open_case(report, keyring, report_private=report_private)

@@ -66,6 +66,7 @@ def show_queue() -> ResponseReturnValue:
         assigned=value["assigned"] or None,
         priority=value["priority"] or None,
         next_meeting=value["next_meeting"] == "yes",
+        hold=value["hold"] or None,
         received_from=value["received_from"],
         received_to=value["received_to"],
         sort=value["sort"] or "newest",

@@ -136,6 +136,10 @@ class Report(Base):
     receipt_reissued: Mapped[bool] = mapped_column(Boolean, default=False)
     # One report per draft, however often the final button is pressed.
     submission_key: Mapped[str] = mapped_column(String(64), unique=True)
+    # Set when the sealed content and key wraps were destroyed (reporting/retention): the
+    # clear fields above stay for the statistics; nothing left opens with any key.
+    content_destroyed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    content_destroyed_rule: Mapped[str | None] = mapped_column(String(24))
 
     # Keys: the report's own key pair; its private half wrapped to the group key
     # and under a key derived from the receipt's secret part.

@@ -1,0 +1,1 @@
+"""Retention: the rules, the destroying run, legal holds, erasure and subject access export."""

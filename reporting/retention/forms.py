@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+
+from reporting import labels
+from reporting.forms.fields import Radios, long_text, options
+from reporting.retention.services import ERASURE_REASONS
+
+
+class HoldForm(FlaskForm):
+    reason = long_text(_l("Why the case must be kept"), required=_l("Give the reason for the legal hold"),
+                       max_length=2000, description=_l("Only the Group can read this."))
+
+
+class EraseForm(FlaskForm):
+    reason = Radios(_l("Why is this report being erased now?"), required=_l("Select why the report is being erased"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        words = labels.as_labels("erasure_reason")
+        self.reason.choices = options([(code, words[code]) for code in ERASURE_REASONS])

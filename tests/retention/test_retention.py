@@ -1,0 +1,266 @@
+"""Retention: the run destroys expired content for good, keeps the statistics, spares held
+cases, survives being killed midway; the subject access export holds everything of one report."""
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import zipfile
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from reporting.cases.models import CaseEvent
+from reporting.db import utcnow
+from reporting.evidence.models import Evidence
+from reporting.extensions import db
+from reporting.reports.models import Report
+from reporting.retention import services
+from reporting.retention.models import DeletionRecord, LegalHold
+from tests.evidence.conftest import multipart
+from tests.helpers import csrf_token, full_answers, post_form, read_report, report, sign_in
+
+
+def _send_with_file(app, canary: str) -> tuple[str, str]:
+    """A report with a file, a note and a message thread, each carrying the canary."""
+    client = app.test_client()
+    reference, receipt = report(client, full_answers(canary))
+    visitor = app.test_client()
+    assert post_form(visitor, "/status", {"receipt": receipt}).status_code == 302
+    token = csrf_token(visitor, "/status/report")
+    body, form_type = multipart({"csrf_token": token}, "evidence-file", "note.txt", f"file {canary}".encode(), "text/plain")
+    assert visitor.post("/status/evidence", data=body, content_type=form_type).status_code in (200, 302)
+    return reference, receipt
+
+
+def _close(app, reference: str, *, days_ago: int, reason: str = "spam_or_misuse", note: str | None = None) -> None:
+    from reporting.auth.models import User
+    from reporting.cases import services as case_services
+
+    with app.app_context():
+        found = db.session.scalar(select(Report).where(Report.reference == reference))
+        found.status = "closed"
+        found.closure_reason = reason
+        db.session.add(CaseEvent(report_id=found.id, kind="status", summary=f"new>closed:{reason}",
+                                 at=utcnow() - timedelta(days=days_ago)))
+        if note:
+            actor = db.session.scalar(select(User).where(User.role == "reviewer"))
+            case_services.add_note(found, actor=actor, text=note)
+        db.session.commit()
+
+
+def _stats(runner) -> dict:
+    month = utcnow().strftime("%Y-%m")
+    result = runner.invoke(args=["stats", "export", "--from", "2025-01", "--to", month, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    data.pop("generated_at", None)  # when the export ran, not a figure
+    data.pop("created", None)
+    return data
+
+
+def _run(runner):
+    result = runner.invoke(args=["retention", "run"])
+    return result
+
+
+def _dump(app) -> bytes:
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    db.session.remove()
+    db.engine.dispose()
+    if uri.startswith("sqlite"):
+        path = uri[len("sqlite:///"):]
+        connection = sqlite3.connect(path)
+        connection.execute("VACUUM")
+        connection.close()
+        data = b""
+        for name in (path, path + "-wal", path + "-journal"):
+            if os.path.exists(name):
+                with open(name, "rb") as handle:
+                    data += handle.read()
+        return data
+    pg_dump = shutil.which("pg_dump") or "/usr/lib/postgresql/15/bin/pg_dump"
+    url = uri.replace("postgresql+psycopg://", "postgresql://")
+    return subprocess.run([pg_dump, "--data-only", url], check=True, capture_output=True).stdout
+
+
+def test_a_run_destroys_expired_content_for_good_and_keeps_the_statistics(app, keys, make_user, runner):
+    reviewer = make_user("reviewer")
+    canary, held_canary, kept_canary = "GONECANARYX7", "HELDCANARYQ2", "KEPTCANARYZ4"
+    gone, gone_receipt = _send_with_file(app, canary)
+    held, _ = _send_with_file(app, held_canary)
+    kept, _ = _send_with_file(app, kept_canary)
+    _close(app, gone, days_ago=31, note=f"note {canary}")
+    _close(app, held, days_ago=31)
+    _close(app, kept, days_ago=10)  # spam rule: 30 days, not yet
+    with app.app_context():
+        held_report = db.session.scalar(select(Report).where(Report.reference == held))
+        services.place_hold(held_report, actor=db.session.get(type(reviewer), reviewer.id), reason="court case")
+        db.session.commit()
+        gone_row = db.session.scalar(select(Report).where(Report.reference == gone))
+        ciphertexts = [gone_row.content[40:72], gone_row.key_wrap_group[40:72], gone_row.key_wrap_receipt[20:52]]
+        ciphertexts += [e.original[40:72] for e in db.session.scalars(select(Evidence).where(Evidence.report_id == gone_row.id))]
+        assert len(ciphertexts) == 4
+    before = _stats(runner)
+
+    result = _run(runner)
+    assert result.exit_code == 0, result.output
+    assert f"Content destroyed: {gone} under rule spam" in result.output
+    assert held not in result.output and kept not in result.output
+    assert _stats(runner) == before  # the baseline whole, to the count
+
+    with app.app_context():
+        # No key opens it: the group key with the recovery key (so any holder), nor the receipt.
+        with pytest.raises(Exception):
+            read_report(gone, keys.recovery_text)
+        record = db.session.scalar(select(DeletionRecord).where(DeletionRecord.reference == gone))
+        assert (record.rule, record.items) == ("spam", 3)  # the content, the file, the note
+        row = db.session.scalar(select(Report).where(Report.reference == gone))
+        assert row.content_destroyed_rule == "spam" and row.content_destroyed_at is not None
+        assert row.area == "shrewsbury" and row.strand_codes  # the clear record stays
+        # The held and the not-yet-due cases are whole.
+        assert held_canary in json.dumps(read_report(held, keys.recovery_text))
+        assert kept_canary in json.dumps(read_report(kept, keys.recovery_text))
+    visitor = app.test_client()
+    response = post_form(visitor, "/status", {"receipt": gone_receipt})
+    assert response.status_code != 302
+    assert canary not in response.get_data(as_text=True)
+    staff = app.test_client()
+    sign_in(staff, app, reviewer.email)
+    page = staff.get(f"/review/cases/{gone}").get_data(as_text=True)
+    assert "Content destroyed under the rule" in page and canary not in page
+    # A second run changes nothing.
+    again = _run(runner)
+    assert again.exit_code == 0 and "Reports whose content was destroyed: 0" in again.output
+
+    with app.app_context():
+        dump = _dump(app)
+    assert gone.encode() in dump and held.encode() in dump  # the dump holds the clear records
+    assert canary.encode() not in dump
+    for blob in ciphertexts:
+        assert blob not in dump
+    assert held_canary.encode() not in dump  # sealed, as ever
+
+
+def test_a_run_killed_between_reports_leaves_each_whole_or_destroyed_and_a_rerun_finishes(app, keys, make_user,
+                                                                                         runner, monkeypatch):
+    make_user("reviewer")
+    references = [report(app.test_client(), full_answers(f"KILL{i}CANARY"))[0] for i in range(3)]
+    for reference in references:
+        _close(app, reference, days_ago=40)
+    real = services.destroy_report
+    calls = {"n": 0}
+
+    def interrupted(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(services, "destroy_report", interrupted)
+    result = _run(runner)
+    assert result.exit_code != 0 and calls["n"] == 2  # click turns the interrupt into an abort
+    with app.app_context():
+        db.session.rollback()
+        states = []
+        for i, reference in enumerate(references):
+            row = db.session.scalar(select(Report).where(Report.reference == reference))
+            if row.content_destroyed_at is None:
+                assert f"KILL{i}CANARY" in json.dumps(read_report(reference, keys.recovery_text))
+                states.append("whole")
+            else:
+                assert row.content == b"" and row.key_wrap_group == b"" and row.key_wrap_receipt == b""
+                assert db.session.scalar(select(DeletionRecord).where(DeletionRecord.reference == reference))
+                states.append("destroyed")
+        assert states == ["destroyed", "whole", "whole"]
+    monkeypatch.setattr(services, "destroy_report", real)
+    result = _run(runner)
+    assert result.exit_code == 0, result.output
+    assert "Reports whose content was destroyed: 2" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(DeletionRecord.id).where(DeletionRecord.reference == references[2]))
+
+
+def test_the_subject_access_export_holds_every_answer_and_file_and_nothing_else(app, keys, make_user):
+    reviewer = make_user("reviewer")
+    mine, _ = _send_with_file(app, "MINECANARY5")
+    other, _ = _send_with_file(app, "OTHERCANARY9")
+    staff = app.test_client()
+    sign_in(staff, app, reviewer.email)
+    url = f"/review/retention/cases/{mine}"
+    response = staff.post(f"{url}/export", data={"csrf_token": csrf_token(staff, url)})
+    assert response.status_code == 200 and response.content_type == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    everything = b"".join(archive.read(name) for name in archive.namelist())
+    with app.app_context():
+        stored = read_report(mine, keys.recovery_text)["answers"]
+    exported = json.loads(archive.read("answers.json"))
+    assert exported == json.loads(json.dumps(stored, default=str))
+    assert b"file MINECANARY5" in [archive.read(n) for n in archive.namelist() if n.startswith("files/")]
+    assert archive.read("summary.pdf").startswith(b"%PDF")
+    assert b"OTHERCANARY9" not in everything and other.encode() not in everything
+    with app.app_context():
+        from reporting.audit.models import AuditEvent
+
+        assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "retention.export"))
+
+
+def test_hold_and_erasure_through_the_pages(app, keys, make_user):
+    reviewer = make_user("reviewer")
+    reference, _ = _send_with_file(app, "ERASECANARY3")
+    staff = app.test_client()
+    sign_in(staff, app, reviewer.email)
+    url = f"/review/retention/cases/{reference}"
+    token = csrf_token(staff, url)
+    # Bad input: a clear error, nothing changed.
+    response = staff.post(f"{url}/hold", data={"csrf_token": token, "hold-reason": ""})
+    assert response.status_code == 400 and "Give the reason for the legal hold" in response.get_data(as_text=True)
+    assert staff.post(f"{url}/hold", data={"csrf_token": token, "hold-reason": "Court HOLDWORDS"}).status_code == 302
+    page = staff.get(url).get_data(as_text=True)
+    assert "Court HOLDWORDS" in page and "on legal hold" in page
+    response = staff.post(f"{url}/erase", data={"csrf_token": token, "erase-reason": "reporter_request"})
+    assert "lift the hold" in staff.get(url).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Report.content_destroyed_at).where(Report.reference == reference)) is None
+        assert b"HOLDWORDS" not in (db.session.scalar(select(LegalHold.reason)) or b"")
+    assert staff.post(f"{url}/hold/lift", data={"csrf_token": token}).status_code == 302
+    response = staff.post(f"{url}/erase", data={"csrf_token": token, "erase-reason": "made-up"})
+    assert response.status_code == 400 and "Select why the report is being erased" in response.get_data(as_text=True)
+    response = staff.post(f"{url}/erase", data={"csrf_token": token, "erase-reason": "reporter_request"})
+    assert response.status_code == 302
+    case_page = staff.get(f"/review/cases/{reference}").get_data(as_text=True)
+    assert "erased on request" in case_page and "ERASECANARY3" not in case_page
+    with app.app_context():
+        with pytest.raises(Exception):
+            read_report(reference, keys.recovery_text)
+
+
+def test_cases_due_within_the_review_window_are_listed(app, keys, make_user):
+    reviewer = make_user("reviewer")
+    soon, _ = report(app.test_client(), full_answers("x"))
+    later, _ = report(app.test_client(), full_answers("y"))
+    _close(app, soon, days_ago=20)  # spam: due in 10 days
+    _close(app, later, days_ago=0, reason="not_hate_incident")  # closed rule: years away
+    staff = app.test_client()
+    sign_in(staff, app, reviewer.email)
+    page = staff.get("/review/retention/").get_data(as_text=True)
+    assert soon in page and later not in page
+
+
+def test_the_queue_filters_held_cases(app, keys, make_user):
+    reviewer = make_user("reviewer")
+    held, _ = report(app.test_client(), full_answers("h"))
+    free, _ = report(app.test_client(), full_answers("f"))
+    staff = app.test_client()
+    sign_in(staff, app, reviewer.email)
+    url = f"/review/retention/cases/{held}"
+    assert staff.post(f"{url}/hold", data={"csrf_token": csrf_token(staff, url), "hold-reason": "inquest"}).status_code == 302
+    only_held = staff.get("/review/?hold=held").get_data(as_text=True)
+    assert held in only_held and free not in only_held
+    not_held = staff.get("/review/?hold=not_held").get_data(as_text=True)
+    assert free in not_held and held not in not_held
+    assert staff.get("/review/?hold=nonsense").status_code == 200  # ignored, never a crash
