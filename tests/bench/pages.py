@@ -11,8 +11,8 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from tests.helpers import full_answers
 from tests.bench.common import (
+    all_answers,
     BenchError,
     HTTP_TIMEOUT,
     check_submit,
@@ -173,7 +173,7 @@ def measure_public_pages(base: str) -> tuple[PageMeter, list[str], list[str]]:
         with requests.Session() as reporter:
             token = start_draft(reporter, base)
             # Every step page of the longest journey (full answers), each fetched as a browser would.
-            walk_steps(reporter, base, token, full_answers("canary"),
+            walk_steps(reporter, base, token, all_answers("canary"),
                        on_page=lambda url: meter.get(reporter, url, key=url.split("?")[0]))
             meter.get(reporter, "/report/check")
             response = reporter.post(base + "/report/check", data={"csrf_token": token}, allow_redirects=False,
