@@ -10,6 +10,7 @@ an ISO timestamp to a person is a bug (``tests/test_labels.py`` looks for them).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -318,6 +319,13 @@ def _locale() -> str:
         return "en"
 
 
+@lru_cache(maxsize=4096)
+def _long_date(value: date, locale: str) -> str:
+    # A queue page formats fifty dates; Babel's formatting is the costly part and a day's
+    # words never change, so each (day, language) is formatted once per process.
+    return format_date(value, "d MMMM y", locale=locale)
+
+
 def when(value: datetime | date | str | None) -> str:
     """"1 December 2026, 9:23am" in Europe/London time; a date alone as "1 December 2026"."""
     if value is None or value == "":
@@ -325,11 +333,11 @@ def when(value: datetime | date | str | None) -> str:
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     if not isinstance(value, datetime):
-        return format_date(value, "d MMMM y", locale=_locale())
+        return _long_date(value, _locale())
     local = value.astimezone(LONDON) if value.tzinfo else value.replace(tzinfo=LONDON)
     hour = local.hour % 12 or 12
     suffix = "am" if local.hour < 12 else "pm"
-    return f"{format_date(local.date(), 'd MMMM y', locale=_locale())}, {hour}:{local.minute:02d}{suffix}"
+    return f"{_long_date(local.date(), _locale())}, {hour}:{local.minute:02d}{suffix}"
 
 
 def day(value: datetime | date | str | None) -> str:
@@ -340,7 +348,7 @@ def day(value: datetime | date | str | None) -> str:
         value = datetime.fromisoformat(value)
     if isinstance(value, datetime):
         value = (value.astimezone(LONDON) if value.tzinfo else value).date()
-    return format_date(value, "d MMMM y", locale=_locale())
+    return _long_date(value, _locale())
 
 
 def month(value: str) -> str:

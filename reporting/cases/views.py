@@ -121,7 +121,6 @@ def _case_page(report: Report, status: int = 200, **forms_given: Any) -> Respons
     keyring = _keyring()
     case = services.open_case_file(report, actor=current_user._get_current_object(), keyring=keyring)
     meeting = case_panel(report, keyring if case.readable else None)
-    db.session.commit()  # the decryption's audit entry
     context = {
         "case": case,
         "report": report,
@@ -139,7 +138,12 @@ def _case_page(report: Report, status: int = 200, **forms_given: Any) -> Respons
         "labels": _labels(),
     }
     context.update(forms_given)
-    return render_template("cases/case.html", **context), status
+    page = render_template("cases/case.html", **context)
+    # The decryption's audit entry is committed before the page leaves (if that fails, nothing
+    # is shown), but after rendering: a commit expires every loaded row, and the template
+    # would load the report, its linked and possible duplicate cases again one by one.
+    db.session.commit()
+    return page, status
 
 
 @bp.get("/cases/<reference>")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import defer
 
 from reporting import audit, crypto
 from reporting.auth.models import User
@@ -160,7 +161,11 @@ def _open_details(report: Report, evidence: Evidence, private: bytes) -> Evidenc
 
 def list_evidence(report: Report, private: bytes) -> list[EvidenceFile]:
     """A report's files, oldest first, with their names (opened with the report's key)."""
-    rows = db.session.scalars(select(Evidence).where(Evidence.report_id == report.id).order_by(Evidence.id))
+    # The files themselves (up to 25 MB a report) stay in the database: a list needs only their details.
+    rows = db.session.scalars(
+        select(Evidence).options(defer(Evidence.original), defer(Evidence.cleaned))
+        .where(Evidence.report_id == report.id).order_by(Evidence.id)
+    )
     return [_open_details(report, row, private) for row in rows]
 
 

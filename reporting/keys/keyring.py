@@ -22,6 +22,7 @@ class Keyring:
         self.holder = holder
         self._personal = personal_private
         self._opened: dict[int, bytes] = {}
+        self._by_kid: dict[str, ServiceKey | None] = {}
 
     def private_for(self, key: ServiceKey) -> bytes:
         if key.id not in self._opened:
@@ -30,7 +31,10 @@ class Keyring:
 
     def open_group_sealed(self, blob: bytes, binding: crypto.Binding) -> bytes:
         kid = crypto.sealed_key_id(blob)
-        key = db.session.scalar(select(ServiceKey).where(ServiceKey.kid == kid))
+        # A case's timeline seals every note to the same few keys: look each up once per request.
+        if kid not in self._by_kid:
+            self._by_kid[kid] = db.session.scalar(select(ServiceKey).where(ServiceKey.kid == kid))
+        key = self._by_kid[kid]
         if key is None:
             raise NotAKeyHolderError(kid)
         return crypto.open_sealed(key.algorithm, self.private_for(key), blob, binding)

@@ -106,6 +106,8 @@ class Report(Base):
         ),
         Index("ix_reports_priority_received", "priority", "received_at"),
         Index("ix_reports_status_received", "status", "received_at"),
+        # The queue filtered by area counts and orders from this index alone (never the rows).
+        Index("ix_reports_area_status_priority_received", "area", "status", "priority", "received_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
