@@ -200,6 +200,11 @@ AUDIT_DETAIL = {
 ACTORS = {"reporter": _l("The reporter"), "system": _l("The service"), "cli": _l("Command line"),
           "anonymous": _l("Someone not signed in"), "test": _l("Set-up")}
 VIA = {"recovery": _l("the recovery key"), "holder": _l("another key holder")}
+# The language a reporter used on the public journey (sealed in the report's meta).
+REPORT_LANGUAGE = {
+    "en": _l("English"), "en-x-easy": _l("Easy Read English"), "pl": _l("Polish"), "ro": _l("Romanian"),
+    "lt": _l("Lithuanian"), "uk": _l("Ukrainian"), "ar": _l("Arabic"),
+}
 
 # Every coded value a person might meet, for the fallback lookup and the raw-code test.
 ALL_CODES: dict[str, Mapping[Any, Any]] = {
@@ -207,6 +212,7 @@ ALL_CODES: dict[str, Mapping[Any, Any]] = {
     "consent": CONSENT, "referral_kind": REFERRAL_KIND, "referral_state": REFERRAL_STATE, "override": OVERRIDE,
     "outcome": OUTCOME, "link_kind": LINK_KIND, "event_kind": EVENT_KIND, "message_kind": MESSAGE_KIND,
     "role": ROLE, "key_purpose": KEY_PURPOSE, "flags": FLAGS, "audit_action": AUDIT_ACTION,
+    "report_language": REPORT_LANGUAGE,
 }
 
 

@@ -35,6 +35,7 @@ from reporting.exceptions import (
     KeysNotInitialisedError,
 )
 from reporting.extensions import db
+from reporting.i18n import current_language
 from reporting.journey import services as journey_services
 from reporting.reports import questions, services
 from reporting.reports.models import Channel
@@ -215,6 +216,8 @@ def check(config: JourneyConfig, form: Any) -> ResponseReturnValue:
             return redirect(url_for(config.step, name=missing.name))
     not_sent = False
     if form.validate_on_submit():
+        # Sealed with the answers (with the area it could narrow who reported): the Group sees it.
+        state.meta["language"] = current_language().code
         try:
             journey_services.submit_draft(
                 state,
