@@ -64,3 +64,33 @@ def test_an_english_report_shows_no_language_note(app, client, keys, make_user, 
     reference, _receipt = report(client)
     page = _case_page(app, make_user, reference)
     assert "Language of the report" not in page and "interpreter may be needed" not in page
+
+
+def test_the_news_email_is_in_the_language_they_reported_in(make_app, smtp_server, make_user):
+    import re
+
+    holder = make_user("reviewer", email="holder@example.org")
+    host, port, received = smtp_server
+    app = make_app(MAIL_SERVER=host, MAIL_PORT=port)
+    reporter = app.test_client()
+    reporter.get("/?lang=pl")
+    steps = full_answers()
+    steps["contact"]["leave_message"] = "yes"
+    reference, _receipt = report(reporter, steps)
+    reviewer = app.test_client()
+    sign_in(reviewer, app, holder.email)
+    url = f"/review/cases/{reference}"
+    page = reviewer.get(url).get_data(as_text=True)
+    assert "They reported in Polish." in page
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token
+    sent = reviewer.post(f"{url}/messages", data={"csrf_token": token.group(1), "message-text": "Can we call you?"})
+    assert sent.status_code == 302
+    assert len(received) == 1
+    mail = received[0]
+    body = mail.get_payload(decode=True).decode()  # type: ignore[attr-defined]
+    from email.header import decode_header, make_header
+
+    assert str(make_header(decode_header(str(mail["Subject"])))) == "Wiadomość o Twoim zgłoszeniu"
+    assert "wpisz swój kod potwierdzenia" in body and "/status" in body
+    assert "There is news" not in body and reference not in body and "Can we call you?" not in body
