@@ -281,6 +281,11 @@ AUDIT_DETAIL = {
 ACTORS = {"reporter": _l("The reporter"), "system": _l("The service"), "cli": _l("Command line"),
           "anonymous": _l("Someone not signed in"), "test": _l("Set-up")}
 VIA = {"recovery": _l("the recovery key"), "holder": _l("another key holder")}
+# The language a reporter used on the public journey (sealed in the report's meta).
+REPORT_LANGUAGE = {
+    "en": _l("English"), "en-x-easy": _l("Easy Read English"), "pl": _l("Polish"), "ro": _l("Romanian"),
+    "lt": _l("Lithuanian"), "uk": _l("Ukrainian"), "ar": _l("Arabic"),
+}
 
 # Every coded value a person might meet, for the fallback lookup and the raw-code test.
 ALL_CODES: dict[str, Mapping[Any, Any]] = {
@@ -291,6 +296,7 @@ ALL_CODES: dict[str, Mapping[Any, Any]] = {
     "strategy_group": STRATEGY_GROUP,
     "agency_kind": AGENCY_KIND, "action_status": ACTION_STATUS, "redaction": REDACTION,
     "retention_rule": RETENTION_RULE, "erasure_reason": ERASURE_REASON,
+    "report_language": REPORT_LANGUAGE,
 }
 
 

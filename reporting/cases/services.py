@@ -266,6 +266,8 @@ class CaseFile:
     duplicates: list[Report]
     reviewers: list[tuple[str, str]]
     referrals: list[Any]
+    # The journey's language (from the sealed meta), when the report was made in another language.
+    language: str | None = None
 
 
 def open_case_file(report: Report, *, actor: User, keyring: Keyring | None) -> CaseFile:
@@ -282,6 +284,7 @@ def open_case_file(report: Report, *, actor: User, keyring: Keyring | None) -> C
     sections: list[Any] = []
     flags: list[str] = []
     thread = evidence = None
+    language = None
     # Destroyed content (reporting/retention) has no key left to open: clear fields only.
     readable = keyring is not None and report.content_destroyed_at is None
     entries: list[TimelineEntry | MessageEntry]
@@ -290,6 +293,7 @@ def open_case_file(report: Report, *, actor: User, keyring: Keyring | None) -> C
             report_private = report_private_key(report, keyring)
             content = open_case(report, keyring, report_private=report_private)
             sections = questions.summary(content.answers, questions.steps_for_channel(report.channel))
+            language = content.meta.get("language") if content.meta.get("language") not in (None, "en") else None
             flags = staff_flags(report, keyring)
             thread = status_services.messages(report, report_private)
             entries = with_messages(timeline(report, keyring), thread)
@@ -312,6 +316,7 @@ def open_case_file(report: Report, *, actor: User, keyring: Keyring | None) -> C
         duplicates=queries.possible_duplicates(report),
         reviewers=[(str(u.id), u.email) for u in queries.reviewers()],
         referrals=referral_queries.referrals_for(report),
+        language=language,
     )
 
 

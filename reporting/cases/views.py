@@ -251,15 +251,16 @@ def send_message(reference: str) -> ResponseReturnValue:
         return _case_page(report, message_form=form)
     status_services.send_to_reporter(report, form.text.data, actor=current_user)
     keyring = _keyring()
-    address = None
+    address = language = None
     if keyring is not None:
         try:
-            address = status_services.notification_address(services.open_case(report, keyring).answers)
+            content = services.open_case(report, keyring)
+            address, language = status_services.notification_address(content.answers), content.meta.get("language")
         except NotAKeyHolderError:
             address = None
     db.session.commit()
     if address:
-        status_services.notify_reporter(address, external_url("status.enter_receipt"))
+        status_services.notify_reporter(address, external_url("status.enter_receipt"), language)
     flash(_("Message sent. The person reads it with their receipt code."), "success")
     return redirect(url_for(".show_case", reference=report.reference))
 

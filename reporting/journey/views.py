@@ -49,6 +49,7 @@ from reporting.exceptions import (
     KeysNotInitialisedError,
 )
 from reporting.extensions import db
+from reporting.i18n import current_language
 from reporting.journey import services as journey_services
 from reporting.reports import questions, services
 from reporting.reports.models import Channel
@@ -358,6 +359,8 @@ def _check(config: JourneyConfig, form: Any) -> ResponseReturnValue:
     copy = services.check_page_copy(state, journey_services.page_copy(cards, file_names))
     failure = None
     if form.validate_on_submit():
+        # Sealed with the answers (with the area it could narrow who reported): the Group sees it.
+        state.meta["language"] = current_language().code
         try:
             report, _receipt = journey_services.submit_draft(
                 state,

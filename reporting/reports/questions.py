@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from babel.dates import format_date
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import Field
@@ -35,6 +37,7 @@ from reporting.forms.fields import (
     long_text,
     short_text,
 )
+from reporting.reports.choice_words import in_language
 from reporting.reports.models import Choice, PoliceConsent, ReporterType
 
 Answers = dict[str, Any]
@@ -48,7 +51,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\u
 def choice_options(list_name: str) -> list[tuple[str, Any]]:
     """Active options of an extensible list, in order, cached for the database session."""
     cache = _choice_cache(list_name)
-    return [(code, label) for code, label, _grouping in cache]
+    return [(code, in_language(label)) for code, label, _grouping in cache]
 
 
 def choice_groups(list_name: str) -> dict[str, str | None]:
@@ -852,6 +855,13 @@ def first_unanswered(answers: Mapping[str, Any], visited: set[str], steps: Seque
     return None
 
 
+def labels_locale() -> str:
+    try:
+        return str(get_locale() or "en")
+    except RuntimeError:  # outside a request (the CLI): English
+        return "en"
+
+
 def display_lines(spec: FieldSpec, value: Any) -> list[str]:
     """An answer as lines of text, in the words the question offered."""
     if _empty(value):
@@ -860,7 +870,8 @@ def display_lines(spec: FieldSpec, value: Any) -> list[str]:
         when = as_date(value) if isinstance(value, dict) else None
         if when is None:
             return []
-        return [when.strftime("%-d %B %Y") if value.get("day") else when.strftime("%B %Y")]
+        # In the page's language (staff pages are English): "3 November 2025", "listopad 2025".
+        return [format_date(when, "d MMMM y" if value.get("day") else "LLLL y", locale=labels_locale())]
     labels = {code: str(label) for code, label in spec.options()}
     if isinstance(value, list):
         return [labels.get(item, item) for item in value]

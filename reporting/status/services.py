@@ -192,14 +192,19 @@ def notification_address(answers: dict[str, Any]) -> str | None:
     return None
 
 
-def notify_reporter(address: str, status_url: str) -> bool:
-    """Tell the reporter there is news; never what it is."""
+def notify_reporter(address: str, status_url: str, language: str | None = None) -> bool:
+    """Tell the reporter there is news; never what it is. In the language they reported in
+    (``language`` from the report's sealed meta; Easy Read and unknown codes: English)."""
+    from flask_babel import force_locale, gettext
+
     from reporting.notify import send_email
 
-    return send_email(
-        address,
-        "News about your report",
-        "There is news about the report you made.\n\n"
-        f"To read it, go to {status_url} and enter your receipt code.\n\n"
-        "For your safety we never put any details in emails.\n",
-    )
+    locale = language if language in ("pl", "ro", "lt", "uk", "ar") else "en"
+    with force_locale(locale):
+        subject = gettext("News about your report")
+        body = "\n\n".join((
+            gettext("There is news about the report you made."),
+            gettext("To read it, go to %(url)s and enter your receipt code.", url=status_url),
+            gettext("For your safety we never put any details in emails."),
+        )) + "\n"
+    return send_email(address, subject, body)

@@ -73,3 +73,39 @@ def test_the_bsl_link_shows_only_when_configured(make_app, keys):
     assert 'href="https://bsl.example.org/shropshire"' in contact
     other = client.get("/report/police").get_data(as_text=True)
     assert "bsl.example.org" not in other
+
+
+def test_the_journey_sent_page_and_status_in_easy_read(client):
+    """Short sentences on the questions, their errors, the sent page and /status; pictures with
+    text alternatives beside the key sentences of the sent page and /status."""
+    import re as _re
+
+    from tests.helpers import answer_all, full_answers
+
+    client.get("/?lang=en-x-easy")
+    start(client)
+    who = client.get("/report/who").get_data(as_text=True)
+    assert "Who is telling us?" in who and "Who is reporting?" not in who
+    error = post_form(client, "/report/who", {}).get_data(as_text=True)
+    assert "Choose who is telling us" in error and "Select who is reporting" not in error
+    answer_all(client, full_answers())
+    check = client.get("/report/check").get_data(as_text=True)
+    assert "Check your answers" in check and "Send my report" in check
+    assert post_form(client, "/report/check", {}).status_code == 302
+    sent = client.get("/report/sent").get_data(as_text=True)
+    assert "We got your report" in sent and "Your report number" in sent
+    assert "Anyone with this code can read your report." in sent
+    alts = dict(PICTURE.findall(sent))
+    assert alts.get("key-fill") == "Picture: a key" and alts.get("people-fill") == "Picture: a group of people"
+    receipt = _re.search(r'id="receipt-code">(.*?)</strong>', sent, _re.S)
+    assert receipt
+    code = " ".join(_re.sub(r"<[^>]+>", "", receipt.group(1)).split())
+
+    enter = client.get("/status").get_data(as_text=True)
+    assert "See your report" in enter and "Your code has 24 numbers." in enter
+    wrong = post_form(client, "/status", {"receipt": "1111 1111 1111 1111 1111 1111"}).get_data(as_text=True)
+    assert "We cannot find a report with that code." in wrong
+    post_form(client, "/status", {"receipt": code})
+    status = client.get("/status/report").get_data(as_text=True)
+    assert "We got your report. The group will look at it soon." in status
+    assert dict(PICTURE.findall(status)).get("people-fill") == "Picture: a group of people"
