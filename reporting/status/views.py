@@ -4,7 +4,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -32,6 +32,7 @@ bp = Blueprint("status", __name__)
 RECEIPT = "receipt"
 # The code typed on /status while the word page asks for the word (encrypted; see services.hold_code).
 HELD_CODE = "held_receipt"
+WORD_FIELD = "word"
 
 
 def _per_client() -> str:
@@ -81,6 +82,9 @@ def _resume() -> tuple[Report, bytes] | None:
 @limiter.limit(_per_client, methods=["POST"])
 @limiter.shared_limit(_global, scope="status-global", key_func=lambda: "all", methods=["POST"])
 def enter_receipt() -> ResponseReturnValue:
+    if request.method == "POST" and WORD_FIELD in request.form:
+        # The word page posts here too, so a wrong word and a wrong code get the very same page.
+        return _check_word()
     form = ReceiptForm()
     if form.validate_on_submit():
         try:
@@ -96,26 +100,31 @@ def enter_receipt() -> ResponseReturnValue:
     return render_template("status/enter.html", form=form, message=None)
 
 
-@bp.route("/status/word", methods=["GET", "POST"])
+@bp.get("/status/word")
 @public
-@limiter.limit(_per_client, methods=["POST"])
-@limiter.shared_limit(_global, scope="status-global", key_func=lambda: "all", methods=["POST"])
 def enter_word() -> ResponseReturnValue:
-    """The first use of a code someone else saw: the word only the person chose."""
+    """The first use of a code someone else saw: the word only the person chose (posted to /status)."""
+    if services.held_code(session.get(HELD_CODE), now=utcnow()) is None:
+        session.pop(HELD_CODE, None)
+        return redirect(url_for(".enter_receipt"))
+    return render_template("status/word.html", form=WordForm(formdata=None))
+
+
+def _check_word() -> ResponseReturnValue:
     code = services.held_code(session.get(HELD_CODE), now=utcnow())
     if code is None:
         session.pop(HELD_CODE, None)
         return redirect(url_for(".enter_receipt"))
     form = WordForm()
-    if form.validate_on_submit():
-        session.pop(HELD_CODE, None)
-        try:
-            report, private = services.open_with_receipt(code, form.word.data)
-        except (WrongReceiptError, ReceiptLockedError, ReceiptWordNeededError) as error:
-            db.session.commit()  # the wrong try counts
-            return _refused(error)
-        return _opened(report, private)
-    return render_template("status/word.html", form=form)
+    if not form.validate_on_submit():
+        return render_template("status/word.html", form=form)
+    session.pop(HELD_CODE, None)
+    try:
+        report, private = services.open_with_receipt(code, form.word.data)
+    except (WrongReceiptError, ReceiptLockedError, ReceiptWordNeededError) as error:
+        db.session.commit()  # the wrong try counts
+        return _refused(error)
+    return _opened(report, private)
 
 
 def _refused(error: Exception) -> ResponseReturnValue:

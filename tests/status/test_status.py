@@ -89,7 +89,7 @@ def test_assisted_report_gets_a_new_code_of_its_own_on_first_visit(app, make_use
     person = app.test_client()
     response = open_status(person, centre_code)
     assert response.headers["Location"].endswith("/status/word")  # the slip's first use asks for the word
-    response = post_form(person, "/status/word", {"word": WORD})
+    response = person.post("/status", data={"csrf_token": csrf_token(person, "/status/word"), "word": WORD})
     assert response.status_code == 200
     page = re.sub(r"<[^>]+>", "", response.get_data(as_text=True))
     new_code = re.search(r"\d{4}(?: \d{4}){5}", page).group(0)
