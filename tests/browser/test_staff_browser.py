@@ -19,6 +19,7 @@ from reporting.reports.models import Report
 from tests.browser.pages import (
     REFERENCE,
     answer_the_questions,
+    choose_word,
     follow,
     group,
     heading,
@@ -181,6 +182,8 @@ def test_an_assisted_report_at_a_centre_through_to_the_slip(
     assert path_of(page) == server("/centre/report/staff-note")
     page.get_by_label("Note from you to the Group (optional)").fill("Came in with a friend.")
     press(page, "Continue to check your answers")
+    assert path_of(page) == server("/centre/report/receipt-word")  # the person's word, last
+    choose_word(page, "Hollyhock")
     assert path_of(page) == server("/centre/report/check")
     shown = main_text(page)
     assert f"Graffiti on the library wall. {CANARY}" in shown and "Polish" in shown
