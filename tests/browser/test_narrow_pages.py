@@ -145,7 +145,7 @@ def test_staff_and_public_pages_fit_a_phone(
     centre.locator("fieldset", has_text="agree to the Group contacting them").get_by_label("No").check()
     press(centre, "Continue")
     answer_the_questions(centre, "Graffiti by the door.", area="Wem")
-    press(centre, "Continue")  # the note to the Group
+    press(centre, "Continue to check your answers")  # from the note to the Group
     choose_word(centre, "Hollyhock")  # the person's word for the slip
     fits(centre, "assisted check answers")
     press(centre, "Send report")
