@@ -145,14 +145,14 @@ def test_a_wrong_word_gets_the_same_page_and_the_same_argon2_work_as_a_wrong_cod
             bodies[name].add(body)
             timings[name].append(elapsed)
     pages = set().union(*bodies.values())
-    if len(pages) > 1:
-        import difflib
-        a, b = sorted(pages)[:2]
-        print("\n".join(difflib.unified_diff(a.splitlines(), b.splitlines(), lineterm="")))
     assert len(pages) == 1, "a wrong word and a wrong code must get the same page"
     assert WRONG in next(iter(bodies["wrong word"]))
-    medians = [statistics.median(values) for values in timings.values()]
-    assert max(medians) / min(medians) < 1.5, timings
+    medians = {name: statistics.median(values) for name, values in timings.items()}
+    # The two wrong tries of the slip take the same path; a code matching no report skips
+    # only the counting of the wrong try (a small write), never the derivation.
+    slip = (medians["wrong word"], medians["wrong code, right word"])
+    assert max(slip) / min(slip) < 1.5, timings
+    assert max(medians.values()) / min(medians.values()) < 2, timings
     with app.app_context():
         assert db.session.scalar(select(Report.receipt_word_failures).where(Report.reference == reference)) == 8
 
