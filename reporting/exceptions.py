@@ -82,6 +82,14 @@ class WrongReceiptError(DomainError):
     """The receipt code does not open a report. Always the same answer."""
 
 
+class ReceiptWordNeededError(DomainError):
+    """The code is one someone else saw: it opens only with the person's word, asked next."""
+
+
+class ReceiptLockedError(DomainError):
+    """Too many wrong words for this code: only a new code from the Group opens the report."""
+
+
 class ConsentError(DomainError):
     """The reporter's police choice does not allow this referral (or these fields)."""
 

@@ -31,6 +31,8 @@ class Settings:
     referral_ack_working_days: int
     # Derived from SECRET_KEY: never shown in a repr (tracebacks, logs).
     totp_key: bytes = field(repr=False)
+    receipt_word_key: bytes = field(repr=False)  # joins a slip's word to its code
+    held_code_key: bytes = field(repr=False)  # a code kept in the cookie while the word is asked
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Settings:
@@ -45,6 +47,8 @@ class Settings:
             review_working_days=int(config["REVIEW_WORKING_DAYS"]),
             referral_ack_working_days=int(config["REFERRAL_ACK_WORKING_DAYS"]),
             totp_key=crypto.derive_subkey(str(config["SECRET_KEY"]).encode(), "totp secrets"),
+            receipt_word_key=crypto.derive_subkey(str(config["SECRET_KEY"]).encode(), "receipt word"),
+            held_code_key=crypto.derive_subkey(str(config["SECRET_KEY"]).encode(), "held receipt code"),
         )
 
 

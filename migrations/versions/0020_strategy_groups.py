@@ -2,7 +2,7 @@
 indexed by month for the statistics
 
 Revision ID: 0020
-Revises: 0017
+Revises: 0019
 Create Date: 2026-12-01 11:45:00
 
 Existing reports stay NULL ("not known"): their finer reason is sealed and the statistics never
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0020'
-down_revision = '0017'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 

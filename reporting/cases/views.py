@@ -46,6 +46,8 @@ PHONE = journey.JourneyConfig(
     layout="staff/base.html",
     caption=_l("Report taken by phone"),
     meta=lambda: {"entered_by": current_user.id},
+    # The caller's word last: the code read out to them opens nothing without it.
+    steps=questions.PHONE_STEPS,
 )
 
 

@@ -25,11 +25,16 @@ from .kdf import (
 )
 from .passwords import hash_password, password_needs_rehash, verify_password
 from .receipts import (
+    WORD_MAX_CHARACTERS,
+    WORD_MIN_CHARACTERS,
     Receipt,
     new_receipt,
     new_recovery_key,
+    normalise_word,
     parse_receipt,
     parse_recovery_key,
+    receipt_kdf_input,
+    word_acceptable,
 )
 from .sealing import (
     ALG_HYBRID,
@@ -76,6 +81,8 @@ __all__ = [
     "Receipt",
     "StreamSealer",
     "UnsupportedAlgorithmError",
+    "WORD_MAX_CHARACTERS",
+    "WORD_MIN_CHARACTERS",
     "decrypt",
     "derive_keys",
     "derive_subkey",
@@ -91,6 +98,7 @@ __all__ = [
     "new_receipt",
     "new_recovery_key",
     "new_salt",
+    "normalise_word",
     "open_sealed",
     "open_stream",
     "open_stream_under",
@@ -98,6 +106,7 @@ __all__ = [
     "parse_recovery_key",
     "password_needs_rehash",
     "random_key",
+    "receipt_kdf_input",
     "reseal_stream",
     "seal",
     "seal_stream",
@@ -107,5 +116,6 @@ __all__ = [
     "verifier_digest",
     "verifier_matches",
     "verify_password",
+    "word_acceptable",
     "wrap_private_key",
 ]

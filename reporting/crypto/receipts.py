@@ -1,4 +1,5 @@
-"""Codes people hold: report receipts (digits) and the recovery key (Crockford base32)."""
+"""Codes people hold: report receipts (digits), the word that guards a receipt someone else
+saw, and the recovery key (Crockford base32)."""
 
 from __future__ import annotations
 
@@ -75,6 +76,42 @@ def parse_receipt(text: str) -> Receipt:
     if len(joined) != LOOKUP_DIGITS + SECRET_DIGITS:
         raise InvalidReceiptError("not a receipt")
     return Receipt(joined[:LOOKUP_DIGITS], joined[LOOKUP_DIGITS:])
+
+
+# A receipt's word: short and memorable, chosen by the person, never stored or shown back.
+WORD_MIN_CHARACTERS = 4
+WORD_MAX_CHARACTERS = 40
+_WORD_TAG_KEY_MIN = 16
+
+
+def normalise_word(text: str) -> str:
+    """The form of a receipt's word that is checked: NFKC, case-folded, without spaces,
+    dashes or invisible format characters ("Blue sky" and "bluesky" are the same word)."""
+    if not isinstance(text, str):
+        raise InvalidReceiptError("not a word")
+    folded = unicodedata.normalize("NFKC", text[: _MAX_INPUT]).casefold()
+    return "".join(ch for ch in folded if not _ignorable(ch))
+
+
+def word_acceptable(text: str) -> bool:
+    """Whether *text* makes a word of the accepted length once normalised."""
+    return WORD_MIN_CHARACTERS <= len(normalise_word(text)) <= WORD_MAX_CHARACTERS
+
+
+def receipt_kdf_input(receipt: Receipt, word: str | None = None, *, word_key: bytes | None = None) -> bytes:
+    """What Argon2id stretches for a receipt: its secret digits, and with a *word*, an
+    HMAC-SHA256 of the normalised word under *word_key* (a key that is not in the database).
+
+    A code someone else saw (a centre's slip, a code read out on the phone) is joined to
+    the person's word this way, so the code alone unwraps nothing, and a stolen database
+    without the key cannot test a single guess of the word, even with the code.
+    """
+    if word is None:
+        return receipt.secret.encode()
+    if word_key is None or len(word_key) < _WORD_TAG_KEY_MIN:
+        raise KeyFormatError("a receipt word needs a key of at least 16 bytes")
+    tag = hmac.new(word_key, b"reporting/receipt-word/v1:" + normalise_word(word).encode("utf-8"), hashlib.sha256)
+    return receipt.secret.encode() + b"\x00" + tag.digest()
 
 
 def _recovery_checksum(key: bytes) -> bytes:

@@ -22,6 +22,8 @@ class SubmitSettings:
     receipt_kdf: crypto.KdfParams
     retention_years: int
     sent_minutes: int
+    # Keys the word that guards a code staff saw (reports.services.receipt_word_key).
+    receipt_word_key: bytes | None = None
 
     @classmethod
     def from_config(cls, config: Any) -> SubmitSettings:
@@ -29,6 +31,7 @@ class SubmitSettings:
             receipt_kdf=crypto.KdfParams.decode(config["RECEIPT_KDF"]),
             retention_years=int(config["RETENTION_YEARS"]),
             sent_minutes=int(config["SENT_DRAFT_MINUTES"]),
+            receipt_word_key=report_services.receipt_word_key(str(config["SECRET_KEY"])),
         )
 
 
@@ -72,6 +75,7 @@ def submit_draft(
         receipt_kdf=settings.receipt_kdf,
         retention_years=settings.retention_years,
         sent_minutes=settings.sent_minutes,
+        receipt_word_key=settings.receipt_word_key,
     )
     # The draft's files become the report's evidence in the same transaction.
     evidence_services.move_draft_files(state, report)

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -154,6 +155,11 @@ class Report(Base):
     receipt_salt: Mapped[bytes] = mapped_column(LargeBinary)
     receipt_kdf: Mapped[str] = mapped_column(String(64))
     receipt_verifier: Mapped[bytes] = mapped_column(LargeBinary)
+    # A code someone else saw (a centre's slip, a code read out on the phone) opens only
+    # with the word the person chose: the word is joined to the code before Argon2id.
+    # Wrong tries are counted, so a slip cannot be worked through word by word.
+    receipt_needs_word: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    receipt_word_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     content: Mapped[bytes] = mapped_column(LargeBinary)
 
     strands: Mapped[list[ReportStrand]] = relationship(

@@ -21,15 +21,17 @@ from babel.dates import format_date
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from wtforms import Field
+from wtforms import Field, PasswordField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import Email, Length, ValidationError
 
+from reporting import crypto
 from reporting.extensions import db
 from reporting.forms import StepForm
 from reporting.forms.fields import (
     ApproximateDateField,
     Checkboxes,
+    NoControlCharacters,
     Radios,
     Required,
     Select,
@@ -566,6 +568,9 @@ class Step:
     # A required question that settles a contradiction: asked before checking,
     # so someone who goes on to "tell us more" can answer it there first.
     before_check: bool = False
+    # Known only to the person (the word that guards a receipt someone else saw): never
+    # in the report's content, never shown back, never passed on as a staff answer.
+    secret: bool = False
 
     def title_for(self, answers: Mapping[str, Any]) -> Any:
         return self.title_someone_else if self.title_someone_else and about_someone_else(answers) else self.title
@@ -678,14 +683,80 @@ class StaffNoteForm(QuestionForm):
     )
 
 
+# The word that guards a receipt someone else saw ------------------------------------
+
+class ReceiptWordForm(QuestionForm):
+    """Typed by the person (or, if they cannot, said by them to the member of staff):
+    never shown back, never stored in the report, not on the slip."""
+
+    receipt_word = PasswordField(
+        _l("Your word"),
+        validators=[Required(_l("Enter a word you will remember")), NoControlCharacters(),
+                    Length(max=100, message=_l("Choose a word of 40 letters or fewer"))],
+        description=_l("From 4 to 40 letters or numbers. Spaces and capital letters do not matter."),
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+    receipt_word_again = PasswordField(
+        _l("Type your word again"),
+        validators=[NoControlCharacters(), Length(max=100, message=_l("Choose a word of 40 letters or fewer"))],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if not valid:
+            return False
+        word = self.receipt_word.data or ""
+        if not crypto.word_acceptable(word):
+            self.receipt_word.errors = [str(_l("Choose a word of 4 to 40 letters or numbers"))]
+            return False
+        if crypto.normalise_word(word) != crypto.normalise_word(self.receipt_word_again.data or ""):
+            self.receipt_word_again.errors = [str(_l("The two words are different: type the same word twice"))]
+            return False
+        return True
+
+    def answers(self) -> Answers:
+        # Only the word itself; the second copy was for typing it right.
+        return {"receipt_word": self.receipt_word.data}
+
+
+RECEIPT_WORD_ASSISTED = Step(
+    "receipt-word", ReceiptWordForm, _l("A word only the person knows"), required=True, before_check=True,
+    secret=True, section="taken",
+    hint=_l("Turn the screen to the person and look away while they type. They choose a word they will remember. "
+            "The first time they use their receipt code they will be asked for it, so nobody else who sees the slip "
+            "can open their report. It is not printed on the slip and is not shown again. If they cannot type, "
+            "they can say it for you to type."),
+)
+RECEIPT_WORD_PHONE = Step(
+    "receipt-word", ReceiptWordForm, _l("A word only the caller knows"), required=True, before_check=True,
+    secret=True, section="taken",
+    hint=_l("Ask them to choose a word they will remember and say it to you, and type it twice. The first time "
+            "they use the receipt code you read out, they will be asked for it. Do not write it down: it is not "
+            "kept anywhere anyone can read it."),
+)
+
 ASSISTED_STEPS: tuple[Step, ...] = (
     (
         Step("how-taken", HowTakenForm, _l("How the report is taken"), required=True, section="taken"),
         Step("consent", ConsentForm, _l("The person's consent"), required=True, section="taken"),
     )
     + STEPS
-    + (Step("staff-note", StaffNoteForm, _l("Note to the Group"), staff_only=True, section="note"),)
+    + (Step("staff-note", StaffNoteForm, _l("Note to the Group"), staff_only=True, section="note"),
+       RECEIPT_WORD_ASSISTED)
 )
+
+
+# Phone entry: the public questions, then the caller's word.
+PHONE_STEPS: tuple[Step, ...] = STEPS + (RECEIPT_WORD_PHONE,)
+
+
+def receipt_word(answers: Mapping[str, Any], steps: Sequence[Step]) -> str | None:
+    """The word a person chose for their receipt, if these steps ask for one."""
+    if not any(step.secret for step in steps):
+        return None
+    word = answers.get("receipt_word")
+    return word if isinstance(word, str) and word else None
 
 
 def steps_for_channel(channel: str) -> tuple[Step, ...]:
@@ -900,8 +971,8 @@ def summary(answers: Mapping[str, Any], steps: Sequence[Step] = STEPS) -> list[S
     """
     sections = []
     for step in applicable_steps(answers, steps):
-        if step.name == "police-details":
-            continue  # its answers are shown where they belong (consent, contact)
+        if step.name == "police-details" or step.secret:
+            continue  # police details are shown where they belong (consent, contact); a secret never
         rows = [
             SummaryRow(spec.name, spec.label_for(answers), display_lines(spec, answers.get(spec.name)))
             for spec in field_specs(step.form)

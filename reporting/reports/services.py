@@ -243,21 +243,35 @@ def _new_receipt() -> crypto.Receipt:
             return receipt
 
 
-def issue_receipt(report: Report, report_private: bytes, receipt_kdf: crypto.KdfParams) -> crypto.Receipt:
+def issue_receipt(
+    report: Report, report_private: bytes, receipt_kdf: crypto.KdfParams, *,
+    word: str | None = None, word_key: bytes | None = None,
+) -> crypto.Receipt:
     """Give a report a new receipt code: the only place one is made (sending, or reissuing).
 
     The report's private key is wrapped under a key derived from the code's secret
-    part (Argon2id, a new per-report salt); any earlier code stops working.
+    part (Argon2id, a new per-report salt); any earlier code stops working. With the
+    person's ``word`` (a code someone else will see), the word is joined to the code
+    before Argon2id (keyed by ``word_key``), so the code alone opens nothing.
     """
     receipt = _new_receipt()
     salt = crypto.new_salt()
-    verifier, wrap_key = crypto.derive_keys(receipt.secret.encode(), salt, receipt_kdf)
+    secret = crypto.receipt_kdf_input(receipt, word, word_key=word_key)
+    verifier, wrap_key = crypto.derive_keys(secret, salt, receipt_kdf)
+    report.receipt_needs_word = word is not None
+    report.receipt_word_failures = 0
     report.receipt_lookup = receipt.lookup
     report.receipt_salt = salt
     report.receipt_kdf = receipt_kdf.encode()
     report.receipt_verifier = crypto.verifier_digest(verifier)
     report.key_wrap_receipt = crypto.wrap_private_key(wrap_key, report_private, receipt_wrap_binding(report.reference))
     return receipt
+
+
+def receipt_word_key(secret_key: str) -> bytes:
+    """The key a receipt's word is joined to its code with: derived from the app's secret
+    key, never in the database, so a stolen database cannot test guesses of the word."""
+    return crypto.derive_subkey(secret_key.encode(), "receipt word")
 
 
 def support_wanted(report_id: int) -> bool:
@@ -275,10 +289,13 @@ def submit_report(
     sent_minutes: int,
     centre_id: int | None = None,
     steps: Sequence[questions.Step] = questions.STEPS,
+    receipt_word_key: bytes | None = None,
 ) -> tuple[Report, crypto.Receipt]:
     """Seal a complete draft into a report, in the caller's transaction.
 
-    Raises IncompleteReportError naming the first step still to answer,
+    Where ``steps`` ask the person for a word (assisted and phone reports, whose code
+    staff see), the receipt opens only with code and word together (``receipt_word_key``
+    keys the word). Raises IncompleteReportError naming the first step still to answer,
     AlreadySentError if this draft became a report before, and DraftChangedError if
     another request changed the draft since ``state`` was read (then nothing may be kept:
     the caller rolls back).
@@ -292,7 +309,7 @@ def submit_report(
     answers = {
         key: value
         for step in questions.applicable_steps(state.answers, steps)
-        if not step.staff_only
+        if not (step.staff_only or step.secret)
         for key, value in questions.step_answers(step, state.answers).items()
     }
     clear = clear_fields(answers)
@@ -326,7 +343,8 @@ def submit_report(
         strands=[ReportStrand(strand=code) for code in clear.strands],
         incident_types=[ReportIncidentType(incident_type=code) for code in clear.incident_types],
     )
-    receipt = issue_receipt(report, report_keys.private, receipt_kdf)
+    receipt = issue_receipt(report, report_keys.private, receipt_kdf,
+                            word=questions.receipt_word(state.answers, steps), word_key=receipt_word_key)
     db.session.add(report)
     db.session.flush()
     state.draft.report_id = report.id

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField
+from wtforms import PasswordField, StringField
 from wtforms.validators import InputRequired, Length
 
 from reporting.forms.fields import NoControlCharacters, clean_text, long_text
@@ -15,6 +15,15 @@ class ReceiptForm(StepForm):
         filters=[clean_text],
         description=_l("24 numbers, in groups of 4. You can type it with or without spaces."),
         render_kw={"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false"},
+    )
+
+
+class WordForm(StepForm):
+    word = PasswordField(
+        _l("Your word"),
+        validators=[InputRequired(_l("Enter your word")), Length(max=100, message=_l("That is too long for your word")), NoControlCharacters()],
+        description=_l("The word you chose when you made your report. Spaces and capital letters do not matter."),
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
 
 

@@ -5,16 +5,22 @@ functions only from a receipt (the reporter) or through the group key (a holder)
 """
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from reporting import audit, crypto, sessions
 from reporting.auth.models import User
-from reporting.exceptions import WrongReceiptError
+from reporting.exceptions import (
+    PermissionDeniedError,
+    ReceiptLockedError,
+    ReceiptWordNeededError,
+    WrongReceiptError,
+)
 from reporting.extensions import db
 from reporting.reports.models import Report, Status
 from reporting.keys.policies import require_reviewer
@@ -24,13 +30,25 @@ from reporting.status.models import Message, MessageKind, ReceiptSession
 
 # A salt no report has: a wrong lookup part costs the same Argon2id work as a right one.
 _DUMMY_SALT = b"\x01" * 16
+# Wrong tries of a code someone else saw (code and word together) before only a new
+# code from the Group opens the report: a slip cannot be worked through word by word.
+WORD_TRIES = 10
+# How long the word page keeps the code typed on the page before it.
+HELD_CODE_MINUTES = 10
+_HELD_CODE_BINDING = crypto.Binding("session", "held_receipt", "v1")
 
 
-def open_with_receipt(text: str, settings: Settings) -> tuple[Report, bytes]:
+def open_with_receipt(text: str, settings: Settings, word: str | None = None) -> tuple[Report, bytes]:
     """The report and its private key for a receipt code, or WrongReceiptError.
 
     Every failure does one Argon2id derivation, so a guess whose lookup part
     matches no report takes as long as one whose secret part is wrong.
+
+    A code someone else saw (``receipt_needs_word``: a centre's slip, a code read
+    out on the phone) opens only with the person's ``word``. Without one this raises
+    ReceiptWordNeededError before any derivation: code and word are checked together
+    in one derivation, so a wrong code and a wrong word take the same work and get
+    the same answer. Each wrong try is counted; after WORD_TRIES, ReceiptLockedError.
     """
     try:
         receipt = crypto.parse_receipt(text)
@@ -41,14 +59,61 @@ def open_with_receipt(text: str, settings: Settings) -> tuple[Report, bytes]:
     if report is None:
         crypto.derive_keys(receipt.secret.encode(), _DUMMY_SALT, settings.receipt_kdf)
         raise WrongReceiptError("no match")
-    verifier, wrap_key = crypto.derive_keys(
-        receipt.secret.encode(), report.receipt_salt, crypto.KdfParams.decode(report.receipt_kdf)
-    )
+    if report.receipt_needs_word:
+        if report.receipt_word_failures >= WORD_TRIES:
+            raise ReceiptLockedError()
+        if word is None:
+            raise ReceiptWordNeededError()
+        secret = crypto.receipt_kdf_input(receipt, word, word_key=settings.receipt_word_key)
+    else:
+        secret = crypto.receipt_kdf_input(receipt)
+    verifier, wrap_key = crypto.derive_keys(secret, report.receipt_salt, crypto.KdfParams.decode(report.receipt_kdf))
     if not crypto.verifier_matches(report.receipt_verifier, verifier):
+        if report.receipt_needs_word:
+            _count_wrong_word(report)
         raise WrongReceiptError("no match")
     private = crypto.unwrap_private_key(wrap_key, report.key_wrap_receipt, receipt_wrap_binding(report.reference))
     audit.record("status.open", f"report:{report.id}", actor="reporter")
     return report, private
+
+
+def _count_wrong_word(report: Report) -> None:
+    """One more wrong try of a code someone else saw (counted in the database, so
+    concurrent tries all count); the try that reaches WORD_TRIES is audited."""
+    db.session.execute(
+        update(Report).where(Report.id == report.id)
+        .values(receipt_word_failures=Report.receipt_word_failures + 1)
+        .execution_options(synchronize_session=False)
+    )
+    failures = db.session.scalar(select(Report.receipt_word_failures).where(Report.id == report.id)) or 0
+    if failures == WORD_TRIES:
+        audit.record("status.receipt_locked", f"report:{report.id}", actor="reporter")
+
+
+def hold_code(text: str, *, now: datetime, settings: Settings) -> str:
+    """The code typed on /status, kept while the word page asks for the word.
+
+    A token for the person's session cookie: the code encrypted under a key derived
+    from the secret key (so neither the cookie nor the database holds it readably),
+    lapsing after HELD_CODE_MINUTES.
+    """
+    receipt = crypto.parse_receipt(text)
+    until = (now + timedelta(minutes=HELD_CODE_MINUTES)).timestamp()
+    payload = json.dumps({"code": receipt.lookup + receipt.secret, "until": until}).encode()
+    return base64.urlsafe_b64encode(crypto.encrypt(settings.held_code_key, payload, _HELD_CODE_BINDING)).decode()
+
+
+def held_code(token: object, *, now: datetime, settings: Settings) -> str | None:
+    """The code :func:`hold_code` kept, or None if the token is missing, altered or lapsed."""
+    if not isinstance(token, str):
+        return None
+    try:
+        data = json.loads(crypto.decrypt(settings.held_code_key, base64.urlsafe_b64decode(token), _HELD_CODE_BINDING))
+    except (ValueError, crypto.CryptoError):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("until"), float) or data["until"] <= now.timestamp():
+        return None
+    return str(data.get("code", ""))
 
 
 def needs_new_receipt(report: Report) -> bool:

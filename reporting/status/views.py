@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -13,7 +13,12 @@ from reporting.evidence import services as evidence_services
 from reporting.evidence.files import MAX_FILES_PER_REPORT
 from reporting.evidence.forms import UploadForm, refusal_message
 from reporting.evidence.uploads import accepts_uploads
-from reporting.exceptions import EvidenceRefusedError, WrongReceiptError
+from reporting.exceptions import (
+    EvidenceRefusedError,
+    ReceiptLockedError,
+    ReceiptWordNeededError,
+    WrongReceiptError,
+)
 from reporting.extensions import db, limiter
 from reporting.forms import ConfirmForm
 from reporting.reports import questions
@@ -23,10 +28,13 @@ from reporting.security import public
 from reporting.settings import current_settings
 from reporting.status import services
 from reporting.status.models import ReceiptSession
-from reporting.status.forms import AdditionForm, ReceiptForm, ReplyForm
+from reporting.status.forms import AdditionForm, ReceiptForm, ReplyForm, WordForm
 
 bp = Blueprint("status", __name__)
 RECEIPT = "receipt"
+# The code typed on /status while the word page asks for the word (encrypted; see services.hold_code).
+HELD_CODE = "held_receipt"
+WORD_FIELD = "word"
 
 
 def _per_client() -> str:
@@ -49,6 +57,7 @@ def forget_receipt() -> None:
     """End the receipt session (leaving, or "Exit this page")."""
     sessions.forget(RECEIPT, ReceiptSession)
     session.pop("new_receipt", None)
+    session.pop(HELD_CODE, None)
 
 
 def _resume() -> tuple[Report, bytes] | None:
@@ -66,29 +75,77 @@ def _resume() -> tuple[Report, bytes] | None:
 @limiter.limit(_per_client, methods=["POST"])
 @limiter.shared_limit(_global, scope="status-global", key_func=lambda: "all", methods=["POST"])
 def enter_receipt() -> ResponseReturnValue:
+    if request.method == "POST" and WORD_FIELD in request.form:
+        # The word page posts here too, so a wrong word and a wrong code get the very same page.
+        return _check_word()
     form = ReceiptForm()
-    message = None
     if form.validate_on_submit():
         try:
             report, private = services.open_with_receipt(form.receipt.data, current_settings())
-        except WrongReceiptError:
-            # Never echo a code back into the page: the answer is the same for every wrong code.
-            form.receipt.data = ""
-            message = _("That receipt code does not match a report. Check each number and try again.")
-        else:
+        except ReceiptWordNeededError:
+            # A code someone else saw: ask for the person's word, then check both at once.
             forget_receipt()
-            if services.needs_new_receipt(report):
-                receipt = services.reissue_receipt(report, private, current_settings())
-                session["new_receipt"] = True
-                ticket = services.start_receipt_session(report, private, now=utcnow(), settings=current_settings())
-                db.session.commit()
-                _remember(ticket)
-                return render_template("status/new_code.html", receipt=receipt.formatted(), reference=report.reference)
-            ticket = services.start_receipt_session(report, private, now=utcnow(), settings=current_settings())
-            db.session.commit()
-            _remember(ticket)
-            return redirect(url_for(".show_report"))
-    return render_template("status/enter.html", form=form, message=message)
+            session[HELD_CODE] = services.hold_code(form.receipt.data, now=utcnow(), settings=current_settings())
+            return redirect(url_for(".enter_word"))
+        except (WrongReceiptError, ReceiptLockedError) as error:
+            return _refused(error)
+        return _opened(report, private)
+    return render_template("status/enter.html", form=form, message=None)
+
+
+@bp.get("/status/word")
+@public
+def enter_word() -> ResponseReturnValue:
+    """The first use of a code someone else saw: the word only the person chose (posted to /status)."""
+    if services.held_code(session.get(HELD_CODE), now=utcnow(), settings=current_settings()) is None:
+        session.pop(HELD_CODE, None)
+        return redirect(url_for(".enter_receipt"))
+    return render_template("status/word.html", form=WordForm(formdata=None))
+
+
+def _check_word() -> ResponseReturnValue:
+    code = services.held_code(session.get(HELD_CODE), now=utcnow(), settings=current_settings())
+    if code is None:
+        session.pop(HELD_CODE, None)
+        return redirect(url_for(".enter_receipt"))
+    form = WordForm()
+    if not form.validate_on_submit():
+        return render_template("status/word.html", form=form)
+    session.pop(HELD_CODE, None)
+    try:
+        report, private = services.open_with_receipt(code, current_settings(), form.word.data)
+    except (WrongReceiptError, ReceiptLockedError, ReceiptWordNeededError) as error:
+        db.session.commit()  # the wrong try counts
+        return _refused(error)
+    return _opened(report, private)
+
+
+def _refused(error: Exception) -> ResponseReturnValue:
+    """The page for a code (or code and word) that does not open a report: the same
+    page whichever was wrong, and never the code echoed back."""
+    if isinstance(error, ReceiptLockedError):
+        message = _("This receipt code has been tried with the wrong word too many times, so it no longer opens the report. Ask a reporting centre to put you in touch with the Hate Crime Reporting Group: they can give you a new code once they have checked who you are.")
+    else:
+        message = _("That receipt code does not match a report. Check each number and try again. If you were asked for a word, check that too.")
+    return render_template("status/enter.html", form=ReceiptForm(formdata=None), message=message)
+
+
+def _opened(report: Report, private: bytes) -> ResponseReturnValue:
+    """Start the reporter's visit; a code someone else saw is replaced by one of their own."""
+    forget_receipt()
+    if services.needs_new_receipt(report):
+        word_used = report.receipt_needs_word
+        receipt = services.reissue_receipt(report, private, current_settings())
+        session["new_receipt"] = True
+        ticket = services.start_receipt_session(report, private, now=utcnow(), settings=current_settings())
+        db.session.commit()
+        _remember(ticket)
+        return render_template("status/new_code.html", receipt=receipt.formatted(), reference=report.reference,
+                               word_used=word_used)
+    ticket = services.start_receipt_session(report, private, now=utcnow(), settings=current_settings())
+    db.session.commit()
+    _remember(ticket)
+    return redirect(url_for(".show_report"))
 
 
 @bp.get("/status/report")

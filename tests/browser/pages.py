@@ -73,6 +73,13 @@ def answer_the_questions(page: Page, description: str, *, area: str = "Ludlow") 
     press(page, "Continue to check your answers" if last.count() else "Continue")
 
 
+def choose_word(page: Page, word: str) -> None:
+    """The person types the word that guards their slip, twice (assisted and phone reports)."""
+    page.get_by_label("Your word", exact=True).fill(word)
+    page.get_by_label("Type your word again", exact=True).fill(word)
+    press(page, "Continue")
+
+
 def receipt_code(page: Page) -> str:
     """The receipt code as shown (groups of four digits separated by spaces)."""
     code = " ".join(page.locator("#receipt-code").inner_text().split())

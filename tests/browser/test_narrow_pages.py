@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from reporting.auth.models import User
 from reporting.extensions import db
-from tests.browser.pages import answer_the_questions, follow, group, heading, main_text, path_of, press
+from tests.browser.pages import answer_the_questions, choose_word, follow, group, heading, main_text, path_of, press
 from tests.helpers import full_answers, minimal_answers, report
 
 if TYPE_CHECKING:
@@ -145,7 +145,8 @@ def test_staff_and_public_pages_fit_a_phone(
     centre.locator("fieldset", has_text="agree to the Group contacting them").get_by_label("No").check()
     press(centre, "Continue")
     answer_the_questions(centre, "Graffiti by the door.", area="Wem")
-    press(centre, "Continue to check your answers")  # past the note to the Group
+    press(centre, "Continue to check your answers")  # from the note to the Group
+    choose_word(centre, "Hollyhock")  # the person's word for the slip
     fits(centre, "assisted check answers")
     press(centre, "Send report")
     assert "your receipt" in heading(centre)

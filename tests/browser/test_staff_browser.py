@@ -19,6 +19,7 @@ from reporting.reports.models import Report
 from tests.browser.pages import (
     REFERENCE,
     answer_the_questions,
+    choose_word,
     follow,
     group,
     heading,
@@ -100,10 +101,8 @@ def test_first_sign_in_enrols_an_authenticator_and_opens_a_case(
     assert heading(page) == f"Case {reference}"
     shown = main_text(page)
     assert f"A man shouted at me in the street. {CANARY}" in shown
-    # Optional sections are folded: the reviewer opens "Contacting you".
-    page.locator("summary", has_text="Contacting you").click()
-    shown = main_text(page)
-    assert f"Sam {CANARY}" in shown and f"{CANARY}@example.org" in shown
+    # Contact details are in a folded section of the report (closed at first).
+    assert f"Sam {CANARY}" in page.content() and f"{CANARY}@example.org" in page.content()
     assert "You cannot read this report yet" not in shown
     axe.check(page, "case page")
 
@@ -184,6 +183,8 @@ def test_an_assisted_report_at_a_centre_through_to_the_slip(
     assert path_of(page) == server("/centre/report/staff-note")
     page.get_by_label("Note from you to the Group (optional)").fill("Came in with a friend.")
     press(page, "Continue to check your answers")
+    assert path_of(page) == server("/centre/report/receipt-word")  # the person's word, last
+    choose_word(page, "Hollyhock")
     assert path_of(page) == server("/centre/report/check")
     shown = main_text(page)
     assert f"Graffiti on the library wall. {CANARY}" in shown and "Polish" in shown

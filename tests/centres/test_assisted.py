@@ -16,8 +16,14 @@ ASSISTED_FIRST = {
 }
 
 
+# The word the person chooses for their slip (typed twice, never shown back).
+WORD = "Bluebell Wood"
+WORD_STEP = {"receipt-word": {"receipt_word": WORD, "receipt_word_again": "bluebellwood"}}
+
+
 def walk(client, steps, prefix="/centre/report/"):
     url = prefix + "how-taken"
+    steps = WORD_STEP | steps
     while not url.endswith("/check"):
         name = url.rsplit("/", 1)[1]
         response = post_form(client, url, steps.get(name, {}))

@@ -78,7 +78,7 @@ def test_exit_this_page_ends_the_receipt_session(app, client):
 
 
 def test_assisted_report_gets_a_new_code_of_its_own_on_first_visit(app, make_user):
-    from tests.centres.test_assisted import ASSISTED_FIRST, centre_client, walk
+    from tests.centres.test_assisted import ASSISTED_FIRST, WORD, centre_client, walk
 
     staff, _ = centre_client(app, make_user)
     post_form(staff, "/centre/report/", {})
@@ -88,6 +88,8 @@ def test_assisted_report_gets_a_new_code_of_its_own_on_first_visit(app, make_use
     centre_code = re.search(r"\d{4}(?: \d{4}){5}", slip).group(0)
     person = app.test_client()
     response = open_status(person, centre_code)
+    assert response.headers["Location"].endswith("/status/word")  # the slip's first use asks for the word
+    response = person.post("/status", data={"csrf_token": csrf_token(person, "/status/word"), "word": WORD})
     assert response.status_code == 200
     page = re.sub(r"<[^>]+>", "", response.get_data(as_text=True))
     new_code = re.search(r"\d{4}(?: \d{4}){5}", page).group(0)
