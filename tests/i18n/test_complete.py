@@ -23,6 +23,9 @@ STAFF_ONLY = (
     "reporting/keys/", "reporting/referrals/", "reporting/stats/", "reporting/labels.py",
     "reporting/centres/assisted.py", "reporting/status/reissue.py", "reporting/support/forms.py",
     "reporting/support/views.py", "reporting/reports/demo.py",
+    # The Group's meetings and partner agencies' pages, and retention: staff and agency users.
+    "reporting/meetings/", "reporting/retention/", "templates/meetings/", "templates/partners/",
+    "templates/retention/",
     "templates/admin/", "templates/auth/", "templates/cases/", "templates/referrals/", "templates/staff/",
     "templates/stats/", "templates/support/admin_", "templates/status/reviewer_new_code.html",
     # The centre staff's own pages (the privacy summary read out and the printed slip are the person's).
