@@ -30,7 +30,7 @@ from reporting.auth.models import Role, User
 from reporting.cases import services as case_services
 from reporting.cases.models import EventKind
 from reporting.cases.policies import working_day_cutoff
-from reporting.exceptions import ConsentError, PermissionDeniedError
+from reporting.exceptions import ConsentError, ContentDestroyedError, PermissionDeniedError
 from reporting.extensions import db
 from reporting.keys.keyring import Keyring
 from reporting.keys.models import KeyPurpose, ServiceKey
@@ -431,6 +431,9 @@ def open_package(referral: Referral, *, actor: User, personal_private: bytes) ->
         raise PermissionDeniedError("not sent")
     report = db.session.get(Report, referral.report_id)
     assert report is not None
+    if report.content_destroyed_at is not None:
+        # Retention destroyed the package with the rest of the report; the dates stay.
+        raise ContentDestroyedError(report.reference)
     key = db.session.get(ServiceKey, referral.police_key_id)
     assert key is not None
     data: dict[str, Any] = json.loads(

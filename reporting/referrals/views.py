@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -16,7 +16,7 @@ from reporting.auth import session as staff
 from reporting.auth.models import Role
 from reporting.cases import queries as case_queries
 from reporting.db import utcnow
-from reporting.exceptions import ConsentError, NotAKeyHolderError, PermissionDeniedError
+from reporting.exceptions import ConsentError, ContentDestroyedError, NotAKeyHolderError, PermissionDeniedError
 from reporting.extensions import db
 from reporting.keys.keyring import Keyring
 from reporting.notify import send_email
@@ -153,6 +153,9 @@ def _open(referral: Referral) -> dict[str, Any]:
         abort(404)
     try:
         package = services.open_package(referral, actor=current_user, personal_private=staff.personal_private_key())
+    except ContentDestroyedError:
+        report = db.session.get(Report, referral.report_id)
+        abort(make_response(render_template("referrals/destroyed.html", referral=referral, report=report), 410))
     except (NotAKeyHolderError, crypto.CryptoError):
         abort(403)
     db.session.commit()

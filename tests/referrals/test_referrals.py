@@ -213,3 +213,26 @@ def test_overdue_cutoff_counts_working_days():
     assert overdue_cutoff(date(2026, 11, 23), 2) == date(2026, 11, 19)
     # Sunday, one working day: Thursday (Friday is the one working day since).
     assert overdue_cutoff(date(2026, 11, 22), 1) == date(2026, 11, 19)
+
+
+def test_a_referral_whose_report_was_destroyed_says_so_to_the_police(app, make_user, keys):
+    """Retention destroys the package with the report: the police pages say so plainly (410),
+    never an error, and keep the clear facts (sent date, crime reference, outcome)."""
+    from reporting.retention.rules import Rule
+    from reporting.retention.services import destroy_report
+
+    reference = make_report(app, "with_details")
+    reviewer = staff(app, make_user("reviewer"))
+    assert send(reviewer, reference, ["description"]).status_code == 302
+    with app.app_context():
+        referral_id = db.session.scalar(select(Referral.id))
+        case = db.session.scalar(select(Report).where(Report.reference == reference))
+        destroy_report(case, Rule.ERASURE, actor="test", reason="reporter_request")
+        db.session.commit()
+    officer = staff(app, make_user("police"))
+    for path in ("", "/print", "/package.pdf", "/package.json"):
+        response = officer.get(f"/police/referrals/{referral_id}{path}")
+        assert response.status_code == 410, path
+        page = response.get_data(as_text=True)
+        assert "was destroyed on" in page and "erased on request" in page, path
+        assert CANARY not in page
