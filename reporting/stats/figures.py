@@ -335,8 +335,8 @@ def measures(rows: Mapping[str, list[tuple[Any, ...]]], months: list[str], recei
                        "ack_median": percentile(ack_h, 0.5), "ack_p90": percentile(ack_h, 0.9)}
             rows.append(Row(key, key, [values[name] for name in MEASURES]))
         return Table(table_id, title, header, measure_headings(), rows, note=_(
-            "Cases heard: cases first moved to “under review” by the Group in the period, from the case status "
-            "history. Referrals, acknowledgements and outcomes are counted in the period they happened; response "
+            "Cases heard: cases first heard at a meeting of the Group, or first moved to “under review” by the "
+            "Group, in the period. Referrals, acknowledgements and outcomes are counted in the period they happened; response "
             "times and links by the month the report was received. Repeat victims are approximated by reports the "
             "Group linked as related: no clear field records a repeat victim (the Group's risk flag and the "
             "reporter's answer on how often it happened are sealed). The groups least likely to report (Gypsy, "

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, cast, func, select, union
+from sqlalchemy import Integer, and_, case, or_, cast, func, select, union
 from sqlalchemy.sql.elements import ColumnElement
 
 from reporting.cases.models import CaseEvent, CaseLink
@@ -162,10 +162,13 @@ def types_by_month(f: Filters) -> Sequence[Any]:
 
 # The strategy's measures ------------------------------------------------------------
 
-# A case is "heard" when it goes before the Group. Until meetings exist, that is the
-# case entering "under review" (from its status history); a meetings feature replaces
-# this one query with the month each case was first on a meeting's agenda.
+# A case is "heard" when it goes before the Group: heard at one of the Group's meetings
+# (the timeline's "heard:<meeting>" entry, written when the Group records its decision),
+# or, for the years before meetings were kept here and for cases the Group takes up
+# between meetings, entering "under review" in its status history. Whichever came first
+# counts, once, so the multi-year baseline stays comparable.
 HEARD_STATUS = "under_review"
+HEARD_AT_MEETING = "heard:"
 
 
 def _first_in_range(column: Any, table: Any, key: Any, condition: Any, f: Filters) -> Any:
@@ -195,10 +198,12 @@ def _count_first_by_month(first: Any, f: Filters) -> Sequence[Any]:
 def cases_heard_by_month(f: Filters) -> Sequence[Any]:
     """(month, cases first heard that month): each case counted once, when first heard.
 
-    The one place "heard" is defined: when meetings expose the cases heard (``heard_report_ids``),
-    this function switches to "first on a meeting's agenda", and reporting/stats/cache.py must then
-    forget the "heard" rows of the months a meeting's agenda changes (today a status change does)."""
-    heard = and_(events.kind == "status", events.summary.like(f"%>{HEARD_STATUS}%"))
+    The one place "heard" is defined (see HEARD_STATUS above). A hearing at a meeting is a case
+    event like any other, so reporting/stats/cache.py already groups its month again."""
+    heard = or_(
+        and_(events.kind == "status", events.summary.like(f"%>{HEARD_STATUS}%")),
+        and_(events.kind == "meeting", events.summary.like(f"{HEARD_AT_MEETING}%")),
+    )
     return _count_first_by_month(_first_in_range(events.at, CaseEvent.__table__, events.report_id, heard, f), f)
 
 

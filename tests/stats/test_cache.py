@@ -43,3 +43,19 @@ def test_new_reports_status_changes_and_links_show_at_once(app, stats_world, ana
     # (the 21st of 23) moves from 2.0 to 3.0 days.
     assert first["measures_by_financial_year"]["2025/26"][7] == 2.0
     assert after["measures_by_financial_year"]["2025/26"][7] == 3.0
+
+
+def test_a_case_heard_at_a_meeting_counts_as_heard_once(app, stats_world, analyst):
+    """Cases heard: a hearing at one of the Group's meetings counts (issue 14), at once, and a
+    case already heard (moved to "under review") is not counted twice."""
+    first = tables(analyst)
+    heard_before = first["measures_by_financial_year"]["2025/26"][1]
+    with app.app_context():
+        already = db.session.scalar(sa.select(CaseEvent.report_id).where(
+            CaseEvent.kind == "status", CaseEvent.summary.like("%>under_review%")).limit(1))
+        for report_id in (stats_world["36"], already):  # report 36 is new: never under review
+            db.session.execute(sa.insert(CaseEvent.__table__).values(
+                report_id=report_id, at=datetime(2026, 1, 8, 18, tzinfo=UTC), kind="meeting", summary="heard:1"))
+        db.session.commit()
+    after = tables(analyst)
+    assert after["measures_by_financial_year"]["2025/26"][1] == heard_before + 1
