@@ -105,6 +105,8 @@ def app_environment(database_url: str, instance: Path, secret: str, **extra: str
     env.update({
         "REPORTING_ENV_NAME": "production",
         "REPORTING_SECRET_KEY": secret,
+        # Production refuses to start without its own https address (printed and emailed links).
+        "REPORTING_PUBLIC_BASE_URL": "https://report.example.org",
         "DATABASE_URL": database_url,
         "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
         "REPORTING_RATELIMIT_KEY_PREFIX": f"stack-{os.getpid()}-{os.urandom(3).hex()}",

@@ -42,6 +42,7 @@ def test_the_readme_deployment_steps_serve_the_site(tmp_path: Path):
     env.update({
         "REPORTING_ENV_NAME": "production",
         "REPORTING_SECRET_KEY": "install-test-" + "s" * 40,
+        "REPORTING_PUBLIC_BASE_URL": "https://report.example.org",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'reporting.db'}",
         "REPORTING_INSTANCE_PATH": str(tmp_path / "instance"),
     })
