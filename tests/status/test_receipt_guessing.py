@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import statistics
 import time
 
 from sqlalchemy import select
@@ -43,14 +42,16 @@ def test_wrong_codes_look_the_same_whether_or_not_the_lookup_part_exists(make_ap
     client = app.test_client()
     timings: dict[str, list[float]] = {"existing": [], "absent": []}
     bodies = set()
-    for _ in range(9):
+    for _ in range(15):
         for name, code in (("existing", wrong_secret), ("absent", absent_lookup)):
             status, body, elapsed = attempt(client, code)
             assert status == 200
             bodies.add(body)
             timings[name].append(elapsed)
     assert len(bodies) == 1, "the two kinds of wrong code must get the same page"
-    existing, absent = statistics.median(timings["existing"]), statistics.median(timings["absent"])
+    # The quickest of each: what the work itself costs, without the noise of a busy machine
+    # (a skipped derivation would make one side several times quicker, fastest run included).
+    existing, absent = min(timings["existing"]), min(timings["absent"])
     assert max(existing, absent) / min(existing, absent) < 1.5, (existing, absent)
 
 
