@@ -43,33 +43,6 @@ class FirstPasswordForm(FlaskForm):
             InputRequired(_l("Enter a new password")),
             Length(min=12, message=_l("Your new password must be at least 12 characters")),
             Length(max=1024, message=_l("Your new password must be 1024 characters or fewer")),
-            NoControlCharacters(),
-        ],
-        description=_l("At least 12 characters. A few unrelated words make a strong password."),
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm_password = PasswordField(
-        _l("Confirm new password"),
-        validators=[
-            InputRequired(_l("Confirm your new password")),
-            EqualTo("new_password", message=_l("The passwords do not match")),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
-
-
-class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(
-        _l("Current password"),
-        validators=[InputRequired(_l("Enter your current password")), Length(max=1024)],
-        render_kw={"autocomplete": "current-password"},
-    )
-    new_password = PasswordField(
-        _l("New password"),
-        validators=[
-            InputRequired(_l("Enter a new password")),
-            Length(min=12, message=_l("Your new password must be at least 12 characters")),
-            Length(max=1024, message=_l("Your new password must be 1024 characters or fewer")),
             # A control character cannot be typed at sign-in on every keyboard and browser.
             NoControlCharacters(),
         ],
@@ -83,6 +56,16 @@ class ChangePasswordForm(FlaskForm):
             EqualTo("new_password", message=_l("The passwords do not match")),
         ],
         render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ChangePasswordForm(FirstPasswordForm):
+    """Changing one's password: the current one first, then the same new-password fields."""
+
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[InputRequired(_l("Enter your current password")), Length(max=1024)],
+        render_kw={"autocomplete": "current-password"},
     )
 
 

@@ -7,6 +7,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from reporting.centres.cli import read_csv_text, refuse
 from reporting.extensions import db
 from reporting.support import services
 
@@ -18,18 +19,11 @@ DEMO_CSV = Path(__file__).parent / "demo_support.csv"
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def import_command(path: str) -> None:
     """Create or update support services from a CSV file; any bad row and nothing is imported."""
-    raw = Path(path).read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        row = raw[: error.start].count(b"\n") + 1
-        raise click.ClickException(f"nothing imported: row {row} is not UTF-8 text; save the file as UTF-8") from None
+    text = read_csv_text(path)
     try:
         rows = services.parse_csv(text)
     except services.SupportImportError as error:
-        for problem in error.problems:
-            click.echo(problem, err=True)
-        raise click.ClickException(f"nothing imported: {len(error.problems)} problem(s)") from None
+        refuse(error.problems)
     created, updated = services.import_services(rows, actor="cli")
     db.session.commit()
     click.echo(f"Imported {created + updated} support services ({created} new, {updated} updated).")
