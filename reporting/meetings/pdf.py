@@ -5,24 +5,16 @@ The same fpdf2 and DejaVu Sans approach as the referral PDF (reporting/referrals
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from fpdf import FPDF
 
 from reporting import labels
 from reporting.meetings.services import Pack
-from reporting.referrals.pdf import _font_dir
+from reporting.referrals.pdf import new_document
 
 
 def pack_pdf(pack: Pack) -> bytes:
     meeting = pack.meeting
     title = _("Hate Crime Reporting Group: meeting %(number)s pack", number=meeting.id)
-    pdf = FPDF(format="A4")
-    pdf.set_title(title)
-    pdf.set_creator("hate-crime-reporting")
-    fonts = _font_dir()
-    pdf.add_font("DejaVu", "", str(fonts / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(fonts / "DejaVuSans-Bold.ttf"))
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.add_page()
+    pdf = new_document(title)
     width = pdf.epw
 
     def heading(text: str, size: int = 13) -> None:

@@ -22,8 +22,9 @@ def _font_dir() -> Path:
     return Path(configured) if configured else FONT_DIR
 
 
-def package_pdf(package: dict[str, Any], *, title: str, facts: list[tuple[str, str]]) -> bytes:
-    """Render a referral package; ``facts`` are its coded fields in words (``package_facts``)."""
+def new_document(title: str) -> FPDF:
+    """An A4 document with DejaVu Sans (every script the reports may hold) and its first page:
+    the one set-up the service's PDFs share (referral packages, meeting packs)."""
     pdf = FPDF(format="A4")
     pdf.set_title(title)
     pdf.set_creator("hate-crime-reporting")
@@ -32,6 +33,12 @@ def package_pdf(package: dict[str, Any], *, title: str, facts: list[tuple[str, s
     pdf.add_font("DejaVu", "B", str(fonts / "DejaVuSans-Bold.ttf"))
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
+    return pdf
+
+
+def package_pdf(package: dict[str, Any], *, title: str, facts: list[tuple[str, str]]) -> bytes:
+    """Render a referral package; ``facts`` are its coded fields in words (``package_facts``)."""
+    pdf = new_document(title)
     width = pdf.epw
     pdf.set_font("DejaVu", "B", 16)
     pdf.multi_cell(width, 9, title, new_x="LMARGIN", new_y="NEXT")
