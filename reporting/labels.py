@@ -155,7 +155,7 @@ REDACTION = {
     "postcode": _l("a postcode"),
 }
 RETENTION_RULE = {
-    "spam": _l("spam or misuse, 30 days after closure"),
+    "spam": _l("spam or misuse, a set time after closure"),
     "closed": _l("closed case, a set time after closure"),
     "referred": _l("referred case, a set time after the police outcome"),
     "longstop": _l("longest time any report is kept"),
@@ -165,6 +165,10 @@ ERASURE_REASON = {
     "reporter_request": _l("The person asked for their report to be erased"),
     "sent_by_mistake": _l("Sent by mistake"),
     "court_order": _l("A court or the Information Commissioner ordered it"),
+}
+REFERRAL_MESSAGE = {
+    "to_group": _l("Question from the police"),
+    "to_police": _l("Answer from the Group to the police"),
 }
 MESSAGE_KIND = {
     MessageKind.TO_REPORTER: _l("Message to the reporter"),
@@ -291,7 +295,7 @@ REPORT_LANGUAGE = {
 ALL_CODES: dict[str, Mapping[Any, Any]] = {
     "status": STATUS, "closure": CLOSURE, "priority": PRIORITY, "channel": CHANNEL, "reporter_type": REPORTER_TYPE,
     "consent": CONSENT, "referral_kind": REFERRAL_KIND, "referral_state": REFERRAL_STATE, "override": OVERRIDE,
-    "outcome": OUTCOME, "link_kind": LINK_KIND, "event_kind": EVENT_KIND, "message_kind": MESSAGE_KIND,
+    "outcome": OUTCOME, "referral_message": REFERRAL_MESSAGE, "link_kind": LINK_KIND, "event_kind": EVENT_KIND, "message_kind": MESSAGE_KIND,
     "role": ROLE, "key_purpose": KEY_PURPOSE, "flags": FLAGS, "audit_action": AUDIT_ACTION,
     "strategy_group": STRATEGY_GROUP,
     "agency_kind": AGENCY_KIND, "action_status": ACTION_STATUS, "redaction": REDACTION,

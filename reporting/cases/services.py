@@ -126,11 +126,16 @@ def timeline(report: Report, keyring: Keyring | None) -> list[TimelineEntry]:
     ).all()
     entries = []
     for event, email in rows:
-        text = None
-        if event.sealed is not None and keyring is not None:
-            text = keyring.open_group_sealed(event.sealed, _event_binding(report, event.id)).decode()
+        text = event_text(report, event, keyring) if keyring is not None else None
         entries.append(TimelineEntry(event, email or "system", text))
     return entries
+
+
+def event_text(report: Report, event: CaseEvent, keyring: Keyring) -> str | None:
+    """The words sealed on a timeline entry (a note, a reason, the Group's copy of a message), if any."""
+    if event.sealed is None:
+        return None
+    return keyring.open_group_sealed(event.sealed, _event_binding(report, event.id)).decode()
 
 
 def staff_flags(report: Report, keyring: Keyring) -> list[str]:

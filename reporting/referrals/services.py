@@ -28,7 +28,7 @@ from sqlalchemy import select
 from reporting import audit, crypto
 from reporting.auth.models import Role, User
 from reporting.cases import services as case_services
-from reporting.cases.models import EventKind
+from reporting.cases.models import CaseEvent, EventKind
 from reporting.cases.policies import working_day_cutoff
 from reporting.exceptions import ConsentError, ContentDestroyedError, PermissionDeniedError
 from reporting.extensions import db
@@ -527,6 +527,38 @@ def police_thread(referral: Referral, *, actor: User, personal_private: bytes) -
             text = crypto.open_sealed(key.algorithm, private, message.sealed, _message_binding(referral, message.id)).decode()
             opened.append(OpenedReferralMessage(message, text))
     return opened
+
+
+def group_thread(report: Report, keyring: Keyring) -> dict[int, list[OpenedReferralMessage]]:
+    """Every message about the report's referrals as the Group reads them, per referral, oldest first.
+
+    Questions from the police are sealed to the group key and open with it. Answers are
+    sealed to the police key, which the Group does not hold, so their words come from the
+    copy the Group keeps on the case timeline: an answer and its copy are written in one
+    transaction (``answer_police``), so the n-th answer is the n-th "answer_to_police" entry.
+    """
+    messages = list(db.session.scalars(
+        select(ReferralMessage).join(Referral, Referral.id == ReferralMessage.referral_id)
+        .where(Referral.report_id == report.id).order_by(ReferralMessage.id)
+    ))
+    copies = list(db.session.scalars(
+        select(CaseEvent).where(CaseEvent.report_id == report.id, CaseEvent.kind == EventKind.REFERRAL.value,
+                                CaseEvent.summary == "answer_to_police").order_by(CaseEvent.id)
+    ))
+    answers = [m for m in messages if m.direction == "to_police"]
+    if len(copies) != len(answers):
+        raise crypto.DecryptionError("the Group's copies of its answers do not match the answers")
+    words = {answer.id: case_services.event_text(report, copy, keyring) for answer, copy in zip(answers, copies)}
+    threads: dict[int, list[OpenedReferralMessage]] = {}
+    for message in messages:
+        if message.direction == "to_group":
+            referral = db.session.get(Referral, message.referral_id)
+            assert referral is not None
+            text = keyring.open_group_sealed(message.sealed, _message_binding(referral, message.id)).decode()
+        else:
+            text = words[message.id]
+        threads.setdefault(message.referral_id, []).append(OpenedReferralMessage(message, text))
+    return threads
 
 
 # Reminders ---------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -12,12 +13,14 @@ import zipfile
 from datetime import timedelta
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from reporting.cases.models import CaseEvent
 from reporting.db import utcnow
 from reporting.evidence.models import Evidence
 from reporting.extensions import db
+from reporting.referrals.models import Referral, ReferralFile, ReferralMessage
 from reporting.reports.models import Report
 from reporting.retention import services
 from reporting.retention.models import DeletionRecord, LegalHold
@@ -185,24 +188,124 @@ def test_a_run_killed_between_reports_leaves_each_whole_or_destroyed_and_a_rerun
         assert db.session.scalar(select(DeletionRecord.id).where(DeletionRecord.reference == references[2]))
 
 
-def test_the_subject_access_export_holds_every_answer_and_file_and_nothing_else(app, keys, make_user):
+def _refer_with_question(app, staff, police, reference: str, canary: str, *, answer: bool) -> int:
+    """Send a full referral (description, name and the file), the police ask a question, the Group answers."""
+    url = f"/review/cases/{reference}/referral"
+    form = staff.get(url).get_data(as_text=True)
+    file_ids = re.findall(r'name="files" type="checkbox" value="(\d+)"', form)
+    assert len(file_ids) == 1, "the report's one file is offered"
+    response = staff.post(url, data={"csrf_token": csrf_token(staff, url), "fields": ["description", "name"],
+                                     "files": file_ids, "action": "send"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    with app.app_context():
+        report_id = db.session.scalar(select(Report.id).where(Report.reference == reference))
+        referral_id = db.session.scalar(select(Referral.id).where(Referral.report_id == report_id))
+    page = f"/police/referrals/{referral_id}"
+    response = police.post(f"{page}/question", data={"csrf_token": csrf_token(police, page),
+                                                     "question-text": f"Question {canary}?"})
+    assert response.status_code in (200, 302)
+    if answer:
+        case = f"/review/cases/{reference}"
+        response = staff.post(f"/review/referrals/{referral_id}/answer",
+                              data={"csrf_token": csrf_token(staff, case), "answer-text": f"Answer {canary}."})
+        assert response.status_code == 302
+    return referral_id
+
+
+def _stored(reference: str, recovery_text: str) -> dict:
+    """What is stored about a report's referrals, opened with the recovery key: packages, files, messages."""
+    from reporting import crypto
+    from reporting.keys.models import ServiceKey
+    from reporting.keys.services import private_key_with_recovery
+    from reporting.referrals import services as referral_services
+    from reporting.reports.services import group_wrap_binding
+
+    row = db.session.scalar(select(Report).where(Report.reference == reference))
+    group_key = db.session.get(ServiceKey, row.group_key_id)
+    group_private = private_key_with_recovery(group_key, recovery_text)
+    report_private = crypto.open_sealed(group_key.algorithm, group_private, row.key_wrap_group,
+                                        group_wrap_binding(reference))
+    referrals = []
+    for referral in db.session.scalars(select(Referral).where(Referral.report_id == row.id).order_by(Referral.id)):
+        police_key = db.session.get(ServiceKey, referral.police_key_id)
+        police_private = private_key_with_recovery(police_key, recovery_text)
+        package = json.loads(crypto.open_sealed(police_key.algorithm, police_private, referral.package,
+                                                referral_services._package_binding(row, referral.id)))
+        shared_files = [
+            (f.evidence_id, crypto.open_sealed(police_key.algorithm, police_private, f.sealed,
+                                               referral_services._file_binding(referral, f.id)))
+            for f in db.session.scalars(select(ReferralFile).where(ReferralFile.referral_id == referral.id))
+        ]
+        messages = []
+        for message in db.session.scalars(
+            select(ReferralMessage).where(ReferralMessage.referral_id == referral.id).order_by(ReferralMessage.id)
+        ):
+            key, private = (group_key, group_private) if message.direction == "to_group" else (police_key, police_private)
+            messages.append(crypto.open_sealed(key.algorithm, private, message.sealed,
+                                               referral_services._message_binding(referral, message.id)).decode())
+        referrals.append({"package": package, "files": shared_files, "messages": messages})
+    return {"report": row, "report_private": report_private, "referrals": referrals}
+
+
+def test_the_subject_access_export_holds_every_answer_file_referral_and_message_and_nothing_else(app, keys, make_user):
+    from reporting.evidence import services as evidence_services
+
     reviewer = make_user("reviewer")
     mine, _ = _send_with_file(app, "MINECANARY5")
     other, _ = _send_with_file(app, "OTHERCANARY9")
     staff = app.test_client()
     sign_in(staff, app, reviewer.email)
+    police = app.test_client()
+    sign_in(police, app, make_user("police").email)
+    _refer_with_question(app, staff, police, mine, "MINEPOLICE1", answer=True)
+    _refer_with_question(app, staff, police, other, "OTHERPOLICE2", answer=True)
+
     url = f"/review/retention/cases/{mine}"
     response = staff.post(f"{url}/export", data={"csrf_token": csrf_token(staff, url)})
     assert response.status_code == 200 and response.content_type == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(response.data))
     everything = b"".join(archive.read(name) for name in archive.namelist())
+    pdf = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(archive.read("summary.pdf"))).pages)
+    pdf = re.sub(r"\s+", " ", pdf)
+    exported_referrals = json.loads(archive.read("referrals.json"))
+
     with app.app_context():
-        stored = read_report(mine, keys.recovery_text)["answers"]
-    exported = json.loads(archive.read("answers.json"))
-    assert exported == json.loads(json.dumps(stored, default=str))
-    assert b"file MINECANARY5" in [archive.read(n) for n in archive.namelist() if n.startswith("files/")]
-    assert archive.read("summary.pdf").startswith(b"%PDF")
-    assert b"OTHERCANARY9" not in everything and other.encode() not in everything
+        # Every answer, as stored.
+        stored_answers = read_report(mine, keys.recovery_text)["answers"]
+        assert json.loads(archive.read("answers.json")) == json.loads(json.dumps(stored_answers, default=str))
+        stored = _stored(mine, keys.recovery_text)
+        # Every file, byte for byte, as stored (the original, opened with the report's key).
+        from reporting.auth.models import User
+
+        actor = db.session.get(User, reviewer.id)
+        originals = {}
+        for item in evidence_services.list_evidence(stored["report"], stored["report_private"]):
+            originals[item.evidence.id] = evidence_services.open_evidence(
+                stored["report"], item.evidence, stored["report_private"], original=True, actor=actor).data
+        names = json.loads(archive.read("files.json"))
+        assert sorted(archive.read(f["file"]) for f in names) == sorted(originals.values())
+        assert [n for n in archive.namelist() if n.startswith("files/")] == [f["file"] for f in names]
+        by_content = {archive.read(f["file"]): f["file"] for f in names}
+        # Every referral package: the answers it holds, and the files it shared.
+        assert len(exported_referrals) == len(stored["referrals"]) == 1
+        for exported, held in zip(exported_referrals, stored["referrals"]):
+            assert exported["answers"] == held["package"]["answers"]
+            assert [a["field"] for a in exported["answers"]] == ["description", "name"]
+            assert exported["files"] == [by_content[originals[evidence_id]] for evidence_id, _copy in held["files"]]
+            assert [m["text"] for m in exported["messages"]] == held["messages"]
+            assert held["messages"] == ["Question MINEPOLICE1?", "Answer MINEPOLICE1."]
+            assert [m["kind"] for m in exported["messages"]] == ["Question from the police",
+                                                                  "Answer from the Group to the police"]
+            for message in held["messages"]:
+                assert message in pdf
+            for item in held["package"]["answers"]:
+                for line in item["answer"]:
+                    assert line in pdf
+    assert "Sam MINECANARY5" in pdf and "Referral 1 shared files" in pdf
+    # Nothing of the other report: its answers, file, reference or messages with the police.
+    for absent in (b"OTHERCANARY9", b"OTHERPOLICE2", other.encode()):
+        assert absent not in everything
+    assert "OTHERCANARY9" not in pdf and "OTHERPOLICE2" not in pdf
     with app.app_context():
         from reporting.audit.models import AuditEvent
 
