@@ -15,7 +15,7 @@ from reporting import crypto
 from reporting.auth import session as staff
 from reporting.auth.models import Role, User
 from reporting.db import utcnow
-from reporting.exceptions import NotAKeyHolderError, PermissionDeniedError
+from reporting.exceptions import ContentDestroyedError, NotAKeyHolderError, PermissionDeniedError
 from reporting.extensions import db
 from reporting.keys.keyring import Keyring
 from reporting.meetings import forms, pdf, queries, services
@@ -114,10 +114,16 @@ def update_action(action_id: int) -> ResponseReturnValue:
         return _no_key()
     form = forms.ActionUpdateForm(data={"status": action.status})
     if form.validate_on_submit():
-        services.update_action(action, ActionStatus(form.status.data), form.text.data or "", actor=_me())
-        db.session.commit()
-        flash(_("Update sent to the Group."), "success")
-        return redirect(url_for(".home"))
+        try:
+            services.update_action(action, ActionStatus(form.status.data), form.text.data or "", actor=_me())
+        except ContentDestroyedError:
+            db.session.rollback()
+            form.text.errors = [_("This case's content was destroyed under the retention rules, so no words can be "
+                                  "added to it. Leave this box empty to change the action's status.")]
+        else:
+            db.session.commit()
+            flash(_("Update sent to the Group."), "success")
+            return redirect(url_for(".home"))
     try:
         mine = [a for a in services.agency_actions(keyring, actor=_me()) if a.action.id == action.id]
     except NotAKeyHolderError:

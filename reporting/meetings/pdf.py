@@ -38,7 +38,10 @@ def pack_pdf(pack: Pack) -> bytes:
     for entry in pack.items:
         pdf.set_font("DejaVu", "B", 11)
         pdf.multi_cell(width, 6, f"{entry.reference} ({entry.area})", new_x="LMARGIN", new_y="NEXT")
-        line(entry.summary or _("No summary yet."))
+        if entry.destroyed_on is not None:
+            line(_("Destroyed on %(date)s under the retention rules.", date=labels.day(entry.destroyed_on)))
+        else:
+            line(entry.summary or _("No summary yet."))
         pdf.ln(2)
     heading(_("Open actions"))
     if not pack.actions:
@@ -47,6 +50,6 @@ def pack_pdf(pack: Pack) -> bytes:
         pdf.set_font("DejaVu", "B", 10)
         pdf.multi_cell(width, 6, f"{action.reference}: {action.agency}, {_('due')} {labels.day(action.action.due_on)}",
                        new_x="LMARGIN", new_y="NEXT")
-        line(action.text)
+        line(_("Destroyed under the retention rules.") if action.destroyed else action.text)
         pdf.ln(1)
     return bytes(pdf.output())

@@ -20,7 +20,7 @@ from reporting.auth.models import Role, User
 from reporting.cases import services as case_services
 from reporting.cases.models import EventKind
 from reporting.db import utcnow
-from reporting.exceptions import PermissionDeniedError
+from reporting.exceptions import ContentDestroyedError, PermissionDeniedError
 from reporting.extensions import db
 from reporting.keys.keyring import Keyring
 from reporting.keys.models import KeyPurpose
@@ -73,10 +73,25 @@ def update_binding(update: ActionUpdate) -> crypto.Binding:
 
 
 def open_text(keyring: Keyring, blob: bytes | None, binding: crypto.Binding) -> str:
-    """A sealed text opened with whichever granted key it names ("" for none)."""
-    if blob is None:
+    """A sealed text opened with whichever granted key it names ("" for none, or destroyed)."""
+    if not blob:  # None, or b"": an action's words blanked by retention (destroy_meeting_words)
         return ""
     return keyring.open_group_sealed(blob, binding).decode()
+
+
+def _refuse_destroyed(report: Report | None) -> None:
+    """No new words about a case whose content was destroyed: they would outlive the rest."""
+    if report is not None and report.content_destroyed_at is not None:
+        raise ContentDestroyedError(report.reference)
+
+
+def destroyed_report_ids(report_ids: list[int]) -> set[int]:
+    """Which of these cases had their content destroyed (clear columns only)."""
+    if not report_ids:
+        return set()
+    return set(db.session.scalars(
+        select(Report.id).where(Report.id.in_(report_ids), Report.content_destroyed_at.is_not(None))
+    ))
 
 
 # Agencies ------------------------------------------------------------------------------
@@ -181,6 +196,7 @@ def write_summary(item: MeetingItem, text: str, *, actor: User) -> None:
     runs again before agencies read the new words.
     """
     require_reviewer(actor)
+    _refuse_destroyed(db.session.get(Report, item.report_id))
     meeting = db.session.get(Meeting, item.meeting_id)
     if meeting is not None and meeting.shared_at is not None:
         meeting.shared_at = None
@@ -195,6 +211,7 @@ def record_decision(item: MeetingItem, text: str, *, actor: User, now: datetime 
     require_reviewer(actor)
     report = db.session.get(Report, item.report_id)
     assert report is not None
+    _refuse_destroyed(report)
     item.decision = _seal(KeyPurpose.GROUP, text, decision_binding(item))
     if item.heard_at is None:
         item.heard_at = now or utcnow()
@@ -294,8 +311,11 @@ def share_pack(meeting: Meeting, *, actor: User, keyring: Keyring, despite_warni
     Returns the warnings; the pack is shared when there are none or ``despite_warnings``.
     """
     require_reviewer(actor, holding_key=True)
+    # A case whose content was destroyed has no summary any more, and needs none.
     missing = db.session.scalar(
-        select(MeetingItem.id).where(MeetingItem.meeting_id == meeting.id, MeetingItem.summary_partners.is_(None)).limit(1)
+        select(MeetingItem.id).join(Report, Report.id == MeetingItem.report_id)
+        .where(MeetingItem.meeting_id == meeting.id, MeetingItem.summary_partners.is_(None),
+               Report.content_destroyed_at.is_(None)).limit(1)
     )
     if missing is not None:
         raise MeetingError("summary_missing")
@@ -316,6 +336,7 @@ def open_action(
 ) -> Action:
     """Ask an agency to do something about a case (from a meeting or the case page)."""
     require_reviewer(actor)
+    _refuse_destroyed(report)
     if not agency.active:
         raise MeetingError("agency_inactive")
     action = Action(agency_id=agency.id, report_id=report.id, meeting_id=meeting.id if meeting else None,
@@ -336,6 +357,8 @@ def update_action(action: Action, status: ActionStatus, text: str, *, actor: Use
     agency_id = require_agency_user(actor)
     if action.agency_id != agency_id:
         raise PermissionDeniedError(actor.email)
+    if text:
+        _refuse_destroyed(db.session.get(Report, action.report_id))
     now = now or utcnow()
     update = ActionUpdate(action_id=action.id, author_id=actor.id, at=now, status=status.value)
     db.session.add(update)
@@ -374,6 +397,7 @@ class PackAction:
     reference: str
     text: str
     updates: list[tuple[ActionUpdate, str]]
+    destroyed: bool = False  # the case's content, and so these words, were destroyed (retention)
 
 
 @dataclass(frozen=True)
@@ -382,6 +406,7 @@ class PackItem:
     reference: str
     area: str
     summary: str
+    destroyed_on: datetime | None = None  # when retention destroyed the case's content
 
 
 @dataclass(frozen=True)
@@ -394,6 +419,7 @@ class Pack:
 
 def _actions_read(keyring: Keyring, rows: list[tuple[Action, Agency, str]], *, partners: bool) -> list[PackAction]:
     read = []
+    destroyed = destroyed_report_ids([action.report_id for action, _agency, _reference in rows])
     for action, agency, reference in rows:
         column = "text_partners" if partners else "text_group"
         text = open_text(keyring, getattr(action, column), action_binding(action, column))
@@ -403,7 +429,7 @@ def _actions_read(keyring: Keyring, rows: list[tuple[Action, Agency, str]], *, p
                 select(ActionUpdate).where(ActionUpdate.action_id == action.id).order_by(ActionUpdate.at)
             ):
                 updates.append((update, open_text(keyring, update.sealed, update_binding(update))))
-        read.append(PackAction(action, agency.name, reference, text, updates))
+        read.append(PackAction(action, agency.name, reference, text, updates, action.report_id in destroyed))
     return read
 
 
@@ -427,7 +453,8 @@ def build_pack(meeting: Meeting, keyring: Keyring, *, actor: User, download: boo
     for item, report in queries.items(meeting):
         column = "summary_partners" if partners else "summary_group"
         summary = open_text(keyring, getattr(item, column), summary_binding(item, column))
-        items.append(PackItem(item, report.reference, str(areas.get(report.area, report.area)), summary))
+        items.append(PackItem(item, report.reference, str(areas.get(report.area, report.area)), summary,
+                              report.content_destroyed_at))
     rows = queries.actions(meeting_id=meeting.id, agency_id=agency_id, open_only=True)
     invited = [(agency.name, row.attended) for row, agency in queries.invited(meeting)]
     audit.record("meeting.pack_download" if download else "meeting.pack_open", f"meeting:{meeting.id}", actor=actor)
@@ -447,7 +474,9 @@ def agency_actions(keyring: Keyring, *, actor: User) -> list[PackAction]:
 def group_actions(keyring: Keyring | None, rows: list[tuple[Action, Agency, str]]) -> list[PackAction]:
     """Actions as the Group reads them (no words without the group key)."""
     if keyring is None:
-        return [PackAction(action, agency.name, reference, "", []) for action, agency, reference in rows]
+        destroyed = destroyed_report_ids([action.report_id for action, _agency, _reference in rows])
+        return [PackAction(action, agency.name, reference, "", [], action.report_id in destroyed)
+                for action, agency, reference in rows]
     return _actions_read(keyring, rows, partners=False)
 
 
@@ -458,6 +487,8 @@ def item_for_review(item: MeetingItem, keyring: Keyring) -> tuple[str, str, list
 
     report = db.session.get(Report, item.report_id)
     assert report is not None
+    if report.content_destroyed_at is not None:
+        return "", "", []  # nothing left to open: the page says the content was destroyed
     answers = case_services.open_case(report, keyring).answers
     beside = [row for row in shareable(answers) if not row.identifying and row.field not in _EXACT_PLACE]
     return (open_text(keyring, item.summary_group, summary_binding(item, "summary_group")),

@@ -13,7 +13,9 @@ from reporting.auth import session as staff
 from reporting.auth.models import Role, User
 from reporting.cases import queries as case_queries
 from reporting.db import utcnow
-from reporting.exceptions import KeysNotInitialisedError, NotAKeyHolderError, PermissionDeniedError
+from reporting.exceptions import (
+    ContentDestroyedError, KeysNotInitialisedError, NotAKeyHolderError, PermissionDeniedError,
+)
 from reporting.extensions import db
 from reporting.keys.keyring import Keyring
 from reporting.meetings import forms, pdf, queries, services
@@ -184,6 +186,12 @@ def share_pack(meeting_id: int) -> ResponseReturnValue:
     return redirect(url_for(".show_meeting", meeting_id=meeting.id))
 
 
+def _destroyed(meeting: Meeting, item: MeetingItem) -> ResponseReturnValue:
+    db.session.rollback()
+    flash(_("This case's content was destroyed under the retention rules: nothing can be written about it."), "error")
+    return redirect(url_for(".show_item", meeting_id=meeting.id, item_id=item.id))
+
+
 def _item_page(meeting: Meeting, item: MeetingItem, status: int = 200, **given: Any) -> ResponseReturnValue:
     keyring = _keyring()
     if keyring is None:
@@ -221,7 +229,10 @@ def write_summary(meeting_id: int, item_id: int) -> ResponseReturnValue:
     form = forms.SummaryForm(prefix="summary")
     if not form.validate():
         return _item_page(meeting, item, 400, summary_form=form)
-    services.write_summary(item, form.summary.data, actor=_me())
+    try:
+        services.write_summary(item, form.summary.data, actor=_me())
+    except ContentDestroyedError:
+        return _destroyed(meeting, item)
     db.session.commit()
     flash(_("Summary saved."), "success")
     return redirect(url_for(".show_meeting", meeting_id=meeting.id))
@@ -235,7 +246,10 @@ def record_decision(meeting_id: int, item_id: int) -> ResponseReturnValue:
     form = forms.DecisionForm(prefix="decision")
     if not form.validate():
         return _item_page(meeting, item, 400, decision_form=form)
-    services.record_decision(item, form.decision.data, actor=_me())
+    try:
+        services.record_decision(item, form.decision.data, actor=_me())
+    except ContentDestroyedError:
+        return _destroyed(meeting, item)
     db.session.commit()
     flash(_("Decision recorded: the case counts as heard at this meeting."), "success")
     return redirect(url_for(".show_item", meeting_id=meeting.id, item_id=item.id))
@@ -252,7 +266,10 @@ def open_action(meeting_id: int, item_id: int) -> ResponseReturnValue:
     report = db.session.get(Report, item.report_id)
     agency = db.session.get(Agency, int(form.agency.data))
     assert report is not None and agency is not None
-    services.open_action(report, agency, form.text.data, form.due_on.data, actor=_me(), meeting=meeting)
+    try:
+        services.open_action(report, agency, form.text.data, form.due_on.data, actor=_me(), meeting=meeting)
+    except ContentDestroyedError:
+        return _destroyed(meeting, item)
     db.session.commit()
     flash(_("Action given to %(agency)s.", agency=agency.name), "success")
     return redirect(url_for(".show_item", meeting_id=meeting.id, item_id=item.id))
@@ -332,7 +349,13 @@ def open_case_action(reference: str) -> ResponseReturnValue:
         return redirect(url_for("cases.show_case", reference=report.reference) + "#meetings")
     agency = db.session.get(Agency, int(form.agency.data))
     assert agency is not None
-    services.open_action(report, agency, form.text.data, form.due_on.data, actor=_me())
+    try:
+        services.open_action(report, agency, form.text.data, form.due_on.data, actor=_me())
+    except ContentDestroyedError:
+        db.session.rollback()
+        flash(_("This case's content was destroyed under the retention rules: nothing can be written about it."),
+              "error")
+        return redirect(url_for("cases.show_case", reference=report.reference) + "#meetings")
     db.session.commit()
     flash(_("Action given to %(agency)s.", agency=agency.name), "success")
     return redirect(url_for("cases.show_case", reference=report.reference) + "#meetings")
