@@ -14,6 +14,7 @@ from reporting.centres.queries import active_centre
 from reporting.forms import ConfirmForm, StartForm
 from reporting.journey import views as journey
 from reporting.reports.models import Channel
+from reporting.retention.rules import RetentionSettings
 from reporting.security import public
 from reporting.status.views import forget_receipt
 
@@ -132,7 +133,9 @@ def exit_page() -> ResponseReturnValue:
 @bp.get("/privacy")
 @public
 def privacy() -> ResponseReturnValue:
-    return render_template("public/privacy.html")
+    # The retention periods the notice gives are the ones the retention run applies.
+    return render_template("public/privacy.html", retention=RetentionSettings.from_config(current_app.config),
+                           longstop_years=int(current_app.config["RETENTION_YEARS"]))
 
 
 @bp.get("/accessibility")

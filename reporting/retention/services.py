@@ -107,6 +107,11 @@ def schedule(today: date, settings: RetentionSettings, *, within_days: int = 0) 
     return sorted(upcoming, key=lambda u: (u.due.on, u.report_id))
 
 
+def due_for(report: Report, settings: RetentionSettings) -> Due:
+    """When one report's content is due for destruction, and under which rule (clear fields only)."""
+    return due(_facts([report])[report.id], settings)
+
+
 def expired(today: date, settings: RetentionSettings) -> list[Upcoming]:
     """What a run destroys today: due, and not on hold."""
     return [u for u in schedule(today, settings) if not u.held]

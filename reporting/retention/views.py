@@ -59,8 +59,10 @@ def _page(report: Report, status: int = 200, **given: object) -> ResponseReturnV
             reason = services.hold_reason(report, keyring)
         except (NotAKeyHolderError, crypto.CryptoError):
             reason = None
+    settings = RetentionSettings.from_config(current_app.config)
     context: dict[str, object] = {
         "report": report, "held": held, "hold_reason": reason,
+        "due": services.due_for(report, settings) if report.content_destroyed_at is None else None,
         "hold_form": forms.HoldForm(prefix="hold"), "erase_form": forms.EraseForm(prefix="erase"),
         "confirm": ConfirmForm(),
     }

@@ -31,3 +31,35 @@ def test_the_privacy_notice_links_to_the_file_which_is_served_as_written(client)
     served = client.get("/privacy/data-protection")
     assert served.status_code == 200 and served.content_type.startswith("text/plain")
     assert served.get_data(as_text=True) == SCHEDULE
+
+
+def _retention_section(client) -> str:
+    import re
+
+    page = client.get("/privacy").get_data(as_text=True)
+    start = page.index("How long we keep information")
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page[start:page.index("Cookies", start)]))
+
+
+def test_the_privacy_notice_gives_the_configured_retention_periods(make_app):
+    default = _retention_section(make_app().test_client())
+    assert "If the Group closes your report: 3 years after it is closed." in default
+    assert "If your report was passed to the police: 3 years after the police tell the Group what happened" in default
+    assert "(spam or misuse of the service): 30 days after it is closed." in default
+    assert "We never keep a report longer than 6 years after we receive it" in default
+    assert "for example for a court case" in default  # legal holds
+    assert "we keep only the facts in the table above" in default  # the clear record, for the statistics
+    assert 'href="/privacy/data-protection"' in make_app().test_client().get("/privacy").get_data(as_text=True)
+
+    changed = make_app(RETENTION_CLOSED_DAYS=400, RETENTION_REFERRED_DAYS=730, RETENTION_SPAM_DAYS=1,
+                       RETENTION_YEARS=7).test_client()
+    section = _retention_section(changed)
+    assert "If the Group closes your report: 400 days after it is closed." in section
+    assert "If your report was passed to the police: 2 years after the police tell the Group what happened" in section
+    assert "(spam or misuse of the service): 1 day after it is closed." in section
+    assert "We never keep a report longer than 7 years after we receive it" in section
+    assert "3 years" not in section and "30 days" not in section and "6 years" not in section
+    # In another language the figures are the configured ones too, in that language's words.
+    assert changed.get("/privacy?lang=pl").status_code == 303
+    polish = changed.get("/privacy").get_data(as_text=True)
+    assert "400 dni" in polish and "2 lata" in polish and "1 dzień" in polish and "7 lat" in polish
