@@ -3,7 +3,7 @@
 Each rule is one configuration setting (``REPORTING_RETENTION_<RULE>_DAYS``), counted
 from the event the rule names. Only clear fields are read (status, closure reason, the
 timeline's status changes, the police outcome's date, ``retain_until``), so working out
-what is due never decrypts. The README and docs/data-protection/retention-schedule.md
+what is due never decrypts. The README and docs/data-protection.md (section 4)
 give the defaults and the reason for each; a test checks every rule appears there.
 """
 from __future__ import annotations

@@ -63,3 +63,7 @@ def test_the_privacy_notice_gives_the_configured_retention_periods(make_app):
     assert changed.get("/privacy?lang=pl").status_code == 303
     polish = changed.get("/privacy").get_data(as_text=True)
     assert "400 dni" in polish and "2 lata" in polish and "1 dzień" in polish and "7 lat" in polish
+    # Easy Read says the same figures in its own words.
+    assert changed.get("/privacy?lang=en-x-easy").status_code == 303
+    easy = changed.get("/privacy").get_data(as_text=True)
+    assert "The Group closes your report. We destroy it 400 days after that." in easy
