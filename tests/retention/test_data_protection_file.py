@@ -19,6 +19,15 @@ def test_every_rule_and_its_setting_and_default_is_in_the_schedule():
     assert f"`REPORTING_{REVIEW_SETTING[0]}` ({DEFAULTS[REVIEW_SETTING[0]]} days)" in SECTION.replace("\n", " ")
 
 
+def test_the_readme_gives_each_rule_its_default_and_reason():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for setting, default in [*SETTINGS.values(), REVIEW_SETTING, ("RETENTION_YEARS", DEFAULTS["RETENTION_YEARS"])]:
+        row = next(line for line in readme.splitlines() if line.startswith(f"| `REPORTING_{setting}` |"))
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        assert cells[1] == f"`{DEFAULTS[setting]}`" and DEFAULTS[setting] == default, row
+        assert len(cells[2]) > 40, f"no reason given for {setting}"
+
+
 def test_the_file_has_its_four_parts():
     for part in ("Data protection impact assessment", "Appropriate policy document", "Record of processing",
                  "Retention schedule"):

@@ -56,6 +56,10 @@ def _close(app, reference: str, *, days_ago: int, reason: str = "spam_or_misuse"
         db.session.commit()
 
 
+def row_id(reference: str) -> int:
+    return int(db.session.scalar(select(Report.id).where(Report.reference == reference)))
+
+
 def _stats(runner) -> dict:
     month = utcnow().strftime("%Y-%m")
     result = runner.invoke(args=["stats", "export", "--from", "2025-01", "--to", month, "--format", "json"])
@@ -97,6 +101,20 @@ def test_a_run_destroys_expired_content_for_good_and_keeps_the_statistics(app, k
     gone, gone_receipt = _send_with_file(app, canary)
     held, _ = _send_with_file(app, held_canary)
     kept, _ = _send_with_file(app, kept_canary)
+    # The gone case also has messages with the reporter and a referral with messages with the police.
+    staff = app.test_client()
+    sign_in(staff, app, reviewer.email)
+    police = app.test_client()
+    sign_in(police, app, make_user("police").email)
+    _refer_with_question(app, staff, police, gone, f"police {canary}", answer=True)
+    with app.app_context():
+        from reporting.auth.models import User
+        from reporting.status import services as status_services
+
+        gone_row = db.session.scalar(select(Report).where(Report.reference == gone))
+        status_services.send_to_reporter(gone_row, f"to the reporter {canary}", actor=db.session.get(User, reviewer.id))
+        status_services.reply(gone_row, f"reply {canary}")
+        db.session.commit()
     _close(app, gone, days_ago=31, note=f"note {canary}")
     _close(app, held, days_ago=31)
     _close(app, kept, days_ago=10)  # spam rule: 30 days, not yet
@@ -107,7 +125,19 @@ def test_a_run_destroys_expired_content_for_good_and_keeps_the_statistics(app, k
         gone_row = db.session.scalar(select(Report).where(Report.reference == gone))
         ciphertexts = [gone_row.content[40:72], gone_row.key_wrap_group[40:72], gone_row.key_wrap_receipt[20:52]]
         ciphertexts += [e.original[40:72] for e in db.session.scalars(select(Evidence).where(Evidence.report_id == gone_row.id))]
-        assert len(ciphertexts) == 4
+        from reporting.status.models import Message
+
+        referral = db.session.scalar(select(Referral).where(Referral.report_id == gone_row.id))
+        ciphertexts += [m.sealed[-32:] for m in db.session.scalars(select(Message).where(Message.report_id == gone_row.id))]
+        ciphertexts += [referral.package[-32:]]
+        ciphertexts += [f.sealed[-32:] for f in db.session.scalars(select(ReferralFile).where(ReferralFile.referral_id == referral.id))]
+        ciphertexts += [m.sealed[-32:] for m in db.session.scalars(
+            select(ReferralMessage).where(ReferralMessage.referral_id == referral.id))]
+        ciphertexts += [e.sealed[-32:] for e in db.session.scalars(
+            select(CaseEvent).where(CaseEvent.report_id == gone_row.id, CaseEvent.sealed.is_not(None)))]
+        assert len(ciphertexts) == 4 + 2 + 1 + 1 + 2 + 4  # words on the timeline: 4
+        # Every sealed item: the content, 2 messages, the file, 4 timeline words, the referral, its file, 2 messages.
+        expected_items = 1 + 2 + 1 + 4 + 1 + 1 + 2
     before = _stats(runner)
 
     result = _run(runner)
@@ -121,7 +151,11 @@ def test_a_run_destroys_expired_content_for_good_and_keeps_the_statistics(app, k
         with pytest.raises(Exception):
             read_report(gone, keys.recovery_text)
         record = db.session.scalar(select(DeletionRecord).where(DeletionRecord.reference == gone))
-        assert (record.rule, record.items) == ("spam", 3)  # the content, the file, the note
+        assert (record.rule, record.items) == ("spam", expected_items)
+        from reporting.audit.models import AuditEvent
+
+        assert db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "retention.destroy",
+                                                             AuditEvent.target == f"report:{row_id(gone)}"))
         row = db.session.scalar(select(Report).where(Report.reference == gone))
         assert row.content_destroyed_rule == "spam" and row.content_destroyed_at is not None
         assert row.area == "shrewsbury" and row.strand_codes  # the clear record stays
@@ -132,8 +166,6 @@ def test_a_run_destroys_expired_content_for_good_and_keeps_the_statistics(app, k
     response = post_form(visitor, "/status", {"receipt": gone_receipt})
     assert response.status_code != 302
     assert canary not in response.get_data(as_text=True)
-    staff = app.test_client()
-    sign_in(staff, app, reviewer.email)
     page = staff.get(f"/review/cases/{gone}").get_data(as_text=True)
     assert "Content destroyed under the rule" in page and canary not in page
     # A second run changes nothing.
@@ -325,12 +357,25 @@ def test_hold_and_erasure_through_the_pages(app, keys, make_user):
     assert staff.post(f"{url}/hold", data={"csrf_token": token, "hold-reason": "Court HOLDWORDS"}).status_code == 302
     page = staff.get(url).get_data(as_text=True)
     assert "Court HOLDWORDS" in page and "on legal hold" in page
+    with app.app_context():
+        from reporting.audit.models import AuditEvent
+
+        assert db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "retention.hold",
+                                                             AuditEvent.target == f"report:{row_id(reference)}"))
     response = staff.post(f"{url}/erase", data={"csrf_token": token, "erase-reason": "reporter_request"})
     assert "lift the hold" in staff.get(url).get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(Report.content_destroyed_at).where(Report.reference == reference)) is None
         assert b"HOLDWORDS" not in (db.session.scalar(select(LegalHold.reason)) or b"")
     assert staff.post(f"{url}/hold/lift", data={"csrf_token": token}).status_code == 302
+    # A reviewer who does not hold the Group's key cannot erase: refused, nothing destroyed.
+    keyless = app.test_client()
+    sign_in(keyless, app, make_user("reviewer", holder=False).email)
+    refused = keyless.post(f"{url}/erase", data={"csrf_token": csrf_token(keyless, url), "erase-reason": "reporter_request"})
+    assert refused.status_code == 302
+    assert "Only a reviewer who holds the Group" in keyless.get(url).get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Report.content_destroyed_at).where(Report.reference == reference)) is None
     response = staff.post(f"{url}/erase", data={"csrf_token": token, "erase-reason": "made-up"})
     assert response.status_code == 400 and "Select why the report is being erased" in response.get_data(as_text=True)
     response = staff.post(f"{url}/erase", data={"csrf_token": token, "erase-reason": "reporter_request"})
