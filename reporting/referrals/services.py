@@ -547,8 +547,8 @@ def group_thread(report: Report, keyring: Keyring) -> dict[int, list[OpenedRefer
     ))
     answers = [m for m in messages if m.direction == "to_police"]
     if len(copies) != len(answers):
-        raise crypto.DecryptionError("the Group's copies of its answers do not match the answers")
-    words = {answer.id: case_services.event_text(report, copy, keyring) for answer, copy in zip(answers, copies)}
+        raise crypto.DecryptionError()  # the Group's copies no longer match its answers: never guess
+    words = {answer.id: case_services.event_text(report, copy, keyring) or "" for answer, copy in zip(answers, copies)}
     threads: dict[int, list[OpenedReferralMessage]] = {}
     for message in messages:
         if message.direction == "to_group":
