@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
+from babel.numbers import format_decimal
 from flask import Flask
 from flask_babel import get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
@@ -382,6 +383,11 @@ def month_of_year(number: int) -> str:
     return format_date(date(2000, number, 1), "LLLL", locale=_locale())
 
 
+def thousands(value: int) -> str:
+    """A count as people write it: 1,000 (in the page's language)."""
+    return str(format_decimal(value, locale=_locale()))
+
+
 def waited(since: datetime, now: datetime) -> str:
     """How long something has waited, in the largest whole unit: "3 days", "5 hours", "12 minutes"."""
     seconds = max(0, int((now - since).total_seconds()))
@@ -531,6 +537,7 @@ def init_labels(app: Flask) -> None:
     app.add_template_filter(month, "month")
     app.add_template_filter(month_name, "month_name")
     app.add_template_filter(label, "label")
+    app.add_template_filter(thousands, "thousands")
     app.add_template_global(label, "label")
     app.add_template_global(event_text, "event_text")
     app.add_template_global(audit_action, "audit_action")

@@ -1,12 +1,13 @@
-"""Reads for the queue: only clear fields, never a decryption, one query per page."""
+"""Reads for the queue: only clear fields, never a decryption: the queue selects the columns a line
+shows and never loads the sealed ones (a few KB a row)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, case, exists, func, select
-from sqlalchemy.orm import aliased, defer
+from sqlalchemy import Select, and_, case, exists, func, literal, select
+from sqlalchemy.orm import aliased
 
 from reporting.auth.models import Role, User
 from reporting.cases.models import CaseLink
@@ -15,20 +16,14 @@ from reporting.retention.models import LegalHold
 from reporting.reports.models import Priority, Report, ReportIncidentType, ReportStrand, Status
 
 PAGE_SIZE = 50
+# Counts stop here ("more than 1,000"): exact counts of a long queue cost more than the page.
+COUNT_CAP = 1000
+MAX_PAGE = 10_000  # a page number beyond this is taken as the last that could exist
 SORTS = ("newest", "oldest", "priority", "incident_date")
 _PRIORITY_ORDER = case(
     {Priority.URGENT.value: 0, Priority.HIGH.value: 1, Priority.NORMAL.value: 2, Priority.LOW.value: 3},
     value=Report.priority,
     else_=4,
-)
-
-
-# The queue never decrypts: it never loads the sealed columns (a few KB a row), and anything
-# that reaches for one on a queue row raises instead of quietly querying once per row.
-_CLEAR_ONLY = tuple(
-    defer(column, raiseload=True)
-    for column in (Report.public_key, Report.key_wrap_group, Report.key_wrap_receipt, Report.receipt_salt,
-                   Report.receipt_verifier, Report.content, Report.staff_flags)
 )
 
 
@@ -50,14 +45,40 @@ class QueueFilters:
     page: int = 1
 
 
+@dataclass(frozen=True)
+class QueueRow:
+    """What one line of the queue shows: clear fields only, read as plain values (no ORM rows:
+    building fifty Report objects with their strands cost more than the rest of the page)."""
+
+    id: int
+    reference: str
+    received_at: datetime
+    status: str
+    priority: str
+    area: str
+    channel: str
+    new_information: bool
+    assignee_id: int | None
+    strand_codes: list[str]
+    incident_type_codes: list[str]
+
+
 @dataclass
 class QueuePage:
-    rows: list[Report]
+    rows: list[QueueRow]
     total: int
     page: int
-    pages: int
+    # None when the total passed COUNT_CAP: the queue then pages on without a last page number.
+    pages: int | None
+    has_next: bool
     status_counts: dict[str, int] = field(default_factory=dict)
+    # Statuses whose count reached COUNT_CAP: shown as "more than 1,000".
+    capped: frozenset[str] = frozenset()
     assignees: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def total_capped(self) -> bool:
+        return bool(self.capped)
 
 
 def _start_of(day: date) -> datetime:
@@ -114,40 +135,77 @@ def _ordered(query: Select[Any], sort: str) -> Select[Any]:
     return query.order_by(Report.received_at.desc(), Report.id.desc())
 
 
+def _capped_counts(conditions: list[Any]) -> dict[str, int]:
+    """Matching cases per status, each counted no further than COUNT_CAP + 1, in one statement.
+
+    Counting every one of 100,000 cases on each queue page cost more than the rest of the page;
+    a status index stops each count at the cap, and a queue that long is read by its filters."""
+    columns = [
+        select(func.count())
+        .select_from(select(literal(1)).where(Report.status == status, *conditions).limit(COUNT_CAP + 1).subquery())
+        .scalar_subquery()
+        .label(status.value)
+        for status in Status
+    ]
+    row = db.session.execute(select(*columns)).one()
+    return {status.value: int(row[index]) for index, status in enumerate(Status)}
+
+
+def _codes(table: Any, column: Any, ids: list[int]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    for report_id, code in db.session.execute(
+        select(table.report_id, column).where(table.report_id.in_(ids)).order_by(table.report_id, column)
+    ):
+        found.setdefault(report_id, []).append(code)
+    return found
+
+
 def review_queue(filters: QueueFilters, *, viewer_id: int) -> QueuePage:
     """One page of the queue and the count of cases in each status under the same filters."""
-    # The status counts under the other filters give the total as well: one pass over the
-    # matching reports, not two. count(*), not count(id): SQLite counts it from the smallest index.
-    counts = {
-        status: int(number)
-        for status, number in db.session.execute(
-            select(Report.status, func.count())
-            .where(*_filtered(filters, viewer_id, with_status=False))
-            .group_by(Report.status)
-        )
-    }
-    total = counts.get(filters.status, 0) if filters.status else sum(counts.values())
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(filters.page, 1), pages)
-    # The page's ids first, ordered and cut from the indexes alone; then only those rows. Sorting
-    # whole rows read every matching report (with its sealed columns) to keep fifty of them.
-    page_ids = (
-        _ordered(select(Report.id).where(*_filtered(filters, viewer_id)), filters.sort)
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    )
-    rows = list(
+    counts = _capped_counts(_filtered(filters, viewer_id, with_status=False))
+    capped = frozenset(status for status, number in counts.items() if number > COUNT_CAP)
+    counts = {status: min(number, COUNT_CAP) for status, number in counts.items()}
+    if filters.status:
+        total, exact = counts.get(filters.status, 0), filters.status not in capped
+    else:
+        total, exact = sum(counts.values()), not capped
+    pages = max(1, -(-total // PAGE_SIZE)) if exact else None
+    page = min(max(filters.page, 1), pages or MAX_PAGE)
+    # The page's ids, ordered and cut from the indexes alone (one more than a page: is there a
+    # next?); then only the columns a line shows, for those ids.
+    page_ids = list(
         db.session.scalars(
-            _ordered(select(Report).options(*_CLEAR_ONLY).where(Report.id.in_(page_ids)), filters.sort)
+            _ordered(select(Report.id).where(*_filtered(filters, viewer_id)), filters.sort)
+            .limit(PAGE_SIZE + 1)
+            .offset((page - 1) * PAGE_SIZE)
         )
     )
+    has_next = len(page_ids) > PAGE_SIZE
+    page_ids = page_ids[:PAGE_SIZE]
+    found = {
+        row.id: row
+        for row in db.session.execute(
+            select(
+                Report.id, Report.reference, Report.received_at, Report.status, Report.priority, Report.area,
+                Report.channel, Report.new_information, Report.assignee_id,
+            ).where(Report.id.in_(page_ids))
+        )
+    } if page_ids else {}
+    strands = _codes(ReportStrand, ReportStrand.strand, page_ids) if page_ids else {}
+    incident_types = _codes(ReportIncidentType, ReportIncidentType.incident_type, page_ids) if page_ids else {}
+    rows = [
+        QueueRow(*found[report_id], strand_codes=strands.get(report_id, []),
+                 incident_type_codes=incident_types.get(report_id, []))
+        for report_id in page_ids
+        if report_id in found
+    ]
     assignee_ids = {r.assignee_id for r in rows if r.assignee_id}
     assignees = (
         dict(db.session.execute(select(User.id, User.email).where(User.id.in_(assignee_ids))).all())
         if assignee_ids
         else {}
     )
-    return QueuePage(rows, total, page, pages, {s.value: counts.get(s.value, 0) for s in Status}, assignees)
+    return QueuePage(rows, total, page, pages, has_next, counts, capped, assignees)
 
 
 def not_reviewed_since(now: datetime, working_days: int) -> datetime:

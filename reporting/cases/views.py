@@ -87,16 +87,22 @@ def show_queue() -> ResponseReturnValue:
     )
 
 
-def _labels() -> dict[str, Any]:
-    return {
+def _labels() -> dict[str, dict[str, str]]:
+    # Words, not lazy strings: a queue page looks a label up hundreds of times, and each lazy
+    # string would find the request's translations again every time.
+    tables: dict[str, Any] = {
         "status": forms.STATUS_LABELS,
         "priority": forms.PRIORITY_LABELS,
         "channel": forms.CHANNEL_LABELS,
         "closure": forms.CLOSURE_LABELS,
         "flags": forms.FLAG_LABELS,
-        "area": dict(questions.choice_options("area")),
-        "strand": dict(questions.choice_options("strand")),
-        "incident_type": dict(questions.choice_options("incident_type")),
+        "area": questions.choice_options("area"),
+        "strand": questions.choice_options("strand"),
+        "incident_type": questions.choice_options("incident_type"),
+    }
+    return {
+        name: {str(code): str(words) for code, words in (table.items() if isinstance(table, dict) else table)}
+        for name, table in tables.items()
     }
 
 

@@ -186,3 +186,30 @@ def test_an_online_report_shows_only_the_online_questions(app, client, make_user
     page = staff.get(f"/review/cases/{reference}").get_data(as_text=True)
     assert "How are you taking this report?" not in page
     assert "Who is reporting?" in page
+
+
+def test_a_long_queue_counts_to_a_cap_and_still_pages_on(app, client, make_user, monkeypatch):
+    from reporting.cases import queries
+
+    # The cap and the page size made small: five new cases stand for thousands.
+    monkeypatch.setattr(queries, "COUNT_CAP", 3)
+    monkeypatch.setattr(queries, "PAGE_SIZE", 2)
+    references = [report(app.test_client(), minimal_answers())[0] for _ in range(5)]
+    staff, _user = reviewer_client(app, make_user)
+    first = staff.get("/review/?sort=oldest").get_data(as_text=True)
+    assert "New: <strong>more than 3</strong>" in first
+    assert "Closed: <strong>0</strong>" in first
+    assert "More than 3 cases" in first and "Page 1</p>" in first
+    assert references[0] in first and references[1] in first and references[2] not in first
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    # Past the cap the queue still pages on, a page at a time, to the last case.
+    third = staff.get("/review/?sort=oldest&page=3").get_data(as_text=True)
+    assert references[4] in third and 'rel="next"' not in third and 'rel="prev"' in third
+    beyond = staff.get("/review/?sort=oldest&page=9")
+    assert beyond.status_code == 200
+    text = beyond.get_data(as_text=True)
+    assert "There are no more cases" in text and not any(r in text for r in references)
+    # Under the cap, counts and the last page number are exact again.
+    monkeypatch.setattr(queries, "COUNT_CAP", 10)
+    exact = staff.get("/review/?sort=oldest").get_data(as_text=True)
+    assert "New: <strong>5</strong>" in exact and "5 cases" in exact and "Page 1 of 3" in exact
