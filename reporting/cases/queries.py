@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, case, exists, func, literal, select
+from sqlalchemy import Select, and_, exists, func, literal, select
 from sqlalchemy.orm import aliased
 
 from reporting.auth.models import Role, User
@@ -20,11 +20,9 @@ PAGE_SIZE = 50
 COUNT_CAP = 1000
 MAX_PAGE = 10_000  # a page number beyond this is taken as the last that could exist
 SORTS = ("newest", "oldest", "priority", "incident_date")
-_PRIORITY_ORDER = case(
-    {Priority.URGENT.value: 0, Priority.HIGH.value: 1, Priority.NORMAL.value: 2, Priority.LOW.value: 3},
-    value=Report.priority,
-    else_=4,
-)
+# Most urgent first: the priority sort walks the (priority, received_at) index once per
+# priority, each walk stopping when the page is full, instead of sorting every match.
+_PRIORITY_ORDER = (Priority.URGENT.value, Priority.HIGH.value, Priority.NORMAL.value, Priority.LOW.value)
 
 
 @dataclass(frozen=True)
@@ -128,8 +126,6 @@ def _filtered(filters: QueueFilters, viewer_id: int, *, with_status: bool = True
 def _ordered(query: Select[Any], sort: str) -> Select[Any]:
     if sort == "oldest":
         return query.order_by(Report.received_at.asc(), Report.id.asc())
-    if sort == "priority":
-        return query.order_by(_PRIORITY_ORDER, Report.received_at.desc(), Report.id.desc())
     if sort == "incident_date":
         return query.order_by(Report.incident_date.desc().nulls_last(), Report.id.desc())
     return query.order_by(Report.received_at.desc(), Report.id.desc())
@@ -149,6 +145,31 @@ def _capped_counts(conditions: list[Any]) -> dict[str, int]:
     ]
     row = db.session.execute(select(*columns)).one()
     return {status.value: int(row[index]) for index, status in enumerate(Status)}
+
+
+def _by_priority(conditions: list[Any], offset: int, limit: int) -> list[int]:
+    """Ids most urgent first, then newest first: one index walk per priority, in turn, until
+    ``limit`` ids are found after skipping ``offset``. Sorting every matching case by a CASE
+    expression read the whole filtered set (20,000 cases of a large area) for one page."""
+    found: list[int] = []
+    skip = offset
+    walks = [Report.priority == value for value in _PRIORITY_ORDER]
+    walks.append(Report.priority.not_in(_PRIORITY_ORDER))  # none today; never lost if one appears
+    for walk in walks:
+        matching = select(Report.id).where(walk, *conditions)
+        if skip:
+            # How many of this priority come before the page (counted no further than needed).
+            before = db.session.scalar(select(func.count()).select_from(matching.limit(skip).subquery())) or 0
+            if before < skip:
+                skip -= before
+                continue
+        found += db.session.scalars(
+            matching.order_by(Report.received_at.desc(), Report.id.desc()).offset(skip).limit(limit - len(found))
+        )
+        skip = 0
+        if len(found) >= limit:
+            break
+    return found
 
 
 def _codes(table: Any, column: Any, ids: list[int]) -> dict[int, list[str]]:
@@ -173,13 +194,16 @@ def review_queue(filters: QueueFilters, *, viewer_id: int) -> QueuePage:
     page = min(max(filters.page, 1), pages or MAX_PAGE)
     # The page's ids, ordered and cut from the indexes alone (one more than a page: is there a
     # next?); then only the columns a line shows, for those ids.
-    page_ids = list(
-        db.session.scalars(
-            _ordered(select(Report.id).where(*_filtered(filters, viewer_id)), filters.sort)
-            .limit(PAGE_SIZE + 1)
-            .offset((page - 1) * PAGE_SIZE)
+    conditions = _filtered(filters, viewer_id)
+    if filters.sort == "priority" and not filters.priority:
+        page_ids = _by_priority(conditions, (page - 1) * PAGE_SIZE, PAGE_SIZE + 1)
+    else:  # one priority chosen: most urgent first is newest first
+        sort = "newest" if filters.sort == "priority" else filters.sort
+        page_ids = list(
+            db.session.scalars(
+                _ordered(select(Report.id).where(*conditions), sort).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)
+            )
         )
-    )
     has_next = len(page_ids) > PAGE_SIZE
     page_ids = page_ids[:PAGE_SIZE]
     found = {

@@ -213,3 +213,25 @@ def test_a_long_queue_counts_to_a_cap_and_still_pages_on(app, client, make_user,
     monkeypatch.setattr(queries, "COUNT_CAP", 10)
     exact = staff.get("/review/?sort=oldest").get_data(as_text=True)
     assert "New: <strong>5</strong>" in exact and "5 cases" in exact and "Page 1 of 3" in exact
+
+
+def test_most_urgent_first_across_pages(app, client, make_user, monkeypatch):
+    from reporting.cases import queries
+
+    monkeypatch.setattr(queries, "PAGE_SIZE", 2)
+    references = [report(app.test_client(), minimal_answers())[0] for _ in range(5)]
+    priorities = ["urgent", "low", "high", "normal", "urgent"]
+    with app.app_context():
+        for reference, priority in zip(references, priorities):
+            db.session.scalar(select(Report).where(Report.reference == reference)).priority = priority
+        db.session.commit()
+    staff, _user = reviewer_client(app, make_user)
+    seen = []
+    for number in (1, 2, 3):
+        page = staff.get(f"/review/?sort=priority&page={number}").get_data(as_text=True)
+        seen += sorted((page.index(r), r) for r in references if f">{r}</a>" in page)
+    # Urgent ones newest first, then high, normal, low; each case once, none lost between pages.
+    expected = [references[4], references[0], references[2], references[3], references[1]]
+    assert [r for _index, r in seen] == expected
+    urgent_only = staff.get("/review/?sort=priority&priority=urgent").get_data(as_text=True)
+    assert urgent_only.index(references[4]) < urgent_only.index(references[0]) and references[1] not in urgent_only
