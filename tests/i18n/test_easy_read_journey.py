@@ -21,6 +21,12 @@ ICONS = ROOT / "node_modules" / "bootstrap-icons" / "icons"
 BUILT_ICONS = ROOT / "static" / "build" / "icons"
 
 
+@pytest.fixture
+def backend() -> str:
+    """SQLite only: pictures are a matter of the page, not of the database."""
+    return "sqlite"
+
+
 def every_page(client: FlaskClient) -> dict[str, str]:
     """Walk the whole journey, every optional question included, and keep each page as shown.
 

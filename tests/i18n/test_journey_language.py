@@ -15,6 +15,13 @@ from tests.helpers import REQUIRED_STEPS, csrf_token, full_answers, post_form, s
 from tests.i18n.catalogues import TRANSLATED, english_left, kept_as_is, readable_text
 from tests.i18n.test_catalogues import NAMES, SAME_WORD
 
+@pytest.fixture
+def backend() -> str:
+    """SQLite only, whatever TEST_DATABASE_URL says: a language is the words on a page, not a
+    database concern. The journey's PostgreSQL run is in the journey's own tests."""
+    return "sqlite"
+
+
 # What the walk types as the reporter (their own words, shown back on check answers and /status).
 TYPED = ("Polish", "Sam", "sam@example.org")
 
