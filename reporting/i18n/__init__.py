@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, current_app, g, redirect, request, session
+from flask import Flask, current_app, g, has_app_context, redirect, request, session
 from flask.typing import ResponseReturnValue
-from flask_babel import Domain, get_locale
+from flask_babel import Domain, force_locale, get_domain, get_locale
 
 from reporting.extensions import babel
 from reporting.urls import external_url
@@ -127,6 +129,26 @@ def _choose_language() -> ResponseReturnValue | None:
 
 
 _domains: dict[str, Domain] = {}
+
+
+@contextmanager
+def in_english() -> Iterator[None]:
+    """Standard English inside the block, whatever language this request chose.
+
+    For what must read the same to everyone whoever made it: the police referral
+    package. ``force_locale`` alone would keep Easy Read's wording (a domain, not a
+    locale), so the standard domain is put in place for the block too.
+    """
+    if not has_app_context():
+        yield  # no request, no choice: Babel answers in English already
+        return
+    domain = get_domain()
+    babel.domain_instance.as_default()
+    try:
+        with force_locale("en"):
+            yield
+    finally:
+        domain.as_default()
 
 
 def code_list(setting: object) -> set[str]:

@@ -325,7 +325,7 @@ def more(config: JourneyConfig) -> ResponseReturnValue:
         files=evidence_services.list_draft_files(state) if config.files else None,
         step_endpoint=config.step, check_url=url_for(config.check),
         back=url_for(config.step, name=last_required[-1].name) if last_required else url_for(config.start),
-        layout=config.layout, caption=_caption(config),
+        layout=config.layout, caption=_caption(config), picture=questions.MORE_PICTURE,
     )
 
 
@@ -412,6 +412,7 @@ def _check_page(
         "public/check.html", form=form, cards=cards, failure=failure, copy=copy, copy_field=COPY_FIELD,
         layout=config.layout, step_endpoint=config.step, more_url=_more_url(config),
         files=file_names, files_url=url_for(config.files) if config.files else None,
+        picture=questions.CHECK_PICTURE,
     ), (503 if failure else 200)
 
 
@@ -440,7 +441,7 @@ def _files_page(config: JourneyConfig, state: services.DraftState, form: Any) ->
         "public/files.html", form=form, files=evidence_services.list_draft_files(state),
         max_files=MAX_FILES_PER_REPORT, layout=config.layout, caption=_caption(config),
         back=_more_url(config), more_url=_more_url(config), check_url=url_for(config.check),
-        remove_endpoint=config.remove_file,
+        remove_endpoint=config.remove_file, picture=questions.FILES_PICTURE,
     )
 
 

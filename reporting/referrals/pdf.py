@@ -10,9 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from fpdf import FPDF
 
 from reporting import ROOT
+from reporting.i18n import in_english
+from reporting.referrals.services import package_facts
 
 FONT_DIR = ROOT / "node_modules" / "dejavu-fonts-ttf" / "ttf"
 
@@ -54,3 +57,11 @@ def package_pdf(package: dict[str, Any], *, title: str, facts: list[tuple[str, s
         pdf.multi_cell(width, 6, "\n".join(str(line) for line in item["answer"]), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(3)
     return bytes(pdf.output())
+
+
+def referral_pdf(package: dict[str, Any]) -> bytes:
+    """A referral package as the police download it: in English, whatever language the
+    police user's session chose (the answers in it are English already, see ``build_package``)."""
+    with in_english():
+        title = _("Hate crime referral %(reference)s", reference=package["reference"])
+        return package_pdf(package, title=title, facts=package_facts(package))

@@ -15,6 +15,10 @@ Package format ``hcr-referral/1`` (JSON, sealed to the police liaison key)::
      "answers": [{"field": "description", "question": "...", "answer": ["line", ...]}, ...]}
 
 Only the answers the reviewer chose are in ``answers``; nothing else of the report is.
+The package is always in English (questions, choices, dates, and the words of the PDF
+and the JSON's ``display``), whatever language the reviewer's session or the
+reporter's journey used: the police read it as one record. The reporter's own words
+stay as they wrote them.
 """
 from __future__ import annotations
 
@@ -32,6 +36,7 @@ from reporting.cases.models import CaseEvent, EventKind
 from reporting.cases.policies import working_day_cutoff
 from reporting.exceptions import ConsentError, ContentDestroyedError, PermissionDeniedError
 from reporting.extensions import db
+from reporting.i18n import in_english
 from reporting.keys.keyring import Keyring
 from reporting.keys.models import KeyPurpose, ServiceKey
 from reporting.keys.policies import require_reviewer
@@ -222,8 +227,16 @@ def build_package(
     report: Report, answers: dict[str, Any], fields: list[str], kind: ReferralKind,
     *, referral_id: int | None, override: OverrideReason | None, sent_at: datetime | None,
 ) -> dict[str, Any]:
-    """The package exactly as the police will see it (also used for the preview)."""
+    """The package exactly as the police will see it (also used for the preview), in English."""
     chosen = set(fields)
+    with in_english():
+        return _package(report, answers, chosen, kind, referral_id=referral_id, override=override, sent_at=sent_at)
+
+
+def _package(
+    report: Report, answers: dict[str, Any], chosen: set[str], kind: ReferralKind,
+    *, referral_id: int | None, override: OverrideReason | None, sent_at: datetime | None,
+) -> dict[str, Any]:
     area_labels = dict(questions.choice_options("area"))
     return {
         "schema": SCHEMA,
@@ -259,6 +272,14 @@ def package_facts(package: dict[str, Any]) -> list[tuple[str, str]]:
         (_("Sent"), labels.when(package.get("sent_at"))),
     ]
     return [(name, value) for name, value in facts if value]
+
+
+def package_json(package: dict[str, Any]) -> str:
+    """The package as the police download it: coded fields stay codes for the force's
+    systems; ``display`` says them in English words."""
+    with in_english():
+        display = {name: value for name, value in package_facts(package)}
+    return json.dumps(package | {"display": display}, ensure_ascii=False, indent=2)
 
 
 def check_fields(report: Report, kind: ReferralKind, fields: list[str], answers: dict[str, Any]) -> None:

@@ -2,7 +2,6 @@
 liaison reads, acknowledges and answers ("/police/")."""
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, flash, make_response, redirect, render_template, request, url_for
@@ -196,12 +195,10 @@ def print_referral(referral_id: int) -> ResponseReturnValue:
 @bp.get("/police/referrals/<int:referral_id>/package.pdf")
 @police
 def download_pdf(referral_id: int) -> ResponseReturnValue:
-    from reporting.referrals.pdf import package_pdf as render_pdf
+    from reporting.referrals.pdf import referral_pdf
 
     referral = db.get_or_404(Referral, referral_id)
-    package = _open(referral)
-    data = render_pdf(package, title=_("Hate crime referral %(reference)s", reference=package["reference"]),
-                      facts=services.package_facts(package))
+    data = referral_pdf(_open(referral))
     return Response(data, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="referral-{referral.id}.pdf"'})
 
@@ -210,10 +207,7 @@ def download_pdf(referral_id: int) -> ResponseReturnValue:
 @police
 def download_json(referral_id: int) -> ResponseReturnValue:
     referral = db.get_or_404(Referral, referral_id)
-    package = _open(referral)
-    # The coded fields stay codes for the force's systems; "display" says them in words.
-    package["display"] = {name: value for name, value in services.package_facts(package)}
-    return Response(json.dumps(package, ensure_ascii=False, indent=2), mimetype="application/json", headers={
+    return Response(services.package_json(_open(referral)), mimetype="application/json", headers={
         "Content-Disposition": f'attachment; filename="referral-{referral.id}.json"'})
 
 

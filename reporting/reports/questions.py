@@ -547,6 +547,16 @@ def _police_details_missing(answers: Mapping[str, Any]) -> bool:
 
 
 @dataclass(frozen=True)
+class Picture:
+    """An Easy Read picture beside a page's key sentence: a Bootstrap Icons name (the
+    front-end build copies every icon named in a ``Picture(...)`` here into
+    static/build/icons/) and its text alternative. Shown only in Easy Read."""
+
+    icon: str
+    alt: Any
+
+
+@dataclass(frozen=True)
 class Step:
     name: str
     form: type[QuestionForm]
@@ -571,6 +581,8 @@ class Step:
     # Known only to the person (the word that guards a receipt someone else saw): never
     # in the report's content, never shown back, never passed on as a staff answer.
     secret: bool = False
+    # Beside the question in Easy Read (every step has one: tests/i18n/test_easy_read_journey.py).
+    picture: Picture | None = None
 
     def title_for(self, answers: Mapping[str, Any]) -> Any:
         return self.title_someone_else if self.title_someone_else and about_someone_else(answers) else self.title
@@ -581,6 +593,22 @@ class Step:
 
 # The name of the "Would you like to tell us more?" page in every journey.
 MORE = "more"
+
+# Easy Read pictures, each meaning what its question asks. One picture may serve two
+# pages that ask about the same thing (the police; photos and files).
+PERSON = Picture("person-fill", _l("Picture: a person"))
+WARNING = Picture("exclamation-triangle-fill", _l("Picture: a warning sign"))
+PEOPLE = Picture("people-fill", _l("Picture: a group of people"))
+CALENDAR = Picture("calendar-event-fill", _l("Picture: a calendar"))
+MAP_PIN = Picture("geo-alt-fill", _l("Picture: a map pin"))
+PENCIL = Picture("pencil-fill", _l("Picture: a pencil"))
+SHIELD = Picture("shield-fill-check", _l("Picture: a shield with a tick"))
+TELEPHONE = Picture("telephone-fill", _l("Picture: a telephone"))
+CAMERA = Picture("camera-fill", _l("Picture: a camera"))
+# The pages around the questions.
+MORE_PICTURE = Picture("plus-circle-fill", _l("Picture: a plus sign in a circle"))
+FILES_PICTURE = CAMERA
+CHECK_PICTURE = Picture("list-check", _l("Picture: a list with ticks"))
 
 SECTIONS: dict[str, Any] = {
     "taken": _l("How the report was taken"),
@@ -596,30 +624,41 @@ SECTIONS: dict[str, Any] = {
 }
 
 STEPS: tuple[Step, ...] = (
-    Step("who", WhoForm, _l("Who is reporting?"), required=True),
-    Step("what", WhatForm, _l("What happened?"), required=True),
-    Step("why", WhyForm, _l("Why do you think it happened?"), required=True),
-    Step("when", WhenForm, _l("When did it happen?"), required=True, section="when_where"),
-    Step("where", WhereForm, _l("Where did it happen?"), required=True, section="when_where"),
-    Step("description", DescriptionForm, _l("What happened, in your own words?"), required=True),
-    Step("police", PoliceForm, _l("Passing your report to the police"), required=True, section="police"),
+    Step("who", WhoForm, _l("Who is reporting?"), required=True, picture=PERSON),
+    Step("what", WhatForm, _l("What happened?"), required=True, picture=WARNING),
+    Step("why", WhyForm, _l("Why do you think it happened?"), required=True, picture=PEOPLE),
+    Step("when", WhenForm, _l("When did it happen?"), required=True, section="when_where", picture=CALENDAR),
+    Step("where", WhereForm, _l("Where did it happen?"), required=True, section="when_where", picture=MAP_PIN),
+    Step("description", DescriptionForm, _l("What happened, in your own words?"), required=True, picture=PENCIL),
+    Step("police", PoliceForm, _l("Passing your report to the police"), required=True, section="police",
+         picture=SHIELD),
     Step("police-details", PoliceDetailsForm, _l("How the police can contact you"), required=True,
-         applies=_police_details_missing, section="police", before_check=True),
+         applies=_police_details_missing, section="police", before_check=True, picture=TELEPHONE),
     # Optional, in the order "tell us more" lists them.
     Step("person-targeted", PersonTargetedForm, _l("The person targeted"), optional=True,
-         applies=about_someone_else, section="people"),
-    Step("why-evidence", EvidenceForm, _l("Why you think it was a hate incident"), optional=True),
-    Step("when-details", WhenDetailsForm, _l("More about when it happened"), optional=True, section="when_where"),
-    Step("place", PlaceForm, _l("More about where it happened"), optional=True, section="when_where"),
-    Step("online", OnlineForm, _l("Where online did it happen?"), optional=True, applies=_is_online, section="when_where"),
-    Step("offenders", OffendersForm, _l("Who was responsible?"), optional=True, section="people"),
-    Step("witnesses", WitnessesForm, _l("Witnesses"), optional=True, section="people"),
+         applies=about_someone_else, section="people",
+         picture=Picture("person-raised-hand", _l("Picture: a person raising a hand"))),
+    Step("why-evidence", EvidenceForm, _l("Why you think it was a hate incident"), optional=True,
+         picture=Picture("chat-left-quote-fill", _l("Picture: a speech bubble with quotation marks"))),
+    Step("when-details", WhenDetailsForm, _l("More about when it happened"), optional=True, section="when_where",
+         picture=Picture("clock-fill", _l("Picture: a clock"))),
+    Step("place", PlaceForm, _l("More about where it happened"), optional=True, section="when_where",
+         picture=Picture("map-fill", _l("Picture: a map"))),
+    Step("online", OnlineForm, _l("Where online did it happen?"), optional=True, applies=_is_online,
+         section="when_where", picture=Picture("laptop", _l("Picture: a laptop computer"))),
+    Step("offenders", OffendersForm, _l("Who was responsible?"), optional=True, section="people",
+         picture=Picture("person-fill-exclamation", _l("Picture: a person with an exclamation mark"))),
+    Step("witnesses", WitnessesForm, _l("Witnesses"), optional=True, section="people",
+         picture=Picture("eye-fill", _l("Picture: an eye"))),
     Step("impact", ImpactForm, _l("How it has affected you, and support"), optional=True, section="impact",
-         title_someone_else=_l("How it has affected them, and support")),
-    Step("reported-before", ReportedBeforeForm, _l("Reporting it to the police before"), optional=True, section="police"),
+         title_someone_else=_l("How it has affected them, and support"),
+         picture=Picture("heart-fill", _l("Picture: a heart"))),
+    Step("reported-before", ReportedBeforeForm, _l("Reporting it to the police before"), optional=True,
+         section="police", picture=SHIELD),
     Step("evidence-files", FilesQuestionForm, _l("Photos, screenshots or documents"), optional=True,
-         section="files", needs_files=True),
-    Step("contact", ContactForm, _l("Contacting you"), optional=True, section="contact"),
+         section="files", needs_files=True, picture=CAMERA),
+    Step("contact", ContactForm, _l("Contacting you"), optional=True, section="contact",
+         picture=Picture("envelope-fill", _l("Picture: an envelope"))),
     Step(
         "equality",
         EqualityForm,
@@ -629,6 +668,7 @@ STEPS: tuple[Step, ...] = (
         hint=_l("These questions are about you. They help the Partnership see who is affected and whether the service reaches everyone. Every question is optional."),
         title_someone_else=_l("About the person targeted"),
         hint_someone_else=_l("These questions are about the person targeted, not you. Answer only what you know. They help the Partnership see who is affected. Every question is optional."),
+        picture=Picture("person-vcard-fill", _l("Picture: an identity card")),
     ),
 )
 STEP_BY_NAME = {step.name: step for step in STEPS}
@@ -722,7 +762,7 @@ class ReceiptWordForm(QuestionForm):
 
 RECEIPT_WORD_ASSISTED = Step(
     "receipt-word", ReceiptWordForm, _l("A word only the person knows"), required=True, before_check=True,
-    secret=True, section="taken",
+    secret=True, section="taken", picture=Picture("key-fill", _l("Picture: a key")),
     hint=_l("Turn the screen to the person and look away while they type. They choose a word they will remember. "
             "The first time they use their receipt code they will be asked for it, so nobody else who sees the slip "
             "can open their report. It is not printed on the slip and is not shown again. If they cannot type, "
@@ -730,7 +770,7 @@ RECEIPT_WORD_ASSISTED = Step(
 )
 RECEIPT_WORD_PHONE = Step(
     "receipt-word", ReceiptWordForm, _l("A word only the caller knows"), required=True, before_check=True,
-    secret=True, section="taken",
+    secret=True, section="taken", picture=Picture("key-fill", _l("Picture: a key")),
     hint=_l("Ask them to choose a word they will remember and say it to you, and type it twice. The first time "
             "they use the receipt code you read out, they will be asked for it. Do not write it down: it is not "
             "kept anywhere anyone can read it."),
@@ -738,11 +778,13 @@ RECEIPT_WORD_PHONE = Step(
 
 ASSISTED_STEPS: tuple[Step, ...] = (
     (
-        Step("how-taken", HowTakenForm, _l("How the report is taken"), required=True, section="taken"),
-        Step("consent", ConsentForm, _l("The person's consent"), required=True, section="taken"),
+        Step("how-taken", HowTakenForm, _l("How the report is taken"), required=True, section="taken",
+             picture=Picture("building", _l("Picture: a building"))),
+        Step("consent", ConsentForm, _l("The person's consent"), required=True, section="taken",
+             picture=Picture("person-check-fill", _l("Picture: a person with a tick"))),
     )
     + STEPS
-    + (Step("staff-note", StaffNoteForm, _l("Note to the Group"), staff_only=True, section="note"),
+    + (Step("staff-note", StaffNoteForm, _l("Note to the Group"), staff_only=True, section="note", picture=PENCIL),
        RECEIPT_WORD_ASSISTED)
 )
 

@@ -2,7 +2,7 @@
 //
 //   static/src/app.scss -> static/build/app.css  (compressed, GOV.UK Frontend Sass)
 //   static/src/app.js   -> static/build/app.js   (copied as is: small, hand-written)
-//   pictures named in templates -> static/build/icons/ (Easy Read, from bootstrap-icons)
+//   pictures named in templates and question data -> static/build/icons/ (Easy Read, from bootstrap-icons)
 //
 // Silent on success, non-zero exit with a message on failure. Deterministic:
 // no timestamps, no source maps, same input -> same bytes.
@@ -69,17 +69,25 @@ if (!readFileSync(join(out, 'app.js'), 'utf8').includes('location.replace')) {
 }
 
 // --- Easy Read pictures ------------------------------------------------------
-// Every icon a template names in `pictured("name", ...)` (templates/_layout_parts.html)
-// is copied from Bootstrap Icons (MIT, npm `bootstrap-icons`) to static/build/icons/,
-// with the licence beside them. A name that is not in the set fails the build.
+// Every icon a template names in `pictured("name", ...)` (templates/_layout_parts.html),
+// and every `Picture("name", ...)` of the questions' data (reporting/, such as each
+// step's picture in reporting/reports/questions.py), is copied from Bootstrap Icons
+// (MIT, npm `bootstrap-icons`) to static/build/icons/, with the licence beside them.
+// A name that is not in the set fails the build.
 const icons = join(root, 'node_modules', 'bootstrap-icons', 'icons')
 const iconsOut = join(out, 'icons')
 mkdirSync(iconsOut, { recursive: true })
 const wanted = new Set()
-for (const file of readdirSync(join(root, 'templates'), { recursive: true })) {
-  if (!String(file).endsWith('.html')) continue
-  const text = readFileSync(join(root, 'templates', String(file)), 'utf8')
-  for (const [, name] of text.matchAll(/pictured\(\s*["']([a-z0-9-]+)["']/g)) wanted.add(name)
+const sources = [
+  ['templates', '.html', /pictured\(\s*["']([a-z0-9-]+)["']/g],
+  ['reporting', '.py', /\bPicture\(\s*["']([a-z0-9-]+)["']/g]
+]
+for (const [folder, ending, pattern] of sources) {
+  for (const file of readdirSync(join(root, folder), { recursive: true })) {
+    if (!String(file).endsWith(ending)) continue
+    const text = readFileSync(join(root, folder, String(file)), 'utf8')
+    for (const [, name] of text.matchAll(pattern)) wanted.add(name)
+  }
 }
 for (const name of wanted) {
   const from = join(icons, `${name}.svg`)

@@ -1,4 +1,5 @@
-"""Real-browser fixtures: one headless Chromium per session, a live server and axe per test.
+"""Real-browser fixtures: one headless Chromium per session, a live server and axe per test
+(or per module, for tests that share them: `module_live_server`, `module_axe`).
 
 The browser is the system Chromium (no browser downloads). Without it the
 folder is skipped, except with CI=true, where a missing browser (or missing
@@ -13,6 +14,7 @@ import re
 import shutil
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -70,9 +72,8 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     chromium.close()
 
 
-@pytest.fixture
-def new_context(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
-    """A factory of fresh browser contexts (cookies, history), closed after the test."""
+@contextmanager
+def _contexts(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
     made: list[BrowserContext] = []
 
     def factory(**options: Any) -> BrowserContext:
@@ -81,9 +82,25 @@ def new_context(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
         made.append(context)
         return context
 
-    yield factory
-    for context in made:
-        context.close()
+    try:
+        yield factory
+    finally:
+        for context in made:
+            context.close()
+
+
+@pytest.fixture
+def new_context(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
+    """A factory of fresh browser contexts (cookies, history), closed after the test."""
+    with _contexts(browser) as factory:
+        yield factory
+
+
+@pytest.fixture(scope="module")
+def module_new_context(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
+    """The same, closed after the module: for a module whose tests share one context."""
+    with _contexts(browser) as factory:
+        yield factory
 
 
 @pytest.fixture
@@ -118,9 +135,23 @@ class LiveServer:
 @pytest.fixture
 def live_server(tmp_path: Path, sqlite_template: Path) -> Iterator[LiveServer]:
     """The app, with keys, on a migrated SQLite copy, served over HTTP on 127.0.0.1."""
-    database = tmp_path / "reporting.db"
+    with _serving(tmp_path, sqlite_template) as live:
+        yield live
+
+
+@pytest.fixture(scope="module")
+def module_live_server(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[LiveServer]:
+    """The same, one for a whole module: for tests that do not depend on each other's data
+    (each makes its own report, say), so they need not set up a server each."""
+    with _serving(tmp_path_factory.mktemp("live"), sqlite_template) as live:
+        yield live
+
+
+@contextmanager
+def _serving(folder: Path, sqlite_template: Path) -> Iterator[LiveServer]:
+    database = folder / "reporting.db"
     shutil.copy(sqlite_template, database)
-    app = create_app(base_config(tmp_path, f"sqlite:///{database}"))
+    app = create_app(base_config(folder, f"sqlite:///{database}"))
     with app.app_context():
         key_services.init_keys()
         db.session.commit()
@@ -221,6 +252,14 @@ def axe(new_context: Callable[..., BrowserContext]) -> Axe:
     if not AXE_SCRIPT.exists() or not BUILT_CSS.exists():
         _unavailable("front-end assets missing: run `make assets` (npm ci and the CSS build)")
     return Axe(new_context)
+
+
+@pytest.fixture(scope="module")
+def module_axe(module_new_context: Callable[..., BrowserContext]) -> Axe:
+    """One axe (and its auditing page) for a whole module."""
+    if not AXE_SCRIPT.exists() or not BUILT_CSS.exists():
+        _unavailable("front-end assets missing: run `make assets` (npm ci and the CSS build)")
+    return Axe(module_new_context)
 
 
 # --- staff accounts on the live server -----------------------------------------

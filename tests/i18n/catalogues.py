@@ -111,10 +111,28 @@ def readable_text(html: str, page_lang: str) -> str:
     return re.sub(r"\s+", " ", " ".join(parser.texts))
 
 
-def kept_as_is(code: str) -> set[str]:
+@lru_cache(maxsize=None)
+def kept_as_is(code: str) -> frozenset[str]:
     """Message ids a translator deliberately left as they are (names, a postal address, "Menu" in Polish)."""
     path = TRANSLATIONS / code / "LC_MESSAGES" / "messages.po"
-    return {m.id for m in read_catalogue(path) if isinstance(m.id, str) and m.string == m.id} if path.exists() else set()
+    return frozenset(m.id for m in read_catalogue(path) if isinstance(m.id, str) and m.string == m.id) if path.exists() else frozenset()
+
+
+@lru_cache(maxsize=1)
+def _english_parts() -> tuple[tuple[str, tuple[tuple[str, re.Pattern[str]], ...]], ...]:
+    """Each English message with the parts worth looking for (its fixed parts around
+    placeholders), each part's pattern compiled once for the whole run."""
+    messages = []
+    for message in english_messages():
+        parts = []
+        for part in PLACEHOLDER.split(message):
+            part = part.strip(" .,:;!?()–-")
+            # Too short to tell English from a name or a number ("or", "Day", "1").
+            if len(part) < 4 or not re.search(r"[A-Za-z]{3}", part):
+                continue
+            parts.append((part, re.compile(r"(?<![\w])" + re.escape(part) + r"(?![\w])")))
+        messages.append((message, tuple(parts)))
+    return tuple(messages)
 
 
 def english_left(text: str, names: tuple[str, ...], kept: set[str] = frozenset()) -> list[str]:  # type: ignore[assignment]
@@ -123,17 +141,12 @@ def english_left(text: str, names: tuple[str, ...], kept: set[str] = frozenset()
         text = text.replace(name, " ")
     # Printed addresses (a poster's link to /report/) are not English prose.
     text = re.sub(r"https?://\S+|[\w.-]+\.[a-z]{2,}/\S*", " ", text)
-    found = []
-    for message in english_messages():
+    found = set()
+    for message, parts in _english_parts():
         if message in kept:
             continue
-        for part in PLACEHOLDER.split(message):
-            part = part.strip(" .,:;!?()–-")
-            if not part or part in kept:
-                continue
-            # Too short to tell English from a name or a number ("or", "Day", "1").
-            if len(part) < 4 or not re.search(r"[A-Za-z]{3}", part):
-                continue
-            if re.search(r"(?<![\w])" + re.escape(part) + r"(?![\w])", text):
-                found.append(part)
-    return sorted(set(found))
+        for part, pattern in parts:
+            # A plain substring test first: the whole-word pattern only runs where it can match.
+            if part in text and part not in kept and pattern.search(text):
+                found.add(part)
+    return sorted(found)

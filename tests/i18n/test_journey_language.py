@@ -15,6 +15,13 @@ from tests.helpers import REQUIRED_STEPS, csrf_token, full_answers, post_form, s
 from tests.i18n.catalogues import TRANSLATED, english_left, kept_as_is, readable_text
 from tests.i18n.test_catalogues import NAMES, SAME_WORD
 
+@pytest.fixture
+def backend() -> str:
+    """SQLite only, whatever TEST_DATABASE_URL says: a language is the words on a page, not a
+    database concern. The journey's PostgreSQL run is in the journey's own tests."""
+    return "sqlite"
+
+
 # What the walk types as the reporter (their own words, shown back on check answers and /status).
 TYPED = ("Polish", "Sam", "sam@example.org")
 
@@ -120,3 +127,24 @@ def test_no_english_left_on_the_journey_and_status(client, code):
     if reply.status_code != 302:
         walk.look("/status/reply (error)", reply.get_data(as_text=True))
     assert walk.left == {}, "\n".join(f"{page}: {words}" for page, words in walk.left.items())
+
+
+def test_no_english_left_on_the_word_page(app, client, make_user):
+    """The one /status page the walk cannot reach: the word a receipt taken at a centre asks
+    for, shown and then with a wrong word, in each language (one slip, a wrong word each:
+    fewer than the tries that lock it)."""
+    from tests.status.test_slip_word import assisted_report, post_word, try_code
+
+    _reference, code, _staff = assisted_report(app, make_user, "blackbird")
+    left = {}
+    for language in TRANSLATED:
+        visitor = app.test_client()
+        assert visitor.get(f"/?lang={language}").status_code == 303
+        walk = Walk(visitor, language)
+        assert try_code(visitor, code).headers["Location"].endswith("/status/word")
+        walk.get("/status/word")
+        wrong = post_word(visitor, {"word": "sparrow"})
+        assert wrong.status_code == 200, wrong.status_code
+        walk.look("/status/word (wrong word)", wrong.get_data(as_text=True))
+        left.update({f"{language} {page}": words for page, words in walk.left.items()})
+    assert left == {}, "\n".join(f"{page}: {words}" for page, words in left.items())
