@@ -59,9 +59,9 @@ def test_each_catalogue_says_it_is_being_checked(code):
 
 
 # --- No English left ---------------------------------------------------------
-# The pages translated now. To require a page in every language, add it here
-# (a path, or a name set up in `page_url` below). The journey, /status and the
-# staying-safe page are added once their wording has settled.
+# Public pages outside the journey. To require another page in every language, add it
+# here (a path, or a name set up in `page_url` below). The journey, its errors, /status
+# and the receipt word page are walked in tests/i18n/test_journey_language.py.
 REQUIRED_PAGES = [
     "/privacy",
     "/accessibility",
