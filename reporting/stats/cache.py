@@ -17,7 +17,7 @@ import json
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, event, func, select
 from sqlalchemy.exc import IntegrityError
@@ -73,8 +73,11 @@ def _month(value: Any) -> str:
 EVERYTHING = frozenset(STATEMENTS)
 STATUS_NOW = frozenset({"who_and_what_next"})
 Touched = dict[str, frozenset[str]]  # month -> statement names to group again
-# (filter key, month) -> (the kept row's stamp, its decoded rows): this process's copy of kept months.
-_DECODED: dict[tuple[str, str], tuple[datetime, dict[str, Any]]] = {}
+Payload = dict[str, list[list[Any]]]  # one month's rows: statement name -> its rows, month first
+D = TypeVar("D")
+# (digest, filter key, month) -> (the kept row's stamp, its digest): this process's copy of kept months,
+# reused while the stamp in the database is the same.
+_DIGESTS: dict[tuple[Callable[[Payload], Any], str, str], tuple[datetime, Any]] = {}
 
 
 def _touch(touched: Touched, months: Iterable[str], names: frozenset[str] = EVERYTHING) -> None:
@@ -195,8 +198,13 @@ def _changed_months() -> Touched:
     return touched
 
 
-def monthly_rows(f: queries.Filters) -> dict[str, list[tuple[Any, ...]]]:
-    """Every statement's rows for the filters' months: kept months read back, the rest grouped now."""
+def monthly(f: queries.Filters, digest: Callable[[Payload], D]) -> dict[str, D]:
+    """Each of the filters' months, its statements' rows (kept months read back, the rest grouped
+    now) passed through ``digest``: what the page needs of one month, e.g. its totals by strand.
+
+    A month this process digested before and unchanged since (the same stamp) is neither read,
+    decoded nor digested again, so a look after a change costs the grouping of what changed
+    and the digests of those months, not a pass over every row of every month."""
     touched = _changed_months()
     by_names: dict[frozenset[str], set[str]] = {}
     for month, names in touched.items():
@@ -206,19 +214,19 @@ def monthly_rows(f: queries.Filters) -> dict[str, list[tuple[Any, ...]]]:
     db.session.flush()
     key = filter_key(f)
     months = months_between(f.first_month, f.last_month)
-    # A month this process decoded before, unchanged since (the same stamp), is not read or decoded again.
     stamps = dict(db.session.execute(select(StatsMonth.month, StatsMonth.computed_at).where(
         StatsMonth.filter_key == key, StatsMonth.month.in_(months))).all())
-    kept: dict[str, dict[str, Any]] = {}
+    digested: dict[str, D] = {}
     for month, stamp in stamps.items():
-        decoded = _DECODED.get((key, month))
-        if decoded is not None and decoded[0] == stamp:
-            kept[month] = decoded[1]
+        memo = _DIGESTS.get((digest, key, month))
+        if memo is not None and memo[0] == stamp:
+            digested[month] = memo[1]
     found = {m.month: m for m in db.session.scalars(select(StatsMonth).where(
-        StatsMonth.filter_key == key, StatsMonth.month.in_([m for m in stamps if m not in kept])))} if len(kept) < len(stamps) else {}
-    kept |= {month: json.loads(row.payload) for month, row in found.items()}
+        StatsMonth.filter_key == key, StatsMonth.month.in_([m for m in stamps if m not in digested])))} \
+        if len(digested) < len(stamps) else {}
+    payloads: dict[str, Payload] = {month: json.loads(row.payload) for month, row in found.items()}
     # Months partly kept: only the statements a change touched are grouped again, month by month.
-    for month, payload in kept.items():
+    for month, payload in payloads.items():
         missing = [name for name in STATEMENTS if name not in payload]
         if missing:
             day = parse_month(month)
@@ -226,26 +234,26 @@ def monthly_rows(f: queries.Filters) -> dict[str, list[tuple[Any, ...]]]:
             payload.update({name: grouped[name].get(month, []) for name in missing})
             found[month].payload = json.dumps(payload)
             found[month].computed_at = utcnow()
-    missing_months = [m for m in months if m not in kept]
+    missing_months = [m for m in months if m not in digested and m not in payloads]
     added: list[StatsMonth] = []
     for first, last in _runs(missing_months):
         grouped = _group(queries.Filters(parse_month(first), parse_month(last), f.area, f.strand, f.channel, f.centre_id),
                          list(STATEMENTS))
         for month in months_between(parse_month(first), parse_month(last)):
-            payload = {name: grouped[name].get(month, []) for name in STATEMENTS}
-            kept[month] = payload
-            added.append(StatsMonth(filter_key=key, month=month, payload=json.dumps(payload), computed_at=utcnow()))
+            payloads[month] = {name: grouped[name].get(month, []) for name in STATEMENTS}
+            added.append(StatsMonth(filter_key=key, month=month, payload=json.dumps(payloads[month]), computed_at=utcnow()))
             db.session.add(added[-1])
+    digested |= {month: digest(payload) for month, payload in payloads.items()}
     fresh = {month: row.computed_at for month, row in found.items()} | {row.month: row.computed_at for row in added}
     try:
         db.session.commit()
     except IntegrityError:  # another request kept the same months first: theirs are as good
         db.session.rollback()
     else:
-        if len(_DECODED) > 5000:
-            _DECODED.clear()
-        _DECODED.update({(key, month): (stamp, kept[month]) for month, stamp in fresh.items()})
-    return {name: [tuple(row) for m in months for row in kept[m][name]] for name in STATEMENTS}
+        if len(_DIGESTS) > 5000:
+            _DIGESTS.clear()
+        _DIGESTS.update({(digest, key, month): (stamp, digested[month]) for month, stamp in fresh.items()})
+    return {month: digested[month] for month in months}
 
 
 def _group(f: queries.Filters, names: list[str]) -> dict[str, dict[str, list[list[Any]]]]:
