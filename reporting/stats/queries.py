@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from flask import g
 from sqlalchemy import Integer, and_, bindparam, case, or_, cast, func, select, union
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -358,7 +359,17 @@ def _linked_by_month(f: Scope) -> Any:
 # Reference data ----------------------------------------------------------------------
 
 def choice_labels(list_name: str) -> list[tuple[str, str, str | None]]:
-    """(code, label, grouping) of a list, in its order, inactive ones too (old reports use them)."""
+    """(code, label, grouping) of a list, in its order, inactive ones too (old reports use them).
+
+    Read once per request (the form and the tables both want them), never kept longer: an
+    administrator's new label shows on the next look."""
+    memo: dict[str, list[tuple[str, str, str | None]]] = g.setdefault("stats_choice_labels", {})
+    if list_name not in memo:
+        memo[list_name] = _choice_labels(list_name)
+    return memo[list_name]
+
+
+def _choice_labels(list_name: str) -> list[tuple[str, str, str | None]]:
     choices = Choice.__table__.c
     rows = db.session.execute(
         select(choices.code, choices.label, choices.grouping)
