@@ -10,6 +10,10 @@ month a report was received and of the month an event happened, except that a st
 (reporting/stats/services.py). Nothing else changes a clear field the statistics read without
 writing a case event, except deleting reports: every path that deletes reports (a retention
 run, an erasure) must call ``reports_deleted()`` in its transaction.
+
+Each process also keeps what the page makes of a month (its sums, see ``monthly``) for as long
+as the month's stamp (``computed_at``) in the database is the same: every change above gives
+the month a new stamp or drops it, so a process never adds up a month another one regrouped.
 """
 from __future__ import annotations
 
@@ -96,7 +100,7 @@ def forget(months: Iterable[str], names: frozenset[str] = EVERYTHING) -> None:
         for kept in db.session.scalars(select(StatsMonth).where(StatsMonth.month.in_(wanted[i:i + 500]))):
             payload = json.loads(kept.payload)
             kept.payload = json.dumps({name: rows for name, rows in payload.items() if name not in names})
-            kept.computed_at = utcnow()  # a new stamp: no process reuses its decoded copy
+            kept.computed_at = utcnow()  # a new stamp: no process reuses its sums of the month
 
 
 def forget_all() -> None:
