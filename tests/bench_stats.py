@@ -10,7 +10,8 @@ and this one) against the raw SQL GROUP BY statements that page runs, executed a
 sqlite3 connection (captured from a page request, so they are exactly the same statements).
 
 Keys: ``stats_1m_p95_ms`` (target < 1000) and ``stats_1m_vs_groupby`` (page p95 / GROUP BY p95,
-target <= 2), measured after a change each time (a new report and a status change, as in a live
+target <= 2; ``stats_1m_vs_groupby_median`` is the same at the median, for reading a busy run), measured
+after a change each time (a new report and a status change, as in a live
 service), so each look groups again the month they touch; the first look (every month grouped) and
 looks with nothing changed are reported too. Progress goes to stderr; the last stdout line is one
 JSON object.
