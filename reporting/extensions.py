@@ -98,7 +98,7 @@ def remove_session_safely(exc: BaseException | None) -> None:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: object, connection_record: object) -> None:
-    """WAL and enforced foreign keys on SQLite; PostgreSQL needs neither."""
+    """WAL, enforced foreign keys and a 32 MiB page cache on SQLite; PostgreSQL needs none of them."""
     module = type(dbapi_connection).__module__
     if not module.startswith("sqlite3"):
         return
@@ -106,4 +106,8 @@ def _sqlite_pragmas(dbapi_connection: object, connection_record: object) -> None
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
+    # SQLite's default cache is 2 MB a connection, smaller than one month of the statistics' index
+    # at 1,000,000 reports, so each look read those pages again from the OS (10 to 40% slower
+    # grouping). A ceiling, not an allocation: a connection grows its cache only as it reads.
+    cursor.execute("PRAGMA cache_size=-32768")
     cursor.close()

@@ -10,6 +10,10 @@ month a report was received and of the month an event happened, except that a st
 (reporting/stats/services.py). Nothing else changes a clear field the statistics read without
 writing a case event, except deleting reports: every path that deletes reports (a retention
 run, an erasure) must call ``reports_deleted()`` in its transaction.
+
+Each process also keeps what the page makes of a month (its sums, see ``monthly``) for as long
+as the month's stamp (``computed_at``) in the database is the same: every change above gives
+the month a new stamp or drops it, so a process never adds up a month another one regrouped.
 """
 from __future__ import annotations
 
@@ -17,9 +21,10 @@ import json
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import delete, event, func, select
+from sqlalchemy import Text, cast, delete, event, func, literal, select, update
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import ORMExecuteState, Session
 
@@ -73,8 +78,11 @@ def _month(value: Any) -> str:
 EVERYTHING = frozenset(STATEMENTS)
 STATUS_NOW = frozenset({"who_and_what_next"})
 Touched = dict[str, frozenset[str]]  # month -> statement names to group again
-# (filter key, month) -> (the kept row's stamp, its decoded rows): this process's copy of kept months.
-_DECODED: dict[tuple[str, str], tuple[datetime, dict[str, Any]]] = {}
+Payload = dict[str, list[list[Any]]]  # one month's rows: statement name -> its rows, month first
+D = TypeVar("D")
+# (digest, filter key, month) -> (the kept row's stamp, its digest): this process's copy of kept months,
+# reused while the stamp in the database is the same.
+_DIGESTS: dict[tuple[Callable[[Payload], Any], str, str], tuple[datetime, Any]] = {}
 
 
 def _touch(touched: Touched, months: Iterable[str], names: frozenset[str] = EVERYTHING) -> None:
@@ -89,11 +97,22 @@ def forget(months: Iterable[str], names: frozenset[str] = EVERYTHING) -> None:
         for i in range(0, len(wanted), 500):
             db.session.execute(delete(StatsMonth).where(StatsMonth.month.in_(wanted[i:i + 500])))
         return
+    # One UPDATE in the database's own JSON functions, not a read, decode and write of each row:
+    # a month is kept once for every set of filters anyone has looked at, and a status change
+    # (the commonest change) comes here on the next look.
+    payload: Any = StatsMonth.payload
+    if db.session.get_bind().dialect.name == "postgresql":
+        trimmed: Any = cast(payload, JSONB)
+        for name in sorted(names):
+            trimmed = trimmed.op("-")(cast(literal(name), Text))
+        payload = cast(trimmed, Text)
+    else:
+        payload = func.json_remove(payload, *(f"$.{name}" for name in sorted(names)))
     for i in range(0, len(wanted), 500):
-        for kept in db.session.scalars(select(StatsMonth).where(StatsMonth.month.in_(wanted[i:i + 500]))):
-            payload = json.loads(kept.payload)
-            kept.payload = json.dumps({name: rows for name, rows in payload.items() if name not in names})
-            kept.computed_at = utcnow()  # a new stamp: no process reuses its decoded copy
+        db.session.execute(
+            update(StatsMonth).where(StatsMonth.month.in_(wanted[i:i + 500]))
+            # A new stamp: no process reuses its sums of the month.
+            .values(payload=payload, computed_at=utcnow()).execution_options(synchronize_session="fetch"))
 
 
 def forget_all() -> None:
@@ -133,10 +152,6 @@ def _changed_months() -> Touched:
     touched: Touched = {}
     last_report = marks["reports"].value
     newest_report = db.session.scalar(select(func.max(reports.id))) or 0
-    if newest_report > last_report:
-        ends = {_month(v) for v in db.session.scalars(select(func.min(reports.received_at)).where(reports.id > last_report))}
-        ends |= {_month(v) for v in db.session.scalars(select(func.max(reports.received_at)).where(reports.id > last_report))}
-        _touch(touched, months_between(parse_month(min(ends)), parse_month(max(ends))))
     last_event = marks["case_events"].value
     newest_event = db.session.scalar(select(func.max(events.id))) or 0
     if newest_event - last_event > MANY or newest_report - last_report > MANY:
@@ -145,6 +160,12 @@ def _changed_months() -> Touched:
         marks["reports"].value, marks["case_events"].value = newest_report, newest_event
         marks["case_links"].value = db.session.scalar(select(func.max(links.id))) or 0
         return {}
+    if newest_report > last_report:
+        # At most MANY rows, found by the primary key. Never min()/max(received_at) with this condition:
+        # SQLite answers that from the received_at index, walking a million entries to reach the new ids.
+        received = [_month(v) for v in db.session.scalars(select(reports.received_at).where(reports.id > last_report))]
+        if received:
+            _touch(touched, months_between(parse_month(min(received)), parse_month(max(received))))
     if newest_event > last_event:
         new_events = db.session.execute(
             select(events.at, events.kind, events.summary, reports.received_at, reports.id)
@@ -193,8 +214,13 @@ def _changed_months() -> Touched:
     return touched
 
 
-def monthly_rows(f: queries.Filters) -> dict[str, list[tuple[Any, ...]]]:
-    """Every statement's rows for the filters' months: kept months read back, the rest grouped now."""
+def monthly(f: queries.Filters, digest: Callable[[Payload], D]) -> dict[str, D]:
+    """Each of the filters' months, its statements' rows (kept months read back, the rest grouped
+    now) passed through ``digest``: what the page needs of one month, e.g. its totals by strand.
+
+    A month this process digested before and unchanged since (the same stamp) is neither read,
+    decoded nor digested again, so a look after a change costs the grouping of what changed
+    and the digests of those months, not a pass over every row of every month."""
     touched = _changed_months()
     by_names: dict[frozenset[str], set[str]] = {}
     for month, names in touched.items():
@@ -204,19 +230,19 @@ def monthly_rows(f: queries.Filters) -> dict[str, list[tuple[Any, ...]]]:
     db.session.flush()
     key = filter_key(f)
     months = months_between(f.first_month, f.last_month)
-    # A month this process decoded before, unchanged since (the same stamp), is not read or decoded again.
     stamps = dict(db.session.execute(select(StatsMonth.month, StatsMonth.computed_at).where(
         StatsMonth.filter_key == key, StatsMonth.month.in_(months))).all())
-    kept: dict[str, dict[str, Any]] = {}
+    digested: dict[str, D] = {}
     for month, stamp in stamps.items():
-        decoded = _DECODED.get((key, month))
-        if decoded is not None and decoded[0] == stamp:
-            kept[month] = decoded[1]
+        memo = _DIGESTS.get((digest, key, month))
+        if memo is not None and memo[0] == stamp:
+            digested[month] = memo[1]
     found = {m.month: m for m in db.session.scalars(select(StatsMonth).where(
-        StatsMonth.filter_key == key, StatsMonth.month.in_([m for m in stamps if m not in kept])))} if len(kept) < len(stamps) else {}
-    kept |= {month: json.loads(row.payload) for month, row in found.items()}
+        StatsMonth.filter_key == key, StatsMonth.month.in_([m for m in stamps if m not in digested])))} \
+        if len(digested) < len(stamps) else {}
+    payloads: dict[str, Payload] = {month: json.loads(row.payload) for month, row in found.items()}
     # Months partly kept: only the statements a change touched are grouped again, month by month.
-    for month, payload in kept.items():
+    for month, payload in payloads.items():
         missing = [name for name in STATEMENTS if name not in payload]
         if missing:
             day = parse_month(month)
@@ -224,26 +250,26 @@ def monthly_rows(f: queries.Filters) -> dict[str, list[tuple[Any, ...]]]:
             payload.update({name: grouped[name].get(month, []) for name in missing})
             found[month].payload = json.dumps(payload)
             found[month].computed_at = utcnow()
-    missing_months = [m for m in months if m not in kept]
+    missing_months = [m for m in months if m not in digested and m not in payloads]
     added: list[StatsMonth] = []
     for first, last in _runs(missing_months):
         grouped = _group(queries.Filters(parse_month(first), parse_month(last), f.area, f.strand, f.channel, f.centre_id),
                          list(STATEMENTS))
         for month in months_between(parse_month(first), parse_month(last)):
-            payload = {name: grouped[name].get(month, []) for name in STATEMENTS}
-            kept[month] = payload
-            added.append(StatsMonth(filter_key=key, month=month, payload=json.dumps(payload), computed_at=utcnow()))
+            payloads[month] = {name: grouped[name].get(month, []) for name in STATEMENTS}
+            added.append(StatsMonth(filter_key=key, month=month, payload=json.dumps(payloads[month]), computed_at=utcnow()))
             db.session.add(added[-1])
+    digested |= {month: digest(payload) for month, payload in payloads.items()}
     fresh = {month: row.computed_at for month, row in found.items()} | {row.month: row.computed_at for row in added}
     try:
         db.session.commit()
     except IntegrityError:  # another request kept the same months first: theirs are as good
         db.session.rollback()
     else:
-        if len(_DECODED) > 5000:
-            _DECODED.clear()
-        _DECODED.update({(key, month): (stamp, kept[month]) for month, stamp in fresh.items()})
-    return {name: [tuple(row) for m in months for row in kept[m][name]] for name in STATEMENTS}
+        if len(_DIGESTS) > 5000:
+            _DIGESTS.clear()
+        _DIGESTS.update({(digest, key, month): (stamp, digested[month]) for month, stamp in fresh.items()})
+    return {month: digested[month] for month in months}
 
 
 def _group(f: queries.Filters, names: list[str]) -> dict[str, dict[str, list[list[Any]]]]:

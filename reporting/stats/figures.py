@@ -7,7 +7,7 @@ CSV, XLSX and JSON (``hcr-stats/1``), so an export always matches the page.
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -144,57 +144,93 @@ def _breakdown(table_id: str, title: str, header: str, counts: Mapping[Any, int]
     return Table(table_id, title, header, [_("Reports"), _("Share of reports")], rows, note=note)
 
 
+# What one month's figures are summed by: a breakdown's dimension -> code -> reports.
+DIMENSIONS = ("area", "channel", "centre", "reporter_type", "police_consent", "support", "status", "closure_reason",
+              "strategy_group", "strand", "incident_type")
+# The dimensions the open data tables are made of (by month, then summed by financial year).
+CUBES = ("area", "channel", "reporter_type", "strategy_group", "strand", "incident_type")
+
+
+@dataclass(frozen=True)
+class MonthSums:
+    """One month's figures summed from its grouped rows: what a page adds up over its months.
+
+    Kept by reporting/stats/cache.py for as long as the month is unchanged, so a look sums a
+    few small counters per month instead of every grouped row of every month."""
+
+    received: int
+    by: dict[str, Counter[Any]]  # dimension -> code -> reports
+    measures: Counter[str]  # the strategy's measures that are counts (see MEASURES)
+    review: Counter[int]  # tenths of a day from report to first review -> reports
+    ack: Counter[int]  # tenths of a day from referral to acknowledgement -> referrals
+
+
+def month_sums(rows: Mapping[str, list[list[Any]]]) -> MonthSums:
+    """Sum one month's grouped rows (statement name -> rows, each starting with the month)."""
+    by: dict[str, Counter[Any]] = {name: Counter() for name in DIMENSIONS}
+    received = 0
+    for _m, area_code, channel_code, centre_id, n in rows["where_and_how"]:
+        received += n
+        by["area"][area_code] += n
+        by["channel"][channel_code] += n
+        by["centre"][centre_id] += n
+    for _m, reporter_code, consent_code, wanted, status_code, closure_code, n in rows["who_and_what_next"]:
+        by["reporter_type"][reporter_code] += n
+        by["police_consent"][consent_code] += n
+        by["support"][bool(wanted)] += n
+        by["status"][status_code] += n
+        by["closure_reason"][closure_code] += n
+    for _m, groups, n in rows["strategy_groups"]:
+        for code in strategy_groups(groups):
+            by["strategy_group"][code] += n
+    for _m, code, n in rows["strands"]:
+        by["strand"][code] += n
+    for _m, code, n in rows["types"]:
+        by["incident_type"][code] += n
+    counts: Counter[str] = Counter()
+    review: Counter[int] = Counter()
+    ack: Counter[int] = Counter()
+    for _m, n in rows["heard"]:
+        counts["heard"] += n
+    for _m, n in rows["referred"]:
+        counts["referred"] += n
+    for _m, tenths, n in rows["acknowledged"]:
+        counts["acknowledged"] += n
+        ack[tenths] += n
+    for _m, _outcome, has_reference, n in rows["outcomes"]:
+        counts["outcomes"] += n
+        if has_reference:
+            counts["crimes_recorded"] += n
+    for _m, n in rows["matches"]:
+        counts["crimes_recorded"] += n
+    for _m, tenths, n in rows["first_review"]:
+        review[tenths] += n
+    for _m, kind, n in rows["linked"]:
+        counts[f"linked_{kind}"] += n
+    counts["received"] = received
+    for code, n in by["strategy_group"].items():
+        counts[f"group_{code}"] += n
+    return MonthSums(received, by, counts, review, ack)
+
+
 def build(f: queries.Filters) -> Figures:
     """Every figure of the page for these filters."""
     months = months_between(f.first_month, f.last_month)
-    rows = cache.monthly_rows(f)
-    where = rows["where_and_how"]
-    who = rows["who_and_what_next"]
-    strand_rows = rows["strands"]
-    type_rows = rows["types"]
+    sums = cache.monthly(f, month_sums)
+    totals: dict[str, Counter[Any]] = {name: Counter() for name in DIMENSIONS}
+    cubes: dict[str, Counter[tuple[str, Any]]] = {name: Counter() for name in CUBES}
+    for month in months:
+        for name, counts in sums[month].by.items():
+            totals[name].update(counts)
+            if name in cubes:
+                cubes[name].update({(month, code): n for code, n in counts.items()})
+    in_range = {m: sums[m].received for m in months}
+    total = sum(in_range.values())
+    area, channel, centre = totals["area"], totals["channel"], totals["centre"]
+    reporter, consent, support = totals["reporter_type"], totals["police_consent"], totals["support"]
+    status, closure, group = totals["status"], totals["closure_reason"], totals["strategy_group"]
+    strand, incident = totals["strand"], totals["incident_type"]
 
-    cubes: dict[str, Counter[tuple[str, Any]]] = defaultdict(Counter)
-    monthly: Counter[str] = Counter()
-    area: Counter[str] = Counter()
-    channel: Counter[str] = Counter()
-    centre: Counter[int | None] = Counter()
-    for month, area_code, channel_code, centre_id, n in where:
-        monthly[month] += n
-        area[area_code] += n
-        channel[channel_code] += n
-        centre[centre_id] += n
-        cubes["area"][month, area_code] += n
-        cubes["channel"][month, channel_code] += n
-    total = sum(monthly.values())
-    reporter: Counter[str] = Counter()
-    consent: Counter[str] = Counter()
-    support: Counter[bool] = Counter()
-    status: Counter[str] = Counter()
-    closure: Counter[str | None] = Counter()
-    group: Counter[str] = Counter()
-    group_month: dict[str, Counter[str]] = defaultdict(Counter)
-    for month, reporter_code, consent_code, wanted, status_code, closure_code, n in who:
-        reporter[reporter_code] += n
-        consent[consent_code] += n
-        support[bool(wanted)] += n
-        status[status_code] += n
-        closure[closure_code] += n
-        cubes["reporter_type"][month, reporter_code] += n
-    for month, groups, n in rows["strategy_groups"]:
-        for code in strategy_groups(groups):
-            group[code] += n
-            group_month[code][month] += n
-            cubes["strategy_group"][month, code] += n
-    strand: Counter[str] = Counter()
-    for month, code, n in strand_rows:
-        strand[code] += n
-        cubes["strand"][month, code] += n
-    incident: Counter[str] = Counter()
-    for month, code, n in type_rows:
-        incident[code] += n
-        cubes["incident_type"][month, code] += n
-
-    in_range = {m: monthly.get(m, 0) for m in months}
     area_choices = [(c, lbl) for c, lbl, _g in queries.choice_labels("area")]
     strand_choices = [(c, lbl) for c, lbl, _g in queries.choice_labels("strand")]
     type_choices = [(c, lbl) for c, lbl, _g in queries.choice_labels("incident_type")]
@@ -230,11 +266,12 @@ def build(f: queries.Filters) -> Figures:
         _breakdown("by_strategy_group", _("Reports from the groups least likely to report"), _("Group"), group,
                    strategy_group_order(), total, strategy_group_note()),
     ]
-    measures_q, measures_y = measures(rows, months, in_range, group_month)
+    measures_q, measures_y = measures(sums, months)
     tables += [measures_q, measures_y]
     figures = Figures(f, months, total, tables, monthly=in_range,
                       by_strand=[(str(lbl), strand.get(c, 0)) for c, lbl in strand_choices],
-                      by_area=[(str(lbl), area.get(c, 0)) for c, lbl in area_choices], cubes=dict(cubes))
+                      by_area=[(str(lbl), area.get(c, 0)) for c, lbl in area_choices],
+                      cubes={name: cube for name, cube in cubes.items() if cube})
     figures.summaries = summaries(figures, months, in_range)
     return figures
 
@@ -287,40 +324,11 @@ def measure_headings() -> list[str]:
     ]
 
 
-def measures(rows: Mapping[str, list[tuple[Any, ...]]], months: list[str], received: Mapping[str, int],
-             group_month: Mapping[str, Counter[str]]) -> tuple[Table, Table]:
+def measures(sums: Mapping[str, MonthSums], months: list[str]) -> tuple[Table, Table]:
     """The strategy's measures per quarter and per financial year."""
-    monthly: dict[str, Counter[str]] = {m: Counter() for m in months}
-    review: dict[str, Counter[int]] = {m: Counter() for m in months}
-    ack: dict[str, Counter[int]] = {m: Counter() for m in months}
-    for m in months:
-        monthly[m]["received"] = received.get(m, 0)
-        for code, _words in strategy_group_order():
-            monthly[m][f"group_{code}"] = group_month.get(code, Counter()).get(m, 0)
-    for m, n in rows["heard"]:
-        if m in monthly:
-            monthly[m]["heard"] += n
-    for m, n in rows["referred"]:
-        if m in monthly:
-            monthly[m]["referred"] += n
-    for m, tenths, n in rows["acknowledged"]:
-        if m in monthly:
-            monthly[m]["acknowledged"] += n
-            ack[m][tenths] += n
-    for m, _outcome, has_reference, n in rows["outcomes"]:
-        if m in monthly:
-            monthly[m]["outcomes"] += n
-            if has_reference:
-                monthly[m]["crimes_recorded"] += n
-    for m, n in rows["matches"]:
-        if m in monthly:
-            monthly[m]["crimes_recorded"] += n
-    for m, tenths, n in rows["first_review"]:
-        if m in monthly:
-            review[m][tenths] += n
-    for m, kind, n in rows["linked"]:
-        if m in monthly:
-            monthly[m][f"linked_{kind}"] += n
+    monthly = {m: sums[m].measures for m in months}
+    review = {m: sums[m].review for m in months}
+    ack = {m: sums[m].ack for m in months}
 
     def table(table_id: str, title: str, header: str, period: Callable[[str], str]) -> Table:
         keys = list(dict.fromkeys(period(m) for m in months))

@@ -1,6 +1,7 @@
 """The statistics' reads: explicit clear columns, grouped in SQL, never an ORM row.
 
-Every function takes ``Filters`` and returns plain tuples. No statement here names
+Every public function takes ``Filters`` and returns plain tuples; each grouped statement is built
+once per process and shape of filters (see ``Scope``) and run with the filters' values. No statement here names
 a sealed column (``content``, ``staff_flags``, key wraps, packages, ``sealed``), and
 tests/stats/test_no_keys.py holds that true for every statement the pages run.
 
@@ -9,12 +10,13 @@ years are sums of months, made in Python.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, or_, cast, func, select, union
+from flask import g
+from sqlalchemy import Integer, and_, bindparam, case, or_, cast, func, select, union
 from sqlalchemy.sql.elements import ColumnElement
 
 from reporting.cases.models import CaseEvent, CaseLink
@@ -57,6 +59,35 @@ def _dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
+class Scope:
+    """The filters as bound parameters, for building a statement once and running it for any
+    months and values: the grouped statements below are built per process for each dialect and
+    each shape of filters (which of area, strand, channel and centre are set), not on each look,
+    where building them cost about 1 ms each, as much as grouping a small month."""
+
+    def __init__(self, f: Filters) -> None:
+        self.start: Any = bindparam("start")
+        self.end: Any = bindparam("end")
+        self.area: Any = bindparam("area") if f.area else None
+        self.strand: Any = bindparam("strand") if f.strand else None
+        self.channel: Any = bindparam("channel") if f.channel else None
+        self.centre_id: Any = bindparam("centre_id") if f.centre_id is not None else None
+
+
+_BUILT: dict[tuple[Callable[[Scope], Any], str, bool, bool, bool, bool], Any] = {}
+
+
+def _grouped(build: Callable[[Scope], Any], f: Filters) -> Sequence[Any]:
+    """Run the statement ``build`` makes for the filters' shape (built once), with their values."""
+    shape = (build, _dialect(), bool(f.area), bool(f.strand), bool(f.channel), f.centre_id is not None)
+    statement = _BUILT.get(shape)
+    if statement is None:
+        statement = _BUILT[shape] = build(Scope(f))
+    params = {"start": f.start, "end": f.end, "area": f.area, "strand": f.strand, "channel": f.channel,
+              "centre_id": f.centre_id}
+    return db.session.execute(statement, {k: v for k, v in params.items() if v is not None}).all()
+
+
 def month_of(column: Any) -> ColumnElement[str]:
     """``YYYY-MM`` in Europe/London time of a UTC timestamp column, in SQL.
 
@@ -84,25 +115,25 @@ def tenths_of_days(later: Any, earlier: Any) -> ColumnElement[int]:
     return cast((func.julianday(later) - func.julianday(earlier)) * 10, Integer)
 
 
-def _report_scope(f: Filters) -> list[ColumnElement[bool]]:
+def _report_scope(f: Scope) -> list[ColumnElement[bool]]:
     """Conditions on the report itself (not its dates): area, strand, channel, centre."""
     conditions: list[ColumnElement[bool]] = []
-    if f.area:
+    if f.area is not None:
         conditions.append(reports.area == f.area)
-    if f.channel:
+    if f.channel is not None:
         conditions.append(reports.channel == f.channel)
     if f.centre_id is not None:
         conditions.append(reports.centre_id == f.centre_id)
-    if f.strand:
+    if f.strand is not None:
         conditions.append(reports.id.in_(select(strands.report_id).where(strands.strand == f.strand)))
     return conditions
 
 
-def _received_in(f: Filters) -> list[ColumnElement[bool]]:
+def _received_in(f: Scope) -> list[ColumnElement[bool]]:
     return [reports.received_at >= f.start, reports.received_at < f.end, *_report_scope(f)]
 
 
-def _scoped(statement: Any, f: Filters, column: Any) -> Any:
+def _scoped(statement: Any, f: Scope, column: Any) -> Any:
     """A statement over rows joined to reports, dated by ``column``, within the filters."""
     conditions = [column >= f.start, column < f.end, *_report_scope(f)]
     return statement.where(and_(*conditions))
@@ -110,54 +141,72 @@ def _scoped(statement: Any, f: Filters, column: Any) -> Any:
 
 def where_and_how(f: Filters) -> Sequence[Any]:
     """(month, area, channel, centre id, count) of reports received."""
+    return _grouped(_where_and_how, f)
+
+
+def _where_and_how(f: Scope) -> Any:
     month = month_of(reports.received_at)
-    return db.session.execute(
+    return (
         select(month, reports.area, reports.channel, reports.centre_id, func.count())
         .where(*_received_in(f))
         .group_by(month, reports.area, reports.channel, reports.centre_id)
-    ).all()
+    )
 
 
 def who_and_what_next(f: Filters) -> Sequence[Any]:
     """(month, reporter type, police consent, support wanted, status, closure reason, count)."""
+    return _grouped(_who_and_what_next, f)
+
+
+def _who_and_what_next(f: Scope) -> Any:
     month = month_of(reports.received_at)
     columns = (reports.reporter_type, reports.police_consent, reports.support_wanted, reports.status,
                reports.closure_reason)
-    return db.session.execute(
-        select(month, *columns, func.count()).where(*_received_in(f)).group_by(month, *columns)
-    ).all()
+    return select(month, *columns, func.count()).where(*_received_in(f)).group_by(month, *columns)
 
 
 def strategy_groups_by_month(f: Filters) -> Sequence[Any]:
     """(month, strategy groups, count): the clear ``reports.strategy_groups`` as stored ("disability,migrant",
     "" for none, None for a report from before they were kept), from its own small index."""
+    return _grouped(_strategy_groups_by_month, f)
+
+
+def _strategy_groups_by_month(f: Scope) -> Any:
     month = month_of(reports.received_at)
-    return db.session.execute(
+    return (
         select(month, reports.strategy_groups, func.count()).where(*_received_in(f))
         .group_by(month, reports.strategy_groups)
-    ).all()
+    )
 
 
 def strands_by_month(f: Filters) -> Sequence[Any]:
     """(month, strand, reports): a report with two strands counts once in each."""
+    return _grouped(_strands_by_month, f)
+
+
+def _strands_by_month(f: Scope) -> Any:
     month = month_of(reports.received_at)
-    return db.session.execute(
+    return (
         select(month, strands.strand, func.count())
         .select_from(ReportStrand.__table__.join(REPORTS, reports.id == strands.report_id))
         .where(*_received_in(f))
         .group_by(month, strands.strand)
-    ).all()
+    )
 
 
 def types_by_month(f: Filters) -> Sequence[Any]:
     """(month, incident type, reports)."""
+    return _grouped(_types_by_month, f)
+
+
+def _types_by_month(f: Scope) -> Any:
     month = month_of(reports.received_at)
-    return db.session.execute(
+    return (
         select(month, types.incident_type, func.count())
         .select_from(ReportIncidentType.__table__.join(REPORTS, reports.id == types.report_id))
         .where(*_received_in(f))
         .group_by(month, types.incident_type)
-    ).all()
+    )
 
 
 # The strategy's measures ------------------------------------------------------------
@@ -171,7 +220,7 @@ HEARD_STATUS = "under_review"
 HEARD_AT_MEETING = "heard:"
 
 
-def _first_in_range(column: Any, table: Any, key: Any, condition: Any, f: Filters) -> Any:
+def _first_in_range(column: Any, table: Any, key: Any, condition: Any, f: Scope) -> Any:
     """(report id, first time) for the reports whose first matching row falls within the filters'
     dates: candidates are found by the date index, then each one's first time over all its rows."""
     candidates = select(key.label("candidate")).where(condition, column >= f.start, column < f.end).distinct().subquery()
@@ -185,14 +234,14 @@ def _first_in_range(column: Any, table: Any, key: Any, condition: Any, f: Filter
     )
 
 
-def _count_first_by_month(first: Any, f: Filters) -> Sequence[Any]:
+def _count_first_by_month(first: Any, f: Scope) -> Any:
     """(month, reports) of first times; the reports' own rows are read only to apply a filter."""
     month = month_of(first.c.at)
     statement = select(month, func.count()).select_from(first).where(first.c.at >= f.start, first.c.at < f.end)
     scope = _report_scope(f)
     if scope:
         statement = statement.join(REPORTS, reports.id == first.c.report_id).where(*scope)
-    return db.session.execute(statement.group_by(month)).all()
+    return statement.group_by(month)
 
 
 def cases_heard_by_month(f: Filters) -> Sequence[Any]:
@@ -200,6 +249,10 @@ def cases_heard_by_month(f: Filters) -> Sequence[Any]:
 
     The one place "heard" is defined (see HEARD_STATUS above). A hearing at a meeting is a case
     event like any other, so reporting/stats/cache.py already groups its month again."""
+    return _grouped(_cases_heard_by_month, f)
+
+
+def _cases_heard_by_month(f: Scope) -> Any:
     heard = or_(
         and_(events.kind == "status", events.summary.like(f"%>{HEARD_STATUS}%")),
         and_(events.kind == "meeting", events.summary.like(f"{HEARD_AT_MEETING}%")),
@@ -209,6 +262,10 @@ def cases_heard_by_month(f: Filters) -> Sequence[Any]:
 
 def first_review_histogram(f: Filters) -> Sequence[Any]:
     """(month received, tenths of a day from receipt to the first status change, reports)."""
+    return _grouped(_first_review_histogram, f)
+
+
+def _first_review_histogram(f: Scope) -> Any:
     first = (
         select(events.report_id, reports.received_at.label("received_at"), func.min(events.at).label("at"))
         .join(REPORTS, reports.id == events.report_id)
@@ -218,17 +275,25 @@ def first_review_histogram(f: Filters) -> Sequence[Any]:
     )
     month = month_of(first.c.received_at)
     tenths = tenths_of_days(first.c.at, first.c.received_at)
-    return db.session.execute(select(month, tenths, func.count()).select_from(first).group_by(month, tenths)).all()
+    return select(month, tenths, func.count()).select_from(first).group_by(month, tenths)
 
 
 def referrals_by_month(f: Filters) -> Sequence[Any]:
     """(month sent, reports referred that month) - a report referred twice counts once, when first sent."""
+    return _grouped(_referrals_by_month, f)
+
+
+def _referrals_by_month(f: Scope) -> Any:
     first = _first_in_range(referrals.sent_at, REFERRALS, referrals.report_id, referrals.sent_at.is_not(None), f)
     return _count_first_by_month(first, f)
 
 
 def acknowledged_histogram(f: Filters) -> Sequence[Any]:
     """(month acknowledged, tenths of a day from sending to acknowledgement, referrals)."""
+    return _grouped(_acknowledged_histogram, f)
+
+
+def _acknowledged_histogram(f: Scope) -> Any:
     month = month_of(referrals.acknowledged_at)
     tenths = tenths_of_days(referrals.acknowledged_at, referrals.sent_at)
     statement = (
@@ -236,11 +301,15 @@ def acknowledged_histogram(f: Filters) -> Sequence[Any]:
         .select_from(REFERRALS.join(REPORTS, reports.id == referrals.report_id))
         .where(referrals.sent_at.is_not(None))
     )
-    return db.session.execute(_scoped(statement, f, referrals.acknowledged_at).group_by(month, tenths)).all()
+    return _scoped(statement, f, referrals.acknowledged_at).group_by(month, tenths)
 
 
 def outcomes_by_month(f: Filters) -> Sequence[Any]:
     """(month of the outcome, outcome, has a crime reference, referrals)."""
+    return _grouped(_outcomes_by_month, f)
+
+
+def _outcomes_by_month(f: Scope) -> Any:
     month = month_of(referrals.outcome_at)
     has_reference = referrals.crime_reference.is_not(None)
     statement = (
@@ -248,12 +317,16 @@ def outcomes_by_month(f: Filters) -> Sequence[Any]:
         .select_from(REFERRALS.join(REPORTS, reports.id == referrals.report_id))
         .where(referrals.outcome.is_not(None))
     )
-    return db.session.execute(_scoped(statement, f, referrals.outcome_at).group_by(month, referrals.outcome, has_reference)).all()
+    return _scoped(statement, f, referrals.outcome_at).group_by(month, referrals.outcome, has_reference)
 
 
 def matches_by_month(f: Filters) -> Sequence[Any]:
     """(month matched, reports) the force matched to a recorded crime from its import, where no
     referral of the report brought a crime reference back already (so none counts twice)."""
+    return _grouped(_matches_by_month, f)
+
+
+def _matches_by_month(f: Scope) -> Any:
     from reporting.stats.models import PoliceMatch
 
     matches = PoliceMatch.__table__.c
@@ -264,11 +337,15 @@ def matches_by_month(f: Filters) -> Sequence[Any]:
         .select_from(PoliceMatch.__table__.join(REPORTS, reports.id == matches.report_id))
         .where(matches.report_id.not_in(with_reference))
     )
-    return db.session.execute(_scoped(statement, f, matches.matched_at).group_by(month)).all()
+    return _scoped(statement, f, matches.matched_at).group_by(month)
 
 
 def linked_by_month(f: Filters) -> Sequence[Any]:
     """(month received, link kind, reports with at least one link of that kind)."""
+    return _grouped(_linked_by_month, f)
+
+
+def _linked_by_month(f: Scope) -> Any:
     month = month_of(reports.received_at)
     either = union(*(
         select(reports.id.label("report_id"), month.label("month"), links.kind.label("kind"))
@@ -276,15 +353,23 @@ def linked_by_month(f: Filters) -> Sequence[Any]:
         .where(*_received_in(f))
         for side in (links.report_id, links.other_id)
     )).subquery()
-    return db.session.execute(
-        select(either.c.month, either.c.kind, func.count()).group_by(either.c.month, either.c.kind)
-    ).all()
+    return select(either.c.month, either.c.kind, func.count()).group_by(either.c.month, either.c.kind)
 
 
 # Reference data ----------------------------------------------------------------------
 
 def choice_labels(list_name: str) -> list[tuple[str, str, str | None]]:
-    """(code, label, grouping) of a list, in its order, inactive ones too (old reports use them)."""
+    """(code, label, grouping) of a list, in its order, inactive ones too (old reports use them).
+
+    Read once per request (the form and the tables both want them), never kept longer: an
+    administrator's new label shows on the next look."""
+    memo: dict[str, list[tuple[str, str, str | None]]] = g.setdefault("stats_choice_labels", {})
+    if list_name not in memo:
+        memo[list_name] = _choice_labels(list_name)
+    return memo[list_name]
+
+
+def _choice_labels(list_name: str) -> list[tuple[str, str, str | None]]:
     choices = Choice.__table__.c
     rows = db.session.execute(
         select(choices.code, choices.label, choices.grouping)

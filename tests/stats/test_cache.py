@@ -1,13 +1,15 @@
 """Kept months: a second look groups nothing again, and any change shows at once."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import json
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
 from reporting.cases.models import CaseEvent
 from reporting.extensions import db
 from reporting.reports.models import Report
+from reporting.stats.models import StatsMonth
 from tests.stats.helpers import column, tables
 from tests.stats.test_no_keys import statements
 
@@ -59,3 +61,28 @@ def test_a_case_heard_at_a_meeting_counts_as_heard_once(app, stats_world, analys
         db.session.commit()
     after = tables(analyst)
     assert after["measures_by_financial_year"]["2025/26"][1] == heard_before + 1
+
+
+def test_a_month_another_process_grouped_again_is_read_again(app, stats_world, analyst):
+    """Each process keeps the sums of the months it has read, for as long as the month's stamp in
+    the database is the same: a month regrouped elsewhere (a new stamp) is read again at once,
+    and an unchanged one is not read again at all."""
+    first = tables(analyst)
+    july = first["by_month"]["2024-07"][0]
+
+    def bump(restamp: bool) -> None:  # what another process's regrouping of July 2024 would leave
+        with app.app_context():
+            for kept in db.session.scalars(sa.select(StatsMonth).where(StatsMonth.month == "2024-07")):
+                payload = json.loads(kept.payload)
+                payload["where_and_how"][0][-1] += 100
+                kept.payload = json.dumps(payload)
+                if restamp:
+                    kept.computed_at = kept.computed_at + timedelta(seconds=1)
+            db.session.commit()
+
+    bump(restamp=False)
+    assert tables(analyst)["by_month"]["2024-07"][0] == july  # the kept sums: the row is not read again
+    bump(restamp=True)
+    again = tables(analyst)
+    assert again["by_month"]["2024-07"][0] == july + 200
+    assert column(again["by_financial_year"])["2024/25"] == column(first["by_financial_year"])["2024/25"] + 200
