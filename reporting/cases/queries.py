@@ -22,7 +22,7 @@ MAX_PAGE = 10_000  # a page number beyond this is taken as the last that could e
 SORTS = ("newest", "oldest", "priority", "incident_date")
 # Most urgent first: the priority sort walks the (priority, received_at) index once per
 # priority, each walk stopping when the page is full, instead of sorting every match.
-_PRIORITY_ORDER = (Priority.URGENT.value, Priority.HIGH.value, Priority.NORMAL.value, Priority.LOW.value)
+PRIORITY_ORDER = (Priority.URGENT.value, Priority.HIGH.value, Priority.NORMAL.value, Priority.LOW.value)
 
 
 @dataclass(frozen=True)
@@ -153,8 +153,8 @@ def _by_priority(conditions: list[Any], offset: int, limit: int) -> list[int]:
     expression read the whole filtered set (20,000 cases of a large area) for one page."""
     found: list[int] = []
     skip = offset
-    walks = [Report.priority == value for value in _PRIORITY_ORDER]
-    walks.append(Report.priority.not_in(_PRIORITY_ORDER))  # none today; never lost if one appears
+    walks = [Report.priority == value for value in PRIORITY_ORDER]
+    walks.append(Report.priority.not_in(PRIORITY_ORDER))  # none today; never lost if one appears
     for walk in walks:
         matching = select(Report.id).where(walk, *conditions)
         if skip:

@@ -373,11 +373,15 @@ def measure_queue_and_cases(tmp: Path, secret: str, receipt_kdf: str, deadline: 
     per_page = {size: {v: series[(size, v)].timed.latency_ms() for v in QUEUE_VARIANTS} for size in (small, large)}
     base_ms = {size: series[(size, "baseline")].timed.latency_ms() for size in (small, large)}
     errors = [e for s in [*series.values(), *case_series.values()] for e in s.timed.errors]
-    # No query per row: every full page (50 rows) at both sizes sends the same number of statements,
-    # and a page of a few rows no more (it may skip one: no assignee to look up).
+    # No query per row: a full page (50 rows) at either size sends the same statements give or take
+    # the priority sort's index walks (one per priority it reaches, reporting/cases/queries.py), and
+    # a page of a few rows no more (it may skip one: no assignee to look up).
     full = [c["statements"] for by_path in statements.values() for name, c in by_path.items() if name != "few_rows"]
     few = [by_path["few_rows"]["statements"] for by_path in statements.values()]
-    constant = len(set(full)) == 1 and all(f <= full[0] for f in few) and all(
+    from reporting.cases.queries import PRIORITY_ORDER
+
+    walks = len(PRIORITY_ORDER) + 1  # and the walk for any other value
+    constant = max(full) <= min(full) + walks and all(f <= max(full) for f in few) and all(
         c["status"] == 200 for by_path in statements.values() for c in by_path.values())
     decrypt_ms, clear_ms = case_series["decrypt"].timed.latency_ms(), case_series["clear"].timed.latency_ms()
     case_base_ms = case_series["baseline"].timed.latency_ms()
@@ -394,7 +398,7 @@ def measure_queue_and_cases(tmp: Path, secret: str, receipt_kdf: str, deadline: 
         "queue_rows_on_page": {s.name: s.rows for s in series.values()},
         "queue_requests_per_series": queue_done,
         "queue_sql_statements": max(full),
-        "queue_sql_statements_constant": constant,
+        "queue_sql_statements_bounded": constant,
         "queue_sql_statements_detail": statements,
         # The queue's "referral not acknowledged" tags (referrals.services.overdue_report_ids), in-process.
         "queue_overdue_check_ms": overdue,
@@ -430,7 +434,7 @@ def run(tmp: Path, secret: str, default_kdf: str) -> tuple[dict[str, Any], dict[
     except Exception as exc:
         log(f"queue part FAILED: {type(exc).__name__}: {exc}")
         return {"queue_error": f"{type(exc).__name__}: {exc}"}, {"queue_100k_vs_1k": False}
-    ok = (not result["queue_errors"] and result["queue_sql_statements_constant"]
+    ok = (not result["queue_errors"] and result["queue_sql_statements_bounded"]
           and not any(result["queue_server_log_error_lines"].values()))
     log(f"queue: 100k/1k p95 {result['queue_100k_vs_1k']}, vs baseline list {result['queue_vs_baseline_list']}, "
         f"{result['queue_sql_statements']} statements; case page decrypt/clear {result['case_decrypt_vs_clear']}")
