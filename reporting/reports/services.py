@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import bindparam, delete, exists, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from reporting import crypto
@@ -228,18 +228,23 @@ def clear_fields(answers: Mapping[str, Any]) -> ClearFields:
     )
 
 
+# Built once: each send only binds and runs them.
+_REFERENCE_TAKEN = select(exists().where(Report.reference == bindparam("reference")))
+_LOOKUP_TAKEN = select(exists().where(Report.receipt_lookup == bindparam("lookup")))
+
+
 def _new_reference(now: datetime) -> str:
     while True:
         suffix = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
         reference = f"HC-{now:%y}-{suffix}"
-        if not db.session.scalar(select(exists().where(Report.reference == reference))):
+        if not db.session.scalar(_REFERENCE_TAKEN, {"reference": reference}):
             return reference
 
 
 def _new_receipt() -> crypto.Receipt:
     while True:
         receipt = crypto.new_receipt()
-        if not db.session.scalar(select(exists().where(Report.receipt_lookup == receipt.lookup))):
+        if not db.session.scalar(_LOOKUP_TAKEN, {"lookup": receipt.lookup}):
             return receipt
 
 
