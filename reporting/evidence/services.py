@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -286,14 +287,18 @@ def remove_draft_file(state: DraftState, file_id: int) -> bool:
     return True
 
 
-def move_draft_files(state: DraftState, report: Report) -> list[Evidence]:
+def move_draft_files(
+    state: DraftState, report: Report, listed: Sequence[DraftFileInfo] | None = None
+) -> list[Evidence]:
     """On sending: the draft's files become the report's evidence, in the caller's transaction.
 
     Only each file's key is re-sealed, from the draft key to the report's key and cell;
-    the encrypted chunks are checked and kept. The draft's copies are deleted.
+    the encrypted chunks are checked and kept. The draft's copies are deleted. ``listed``
+    is :func:`list_draft_files` read before the report was written (the draft's version,
+    checked when it is marked sent, refuses a file added or removed since).
     """
     moved = []
-    for info in list_draft_files(state):
+    for info in list_draft_files(state) if listed is None else listed:
         row = info.row
         evidence = Evidence(
             report_id=report.id, kind=info.kind, size=info.size, sha256=info.sha256,

@@ -351,8 +351,8 @@ def submit_report(
     receipt = issue_receipt(report, report_keys.private, receipt_kdf,
                             word=questions.receipt_word(state.answers, steps), word_key=receipt_word_key)
     db.session.add(report)
-    db.session.flush()
-    state.draft.report_id = report.id
+    # One flush below inserts the report (and its strands and types), then marks the draft sent.
+    state.draft.report = report
     state.draft.receipt = crypto.encrypt(
         state.key,
         json.dumps({"reference": reference, "receipt": receipt.formatted()}).encode(),
@@ -362,7 +362,8 @@ def submit_report(
     # briefly so a reload or a second click shows the same confirmation.
     state.draft.answers = b""
     state.draft.expires_at = now + timedelta(minutes=sent_minutes)
-    # A stale copy (another tab saved an answer since this one was read) sends nothing.
+    # A stale copy (another tab saved an answer since this one was read) sends nothing:
+    # the caller rolls back the report inserted in the same flush.
     _flush_draft(state.draft)
     log.info("report %s received via %s", report.id, channel.value)
     return report, receipt
