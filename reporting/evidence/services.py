@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import defer
 
 from reporting import audit, crypto
@@ -264,8 +264,12 @@ def add_draft_file(state: DraftState, upload: SealingUpload | None, name: str | 
     return row
 
 
+# Built once (every send asks it, most often to find no file): each use binds and runs it.
+_DRAFT_FILES = select(DraftFile).where(DraftFile.draft_id == bindparam("draft_id")).order_by(DraftFile.id)
+
+
 def list_draft_files(state: DraftState) -> list[DraftFileInfo]:
-    rows = db.session.scalars(select(DraftFile).where(DraftFile.draft_id == state.draft.id).order_by(DraftFile.id))
+    rows = db.session.scalars(_DRAFT_FILES, {"draft_id": state.draft.id})
     opened = []
     for row in rows:
         data: dict[str, Any] = json.loads(
