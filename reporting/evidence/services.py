@@ -11,10 +11,11 @@ import hashlib
 import json
 import logging
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import defer
 
 from reporting import audit, crypto
@@ -263,8 +264,12 @@ def add_draft_file(state: DraftState, upload: SealingUpload | None, name: str | 
     return row
 
 
+# Built once (every send asks it, most often to find no file): each use binds and runs it.
+_DRAFT_FILES = select(DraftFile).where(DraftFile.draft_id == bindparam("draft_id")).order_by(DraftFile.id)
+
+
 def list_draft_files(state: DraftState) -> list[DraftFileInfo]:
-    rows = db.session.scalars(select(DraftFile).where(DraftFile.draft_id == state.draft.id).order_by(DraftFile.id))
+    rows = db.session.scalars(_DRAFT_FILES, {"draft_id": state.draft.id})
     opened = []
     for row in rows:
         data: dict[str, Any] = json.loads(
@@ -286,14 +291,18 @@ def remove_draft_file(state: DraftState, file_id: int) -> bool:
     return True
 
 
-def move_draft_files(state: DraftState, report: Report) -> list[Evidence]:
+def move_draft_files(
+    state: DraftState, report: Report, listed: Sequence[DraftFileInfo] | None = None
+) -> list[Evidence]:
     """On sending: the draft's files become the report's evidence, in the caller's transaction.
 
     Only each file's key is re-sealed, from the draft key to the report's key and cell;
-    the encrypted chunks are checked and kept. The draft's copies are deleted.
+    the encrypted chunks are checked and kept. The draft's copies are deleted. ``listed``
+    is :func:`list_draft_files` read before the report was written (the draft's version,
+    checked when it is marked sent, refuses a file added or removed since).
     """
     moved = []
-    for info in list_draft_files(state):
+    for info in list_draft_files(state) if listed is None else listed:
         row = info.row
         evidence = Evidence(
             report_id=report.id, kind=info.kind, size=info.size, sha256=info.sha256,

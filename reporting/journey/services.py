@@ -66,6 +66,9 @@ def submit_draft(
     KeysNotInitialisedError); the caller commits or rolls back.
     """
     centre_id = state.meta.get("centre_id")
+    # Read before anything is written, so the write transaction (on SQLite, the one
+    # writer's lock) lasts only as long as the writes.
+    files = evidence_services.list_draft_files(state)
     report, receipt = report_services.submit_report(
         state,
         steps=steps,
@@ -78,7 +81,7 @@ def submit_draft(
         receipt_word_key=settings.receipt_word_key,
     )
     # The draft's files become the report's evidence in the same transaction.
-    evidence_services.move_draft_files(state, report)
+    evidence_services.move_draft_files(state, report, files)
     if after_submit is not None:
         after_submit(report, staff_only_answers(state, steps))
     return report, receipt

@@ -353,55 +353,81 @@ def _check(config: JourneyConfig, form: Any) -> ResponseReturnValue:
         missing = questions.first_unanswered(state.answers, state.visited, config.questions)
         if missing is not None:
             return redirect(url_for(config.step, name=missing.name))
-    # Read before sending, so a failed send can show them without the database.
+    if not form.validate_on_submit():
+        return _check_page_of_draft(config, form, state, None)
+    # The cards are not built before sending: a send that works shows no page. One
+    # that fails shows the page the reporter pressed send on again (_failed_send).
+    draft_id = state.draft.id
+    # Sealed with the answers (with the area it could narrow who reported): the Group sees it.
+    state.meta["language"] = current_language().code
+    try:
+        report, _receipt = journey_services.submit_draft(
+            state,
+            journey_channel=config.channel,
+            steps=config.questions,
+            now=utcnow(),
+            settings=journey_services.SubmitSettings.from_config(current_app.config),
+            after_submit=config.after_submit,
+        )
+        reference = report.reference
+    except (AlreadySentError, IntegrityError):
+        # A second click raced the first: one report, the same confirmation.
+        db.session.rollback()
+        return redirect(url_for(config.sent))
+    except DraftChangedError:
+        # Another tab changed (or sent) the draft after this page read it: send
+        # nothing from the old copy; the check page shows the answers as they are now.
+        db.session.rollback()
+        flash(_("Your answers were changed in another tab or window while you were sending. "
+                "Check them, then send your report."), "notice")
+        return redirect(url_for(config.check))
+    except IncompleteReportError as error:
+        db.session.rollback()
+        return redirect(url_for(config.step, name=error.step))
+    except (SQLAlchemyError, KeysNotInitialisedError) as error:
+        _rollback()
+        log.error("report not sent: %s", type(error).__name__)
+        failure = NOT_SENT
+    else:
+        try:
+            db.session.commit()
+        except SQLAlchemyError as error:
+            # The commit may have happened: say so, never "not sent". Trying again
+            # shows the confirmation if it did (the draft then has its receipt).
+            _rollback()
+            log.error("report not confirmed: %s", type(error).__name__)
+            failure = UNCONFIRMED
+        else:
+            _mark_sent(config, reference, shown=False)
+            return redirect(url_for(config.sent))
+    return _failed_send(config, form, state, draft_id, failure)
+
+
+def _check_page_of_draft(
+    config: JourneyConfig, form: Any, state: services.DraftState, failure: str | None
+) -> ResponseReturnValue:
+    """The check page built from the draft: its cards, file names and their sealed copy."""
     cards = questions.check_cards(state.answers, config.questions)
     file_names = [item.name for item in evidence_services.list_draft_files(state)] if config.files else None
     copy = services.check_page_copy(state, journey_services.page_copy(cards, file_names))
-    failure = None
-    if form.validate_on_submit():
-        # Sealed with the answers (with the area it could narrow who reported): the Group sees it.
-        state.meta["language"] = current_language().code
-        try:
-            report, _receipt = journey_services.submit_draft(
-                state,
-                journey_channel=config.channel,
-                steps=config.questions,
-                now=utcnow(),
-                settings=journey_services.SubmitSettings.from_config(current_app.config),
-                after_submit=config.after_submit,
-            )
-            reference = report.reference
-        except (AlreadySentError, IntegrityError):
-            # A second click raced the first: one report, the same confirmation.
-            db.session.rollback()
-            return redirect(url_for(config.sent))
-        except DraftChangedError:
-            # Another tab changed (or sent) the draft after this page read it: send
-            # nothing from the old copy; the check page shows the answers as they are now.
-            db.session.rollback()
-            flash(_("Your answers were changed in another tab or window while you were sending. "
-                    "Check them, then send your report."), "notice")
-            return redirect(url_for(config.check))
-        except IncompleteReportError as error:
-            db.session.rollback()
-            return redirect(url_for(config.step, name=error.step))
-        except (SQLAlchemyError, KeysNotInitialisedError) as error:
-            _rollback()
-            log.error("report not sent: %s", type(error).__name__)
-            failure = NOT_SENT
-        else:
-            try:
-                db.session.commit()
-            except SQLAlchemyError as error:
-                # The commit may have happened: say so, never "not sent". Trying again
-                # shows the confirmation if it did (the draft then has its receipt).
-                _rollback()
-                log.error("report not confirmed: %s", type(error).__name__)
-                failure = UNCONFIRMED
-            else:
-                _mark_sent(config, reference, shown=False)
-                return redirect(url_for(config.sent))
     return _check_page(config, form, cards, file_names, copy, failure)
+
+
+def _failed_send(
+    config: JourneyConfig, form: Any, state: services.DraftState, draft_id: str, failure: str
+) -> ResponseReturnValue:
+    """The check page again after a send that failed, with "Try sending again".
+
+    First from the copy the page posted (what the reporter saw, sealed under the draft
+    key: no database needed, which is what just failed); else built from the draft
+    read at the start of this request, if the database answers; else the error goes on
+    to ``check`` (the "received" or "unavailable" page).
+    """
+    page = _page_from_copy(config, draft_id)
+    if page is not None:
+        cards, file_names, copy = page
+        return _check_page(config, form, cards, file_names, copy, failure)
+    return _check_page_of_draft(config, form, state, failure)
 
 
 def _check_page(
@@ -416,13 +442,19 @@ def _check_page(
     ), (503 if failure else 200)
 
 
-def _check_from_copy(config: JourneyConfig, form: Any) -> ResponseReturnValue | None:
-    """A send while the database is unreachable: the check page again from its sealed
-    copy in the form, with "Try sending again". None if there is no usable copy."""
+def _page_from_copy(
+    config: JourneyConfig, draft_id: str | None = None
+) -> tuple[list[questions.Card], list[str] | None, str] | None:
+    """The cards, file names and copy of the check page's sealed copy in the posted form;
+    None if there is none, or it is not this browser's draft's (``draft_id``, if given)."""
     ref = _ref(config)
-    if request.method != "POST" or ref is None or not form.validate_on_submit():
+    if request.method != "POST" or ref is None:
+        return None
+    if draft_id is not None and str(ref.get("id", "")) != draft_id:
         return None
     copy = request.form.get(COPY_FIELD, "")
+    if not copy:
+        return None
     try:
         key = base64.urlsafe_b64decode(str(ref.get("key", "")))
         page = services.open_check_page_copy(str(ref.get("id", "")), key, copy)
@@ -431,6 +463,18 @@ def _check_from_copy(config: JourneyConfig, form: Any) -> ResponseReturnValue | 
         return None
     files = page.get("files")
     file_names = [str(name) for name in files] if isinstance(files, list) else None
+    return cards, file_names, copy
+
+
+def _check_from_copy(config: JourneyConfig, form: Any) -> ResponseReturnValue | None:
+    """A send while the database is unreachable: the check page again from its sealed
+    copy in the form, with "Try sending again". None if there is no usable copy."""
+    if request.method != "POST" or not form.validate_on_submit():
+        return None
+    page = _page_from_copy(config)
+    if page is None:
+        return None
+    cards, file_names, copy = page
     log.error("report not sent: database unavailable")
     return _check_page(config, form, cards, file_names, copy, NOT_SENT)
 

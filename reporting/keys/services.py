@@ -5,7 +5,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from typing import Any
 
@@ -29,14 +29,18 @@ def recovery_binding(kid: str) -> crypto.Binding:
     return crypto.Binding("service_keys", "recovery_wrap", kid)
 
 
+# Built once (every report sent asks it): each use only binds and runs it.
+_CURRENT_KEY = (
+    select(ServiceKey)
+    .where(ServiceKey.purpose == bindparam("purpose"), ServiceKey.retired_at.is_(None))
+    .order_by(ServiceKey.id.desc())
+    .limit(1)
+)
+
+
 def current_key(purpose: KeyPurpose) -> ServiceKey:
     """The key new content of this purpose is sealed to."""
-    key = db.session.scalar(
-        select(ServiceKey)
-        .where(ServiceKey.purpose == purpose.value, ServiceKey.retired_at.is_(None))
-        .order_by(ServiceKey.id.desc())
-        .limit(1)
-    )
+    key = db.session.scalar(_CURRENT_KEY, {"purpose": purpose.value})
     if key is None:
         raise KeysNotInitialisedError(purpose.value)
     return key

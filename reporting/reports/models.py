@@ -216,6 +216,8 @@ class Draft(Base):
     # (another tab changed the draft meanwhile) raises StaleDataError instead of
     # silently replacing what the other tab wrote.
     version: Mapped[int] = mapped_column(Integer, server_default="1")
+    # Set on sending, so one flush inserts the report and then marks the draft sent.
+    report: Mapped[Report | None] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -60,17 +60,24 @@ def choice_groups(list_name: str) -> dict[str, str | None]:
     return {code: grouping for code, _label, grouping in _choice_cache(list_name)}
 
 
+# Every list's active options in one statement (a few dozen rows): a page or a send that
+# needs two or three lists asks once. Built once, so each use only binds and runs it.
+_ACTIVE_CHOICES = (
+    select(Choice.list_name, Choice.code, Choice.label, Choice.grouping)
+    .where(Choice.active.is_(True))
+    .order_by(Choice.list_name, Choice.position, Choice.label)
+)
+
+
 def _choice_cache(list_name: str) -> list[tuple[str, str, str | None]]:
     # Kept on the database session (one per request or command), never on the request.
-    cache: dict[str, list[tuple[str, str, str | None]]] = db.session.info.setdefault("choice_cache", {})
-    if list_name not in cache:
-        rows = db.session.execute(
-            select(Choice.code, Choice.label, Choice.grouping)
-            .where(Choice.list_name == list_name, Choice.active.is_(True))
-            .order_by(Choice.position, Choice.label)
-        ).all()
-        cache[list_name] = [(code, label, grouping) for code, label, grouping in rows]
-    return cache[list_name]
+    cache: dict[str, list[tuple[str, str, str | None]]] | None = db.session.info.get("choice_cache")
+    if cache is None:
+        cache = {}
+        for name, code, label, grouping in db.session.execute(_ACTIVE_CHOICES):
+            cache.setdefault(name, []).append((code, label, grouping))
+        db.session.info["choice_cache"] = cache
+    return cache.get(list_name, [])
 
 
 class QuestionForm(StepForm):
@@ -854,6 +861,12 @@ class FieldSpec:
     def options(self) -> list[tuple[str, Any]]:
         return choice_options(self.list_name) if self.list_name else list(self.choices)
 
+    def codes(self) -> set[str]:
+        """The codes an answer may hold: :meth:`options` without putting labels into words."""
+        if self.list_name:
+            return {code for code, _label, _grouping in _choice_cache(self.list_name)}
+        return {code for code, _label in self.choices}
+
 
 _KINDS = {Radios: "radios", Checkboxes: "checkboxes", Select: "select", ApproximateDateField: "date"}
 
@@ -923,9 +936,9 @@ def _empty(value: Any) -> bool:
 
 def _stored_value_valid(spec: FieldSpec, value: Any) -> bool:
     if spec.kind in ("radios", "select"):
-        return value in {code for code, _label in spec.options()}
+        return value in spec.codes()
     if spec.kind == "checkboxes":
-        known = {code for code, _label in spec.options()}
+        known = spec.codes()
         return isinstance(value, list) and all(item in known for item in value)
     if spec.kind == "date":
         return as_date(value) is not None and (spec.earliest is None or as_date(value) >= spec.earliest)  # type: ignore[operator]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import bindparam, delete, exists, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from reporting import crypto
@@ -228,33 +228,44 @@ def clear_fields(answers: Mapping[str, Any]) -> ClearFields:
     )
 
 
-def _new_reference(now: datetime) -> str:
+# Built once: each use only binds and runs them.
+_LOOKUP_TAKEN = select(exists().where(Report.receipt_lookup == bindparam("lookup")))
+_REFERENCE_OR_LOOKUP_TAKEN = select(
+    exists().where(Report.reference == bindparam("reference"))
+    | exists().where(Report.receipt_lookup == bindparam("lookup"))
+)
+
+
+def _new_reference_and_receipt(now: datetime) -> tuple[str, crypto.Receipt]:
+    """A new report's reference and receipt code, both unused, checked in one statement."""
     while True:
         suffix = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
         reference = f"HC-{now:%y}-{suffix}"
-        if not db.session.scalar(select(exists().where(Report.reference == reference))):
-            return reference
+        receipt = crypto.new_receipt()
+        if not db.session.scalar(_REFERENCE_OR_LOOKUP_TAKEN, {"reference": reference, "lookup": receipt.lookup}):
+            return reference, receipt
 
 
 def _new_receipt() -> crypto.Receipt:
     while True:
         receipt = crypto.new_receipt()
-        if not db.session.scalar(select(exists().where(Report.receipt_lookup == receipt.lookup))):
+        if not db.session.scalar(_LOOKUP_TAKEN, {"lookup": receipt.lookup}):
             return receipt
 
 
 def issue_receipt(
     report: Report, report_private: bytes, receipt_kdf: crypto.KdfParams, *,
-    word: str | None = None, word_key: bytes | None = None,
+    word: str | None = None, word_key: bytes | None = None, receipt: crypto.Receipt | None = None,
 ) -> crypto.Receipt:
     """Give a report a new receipt code: the only place one is made (sending, or reissuing).
 
     The report's private key is wrapped under a key derived from the code's secret
     part (Argon2id, a new per-report salt); any earlier code stops working. With the
     person's ``word`` (a code someone else will see), the word is joined to the code
-    before Argon2id (keyed by ``word_key``), so the code alone opens nothing.
+    before Argon2id (keyed by ``word_key``), so the code alone opens nothing. ``receipt``
+    is a code already checked unused (a new report's, checked with its reference).
     """
-    receipt = _new_receipt()
+    receipt = receipt or _new_receipt()
     salt = crypto.new_salt()
     secret = crypto.receipt_kdf_input(receipt, word, word_key=word_key)
     verifier, wrap_key = crypto.derive_keys(secret, salt, receipt_kdf)
@@ -313,7 +324,7 @@ def submit_report(
         for key, value in questions.step_answers(step, state.answers).items()
     }
     clear = clear_fields(answers)
-    reference = _new_reference(now)
+    reference, new_receipt = _new_reference_and_receipt(now)
     report_keys = crypto.generate_keypair(group_key.algorithm)
     content = json.dumps(
         {"v": CONTENT_VERSION, "channel": channel.value, "answers": answers, "meta": state.meta},
@@ -343,11 +354,11 @@ def submit_report(
         strands=[ReportStrand(strand=code) for code in clear.strands],
         incident_types=[ReportIncidentType(incident_type=code) for code in clear.incident_types],
     )
-    receipt = issue_receipt(report, report_keys.private, receipt_kdf,
+    receipt = issue_receipt(report, report_keys.private, receipt_kdf, receipt=new_receipt,
                             word=questions.receipt_word(state.answers, steps), word_key=receipt_word_key)
     db.session.add(report)
-    db.session.flush()
-    state.draft.report_id = report.id
+    # One flush below inserts the report (and its strands and types), then marks the draft sent.
+    state.draft.report = report
     state.draft.receipt = crypto.encrypt(
         state.key,
         json.dumps({"reference": reference, "receipt": receipt.formatted()}).encode(),
@@ -357,7 +368,8 @@ def submit_report(
     # briefly so a reload or a second click shows the same confirmation.
     state.draft.answers = b""
     state.draft.expires_at = now + timedelta(minutes=sent_minutes)
-    # A stale copy (another tab saved an answer since this one was read) sends nothing.
+    # A stale copy (another tab saved an answer since this one was read) sends nothing:
+    # the caller rolls back the report inserted in the same flush.
     _flush_draft(state.draft)
     log.info("report %s received via %s", report.id, channel.value)
     return report, receipt

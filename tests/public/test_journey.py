@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from reporting.extensions import db
 from reporting.reports.models import Draft, Report
@@ -176,3 +176,33 @@ def test_without_keys_the_report_is_not_sent_and_answers_stay(app):
     assert "Your report has not been sent yet" in page
     assert "Graffiti on a bus shelter." in page
     assert count_reports(app) == 0
+
+
+def test_the_final_submit_sends_only_the_statements_its_work_needs(app, client, keys):
+    """Issue 10: the send reads the draft, its files, the choice lists (one statement for all),
+    the group key and whether the new reference and code are free (one statement), then writes
+    the report, its strands and its incident types (one statement each, however many) and marks
+    the draft sent. The check page is not built for a send that works (it redirects), and the
+    same number holds for three strands and three types."""
+    start(client)
+    answer_all(client, full_answers())
+    token = csrf_token(client, "/report/check")
+    with app.app_context():
+        engine = db.engine
+    sent: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:
+        sent.append(statement.split("(")[0].strip())
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        response = client.post("/report/check", data={"csrf_token": token})
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/report/sent")
+    assert len(sent) == 9, sent
+    assert sum(s.startswith("SELECT choices") for s in sent) == 1, sent
+    assert count_reports(app) == 1
+    with app.app_context():
+        stored = db.session.scalar(select(Report))
+        assert len(stored.strand_codes) == 3 and len(stored.incident_type_codes) == 3
