@@ -56,8 +56,11 @@ run: $(INSTALLED_RUN) $(ASSETS) $(COMPILED)
 	$(BIN)/flask demo
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
+# One pytest worker per core (pytest-xdist), whole files to a worker so module-scoped
+# fixtures (a browser context, a live server) are made once; TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
 test: $(INSTALLED) $(ASSETS) $(COMPILED)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 bench: $(INSTALLED) $(ASSETS)
 	$(BIN)/python -m tests.bench
