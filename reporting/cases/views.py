@@ -1,10 +1,12 @@
 """The Group's queue and case pages, and phone entry: "/review/" (reviewers only)."""
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_domain, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -87,18 +89,31 @@ def show_queue() -> ResponseReturnValue:
     )
 
 
+LISTS = ("area", "strand", "incident_type")
+
+
 def _labels() -> dict[str, dict[str, str]]:
+    """Every code the queue and case pages show, as words in the page's language.
+
+    Built once per locale and wording (Easy Read is a domain of its own) and state of the
+    lists an administrator can edit (an edit changes the key): turning some eighty lazy
+    strings into words cost a millisecond a page."""
+    wording = (str(get_locale()), tuple(get_domain().domain))
+    return _labels_for(wording, tuple(questions.choice_rows(name) for name in LISTS))
+
+
+@lru_cache(maxsize=64)
+def _labels_for(_wording: tuple[Any, ...], _lists: tuple[Any, ...]) -> dict[str, dict[str, str]]:
     # Words, not lazy strings: a queue page looks a label up hundreds of times, and each lazy
-    # string would find the request's translations again every time.
+    # string would find the request's translations again every time. The arguments are the
+    # cache key only; the words come from the request's language. Read only: shared by requests.
     tables: dict[str, Any] = {
         "status": forms.STATUS_LABELS,
         "priority": forms.PRIORITY_LABELS,
         "channel": forms.CHANNEL_LABELS,
         "closure": forms.CLOSURE_LABELS,
         "flags": forms.FLAG_LABELS,
-        "area": questions.choice_options("area"),
-        "strand": questions.choice_options("strand"),
-        "incident_type": questions.choice_options("incident_type"),
+        **{name: questions.choice_options(name) for name in LISTS},
     }
     return {
         name: {str(code): str(words) for code, words in (table.items() if isinstance(table, dict) else table)}

@@ -56,6 +56,11 @@ def choice_options(list_name: str) -> list[tuple[str, Any]]:
     return [(code, in_language(label)) for code, label, _grouping in cache]
 
 
+def choice_rows(list_name: str) -> tuple[tuple[str, str, str | None], ...]:
+    """Active options of a list as stored (code, label, grouping): a key for caching their words."""
+    return tuple(_choice_cache(list_name))
+
+
 def choice_groups(list_name: str) -> dict[str, str | None]:
     return {code: grouping for code, _label, grouping in _choice_cache(list_name)}
 

@@ -56,3 +56,23 @@ def test_the_promise_is_configurable(make_app, make_user, keys):  # type: ignore
     page = staff.get("/review/").get_data(as_text=True)
     assert "Not reviewed" not in _row(page, reference)
     assert "still new after 10 working days" in page
+
+
+def test_the_queue_words_follow_an_edited_list(app, client, make_user):  # type: ignore[no-untyped-def]
+    # The queue's words are built once and kept (reporting/cases/views.py, _labels); an
+    # administrator's change to a list must still show on the next page, on both databases.
+    from reporting.reports.models import Choice
+
+    reference, _ = report(client, minimal_answers())
+    staff = app.test_client()
+    sign_in(staff, app, make_user("reviewer").email)
+    before = _row(staff.get("/review/").get_data(as_text=True), reference)
+    assert "Ludlow" in before and "Graffiti" in before
+    with app.app_context():
+        stored = db.session.get(Choice, ("area", "ludlow"))
+        stored.label = "Ludlow and Clee Hills"
+        db.session.commit()
+    after = _row(staff.get("/review/").get_data(as_text=True), reference)
+    assert "Ludlow and Clee Hills" in after
+    case = staff.get(f"/review/cases/{reference}").get_data(as_text=True)
+    assert "Ludlow and Clee Hills" in case
