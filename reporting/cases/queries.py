@@ -20,6 +20,11 @@ PAGE_SIZE = 50
 COUNT_CAP = 1000
 MAX_PAGE = 10_000  # a page number beyond this is taken as the last that could exist
 SORTS = ("newest", "oldest", "priority", "incident_date")
+# Aliases made once, not per call: the first use of a column of a new alias of a table as wide
+# as reports builds all its columns, about a millisecond on every case page that made one.
+_LINKED = aliased(Report, name="linked")
+_NEARBY = aliased(Report, name="nearby")
+_NEARBY_STRAND = aliased(ReportStrand, name="nearby_strand")
 # Most urgent first: the priority sort walks the (priority, received_at) index once per
 # priority, each walk stopping when the page is full, instead of sorting every match.
 PRIORITY_ORDER = (Priority.URGENT.value, Priority.HIGH.value, Priority.NORMAL.value, Priority.LOW.value)
@@ -251,11 +256,11 @@ def report_by_reference(reference: str) -> Report | None:
 def possible_duplicates(report: Report, *, days: int = 3, limit: int = 10) -> list[Report]:
     """Cases from the same area sharing a strand, within a few days of this one."""
     anchor = report.incident_date
-    other_strand = aliased(ReportStrand)
+    other_strand = _NEARBY_STRAND
     strands = [s.strand for s in report.strands if s.strand not in ("other", "unknown")] or [
         s.strand for s in report.strands
     ]
-    window = aliased(Report)
+    window = _NEARBY
     if anchor is not None:
         near = and_(
             window.incident_date >= anchor - timedelta(days=days), window.incident_date <= anchor + timedelta(days=days)
@@ -284,7 +289,7 @@ def possible_duplicates(report: Report, *, days: int = 3, limit: int = 10) -> li
 
 
 def linked_cases(report: Report) -> list[tuple[CaseLink, Report]]:
-    other = aliased(Report)
+    other = _LINKED
     return [
         (link, linked)
         for link, linked in db.session.execute(

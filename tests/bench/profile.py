@@ -19,9 +19,11 @@ function's cumulative time, SQL and crypto inside it included.
 from __future__ import annotations
 
 import cProfile
+import os
 import pstats
 import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 BUCKETS = ("sql", "templates", "crypto", "hooks", "rest")
@@ -96,8 +98,11 @@ def _hook_keys(app: Any) -> dict[str, Key]:
 
 
 def profile_calls(app: Any, calls: Iterable[Callable[[], object]], count_statements: Callable[[], int] | None = None,
-                  *, top: int = 8) -> dict[str, Any]:
-    """Run each call (one request) under cProfile; milliseconds per request by bucket."""
+                  *, top: int = 8, name: str = "") -> dict[str, Any]:
+    """Run each call (one request) under cProfile; milliseconds per request by bucket.
+
+    With BENCH_PROFILE_DUMP set to a folder, the whole profile is written there too as
+    ``<name>.pstats``, for ``python -m pstats`` (callers and callees of any function)."""
     calls = list(calls)
     profiler = cProfile.Profile()
     before = count_statements() if count_statements else 0
@@ -109,6 +114,10 @@ def profile_calls(app: Any, calls: Iterable[Callable[[], object]], count_stateme
     wall = time.perf_counter() - began
     statements = (count_statements() - before) if count_statements else None
     raw: dict[Key, Any] = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    if os.environ.get("BENCH_PROFILE_DUMP") and name:
+        folder = Path(os.environ["BENCH_PROFILE_DUMP"])
+        folder.mkdir(parents=True, exist_ok=True)
+        profiler.dump_stats(folder / f"{name}.pstats")
     n = max(1, len(calls))
     seconds = _split(raw)
     total = sum(seconds.values())
@@ -211,7 +220,7 @@ def profile_pages(app: Any, pages: dict[str, tuple[str, list[str]]], requests_pe
             def one(index: int, client: Any = client, paths: list[str] = paths, label: str = label) -> Callable[[], None]:
                 return lambda: check(label, client.get(paths[index % len(paths)]))
 
-            out[label] = profile_calls(app, [one(i) for i in range(requests_per_page)], counter)
+            out[label] = profile_calls(app, [one(i) for i in range(requests_per_page)], counter, name=label)
     finally:
         counter.close()
         engine.dispose()
