@@ -1003,11 +1003,13 @@ def display_lines(spec: FieldSpec, value: Any) -> list[str]:
             return []
         # In the page's language (staff pages are English): "3 November 2025", "listopad 2025".
         return [format_date(when, "d MMMM y" if value.get("day") else "LLLL y", locale=labels_locale())]
-    labels = {code: str(label) for code, label in spec.options()}
+    # Only the chosen options become words: a case page shows some forty answers, and turning
+    # every offered option of each into words cost two milliseconds a page.
+    labels = dict(spec.options())
     if isinstance(value, list):
-        return [labels.get(item, item) for item in value]
+        return [str(labels[item]) if item in labels else item for item in value]
     if labels:
-        return [labels.get(value, value)]
+        return [str(labels[value]) if value in labels else value]
     return str(value).splitlines() or [str(value)]
 
 
