@@ -1,17 +1,20 @@
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional, Regexp
 
 from reporting import labels
 from reporting.cases.queries import SORTS, centre_names
 from reporting.forms.fields import Checkboxes, Radios, Select, long_text, options, short_text
 from reporting.reports.models import Status
-from reporting.reports.questions import choice_options
+from reporting.i18n import wording
+from reporting.reports.questions import choice_options, choice_rows
 
 # The words come from reporting/labels.py, the one place codes become words.
 STATUS_LABELS = labels.as_labels("status")
@@ -49,18 +52,39 @@ class QueueFilterForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.status.choices = options(_any(_l("Any status")) + list(STATUS_LABELS.items()))
-        self.strand.choices = options(_any(_l("Any strand")) + choice_options("strand"))
-        self.incident_type.choices = options(_any(_l("Any type")) + choice_options("incident_type"))
-        self.area.choices = options(_any(_l("Any area")) + choice_options("area"))
-        self.channel.choices = options(_any(_l("Any channel")) + list(CHANNEL_LABELS.items()))
-        self.centre.choices = options(_any(_l("Any centre")) + [(str(i), name) for i, name in centre_names()])
-        self.assigned.choices = options([("", _l("Anyone or no one")), ("me", _l("Assigned to me")), ("unassigned", _l("Unassigned"))])
-        self.priority.choices = options(_any(_l("Any priority")) + list(PRIORITY_LABELS.items()))
-        self.sort.choices = options([(key, SORT_LABELS[key]) for key in SORTS])
-        self.next_meeting.choices = options([("", _l("Any case")), ("yes", _l("For the next meeting"))])
-        self.hold.choices = options([("", _l("With or without a hold")), ("held", _l("On legal hold")),
-                                     ("not_held", _l("Not on hold"))])
+        lists = tuple(choice_rows(name) for name in LISTS)
+        for name, choices in _filter_choices(wording(), lists, tuple(centre_names())).items():
+            self[name].choices = list(choices)
+
+
+# The lists of the queue's filters an administrator can edit (their words come from the database).
+LISTS = ("area", "strand", "incident_type")
+
+
+@lru_cache(maxsize=64)
+def _filter_choices(_wording: tuple[Any, ...], _lists: tuple[Any, ...],
+                    centres: tuple[tuple[int, str], ...]) -> dict[str, tuple[SelectChoice, ...]]:
+    """The filters' options in words, built once per language and state of the editable lists
+    and centres (the arguments are the key; an edit changes it): some eighty lazy strings
+    made into words on every queue page cost about a millisecond."""
+    def words(pairs: list[tuple[str, Any]]) -> tuple[SelectChoice, ...]:
+        return tuple(options([(code, str(label)) for code, label in pairs]))
+
+    return {
+        "status": words(_any(_l("Any status")) + list(STATUS_LABELS.items())),
+        "strand": words(_any(_l("Any strand")) + choice_options("strand")),
+        "incident_type": words(_any(_l("Any type")) + choice_options("incident_type")),
+        "area": words(_any(_l("Any area")) + choice_options("area")),
+        "channel": words(_any(_l("Any channel")) + list(CHANNEL_LABELS.items())),
+        "centre": words(_any(_l("Any centre")) + [(str(i), name) for i, name in centres]),
+        "assigned": words([("", _l("Anyone or no one")), ("me", _l("Assigned to me")),
+                           ("unassigned", _l("Unassigned"))]),
+        "priority": words(_any(_l("Any priority")) + list(PRIORITY_LABELS.items())),
+        "sort": words([(key, SORT_LABELS[key]) for key in SORTS]),
+        "next_meeting": words([("", _l("Any case")), ("yes", _l("For the next meeting"))]),
+        "hold": words([("", _l("With or without a hold")), ("held", _l("On legal hold")),
+                       ("not_held", _l("Not on hold"))]),
+    }
 
 
 class StatusForm(FlaskForm):

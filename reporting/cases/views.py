@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import get_domain, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -22,6 +21,7 @@ from reporting.exceptions import InvalidTransitionError, NotAKeyHolderError, Per
 from reporting.db import utcnow
 from reporting.extensions import db
 from reporting.forms import ConfirmForm
+from reporting.i18n import wording
 from reporting.journey import views as journey
 from reporting.keys.keyring import Keyring
 from reporting.reports import questions
@@ -89,17 +89,13 @@ def show_queue() -> ResponseReturnValue:
     )
 
 
-LISTS = ("area", "strand", "incident_type")
-
-
 def _labels() -> dict[str, dict[str, str]]:
     """Every code the queue and case pages show, as words in the page's language.
 
     Built once per locale and wording (Easy Read is a domain of its own) and state of the
     lists an administrator can edit (an edit changes the key): turning some eighty lazy
     strings into words cost a millisecond a page."""
-    wording = (str(get_locale()), tuple(get_domain().domain))
-    return _labels_for(wording, tuple(questions.choice_rows(name) for name in LISTS))
+    return _labels_for(wording(), tuple(questions.choice_rows(name) for name in forms.LISTS))
 
 
 @lru_cache(maxsize=64)
@@ -113,7 +109,7 @@ def _labels_for(_wording: tuple[Any, ...], _lists: tuple[Any, ...]) -> dict[str,
         "channel": forms.CHANNEL_LABELS,
         "closure": forms.CLOSURE_LABELS,
         "flags": forms.FLAG_LABELS,
-        **{name: questions.choice_options(name) for name in LISTS},
+        **{name: questions.choice_options(name) for name in forms.LISTS},
     }
     return {
         name: {str(code): str(words) for code, words in (table.items() if isinstance(table, dict) else table)}

@@ -151,6 +151,12 @@ def in_english() -> Iterator[None]:
         domain.as_default()
 
 
+def wording() -> tuple[str, tuple[str, ...]]:
+    """What the words of this moment depend on: the locale and the Babel domain (Easy Read is
+    a domain, not a locale). The key for words built once and kept (the queue's labels)."""
+    return str(get_locale()), tuple(get_domain().domain)
+
+
 def code_list(setting: object) -> set[str]:
     """A setting of language codes, as ``pl,ro`` or a JSON list ``["pl", "ro"]``."""
     items = setting.split(",") if isinstance(setting, str) else list(setting or [])  # type: ignore[call-overload]

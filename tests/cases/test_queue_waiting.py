@@ -59,8 +59,9 @@ def test_the_promise_is_configurable(make_app, make_user, keys):  # type: ignore
 
 
 def test_the_queue_words_follow_an_edited_list(app, client, make_user):  # type: ignore[no-untyped-def]
-    # The queue's words are built once and kept (reporting/cases/views.py, _labels); an
-    # administrator's change to a list must still show on the next page, on both databases.
+    # The queue's words and filter options are built once and kept (reporting/cases/views.py,
+    # _labels; forms.py, _filter_choices); an administrator's change to a list must still show
+    # on the next page, on both databases.
     from reporting.reports.models import Choice
 
     reference, _ = report(client, minimal_answers())
@@ -72,7 +73,8 @@ def test_the_queue_words_follow_an_edited_list(app, client, make_user):  # type:
         stored = db.session.get(Choice, ("area", "ludlow"))
         stored.label = "Ludlow and Clee Hills"
         db.session.commit()
-    after = _row(staff.get("/review/").get_data(as_text=True), reference)
-    assert "Ludlow and Clee Hills" in after
+    queue = staff.get("/review/").get_data(as_text=True)
+    assert "Ludlow and Clee Hills" in _row(queue, reference)
+    assert re.search(r'<option value="ludlow">\s*Ludlow and Clee Hills\s*</option>', queue), "the area filter too"
     case = staff.get(f"/review/cases/{reference}").get_data(as_text=True)
     assert "Ludlow and Clee Hills" in case
