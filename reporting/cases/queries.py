@@ -66,6 +66,14 @@ class QueueRow:
     incident_type_codes: list[str]
 
 
+@dataclass(frozen=True)
+class OtherCase:
+    """A case named on another's page (a possible duplicate): its reference and when it came in."""
+
+    reference: str
+    received_at: datetime
+
+
 @dataclass
 class QueuePage:
     rows: list[QueueRow]
@@ -253,8 +261,9 @@ def report_by_reference(reference: str) -> Report | None:
     return db.session.scalar(by_reference(reference))
 
 
-def possible_duplicates(report: Report, *, days: int = 3, limit: int = 10) -> list[Report]:
-    """Cases from the same area sharing a strand, within a few days of this one."""
+def possible_duplicates(report: Report, *, days: int = 3, limit: int = 10) -> list[OtherCase]:
+    """Cases from the same area sharing a strand, within a few days of this one (the two
+    columns the page shows, not ORM rows with their sealed columns)."""
     anchor = report.incident_date
     other_strand = _NEARBY_STRAND
     strands = [s.strand for s in report.strands if s.strand not in ("other", "unknown")] or [
@@ -272,7 +281,7 @@ def possible_duplicates(report: Report, *, days: int = 3, limit: int = 10) -> li
         )
     already = select(CaseLink.other_id).where(CaseLink.report_id == report.id)
     query = (
-        select(Report)
+        select(Report.reference, Report.received_at)
         .where(
             # The few days' window (a date index) picks the candidates; area and strands then filter
             # them. Led by the area, SQLite read every case of that area (a fifth of all, in a large town).
@@ -285,7 +294,7 @@ def possible_duplicates(report: Report, *, days: int = 3, limit: int = 10) -> li
         .order_by(Report.received_at.desc())
         .limit(limit)
     )
-    return list(db.session.scalars(query))
+    return [OtherCase(reference, received_at) for reference, received_at in db.session.execute(query)]
 
 
 def linked_cases(report: Report) -> list[tuple[CaseLink, Report]]:

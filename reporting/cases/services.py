@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select
 
@@ -29,6 +29,9 @@ from reporting.settings import Settings
 from reporting.status import services as status_services
 
 FLAGS = ("repeat_victim", "vulnerable_person", "child_involved", "ongoing_threat")
+
+if TYPE_CHECKING:  # for the type only; open_case_file reads the queries where it uses them
+    from reporting.cases.queries import OtherCase
 
 
 def _seal_for_group(plaintext: bytes, binding: crypto.Binding) -> bytes:
@@ -268,7 +271,7 @@ class CaseFile:
     thread: list[Any] | None
     evidence: list[Any] | None
     linked: list[tuple[CaseLink, Report]]
-    duplicates: list[Report]
+    duplicates: list[OtherCase]
     reviewers: list[tuple[str, str]]
     referrals: list[Any]
     # The journey's language (from the sealed meta), when the report was made in another language.
