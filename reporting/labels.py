@@ -18,10 +18,10 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from flask import Flask
-from flask_babel import get_locale, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
 from reporting.auth.models import Role
+from reporting.i18n import gettext, locale_code, ngettext
 from reporting.cases.models import EventKind, LinkKind
 from reporting.keys.models import KeyPurpose
 from reporting.meetings.models import ActionStatus, AgencyKind
@@ -324,10 +324,7 @@ def as_labels(kind: str) -> dict[str, Any]:
 # Dates -----------------------------------------------------------------------------
 
 def _locale() -> str:
-    try:
-        return str(get_locale() or "en")
-    except RuntimeError:  # outside a request (the CLI): English
-        return "en"
+    return locale_code()
 
 
 @lru_cache(maxsize=4096)

@@ -5,9 +5,9 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField
+from wtforms import DateField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import NumberRange, Optional, Regexp
+from wtforms.validators import Optional, Regexp
 
 from reporting import labels
 from reporting.cases.queries import SORTS, centre_names
@@ -48,7 +48,6 @@ class QueueFilterForm(FlaskForm):
     received_from = DateField(_l("Received from"), validators=[Optional()], render_kw={"type": "date"})
     received_to = DateField(_l("Received to"), validators=[Optional()], render_kw={"type": "date"})
     sort = SelectField(_l("Sort by"), validators=[Optional()])
-    page = IntegerField(_l("Page"), validators=[Optional(), NumberRange(min=1, max=100000)])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

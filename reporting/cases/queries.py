@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, literal, select
+from sqlalchemy import Select, and_, bindparam, exists, func, literal, select
 from sqlalchemy.orm import aliased
 
 from reporting.auth.models import Role, User
@@ -96,44 +97,77 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def _filtered(filters: QueueFilters, viewer_id: int, *, with_status: bool = True) -> list[Any]:
-    conditions: list[Any] = []
+def _filtered(filters: QueueFilters, viewer_id: int, *, with_status: bool = True) -> tuple[tuple[str, ...], dict[str, Any]]:
+    """The filters in use, by name, and the values they bind (see ``_condition``)."""
+    names: list[str] = []
+    params: dict[str, Any] = {}
+
+    def use(name: str, **values: Any) -> None:
+        names.append(name)
+        params.update(values)
+
     if with_status and filters.status:
-        conditions.append(Report.status == filters.status)
+        use("status", status=filters.status)
     if filters.strand:
-        conditions.append(
-            exists().where(ReportStrand.report_id == Report.id, ReportStrand.strand == filters.strand)
-        )
+        use("strand", strand=filters.strand)
     if filters.incident_type:
-        conditions.append(
-            exists().where(
-                ReportIncidentType.report_id == Report.id, ReportIncidentType.incident_type == filters.incident_type
-            )
-        )
+        use("incident_type", incident_type=filters.incident_type)
     if filters.area:
-        conditions.append(Report.area == filters.area)
+        use("area", area=filters.area)
     if filters.channel:
-        conditions.append(Report.channel == filters.channel)
+        use("channel", channel=filters.channel)
     if filters.centre_id:
-        conditions.append(Report.centre_id == filters.centre_id)
+        use("centre", centre_id=filters.centre_id)
     if filters.received_from:
-        conditions.append(Report.received_at >= _start_of(filters.received_from))
+        use("received_from", received_from=_start_of(filters.received_from))
     if filters.received_to:
-        conditions.append(Report.received_at < _start_of(filters.received_to + timedelta(days=1)))
+        use("received_to", received_to=_start_of(filters.received_to + timedelta(days=1)))
     if filters.assigned == "me":
-        conditions.append(Report.assignee_id == viewer_id)
+        use("mine", viewer_id=viewer_id)
     elif filters.assigned == "unassigned":
-        conditions.append(Report.assignee_id.is_(None))
+        use("unassigned")
     if filters.priority:
-        conditions.append(Report.priority == filters.priority)
+        use("priority", priority=filters.priority)
     if filters.next_meeting:
+        use("next_meeting")
+    if filters.hold in ("held", "not_held"):
+        use(filters.hold)
+    return tuple(names), params
+
+
+@lru_cache(maxsize=None)
+def _condition(name: str) -> Any:
+    """One filter as a condition on bound parameters. Statements are built once for each set of
+    filters in use and each page only binds its values: building the queue's statements anew
+    cost more than running them."""
+    if name == "strand":
+        return exists().where(ReportStrand.report_id == Report.id, ReportStrand.strand == bindparam("strand"))
+    if name == "incident_type":
+        return exists().where(ReportIncidentType.report_id == Report.id,
+                              ReportIncidentType.incident_type == bindparam("incident_type"))
+    if name in ("held", "not_held"):
+        held = exists().where(LegalHold.report_id == Report.id, LegalHold.lifted_at.is_(None))
+        return held if name == "held" else ~held
+    if name == "next_meeting":
         from reporting.meetings.queries import flagged_filter
 
-        conditions.append(Report.id.in_(flagged_filter()))
-    if filters.hold:
-        held = exists().where(LegalHold.report_id == Report.id, LegalHold.lifted_at.is_(None))
-        conditions.append(held if filters.hold == "held" else ~held)
-    return conditions
+        return Report.id.in_(flagged_filter())
+    simple: dict[str, Any] = {
+        "status": Report.status == bindparam("status"),
+        "area": Report.area == bindparam("area"),
+        "channel": Report.channel == bindparam("channel"),
+        "centre": Report.centre_id == bindparam("centre_id"),
+        "received_from": Report.received_at >= bindparam("received_from"),
+        "received_to": Report.received_at < bindparam("received_to"),
+        "mine": Report.assignee_id == bindparam("viewer_id"),
+        "unassigned": Report.assignee_id.is_(None),
+        "priority": Report.priority == bindparam("priority"),
+    }
+    return simple[name]
+
+
+def _conditions(names: tuple[str, ...]) -> list[Any]:
+    return [_condition(name) for name in names]
 
 
 def _ordered(query: Select[Any], sort: str) -> Select[Any]:
@@ -144,23 +178,33 @@ def _ordered(query: Select[Any], sort: str) -> Select[Any]:
     return query.order_by(Report.received_at.desc(), Report.id.desc())
 
 
-def _capped_counts(conditions: list[Any]) -> dict[str, int]:
+def _capped_counts(names: tuple[str, ...], params: dict[str, Any]) -> dict[str, int]:
     """Matching cases per status, each counted no further than COUNT_CAP + 1, in one statement.
 
     Counting every one of 100,000 cases on each queue page cost more than the rest of the page;
     a status index stops each count at the cap, and a queue that long is read by its filters."""
-    columns = [
+    row = db.session.execute(_counts_statement(names), params).one()
+    return {status.value: int(row[index]) for index, status in enumerate(Status)}
+
+
+@lru_cache(maxsize=256)
+def _counts_statement(names: tuple[str, ...]) -> Select[Any]:
+    conditions = _conditions(names)
+    return select(*(
         select(func.count())
         .select_from(select(literal(1)).where(Report.status == status, *conditions).limit(COUNT_CAP + 1).subquery())
         .scalar_subquery()
         .label(status.value)
         for status in Status
-    ]
-    row = db.session.execute(select(*columns)).one()
-    return {status.value: int(row[index]) for index, status in enumerate(Status)}
+    ))
 
 
-def _by_priority(conditions: list[Any], offset: int, limit: int) -> list[int]:
+@lru_cache(maxsize=256)
+def _page_statement(names: tuple[str, ...], sort: str) -> Select[Any]:
+    return _ordered(select(Report.id).where(*_conditions(names)), sort).limit(bindparam("limit")).offset(bindparam("offset"))
+
+
+def _by_priority(names: tuple[str, ...], params: dict[str, Any], offset: int, limit: int) -> list[int]:
     """Ids most urgent first, then newest first: one index walk per priority, in turn, until
     ``limit`` ids are found after skipping ``offset``. Sorting every matching case by a CASE
     expression read the whole filtered set (20,000 cases of a large area) for one page."""
@@ -168,16 +212,18 @@ def _by_priority(conditions: list[Any], offset: int, limit: int) -> list[int]:
     skip = offset
     walks = [Report.priority == value for value in PRIORITY_ORDER]
     walks.append(Report.priority.not_in(PRIORITY_ORDER))  # none today; never lost if one appears
+    conditions = _conditions(names)
     for walk in walks:
         matching = select(Report.id).where(walk, *conditions)
         if skip:
             # How many of this priority come before the page (counted no further than needed).
-            before = db.session.scalar(select(func.count()).select_from(matching.limit(skip).subquery())) or 0
+            before = db.session.scalar(select(func.count()).select_from(matching.limit(skip).subquery()), params) or 0
             if before < skip:
                 skip -= before
                 continue
         found += db.session.scalars(
-            matching.order_by(Report.received_at.desc(), Report.id.desc()).offset(skip).limit(limit - len(found))
+            matching.order_by(Report.received_at.desc(), Report.id.desc()).offset(skip).limit(limit - len(found)),
+            params,
         )
         skip = 0
         if len(found) >= limit:
@@ -185,18 +231,33 @@ def _by_priority(conditions: list[Any], offset: int, limit: int) -> list[int]:
     return found
 
 
-def _codes(table: Any, column: Any, ids: list[int]) -> dict[int, list[str]]:
-    found: dict[int, list[str]] = {}
-    for report_id, code in db.session.execute(
-        select(table.report_id, column).where(table.report_id.in_(ids)).order_by(table.report_id, column)
-    ):
-        found.setdefault(report_id, []).append(code)
-    return found
+def _codes_of(column: Any, report_id: Any) -> Any:
+    """A report's codes in one column of a linked table, as one string (codes are [a-z_])."""
+    return select(func.aggregate_strings(column, ",")).where(report_id == Report.id).correlate(Report).scalar_subquery()
+
+
+# What a line of the queue shows, for a page of ids, in one statement built once: the clear
+# columns, the strands and incident types, and the assignee's address.
+_LINES = (
+    select(
+        Report.id, Report.reference, Report.received_at, Report.status, Report.priority, Report.area,
+        Report.channel, Report.new_information, Report.assignee_id,
+        _codes_of(ReportStrand.strand, ReportStrand.report_id).label("strands"),
+        _codes_of(ReportIncidentType.incident_type, ReportIncidentType.report_id).label("incident_types"),
+        User.email.label("assignee"),
+    )
+    .outerjoin(User, User.id == Report.assignee_id)
+    .where(Report.id.in_(bindparam("ids", expanding=True)))
+)
+
+
+def _split(codes: str | None) -> list[str]:
+    return sorted(codes.split(",")) if codes else []
 
 
 def review_queue(filters: QueueFilters, *, viewer_id: int) -> QueuePage:
     """One page of the queue and the count of cases in each status under the same filters."""
-    counts = _capped_counts(_filtered(filters, viewer_id, with_status=False))
+    counts = _capped_counts(*_filtered(filters, viewer_id, with_status=False))
     capped = frozenset(status for status, number in counts.items() if number > COUNT_CAP)
     counts = {status: min(number, COUNT_CAP) for status, number in counts.items()}
     if filters.status:
@@ -207,41 +268,24 @@ def review_queue(filters: QueueFilters, *, viewer_id: int) -> QueuePage:
     page = min(max(filters.page, 1), pages or MAX_PAGE)
     # The page's ids, ordered and cut from the indexes alone (one more than a page: is there a
     # next?); then only the columns a line shows, for those ids.
-    conditions = _filtered(filters, viewer_id)
+    names, params = _filtered(filters, viewer_id)
     if filters.sort == "priority" and not filters.priority:
-        page_ids = _by_priority(conditions, (page - 1) * PAGE_SIZE, PAGE_SIZE + 1)
+        page_ids = _by_priority(names, params, (page - 1) * PAGE_SIZE, PAGE_SIZE + 1)
     else:  # one priority chosen: most urgent first is newest first
         sort = "newest" if filters.sort == "priority" else filters.sort
-        page_ids = list(
-            db.session.scalars(
-                _ordered(select(Report.id).where(*conditions), sort).limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)
-            )
-        )
+        page_ids = list(db.session.scalars(
+            _page_statement(names, sort), params | {"limit": PAGE_SIZE + 1, "offset": (page - 1) * PAGE_SIZE}
+        ))
     has_next = len(page_ids) > PAGE_SIZE
     page_ids = page_ids[:PAGE_SIZE]
-    found = {
-        row.id: row
-        for row in db.session.execute(
-            select(
-                Report.id, Report.reference, Report.received_at, Report.status, Report.priority, Report.area,
-                Report.channel, Report.new_information, Report.assignee_id,
-            ).where(Report.id.in_(page_ids))
-        )
-    } if page_ids else {}
-    strands = _codes(ReportStrand, ReportStrand.strand, page_ids) if page_ids else {}
-    incident_types = _codes(ReportIncidentType, ReportIncidentType.incident_type, page_ids) if page_ids else {}
+    found = {row.id: row for row in db.session.execute(_LINES, {"ids": page_ids})} if page_ids else {}
     rows = [
-        QueueRow(*found[report_id], strand_codes=strands.get(report_id, []),
-                 incident_type_codes=incident_types.get(report_id, []))
+        QueueRow(*found[report_id][:-3], strand_codes=_split(found[report_id].strands),
+                 incident_type_codes=_split(found[report_id].incident_types))
         for report_id in page_ids
         if report_id in found
     ]
-    assignee_ids = {r.assignee_id for r in rows if r.assignee_id}
-    assignees = (
-        dict(db.session.execute(select(User.id, User.email).where(User.id.in_(assignee_ids))).all())
-        if assignee_ids
-        else {}
-    )
+    assignees = {row.assignee_id: row.assignee for row in found.values() if row.assignee_id}
     return QueuePage(rows, total, page, pages, has_next, counts, capped, assignees)
 
 

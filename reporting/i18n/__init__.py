@@ -184,6 +184,32 @@ def translations() -> Any:
     return found
 
 
+def gettext(string: str, **variables: Any) -> str:
+    """Flask-Babel's ``gettext`` with the request's catalogue kept: for words made many times a page."""
+    words = str(translations().ugettext(string))
+    return words % variables if variables else words
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
+    """Flask-Babel's ``ngettext`` with the request's catalogue kept."""
+    variables.setdefault("num", num)
+    return str(translations().ungettext(singular, plural, num)) % variables
+
+
+def locale_code() -> str:
+    """The request's locale as Babel names it ("en", "pl"); "en" outside a request."""
+    if not has_app_context():
+        return "en"
+    state = g.get("_flask_babel")
+    locale = getattr(state, "babel_locale", None) if state is not None else None
+    if locale is not None:
+        return str(locale)
+    try:
+        return str(get_locale() or "en")
+    except RuntimeError:  # an application context without a request (the CLI): English
+        return "en"
+
+
 # The template callables: Jinja's newstyle gettext (the words are a format string, and
 # the values given are escaped into them), called directly: Jinja's own wrappers reach the
 # same function through three context calls, which cost more than the lookup.
