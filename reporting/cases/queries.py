@@ -93,6 +93,13 @@ class QueuePage:
         return bool(self.capped)
 
 
+def _read(statement: Any, params: dict[str, Any] | None = None) -> Any:
+    """Run a statement of plain columns on the session's connection, without the ORM's work
+    for each statement (about a sixth of a millisecond each). Only for reads no pending change
+    of this request could alter: nothing is flushed first."""
+    return db.session.connection().execute(statement, params or {})
+
+
 def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
@@ -183,7 +190,7 @@ def _capped_counts(names: tuple[str, ...], params: dict[str, Any]) -> dict[str, 
 
     Counting every one of 100,000 cases on each queue page cost more than the rest of the page;
     a status index stops each count at the cap, and a queue that long is read by its filters."""
-    row = db.session.execute(_counts_statement(names), params).one()
+    row = _read(_counts_statement(names), params).one()
     return {status.value: int(row[index]) for index, status in enumerate(Status)}
 
 
@@ -273,12 +280,12 @@ def review_queue(filters: QueueFilters, *, viewer_id: int) -> QueuePage:
         page_ids = _by_priority(names, params, (page - 1) * PAGE_SIZE, PAGE_SIZE + 1)
     else:  # one priority chosen: most urgent first is newest first
         sort = "newest" if filters.sort == "priority" else filters.sort
-        page_ids = list(db.session.scalars(
+        page_ids = list(_read(
             _page_statement(names, sort), params | {"limit": PAGE_SIZE + 1, "offset": (page - 1) * PAGE_SIZE}
-        ))
+        ).scalars())
     has_next = len(page_ids) > PAGE_SIZE
     page_ids = page_ids[:PAGE_SIZE]
-    found = {row.id: row for row in db.session.execute(_LINES, {"ids": page_ids})} if page_ids else {}
+    found = {row.id: row for row in _read(_LINES, {"ids": page_ids})} if page_ids else {}
     rows = [
         QueueRow(*found[report_id][:-3], strand_codes=_split(found[report_id].strands),
                  incident_type_codes=_split(found[report_id].incident_types))
@@ -357,7 +364,7 @@ def linked_cases(report: Report) -> list[tuple[CaseLink, Report]]:
 def centre_names() -> list[tuple[int, str]]:
     from reporting.centres.models import Centre
 
-    return [(row.id, row.name) for row in db.session.execute(select(Centre.id, Centre.name).order_by(Centre.name))]
+    return [(row.id, row.name) for row in _read(select(Centre.id, Centre.name).order_by(Centre.name))]
 
 
 def reviewers() -> list[User]:

@@ -75,11 +75,11 @@ def report_private_key(report: Report, keyring: Keyring) -> bytes:
     group_key = db.session.get(ServiceKey, report.group_key_id)
     assert group_key is not None
     return crypto.open_sealed(
-        group_key.algorithm, keyring.private_for(group_key), report.key_wrap_group, group_wrap_binding(report.reference)
+        group_key.algorithm, keyring.loaded_for(group_key), report.key_wrap_group, group_wrap_binding(report.reference)
     )
 
 
-def open_case(report: Report, keyring: Keyring, *, report_private: bytes | None = None) -> CaseContent:
+def open_case(report: Report, keyring: Keyring, *, report_private: bytes | crypto.PrivateKey | None = None) -> CaseContent:
     """Decrypt a report for a key holder, and say so in the audit log.
 
     Pass ``report_private`` when the caller opened the report's key already, so it is
@@ -298,7 +298,8 @@ def open_case_file(report: Report, *, actor: User, keyring: Keyring | None) -> C
     entries: list[TimelineEntry | MessageEntry]
     if readable and keyring is not None:
         try:
-            report_private = report_private_key(report, keyring)
+            # Loaded once for the content, the messages and the evidence sealed to it.
+            report_private = crypto.load_private_key(report.key_algorithm, report_private_key(report, keyring))
             content = open_case(report, keyring, report_private=report_private)
             sections = questions.summary(content.answers, questions.steps_for_channel(report.channel))
             language = content.meta.get("language") if content.meta.get("language") not in (None, "en") else None

@@ -183,22 +183,42 @@ def seal(algorithm: str, public: bytes, plaintext: bytes, binding: Binding) -> b
         raise KeyFormatError(f"unusable {algorithm} public key") from None
 
 
-def open_sealed(algorithm: str, private: bytes, blob: bytes, binding: Binding) -> bytes:
-    """Decrypt a blob made by :func:`seal`.
+@dataclass(frozen=True)
+class PrivateKey:
+    """A private key loaded once, to open several blobs sealed to it (a case page opens a
+    dozen). Loading a hybrid key expands the ML-KEM seed and tests the pair, which costs more
+    than opening a blob. Keep it no longer than the bytes it came from (one request)."""
+
+    algorithm: str
+    kid: str
+    key: _PrivateKey = field(repr=False)
+
+
+def load_private_key(algorithm: str, private: bytes) -> PrivateKey:
+    """KeyFormatError if *private*/*algorithm* is bad; UnsupportedAlgorithmError if not built in."""
+    _suite(algorithm)
+    key, public = _load_private(algorithm, private)
+    return PrivateKey(algorithm, key_id(algorithm, public), key)
+
+
+def open_sealed(algorithm: str, private: bytes | PrivateKey, blob: bytes, binding: Binding) -> bytes:
+    """Decrypt a blob made by :func:`seal`, with the private key's bytes or the key loaded.
 
     DecryptionError for any problem with the blob (malformed, tampered, sealed to another key
     or another algorithm, other binding). KeyFormatError only if *private*/*algorithm* is bad.
     """
     suite = _suite(algorithm)
-    key, public = _load_private(algorithm, private)
+    loaded = private if isinstance(private, PrivateKey) else load_private_key(algorithm, private)
+    if loaded.algorithm != algorithm:
+        raise KeyFormatError(f"a {loaded.algorithm} key, not {algorithm}")
     try:
         code, kid, ciphertext = _split(blob)
     except KeyFormatError:
         raise DecryptionError() from None
-    if code != _ALG_CODE[algorithm] or kid != key_id(algorithm, public):
+    if code != _ALG_CODE[algorithm] or kid != loaded.kid:
         raise DecryptionError()
     try:
-        return suite.decrypt(ciphertext, key, info=_info(_header(algorithm, kid), binding))
+        return suite.decrypt(ciphertext, loaded.key, info=_info(_header(algorithm, kid), binding))
     except (InvalidTag, ValueError):
         # ValueError too, defensively: no library error may escape as anything else.
         raise DecryptionError() from None

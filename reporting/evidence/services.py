@@ -150,7 +150,7 @@ class EvidenceFile:
     cleaned_is_original: bool
 
 
-def _open_details(report: Report, evidence: Evidence, private: bytes) -> EvidenceFile:
+def _open_details(report: Report, evidence: Evidence, private: bytes | crypto.PrivateKey) -> EvidenceFile:
     data: dict[str, Any] = json.loads(
         crypto.open_sealed(report.key_algorithm, private, evidence.details, evidence_binding(report, evidence.id, "details"))
     )
@@ -160,7 +160,7 @@ def _open_details(report: Report, evidence: Evidence, private: bytes) -> Evidenc
     )
 
 
-def list_evidence(report: Report, private: bytes) -> list[EvidenceFile]:
+def list_evidence(report: Report, private: bytes | crypto.PrivateKey) -> list[EvidenceFile]:
     """A report's files, oldest first, with their names (opened with the report's key)."""
     # The files themselves (up to 25 MB a report) stay in the database: a list needs only their details.
     rows = db.session.scalars(

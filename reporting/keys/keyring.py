@@ -22,12 +22,19 @@ class Keyring:
         self.holder = holder
         self._personal = personal_private
         self._opened: dict[int, bytes] = {}
+        self._loaded: dict[int, crypto.PrivateKey] = {}
         self._by_kid: dict[str, ServiceKey | None] = {}
 
     def private_for(self, key: ServiceKey) -> bytes:
         if key.id not in self._opened:
             self._opened[key.id] = holder_private_key(self.holder, self._personal, key)
         return self._opened[key.id]
+
+    def loaded_for(self, key: ServiceKey) -> crypto.PrivateKey:
+        """The service key loaded once per keyring, for the several blobs a page opens with it."""
+        if key.id not in self._loaded:
+            self._loaded[key.id] = crypto.load_private_key(key.algorithm, self.private_for(key))
+        return self._loaded[key.id]
 
     def open_group_sealed(self, blob: bytes, binding: crypto.Binding) -> bytes:
         kid = crypto.sealed_key_id(blob)
@@ -37,4 +44,4 @@ class Keyring:
         key = self._by_kid[kid]
         if key is None:
             raise NotAKeyHolderError(kid)
-        return crypto.open_sealed(key.algorithm, self.private_for(key), blob, binding)
+        return crypto.open_sealed(key.algorithm, self.loaded_for(key), blob, binding)

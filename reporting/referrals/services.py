@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import select
@@ -600,5 +601,11 @@ def overdue(now: datetime, settings: Settings) -> list[Referral]:
     return list(db.session.scalars(_overdue_query(now, settings).order_by(Referral.sent_at)))
 
 
-def overdue_report_ids(now: datetime, settings: Settings) -> set[int]:
-    return set(db.session.scalars(_overdue_query(now, settings).with_only_columns(Referral.report_id)))
+def overdue_report_ids(now: datetime, settings: Settings, among: Collection[int] | None = None) -> set[int]:
+    """Reports with an overdue referral: all of them, or those ``among`` these (a queue page)."""
+    query = _overdue_query(now, settings).with_only_columns(Referral.report_id)
+    if among is not None:
+        if not among:
+            return set()
+        query = query.where(Referral.report_id.in_(among))
+    return set(db.session.scalars(query))

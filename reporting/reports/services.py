@@ -375,7 +375,7 @@ def submit_report(
     return report, receipt
 
 
-def open_report_content(report: Report, report_private_key: bytes) -> dict[str, Any]:
+def open_report_content(report: Report, report_private_key: bytes | crypto.PrivateKey) -> dict[str, Any]:
     """Decrypt a report's content with its own private key."""
     data = crypto.open_sealed(report.key_algorithm, report_private_key, report.content, content_binding(report.reference))
     result: dict[str, Any] = json.loads(data)

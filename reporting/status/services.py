@@ -170,7 +170,7 @@ def _message_binding(report: Report, message_id: int, kind: str | None = None) -
     return crypto.Binding("messages", "sealed", f"{report.reference}:{message_id}:{kind}")
 
 
-def _open_message(report: Report, private: bytes, message: Message) -> bytes:
+def _open_message(report: Report, private: bytes | crypto.PrivateKey, message: Message) -> bytes:
     try:
         return crypto.open_sealed(report.key_algorithm, private, message.sealed,
                                   _message_binding(report, message.id, message.kind))
@@ -218,7 +218,7 @@ class OpenedMessage:
     text: str
 
 
-def messages(report: Report, private: bytes) -> list[OpenedMessage]:
+def messages(report: Report, private: bytes | crypto.PrivateKey) -> list[OpenedMessage]:
     """Every message and addition of a report, oldest first, opened with its key."""
     rows = db.session.scalars(select(Message).where(Message.report_id == report.id).order_by(Message.at, Message.id))
     opened = []

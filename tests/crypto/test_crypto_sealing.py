@@ -276,3 +276,41 @@ def test_keypair_from_secret_rejects_bad_input() -> None:
         c.keypair_from_secret(bytes(31), c.ALG_X25519)
     with pytest.raises(c.KeyFormatError):
         c.keypair_from_secret(bytes(32), "RSA")
+
+
+# A private key loaded once (crypto.load_private_key) opens exactly what its bytes open.
+
+@pytest.mark.parametrize("alg", ALGS)
+def test_a_loaded_key_opens_what_its_bytes_open(keys: Keys, alg: str) -> None:
+    right, wrong = keys[alg]
+    loaded = c.load_private_key(alg, right.private)
+    assert loaded.kid == right.kid
+    blobs = [c.seal(alg, right.public, text, BINDING) for text in (b"one", b"two", b"")]
+    assert [c.open_sealed(alg, loaded, blob, BINDING) for blob in blobs] == [b"one", b"two", b""]
+    other = c.Binding("reports", "narrative", "R-0002")
+    with pytest.raises(c.DecryptionError):
+        c.open_sealed(alg, loaded, blobs[0], other)  # wrong record
+    with pytest.raises(c.DecryptionError):
+        c.open_sealed(alg, loaded, _flip(blobs[0], len(blobs[0]) - 1), BINDING)  # tampered
+    with pytest.raises(c.DecryptionError):
+        c.open_sealed(alg, c.load_private_key(alg, wrong.private), blobs[0], BINDING)  # wrong key
+
+
+def test_a_loaded_key_is_not_taken_for_another_algorithm(keys: Keys) -> None:
+    hybrid = keys[c.ALG_HYBRID][0]
+    blob = c.seal(c.ALG_HYBRID, hybrid.public, b"secret", BINDING)
+    with pytest.raises(c.KeyFormatError):
+        c.open_sealed(c.ALG_X25519, c.load_private_key(c.ALG_HYBRID, hybrid.private), blob, BINDING)
+
+
+@pytest.mark.parametrize("alg", ALGS)
+def test_loading_a_malformed_private_key_is_refused(keys: Keys, alg: str) -> None:
+    with pytest.raises(c.KeyFormatError):
+        c.load_private_key(alg, keys[alg][0].private[:-1])
+    with pytest.raises(c.KeyFormatError):
+        c.load_private_key("RSA", keys[alg][0].private)
+
+
+def test_a_loaded_keys_repr_hides_the_key(keys: Keys) -> None:
+    loaded = c.load_private_key(c.ALG_HYBRID, keys[c.ALG_HYBRID][0].private)
+    assert "key=" not in repr(loaded) and loaded.kid in repr(loaded)
