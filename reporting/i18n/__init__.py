@@ -27,7 +27,7 @@ from flask.typing import ResponseReturnValue
 from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
 from markupsafe import Markup
-from flask_babel import Domain, force_locale, get_domain, get_locale, get_translations
+from flask_babel import Domain, force_locale, get_domain, get_locale
 
 from reporting.extensions import babel
 from reporting.urls import external_url
@@ -160,27 +160,43 @@ def wording() -> tuple[str, tuple[str, ...]]:
     return str(get_locale()), tuple(get_domain().domain)
 
 
-def translations() -> Any:
-    """This request's Babel translations, found once for each language state of the request.
+class KeptDomain(Domain):
+    """Flask-Babel's domain, finding the request's catalogue once per locale (``translations``).
 
-    Flask-Babel looks the locale, the domain and its catalogue up again on every ``gettext``
-    (about 20 microseconds; a staff page says a hundred words). The catalogue depends only on
-    the request's locale and domain, which Flask-Babel keeps on its per-request namespace, so
-    it is kept beside them and found again only when either changes (``force_locale``,
-    ``in_english``, a domain made the default, ``refresh``).
-    """
+    Every word of the app goes through a domain: lazy strings, ``gettext`` in views and
+    templates. Flask-Babel looks the locale and the catalogue up again each time (about 20
+    microseconds; a case page says some three hundred words)."""
+
+    def get_translations(self) -> Any:
+        return translations(self)
+
+
+def translations(domain: Domain | None = None) -> Any:
+    """The request's catalogue of ``domain`` (the request's domain if none), kept on
+    Flask-Babel's per-request namespace under its locale and domain, so that a change of either
+    (``force_locale``, ``in_english``, a domain made the default, ``refresh``) finds it anew."""
     state = g.get("_flask_babel") if has_app_context() else None
-    if state is not None:
-        kept = getattr(state, "reporting_translations", None)
-        if kept is not None and kept[0] is getattr(state, "babel_locale", None) \
-                and kept[1] is getattr(state, "babel_domain", None):
-            return kept[2]
-    found = get_translations()
-    if state is not None:
-        locale, domain = getattr(state, "babel_locale", None), getattr(state, "babel_domain", None)
-        # Kept only when both are known: otherwise a change could not be seen.
-        if locale is not None and domain is not None:
-            state.reporting_translations = (locale, domain, found)
+    if domain is None:
+        domain = getattr(state, "babel_domain", None) if state is not None else None
+        if domain is None:
+            domain = get_domain()
+    if state is None:
+        return Domain.get_translations(domain)
+    locale = getattr(state, "babel_locale", None)
+    last = getattr(state, "reporting_last_translations", None)
+    if last is not None and last[0] is locale and last[1] is domain:
+        return last[2]  # the same objects as the last word: most words of a page
+    kept: dict[tuple[Any, Domain], Any] | None = getattr(state, "reporting_translations", None)
+    found = kept.get((locale, domain)) if kept is not None and locale is not None else None
+    if found is None:  # (a Locale is equal to another of the same code)
+        found = Domain.get_translations(domain)
+        locale = getattr(state, "babel_locale", None)
+        if locale is None:
+            return found  # not kept: the locale it was found for is not known
+        if kept is None:
+            kept = state.reporting_translations = {}
+        kept[(locale, domain)] = found
+    state.reporting_last_translations = (locale, domain, found)
     return found
 
 
@@ -298,6 +314,9 @@ def init_i18n(app: Flask) -> None:
 
     directory = str(ROOT / "reporting" / "i18n" / "translations")
     babel.init_app(app, locale_selector=select_locale, default_translation_directories=directory)
+    # In place of the default domain Flask-Babel would make on first use (a cached property).
+    if not isinstance(vars(babel).get("domain_instance"), KeptDomain):
+        babel.domain_instance = KeptDomain(domain=app.extensions["babel"].default_domain)
     # In place of Flask-Babel's template callables (the same words and formatting, with the
     # request's catalogue kept: see ``translations``). Flask-Babel has made the i18n extension
     # newstyle, which is how ``{% trans %}`` blocks are compiled to call these.
@@ -305,7 +324,7 @@ def init_i18n(app: Flask) -> None:
                                  pgettext=_template_pgettext, npgettext=_template_npgettext)
     for language in LANGUAGES:
         if language.domain != "messages" and language.domain not in _domains:
-            _domains[language.domain] = Domain(translation_directories=directory, domain=language.domain)
+            _domains[language.domain] = KeptDomain(translation_directories=directory, domain=language.domain)
     # First of all before-request hooks, so pages they answer with (an expired form) are in the chosen language.
     app.before_request_funcs.setdefault(None, []).insert(0, _choose_language)
     app.context_processor(_template_globals)

@@ -1,6 +1,7 @@
-"""A template's words follow the request's language as it changes within the request.
+"""A page's words follow the request's language as it changes within the request.
 
-Templates find the request's catalogue once and keep it (reporting.i18n.translations); these
+Templates and lazy strings find the request's catalogue once and keep it
+(reporting.i18n.translations and KeptDomain); these
 tests change the language mid-request the ways the code does (``in_english`` for what the
 police read, ``force_locale``, Easy Read's domain) and read the words a template says after
 each change. The expected words come from the shipped catalogues, not from the code under test.
@@ -8,7 +9,7 @@ each change. The expected words come from the shipped catalogues, not from the c
 from __future__ import annotations
 
 from flask import render_template_string
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext, lazy_gettext
 
 from reporting import i18n
 from tests.i18n.catalogues import EASY_READ_PO, TRANSLATIONS, read_catalogue
@@ -32,7 +33,10 @@ def easy_read_entry() -> tuple[str, str]:
 
 
 def say(words: str) -> list[str]:
-    return render_template_string(PAGE, words=words).split("|")
+    """What a template says, and the same words said in Python (a lazy string, gettext)."""
+    said = render_template_string(PAGE, words=words).split("|")
+    assert str(lazy_gettext(words)) == gettext(words) == said[0]
+    return said
 
 
 def test_a_template_follows_the_language_through_a_request(app):
