@@ -85,13 +85,15 @@ def _load_user(user_id: str) -> User | None:
         if found is None:
             return None
         now = utcnow()
-        staff_session = services.live_session(found.session_id, now=now)
-        if staff_session is None or not staff_session.second_factor_done or str(staff_session.user_id) != user_id:
+        live = services.live_session_and_user(found.session_id, now=now)
+        if live is None:
+            return None
+        staff_session, user = live
+        if not staff_session.second_factor_done or str(staff_session.user_id) != user_id:
             return None
         if not _holds_secret(staff_session, found):
             return None
-        user = db.session.get(User, staff_session.user_id)
-        if user is None or not user.active:
+        if not user.active:
             return None
         # Idle timeout: each request moves the expiry on; the write is skipped if recent.
         if (now - staff_session.last_seen_at).total_seconds() > 30:

@@ -369,11 +369,13 @@ def case_panel(report: Report, keyring: Keyring | None) -> dict[str, Any]:
         actions = services.group_actions(keyring, rows)
     except NotAKeyHolderError:
         actions = services.group_actions(None, rows)
+    every_agency = queries.agencies()  # active first: the action form offers those
     return {
         "flagged": flagged,
         "flag_form": forms.FlagForm(prefix="meeting_flag", formdata=None, data={"flagged": "no" if flagged else "yes"}),
-        "action_form": forms.ActionForm(prefix="case_action", formdata=None, agencies=_agency_choices()),
+        "action_form": forms.ActionForm(prefix="case_action", formdata=None,
+                                        agencies=[(str(a.id), a.name) for a in every_agency if a.active]),
         "actions": actions,
         "today": utcnow().date(),
-        "agencies": {f"agency:{a.id}": a.name for a in queries.agencies()},
+        "agencies": {f"agency:{a.id}": a.name for a in every_agency},
     }
