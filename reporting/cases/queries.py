@@ -315,50 +315,59 @@ def report_by_reference(reference: str) -> Report | None:
 def possible_duplicates(report: Report, *, days: int = 3, limit: int = 10) -> list[OtherCase]:
     """Cases from the same area sharing a strand, within a few days of this one (the two
     columns the page shows, not ORM rows with their sealed columns)."""
-    anchor = report.incident_date
-    other_strand = _NEARBY_STRAND
     strands = [s.strand for s in report.strands if s.strand not in ("other", "unknown")] or [
         s.strand for s in report.strands
     ]
-    window = _NEARBY
-    if anchor is not None:
-        near = and_(
-            window.incident_date >= anchor - timedelta(days=days), window.incident_date <= anchor + timedelta(days=days)
-        )
-    else:
-        near = and_(
-            window.received_at >= report.received_at - timedelta(days=days),
-            window.received_at <= report.received_at + timedelta(days=days),
-        )
-    already = select(CaseLink.other_id).where(CaseLink.report_id == report.id)
-    query = (
+    anchor = report.incident_date
+    centre = anchor if anchor is not None else report.received_at
+    params = {"first": centre - timedelta(days=days), "last": centre + timedelta(days=days), "report_id": report.id,
+              "area": report.area, "strands": strands, "limit": limit}
+    query = _DUPLICATES_BY_INCIDENT_DATE if anchor is not None else _DUPLICATES_BY_RECEIVED
+    return [OtherCase(reference, received_at) for reference, received_at in _read(query, params)]
+
+
+def _duplicates_near(column: Any) -> Select[Any]:
+    """Possible duplicates within a window of ``column`` (of the other cases), built once."""
+    window, other_strand = _NEARBY, _NEARBY_STRAND
+    near = select(window.id).where(getattr(window, column.key) >= bindparam("first"),
+                                   getattr(window, column.key) <= bindparam("last"))
+    already = select(CaseLink.other_id).where(CaseLink.report_id == bindparam("report_id"))
+    return (
         select(Report.reference, Report.received_at)
         .where(
             # The few days' window (a date index) picks the candidates; area and strands then filter
             # them. Led by the area, SQLite read every case of that area (a fifth of all, in a large town).
-            Report.id.in_(select(window.id).where(near)),
-            Report.id != report.id,
-            Report.area == report.area,
-            exists().where(other_strand.report_id == Report.id, other_strand.strand.in_(strands)),
+            Report.id.in_(near),
+            Report.id != bindparam("report_id"),
+            Report.area == bindparam("area"),
+            exists().where(other_strand.report_id == Report.id,
+                           other_strand.strand.in_(bindparam("strands", expanding=True))),
             Report.id.not_in(already),
         )
         .order_by(Report.received_at.desc())
-        .limit(limit)
+        .limit(bindparam("limit"))
     )
-    return [OtherCase(reference, received_at) for reference, received_at in db.session.execute(query)]
 
 
-def linked_cases(report: Report) -> list[tuple[CaseLink, Report]]:
-    other = _LINKED
-    return [
-        (link, linked)
-        for link, linked in db.session.execute(
-            select(CaseLink, other)
-            .join(other, other.id == CaseLink.other_id)
-            .where(CaseLink.report_id == report.id)
-            .order_by(CaseLink.created_at)
-        ).all()
-    ]
+_DUPLICATES_BY_INCIDENT_DATE = _duplicates_near(Report.incident_date)
+_DUPLICATES_BY_RECEIVED = _duplicates_near(Report.received_at)
+
+
+
+# A case's links and the two columns shown of each other case, in a statement built once.
+_LINKS = (
+    select(CaseLink, _LINKED.reference, _LINKED.received_at)
+    .join(_LINKED, _LINKED.id == CaseLink.other_id)
+    .where(CaseLink.report_id == bindparam("report_id"))
+    .order_by(CaseLink.created_at)
+)
+
+
+def linked_cases(report: Report) -> list[tuple[CaseLink, OtherCase]]:
+    """The cases linked to this one: each link, and the other case's reference and date (not
+    an ORM row of it with its sealed columns)."""
+    return [(link, OtherCase(reference, received_at))
+            for link, reference, received_at in db.session.execute(_LINKS, {"report_id": report.id})]
 
 
 def centre_names() -> list[tuple[int, str]]:
@@ -367,9 +376,13 @@ def centre_names() -> list[tuple[int, str]]:
     return [(row.id, row.name) for row in _read(select(Centre.id, Centre.name).order_by(Centre.name))]
 
 
-def reviewers() -> list[User]:
-    return list(
-        db.session.scalars(select(User).where(User.role == Role.REVIEWER, User.active.is_(True)).order_by(User.email))
-    )
+_REVIEWERS = (
+    select(User.id, User.email).where(User.role == Role.REVIEWER, User.active.is_(True)).order_by(User.email)
+)
+
+
+def reviewers() -> list[tuple[str, str]]:
+    """The active reviewers a case can be assigned to: (id as text, email)."""
+    return [(str(user_id), email) for user_id, email in _read(_REVIEWERS)]
 
 

@@ -270,7 +270,7 @@ class CaseFile:
     timeline: list[TimelineEntry | MessageEntry]
     thread: list[Any] | None
     evidence: list[Any] | None
-    linked: list[tuple[CaseLink, Report]]
+    linked: list[tuple[CaseLink, OtherCase]]
     duplicates: list[OtherCase]
     reviewers: list[tuple[str, str]]
     referrals: list[Any]
@@ -323,7 +323,7 @@ def open_case_file(report: Report, *, actor: User, keyring: Keyring | None) -> C
         evidence=evidence,
         linked=queries.linked_cases(report),
         duplicates=queries.possible_duplicates(report),
-        reviewers=[(str(u.id), u.email) for u in queries.reviewers()],
+        reviewers=queries.reviewers(),
         referrals=referral_queries.referrals_for(report),
         language=language,
     )

@@ -293,7 +293,7 @@ def add_note(reference: str) -> ResponseReturnValue:
 @reviewer
 def assign_case(reference: str) -> ResponseReturnValue:
     report = _case(reference)
-    people = [(str(u.id), u.email) for u in queries.reviewers()]
+    people = queries.reviewers()
     form = forms.AssignForm(prefix="assign", people=people)
     if form.validate():
         assignee = None if form.assignee.data == "none" else db.session.get(User, int(form.assignee.data))
