@@ -190,7 +190,7 @@ def _capped_counts(names: tuple[str, ...], params: dict[str, Any]) -> dict[str, 
 
     Counting every one of 100,000 cases on each queue page cost more than the rest of the page;
     a status index stops each count at the cap, and a queue that long is read by its filters."""
-    row = _read(_counts_statement(names), params).one()
+    row = _read(_counts_statement(names), params | {"cap": COUNT_CAP + 1}).one()
     return {status.value: int(row[index]) for index, status in enumerate(Status)}
 
 
@@ -199,7 +199,7 @@ def _counts_statement(names: tuple[str, ...]) -> Select[Any]:
     conditions = _conditions(names)
     return select(*(
         select(func.count())
-        .select_from(select(literal(1)).where(Report.status == status, *conditions).limit(COUNT_CAP + 1).subquery())
+        .select_from(select(literal(1)).where(Report.status == status, *conditions).limit(bindparam("cap")).subquery())
         .scalar_subquery()
         .label(status.value)
         for status in Status

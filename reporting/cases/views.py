@@ -90,9 +90,13 @@ def show_queue() -> ResponseReturnValue:
 
 
 def _page_number() -> int:
-    """The page asked for; anything but a whole number from 1 to 100,000 is the first page."""
-    raw = request.args.get("page", "")
-    return int(raw) if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= 100_000 else 1
+    """The page asked for (the first given); anything but a whole number from 1 to 100,000 is the first page."""
+    raw = next((value for value in request.args.getlist("page") if value), "")
+    try:
+        number = int(raw)
+    except ValueError:
+        return 1
+    return number if 1 <= number <= 100_000 else 1
 
 
 def _filters() -> tuple[Mapping[str, Any], Markup]:

@@ -200,13 +200,13 @@ def translations(domain: Domain | None = None) -> Any:
     return found
 
 
-def gettext(string: str, **variables: Any) -> str:
+def gettext(string: str, /, **variables: Any) -> str:
     """Flask-Babel's ``gettext`` with the request's catalogue kept: for words made many times a page."""
     words = str(translations().ugettext(string))
     return words % variables if variables else words
 
 
-def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
+def ngettext(singular: str, plural: str, num: int, /, **variables: Any) -> str:
     """Flask-Babel's ``ngettext`` with the request's catalogue kept."""
     variables.setdefault("num", num)
     return str(translations().ungettext(singular, plural, num)) % variables
@@ -231,27 +231,27 @@ def locale_code() -> str:
 # same function through three context calls, which cost more than the lookup.
 
 @pass_eval_context
-def _template_gettext(eval_ctx: EvalContext, string: str, **variables: Any) -> str:
+def _template_gettext(eval_ctx: EvalContext, string: str, /, **variables: Any) -> str:
     words = translations().ugettext(string)
     return (Markup(words) if eval_ctx.autoescape else words) % variables  # type: ignore[no-any-return]
 
 
 @pass_eval_context
-def _template_ngettext(eval_ctx: EvalContext, singular: str, plural: str, num: int, **variables: Any) -> str:
+def _template_ngettext(eval_ctx: EvalContext, singular: str, plural: str, num: int, /, **variables: Any) -> str:
     variables.setdefault("num", num)
     words = translations().ungettext(singular, plural, num)
     return (Markup(words) if eval_ctx.autoescape else words) % variables  # type: ignore[no-any-return]
 
 
 @pass_eval_context
-def _template_pgettext(eval_ctx: EvalContext, context: str, string: str, **variables: Any) -> str:
+def _template_pgettext(eval_ctx: EvalContext, context: str, string: str, /, **variables: Any) -> str:
     variables.setdefault("context", context)
     words = translations().upgettext(context, string)
     return (Markup(words) if eval_ctx.autoescape else words) % variables  # type: ignore[no-any-return]
 
 
 @pass_eval_context
-def _template_npgettext(eval_ctx: EvalContext, context: str, singular: str, plural: str, num: int,
+def _template_npgettext(eval_ctx: EvalContext, context: str, singular: str, plural: str, num: int, /,
                         **variables: Any) -> str:
     variables.setdefault("context", context)
     variables.setdefault("num", num)

@@ -71,3 +71,15 @@ def test_a_template_follows_easy_read_and_back(app):
         with i18n.in_english():
             assert say(msgid)[0] == msgid
         assert say(msgid)[0] == easy
+
+
+def test_a_templates_words_take_any_variable_name_and_escape_it(app):
+    """As Jinja's own newstyle gettext: variables named like the callables' own parameters are
+    only variables, and what they hold is escaped into the words."""
+    with app.test_request_context("/"):
+        app.preprocess_request()
+        said = render_template_string(
+            "{{ _('%(string)s, %(context)s', string=a, context=b) }}|"
+            "{{ ngettext('%(num)d of %(plural)s', '%(num)d of %(plural)s', 2, plural=a, singular=b) }}",
+            a="<i>", b="&")
+    assert said == "&lt;i&gt;, &amp;|2 of &lt;i&gt;"
