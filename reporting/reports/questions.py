@@ -861,7 +861,9 @@ class FieldSpec:
     revealed_by: tuple[str, str] | None = None
 
     def label_for(self, answers: Mapping[str, Any]) -> str:
-        return str(self.third_person_label if self.third_person_label and about_someone_else(answers) else self.label)
+        # "is not None": the truth of a lazy label would put it into words just to test it.
+        return str(self.third_person_label if self.third_person_label is not None and about_someone_else(answers)
+                   else self.label)
 
     def options(self) -> list[tuple[str, Any]]:
         return choice_options(self.list_name) if self.list_name else list(self.choices)
