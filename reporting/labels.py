@@ -334,18 +334,20 @@ def _long_date(value: date, locale: str) -> str:
     return format_date(value, "d MMMM y", locale=locale)
 
 
-def when(value: datetime | date | str | None) -> str:
-    """"1 December 2026, 9:23am" in Europe/London time; a date alone as "1 December 2026"."""
+def when(value: datetime | date | str | None, locale: str | None = None) -> str:
+    """"1 December 2026, 9:23am" in Europe/London time; a date alone as "1 December 2026".
+
+    ``locale``: the page's, when the caller has it (a page of fifty dates asks once)."""
     if value is None or value == "":
         return ""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     if not isinstance(value, datetime):
-        return _long_date(value, _locale())
+        return _long_date(value, locale or _locale())
     local = value.astimezone(LONDON) if value.tzinfo else value.replace(tzinfo=LONDON)
     hour = local.hour % 12 or 12
     suffix = "am" if local.hour < 12 else "pm"
-    return f"{_long_date(local.date(), _locale())}, {hour}:{local.minute:02d}{suffix}"
+    return f"{_long_date(local.date(), locale or _locale())}, {hour}:{local.minute:02d}{suffix}"
 
 
 def day(value: datetime | date | str | None) -> str:

@@ -141,6 +141,8 @@ def _queue_lines(page: queries.QueuePage, now: datetime, review_working_days: in
     overdue = referral_services.overdue_report_ids(now, settings, among=[row.id for row in page.rows])
     review_due = queries.not_reviewed_since(now, review_working_days)
     no_one = _("No one")
+    waiting_words = i18n.gettext("Waiting %(time)s")  # the words, formatted for each line below
+    locale = i18n.locale_code()
     not_reviewed, new_information, not_acknowledged = (
         _("Not reviewed"), _("New information"), _("Referral not acknowledged"))
     # References are of the alphabet HC-, digits and capitals: safe in a path as they are.
@@ -156,7 +158,7 @@ def _queue_lines(page: queries.QueuePage, now: datetime, review_working_days: in
             tags.append((not_acknowledged, "red"))
         waiting = None
         if row.status not in (Status.RESOLVED, Status.CLOSED):
-            waiting = i18n.gettext("Waiting %(time)s", time=waited(row.received_at, now))
+            waiting = waiting_words % {"time": waited(row.received_at, now)}
         what = ", ".join(labels["incident_type"].get(code, code) for code in row.incident_type_codes)
         if row.strand_codes:
             what += " (" + ", ".join(labels["strand"].get(code, code) for code in row.strand_codes) + ")"
@@ -165,7 +167,7 @@ def _queue_lines(page: queries.QueuePage, now: datetime, review_working_days: in
             reference=row.reference,
             href=case_path + row.reference,
             tags=tuple(tags),
-            received=when(row.received_at),
+            received=when(row.received_at, locale),
             waiting=waiting,
             status=row.status,
             status_words=labels["status"][row.status],

@@ -28,7 +28,7 @@ from datetime import date, datetime, timedelta
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from reporting import audit, crypto
 from reporting.auth.models import Role, User
@@ -590,10 +590,22 @@ def overdue_cutoff(today: date, working_days: int) -> date:
     return working_day_cutoff(today, working_days)
 
 
-def _overdue_query(now: datetime, settings: Settings) -> Any:
+def _overdue_before(now: datetime, settings: Settings) -> datetime:
+    """Referrals sent before this moment and still unacknowledged are overdue."""
     cutoff = overdue_cutoff(now.date(), settings.referral_ack_working_days)
-    start_of_next_day = datetime.combine(cutoff + timedelta(days=1), datetime.min.time(), tzinfo=now.tzinfo)
-    return select(Referral).where(Referral.state == ReferralState.SENT.value, Referral.sent_at < start_of_next_day)
+    return datetime.combine(cutoff + timedelta(days=1), datetime.min.time(), tzinfo=now.tzinfo)
+
+
+def _overdue_query(now: datetime, settings: Settings) -> Any:
+    return select(Referral).where(Referral.state == ReferralState.SENT.value,
+                                  Referral.sent_at < _overdue_before(now, settings))
+
+
+# The queue asks of each page's cases: a statement built once.
+_OVERDUE_AMONG = select(Referral.report_id).where(
+    Referral.state == ReferralState.SENT.value, Referral.sent_at < bindparam("before"),
+    Referral.report_id.in_(bindparam("ids", expanding=True)),
+)
 
 
 def overdue(now: datetime, settings: Settings) -> list[Referral]:
@@ -603,9 +615,8 @@ def overdue(now: datetime, settings: Settings) -> list[Referral]:
 
 def overdue_report_ids(now: datetime, settings: Settings, among: Collection[int] | None = None) -> set[int]:
     """Reports with an overdue referral: all of them, or those ``among`` these (a queue page)."""
-    query = _overdue_query(now, settings).with_only_columns(Referral.report_id)
-    if among is not None:
-        if not among:
-            return set()
-        query = query.where(Referral.report_id.in_(among))
-    return set(db.session.scalars(query))
+    if among is None:
+        return set(db.session.scalars(_overdue_query(now, settings).with_only_columns(Referral.report_id)))
+    if not among:
+        return set()
+    return set(db.session.scalars(_OVERDUE_AMONG, {"before": _overdue_before(now, settings), "ids": list(among)}))
