@@ -24,14 +24,13 @@ from reporting.evidence import services as evidence_services
 from reporting.exceptions import InvalidTransitionError, NotAKeyHolderError, PermissionDeniedError
 from reporting.db import utcnow
 from reporting.extensions import db
-from reporting.forms import ConfirmForm
+from reporting.forms import ConfirmForm, fields_html
 from reporting.i18n import wording
 from reporting.labels import waited, when
 from reporting.journey import views as journey
 from reporting.keys.keyring import Keyring
 from reporting.reports import questions
 from reporting.reports.models import Channel, ClosureReason, Priority, Report, Status
-from reporting.referrals import forms as referral_forms
 from reporting.referrals import services as referral_services
 from reporting.security import roles
 from reporting.settings import current_settings
@@ -225,34 +224,47 @@ def _keyring() -> Keyring | None:
 
 
 def _case_page(report: Report, status: int = 200, **forms_given: Any) -> ResponseReturnValue:
+    """The case page; ``forms_given`` holds a posted form (``status_form=...``) shown with its answers and errors."""
     from reporting.meetings.views import case_panel
 
     keyring = _keyring()
     case = services.open_case_file(report, actor=current_user._get_current_object(), keyring=keyring)
     meeting = case_panel(report, keyring if case.readable else None)
-    context = {
-        "case": case,
-        "report": report,
-        "meeting": meeting,
-        "people": dict(case.reviewers) | meeting["agencies"],
-        "status_form": forms.StatusForm(prefix="status", allowed=_manual_statuses(report)),
-        "note_form": forms.NoteForm(prefix="note"),
-        "assign_form": forms.AssignForm(prefix="assign", people=case.reviewers,
-                                        data={"assignee": str(report.assignee_id) if report.assignee_id else "none"}),
-        "priority_form": forms.PriorityForm(prefix="priority", data={"priority": report.priority}),
-        "flags_form": forms.FlagsForm(prefix="flags", data={"flags": case.flags}),
-        "link_form": forms.LinkForm(prefix="link"),
-        "message_form": forms.MessageForm(prefix="message"),
-        "answer_form": referral_forms.AnswerForm(prefix="answer"),
-        "labels": _labels(),
-    }
-    context.update(forms_given)
-    page = render_template("cases/case.html", **context)
+    allowed = tuple(_manual_statuses(report))
+    fields = dict(_fresh_fields(wording(), allowed, tuple(case.reviewers),
+                                str(report.assignee_id) if report.assignee_id else "none", report.priority,
+                                tuple(case.flags)))
+    given = {name.removesuffix("_form"): form for name, form in forms_given.items()}
+    for name, form in given.items():
+        fields[name] = MappingProxyType(fields_html(form))
+    page = render_template(
+        "cases/case.html", case=case, report=report, meeting=meeting, people=dict(case.reviewers) | meeting["agencies"],
+        fields=fields, may_move=bool(allowed), given=list(given.values()),
+        with_errors={name for name, form in given.items() if form.errors}, labels=_labels(),
+    )
     # The decryption's audit entry is committed before the page leaves (if that fails, nothing
     # is shown), but after rendering: a commit expires every loaded row, and the template
     # would load the report, its linked and possible duplicate cases again one by one.
     db.session.commit()
     return page, status
+
+
+@lru_cache(maxsize=512)
+def _fresh_fields(_wording: tuple[Any, ...], allowed: tuple[str, ...], people: tuple[tuple[str, str], ...],
+                  assignee: str, priority: str, flags: tuple[str, ...]) -> Mapping[str, Mapping[str, Markup]]:
+    # The case page's forms as first shown, as HTML: kept per language and per everything they
+    # show (all in the key), as building seven forms and rendering their fields cost a quarter
+    # of the page. Nothing in them is the reader's own: the token is added by the page.
+    made = {
+        "status": forms.StatusForm(prefix="status", formdata=None, allowed=list(allowed)),
+        "note": forms.NoteForm(prefix="note", formdata=None),
+        "assign": forms.AssignForm(prefix="assign", formdata=None, people=list(people), data={"assignee": assignee}),
+        "priority": forms.PriorityForm(prefix="priority", formdata=None, data={"priority": priority}),
+        "flags": forms.FlagsForm(prefix="flags", formdata=None, data={"flags": list(flags)}),
+        "link": forms.LinkForm(prefix="link", formdata=None),
+        "message": forms.MessageForm(prefix="message", formdata=None),
+    }
+    return MappingProxyType({name: MappingProxyType(fields_html(form)) for name, form in made.items()})
 
 
 @bp.get("/cases/<reference>")

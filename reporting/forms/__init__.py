@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import get_template_attribute, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from flask_wtf.form import _Auto
+from markupsafe import Markup
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from wtforms import Field, HiddenField, StringField
 from wtforms.validators import Length, ValidationError
@@ -61,6 +62,13 @@ class StepForm(FlaskForm):
 
     def answers(self) -> dict[str, Any]:
         return {f.name: f.data for f in self.question_fields()}
+
+
+def fields_html(form: FlaskForm, size: str = "s") -> dict[str, Markup]:
+    """Each field of ``form`` but its CSRF token, as the templates' ``field`` macro renders it,
+    by the field's short name: for a page that keeps the HTML of forms shown fresh."""
+    field = get_template_attribute("_macros.html", "field")
+    return {f.short_name: field(f, size=size) for f in form if f.short_name != "csrf_token"}
 
 
 class ConfirmForm(StepForm):

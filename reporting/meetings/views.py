@@ -1,12 +1,16 @@
 """The Group's meetings: "/review/meetings/" (reviewers only)."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from reporting import crypto
 from reporting.auth import session as staff
@@ -17,6 +21,8 @@ from reporting.exceptions import (
     ContentDestroyedError, KeysNotInitialisedError, NotAKeyHolderError, PermissionDeniedError,
 )
 from reporting.extensions import db
+from reporting.forms import fields_html
+from reporting.i18n import wording
 from reporting.keys.keyring import Keyring
 from reporting.meetings import forms, pdf, queries, services
 from reporting.meetings.models import Agency, Meeting, MeetingItem
@@ -361,6 +367,14 @@ def open_case_action(reference: str) -> ResponseReturnValue:
     return redirect(url_for("cases.show_case", reference=report.reference) + "#meetings")
 
 
+@lru_cache(maxsize=64)
+def _action_fields(_wording: tuple[Any, ...], agencies: tuple[tuple[str, str], ...]) -> Mapping[str, Markup]:
+    # The case page's action form as first shown, kept per language and list of active
+    # agencies (the key): the page shows it on every case.
+    form = forms.ActionForm(prefix="case_action", formdata=None, agencies=list(agencies))
+    return MappingProxyType(fields_html(form))
+
+
 def case_panel(report: Report, keyring: Keyring | None) -> dict[str, Any]:
     """What the case page shows of meetings: the flag, the meetings it was on, its actions."""
     rows = queries.actions(report_id=report.id)
@@ -370,11 +384,11 @@ def case_panel(report: Report, keyring: Keyring | None) -> dict[str, Any]:
     except NotAKeyHolderError:
         actions = services.group_actions(None, rows)
     every_agency = queries.agencies()  # active first: the action form offers those
+    active = tuple((str(a.id), a.name) for a in every_agency if a.active)
     return {
         "flagged": flagged,
-        "flag_form": forms.FlagForm(prefix="meeting_flag", formdata=None, data={"flagged": "no" if flagged else "yes"}),
-        "action_form": forms.ActionForm(prefix="case_action", formdata=None,
-                                        agencies=[(str(a.id), a.name) for a in every_agency if a.active]),
+        # The form is only offered when there is an agency to ask.
+        "action_fields": _action_fields(wording(), active) if active else None,
         "actions": actions,
         "today": utcnow().date(),
         "agencies": {f"agency:{a.id}": a.name for a in every_agency},
