@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, and_, bindparam, exists, func, literal, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, joinedload
 
 from reporting.auth.models import Role, User
 from reporting.cases.models import CaseLink
@@ -305,7 +305,9 @@ def not_reviewed_since(now: datetime, working_days: int) -> datetime:
 
 
 def by_reference(reference: str) -> Select[tuple[Report]]:
-    return select(Report).where(Report.reference == reference)
+    # One statement for the report and its few strands and types, not three (a case page asks for it each time).
+    return (select(Report).where(Report.reference == reference)
+            .options(joinedload(Report.strands), joinedload(Report.incident_types)))
 
 
 def report_by_reference(reference: str) -> Report | None:

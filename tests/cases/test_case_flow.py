@@ -34,6 +34,10 @@ def test_reviewer_signs_in_sees_the_queue_and_reads_a_case(app, client, make_use
     page = staff.get(f"/review/cases/{reference}").get_data(as_text=True)
     assert "A man shouted at me in the street. readable" in page
     assert "Sam readable" in page
+    # The report's every strand, read with its types in one statement (three of each: nine rows).
+    strands = re.search(r'Strands</dt><dd class="govuk-summary-list__value">([^<]*)</dd>', page)
+    assert strands and strands.group(1) == ("Other, not a monitored strand, Race, including ethnicity and nationality, "
+                                            "Religion or belief"), strands
 
 
 def test_status_workflow_with_reasons_sealed_on_the_timeline(app, client, make_user):
