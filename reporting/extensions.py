@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import Flask, current_app, request
 from flask_babel import Babel
@@ -11,7 +12,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, CursorResult, Engine
 
 from reporting import crypto
 from reporting.db import Base
@@ -32,6 +33,13 @@ csrf = CSRFProtect()
 babel = Babel()
 login_manager = LoginManager()
 limiter = Limiter(key_func=client_key, default_limits=[])
+
+
+def read(statement: Any, params: dict[str, Any] | None = None) -> CursorResult[Any]:
+    """Run a statement of plain columns on the session's connection, without the ORM's work
+    for each statement (about a sixth of a millisecond each). Only for reads no pending change
+    of this request could alter: nothing is flushed first."""
+    return db.session.connection().execute(statement, params or {})
 
 
 def init_extensions(app: Flask) -> None:

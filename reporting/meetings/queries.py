@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import aliased
 
-from reporting.extensions import db
+from reporting.extensions import db, read
 from reporting.meetings.models import Action, ActionStatus, Agency, Meeting, MeetingAgency, MeetingFlag, MeetingItem
 from reporting.reports.models import Report
 
@@ -18,6 +18,14 @@ def agencies(*, active_only: bool = False) -> list[Agency]:
     if active_only:
         query = query.where(Agency.active.is_(True))
     return list(db.session.scalars(query))
+
+
+def agency_names() -> list[tuple[int, str, bool]]:
+    """(id, name, active) of every agency, active first: what the case page needs of them."""
+    return [(row.id, row.name, row.active) for row in read(_AGENCY_NAMES)]
+
+
+_AGENCY_NAMES = select(Agency.id, Agency.name, Agency.active).order_by(Agency.active.desc(), Agency.name)
 
 
 def meetings() -> list[Meeting]:
@@ -32,7 +40,10 @@ def flagged_reports() -> list[Report]:
 
 
 def is_flagged(report_id: int) -> bool:
-    return db.session.get(MeetingFlag, report_id) is not None
+    return read(_FLAGGED, {"report_id": report_id}).first() is not None
+
+
+_FLAGGED = select(MeetingFlag.report_id).where(MeetingFlag.report_id == bindparam("report_id"))
 
 
 def flagged_filter() -> Select[tuple[int]]:

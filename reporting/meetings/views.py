@@ -383,13 +383,13 @@ def case_panel(report: Report, keyring: Keyring | None) -> dict[str, Any]:
         actions = services.group_actions(keyring, rows)
     except NotAKeyHolderError:
         actions = services.group_actions(None, rows)
-    every_agency = queries.agencies()  # active first: the action form offers those
-    active = tuple((str(a.id), a.name) for a in every_agency if a.active)
+    every_agency = queries.agency_names()  # active first: the action form offers those
+    active = tuple((str(agency_id), name) for agency_id, name, is_active in every_agency if is_active)
     return {
         "flagged": flagged,
         # The form is only offered when there is an agency to ask.
         "action_fields": _action_fields(wording(), active) if active else None,
         "actions": actions,
         "today": utcnow().date(),
-        "agencies": {f"agency:{a.id}": a.name for a in every_agency},
+        "agencies": {f"agency:{agency_id}": name for agency_id, name, _active in every_agency},
     }
