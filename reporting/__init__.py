@@ -99,8 +99,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     init_staff_sessions(app)
     from reporting.labels import init_labels
+    from reporting.navigation import init_navigation
 
     init_labels(app)
+    init_navigation(app)
     app.register_blueprint(public_bp)
     app.register_blueprint(centres_bp)
     app.register_blueprint(auth_bp)

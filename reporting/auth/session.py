@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from reporting import crypto, sessions
 from reporting.auth import services
 from reporting.auth.models import Role, StaffSession, User
+from reporting.auth.navigation import staff_navigation
 from reporting.db import utcnow
 from reporting.extensions import db, login_manager
 from reporting.security import policy_for
@@ -127,6 +128,7 @@ def init_staff_sessions(app: Flask) -> None:
     login_manager.init_app(app)
     # Templates compare roles through the enum, never a spelled-out string.
     app.jinja_env.globals["Role"] = Role
+    app.add_template_global(staff_navigation, "staff_navigation")
     # After the access policy hook (registered earlier), so a refused request stays refused.
     app.before_request(_require_new_password)
     login_manager.user_loader(_load_user)
