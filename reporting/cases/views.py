@@ -121,7 +121,8 @@ def _filters_for(_wording: tuple[Any, ...], _lists: tuple[Any, ...], _centres: t
 
 class QueueLine(NamedTuple):
     """One line of the queue, in words: made in Python, where a lookup costs a fraction of
-    what it costs in a template (fifty lines a page, each some twenty words)."""
+    what it costs in a template (fifty lines a page, each some twenty words). The template
+    (cases/queue.html) unpacks the fields in this order."""
 
     reference: str
     href: str
