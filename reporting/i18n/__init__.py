@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
@@ -208,8 +209,17 @@ def gettext(string: str, /, **variables: Any) -> str:
 
 def ngettext(singular: str, plural: str, num: int, /, **variables: Any) -> str:
     """Flask-Babel's ``ngettext`` with the request's catalogue kept."""
+    if not variables:
+        return _counted(translations(), singular, plural, num)
     variables.setdefault("num", num)
     return str(translations().ungettext(singular, plural, num)) % variables
+
+
+@lru_cache(maxsize=2048)
+def _counted(catalogue: Any, singular: str, plural: str, num: int, /) -> str:
+    # "3 days", "5 hours": a queue page says fifty of them, and most are the same few. Kept
+    # per catalogue (a language and domain: the key holds the catalogue itself) and number.
+    return str(catalogue.ungettext(singular, plural, num)) % {"num": num}
 
 
 def locale_code() -> str:
