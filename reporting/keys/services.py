@@ -292,14 +292,13 @@ def first_grant_with_recovery(grantee: User, recovery_text: str, *, actor: Any =
 
 def holder_private_key(holder: User, personal_private: bytes, key: ServiceKey) -> bytes:
     """A service key's private half, opened with a holder's personal private key."""
-    grant = db.session.scalar(
-        select(KeyGrant).where(KeyGrant.user_id == holder.id, KeyGrant.service_key_id == key.id)
+    # The sealed column alone (every page that opens a case asks): no grant object is made.
+    wrapped = db.session.scalar(
+        select(KeyGrant.wrapped).where(KeyGrant.user_id == holder.id, KeyGrant.service_key_id == key.id)
     )
-    if grant is None:
+    if wrapped is None:
         raise NotAKeyHolderError(holder.email)
-    return crypto.open_sealed(
-        holder.key_algorithm, personal_private, grant.wrapped, grant_binding(holder.id, key.id)
-    )
+    return crypto.open_sealed(holder.key_algorithm, personal_private, wrapped, grant_binding(holder.id, key.id))
 
 
 def grant_from_holder(granter: User, granter_private: bytes, grantee: User) -> int:
