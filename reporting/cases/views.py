@@ -233,8 +233,11 @@ def _case_page(report: Report, status: int = 200, **forms_given: Any) -> Respons
     meeting = case_panel(report, keyring if case.readable else None)
     allowed = tuple(_manual_statuses(report))
     fields = dict(_fresh_fields(wording(), allowed, tuple(case.reviewers),
-                                str(report.assignee_id) if report.assignee_id else "none", report.priority,
-                                tuple(case.flags)))
+                                str(report.assignee_id) if report.assignee_id else "none", report.priority))
+    if case.readable:
+        # Risk flags are sealed: what is set is never kept beyond this request, so made afresh.
+        fields["flags"] = MappingProxyType(fields_html(forms.FlagsForm(prefix="flags", formdata=None,
+                                                                       data={"flags": case.flags})))
     given = {name.removesuffix("_form"): form for name, form in forms_given.items()}
     for name, form in given.items():
         fields[name] = MappingProxyType(fields_html(form))
@@ -252,16 +255,15 @@ def _case_page(report: Report, status: int = 200, **forms_given: Any) -> Respons
 
 @lru_cache(maxsize=512)
 def _fresh_fields(_wording: tuple[Any, ...], allowed: tuple[str, ...], people: tuple[tuple[str, str], ...],
-                  assignee: str, priority: str, flags: tuple[str, ...]) -> Mapping[str, Mapping[str, Markup]]:
+                  assignee: str, priority: str) -> Mapping[str, Mapping[str, Markup]]:
     # The case page's forms as first shown, as HTML: kept per language and per everything they
-    # show (all in the key), as building seven forms and rendering their fields cost a quarter
-    # of the page. Nothing in them is the reader's own: the token is added by the page.
+    # show (all in the key, all clear columns), as building the forms and rendering their fields
+    # cost a quarter of the page. Nothing in them is the reader's own: the token is added by the page.
     made = {
         "status": forms.StatusForm(prefix="status", formdata=None, allowed=list(allowed)),
         "note": forms.NoteForm(prefix="note", formdata=None),
         "assign": forms.AssignForm(prefix="assign", formdata=None, people=list(people), data={"assignee": assignee}),
         "priority": forms.PriorityForm(prefix="priority", formdata=None, data={"priority": priority}),
-        "flags": forms.FlagsForm(prefix="flags", formdata=None, data={"flags": list(flags)}),
         "link": forms.LinkForm(prefix="link", formdata=None),
         "message": forms.MessageForm(prefix="message", formdata=None),
     }
