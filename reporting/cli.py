@@ -43,10 +43,10 @@ def demo_command() -> None:
     from reporting.support.cli import load_demo_services
 
     load_demo_services()
-    sign_ins = load_demo_staff(recovery_text)
+    sign_ins = load_demo_staff(recovery_text, current_settings())
     from reporting.meetings.demo import load_demo_agencies
 
-    sign_ins += load_demo_agencies(recovery_text)
+    sign_ins += load_demo_agencies(recovery_text, current_settings())
     # No request context: the core checks stored answers without building forms.
     sent = demo.load_demo_reports(
         current_settings().receipt_kdf,

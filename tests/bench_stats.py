@@ -217,6 +217,7 @@ def main() -> dict[str, Any]:
     from reporting.auth import services as auth_services
     from reporting.auth.models import Role
     from reporting.extensions import db
+    from reporting.settings import current_settings
     from tests.helpers import sign_in
 
     keep = os.environ.get("BENCH_STATS_KEEP")
@@ -245,7 +246,8 @@ def main() -> dict[str, Any]:
             conn.close()
         email = f"bench-analyst-{os.getpid()}@example.org"
         with app.app_context():
-            user = auth_services.create_user(email=email, role=Role("analyst"), password=PASSWORD, actor="bench")
+            user = auth_services.create_user(email=email, role=Role("analyst"), password=PASSWORD, actor="bench",
+                                             settings=current_settings())
             user.must_change_password = False
             db.session.commit()
         client = app.test_client()

@@ -20,6 +20,7 @@ from flask.testing import FlaskClient
 from reporting import create_app, crypto
 from reporting.extensions import db
 from reporting.keys import services as key_services
+from reporting.settings import current_settings
 
 CI = os.environ.get("CI", "").lower() == "true"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -227,6 +228,7 @@ def make_user(app: Flask, keys: key_services.InitialisedKeys):  # type: ignore[n
                 actor="test",
                 centre=centre_row,
                 agency_id=agency_id,
+                settings=current_settings(),
             )
             user.must_change_password = False
             if holder and key_services.purpose_for_role(role):

@@ -129,6 +129,7 @@ def read_report(reference: str, recovery_text: str) -> dict[str, Any]:
 
     from reporting import crypto
     from reporting.extensions import db
+    from reporting.settings import current_settings
     from reporting.keys.models import ServiceKey
     from reporting.keys.services import private_key_with_recovery
     from reporting.reports.models import Report
@@ -155,10 +156,11 @@ def totp_now(app, email: str, *, offset_steps: int = 0) -> str:  # type: ignore[
     from reporting.auth.models import User
     from reporting.auth.services import totp_secret
     from reporting.extensions import db
+    from reporting.settings import current_settings
 
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == email))
-        secret = totp_secret(user)
+        secret = totp_secret(user, current_settings())
         db.session.commit()
     totp = pyotp.TOTP(secret)
     return totp.at(time.time() + offset_steps * totp.interval)

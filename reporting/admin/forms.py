@@ -13,6 +13,7 @@ from reporting.auth.services import check_password_policy
 from reporting.exceptions import PasswordPolicyError
 from reporting.forms import ConfirmForm
 from reporting.forms.fields import NoControlCharacters, Radios, clean_text, options
+from reporting.settings import current_settings
 
 ROLE_LABELS = {
     Role.ADMIN.value: _l("Administrator"),
@@ -95,7 +96,7 @@ def _password_fields(new_label: Any) -> tuple[PasswordField, PasswordField]:
 
 def _check_policy(password: str, email: str) -> None:
     try:
-        check_password_policy(password, email)
+        check_password_policy(password, email, settings=current_settings())
     except PasswordPolicyError:
         raise ValidationError(
             str(_l("The password must be at least 12 characters and hard to guess: not their email address, a common password, the name of this service or a year. A few unrelated words together work well."))

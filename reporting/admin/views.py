@@ -78,6 +78,7 @@ def new_user() -> ResponseReturnValue:
                 role=Role(form.role.data),
                 password=form.password.data,
                 actor=current_user,
+                settings=current_settings(),
                 centre=queries.centre_by_slug(form.centre_slug()),
             )
         except DuplicateEmailError:
@@ -194,7 +195,7 @@ def reset_user(user_id: int) -> ResponseReturnValue:
     if user.id == current_user.id:
         return _refuse(user, "reset", _self_message(), reset_form=form)
     try:
-        services.reset_user(user, form.password.data, actor=current_user)
+        services.reset_user(user, form.password.data, actor=current_user, settings=current_settings())
     except LastKeyHolderError:
         return _refuse(user, "reset", _last_holder_message(), reset_form=form)
     except PasswordPolicyError:
@@ -255,3 +256,4 @@ def show_audit_log() -> ResponseReturnValue:
 
 # The centre pages add their routes to this blueprint.
 from reporting.admin import centres as _centres  # noqa: E402,F401
+from reporting.settings import current_settings

@@ -13,6 +13,7 @@ from reporting.auth.models import Role, User
 from reporting.centres.models import Centre
 from reporting.exceptions import DuplicateEmailError, LastKeyHolderError, PasswordPolicyError
 from reporting.extensions import db
+from reporting.settings import current_settings
 
 users_cli = AppGroup("users", help="Create, list and deactivate staff accounts.")
 
@@ -53,7 +54,7 @@ def create_command(email: str, role: str, centre_slug: str | None, agency_name: 
     password = _read_secret("password")
     try:
         user = services.create_user(email=email, role=Role(role), password=password, actor="cli", centre=centre,
-                                   agency_id=agency.id if agency else None)
+                                   agency_id=agency.id if agency else None, settings=current_settings())
     except DuplicateEmailError:
         raise click.ClickException(f"an account for {email} exists already") from None
     except PasswordPolicyError:

@@ -15,6 +15,7 @@ from reporting.auth.models import Role, User
 from reporting.centres.models import Centre
 from reporting.extensions import db
 from reporting.keys import services as key_services
+from reporting.settings import Settings
 
 DEMO_PASSWORD = "demo password 2026"  # nosec B105 - the demo's published sign-in; `flask demo` refuses production
 DEMO_CENTRE = "example-library"  # from reporting/centres/demo_centres.csv
@@ -44,7 +45,7 @@ def _demo_centre() -> Centre:
     return centre
 
 
-def load_demo_staff(recovery_text: str | None) -> list[DemoSignIn]:
+def load_demo_staff(recovery_text: str | None, settings: Settings) -> list[DemoSignIn]:
     """Create the demo accounts that are missing; grant keys when the recovery key is known."""
     sign_ins = []
     for email, role in ACCOUNTS:
@@ -56,14 +57,15 @@ def load_demo_staff(recovery_text: str | None) -> list[DemoSignIn]:
                 password=DEMO_PASSWORD,
                 actor="demo",
                 centre=_demo_centre() if role == Role.CENTRE_STAFF else None,
+                settings=settings,
             )
             user.must_change_password = False
-            secret = services.totp_secret(user)  # pre-enrolled so the printed secret works at once
+            secret = services.totp_secret(user, settings)  # pre-enrolled so the printed secret works at once
             user.totp_confirmed = True
             if recovery_text and key_services.purpose_for_role(role.value):
                 key_services.grant_with_recovery(user, recovery_text, actor="demo")
         else:
-            secret = services.totp_secret(user)
+            secret = services.totp_secret(user, settings)
         purpose = key_services.purpose_for_role(role.value)
         sign_ins.append(
             DemoSignIn(email, role.value, DEMO_PASSWORD, secret, bool(purpose and key_services.is_holder(user, purpose)))

@@ -27,7 +27,7 @@ from reporting.exceptions import (
 )
 from reporting.extensions import db
 from reporting import sessions
-from reporting.settings import Settings, current_settings
+from reporting.settings import Settings
 from reporting.keys.models import KEY_FOR_ROLE, GrantRequest, KeyGrant, KeyPurpose, ServiceKey
 
 log = logging.getLogger(__name__)
@@ -47,10 +47,6 @@ def personal_key_binding(user: User) -> crypto.Binding:
     return crypto.Binding("users", "private_key_wrap", str(user.id))
 
 
-def _kdf() -> crypto.KdfParams:
-    return current_settings().password_kdf
-
-
 # zxcvbn scores 0-4; 3 is "safely unguessable" against an offline attack on a slow hash.
 MIN_KEY_HOLDER_STRENGTH = 3
 
@@ -59,7 +55,7 @@ def _squashed(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
-def check_password_policy(password: str, email: str, role: str | None = None) -> None:
+def check_password_policy(password: str, email: str, role: str | None = None, *, settings: Settings) -> None:
     """Refuse short or guessable passwords; for key-holding roles, anything zxcvbn finds guessable.
 
     A key holder's password (with the database) opens every report, so common passwords,
@@ -73,15 +69,15 @@ def check_password_policy(password: str, email: str, role: str | None = None) ->
         raise PasswordPolicyError("too easy to guess")
     if role is None or role not in KEY_FOR_ROLE:
         return
-    service = current_settings().service_name
+    service = settings.service_name
     context = [email, email.split("@")[0], _squashed(service), *service.lower().split(), "hate", "crime", "report"]
     weakest = min(zxcvbn(candidate[:100], user_inputs=context)["score"] for candidate in (password, _squashed(password)))
     if weakest < MIN_KEY_HOLDER_STRENGTH:
         raise PasswordPolicyError("too easy to guess")
 
 
-def _set_password(user: User, password: str, private_key: bytes) -> None:
-    params = _kdf()
+def _set_password(user: User, password: str, private_key: bytes, settings: Settings) -> None:
+    params = settings.password_kdf
     user.password_salt = crypto.new_salt()
     user.password_kdf = params.encode()
     verifier, wrap_key = crypto.derive_keys(password.encode(), user.password_salt, params)
@@ -89,22 +85,22 @@ def _set_password(user: User, password: str, private_key: bytes) -> None:
     user.private_key_wrap = crypto.wrap_private_key(wrap_key, private_key, personal_key_binding(user))
 
 
-def _new_personal_keys(user: User, password: str) -> None:
+def _new_personal_keys(user: User, password: str, settings: Settings) -> None:
     pair = crypto.generate_keypair()
     user.key_algorithm = pair.algorithm
     user.public_key = pair.public
-    _set_password(user, password, pair.private)
+    _set_password(user, password, pair.private, settings)
 
 
 def create_user(
     *, email: str, role: Role, password: str, actor: User | str | None, centre: Centre | None = None,
-    agency_id: int | None = None,
+    agency_id: int | None = None, settings: Settings,
 ) -> User:
     """Create a staff account with its personal key pair. No key is granted yet."""
     email = normalise_email(email)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise DuplicateEmailError(email)
-    check_password_policy(password, email, role.value)
+    check_password_policy(password, email, role.value, settings=settings)
     user = User(
         email=email,
         role=role.value,
@@ -120,7 +116,7 @@ def create_user(
     )
     db.session.add(user)
     db.session.flush()  # the id binds the key wrap to this row
-    _new_personal_keys(user, password)
+    _new_personal_keys(user, password, settings)
     db.session.flush()
     audit.record("user.create", f"user:{user.id}", actor=actor, role=role.value)
     return user
@@ -193,7 +189,7 @@ def _count_failure(email: str, client: str, user: User | None) -> None:
             audit.record(SIGNIN_DELAYED, f"user:{user.id}" if user else "user:unknown", actor="anonymous")
 
 
-def sign_in_with_password(email: str, password: str, *, client: str) -> tuple[User, bytes]:
+def sign_in_with_password(email: str, password: str, *, client: str, settings: Settings) -> tuple[User, bytes]:
     """Check the password; return the user and their unwrapped personal private key.
 
     Unknown emails, wrong passwords and inactive accounts all raise the same
@@ -203,7 +199,7 @@ def sign_in_with_password(email: str, password: str, *, client: str) -> tuple[Us
     _check_throttle(email, client)
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None or not user.active:
-        crypto.derive_keys(password.encode(), _DUMMY_SALT, _kdf())
+        crypto.derive_keys(password.encode(), _DUMMY_SALT, settings.password_kdf)
         _fail(email, client, None)
     assert user is not None
     verifier, wrap_key = crypto.derive_keys(
@@ -221,35 +217,29 @@ def _fail(email: str, client: str, user: User | None) -> None:
     raise SignInFailedError(email)
 
 
-def _totp_key() -> bytes:
-    return current_settings().totp_key
-
-
 def _totp_binding(user: User) -> crypto.Binding:
     return crypto.Binding("users", "totp_secret", str(user.id))
 
 
-def totp_secret(user: User) -> str:
+def totp_secret(user: User, settings: Settings) -> str:
     """The user's TOTP secret (base32), creating one for enrolment if there is none."""
     if user.totp_secret is None:
         secret = pyotp.random_base32()
-        user.totp_secret = crypto.encrypt(_totp_key(), secret.encode(), _totp_binding(user))
+        user.totp_secret = crypto.encrypt(settings.totp_key, secret.encode(), _totp_binding(user))
         db.session.flush()
         return secret
-    return crypto.decrypt(_totp_key(), user.totp_secret, _totp_binding(user)).decode()
+    return crypto.decrypt(settings.totp_key, user.totp_secret, _totp_binding(user)).decode()
 
 
-def totp_uri(user: User) -> str:
-    return pyotp.TOTP(totp_secret(user)).provisioning_uri(
-        name=user.email, issuer_name=current_settings().service_name
-    )
+def totp_uri(user: User, settings: Settings) -> str:
+    return pyotp.TOTP(totp_secret(user, settings)).provisioning_uri(name=user.email, issuer_name=settings.service_name)
 
 
-def verify_second_factor(user: User, code: str, *, client: str, now: datetime) -> None:
+def verify_second_factor(user: User, code: str, *, client: str, now: datetime, settings: Settings) -> None:
     """Check a TOTP code (one step of clock drift either way; a code is never accepted twice)."""
     _check_throttle(user.email, client)
     code = "".join(ch for ch in code if ch.isdigit())
-    totp = pyotp.TOTP(totp_secret(user))
+    totp = pyotp.TOTP(totp_secret(user, settings))
     counter = int(now.timestamp()) // totp.interval
     for step in (counter - 1, counter, counter + 1):
         if step > user.totp_last_counter and secrets.compare_digest(totp.generate_otp(step), code.rjust(6, "x")):
@@ -320,14 +310,15 @@ def purge_expired_sessions(now: datetime) -> int:
 
 # Account changes -------------------------------------------------------------------
 
-def change_password(user: User, personal_private: bytes, new_password: str, *, keep_session: str | None = None) -> None:
+def change_password(user: User, personal_private: bytes, new_password: str, *, settings: Settings,
+                    keep_session: str | None = None) -> None:
     """Re-wrap the personal key under the new password. No report is touched.
 
     Every other session of the account ends (someone who knew the old password and
     signed in elsewhere is signed out); ``keep_session`` is the one making the change.
     """
-    check_password_policy(new_password, user.email, user.role)
-    _set_password(user, new_password, personal_private)
+    check_password_policy(new_password, user.email, user.role, settings=settings)
+    _set_password(user, new_password, personal_private, settings)
     user.must_change_password = False
     ended = db.session.execute(
         delete(StaffSession).where(StaffSession.user_id == user.id, StaffSession.id != (keep_session or ""))
@@ -361,12 +352,12 @@ def _refuse_if_last_holder(user: User) -> None:
             raise LastKeyHolderError(purpose.value)
 
 
-def reset_user(user: User, new_password: str, *, actor: User | str) -> None:
+def reset_user(user: User, new_password: str, *, actor: User | str, settings: Settings) -> None:
     """New password and personal keys; the old key wraps and TOTP are dropped, no data is."""
     _refuse_if_last_holder(user)
-    check_password_policy(new_password, user.email, user.role)
+    check_password_policy(new_password, user.email, user.role, settings=settings)
     dropped = db.session.execute(delete(KeyGrant).where(KeyGrant.user_id == user.id)).rowcount  # type: ignore[attr-defined]
-    _new_personal_keys(user, new_password)
+    _new_personal_keys(user, new_password, settings)
     user.must_change_password = True
     user.totp_secret = None
     user.totp_confirmed = False

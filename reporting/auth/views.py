@@ -58,7 +58,8 @@ def login() -> ResponseReturnValue:
     message = None
     if form.validate_on_submit():
         try:
-            user, private = services.sign_in_with_password(form.email.data, form.password.data, client=_client())
+            user, private = services.sign_in_with_password(form.email.data, form.password.data, client=_client(),
+                                                           settings=current_settings())
         except TooManyAttemptsError as error:
             message = _too_many(error)
         except SignInFailedError:
@@ -96,7 +97,7 @@ def first_password() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             services.change_password(user, staff.personal_private_key_of_pending(), form.new_password.data,
-                                     keep_session=staff_session.id)
+                                     settings=current_settings(), keep_session=staff_session.id)
         except PasswordPolicyError:
             db.session.rollback()
             form.new_password.errors = [_("Choose a longer password that is harder to guess: not a common password, your email address, the name of this service or a year. A few unrelated words together work well.")]
@@ -121,7 +122,8 @@ def _second_factor_page(enrolling: bool) -> ResponseReturnValue:
     message = None
     if form.validate_on_submit():
         try:
-            services.verify_second_factor(user, form.code.data, client=_client(), now=utcnow())
+            services.verify_second_factor(user, form.code.data, client=_client(), now=utcnow(),
+                                          settings=current_settings())
         except TooManyAttemptsError as error:
             message = _too_many(error)
         except SignInFailedError:
@@ -136,9 +138,9 @@ def _second_factor_page(enrolling: bool) -> ResponseReturnValue:
             return redirect(url_for(".home"))
     context = {"form": form, "message": message}
     if enrolling:
-        secret = services.totp_secret(user)
+        secret = services.totp_secret(user, current_settings())
         db.session.commit()
-        uri = services.totp_uri(user)
+        uri = services.totp_uri(user, current_settings())
         context |= {
             "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
             # segno writes only path numbers and the two colours; the URI is encoded in the path.
@@ -179,10 +181,10 @@ def change_password() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             _user, private = services.sign_in_with_password(
-                current_user.email, form.current_password.data, client=_client()
+                current_user.email, form.current_password.data, client=_client(), settings=current_settings()
             )
             current = staff.ticket()
-            services.change_password(current_user, private, form.new_password.data,
+            services.change_password(current_user, private, form.new_password.data, settings=current_settings(),
                                      keep_session=current.session_id if current else None)
         except TooManyAttemptsError as error:
             message = _too_many(error)

@@ -13,6 +13,7 @@ from reporting.extensions import db
 from reporting.meetings import forms, queries, services
 from reporting.meetings.models import Agency, AgencyKind
 from reporting.security import roles
+from reporting.settings import current_settings
 
 bp = Blueprint("agencies_admin", __name__, url_prefix="/admin/agencies")
 admin_only = roles(Role.ADMIN.value)
@@ -87,7 +88,7 @@ def add_person(agency_id: int) -> ResponseReturnValue:
     if person_form.validate():
         try:
             user = services.add_agency_user(agency, email=person_form.email.data, password=person_form.password.data,
-                                            actor=current_user._get_current_object())
+                                            actor=current_user._get_current_object(), settings=current_settings())
         except DuplicateEmailError:
             db.session.rollback()
             person_form.email.errors = [_("There is already an account with this email address")]

@@ -11,6 +11,7 @@ from reporting.keys import services as key_services
 from reporting.keys.models import KeyPurpose
 from reporting.meetings import services
 from reporting.meetings.models import Agency, AgencyKind
+from reporting.settings import Settings
 
 AGENCIES = [
     ("Example Housing Association (demo)", AgencyKind.HOUSING, "housing@example.org"),
@@ -21,7 +22,7 @@ AGENCIES = [
 AGENCY_ACCOUNT = "agency@example.org"
 
 
-def load_demo_agencies(recovery_text: str | None) -> list[DemoSignIn]:
+def load_demo_agencies(recovery_text: str | None, settings: Settings) -> list[DemoSignIn]:
     """The example agencies and a demo person at the first, granted the partners' key when the
     recovery key is known (the first grant of that key, so no second holder is needed)."""
     key_services.add_missing_key(KeyPurpose.PARTNERS, actor="demo")
@@ -32,14 +33,15 @@ def load_demo_agencies(recovery_text: str | None) -> list[DemoSignIn]:
     assert housing is not None
     user = db.session.scalar(select(User).where(User.email == AGENCY_ACCOUNT))
     if user is None:
-        user = services.add_agency_user(housing, email=AGENCY_ACCOUNT, password=DEMO_PASSWORD, actor="demo")
+        user = services.add_agency_user(housing, email=AGENCY_ACCOUNT, password=DEMO_PASSWORD, actor="demo",
+                                       settings=settings)
         user.must_change_password = False
-        secret = auth_services.totp_secret(user)
+        secret = auth_services.totp_secret(user, settings)
         user.totp_confirmed = True
         if recovery_text:
             key_services.grant_with_recovery(user, recovery_text, actor="demo")
     else:
-        secret = auth_services.totp_secret(user)
+        secret = auth_services.totp_secret(user, settings)
     db.session.flush()
     return [DemoSignIn(AGENCY_ACCOUNT, Role.AGENCY.value, DEMO_PASSWORD, secret,
                        key_services.is_holder(user, KeyPurpose.PARTNERS))]

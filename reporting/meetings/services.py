@@ -39,6 +39,7 @@ from reporting.meetings.models import (
 )
 from reporting.meetings.policies import require_admin, require_agency_user
 from reporting.reports.models import Report
+from reporting.settings import Settings
 
 
 class MeetingError(Exception):
@@ -122,7 +123,7 @@ def save_agency(data: AgencyData, *, actor: User | str, agency: Agency | None = 
     return agency
 
 
-def add_agency_user(agency: Agency, *, email: str, password: str, actor: User | str) -> User:
+def add_agency_user(agency: Agency, *, email: str, password: str, actor: User | str, settings: Settings) -> User:
     """A person at a partner agency: a staff account tied to it, password and TOTP like all staff.
 
     Their partners' key grant follows the two-person rule, like the police key.
@@ -133,7 +134,8 @@ def add_agency_user(agency: Agency, *, email: str, password: str, actor: User | 
         require_admin(actor)
     if not agency.active:
         raise MeetingError("agency_inactive")
-    return auth_services.create_user(email=email, role=Role.AGENCY, password=password, actor=actor, agency_id=agency.id)
+    return auth_services.create_user(email=email, role=Role.AGENCY, password=password, actor=actor, agency_id=agency.id,
+                                     settings=settings)
 
 
 # The "for the next meeting" flag -------------------------------------------------------

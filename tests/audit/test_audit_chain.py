@@ -11,6 +11,7 @@ from sqlalchemy import select, text
 from reporting import audit
 from reporting.audit.models import AuditEvent
 from reporting.extensions import db
+from reporting.settings import current_settings
 from tests.helpers import csrf_token, full_answers, post_form, report, sign_in
 
 CANARY = "AUDITCANARY42"
@@ -114,7 +115,8 @@ def test_a_grant_by_a_holder_names_the_holder(app, story, make_user):
 
     late = make_user("reviewer", holder=False)
     with app.app_context():
-        granter, private = auth_services.sign_in_with_password(story.newcomer, "correct horse battery staple", client="t")
+        granter, private = auth_services.sign_in_with_password(
+            story.newcomer, "correct horse battery staple", client="t", settings=current_settings())
         grant_from_holder(granter, private, db.session.get(User, late.id))
         db.session.commit()
     grant = [e for e in entries(app) if e.action == "keys.grant" and e.target == f"user:{late.id}"]

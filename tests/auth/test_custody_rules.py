@@ -13,6 +13,7 @@ from reporting.exceptions import NotAKeyHolderError, PasswordPolicyError, Permis
 from reporting.extensions import db
 from reporting.keys import services as key_services
 from reporting.keys.models import KeyGrant, KeyPurpose
+from reporting.settings import current_settings
 from tests.conftest import PASSWORD
 from tests.helpers import csrf_token, post_form, sign_in
 
@@ -68,7 +69,7 @@ def test_an_admin_cannot_ask_for_or_approve_access_for_an_account_they_reset(app
     with app.app_context():
         actor = db.session.get(User, admin.id)
         target = db.session.get(User, other.id)
-        auth_services.reset_user(target, "a wholly new passphrase for autumn", actor=actor)
+        auth_services.reset_user(target, "a wholly new passphrase for autumn", actor=actor, settings=current_settings())
         db.session.commit()
         with pytest.raises(PermissionDeniedError):
             key_services.request_grant(target, requester=actor)
@@ -171,8 +172,9 @@ def test_rotation_grants_nothing_to_a_grant_row_planted_in_the_database(app, key
 def test_key_holders_cannot_choose_a_guessable_password(app, keys, weak):
     with app.app_context():
         with pytest.raises(PasswordPolicyError):
-            auth_services.check_password_policy(weak, "someone@example.org", "reviewer")
-        auth_services.check_password_policy("correct horse battery staple", "someone@example.org", "reviewer")
+            auth_services.check_password_policy(weak, "someone@example.org", "reviewer", settings=current_settings())
+        auth_services.check_password_policy("correct horse battery staple", "someone@example.org", "reviewer",
+                                            settings=current_settings())
 
 
 def test_a_guessable_password_gets_a_clear_message_on_the_page(app, keys, make_user):
@@ -197,7 +199,7 @@ def test_signing_in_with_the_production_key_wrap_cost_takes_under_a_second(make_
     assert DEFAULTS["PASSWORD_KDF"] == "argon2id:t=3,m=131072,p=1"
     with app.app_context():
         auth_services.create_user(email="slow@example.org", role=auth_services.Role.REVIEWER,
-                                  password=PASSWORD, actor="test")
+                                  password=PASSWORD, actor="test", settings=current_settings())
         db.session.commit()
     client = app.test_client()
     timings = []

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from reporting.auth import services as auth_services
 from reporting.auth.models import Role, User
 from reporting.extensions import db
+from reporting.settings import current_settings
 from tests.conftest import PASSWORD
 from tests.helpers import CSRF, csrf_token, post_form, sign_in, totp_now
 
@@ -126,7 +127,8 @@ def test_wrong_password_and_unknown_email_take_similar_time(make_app):
         SIGNIN_LIMIT_PER_CLIENT="1000 per minute",
     )
     with app.app_context():
-        user = auth_services.create_user(email="timed@example.org", role=Role.REVIEWER, password=PASSWORD, actor="test")
+        user = auth_services.create_user(email="timed@example.org", role=Role.REVIEWER, password=PASSWORD, actor="test",
+                                           settings=current_settings())
         db.session.commit()
         assert user.password_kdf == "argon2id:t=2,m=16384,p=1"
     client = app.test_client()

@@ -218,6 +218,7 @@ def prepare_queue_template(tmp: Path, secret: str) -> QueueWorld:
     from reporting.auth import services as auth_services
     from reporting.auth.models import User
     from reporting.extensions import db
+    from reporting.settings import current_settings
 
     app = in_process_app(f"sqlite:///{path}", secret, tmp)
     totp: dict[str, str] = {}
@@ -227,7 +228,7 @@ def prepare_queue_template(tmp: Path, secret: str) -> QueueWorld:
             if user is None:
                 raise BenchError(f"`users create` made no account for {email}")
             user.must_change_password = False
-            totp[key] = auth_services.totp_secret(user)
+            totp[key] = auth_services.totp_secret(user, current_settings())
             user.totp_confirmed = True
         for n in range(EXTRA_REVIEWERS):
             db.session.add(User(

@@ -303,11 +303,13 @@ class StaffServer:
         from reporting.auth.models import Role
         from reporting.auth.services import create_user
         from reporting.centres.models import Centre
+        from reporting.settings import current_settings
 
         with self.app.app_context():
             centre_row = db.session.scalar(select(Centre).where(Centre.slug == centre)) if centre else None
             assert centre is None or centre_row is not None, f"no centre {centre}: add_centre() first"
-            user = create_user(email=email, role=Role(role), password=password, actor="test", centre=centre_row)
+            user = create_user(email=email, role=Role(role), password=password, actor="test", centre=centre_row,
+                               settings=current_settings())
             user.must_change_password = must_change_password
             if holder and key_services.purpose_for_role(role):
                 key_services.grant_with_recovery(user, self.recovery_text)

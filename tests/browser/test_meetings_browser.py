@@ -41,11 +41,13 @@ def add_agency_person(server: StaffServer, email: str) -> str:
     from reporting.keys import services as key_services
     from reporting.meetings import services
     from reporting.meetings.models import AgencyKind
+    from reporting.settings import current_settings
 
     with server.app.app_context():
         agency = services.save_agency(
             services.AgencyData("Example Housing Association", AgencyKind.HOUSING, "housing@example.org"), actor="test")
-        user = services.add_agency_user(agency, email=email, password="correct horse battery staple", actor="test")
+        user = services.add_agency_user(agency, email=email, password="correct horse battery staple", actor="test",
+                                         settings=current_settings())
         user.must_change_password = False
         key_services.grant_with_recovery(user, server.recovery_text)
         db.session.commit()

@@ -39,13 +39,15 @@ def stack(deploy_folder: Path, own_database: str) -> Iterator[Stack]:
     from reporting.auth import services as auth_services
     from reporting.auth.models import Role
     from reporting.keys import services as key_services
+    from reporting.settings import current_settings
 
     app = create_app(base_config(deploy_folder, own_database))
     migrate(app)
     email = "reviewer@example.org"
     with app.app_context():
         made = key_services.init_keys()
-        user = auth_services.create_user(email=email, role=Role.REVIEWER, password=PASSWORD, actor="test", centre=None)
+        user = auth_services.create_user(email=email, role=Role.REVIEWER, password=PASSWORD, actor="test", centre=None,
+                                                  settings=current_settings())
         user.must_change_password = False
         key_services.grant_with_recovery(user, made.recovery_text)
         db.session.commit()

@@ -28,6 +28,7 @@ from reporting.extensions import db
 from reporting.keys.models import KeyGrant, KeyPurpose, ServiceKey
 from reporting.keys.services import current_key, grant_from_holder, is_holder
 from reporting.reports.models import Report
+from reporting.settings import current_settings
 from tests.helpers import csrf_token, full_answers, minimal_answers, post_form, read_report, report, sign_in
 
 CANNOT_READ = "You cannot read this report yet"
@@ -80,7 +81,8 @@ def test_an_existing_holder_can_grant_a_new_reviewer(app, client, make_user):
     newcomer = make_user("reviewer", holder=False)
     with app.app_context():
         granter = db.session.get(User, holder.id)
-        _user, private = auth_services.sign_in_with_password(holder.email, "correct horse battery staple", client="test")
+        _user, private = auth_services.sign_in_with_password(
+            holder.email, "correct horse battery staple", client="test", settings=current_settings())
         grant_from_holder(granter, private, db.session.get(User, newcomer.id))
         db.session.commit()
     staff = app.test_client()
@@ -97,7 +99,8 @@ def test_a_reset_loses_that_persons_wrap_but_no_data(app, client, keys, make_use
     assert grants_of(app, forgetful.id) > 0
 
     with app.app_context():
-        auth_services.reset_user(db.session.get(User, forgetful.id), NEW_PASSWORD, actor="test")
+        auth_services.reset_user(db.session.get(User, forgetful.id), NEW_PASSWORD, actor="test",
+                                 settings=current_settings())
         db.session.commit()
         assert not is_holder(db.session.get(User, forgetful.id))
     assert grants_of(app, forgetful.id) == 0
@@ -122,7 +125,8 @@ def test_a_reset_loses_that_persons_wrap_but_no_data(app, client, keys, make_use
 
     # A holder grants again, and the reset person reads the old report once more.
     with app.app_context():
-        _user, private = auth_services.sign_in_with_password(other.email, "correct horse battery staple", client="t")
+        _user, private = auth_services.sign_in_with_password(
+            other.email, "correct horse battery staple", client="t", settings=current_settings())
         grant_from_holder(db.session.get(User, other.id), private, db.session.get(User, forgetful.id))
         db.session.commit()
     assert f"{STORY} survives-reset" in case_page(again, reference)
@@ -132,7 +136,8 @@ def test_the_last_key_holder_cannot_be_reset(app, make_user):
     only = make_user("reviewer")
     with app.app_context():
         with pytest.raises(LastKeyHolderError):
-            auth_services.reset_user(db.session.get(User, only.id), NEW_PASSWORD, actor="test")
+            auth_services.reset_user(db.session.get(User, only.id), NEW_PASSWORD, actor="test",
+                                     settings=current_settings())
         db.session.rollback()
     assert grants_of(app, only.id) > 0
 
