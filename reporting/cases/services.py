@@ -22,7 +22,7 @@ from reporting.extensions import db
 from reporting.keys.models import KeyPurpose, ServiceKey
 from reporting.keys.keyring import Keyring
 from reporting.keys.policies import is_active_reviewer, require_reviewer
-from reporting.keys.services import current_key
+from reporting.keys.services import sealing_key
 from reporting.reports.models import ClosureReason, Priority, Report, Status
 from reporting.reports.services import group_wrap_binding, open_report_content
 from reporting.settings import Settings
@@ -35,7 +35,7 @@ if TYPE_CHECKING:  # for the type only; open_case_file reads the queries where i
 
 
 def _seal_for_group(plaintext: bytes, binding: crypto.Binding) -> bytes:
-    key = current_key(KeyPurpose.GROUP)
+    key = sealing_key(KeyPurpose.GROUP)
     return crypto.seal(key.algorithm, key.public_key, plaintext, binding)
 
 

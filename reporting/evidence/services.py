@@ -22,8 +22,8 @@ from reporting import audit, crypto
 from reporting.auth.models import User
 from reporting.evidence import files
 from reporting.evidence.uploads import SealingUpload
-from reporting.exceptions import AlreadySentError, EvidenceRefusedError
-from reporting.extensions import db
+from reporting.exceptions import AlreadySentError, DraftChangedError, EvidenceRefusedError
+from reporting.extensions import db, read
 from reporting.reports.models import DraftFile, Report
 from reporting.reports.services import DraftState
 from reporting.evidence.models import Evidence
@@ -219,9 +219,9 @@ def _draft_file_binding(draft_id: str, file_id: int, column: str) -> crypto.Bind
 
 @dataclass(frozen=True)
 class DraftFileInfo:
-    """A draft's file with its details opened under the draft key."""
+    """A draft's file with its details opened under the draft key (never its contents)."""
 
-    row: DraftFile
+    id: int
     name: str
     kind: str
     size: int
@@ -265,17 +265,20 @@ def add_draft_file(state: DraftState, upload: SealingUpload | None, name: str | 
 
 
 # Built once (every send asks it, most often to find no file): each use binds and runs it.
-_DRAFT_FILES = select(DraftFile).where(DraftFile.draft_id == bindparam("draft_id")).order_by(DraftFile.id)
+# Only the id and sealed details, never the files themselves: they are read only to move them.
+_DRAFT_FILES = (
+    select(DraftFile.id, DraftFile.details).where(DraftFile.draft_id == bindparam("draft_id")).order_by(DraftFile.id)
+)
 
 
 def list_draft_files(state: DraftState) -> list[DraftFileInfo]:
-    rows = db.session.scalars(_DRAFT_FILES, {"draft_id": state.draft.id})
+    rows = read(_DRAFT_FILES, {"draft_id": state.draft.id})
     opened = []
     for row in rows:
         data: dict[str, Any] = json.loads(
             crypto.decrypt(state.key, row.details, _draft_file_binding(state.draft.id, row.id, "details"))
         )
-        opened.append(DraftFileInfo(row, str(data["name"]), str(data["kind"]), int(data["size"]), str(data["sha256"]), data))
+        opened.append(DraftFileInfo(row.id, str(data["name"]), str(data["kind"]), int(data["size"]), str(data["sha256"]), data))
     return opened
 
 
@@ -303,7 +306,9 @@ def move_draft_files(
     """
     moved = []
     for info in list_draft_files(state) if listed is None else listed:
-        row = info.row
+        row = db.session.get(DraftFile, info.id)
+        if row is None:  # taken off by another request since it was listed
+            raise DraftChangedError(state.draft.id)
         evidence = Evidence(
             report_id=report.id, kind=info.kind, size=info.size, sha256=info.sha256,
             original=b"", cleaned=b"", details=b"",

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, select
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from reporting import audit, crypto
 from reporting.auth.models import User
@@ -19,7 +19,7 @@ from reporting.exceptions import (
     NotAKeyHolderError,
     PermissionDeniedError,
 )
-from reporting.extensions import db
+from reporting.extensions import db, read
 from reporting.keys.models import KEY_FOR_ROLE, GrantRequest, KeyGrant, KeyPurpose, ServiceKey
 
 log = logging.getLogger(__name__)
@@ -36,6 +36,31 @@ _CURRENT_KEY = (
     .order_by(ServiceKey.id.desc())
     .limit(1)
 )
+
+
+class SealingKey(NamedTuple):
+    """What sealing to a purpose's current key needs: its id, algorithm and public half."""
+
+    id: int
+    algorithm: str
+    public_key: bytes
+
+
+_SEALING_KEY = (
+    select(ServiceKey.id, ServiceKey.algorithm, ServiceKey.public_key)
+    .where(ServiceKey.purpose == bindparam("purpose"), ServiceKey.retired_at.is_(None))
+    .order_by(ServiceKey.id.desc())
+    .limit(1)
+)
+
+
+def sealing_key(purpose: KeyPurpose) -> SealingKey:
+    """The key new content of this purpose is sealed to, as three plain columns (every report
+    sent and every sealed note asks it). Reads what is flushed: key changes flush first."""
+    row = read(_SEALING_KEY, {"purpose": purpose.value}).first()
+    if row is None:
+        raise KeysNotInitialisedError(purpose.value)
+    return SealingKey(row.id, row.algorithm, row.public_key)
 
 
 def current_key(purpose: KeyPurpose) -> ServiceKey:

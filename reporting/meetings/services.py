@@ -25,7 +25,7 @@ from reporting.extensions import db
 from reporting.keys.keyring import Keyring
 from reporting.keys.models import KeyPurpose
 from reporting.keys.policies import require_reviewer
-from reporting.keys.services import current_key
+from reporting.keys.services import sealing_key
 from reporting.meetings.models import (
     ActionStatus,
     Action,
@@ -49,7 +49,7 @@ class MeetingError(Exception):
 # Sealing -------------------------------------------------------------------------------
 
 def _seal(purpose: KeyPurpose, text: str, binding: crypto.Binding) -> bytes:
-    key = current_key(purpose)
+    key = sealing_key(purpose)
     return crypto.seal(key.algorithm, key.public_key, text.encode(), binding)
 
 

@@ -26,7 +26,7 @@ from wtforms.fields.core import UnboundField
 from wtforms.validators import Email, Length, ValidationError
 
 from reporting import crypto
-from reporting.extensions import db
+from reporting.extensions import db, read
 from reporting.forms import StepForm
 from reporting.forms.fields import (
     ApproximateDateField,
@@ -79,7 +79,7 @@ def _choice_cache(list_name: str) -> list[tuple[str, str, str | None]]:
     cache: dict[str, list[tuple[str, str, str | None]]] | None = db.session.info.get("choice_cache")
     if cache is None:
         cache = {}
-        for name, code, label, grouping in db.session.execute(_ACTIVE_CHOICES):
+        for name, code, label, grouping in read(_ACTIVE_CHOICES):
             cache.setdefault(name, []).append((code, label, grouping))
         db.session.info["choice_cache"] = cache
     return cache.get(list_name, [])

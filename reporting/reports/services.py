@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, exists, select
+from sqlalchemy import bindparam, delete, exists, insert, select, update
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from reporting import crypto
 from reporting.exceptions import AlreadySentError, DraftChangedError, DraftNotFoundError, IncompleteReportError
-from reporting.extensions import db
-from reporting.keys.services import current_key
+from reporting.extensions import db, read
+from reporting.keys.services import sealing_key
 from reporting.keys.models import KeyPurpose
 from reporting.reports import questions
 from reporting.reports.models import (
@@ -27,6 +29,8 @@ from reporting.reports.models import (
     Report,
     ReportIncidentType,
     ReportStrand,
+    Priority,
+    Status,
     StrategyGroup,
 )
 
@@ -242,7 +246,7 @@ def _new_reference_and_receipt(now: datetime) -> tuple[str, crypto.Receipt]:
         suffix = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
         reference = f"HC-{now:%y}-{suffix}"
         receipt = crypto.new_receipt()
-        if not db.session.scalar(_REFERENCE_OR_LOOKUP_TAKEN, {"reference": reference, "lookup": receipt.lookup}):
+        if not read(_REFERENCE_OR_LOOKUP_TAKEN, {"reference": reference, "lookup": receipt.lookup}).scalar():
             return reference, receipt
 
 
@@ -290,6 +294,52 @@ def support_wanted(report_id: int) -> bool:
     return bool(db.session.scalar(select(Report.support_wanted).where(Report.id == report_id)))
 
 
+# The send writes with plain statements, not the ORM's unit of work: it is the one write every
+# reporter waits on, and a flush sorting four objects cost more than the statements themselves.
+_INSERT_REPORT = insert(Report)
+_INSERT_STRANDS = insert(ReportStrand)
+_INSERT_INCIDENT_TYPES = insert(ReportIncidentType)
+_MARK_SENT = (
+    update(Draft)
+    .where(Draft.id == bindparam("draft_id"), Draft.version == bindparam("seen_version"))
+    .values(answers=b"", receipt=bindparam("receipt"), report_id=bindparam("report_id"),
+            expires_at=bindparam("expires_at"), version=bindparam("new_version"))
+)
+_REPORT_COLUMNS = tuple(column.key for column in Report.__table__.columns if column.key != "id")
+
+
+def _insert_report(report: Report, clear: ClearFields) -> None:
+    """Insert a new report with its strands and incident types; it joins the session as if loaded."""
+    # Every column but the id is set on the object (a KeyError here is a column forgotten above).
+    columns = {key: report.__dict__[key] for key in _REPORT_COLUMNS}
+    connection = db.session.connection()
+    inserted = connection.execute(_INSERT_REPORT, columns).inserted_primary_key
+    assert inserted is not None
+    report.id = inserted[0]
+    if clear.strands:
+        connection.execute(_INSERT_STRANDS, [{"report_id": report.id, "strand": code} for code in clear.strands])
+    if clear.incident_types:
+        connection.execute(_INSERT_INCIDENT_TYPES,
+                           [{"report_id": report.id, "incident_type": code} for code in clear.incident_types])
+    make_transient_to_detached(report)
+    db.session.add(report)
+
+
+def _mark_draft_sent(draft: Draft, report_id: int, receipt: bytes, expires_at: datetime) -> None:
+    """Mark the draft sent, if no other request changed it since it was read (its version)."""
+    changed = db.session.connection().execute(_MARK_SENT, {
+        "draft_id": draft.id, "seen_version": draft.version, "new_version": draft.version + 1,
+        "receipt": receipt, "report_id": report_id, "expires_at": expires_at,
+    })
+    if changed.rowcount != 1:
+        # A stale copy (another tab saved an answer since this one was read) sends nothing:
+        # the caller rolls back the report inserted above.
+        raise DraftChangedError(draft.id)
+    for name, value in (("answers", b""), ("receipt", receipt), ("report_id", report_id),
+                        ("expires_at", expires_at), ("version", draft.version + 1)):
+        set_committed_value(draft, name, value)
+
+
 def submit_report(
     state: DraftState,
     *,
@@ -316,7 +366,7 @@ def submit_report(
     missing = questions.first_unanswered(state.answers, state.visited, steps)
     if missing is not None:
         raise IncompleteReportError(missing.name)
-    group_key = current_key(KeyPurpose.GROUP)
+    group_key = sealing_key(KeyPurpose.GROUP)
     answers = {
         key: value
         for step in questions.applicable_steps(state.answers, steps)
@@ -330,47 +380,49 @@ def submit_report(
         {"v": CONTENT_VERSION, "channel": channel.value, "answers": answers, "meta": state.meta},
         ensure_ascii=False,
     ).encode()
-    report = Report(
-        reference=reference,
-        received_at=now,
-        channel=channel.value,
-        centre_id=centre_id,
-        reporter_type=clear.reporter_type,
-        incident_date=clear.incident_date,
-        incident_date_approximate=clear.incident_date_approximate,
-        area=clear.area,
-        police_consent=clear.police_consent,
-        support_wanted=clear.support_wanted,
-        strategy_groups=",".join(clear.strategy_groups),
-        retain_until=date(now.year + retention_years, now.month, min(now.day, 28)),
-        submission_key=submission_digest(state.draft.id),
+    values: dict[str, Any] = {
+        "reference": reference,
+        "received_at": now,
+        "channel": channel.value,
+        "centre_id": centre_id,
+        "reporter_type": clear.reporter_type,
+        "incident_date": clear.incident_date,
+        "incident_date_approximate": clear.incident_date_approximate,
+        "area": clear.area,
+        "police_consent": clear.police_consent,
+        "support_wanted": clear.support_wanted,
+        "strategy_groups": ",".join(clear.strategy_groups),
+        "status": Status.NEW.value,
+        "priority": Priority.NORMAL.value,
+        "new_information": False,
+        "assignee_id": None,
+        "closure_reason": None,
+        "staff_flags": None,
+        "content_destroyed_at": None,
+        "content_destroyed_rule": None,
+        "retain_until": date(now.year + retention_years, now.month, min(now.day, 28)),
+        "submission_key": submission_digest(state.draft.id),
         # Online, only the reporter saw the code; at a centre or on the phone staff did too.
-        receipt_reissued=channel == Channel.ONLINE,
-        key_algorithm=report_keys.algorithm,
-        public_key=report_keys.public,
-        group_key_id=group_key.id,
-        key_wrap_group=crypto.seal(group_key.algorithm, group_key.public_key, report_keys.private, group_wrap_binding(reference)),
-        content=crypto.seal(report_keys.algorithm, report_keys.public, content, content_binding(reference)),
-        strands=[ReportStrand(strand=code) for code in clear.strands],
-        incident_types=[ReportIncidentType(incident_type=code) for code in clear.incident_types],
-    )
+        "receipt_reissued": channel == Channel.ONLINE,
+        "key_algorithm": report_keys.algorithm,
+        "public_key": report_keys.public,
+        "group_key_id": group_key.id,
+        "key_wrap_group": crypto.seal(group_key.algorithm, group_key.public_key, report_keys.private,
+                                      group_wrap_binding(reference)),
+        "content": crypto.seal(report_keys.algorithm, report_keys.public, content, content_binding(reference)),
+    }
+    report = Report(**values)
     receipt = issue_receipt(report, report_keys.private, receipt_kdf, receipt=new_receipt,
                             word=questions.receipt_word(state.answers, steps), word_key=receipt_word_key)
-    db.session.add(report)
-    # One flush below inserts the report (and its strands and types), then marks the draft sent.
-    state.draft.report = report
-    state.draft.receipt = crypto.encrypt(
+    sent_copy = crypto.encrypt(
         state.key,
         json.dumps({"reference": reference, "receipt": receipt.formatted()}).encode(),
         _draft_binding(state.draft.id, "receipt"),
     )
+    _insert_report(report, clear)
     # The answers now live only in the sealed report; the draft keeps the receipt
     # briefly so a reload or a second click shows the same confirmation.
-    state.draft.answers = b""
-    state.draft.expires_at = now + timedelta(minutes=sent_minutes)
-    # A stale copy (another tab saved an answer since this one was read) sends nothing:
-    # the caller rolls back the report inserted in the same flush.
-    _flush_draft(state.draft)
+    _mark_draft_sent(state.draft, report.id, sent_copy, now + timedelta(minutes=sent_minutes))
     log.info("report %s received via %s", report.id, channel.value)
     return report, receipt
 
