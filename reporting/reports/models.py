@@ -212,14 +212,10 @@ class Draft(Base):
     answers: Mapped[bytes] = mapped_column(LargeBinary)
     receipt: Mapped[bytes | None] = mapped_column(LargeBinary)
     report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id", ondelete="SET NULL"))
-    # Checked and bumped by every ORM update: a save or a send made from a stale copy
-    # (another tab changed the draft meanwhile) raises StaleDataError instead of
-    # silently replacing what the other tab wrote.
+    # Checked and bumped by every write (reports.services): a save or a send made from a
+    # stale copy (another tab changed the draft meanwhile) changes nothing and raises
+    # DraftChangedError, instead of silently replacing what the other tab wrote.
     version: Mapped[int] = mapped_column(Integer, server_default="1")
-    # Set on sending, so one flush inserts the report and then marks the draft sent.
-    report: Mapped[Report | None] = relationship()
-
-    __mapper_args__ = {"version_id_col": version}
 
 
 class DraftFile(Base):

@@ -14,8 +14,6 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete, exists, insert, select, update
 from sqlalchemy.orm import make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.exc import StaleDataError
 
 from reporting import crypto
 from reporting.exceptions import AlreadySentError, DraftChangedError, DraftNotFoundError, IncompleteReportError
@@ -58,16 +56,60 @@ def receipt_wrap_binding(reference: str) -> crypto.Binding:
 
 
 # Drafts ---------------------------------------------------------------------------
+# Read and written with plain statements, never the ORM's unit of work: every page of the
+# journey reads its draft and every answer writes it. Each write names the version it was
+# read at, so a change made from a stale copy (another tab saved or sent the draft since)
+# changes nothing and raises DraftChangedError.
+
+@dataclass
+class DraftRow:
+    """A draft's row as read; this module's writes keep it up to date."""
+
+    id: str
+    expires_at: datetime
+    answers: bytes
+    receipt: bytes | None
+    report_id: int | None
+    version: int
+
 
 @dataclass
 class DraftState:
     """A draft opened with its key: the answers so far and the steps seen."""
 
-    draft: Draft
+    draft: DraftRow
     key: bytes
     answers: dict[str, Any]
     visited: set[str]
     meta: dict[str, Any]
+
+
+_INSERT_DRAFT = insert(Draft)
+_READ_DRAFT = (
+    select(Draft.id, Draft.expires_at, Draft.answers, Draft.receipt, Draft.report_id, Draft.version)
+    .where(Draft.id == bindparam("draft_id"))
+)
+_SEEN = (Draft.id == bindparam("draft_id")) & (Draft.version == bindparam("seen_version"))
+_SAVE_ANSWERS = update(Draft).where(_SEEN).values(
+    answers=bindparam("answers"), expires_at=bindparam("expires_at"), version=bindparam("new_version")
+)
+_SAVE_RECEIPT = update(Draft).where(_SEEN).values(receipt=bindparam("receipt"), version=bindparam("new_version"))
+_MARK_SENT = update(Draft).where(_SEEN).values(
+    answers=bindparam("answers"), receipt=bindparam("receipt"), report_id=bindparam("report_id"),
+    expires_at=bindparam("expires_at"), version=bindparam("new_version"),
+)
+
+
+def _update_draft(statement: Any, draft: DraftRow, **values: Any) -> None:
+    """Write ``values`` to the draft if it is still at the version read; else DraftChangedError."""
+    changed = db.session.connection().execute(
+        statement, {"draft_id": draft.id, "seen_version": draft.version, "new_version": draft.version + 1} | values
+    )
+    if changed.rowcount != 1:
+        raise DraftChangedError(draft.id)
+    draft.version += 1
+    for name, value in values.items():
+        setattr(draft, name, value)
 
 
 def start_draft(
@@ -76,32 +118,25 @@ def start_draft(
     """Create an empty draft; return its id and the key only the reporter's cookie will hold."""
     draft_id = draft_id or secrets.token_urlsafe(24)
     key = crypto.random_key()
-    draft = Draft(id=draft_id, expires_at=now + timedelta(minutes=idle_minutes), answers=b"")
-    _write_answers(draft, key, {}, set(), dict(meta or {}))
-    db.session.add(draft)
-    db.session.flush()
+    db.session.connection().execute(_INSERT_DRAFT, {
+        "id": draft_id, "created_at": now, "expires_at": now + timedelta(minutes=idle_minutes),
+        "answers": _sealed_answers(draft_id, key, {}, set(), dict(meta or {})), "version": 1,
+    })
     return draft_id, key
 
 
-def _write_answers(draft: Draft, key: bytes, answers: Mapping[str, Any], visited: set[str], meta: Mapping[str, Any]) -> None:
+def _sealed_answers(draft_id: str, key: bytes, answers: Mapping[str, Any], visited: set[str],
+                    meta: Mapping[str, Any]) -> bytes:
     payload = json.dumps({"answers": answers, "visited": sorted(visited), "meta": meta}).encode()
-    draft.answers = crypto.encrypt(key, payload, _draft_binding(draft.id, "answers"))
-
-
-def _flush_draft(draft: Draft) -> None:
-    """Flush a change to a draft; its version counter refuses a change made from a stale copy."""
-    draft_id = draft.id  # read now: after a failed flush the row's attributes cannot load
-    try:
-        db.session.flush()
-    except StaleDataError:
-        raise DraftChangedError(draft_id) from None
+    return crypto.encrypt(key, payload, _draft_binding(draft_id, "answers"))
 
 
 def open_draft(draft_id: str, key: bytes, *, now: datetime) -> DraftState:
     """Load and decrypt a live draft, or raise DraftNotFoundError."""
-    draft = db.session.get(Draft, draft_id)
-    if draft is None or draft.expires_at <= now:
+    row = read(_READ_DRAFT, {"draft_id": draft_id}).first()
+    if row is None or row.expires_at <= now:
         raise DraftNotFoundError(draft_id)
+    draft = DraftRow(row.id, row.expires_at, row.answers, row.receipt, row.report_id, row.version)
     if not draft.answers:  # sent: only the receipt is left
         return DraftState(draft, key, {}, set(), {})
     try:
@@ -121,9 +156,9 @@ def save_step(state: DraftState, step_name: str, step_answers: Mapping[str, Any]
         raise AlreadySentError(state.draft.id)
     state.answers.update(step_answers)
     state.visited.add(step_name)
-    _write_answers(state.draft, state.key, state.answers, state.visited, state.meta)
-    state.draft.expires_at = now + timedelta(minutes=idle_minutes)
-    _flush_draft(state.draft)
+    _update_draft(_SAVE_ANSWERS, state.draft,
+                  answers=_sealed_answers(state.draft.id, state.key, state.answers, state.visited, state.meta),
+                  expires_at=now + timedelta(minutes=idle_minutes))
 
 
 def discard_draft(draft_id: str) -> None:
@@ -151,11 +186,10 @@ def forget_receipt_code(state: DraftState) -> None:
     """The confirmation page has shown the code: keep only the reference, so the same
     browser cannot show the code again (to someone else at the same device later)."""
     reference, _ = sent_receipt(state)
-    state.draft.receipt = crypto.encrypt(
+    _update_draft(_SAVE_RECEIPT, state.draft, receipt=crypto.encrypt(
         state.key, json.dumps({"reference": reference, "receipt": None}).encode(),
         _draft_binding(state.draft.id, "receipt"),
-    )
-    _flush_draft(state.draft)
+    ))
 
 
 def check_page_copy(state: DraftState, page: Mapping[str, Any]) -> str:
@@ -299,12 +333,6 @@ def support_wanted(report_id: int) -> bool:
 _INSERT_REPORT = insert(Report)
 _INSERT_STRANDS = insert(ReportStrand)
 _INSERT_INCIDENT_TYPES = insert(ReportIncidentType)
-_MARK_SENT = (
-    update(Draft)
-    .where(Draft.id == bindparam("draft_id"), Draft.version == bindparam("seen_version"))
-    .values(answers=b"", receipt=bindparam("receipt"), report_id=bindparam("report_id"),
-            expires_at=bindparam("expires_at"), version=bindparam("new_version"))
-)
 _REPORT_COLUMNS = tuple(column.key for column in Report.__table__.columns if column.key != "id")
 
 
@@ -323,21 +351,6 @@ def _insert_report(report: Report, clear: ClearFields) -> None:
                            [{"report_id": report.id, "incident_type": code} for code in clear.incident_types])
     make_transient_to_detached(report)
     db.session.add(report)
-
-
-def _mark_draft_sent(draft: Draft, report_id: int, receipt: bytes, expires_at: datetime) -> None:
-    """Mark the draft sent, if no other request changed it since it was read (its version)."""
-    changed = db.session.connection().execute(_MARK_SENT, {
-        "draft_id": draft.id, "seen_version": draft.version, "new_version": draft.version + 1,
-        "receipt": receipt, "report_id": report_id, "expires_at": expires_at,
-    })
-    if changed.rowcount != 1:
-        # A stale copy (another tab saved an answer since this one was read) sends nothing:
-        # the caller rolls back the report inserted above.
-        raise DraftChangedError(draft.id)
-    for name, value in (("answers", b""), ("receipt", receipt), ("report_id", report_id),
-                        ("expires_at", expires_at), ("version", draft.version + 1)):
-        set_committed_value(draft, name, value)
 
 
 def submit_report(
@@ -422,7 +435,10 @@ def submit_report(
     _insert_report(report, clear)
     # The answers now live only in the sealed report; the draft keeps the receipt
     # briefly so a reload or a second click shows the same confirmation.
-    _mark_draft_sent(state.draft, report.id, sent_copy, now + timedelta(minutes=sent_minutes))
+    # A stale copy (another tab saved an answer since this one was read) sends nothing: the
+    # caller rolls back the report inserted above.
+    _update_draft(_MARK_SENT, state.draft, answers=b"", receipt=sent_copy, report_id=report.id,
+                  expires_at=now + timedelta(minutes=sent_minutes))
     log.info("report %s received via %s", report.id, channel.value)
     return report, receipt
 
