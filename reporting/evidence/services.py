@@ -245,6 +245,7 @@ def add_draft_file(state: DraftState, upload: SealingUpload | None, name: str | 
     row = DraftFile(draft_id=state.draft.id, original=b"", cleaned=b"", details=b"")
     db.session.add(row)
     db.session.flush()
+    state.draft.has_files = True
     details = json.loads(_details(display_name, inspected)) | {
         "kind": inspected.type.kind, "size": upload.size, "sha256": upload.sha256,
     }
@@ -272,6 +273,8 @@ _DRAFT_FILES = (
 
 
 def list_draft_files(state: DraftState) -> list[DraftFileInfo]:
+    if not state.draft.has_files:
+        return []
     rows = read(_DRAFT_FILES, {"draft_id": state.draft.id})
     opened = []
     for row in rows:

@@ -79,7 +79,7 @@ def _choice_cache(list_name: str) -> list[tuple[str, str, str | None]]:
     cache: dict[str, list[tuple[str, str, str | None]]] | None = db.session.info.get("choice_cache")
     if cache is None:
         cache = {}
-        for name, code, label, grouping in read(_ACTIVE_CHOICES):
+        for name, code, label, grouping in read(_ACTIVE_CHOICES).all():
             cache.setdefault(name, []).append((code, label, grouping))
         db.session.info["choice_cache"] = cache
     return cache.get(list_name, [])

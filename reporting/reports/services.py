@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, delete, exists, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import make_transient_to_detached
 
 from reporting import crypto
@@ -24,6 +25,7 @@ from reporting.reports import questions
 from reporting.reports.models import (
     Channel,
     Draft,
+    DraftFile,
     Report,
     ReportIncidentType,
     ReportStrand,
@@ -71,6 +73,8 @@ class DraftRow:
     receipt: bytes | None
     report_id: int | None
     version: int
+    # Whether any file was attached when the draft was read (a send with none lists none).
+    has_files: bool
 
 
 @dataclass
@@ -86,7 +90,8 @@ class DraftState:
 
 _INSERT_DRAFT = insert(Draft)
 _READ_DRAFT = (
-    select(Draft.id, Draft.expires_at, Draft.answers, Draft.receipt, Draft.report_id, Draft.version)
+    select(Draft.id, Draft.expires_at, Draft.answers, Draft.receipt, Draft.report_id, Draft.version,
+           exists().where(DraftFile.draft_id == Draft.id).label("has_files"))
     .where(Draft.id == bindparam("draft_id"))
 )
 _SEEN = (Draft.id == bindparam("draft_id")) & (Draft.version == bindparam("seen_version"))
@@ -136,7 +141,7 @@ def open_draft(draft_id: str, key: bytes, *, now: datetime) -> DraftState:
     row = read(_READ_DRAFT, {"draft_id": draft_id}).first()
     if row is None or row.expires_at <= now:
         raise DraftNotFoundError(draft_id)
-    draft = DraftRow(row.id, row.expires_at, row.answers, row.receipt, row.report_id, row.version)
+    draft = DraftRow(row.id, row.expires_at, row.answers, row.receipt, row.report_id, row.version, bool(row.has_files))
     if not draft.answers:  # sent: only the receipt is left
         return DraftState(draft, key, {}, set(), {})
     try:
@@ -268,20 +273,11 @@ def clear_fields(answers: Mapping[str, Any]) -> ClearFields:
 
 # Built once: each use only binds and runs them.
 _LOOKUP_TAKEN = select(exists().where(Report.receipt_lookup == bindparam("lookup")))
-_REFERENCE_OR_LOOKUP_TAKEN = select(
-    exists().where(Report.reference == bindparam("reference"))
-    | exists().where(Report.receipt_lookup == bindparam("lookup"))
-)
 
 
-def _new_reference_and_receipt(now: datetime) -> tuple[str, crypto.Receipt]:
-    """A new report's reference and receipt code, both unused, checked in one statement."""
-    while True:
-        suffix = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
-        reference = f"HC-{now:%y}-{suffix}"
-        receipt = crypto.new_receipt()
-        if not read(_REFERENCE_OR_LOOKUP_TAKEN, {"reference": reference, "lookup": receipt.lookup}).scalar():
-            return reference, receipt
+def _new_reference(now: datetime) -> str:
+    """A new report's reference; the insert refuses one already used (then another is drawn)."""
+    return f"HC-{now:%y}-{''.join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))}"
 
 
 def _new_receipt() -> crypto.Receipt:
@@ -301,7 +297,7 @@ def issue_receipt(
     part (Argon2id, a new per-report salt); any earlier code stops working. With the
     person's ``word`` (a code someone else will see), the word is joined to the code
     before Argon2id (keyed by ``word_key``), so the code alone opens nothing. ``receipt``
-    is a code already checked unused (a new report's, checked with its reference).
+    is a new report's code: its insert refuses a lookup already used.
     """
     receipt = receipt or _new_receipt()
     salt = crypto.new_salt()
@@ -330,27 +326,39 @@ def support_wanted(report_id: int) -> bool:
 
 # The send writes with plain statements, not the ORM's unit of work: it is the one write every
 # reporter waits on, and a flush sorting four objects cost more than the statements themselves.
-_INSERT_REPORT = insert(Report)
+# The report's insert does nothing where a unique column is taken: a reference or receipt lookup
+# drawn twice (vanishingly rare: another is drawn), or this draft's submission key (sent already).
+_INSERT_REPORT = {
+    "postgresql": postgresql.insert(Report).on_conflict_do_nothing().returning(Report.id),
+    "sqlite": sqlite.insert(Report).on_conflict_do_nothing().returning(Report.id),
+}
+_SUBMISSION_TAKEN = select(exists().where(Report.submission_key == bindparam("submission_key")))
 _INSERT_STRANDS = insert(ReportStrand)
 _INSERT_INCIDENT_TYPES = insert(ReportIncidentType)
 _REPORT_COLUMNS = tuple(column.key for column in Report.__table__.columns if column.key != "id")
 
 
-def _insert_report(report: Report, clear: ClearFields) -> None:
-    """Insert a new report with its strands and incident types; it joins the session as if loaded."""
+def _insert_report(report: Report, clear: ClearFields, draft_id: str) -> bool:
+    """Insert a new report with its strands and incident types, and add it to the session as if
+    loaded; False if its reference or receipt lookup is taken. AlreadySentError if the draft's
+    submission key is (another click sent it first)."""
     # Every column but the id is set on the object (a KeyError here is a column forgotten above).
     columns = {key: report.__dict__[key] for key in _REPORT_COLUMNS}
     connection = db.session.connection()
-    inserted = connection.execute(_INSERT_REPORT, columns).inserted_primary_key
-    assert inserted is not None
-    report.id = inserted[0]
+    report_id = connection.execute(_INSERT_REPORT[connection.dialect.name], columns).scalar()
+    if report_id is None:
+        if connection.execute(_SUBMISSION_TAKEN, {"submission_key": report.submission_key}).scalar():
+            raise AlreadySentError(draft_id)
+        return False
+    report.id = report_id
     if clear.strands:
-        connection.execute(_INSERT_STRANDS, [{"report_id": report.id, "strand": code} for code in clear.strands])
+        connection.execute(_INSERT_STRANDS, [{"report_id": report_id, "strand": code} for code in clear.strands])
     if clear.incident_types:
         connection.execute(_INSERT_INCIDENT_TYPES,
-                           [{"report_id": report.id, "incident_type": code} for code in clear.incident_types])
+                           [{"report_id": report_id, "incident_type": code} for code in clear.incident_types])
     make_transient_to_detached(report)
     db.session.add(report)
+    return True
 
 
 def submit_report(
@@ -387,14 +395,12 @@ def submit_report(
         for key, value in questions.step_answers(step, state.answers).items()
     }
     clear = clear_fields(answers)
-    reference, new_receipt = _new_reference_and_receipt(now)
     report_keys = crypto.generate_keypair(group_key.algorithm)
     content = json.dumps(
         {"v": CONTENT_VERSION, "channel": channel.value, "answers": answers, "meta": state.meta},
         ensure_ascii=False,
     ).encode()
     values: dict[str, Any] = {
-        "reference": reference,
         "received_at": now,
         "channel": channel.value,
         "centre_id": centre_id,
@@ -420,19 +426,25 @@ def submit_report(
         "key_algorithm": report_keys.algorithm,
         "public_key": report_keys.public,
         "group_key_id": group_key.id,
-        "key_wrap_group": crypto.seal(group_key.algorithm, group_key.public_key, report_keys.private,
-                                      group_wrap_binding(reference)),
-        "content": crypto.seal(report_keys.algorithm, report_keys.public, content, content_binding(reference)),
     }
-    report = Report(**values)
-    receipt = issue_receipt(report, report_keys.private, receipt_kdf, receipt=new_receipt,
-                            word=questions.receipt_word(state.answers, steps), word_key=receipt_word_key)
+    word = questions.receipt_word(state.answers, steps)
+    while True:
+        reference = _new_reference(now)
+        report = Report(
+            **values, reference=reference,
+            key_wrap_group=crypto.seal(group_key.algorithm, group_key.public_key, report_keys.private,
+                                       group_wrap_binding(reference)),
+            content=crypto.seal(report_keys.algorithm, report_keys.public, content, content_binding(reference)),
+        )
+        receipt = issue_receipt(report, report_keys.private, receipt_kdf, receipt=crypto.new_receipt(),
+                                word=word, word_key=receipt_word_key)
+        if _insert_report(report, clear, state.draft.id):
+            break
     sent_copy = crypto.encrypt(
         state.key,
         json.dumps({"reference": reference, "receipt": receipt.formatted()}).encode(),
         _draft_binding(state.draft.id, "receipt"),
     )
-    _insert_report(report, clear)
     # The answers now live only in the sealed report; the draft keeps the receipt
     # briefly so a reload or a second click shows the same confirmation.
     # A stale copy (another tab saved an answer since this one was read) sends nothing: the
