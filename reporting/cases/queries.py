@@ -204,27 +204,35 @@ def _page_statement(names: tuple[str, ...], sort: str) -> Select[Any]:
     return _ordered(select(Report.id).where(*_conditions(names)), sort).limit(bindparam("limit")).offset(bindparam("offset"))
 
 
+# One walk per priority, most urgent first (and any other, none today, last: never lost).
+_WALKS = (*(Report.priority == value for value in PRIORITY_ORDER), Report.priority.not_in(PRIORITY_ORDER))
+
+
+@lru_cache(maxsize=256)
+def _walk_statements(names: tuple[str, ...], walk: int) -> tuple[Select[Any], Select[Any]]:
+    """For one priority under these filters: how many come before the page (counted no further
+    than needed), and the page's ids of it, newest first."""
+    matching = select(Report.id).where(_WALKS[walk], *_conditions(names))
+    before = select(func.count()).select_from(matching.limit(bindparam("skip")).subquery())
+    page = (matching.order_by(Report.received_at.desc(), Report.id.desc())
+            .offset(bindparam("offset")).limit(bindparam("limit")))
+    return before, page
+
+
 def _by_priority(names: tuple[str, ...], params: dict[str, Any], offset: int, limit: int) -> list[int]:
     """Ids most urgent first, then newest first: one index walk per priority, in turn, until
     ``limit`` ids are found after skipping ``offset``. Sorting every matching case by a CASE
     expression read the whole filtered set (20,000 cases of a large area) for one page."""
     found: list[int] = []
     skip = offset
-    walks = [Report.priority == value for value in PRIORITY_ORDER]
-    walks.append(Report.priority.not_in(PRIORITY_ORDER))  # none today; never lost if one appears
-    conditions = _conditions(names)
-    for walk in walks:
-        matching = select(Report.id).where(walk, *conditions)
+    for walk in range(len(_WALKS)):
+        before_page, page = _walk_statements(names, walk)
         if skip:
-            # How many of this priority come before the page (counted no further than needed).
-            before = db.session.scalar(select(func.count()).select_from(matching.limit(skip).subquery()), params) or 0
+            before = read(before_page, params | {"skip": skip}).scalar() or 0
             if before < skip:
                 skip -= before
                 continue
-        found += db.session.scalars(
-            matching.order_by(Report.received_at.desc(), Report.id.desc()).offset(skip).limit(limit - len(found)),
-            params,
-        )
+        found += read(page, params | {"offset": skip, "limit": limit - len(found)}).scalars()
         skip = 0
         if len(found) >= limit:
             break
