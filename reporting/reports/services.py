@@ -32,6 +32,7 @@ from reporting.reports.models import (
     Priority,
     Status,
     StrategyGroup,
+    strand_set,
 )
 
 log = logging.getLogger(__name__)
@@ -411,6 +412,7 @@ def submit_report(
         "police_consent": clear.police_consent,
         "support_wanted": clear.support_wanted,
         "strategy_groups": ",".join(clear.strategy_groups),
+        "strand_set": strand_set(clear.strands),
         "status": Status.NEW.value,
         "priority": Priority.NORMAL.value,
         "new_information": False,

@@ -13,6 +13,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import requests
+
+from reporting.reports.models import strand_set
 from tests.bench.common import (
     BenchError,
     HTTP_TIMEOUT,
@@ -127,7 +129,7 @@ def fill_reports(path: Path, count: int, *, seed: int, now: datetime, receipt_kd
             incident = None if rng.random() < 0.06 else (received - timedelta(days=min(60.0, rng.expovariate(0.2))))
             retain = received.date().replace(year=received.year + 6, day=min(received.day, 28))
             assignee = rng.choice(reviewer_ids) if reviewer_ids and status != "new" and rng.random() < 0.7 else None
-            reports.append((
+            row = (
                 report_id, f"HC-{received:%y}-{_reference_suffix(i + seed * 7919)}",
                 received.strftime("%Y-%m-%d %H:%M:%S.%f"), channel, _pick(rng, {"victim": 62, "witness": 26, "on_behalf": 12}),
                 incident.strftime("%Y-%m-%d") if incident else None, int(rng.random() < 0.25), _pick(rng, areas), consent,
@@ -140,9 +142,10 @@ def fill_reports(path: Path, count: int, *, seed: int, now: datetime, receipt_kd
                 rng.randbytes(SEALED_SIZES["staff_flags"]) if rng.random() < 0.08 else None,
                 rng.choice(centre_ids) if centre_ids and channel in ("centre", "centre_link") else None,
                 int(status not in ("resolved", "closed") and rng.random() < 0.03),
-            ))
-            for code in set(rng.choices(list(strands), weights=list(strands.values()), k=1 if rng.random() < 0.8 else 2)):
-                strand_rows.append((report_id, code))
+            )
+            chosen = set(rng.choices(list(strands), weights=list(strands.values()), k=1 if rng.random() < 0.8 else 2))
+            strand_rows += [(report_id, code) for code in chosen]
+            reports.append((*row, strand_set(chosen)))  # as the service writes it, in the same insert
             for code in set(rng.choices(list(types), weights=list(types.values()), k=rng.choice((1, 1, 1, 2, 2, 3)))):
                 type_rows.append((report_id, code))
             if status == "referred" or (status in ("resolved", "closed") and consent != "no" and rng.random() < 0.1):
@@ -167,9 +170,9 @@ def fill_reports(path: Path, count: int, *, seed: int, now: datetime, receipt_kd
             " incident_date_approximate, area, police_consent, support_wanted, status, priority, retain_until,"
             " submission_key, key_algorithm, public_key, group_key_id, key_wrap_group, key_wrap_receipt,"
             " receipt_lookup, receipt_salt, receipt_kdf, receipt_verifier, content, assignee_id, closure_reason,"
-            " staff_flags, centre_id, new_information, receipt_reissued)"
+            " staff_flags, centre_id, new_information, receipt_reissued, strand_set)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, randomblob(?), ?, randomblob(?), randomblob(?),"
-            " ?, randomblob(?), ?, randomblob(?), randomblob(?), ?, ?, ?, ?, ?, 0)",
+            " ?, randomblob(?), ?, randomblob(?), randomblob(?), ?, ?, ?, ?, ?, 0, ?)",
             reports,
         )
         conn.executemany("INSERT INTO report_strands (report_id, strand) VALUES (?, ?)", strand_rows)
