@@ -383,9 +383,15 @@ def linked_cases(report: Report) -> list[tuple[CaseLink, OtherCase]]:
 
 
 def centre_names() -> list[tuple[int, str]]:
+    return [(row.id, row.name) for row in read(_centre_names())]
+
+
+@lru_cache(maxsize=1)
+def _centre_names() -> Select[Any]:
+    """Built once (every queue page asks it); imported here, as before, not at the top."""
     from reporting.centres.models import Centre
 
-    return [(row.id, row.name) for row in read(select(Centre.id, Centre.name).order_by(Centre.name))]
+    return select(Centre.id, Centre.name).order_by(Centre.name)
 
 
 _REVIEWERS = (

@@ -36,7 +36,7 @@ from reporting.cases import services as case_services
 from reporting.cases.models import CaseEvent, EventKind
 from reporting.cases.policies import working_day_cutoff
 from reporting.exceptions import ConsentError, ContentDestroyedError, PermissionDeniedError
-from reporting.extensions import db
+from reporting.extensions import db, read
 from reporting.i18n import in_english
 from reporting.keys.keyring import Keyring
 from reporting.keys.models import KeyPurpose, ServiceKey
@@ -619,4 +619,4 @@ def overdue_report_ids(now: datetime, settings: Settings, among: Collection[int]
         return set(db.session.scalars(_overdue_query(now, settings).with_only_columns(Referral.report_id)))
     if not among:
         return set()
-    return set(db.session.scalars(_OVERDUE_AMONG, {"before": _overdue_before(now, settings), "ids": list(among)}))
+    return set(read(_OVERDUE_AMONG, {"before": _overdue_before(now, settings), "ids": list(among)}).scalars())
