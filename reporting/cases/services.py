@@ -19,10 +19,10 @@ from reporting.cases.policies import may_move
 from reporting.db import utcnow
 from reporting.exceptions import InvalidTransitionError, NotAKeyHolderError, PermissionDeniedError
 from reporting.extensions import db
-from reporting.keys.models import KeyPurpose, ServiceKey
+from reporting.keys.models import KeyPurpose
 from reporting.keys.keyring import Keyring
 from reporting.keys.policies import is_active_reviewer, require_reviewer
-from reporting.keys.services import sealing_key
+from reporting.keys.services import sealing_key, service_key
 from reporting.reports.models import ClosureReason, Priority, Report, Status
 from reporting.reports.services import group_wrap_binding, open_report_content
 from reporting.settings import Settings
@@ -72,8 +72,7 @@ class CaseContent:
 
 def report_private_key(report: Report, keyring: Keyring) -> bytes:
     """The report's own private key, opened through the group key a holder was granted."""
-    group_key = db.session.get(ServiceKey, report.group_key_id)
-    assert group_key is not None
+    group_key = service_key(report.group_key_id)
     return crypto.open_sealed(
         group_key.algorithm, keyring.loaded_for(group_key), report.key_wrap_group, group_wrap_binding(report.reference)
     )

@@ -8,7 +8,7 @@ from reporting.auth.models import User
 from reporting.exceptions import NotAKeyHolderError
 from reporting.extensions import db
 from reporting.keys.models import ServiceKey
-from reporting.keys.services import holder_private_key
+from reporting.keys.services import KeyRef, holder_private_key
 
 
 class Keyring:
@@ -25,12 +25,12 @@ class Keyring:
         self._loaded: dict[int, crypto.PrivateKey] = {}
         self._by_kid: dict[str, ServiceKey | None] = {}
 
-    def private_for(self, key: ServiceKey) -> bytes:
+    def private_for(self, key: KeyRef) -> bytes:
         if key.id not in self._opened:
             self._opened[key.id] = holder_private_key(self.holder, self._personal, key)
         return self._opened[key.id]
 
-    def loaded_for(self, key: ServiceKey) -> crypto.PrivateKey:
+    def loaded_for(self, key: KeyRef) -> crypto.PrivateKey:
         """The service key loaded once per keyring, for the several blobs a page opens with it."""
         if key.id not in self._loaded:
             self._loaded[key.id] = crypto.load_private_key(key.algorithm, self.private_for(key))

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, select
 
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from reporting import audit, crypto
 from reporting.auth.models import User
@@ -52,6 +52,15 @@ _SEALING_KEY = (
     .order_by(ServiceKey.id.desc())
     .limit(1)
 )
+
+
+_KEY_BY_ID = select(ServiceKey.id, ServiceKey.algorithm, ServiceKey.public_key).where(ServiceKey.id == bindparam("key_id"))
+
+
+def service_key(key_id: int) -> SealingKey:
+    """A service key's id, algorithm and public half, by its id (as three plain columns)."""
+    row = read(_KEY_BY_ID, {"key_id": key_id}).one()
+    return SealingKey(row.id, row.algorithm, row.public_key)
 
 
 def sealing_key(purpose: KeyPurpose) -> SealingKey:
@@ -315,12 +324,25 @@ def first_grant_with_recovery(grantee: User, recovery_text: str, *, actor: Any =
     return grant_with_recovery(grantee, recovery_text, actor=actor)
 
 
-def holder_private_key(holder: User, personal_private: bytes, key: ServiceKey) -> bytes:
+class KeyRef(Protocol):
+    """What opening with a service key needs of it (a ServiceKey or a SealingKey is one)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def algorithm(self) -> str: ...
+
+
+# The sealed column alone, built once (every page that opens a case asks): no grant object is made.
+_GRANT_WRAPPED = select(KeyGrant.wrapped).where(
+    KeyGrant.user_id == bindparam("user_id"), KeyGrant.service_key_id == bindparam("key_id")
+)
+
+
+def holder_private_key(holder: User, personal_private: bytes, key: KeyRef) -> bytes:
     """A service key's private half, opened with a holder's personal private key."""
-    # The sealed column alone (every page that opens a case asks): no grant object is made.
-    wrapped = db.session.scalar(
-        select(KeyGrant.wrapped).where(KeyGrant.user_id == holder.id, KeyGrant.service_key_id == key.id)
-    )
+    wrapped = read(_GRANT_WRAPPED, {"user_id": holder.id, "key_id": key.id}).scalar()
     if wrapped is None:
         raise NotAKeyHolderError(holder.email)
     return crypto.open_sealed(holder.key_algorithm, personal_private, wrapped, grant_binding(holder.id, key.id))
