@@ -92,14 +92,31 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # A batch migration rebuilds a table on SQLite (copy, drop, rename). With foreign
+            # keys on, dropping the old table deletes its children's rows (ON DELETE CASCADE):
+            # a downgrade rebuilding reports would delete every report's strands. Off for the
+            # run (SQLite ignores the pragma inside a transaction), checked and on again after.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall() if sqlite else []
+        finally:
+            if sqlite:  # the pooled connection goes back as the app expects it
+                connection.rollback()
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
+        if broken:
+            raise RuntimeError(f"the migration left rows whose foreign keys match nothing: {broken[:5]}")
 
 
 if context.is_offline_mode():

@@ -42,6 +42,5 @@ def downgrade():
                     ['area', 'status', 'priority', 'received_at'], unique=False)
     op.drop_index('ix_reports_status_received', table_name='reports')
     op.create_index('ix_reports_status_received', 'reports', ['status', 'received_at'], unique=False)
-    # Not in batch mode: on SQLite that copies the table and drops the old one, and with foreign
-    # keys on, dropping it deletes every report's strands, incident types and events with it.
+    # A plain DROP COLUMN (SQLite 3.35 and later have it): nothing to rebuild.
     op.drop_column('reports', 'strand_set')
