@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 
 from reporting.audit.models import AuditEvent
 from reporting.db import utcnow
@@ -53,6 +53,15 @@ def _legacy_hash(*fields: Any) -> str:
     return hashlib.sha256(_canonical(*fields)).hexdigest()
 
 
+# Built once: the case page of a key holder writes an entry on every view.
+_LOCKS = {
+    "postgresql": text("SELECT pg_advisory_xact_lock(724101)"),
+    "sqlite": text("UPDATE audit_events SET seq = seq WHERE seq = (SELECT MAX(seq) FROM audit_events)"),
+}
+_LAST = select(AuditEvent.seq, AuditEvent.entry_hash).order_by(AuditEvent.seq.desc()).limit(1)
+_INSERT = insert(AuditEvent)
+
+
 def _lock_chain() -> None:
     """Serialise writers so two entries never claim the same place in the chain.
 
@@ -61,37 +70,28 @@ def _lock_chain() -> None:
     sqlite3 driver otherwise reads outside a transaction until the first write, and two
     requests both took the same ``seq``); another writer waits on busy_timeout.
     """
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(724101)"))
-    elif dialect == "sqlite":
-        db.session.execute(text("UPDATE audit_events SET seq = seq WHERE seq = (SELECT MAX(seq) FROM audit_events)"))
+    lock = _LOCKS.get(db.session.get_bind().dialect.name)
+    if lock is not None:
+        db.session.execute(lock)
 
 
-def record(action: str, target: str, *, actor: Any = None, **detail: Any) -> AuditEvent:
-    """Append an entry in the caller's transaction. ``detail`` holds ids and codes only."""
+def record(action: str, target: str, *, actor: Any = None, **detail: Any) -> None:
+    """Append an entry in the caller's transaction. ``detail`` holds ids and codes only.
+
+    Written with a plain INSERT (no object in the session): the entry is never changed after.
+    """
     _lock_chain()
-    last = db.session.execute(
-        select(AuditEvent.seq, AuditEvent.entry_hash).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
+    last = db.session.execute(_LAST).first()
     seq, previous = (last[0] + 1, last[1]) if last else (1, GENESIS)
     at = utcnow()
+    actor_id = getattr(actor, "id", None)
     label = getattr(actor, "email", None) or (actor if isinstance(actor, str) else "system")
     detail_json = json.dumps(detail, sort_keys=True, default=str, separators=(",", ":"))
-    event = AuditEvent(
-        seq=seq,
-        at=at,
-        actor_id=getattr(actor, "id", None),
-        actor=label,
-        action=action,
-        target=target,
-        detail=detail_json,
-        previous_hash=previous,
-        entry_hash=_entry_hash(previous, seq, at, getattr(actor, "id", None), label, action, target, detail_json),
-    )
-    db.session.add(event)
-    db.session.flush()
-    return event
+    db.session.connection().execute(_INSERT, {
+        "seq": seq, "at": at, "actor_id": actor_id, "actor": label, "action": action, "target": target,
+        "detail": detail_json, "previous_hash": previous,
+        "entry_hash": _entry_hash(previous, seq, at, actor_id, label, action, target, detail_json),
+    })
 
 
 @dataclass(frozen=True)

@@ -160,13 +160,17 @@ def _open_details(report: Report, evidence: Evidence, private: bytes | crypto.Pr
     )
 
 
+# The files themselves (up to 25 MB a report) stay in the database: a list needs only their
+# details. Built once: every case page a key holder opens asks.
+_EVIDENCE_OF_REPORT = (
+    select(Evidence).options(defer(Evidence.original), defer(Evidence.cleaned))
+    .where(Evidence.report_id == bindparam("report_id")).order_by(Evidence.id)
+)
+
+
 def list_evidence(report: Report, private: bytes | crypto.PrivateKey) -> list[EvidenceFile]:
     """A report's files, oldest first, with their names (opened with the report's key)."""
-    # The files themselves (up to 25 MB a report) stay in the database: a list needs only their details.
-    rows = db.session.scalars(
-        select(Evidence).options(defer(Evidence.original), defer(Evidence.cleaned))
-        .where(Evidence.report_id == report.id).order_by(Evidence.id)
-    )
+    rows = db.session.scalars(_EVIDENCE_OF_REPORT, {"report_id": report.id})
     return [_open_details(report, row, private) for row in rows]
 
 

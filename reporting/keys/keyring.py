@@ -1,14 +1,16 @@
 """A holder's keyring for one request: opens the service keys they were granted."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from reporting import crypto
 from reporting.auth.models import User
 from reporting.exceptions import NotAKeyHolderError
-from reporting.extensions import db
+from reporting.extensions import read
 from reporting.keys.models import ServiceKey
-from reporting.keys.services import KeyRef, holder_private_key
+from reporting.keys.services import KeyRef, SealingKey, holder_private_key
+
+_KEY_BY_KID = select(ServiceKey.id, ServiceKey.algorithm, ServiceKey.public_key).where(ServiceKey.kid == bindparam("kid"))
 
 
 class Keyring:
@@ -23,7 +25,7 @@ class Keyring:
         self._personal = personal_private
         self._opened: dict[int, bytes] = {}
         self._loaded: dict[int, crypto.PrivateKey] = {}
-        self._by_kid: dict[str, ServiceKey | None] = {}
+        self._by_kid: dict[str, KeyRef | None] = {}
 
     def private_for(self, key: KeyRef) -> bytes:
         if key.id not in self._opened:
@@ -33,14 +35,18 @@ class Keyring:
     def loaded_for(self, key: KeyRef) -> crypto.PrivateKey:
         """The service key loaded once per keyring, for the several blobs a page opens with it."""
         if key.id not in self._loaded:
-            self._loaded[key.id] = crypto.load_private_key(key.algorithm, self.private_for(key))
+            loaded = self._loaded[key.id] = crypto.load_private_key(key.algorithm, self.private_for(key))
+            # Blobs naming this key's id open with it without looking the key up (a case's
+            # report key and its timeline's notes are sealed to the same group key).
+            self._by_kid.setdefault(loaded.kid, key)
         return self._loaded[key.id]
 
     def open_group_sealed(self, blob: bytes, binding: crypto.Binding) -> bytes:
         kid = crypto.sealed_key_id(blob)
         # A case's timeline seals every note to the same few keys: look each up once per request.
         if kid not in self._by_kid:
-            self._by_kid[kid] = db.session.scalar(select(ServiceKey).where(ServiceKey.kid == kid))
+            row = read(_KEY_BY_KID, {"kid": kid}).first()
+            self._by_kid[kid] = SealingKey(row.id, row.algorithm, row.public_key) if row is not None else None
         key = self._by_kid[kid]
         if key is None:
             raise NotAKeyHolderError(kid)

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from types import MappingProxyType
 from typing import Any
 
 from babel.dates import format_date
@@ -860,10 +861,9 @@ class FieldSpec:
     # (question, choice) under which this one is shown (a conditional reveal).
     revealed_by: tuple[str, str] | None = None
 
-    def label_for(self, answers: Mapping[str, Any]) -> str:
-        # "is not None": the truth of a lazy label would put it into words just to test it.
-        return str(self.third_person_label if self.third_person_label is not None and about_someone_else(answers)
-                   else self.label)
+    def label_for(self, answers: Mapping[str, Any], locale: str | None = None) -> str:
+        words = _words(self, locale or labels_locale())
+        return words.third_person if about_someone_else(answers) else words.label
 
     def options(self) -> list[tuple[str, Any]]:
         return choice_options(self.list_name) if self.list_name else list(self.choices)
@@ -995,8 +995,9 @@ def labels_locale() -> str:
         return "en"
 
 
-def display_lines(spec: FieldSpec, value: Any) -> list[str]:
-    """An answer as lines of text, in the words the question offered."""
+def display_lines(spec: FieldSpec, value: Any, locale: str | None = None) -> list[str]:
+    """An answer as lines of text, in the words the question offered (in ``locale``, by
+    default the page's language)."""
     if _empty(value):
         return []
     if spec.kind == "date":
@@ -1004,15 +1005,44 @@ def display_lines(spec: FieldSpec, value: Any) -> list[str]:
         if when is None:
             return []
         # In the page's language (staff pages are English): "3 November 2025", "listopad 2025".
-        return [format_date(when, "d MMMM y" if value.get("day") else "LLLL y", locale=labels_locale())]
-    # Only the chosen options become words: a case page shows some forty answers, and turning
-    # every offered option of each into words cost two milliseconds a page.
-    labels = dict(spec.options())
+        return [format_date(when, "d MMMM y" if value.get("day") else "LLLL y", locale=locale or labels_locale())]
+    # An extensible list's options are put into words only when chosen (its rows are the
+    # database session's); a fixed list's words are kept per language (_words).
+    labels: Mapping[str, Any] = (dict(choice_options(spec.list_name)) if spec.list_name
+                                 else _words(spec, locale or labels_locale()).choices)
     if isinstance(value, list):
         return [str(labels[item]) if item in labels else item for item in value]
     if labels:
         return [str(labels[value]) if value in labels else value]
     return str(value).splitlines() or [str(value)]
+
+
+@dataclass(frozen=True)
+class SpecWords:
+    """A question's words in one language: its label, its label about someone else, and its
+    fixed options (code to words)."""
+
+    label: str
+    third_person: str
+    choices: Mapping[str, str]
+
+
+# Kept per process by (question, language): questions are declared once (field_specs is
+# cached), and a case page or check page shows some forty answers, whose labels and options
+# put into words on each view cost more than half a millisecond.
+_WORDS: dict[tuple[int, str], tuple[FieldSpec, SpecWords]] = {}
+
+
+def _words(spec: FieldSpec, locale: str) -> SpecWords:
+    kept = _WORDS.get((id(spec), locale))
+    if kept is None or kept[0] is not spec:  # a spec made elsewhere may reuse a freed id
+        words = SpecWords(
+            label=str(spec.label),
+            third_person=str(spec.third_person_label if spec.third_person_label is not None else spec.label),
+            choices=MappingProxyType({code: str(label) for code, label in spec.choices}),
+        )
+        kept = _WORDS[(id(spec), locale)] = (spec, words)
+    return kept[1]
 
 
 @dataclass(frozen=True)
@@ -1034,11 +1064,12 @@ def summary(answers: Mapping[str, Any], steps: Sequence[Step] = STEPS) -> list[S
     Built from the stored answers alone: no form reads the request in flight.
     """
     sections = []
+    locale = labels_locale()
     for step in applicable_steps(answers, steps):
         if step.name == "police-details" or step.secret:
             continue  # police details are shown where they belong (consent, contact); a secret never
         rows = [
-            SummaryRow(spec.name, spec.label_for(answers), display_lines(spec, answers.get(spec.name)))
+            SummaryRow(spec.name, spec.label_for(answers, locale), display_lines(spec, answers.get(spec.name), locale))
             for spec in field_specs(step.form)
             if _shown(spec, answers)
         ]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from reporting import audit, crypto, sessions
 from reporting.auth.models import User
@@ -218,9 +218,15 @@ class OpenedMessage:
     text: str
 
 
+# Built once: every case page a key holder opens, and the reporter's status page, ask.
+_MESSAGES_OF_REPORT = (
+    select(Message).where(Message.report_id == bindparam("report_id")).order_by(Message.at, Message.id)
+)
+
+
 def messages(report: Report, private: bytes | crypto.PrivateKey) -> list[OpenedMessage]:
     """Every message and addition of a report, oldest first, opened with its key."""
-    rows = db.session.scalars(select(Message).where(Message.report_id == report.id).order_by(Message.at, Message.id))
+    rows = db.session.scalars(_MESSAGES_OF_REPORT, {"report_id": report.id})
     opened = []
     for message in rows:
         data: dict[str, Any] = json.loads(_open_message(report, private, message))
