@@ -1006,13 +1006,17 @@ def display_lines(spec: FieldSpec, value: Any, locale: str | None = None) -> lis
             return []
         # In the page's language (staff pages are English): "3 November 2025", "listopad 2025".
         return [format_date(when, "d MMMM y" if value.get("day") else "LLLL y", locale=locale or labels_locale())]
-    # An extensible list's options are put into words only when chosen (its rows are the
-    # database session's); a fixed list's words are kept per language (_words).
-    labels: Mapping[str, Any] = (dict(choice_options(spec.list_name)) if spec.list_name
-                                 else _words(spec, locale or labels_locale()).choices)
+    # An extensible list's options (the database session's rows) are put into words only when
+    # chosen; a fixed list's words are kept per language (_words).
+    if spec.list_name:
+        stored = {code: label for code, label, _grouping in _choice_cache(spec.list_name)}
+        labels: Mapping[str, Any] = {code: in_language(stored[code]) for code in
+                                     (value if isinstance(value, list) else [value]) if code in stored}
+    else:
+        labels = _words(spec, locale or labels_locale()).choices
     if isinstance(value, list):
         return [str(labels[item]) if item in labels else item for item in value]
-    if labels:
+    if labels or spec.list_name:
         return [str(labels[value]) if value in labels else value]
     return str(value).splitlines() or [str(value)]
 
