@@ -80,3 +80,23 @@ def test_only_the_sessions_module_makes_keyed_sessions_or_their_cookie():
                 assert node.func.id not in {"StaffSession", "ReceiptSession"}, f"{name}:{node.lineno}"
             if isinstance(node, ast.Constant) and node.value == "sid":
                 pytest.fail(f"{name}:{node.lineno} reads or writes the session ticket itself")
+
+
+def test_the_cookie_follows_a_new_secret_key_and_its_fallbacks(app, client):
+    """The cookie session's serializer is kept between requests (reporting.sessions.
+    CookieSessionInterface), yet a new secret key takes effect at once, and an old one
+    listed as a fallback still opens the cookies it signed."""
+    from tests.helpers import start
+
+    def has_draft() -> bool:
+        return "Your answers have been deleted" not in client.get("/report/who").get_data(as_text=True)
+
+    start(client)
+    assert has_draft()
+    old = app.secret_key
+    app.secret_key = "another secret key, long enough to be real: " + "x" * 32
+    assert not has_draft()  # the cookie signed with the old key opens nothing now
+    start(client)
+    assert has_draft()
+    app.secret_key, app.config["SECRET_KEY_FALLBACKS"] = old, [app.secret_key]
+    assert has_draft()  # signed with what is now a fallback

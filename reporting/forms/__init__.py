@@ -25,6 +25,11 @@ class StepForm(FlaskForm):
     """Base of every step: a honeypot that people never see and bots fill in."""
 
     class Meta(FlaskForm.Meta):
+        # The token is checked once per request, before any view, by CSRFProtect (reporting.
+        # extensions; no view is exempt) and put in pages with csrf_token(); a form of its own
+        # would only sign a second copy that no page shows (a tenth of a final submit).
+        csrf = False
+
         def wrap_formdata(self, form: Any, formdata: Any) -> Any:
             """Read only the posted form (never a JSON body), and files only for file fields."""
             if formdata is not _Auto:
