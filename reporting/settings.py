@@ -27,11 +27,14 @@ class Settings:
     staff_idle: timedelta
     receipt_idle: timedelta
     retention_years: int
+    sent_draft_minutes: int  # how long a sent draft keeps its confirmation (a reload, a second click)
     review_working_days: int
     referral_ack_working_days: int
     # Derived from SECRET_KEY: never shown in a repr (tracebacks, logs).
     totp_key: bytes = field(repr=False)
-    receipt_word_key: bytes = field(repr=False)  # joins a slip's word to its code
+    # Joins a slip's word to its code: never in the database, so a stolen database cannot
+    # test guesses of the word.
+    receipt_word_key: bytes = field(repr=False)
     held_code_key: bytes = field(repr=False)  # a code kept in the cookie while the word is asked
 
     @classmethod
@@ -44,6 +47,7 @@ class Settings:
             staff_idle=timedelta(minutes=int(config["STAFF_IDLE_MINUTES"])),
             receipt_idle=timedelta(minutes=int(config["RECEIPT_IDLE_MINUTES"])),
             retention_years=int(config["RETENTION_YEARS"]),
+            sent_draft_minutes=int(config["SENT_DRAFT_MINUTES"]),
             review_working_days=int(config["REVIEW_WORKING_DAYS"]),
             referral_ack_working_days=int(config["REFERRAL_ACK_WORKING_DAYS"]),
             totp_key=crypto.derive_subkey(str(config["SECRET_KEY"]).encode(), "totp secrets"),

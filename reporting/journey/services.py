@@ -11,6 +11,7 @@ from reporting.evidence import services as evidence_services
 from reporting.reports import questions
 from reporting.reports import services as report_services
 from reporting.reports.models import Channel, Report
+from reporting.settings import Settings
 
 # Called in the same transaction once the report is sealed, with the answers of
 # staff-only steps (for example a centre's note to the Group, sealed to the group key).
@@ -22,16 +23,17 @@ class SubmitSettings:
     receipt_kdf: crypto.KdfParams
     retention_years: int
     sent_minutes: int
-    # Keys the word that guards a code staff saw (reports.services.receipt_word_key).
+    # Keys the word that guards a code staff saw (reporting.settings: derived from the secret key).
     receipt_word_key: bytes | None = None
 
     @classmethod
-    def from_config(cls, config: Any) -> SubmitSettings:
+    def from_settings(cls, settings: Settings) -> SubmitSettings:
+        """From the settings built once in create_app (the word's key is derived there)."""
         return cls(
-            receipt_kdf=crypto.KdfParams.decode(config["RECEIPT_KDF"]),
-            retention_years=int(config["RETENTION_YEARS"]),
-            sent_minutes=int(config["SENT_DRAFT_MINUTES"]),
-            receipt_word_key=report_services.receipt_word_key(str(config["SECRET_KEY"])),
+            receipt_kdf=settings.receipt_kdf,
+            retention_years=settings.retention_years,
+            sent_minutes=settings.sent_draft_minutes,
+            receipt_word_key=settings.receipt_word_key,
         )
 
 

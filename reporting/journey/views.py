@@ -53,6 +53,7 @@ from reporting.i18n import current_language
 from reporting.journey import services as journey_services
 from reporting.reports import questions, services
 from reporting.reports.models import Channel
+from reporting.settings import current_settings
 
 log = logging.getLogger(__name__)
 # Marked as visited once a file is attached (it keeps the draft alive like any step).
@@ -366,7 +367,7 @@ def _check(config: JourneyConfig, form: Any) -> ResponseReturnValue:
             journey_channel=config.channel,
             steps=config.questions,
             now=utcnow(),
-            settings=journey_services.SubmitSettings.from_config(current_app.config),
+            settings=journey_services.SubmitSettings.from_settings(current_settings()),
             after_submit=config.after_submit,
         )
         reference = report.reference

@@ -314,12 +314,6 @@ def issue_receipt(
     return receipt
 
 
-def receipt_word_key(secret_key: str) -> bytes:
-    """The key a receipt's word is joined to its code with: derived from the app's secret
-    key, never in the database, so a stolen database cannot test guesses of the word."""
-    return crypto.derive_subkey(secret_key.encode(), "receipt word")
-
-
 def support_wanted(report_id: int) -> bool:
     """Whether the reporter asked to be put in touch with support (a clear field)."""
     return bool(db.session.scalar(select(Report.support_wanted).where(Report.id == report_id)))
