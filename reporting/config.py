@@ -103,6 +103,10 @@ def load(app: Flask, test_config: dict[str, Any] | None = None) -> None:
         "SQLALCHEMY_DATABASE_URI",
         "sqlite:///" + str(Path(app.instance_path) / "reporting.db"),
     )
+    if str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
+        # A database file opened in this process has no server to drop the connection: no
+        # ping before each request's first statement (PostgreSQL keeps it).
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": False}
     validate(app.config)
 
 
