@@ -52,7 +52,9 @@ class Receipt:
 
 def new_receipt() -> Receipt:
     """Return a fresh receipt with uniformly random digits (caller must ensure lookup is unique)."""
-    digits = "".join(secrets.choice("0123456789") for _ in range(LOOKUP_DIGITS + SECRET_DIGITS))
+    # One draw of a number below 10**24, written with leading zeros: every string of 24 digits
+    # equally likely, as with a draw per digit (which asked the system for randomness 24 times).
+    digits = f"{secrets.randbelow(10 ** (LOOKUP_DIGITS + SECRET_DIGITS)):0{LOOKUP_DIGITS + SECRET_DIGITS}d}"
     return Receipt(digits[:LOOKUP_DIGITS], digits[LOOKUP_DIGITS:])
 
 

@@ -51,6 +51,17 @@ def test_new_receipt_digits_look_uniform() -> None:
     assert all(380 < n < 580 for n in counts.values())
 
 
+def test_every_place_of_a_new_receipt_takes_every_digit() -> None:
+    """The 24 digits are drawn as one number: none of its places (the first above all, where
+    a number drawn too small shows as zeros) may lean to a digit."""
+    codes = [r.lookup + r.secret for r in (c.new_receipt() for _ in range(1000))]
+    for place in range(24):
+        counts = collections.Counter(code[place] for code in codes)
+        # 100 expected each, sd ≈ 9.5: these bounds are > 5 sd away.
+        assert set(counts) == set("0123456789"), place
+        assert all(50 < n < 150 for n in counts.values()), (place, counts)
+
+
 @pytest.mark.parametrize(
     "text",
     [
