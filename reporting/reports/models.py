@@ -131,7 +131,7 @@ class Report(Base):
     police_consent: Mapped[str] = mapped_column(String(16))
     support_wanted: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(24), default=Status.NEW.value)
-    priority: Mapped[str] = mapped_column(String(16), default=Priority.NORMAL.value, index=True)
+    priority: Mapped[str] = mapped_column(String(16), default=Priority.NORMAL.value)
     retain_until: Mapped[date] = mapped_column(Date, index=True)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     closure_reason: Mapped[str | None] = mapped_column(String(32))
