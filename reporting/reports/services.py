@@ -290,28 +290,40 @@ def _new_receipt() -> crypto.Receipt:
 
 def issue_receipt(
     report: Report, report_private: bytes, receipt_kdf: crypto.KdfParams, *,
-    word: str | None = None, word_key: bytes | None = None, receipt: crypto.Receipt | None = None,
+    word: str | None = None, word_key: bytes | None = None,
 ) -> crypto.Receipt:
-    """Give a report a new receipt code: the only place one is made (sending, or reissuing).
+    """Give a report a new receipt code: the one way a code is made, with :func:`_receipt_columns`
+    (a report being sent gets its first code there).
 
     The report's private key is wrapped under a key derived from the code's secret
     part (Argon2id, a new per-report salt); any earlier code stops working. With the
     person's ``word`` (a code someone else will see), the word is joined to the code
-    before Argon2id (keyed by ``word_key``), so the code alone opens nothing. ``receipt``
-    is a new report's code: its insert refuses a lookup already used.
+    before Argon2id (keyed by ``word_key``), so the code alone opens nothing.
     """
-    receipt = receipt or _new_receipt()
+    receipt = _new_receipt()
+    columns = _receipt_columns(report.reference, report_private, receipt_kdf, receipt, word, word_key)
+    for name, value in columns.items():
+        setattr(report, name, value)
+    return receipt
+
+
+def _receipt_columns(
+    reference: str, report_private: bytes, receipt_kdf: crypto.KdfParams, receipt: crypto.Receipt,
+    word: str | None, word_key: bytes | None,
+) -> dict[str, Any]:
+    """The columns a receipt code sets on its report (see :func:`issue_receipt`)."""
     salt = crypto.new_salt()
     secret = crypto.receipt_kdf_input(receipt, word, word_key=word_key)
     verifier, wrap_key = crypto.derive_keys(secret, salt, receipt_kdf)
-    report.receipt_needs_word = word is not None
-    report.receipt_word_failures = 0
-    report.receipt_lookup = receipt.lookup
-    report.receipt_salt = salt
-    report.receipt_kdf = receipt_kdf.encode()
-    report.receipt_verifier = crypto.verifier_digest(verifier)
-    report.key_wrap_receipt = crypto.wrap_private_key(wrap_key, report_private, receipt_wrap_binding(report.reference))
-    return receipt
+    return {
+        "receipt_needs_word": word is not None,
+        "receipt_word_failures": 0,
+        "receipt_lookup": receipt.lookup,
+        "receipt_salt": salt,
+        "receipt_kdf": receipt_kdf.encode(),
+        "receipt_verifier": crypto.verifier_digest(verifier),
+        "key_wrap_receipt": crypto.wrap_private_key(wrap_key, report_private, receipt_wrap_binding(reference)),
+    }
 
 
 def support_wanted(report_id: int) -> bool:
@@ -330,30 +342,38 @@ _INSERT_REPORT = {
 _SUBMISSION_TAKEN = select(exists().where(Report.submission_key == bindparam("submission_key")))
 _INSERT_STRANDS = insert(ReportStrand)
 _INSERT_INCIDENT_TYPES = insert(ReportIncidentType)
-_REPORT_COLUMNS = tuple(column.key for column in Report.__table__.columns if column.key != "id")
+_REPORT_COLUMNS = frozenset(column.key for column in Report.__table__.columns if column.key != "id")
 
 
-def _insert_report(report: Report, clear: ClearFields, draft_id: str) -> bool:
-    """Insert a new report with its strands and incident types, and add it to the session as if
-    loaded; False if its reference or receipt lookup is taken. AlreadySentError if the draft's
-    submission key is (another click sent it first)."""
-    # Every column but the id is set on the object (a KeyError here is a column forgotten above).
-    columns = {key: report.__dict__[key] for key in _REPORT_COLUMNS}
+def _insert_report(columns: dict[str, Any], clear: ClearFields, draft_id: str) -> int | None:
+    """Insert a new report with its strands and incident types; its id, or None if its reference
+    or receipt lookup is taken. AlreadySentError if the draft's submission key is (another click
+    sent it first)."""
+    if columns.keys() != _REPORT_COLUMNS:  # every column but the id is given: none forgotten, none unknown
+        raise KeyError(sorted(_REPORT_COLUMNS ^ columns.keys()))
     connection = db.session.connection()
-    report_id = connection.execute(_INSERT_REPORT[connection.dialect.name], columns).scalar()
+    report_id: int | None = connection.execute(_INSERT_REPORT[connection.dialect.name], columns).scalar()
     if report_id is None:
-        if connection.execute(_SUBMISSION_TAKEN, {"submission_key": report.submission_key}).scalar():
+        if connection.execute(_SUBMISSION_TAKEN, {"submission_key": columns["submission_key"]}).scalar():
             raise AlreadySentError(draft_id)
-        return False
-    report.id = report_id
+        return None
     if clear.strands:
         connection.execute(_INSERT_STRANDS, [{"report_id": report_id, "strand": code} for code in clear.strands])
     if clear.incident_types:
         connection.execute(_INSERT_INCIDENT_TYPES,
                            [{"report_id": report_id, "incident_type": code} for code in clear.incident_types])
+    return report_id
+
+
+def _as_loaded(columns: dict[str, Any]) -> Report:
+    """The report just inserted, in the session as if loaded: made the way a query's rows are
+    (values straight into the instance, no change events), so hooks that run after the send
+    (``after_submit``, the evidence move) use and change it as any loaded report."""
+    report: Report = Report.__mapper__.class_manager.new_instance()
+    report.__dict__.update(columns)
     make_transient_to_detached(report)
     db.session.add(report)
-    return True
+    return report
 
 
 def submit_report(
@@ -425,17 +445,19 @@ def submit_report(
     }
     word = questions.receipt_word(state.answers, steps)
     while True:
+        # A reference or receipt lookup already used is refused by the insert: another is drawn.
         reference = _new_reference(now)
-        report = Report(
-            **values, reference=reference,
-            key_wrap_group=crypto.seal(group_key.algorithm, group_key.public_key, report_keys.private,
-                                       group_wrap_binding(reference)),
-            content=crypto.seal(report_keys.algorithm, report_keys.public, content, content_binding(reference)),
-        )
-        receipt = issue_receipt(report, report_keys.private, receipt_kdf, receipt=crypto.new_receipt(),
-                                word=word, word_key=receipt_word_key)
-        if _insert_report(report, clear, state.draft.id):
+        receipt = crypto.new_receipt()
+        columns = values | {
+            "reference": reference,
+            "key_wrap_group": crypto.seal(group_key.algorithm, group_key.public_key, report_keys.private,
+                                          group_wrap_binding(reference)),
+            "content": crypto.seal(report_keys.algorithm, report_keys.public, content, content_binding(reference)),
+        } | _receipt_columns(reference, report_keys.private, receipt_kdf, receipt, word, receipt_word_key)
+        report_id = _insert_report(columns, clear, state.draft.id)
+        if report_id is not None:
             break
+    report = _as_loaded(columns | {"id": report_id})
     sent_copy = crypto.encrypt(
         state.key,
         json.dumps({"reference": reference, "receipt": receipt.formatted()}).encode(),
