@@ -19,7 +19,7 @@ from types import MappingProxyType
 from typing import Any
 
 from babel.dates import format_date
-from flask_babel import get_locale
+from flask_babel import get_domain, get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import Field, PasswordField
@@ -861,8 +861,8 @@ class FieldSpec:
     # (question, choice) under which this one is shown (a conditional reveal).
     revealed_by: tuple[str, str] | None = None
 
-    def label_for(self, answers: Mapping[str, Any], locale: str | None = None) -> str:
-        words = _words(self, locale or labels_locale())
+    def label_for(self, answers: Mapping[str, Any], wording: Wording | None = None) -> str:
+        words = _words(self, wording or current_wording())
         return words.third_person if about_someone_else(answers) else words.label
 
     def options(self) -> list[tuple[str, Any]]:
@@ -988,6 +988,15 @@ def first_unanswered(answers: Mapping[str, Any], visited: set[str], steps: Seque
     return None
 
 
+# What words depend on: the locale and the Babel domain (Easy Read is English, "en", with a
+# domain of its own: the same locale in other words).
+Wording = tuple[str, tuple[str, ...]]
+
+
+def current_wording() -> Wording:
+    return labels_locale(), tuple(get_domain().domain)
+
+
 def labels_locale() -> str:
     try:
         return str(get_locale() or "en")
@@ -995,9 +1004,9 @@ def labels_locale() -> str:
         return "en"
 
 
-def display_lines(spec: FieldSpec, value: Any, locale: str | None = None) -> list[str]:
-    """An answer as lines of text, in the words the question offered (in ``locale``, by
-    default the page's language)."""
+def display_lines(spec: FieldSpec, value: Any, wording: Wording | None = None) -> list[str]:
+    """An answer as lines of text, in the words the question offered (in ``wording``, by
+    default the page's)."""
     if _empty(value):
         return []
     if spec.kind == "date":
@@ -1005,7 +1014,8 @@ def display_lines(spec: FieldSpec, value: Any, locale: str | None = None) -> lis
         if when is None:
             return []
         # In the page's language (staff pages are English): "3 November 2025", "listopad 2025".
-        return [format_date(when, "d MMMM y" if value.get("day") else "LLLL y", locale=locale or labels_locale())]
+        locale = wording[0] if wording else labels_locale()
+        return [format_date(when, "d MMMM y" if value.get("day") else "LLLL y", locale=locale)]
     # An extensible list's options (the database session's rows) are put into words only when
     # chosen; a fixed list's words are kept per language (_words).
     if spec.list_name:
@@ -1013,7 +1023,7 @@ def display_lines(spec: FieldSpec, value: Any, locale: str | None = None) -> lis
         labels: Mapping[str, Any] = {code: in_language(stored[code]) for code in
                                      (value if isinstance(value, list) else [value]) if code in stored}
     else:
-        labels = _words(spec, locale or labels_locale()).choices
+        labels = _words(spec, wording or current_wording()).choices
     if isinstance(value, list):
         return [str(labels[item]) if item in labels else item for item in value]
     if labels or spec.list_name:
@@ -1031,21 +1041,21 @@ class SpecWords:
     choices: Mapping[str, str]
 
 
-# Kept per process by (question, language): questions are declared once (field_specs is
+# Kept per process by question and wording: questions are declared once (field_specs is
 # cached), and a case page or check page shows some forty answers, whose labels and options
 # put into words on each view cost more than half a millisecond.
-_WORDS: dict[tuple[int, str], tuple[FieldSpec, SpecWords]] = {}
+_WORDS: dict[tuple[int, Wording], tuple[FieldSpec, SpecWords]] = {}
 
 
-def _words(spec: FieldSpec, locale: str) -> SpecWords:
-    kept = _WORDS.get((id(spec), locale))
+def _words(spec: FieldSpec, wording: Wording) -> SpecWords:
+    kept = _WORDS.get((id(spec), wording))
     if kept is None or kept[0] is not spec:  # a spec made elsewhere may reuse a freed id
         words = SpecWords(
             label=str(spec.label),
             third_person=str(spec.third_person_label if spec.third_person_label is not None else spec.label),
             choices=MappingProxyType({code: str(label) for code, label in spec.choices}),
         )
-        kept = _WORDS[(id(spec), locale)] = (spec, words)
+        kept = _WORDS[(id(spec), wording)] = (spec, words)
     return kept[1]
 
 
@@ -1068,12 +1078,12 @@ def summary(answers: Mapping[str, Any], steps: Sequence[Step] = STEPS) -> list[S
     Built from the stored answers alone: no form reads the request in flight.
     """
     sections = []
-    locale = labels_locale()
+    wording = current_wording()
     for step in applicable_steps(answers, steps):
         if step.name == "police-details" or step.secret:
             continue  # police details are shown where they belong (consent, contact); a secret never
         rows = [
-            SummaryRow(spec.name, spec.label_for(answers, locale), display_lines(spec, answers.get(spec.name), locale))
+            SummaryRow(spec.name, spec.label_for(answers, wording), display_lines(spec, answers.get(spec.name), wording))
             for spec in field_specs(step.form)
             if _shown(spec, answers)
         ]

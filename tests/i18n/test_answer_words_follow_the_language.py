@@ -1,6 +1,7 @@
 """Check your answers puts each question and each chosen option into the page's language every
 time, though the words are kept per process (reporting.reports.questions._words): switching
-language and back shows each language's own words, never the other's kept ones."""
+language and back shows each language's own words, never the other's kept ones. Easy Read is
+English ("en") in other words (a Babel domain of its own), so it is a language here too."""
 from __future__ import annotations
 
 import html
@@ -42,3 +43,16 @@ def test_switching_language_and_back_shows_each_languages_own_words(app, client)
             shown, hidden = (words_en, words_pl) if code == "en" else (words_pl, words_en)
             assert shown in texts, (code, shown)
             assert hidden not in texts, (code, hidden)
+
+
+def test_easy_read_and_english_each_keep_their_own_words(client):
+    start(client)
+    answer_all(client, full_answers())
+    for code in ("en", "en-x-easy", "en", "en-x-easy"):
+        assert client.get(f"/report/check?lang={code}").status_code in (200, 303)
+        page = client.get("/report/check").get_data(as_text=True)
+        texts = {" ".join(t.split()) for t in re.findall(r">([^<>]+)<", page)}
+        # The first question's label: "Who is reporting?" in English, "Who is telling us?" in Easy Read.
+        shown, hidden = ("Who is reporting?", "Who is telling us?") if code == "en" else ("Who is telling us?", "Who is reporting?")
+        assert shown in texts, (code, shown)
+        assert hidden not in texts, (code, hidden)
