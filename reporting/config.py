@@ -140,6 +140,9 @@ def validate(config: Any) -> None:
         )
     if env == "production" and not config["SESSION_COOKIE_SECURE"]:
         raise ConfigError("production needs REPORTING_SESSION_COOKIE_SECURE=true (HTTPS)")
+    if not config.get("WTF_CSRF_ENABLED", True) or not config.get("WTF_CSRF_CHECK_DEFAULT", True):
+        # CSRFProtect's check before every view is the only one: forms keep no token of their own.
+        raise ConfigError("the CSRF check cannot be turned off (WTF_CSRF_ENABLED, WTF_CSRF_CHECK_DEFAULT)")
     base = config.get("PUBLIC_BASE_URL")
     if env == "production" and not (isinstance(base, str) and base.startswith("https://") and len(base) > len("https://")):
         # Posters' QR codes, slips and emails would otherwise carry whatever Host a request

@@ -99,3 +99,14 @@ def test_forms_work_over_https_without_a_referer(app, keys):
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     forged = app.test_client().post("/report/", data={}, base_url="https://localhost")
     assert forged.status_code == 400
+
+
+@pytest.mark.parametrize("setting", ["WTF_CSRF_ENABLED", "WTF_CSRF_CHECK_DEFAULT"])
+@pytest.mark.parametrize("env", ["production", "development", "testing"])
+def test_the_csrf_check_cannot_be_turned_off(tmp_path, setting, env):
+    """Every form relies on the one check CSRFProtect makes before any view."""
+    with pytest.raises(ConfigError, match="CSRF"):
+        create_app({
+            "INSTANCE_PATH": str(tmp_path), "ENV_NAME": env, "SECRET_KEY": "x" * 48,
+            "PUBLIC_BASE_URL": "https://report.example.org", setting: False,
+        })

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete, exists, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm import configure_mappers, make_transient_to_detached
 
 from reporting import crypto
 from reporting.exceptions import AlreadySentError, DraftChangedError, DraftNotFoundError, IncompleteReportError
@@ -369,6 +369,7 @@ def _as_loaded(columns: dict[str, Any]) -> Report:
     """The report just inserted, in the session as if loaded: made the way a query's rows are
     (values straight into the instance, no change events), so hooks that run after the send
     (``after_submit``, the evidence move) use and change it as any loaded report."""
+    configure_mappers()  # what the constructor's first use does (nothing once configured)
     report: Report = Report.__mapper__.class_manager.new_instance()
     report.__dict__.update(columns)
     make_transient_to_detached(report)
