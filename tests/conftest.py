@@ -25,7 +25,7 @@ from reporting.settings import current_settings
 CI = os.environ.get("CI", "").lower() == "true"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 SECRET = "test-secret-key-that-is-long-enough-0123456789"
-KEEP_TABLES = {"alembic_version", "choices"}
+KEEP_TABLES = {"alembic_version", "choices", "choice_lists_version"}
 
 
 def base_config(tmp_path: Path, database_url: str) -> dict[str, object]:

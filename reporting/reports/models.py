@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -93,6 +94,18 @@ class Choice(Base):
     grouping: Mapped[str | None] = mapped_column(String(48))
     position: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class ChoiceListsVersion(Base):
+    """One row whose ``version`` changes with every change to ``choices``, whoever makes it:
+    triggers set it (migration 0025) to a value never used before (a sequence on PostgreSQL,
+    a random 64-bit number on SQLite), so a change rolled back never leaves a version that a
+    later change could take again. A process keeps the lists of the version it last read."""
+
+    __tablename__ = "choice_lists_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)
 
 
 def strand_set(codes: Iterable[str]) -> str:

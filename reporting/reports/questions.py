@@ -41,7 +41,7 @@ from reporting.forms.fields import (
     short_text,
 )
 from reporting.reports.choice_words import in_language
-from reporting.reports.models import Choice, PoliceConsent, ReporterType
+from reporting.reports.models import Choice, ChoiceListsVersion, PoliceConsent, ReporterType
 
 Answers = dict[str, Any]
 
@@ -75,15 +75,39 @@ _ACTIVE_CHOICES = (
 )
 
 
-def _choice_cache(list_name: str) -> list[tuple[str, str, str | None]]:
-    # Kept on the database session (one per request or command), never on the request.
-    cache: dict[str, list[tuple[str, str, str | None]]] | None = db.session.info.get("choice_cache")
+# The lists as a process last read them, with their version (reports.models.ChoiceListsVersion:
+# triggers move it on every change to choices, never back to a value used before).
+_ChoiceRows = dict[str, tuple[tuple[str, str, str | None], ...]]
+_kept_lists: tuple[int, _ChoiceRows] | None = None
+_LISTS_VERSION = select(ChoiceListsVersion.version).where(ChoiceListsVersion.id == 1)
+
+
+def note_lists_version(version: int | None) -> None:
+    """The lists' version, read with another statement of this request (the draft's), so
+    that reading the lists asks nothing when this process has them at that version."""
+    db.session.info["choice_lists_version"] = version
+
+
+def _choice_cache(list_name: str) -> tuple[tuple[str, str, str | None], ...]:
+    # Kept on the database session (one per request or command), never on the request; the
+    # rows themselves are the process's while the lists' version is unchanged.
+    global _kept_lists
+    info = db.session.info
+    cache: _ChoiceRows | None = info.get("choice_cache")
     if cache is None:
-        cache = {}
-        for name, code, label, grouping in read(_ACTIVE_CHOICES).all():
-            cache.setdefault(name, []).append((code, label, grouping))
-        db.session.info["choice_cache"] = cache
-    return cache.get(list_name, [])
+        version = info["choice_lists_version"] if "choice_lists_version" in info else read(_LISTS_VERSION).scalar()
+        kept = _kept_lists
+        if version is not None and kept is not None and kept[0] == version:
+            cache = kept[1]
+        else:
+            rows: dict[str, list[tuple[str, str, str | None]]] = {}
+            for name, code, label, grouping in read(_ACTIVE_CHOICES).all():
+                rows.setdefault(name, []).append((code, label, grouping))
+            cache = {name: tuple(items) for name, items in rows.items()}
+            if version is not None:
+                _kept_lists = (version, cache)
+        info["choice_cache"] = cache
+    return cache.get(list_name, ())
 
 
 class QuestionForm(StepForm):

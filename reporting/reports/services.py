@@ -24,6 +24,7 @@ from reporting.keys.models import KeyPurpose
 from reporting.reports import questions
 from reporting.reports.models import (
     Channel,
+    ChoiceListsVersion,
     Draft,
     DraftFile,
     Report,
@@ -92,7 +93,11 @@ class DraftState:
 _INSERT_DRAFT = insert(Draft)
 _READ_DRAFT = (
     select(Draft.id, Draft.expires_at, Draft.answers, Draft.receipt, Draft.report_id, Draft.version,
-           exists().where(DraftFile.draft_id == Draft.id).label("has_files"))
+           exists().where(DraftFile.draft_id == Draft.id).label("has_files"),
+           # Every journey page checks or shows answers against the lists: their version comes
+           # with the draft, so the lists are read only when they changed (questions._choice_cache).
+           select(ChoiceListsVersion.version).where(ChoiceListsVersion.id == 1).scalar_subquery()
+           .label("lists_version"))
     .where(Draft.id == bindparam("draft_id"))
 )
 _SEEN = (Draft.id == bindparam("draft_id")) & (Draft.version == bindparam("seen_version"))
@@ -142,6 +147,7 @@ def open_draft(draft_id: str, key: bytes, *, now: datetime) -> DraftState:
     row = read(_READ_DRAFT, {"draft_id": draft_id}).first()
     if row is None or row.expires_at <= now:
         raise DraftNotFoundError(draft_id)
+    questions.note_lists_version(row.lists_version)
     draft = DraftRow(row.id, row.expires_at, row.answers, row.receipt, row.report_id, row.version, bool(row.has_files))
     if not draft.answers:  # sent: only the receipt is left
         return DraftState(draft, key, {}, set(), {})
