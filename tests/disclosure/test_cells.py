@@ -30,7 +30,8 @@ def test_a_formula_is_a_string_cell_in_xlsx(text):
     book.save(out)
     read = load_workbook(io.BytesIO(out.getvalue())).active
     first, empty, number = read[1]
-    assert (first.value, first.data_type) == (text, "s")
+    # XML keeps no bare carriage return: it comes back as a line feed, still a string cell.
+    assert (first.value, first.data_type) == (text.replace("\r", "\n"), "s")
     assert (number.value, number.data_type) == (7, "n")
     assert empty.value is None
 
