@@ -23,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 from reporting.auth.models import Role
 from reporting.i18n import gettext, locale_code, ngettext
 from reporting.cases.models import EventKind, LinkKind
+from reporting.disclosure import gate
 from reporting.keys.models import KeyPurpose
 from reporting.meetings.models import ActionStatus, AgencyKind
 from reporting.referrals.models import Outcome, OverrideReason, ReferralKind, ReferralState
@@ -259,6 +260,7 @@ AUDIT_ACTION = {
     "user.reset": _l("Reset an account"),
     "user.role_changed": _l("Changed a role"),
     "user.totp_enrolled": _l("Set up two-factor sign-in"),
+    **gate.AUDIT_ACTIONS,
 }
 AUDIT_TARGET = {
     "report": _l("Report %(id)s"),
@@ -282,6 +284,7 @@ AUDIT_DETAIL = {
     "agencies": _l("Agencies"), "item": _l("Agenda item"), "warnings": _l("Warnings"), "attended": _l("Attended"),
     "flagged": _l("Flagged"), "partners": _l("Partner agencies' key"), "active": _l("Active"), "status": _l("Status"),
     "rule": _l("Rule"), "items": _l("Items destroyed"),
+    **gate.DETAIL_KEYS,
 }
 ACTORS = {"reporter": _l("The reporter"), "system": _l("The service"), "cli": _l("Command line"),
           "anonymous": _l("Someone not signed in"), "test": _l("Set-up")}
@@ -524,7 +527,14 @@ _DETAIL_VALUES: dict[str, str] = {
 def audit_details(action: str, details: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """An entry's details as (words, value) pairs; coded values become words."""
     shown = []
+    row = dict(details)
     for key, value in details:
+        if action.startswith(gate.ACTION_PREFIX):
+            if key in ("recipient_name", "recipient_id"):
+                continue  # shown with the recipient
+            if key in gate.DETAIL_KEYS:
+                shown.append((str(gate.DETAIL_KEYS[key]), gate.detail_words(key, value, row)))
+                continue
         if key == "change":
             change, _sep, closure = value.partition(":")
             before, _sep, after = change.partition(">")
