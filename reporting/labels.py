@@ -24,6 +24,7 @@ from reporting.auth.models import Role
 from reporting.i18n import gettext, locale_code, ngettext
 from reporting.cases.models import EventKind, LinkKind
 from reporting.disclosure import gate
+from reporting.disclosure.marking import MARKING
 from reporting.keys.models import KeyPurpose
 from reporting.meetings.models import ActionStatus, AgencyKind
 from reporting.referrals.models import Outcome, OverrideReason, ReferralKind, ReferralState
@@ -567,3 +568,4 @@ def init_labels(app: Flask) -> None:
     app.add_template_global(audit_actor, "audit_actor")
     app.add_template_global(audit_details, "audit_details")
     app.add_template_global(waited, "waited")
+    app.add_template_global(MARKING, "protective_marking")

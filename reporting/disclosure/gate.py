@@ -18,7 +18,8 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from reporting import audit
-from reporting.disclosure.identifying import MatchKind
+from reporting.disclosure.identifying import Match, MatchKind, find_identifying
+from reporting.exceptions import DomainError
 
 ACTION_PREFIX = "disclosure."
 
@@ -242,3 +243,35 @@ def detail_words(key: str, value: str, row: Mapping[str, str] | None = None) -> 
     if key == "matched":
         return _words_of(MatchKind, value)
     return value
+
+
+# The gate for words that reach a partner agency ----------------------------------------------
+
+class IdentifyingTextError(DomainError):
+    """The identifying check found details in words meant for an agency; ``matches`` says
+    what, as typed, so the sharer can change them or give a reason to share anyway."""
+
+    def __init__(self, matches: list[Match]) -> None:
+        super().__init__(", ".join(match.kind.value for match in matches))
+        self.matches = matches
+
+
+def check_agency_text(
+    text: str, terms: Mapping[str, MatchKind] | None = None, *, override_reason: str = "",
+) -> list[Match]:
+    """Every text that reaches a partner agency passes here before it is shared.
+
+    ``terms`` are the names and places of the report the text is about (from
+    ``identifying.report_terms``, read by the key holder sharing). A match stops the share
+    (``IdentifyingTextError``) unless the sharer gave a reason to share anyway; the
+    matches are returned so the caller records them with the disclosure.
+    """
+    matches = find_identifying(text, terms)
+    if matches and not override_reason.strip():
+        raise IdentifyingTextError(matches)
+    return matches
+
+
+def check_rule(matches: Iterable[Match]) -> Rule:
+    """The rule a checked text left under: passed, or overridden with a reason."""
+    return Rule.IDENTIFYING_CHECK_OVERRIDDEN if list(matches) else Rule.IDENTIFYING_CHECK_PASSED
