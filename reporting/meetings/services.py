@@ -268,20 +268,22 @@ def redaction_warnings(meeting: Meeting, keyring: Keyring) -> list[Warning_]:
     """For each text of the pack, what may identify someone (the report's answers are opened,
     audited, by the key holder sharing). The meeting's place is checked too."""
     warnings = []
-    place = identifying.find_identifying(meeting.place)
-    if place:
-        warnings.append(Warning_(None, "", place))
     rows = db.session.execute(
         select(MeetingItem, Report).join(Report, Report.id == MeetingItem.report_id)
         .where(MeetingItem.meeting_id == meeting.id).order_by(MeetingItem.position)
     ).all()
+    every_case: dict[str, MatchKind] = {}
     for item, report in rows:
+        terms = report_terms(report, keyring)
+        every_case |= terms
         summary = open_text(keyring, item.summary_group, summary_binding(item, "summary_group"))
-        if not summary:
-            continue
-        found = identifying.find_identifying(summary, report_terms(report, keyring))
+        found = identifying.find_identifying(summary, terms) if summary else []
         if found:
             warnings.append(Warning_(item.id, report.reference, found))
+    # The place is about no one case: it is checked against every case on the agenda.
+    place = identifying.find_identifying(meeting.place, every_case)
+    if place:
+        warnings.insert(0, Warning_(None, "", place))
     return warnings
 
 
