@@ -568,4 +568,4 @@ def init_labels(app: Flask) -> None:
     app.add_template_global(audit_actor, "audit_actor")
     app.add_template_global(audit_details, "audit_details")
     app.add_template_global(waited, "waited")
-    app.add_template_global(MARKING, "protective_marking")
+    app.jinja_env.globals["protective_marking"] = MARKING

@@ -255,8 +255,8 @@ def _named_words(value: str, *, sentence_starts: bool) -> list[str]:
     when ``sentence_starts`` (a witness or offender field: "Jan Nowak from the shop")."""
     found: list[str] = []
     start = True
-    for raw in re.findall(r"[^\s,;:!?()\[\]\"]+|[.!?]", value):
-        if raw in ".!?":
+    for raw in re.findall(r"[^\s,;:!?()\[\]\"]+|[.!?\n]", value):
+        if raw in ".!?\n":  # a new line starts a sentence too
             start = True
             continue
         word = raw.strip(".")

@@ -199,8 +199,8 @@ def matched_words(matches: list[Match]) -> str:
     """What the check found, for the form's error: each kind, and the words as typed."""
     found = "; ".join(_("%(kind)s: “%(typed)s”", kind=match.kind.label, typed=match.text)
                       for match in matches)
-    return _("These words may identify someone (%(found)s). Change them, or give a reason to share them "
-             "anyway", found=found)
+    return str(_("These words may identify someone (%(found)s). Change them, or give a reason to share them "
+                 "anyway", found=found))
 
 
 def _destroyed(meeting: Meeting, item: MeetingItem) -> ResponseReturnValue:
