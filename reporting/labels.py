@@ -151,12 +151,6 @@ ACTION_STATUS = {
     ActionStatus.DONE: _l("Done"),
     ActionStatus.CANNOT_DO: _l("Cannot be done"),
 }
-REDACTION = {
-    "name": _l("the reporter's name"),
-    "email": _l("an email address"),
-    "phone": _l("a phone number"),
-    "postcode": _l("a postcode"),
-}
 RETENTION_RULE = {
     "spam": _l("spam or misuse, a set time after closure"),
     "closed": _l("closed case, a set time after closure"),
@@ -303,7 +297,7 @@ ALL_CODES: dict[str, Mapping[Any, Any]] = {
     "outcome": OUTCOME, "referral_message": REFERRAL_MESSAGE, "link_kind": LINK_KIND, "event_kind": EVENT_KIND, "message_kind": MESSAGE_KIND,
     "role": ROLE, "key_purpose": KEY_PURPOSE, "flags": FLAGS, "audit_action": AUDIT_ACTION,
     "strategy_group": STRATEGY_GROUP,
-    "agency_kind": AGENCY_KIND, "action_status": ACTION_STATUS, "redaction": REDACTION,
+    "agency_kind": AGENCY_KIND, "action_status": ACTION_STATUS,
     "retention_rule": RETENTION_RULE, "erasure_reason": ERASURE_REASON,
     "report_language": REPORT_LANGUAGE,
 }

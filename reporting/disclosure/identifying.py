@@ -150,7 +150,8 @@ _SEP = r"[\s.\-/()]"
 PHONE = re.compile(r"(?<![\w])\(?(?:\+|00)?\d(?:" + _SEP + r"{0,3}\d){8,13}(?![\w])")
 _AT = r"(?:\s*@\s*|\s*[(\[{<]\s*at\s*[)\]}>]\s*|\s+at\s+)"
 _DOT = r"(?:\s*\.\s*|\s*[(\[{<]\s*dot\s*[)\]}>]\s*|\s+dot\s+)"
-EMAIL = re.compile(r"[\w.+-]*\w" + _AT + r"\w[\w-]*(?:" + _DOT + r"\w[\w-]*)+")
+# Possessive runs from the start of a word only: a long word is read once, never backtracked.
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]++(?<=\w)" + _AT + r"\w[\w-]*+(?:" + _DOT + r"\w[\w-]*+)+")
 # Outward code, any separator (or none), inward code. Zero-width characters are already gone.
 POSTCODE = re.compile(r"(?<![\w])([a-z]{1,2}\d[a-z\d]?)[\s.\-/_]{0,2}(\d[a-z]{2})(?![\w])")
 _STREETS = (

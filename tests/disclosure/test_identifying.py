@@ -110,3 +110,13 @@ def test_normalising_folds_every_form_to_one():
 def test_the_report_words_alone_without_the_report():
     # No report: contact details, postcodes and addresses are still caught, names are not.
     assert {m.kind for m in find_identifying("Ms Kowalska, 07700 900982, SY1 1AA, 14 Corve Street")} == {P, C, A}
+
+
+@pytest.mark.parametrize("text", ["a" * 4000, "a." * 2000, "1-" * 2000, "x" * 2000 + " at " + "y" * 1990, "14 " * 1300])
+def test_the_longest_text_a_form_takes_is_checked_at_once(text):
+    # 4,000 characters, the longest summary: every pattern reads a word once, never backtracking.
+    import time
+
+    started = time.perf_counter()
+    find_identifying(text, TERMS)
+    assert time.perf_counter() - started < 0.5
