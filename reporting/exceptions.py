@@ -86,6 +86,10 @@ class ReceiptWordNeededError(DomainError):
     """The code is one someone else saw: it opens only with the person's word, asked next."""
 
 
+class ReceiptWordSetError(DomainError):
+    """The person chose their receipt's word already: it is never replaced."""
+
+
 class ReceiptLockedError(DomainError):
     """Too many wrong words for this code: only a new code from the Group opens the report."""
 
