@@ -108,7 +108,7 @@ class MessageEntry:
 
     at: datetime
     message_kind: str
-    text: str
+    text: str | None  # None: the message did not open where it is kept (the page says so)
 
 
 def with_messages(entries: list[TimelineEntry], messages: list[Any]) -> list[TimelineEntry | MessageEntry]:
@@ -307,7 +307,7 @@ def open_case_file(report: Report, *, actor: User, keyring: Keyring | None) -> C
             sections = questions.summary(content.answers, questions.steps_for_channel(report.channel))
             language = content.meta.get("language") if content.meta.get("language") not in (None, "en") else None
             flags = staff_flags(report, keyring)
-            thread = status_services.messages(report, report_private)
+            thread = status_services.messages(report, report_private, holder=actor)
             entries = with_messages(timeline(report, keyring), thread)
             evidence = evidence_services.list_evidence(report, report_private)
             mark_information_seen(report, actor=actor)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,6 +17,7 @@ from sqlalchemy import bindparam, select, update
 from reporting import audit, crypto, sessions
 from reporting.auth.models import User
 from reporting.exceptions import (
+    ContentDestroyedError,
     PermissionDeniedError,
     ReceiptLockedError,
     ReceiptWordNeededError,
@@ -27,6 +29,8 @@ from reporting.keys.policies import require_reviewer
 from reporting.reports.services import issue_receipt, receipt_wrap_binding
 from reporting.settings import Settings
 from reporting.status.models import Message, MessageKind, ReceiptSession
+
+log = logging.getLogger(__name__)
 
 # A salt no report has: a wrong lookup part costs the same Argon2id work as a right one.
 _DUMMY_SALT = b"\x01" * 16
@@ -170,13 +174,38 @@ def _message_binding(report: Report, message_id: int, kind: str | None = None) -
     return crypto.Binding("messages", "sealed", f"{report.reference}:{message_id}:{kind}")
 
 
-def _open_message(report: Report, private: bytes | crypto.PrivateKey, message: Message) -> bytes:
+def _kind_fits_author(message: Message) -> bool:
+    """A message from the Group has its author; the reporter's own have none."""
+    return (message.kind == MessageKind.TO_REPORTER.value) == (message.author_id is not None)
+
+
+def _open_message(report: Report, private: bytes | crypto.PrivateKey, message: Message,
+                  holder: User | None) -> bytes | None:
+    """The message's words, or None when it does not open where it is kept (its ``kind``
+    or its place was changed in the database): a clear note on the page, never a 500.
+
+    A message sealed before ``kind`` joined the binding opens without it, and a key
+    holder opening it (``holder``) seals it again with its kind, audited under their
+    name; the reporter's opening changes nothing. Only a message whose kind fits its
+    author (the Group's have one, the reporter's none) is sealed again, so a relabelled
+    old message is not made to look genuine.
+    """
     try:
         return crypto.open_sealed(report.key_algorithm, private, message.sealed,
                                   _message_binding(report, message.id, message.kind))
     except crypto.DecryptionError:
-        # Sealed before the kind joined the binding (no key could re-seal them at migration).
-        return crypto.open_sealed(report.key_algorithm, private, message.sealed, _message_binding(report, message.id))
+        pass
+    try:
+        plain = crypto.open_sealed(report.key_algorithm, private, message.sealed, _message_binding(report, message.id))
+    except crypto.DecryptionError:
+        log.warning("message %s of report %s does not open where it is kept", message.id, report.id)
+        return None
+    if holder is not None and _kind_fits_author(message):
+        message.sealed = crypto.seal(report.key_algorithm, report.public_key, plain,
+                                     _message_binding(report, message.id, message.kind))
+        audit.record("message.resealed", f"report:{report.id}", actor=holder, message=message.id)
+        log.info("message %s of report %s sealed again with its kind", message.id, report.id)
+    return plain
 
 
 def _add_message(report: Report, kind: MessageKind, text: str, author: User | None) -> Message:
@@ -193,6 +222,8 @@ def _add_message(report: Report, kind: MessageKind, text: str, author: User | No
 def send_to_reporter(report: Report, text: str, *, actor: User) -> Message:
     """A reviewer who holds the group key writes to the reporter: sealed to the report's key."""
     require_reviewer(actor, holding_key=True)
+    if report.content_destroyed_at is not None:
+        raise ContentDestroyedError(report.reference)
     message = _add_message(report, MessageKind.TO_REPORTER, text, actor)
     audit.record("message.to_reporter", f"report:{report.id}", actor=actor, message=message.id)
     return message
@@ -215,7 +246,11 @@ def add_information(report: Report, text: str) -> Message:
 @dataclass(frozen=True)
 class OpenedMessage:
     message: Message
-    text: str
+    text: str | None  # None: it did not open (see _open_message); the page says so
+
+    @property
+    def opened(self) -> bool:
+        return self.text is not None
 
 
 # Built once: every case page a key holder opens, and the reporter's status page, ask.
@@ -224,13 +259,18 @@ _MESSAGES_OF_REPORT = (
 )
 
 
-def messages(report: Report, private: bytes | crypto.PrivateKey) -> list[OpenedMessage]:
-    """Every message and addition of a report, oldest first, opened with its key."""
+def messages(report: Report, private: bytes | crypto.PrivateKey, *, holder: User | None = None) -> list[OpenedMessage]:
+    """Every message and addition of a report, oldest first, opened with its key.
+
+    ``holder``: the key holder reading (None for the reporter); old messages they open
+    are sealed again with their kind (the caller commits).
+    """
     rows = db.session.scalars(_MESSAGES_OF_REPORT, {"report_id": report.id})
     opened = []
     for message in rows:
-        data: dict[str, Any] = json.loads(_open_message(report, private, message))
-        opened.append(OpenedMessage(message, str(data["text"])))
+        plain = _open_message(report, private, message, holder)
+        text = str(json.loads(plain)["text"]) if plain is not None else None
+        opened.append(OpenedMessage(message, text))
     return opened
 
 
