@@ -103,6 +103,18 @@ class ApprovalNeededError(DomainError):
 
 
 
+class AlreadyAskedError(DomainError):
+    """The same act on the same report already waits for a second key holder."""
+
+
+class NoDeliveryRouteError(DomainError):
+    """The reporter gave no contact details, with consent, that a new code could go to."""
+
+
+class DeliveryFailedError(DomainError):
+    """The new code could not be sent by the route the reporter asked for: nothing changed."""
+
+
 class OnLegalHoldError(DomainError):
     """The case is on legal hold: its content is kept until the hold is lifted."""
 

@@ -323,6 +323,13 @@ def issue_receipt(
     return receipt
 
 
+def receipt_columns(reference: str, report_private: bytes, receipt_kdf: crypto.KdfParams,
+                    receipt: crypto.Receipt) -> dict[str, Any]:
+    """The columns a code without a word would set on its report, for a code that waits
+    beside the report's own until first used (reporting.status's pending receipts)."""
+    return _receipt_columns(reference, report_private, receipt_kdf, receipt, None, None)
+
+
 def _receipt_columns(
     reference: str, report_private: bytes, receipt_kdf: crypto.KdfParams, receipt: crypto.Receipt,
     word: str | None, word_key: bytes | None,
