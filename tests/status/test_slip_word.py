@@ -174,11 +174,12 @@ def test_ten_wrong_words_lock_the_slip_until_the_group_gives_a_new_code(app, mak
     reviewer = make_user("reviewer")
     desk = app.test_client()
     sign_in(desk, app, reviewer.email)
-    issued = post_form(desk, f"/review/cases/{reference}/new-code",
-                       {"route": "in_person", "reason": "Came in with identification after the slip locked"})
-    new_code = " ".join(re.findall(r'app-receipt-code__group">(\d{4})<', issued.get_data(as_text=True)))
-    first = try_code(person, new_code)  # the reviewer's code needs no word, and is replaced at once
-    assert first.status_code == 200 and "Your new receipt code" in first.get_data(as_text=True)
+    # A new code needs a second key holder and goes only to an email address the person gave
+    # (tests/approvals/test_two_person.py); this person gave none, so it is refused at once.
+    asked = post_form(desk, f"/review/cases/{reference}/new-code",
+                      {"asked_by": "in_person", "proved_by": "in_person", "delivery": "email",
+                       "reason": "Came in with identification after the slip locked"})
+    assert asked.status_code == 409 and "gave no email address" in asked.get_data(as_text=True)
 
 
 def test_a_phone_report_needs_the_callers_word_too(app, make_user):
