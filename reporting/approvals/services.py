@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 
@@ -179,17 +178,6 @@ def waiting(user: User, keyring: Keyring | None) -> list[Waiting]:
         if mine or may_decide(request, user):
             found.append(Waiting(request, report.reference, email or "", reason_text(request, report, keyring), mine))
     return found
-
-
-def waiting_count(user: User) -> int:
-    """How many requests wait for this person's decision (for the navigation)."""
-    return sum(1 for item in waiting(user, None) if not item.mine)
-
-
-def requests_for(report: Report) -> list[TwoPersonRequest]:
-    """Every request about one report, newest first (for its retention and new-code pages)."""
-    return list(db.session.scalars(select(TwoPersonRequest).where(TwoPersonRequest.report_id == report.id)
-                                   .order_by(TwoPersonRequest.requested_at.desc(), TwoPersonRequest.id.desc())))
 
 
 def approved_by_second_person(request: TwoPersonRequest | None, report: Report, act: Act, actor: User) -> TwoPersonRequest:
