@@ -212,6 +212,8 @@ def test_lifting_a_hold_and_erasing_each_need_a_second_key_holder(app, keys, mak
     approve(first, erase.id)
     assert _destroyed(app, reference)
     assert "ERASETWO" not in first.get(f"/review/cases/{reference}").get_data(as_text=True)
+    # The sealed reasons went with the report's content (the requests' codes stay, for the audit).
+    assert all(row.reason is None for row in requests(app)) and len(requests(app)) == 3
 
     actors: dict[str, list[str]] = {}
     details: dict[str, list[str]] = {}
