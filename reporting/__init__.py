@@ -49,6 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     init_uploads(app)
 
     # Every model module, so the metadata (and the migrations' check) sees all tables.
+    from reporting.approvals import models as _approvals_models  # noqa: F401
     from reporting.audit import models as _audit_models  # noqa: F401
     from reporting.auth import models as _auth_models  # noqa: F401
     from reporting.cases import models as _cases_models  # noqa: F401
@@ -72,6 +73,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_errors(app)
 
     from reporting.admin.views import bp as admin_bp
+    from reporting.approvals.views import bp as approvals_bp
     from reporting.audit import cli as audit_cli
     from reporting.auth import cli as auth_cli
     from reporting.auth.session import init_staff_sessions
@@ -121,6 +123,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(partners_bp)
     app.register_blueprint(agencies_admin_bp)
     app.register_blueprint(retention_bp)
+    app.register_blueprint(approvals_bp)
     app.register_blueprint(data_protection_bp)
     for module in (keys_cli, reporting_cli, auth_cli, audit_cli, centres_cli, referrals_cli, support_cli, stats_cli,
                    actions_cli):

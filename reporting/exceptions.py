@@ -86,6 +86,10 @@ class ReceiptWordNeededError(DomainError):
     """The code is one someone else saw: it opens only with the person's word, asked next."""
 
 
+class ReceiptWordSetError(DomainError):
+    """The person chose their receipt's word already: it is never replaced."""
+
+
 class ReceiptLockedError(DomainError):
     """Too many wrong words for this code: only a new code from the Group opens the report."""
 
@@ -97,6 +101,18 @@ class ConsentError(DomainError):
 class ApprovalNeededError(DomainError):
     """The two-person rule: this grant waits for a second key holder's approval."""
 
+
+
+class AlreadyAskedError(DomainError):
+    """The same act on the same report already waits for a second key holder."""
+
+
+class NoDeliveryRouteError(DomainError):
+    """The reporter gave no contact details, with consent, that a new code could go to."""
+
+
+class DeliveryFailedError(DomainError):
+    """The new code could not be sent by the route the reporter asked for: nothing changed."""
 
 
 class OnLegalHoldError(DomainError):

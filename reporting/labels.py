@@ -20,6 +20,7 @@ from babel.numbers import format_decimal
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from reporting.approvals.models import ACT_WORDS, ASK_WORDS, DECISION_WORDS, DELIVERY_WORDS, IDENTITY_WORDS
 from reporting.auth.models import Role
 from reporting.i18n import gettext, locale_code, ngettext
 from reporting.cases.models import EventKind, LinkKind
@@ -248,6 +249,12 @@ AUDIT_ACTION = {
     "signin.failed": _l("Sign-in failed"),
     "status.open": _l("The reporter opened their report"),
     "status.receipt_reissued": _l("The reporter got a new receipt code"),
+    "status.new_code_sent": _l("Sent the reporter a new receipt code by email"),
+    "status.new_code_used": _l("The reporter used their new receipt code for the first time"),
+    "approval.asked": _l("Asked a second key holder to approve"),
+    "approval.approved": _l("Approved as the second key holder"),
+    "approval.declined": _l("Declined as the second key holder"),
+    "message.resealed": _l("Sealed an older message again with who wrote it"),
     "user.activated": _l("Reactivated an account"),
     "user.create": _l("Created an account"),
     "user.deactivated": _l("Deactivated an account"),
@@ -279,6 +286,9 @@ AUDIT_DETAIL = {
     "agencies": _l("Agencies"), "item": _l("Agenda item"), "warnings": _l("Warnings"), "attended": _l("Attended"),
     "flagged": _l("Flagged"), "partners": _l("Partner agencies' key"), "active": _l("Active"), "status": _l("Status"),
     "rule": _l("Rule"), "items": _l("Items destroyed"),
+    "act": _l("Act"), "request": _l("Request"), "asked_by": _l("Asked by account"), "asked_via": _l("How they asked"),
+    "proved_by": _l("Identity checked by"),
+    "delivery": _l("Sent by"), "approved_by": _l("Approved by"),
     **gate.DETAIL_KEYS,
 }
 ACTORS = {"reporter": _l("The reporter"), "system": _l("The service"), "cli": _l("Command line"),
@@ -300,6 +310,8 @@ ALL_CODES: dict[str, Mapping[Any, Any]] = {
     "agency_kind": AGENCY_KIND, "action_status": ACTION_STATUS,
     "retention_rule": RETENTION_RULE, "erasure_reason": ERASURE_REASON,
     "report_language": REPORT_LANGUAGE,
+    "two_person_act": ACT_WORDS, "two_person_decision": DECISION_WORDS, "ask_route": ASK_WORDS,
+    "identity_check": IDENTITY_WORDS, "delivery_route": DELIVERY_WORDS,
 }
 
 
@@ -422,6 +434,10 @@ def event_text(kind: str, summary: str, people: Mapping[str, str] | None = None)
             text += " (" + label("closure", closure) + ")"
         return text
     if kind == EventKind.NOTE:
+        if summary == "new_code_asked":
+            return _("A new receipt code was asked for; it waits for a second key holder")
+        if summary == "new_code_sent":
+            return _("A second key holder approved a new receipt code; it was emailed to the reporter")
         return _("Note from the reporting centre") if summary == "handover" else _("Note")
     if kind == EventKind.ASSIGNMENT:
         return _("Assigned to %(who)s", who=people.get(summary, _("someone"))) if summary else _("Unassigned")
@@ -516,6 +532,7 @@ def audit_actor(actor: str) -> str:
 _DETAIL_VALUES: dict[str, str] = {
     "kind": "referral_kind", "reason": "override", "outcome": "outcome", "priority": "priority",
     "role": "role", "old": "role", "new": "role", "purpose": "key_purpose", "status": "action_status",
+    "act": "two_person_act", "asked_via": "ask_route", "proved_by": "identity_check", "delivery": "delivery_route",
 }
 
 

@@ -215,3 +215,46 @@ def test_statistics_send_anonymous_visitors_to_sign_in(app, client):
     response = client.get("/stats/")
     assert is_sign_in_redirect(response)
     assert client.get("/stats/export.csv").status_code == 302
+
+
+def test_two_person_approval_routes_are_for_reviewers_only(app):
+    """Issue 26: the approvals page, approving and declining a new code, a hold's lifting or an
+    erasure, and the asking routes, exist and only reviewers reach them (the walk above holds
+    every other role to 403 and anonymous visitors to the sign-in page)."""
+    rules = {rule.endpoint: rule for rule in app.url_map.iter_rules()}
+    for endpoint in ("approvals.list_approvals", "approvals.approve_request", "approvals.decline_request",
+                     "receipts.issue_new_code", "retention.lift_hold", "retention.erase_report"):
+        assert endpoint in rules, endpoint
+        policy = policy_for(app, endpoint)
+        assert policy is not None and policy.roles == {"reviewer"}, endpoint
+        assert rules[endpoint].rule.startswith("/review/")
+    for endpoint in ("approvals.approve_request", "approvals.decline_request"):
+        assert rules[endpoint].methods - {"HEAD", "OPTIONS"} == {"POST"}
+
+
+@pytest.mark.parametrize("role", ("admin", "centre_staff", "police", "analyst", "agency", ANONYMOUS))
+def test_no_one_but_a_reviewer_can_decide_a_waiting_request(app, make_user, world, role):
+    """A real waiting request (a lift of a hold asked by one key holder) cannot be approved
+    or declined by any other role: refused, and the request still waits."""
+    from sqlalchemy import select
+
+    from reporting.approvals.models import TwoPersonRequest
+    from reporting.auth.models import User
+    from reporting.extensions import db
+    from reporting.reports.models import Report
+    from reporting.retention import services as retention_services
+
+    asker = make_user("reviewer")
+    with app.app_context():
+        actor = db.session.get(User, asker.id)
+        stored = db.session.scalar(select(Report).where(Report.reference == world.reference))
+        retention_services.place_hold(stored, actor=actor, reason="kept")
+        request_id = retention_services.ask_to_lift_hold(stored, actor=actor, reason="done").id
+        db.session.commit()
+    staff = signed_in_client(app, make_user, role)
+    token = token_for(staff)
+    for verb in ("approve", "decline"):
+        response = staff.post(f"/review/approvals/{request_id}/{verb}", data={"csrf_token": token})
+        assert is_sign_in_redirect(response) if role == ANONYMOUS else response.status_code == 403
+    with app.app_context():
+        assert db.session.get(TwoPersonRequest, request_id).decided_at is None

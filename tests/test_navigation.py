@@ -28,8 +28,8 @@ def _marked(page: str) -> dict[str, str]:
 
 def test_each_role_sees_its_own_places(app, make_user):  # type: ignore[no-untyped-def]
     expected = {
-        "reviewer": ["Case queue", "Enter a phone report", "Meetings", "Retention", "Approve access", "Statistics",
-                     "Change password"],
+        "reviewer": ["Case queue", "Enter a phone report", "Meetings", "Retention", "Approvals", "Approve access",
+                     "Statistics", "Change password"],
         "police": ["Referrals", "Quarterly extracts", "Approve access", "Change password"],
         "analyst": ["Statistics", "Change password"],
         "admin": ["Administration", "Approve access", "Statistics", "Change password"],

@@ -22,10 +22,12 @@ R = Role
 
 # (endpoint, words, endpoints below it that have their own item, roles that see it), in order.
 _ITEMS: tuple[tuple[str, Any, tuple[str, ...], frozenset[Role]], ...] = (
-    ("cases.show_queue", _l("Case queue"), ("meetings.list_meetings", "retention.review_due"), frozenset({R.REVIEWER})),
+    ("cases.show_queue", _l("Case queue"), ("meetings.list_meetings", "retention.review_due", "approvals.list_approvals"),
+     frozenset({R.REVIEWER})),
     ("cases.new_phone_report", _l("Enter a phone report"), (), frozenset({R.REVIEWER})),
     ("meetings.list_meetings", _l("Meetings"), (), frozenset({R.REVIEWER})),
     ("retention.review_due", _l("Retention"), (), frozenset({R.REVIEWER})),
+    ("approvals.list_approvals", _l("Approvals"), (), frozenset({R.REVIEWER})),
     ("referrals.show_inbox", _l("Referrals"), (), frozenset({R.POLICE})),
     ("police_extracts.list_extracts", _l("Quarterly extracts"), (), frozenset({R.POLICE})),
     ("partners.home", _l("Meetings and actions"), (), frozenset({R.AGENCY})),

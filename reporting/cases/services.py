@@ -25,7 +25,6 @@ from reporting.keys.policies import is_active_reviewer, require_reviewer
 from reporting.keys.services import sealing_key, service_key
 from reporting.reports.models import ClosureReason, Priority, Report, Status
 from reporting.reports.services import group_wrap_binding, open_report_content
-from reporting.settings import Settings
 from reporting.status import services as status_services
 
 FLAGS = ("repeat_victim", "vulnerable_person", "child_involved", "ongoing_threat")
@@ -108,7 +107,7 @@ class MessageEntry:
 
     at: datetime
     message_kind: str
-    text: str
+    text: str | None  # None: the message did not open where it is kept (the page says so)
 
 
 def with_messages(entries: list[TimelineEntry], messages: list[Any]) -> list[TimelineEntry | MessageEntry]:
@@ -307,7 +306,7 @@ def open_case_file(report: Report, *, actor: User, keyring: Keyring | None) -> C
             sections = questions.summary(content.answers, questions.steps_for_channel(report.channel))
             language = content.meta.get("language") if content.meta.get("language") not in (None, "en") else None
             flags = staff_flags(report, keyring)
-            thread = status_services.messages(report, report_private)
+            thread = status_services.messages(report, report_private, holder=actor)
             entries = with_messages(timeline(report, keyring), thread)
             evidence = evidence_services.list_evidence(report, report_private)
             mark_information_seen(report, actor=actor)
@@ -330,30 +329,3 @@ def open_case_file(report: Report, *, actor: User, keyring: Keyring | None) -> C
         referrals=referral_queries.referrals_for(report),
         language=language,
     )
-
-
-# Lost receipts ----------------------------------------------------------------------
-
-# How a reporter who lost their code proved who they are: the Partnership's chosen routes.
-IDENTITY_ROUTES = ("call_back", "in_person", "contact_details")
-
-
-def issue_code_to_reporter(
-    report: Report, private: bytes, *, actor: User, route: str, reason: str, settings: Settings
-) -> crypto.Receipt:
-    """A reviewer who holds the key gives a reporter who lost their code a new one.
-
-    The reporter proved who they are by ``route`` (one of IDENTITY_ROUTES); the reason
-    is sealed to the group key on the case timeline and the change is audited. The old
-    code stops at once. The reviewer sees the new code, so its first use at /status
-    replaces it with one only the reporter sees.
-    """
-    require_reviewer(actor, holding_key=True)
-    if route not in IDENTITY_ROUTES or not reason.strip():
-        raise PermissionDeniedError("a new code needs a recorded identity check and reason")
-    receipt = status_services.reissue_receipt(report, private, settings, actor=actor)
-    report.receipt_reissued = False  # someone other than the reporter has seen this one
-    record_event(report, actor, EventKind.NOTE, f"receipt_reissued:{route}", reason.strip())
-    db.session.flush()
-    audit.record("status.receipt_issued_by_reviewer", f"report:{report.id}", actor=actor, route=route)
-    return receipt

@@ -22,7 +22,7 @@ from reporting.auth.models import User
 from reporting.cases import forms, policies, queries, services
 from reporting.cases.models import LinkKind
 from reporting.evidence import services as evidence_services
-from reporting.exceptions import InvalidTransitionError, NotAKeyHolderError, PermissionDeniedError
+from reporting.exceptions import ContentDestroyedError, InvalidTransitionError, NotAKeyHolderError, PermissionDeniedError
 from reporting.db import utcnow
 from reporting.extensions import db
 from reporting.forms import ConfirmForm, fields_html
@@ -398,7 +398,16 @@ def send_message(reference: str) -> ResponseReturnValue:
     form = forms.MessageForm(prefix="message")
     if not form.validate():
         return _case_page(report, message_form=form)
-    status_services.send_to_reporter(report, form.text.data, actor=current_user)
+    try:
+        status_services.send_to_reporter(report, form.text.data, actor=current_user)
+    except PermissionDeniedError:
+        db.session.rollback()
+        flash(_("Only a reviewer who holds the Group's key can write to the reporter: nothing was sent."), "error")
+        return redirect(url_for(".show_case", reference=report.reference))
+    except ContentDestroyedError:
+        db.session.rollback()
+        flash(_("This report's content was destroyed: the reporter can no longer read messages, so nothing was sent."), "error")
+        return redirect(url_for(".show_case", reference=report.reference))
     keyring = _keyring()
     address = language = None
     if keyring is not None:

@@ -25,9 +25,10 @@ MAX_FILES_PER_REPORT = 5
 # All of one report's files together (as uploaded): 5 x 10 MB would be 50 MB per report,
 # from anyone, anonymously.
 MAX_BYTES_PER_REPORT = 25 * 1024 * 1024
-# A phone photo: 24 megapixels (6000 x 4000) covers the usual 12 MP and binned 24 MP
-# pictures; a 7,000 x 7,000 bomb (49 MP, 186 KB of PNG) is refused before decoding.
-MAX_PIXELS = 24_000_000
+# 50 megapixels, as the README promises: a phone's full-resolution 48 or 50 MP photo
+# (8160 x 6120) is taken, and anything larger, such as a bomb claiming 100,000 x 100,000
+# pixels in a few hundred bytes, is refused from its header before decoding.
+MAX_PIXELS = 50_000_000
 # Decodes at once per worker process: each may take up to MAX_PIXELS x 4 bytes twice,
 # so one at a time keeps a worker's memory bounded whatever arrives together.
 MAX_CONCURRENT_DECODES = 1

@@ -42,6 +42,7 @@ from reporting.evidence.files import MAX_FILES_PER_REPORT
 from reporting.evidence.forms import UploadForm, refusal_message
 from reporting.exceptions import (
     AlreadySentError,
+    ReceiptWordSetError,
     DraftChangedError,
     DraftNotFoundError,
     EvidenceRefusedError,
@@ -205,6 +206,14 @@ def _not_added(config: JourneyConfig) -> ResponseReturnValue:
     ), 409
 
 
+def _word_already_set(config: JourneyConfig) -> ResponseReturnValue:
+    """The person chose their word already: it is set once, by them, and never replaced
+    (a second word posted from the centre's side would open the slip's code for whoever chose it)."""
+    status = 409 if request.method == "POST" else 200
+    return render_template("public/word_set.html", check_url=url_for(config.check), layout=config.layout,
+                           caption=_caption(config)), status
+
+
 def begin(config: JourneyConfig, centre_id: int | None = None) -> ResponseReturnValue:
     """Start a new draft for this browser and go to the first question.
 
@@ -255,6 +264,8 @@ def step(config: JourneyConfig, name: str) -> ResponseReturnValue:
             return redirect(_more_url(config))
         following = questions.step_after(current.name, state.answers, config.questions)
         return redirect(url_for(config.step, name=following.name) if following else url_for(config.check))
+    if current.secret and questions.receipt_word(state.answers, config.questions):
+        return _word_already_set(config)
     changing = request.args.get("change") == "1"
     someone_else = questions.about_someone_else(state.answers)
     if request.method == "POST":
@@ -267,6 +278,9 @@ def step(config: JourneyConfig, name: str) -> ResponseReturnValue:
             except AlreadySentError:
                 db.session.rollback()
                 return _not_added(config)
+            except ReceiptWordSetError:
+                db.session.rollback()
+                return _word_already_set(config)
             except DraftNotFoundError:
                 db.session.rollback()
                 return _expired(config)

@@ -141,6 +141,8 @@ def referral_choices(report: Report, keyring: Keyring) -> ReferralChoices:
     """
     from reporting.evidence import services as evidence_services
 
+    if report.content_destroyed_at is not None:
+        raise ContentDestroyedError(report.reference)
     report_private = case_services.report_private_key(report, keyring)
     answers = case_services.open_case(report, keyring, report_private=report_private).answers
     kind = kind_for(report)
@@ -437,6 +439,8 @@ def approve_override(referral: Referral, *, actor: User, now: datetime) -> None:
         raise ConsentError("a second reviewer must approve an override")
     report = db.session.get(Report, referral.report_id)
     assert report is not None
+    if report.content_destroyed_at is not None:
+        raise ContentDestroyedError(report.reference)
     referral.approved_by_id = actor.id
     referral.approved_at = now
     case_services.record_event(report, actor, EventKind.REFERRAL, "override_approved")

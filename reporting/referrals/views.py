@@ -60,6 +60,8 @@ def new_referral(reference: str) -> ResponseReturnValue:
         choices = services.referral_choices(report, _keyring())
     except NotAKeyHolderError:
         abort(403)
+    except ContentDestroyedError:
+        return render_template("referrals/case_destroyed.html", report=report), 410
     form = forms.ReferralForm(available=choices.available, files=choices.files)
     if request.method == "GET":
         form.fields.data = choices.default_fields
@@ -108,6 +110,12 @@ def approve_override(referral_id: int) -> ResponseReturnValue:
     except ConsentError:
         db.session.rollback()
         flash(_("A second reviewer, not the one who asked, must approve the override."), "error")
+    except PermissionDeniedError:
+        db.session.rollback()
+        flash(_("Only a reviewer who holds the Group's key can approve an override: they must be able to read what goes."), "error")
+    except ContentDestroyedError:
+        db.session.rollback()
+        flash(_("This report's content was destroyed: nothing can be sent."), "error")
     else:
         db.session.commit()
         _notify_police(referral, report.reference)

@@ -17,7 +17,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import configure_mappers, make_transient_to_detached
 
 from reporting import crypto
-from reporting.exceptions import AlreadySentError, DraftChangedError, DraftNotFoundError, IncompleteReportError
+from reporting.exceptions import (
+    AlreadySentError,
+    DraftChangedError,
+    DraftNotFoundError,
+    IncompleteReportError,
+    ReceiptWordSetError,
+)
 from reporting.extensions import db, read
 from reporting.keys.services import sealing_key
 from reporting.keys.models import KeyPurpose
@@ -166,6 +172,10 @@ def save_step(state: DraftState, step_name: str, step_answers: Mapping[str, Any]
     """
     if state.draft.report_id is not None or state.draft.receipt is not None:
         raise AlreadySentError(state.draft.id)
+    if state.answers.get("receipt_word") and "receipt_word" in step_answers:
+        # The person's word is set once, by them: a second post (from the centre's side,
+        # after the person has gone) would let whoever posts it open the slip's code.
+        raise ReceiptWordSetError(state.draft.id)
     state.answers.update(step_answers)
     state.visited.add(step_name)
     _update_draft(_SAVE_ANSWERS, state.draft,
@@ -311,6 +321,13 @@ def issue_receipt(
     for name, value in columns.items():
         setattr(report, name, value)
     return receipt
+
+
+def receipt_columns(reference: str, report_private: bytes, receipt_kdf: crypto.KdfParams,
+                    receipt: crypto.Receipt) -> dict[str, Any]:
+    """The columns a code without a word would set on its report, for a code that waits
+    beside the report's own until first used (reporting.status's pending receipts)."""
+    return _receipt_columns(reference, report_private, receipt_kdf, receipt, None, None)
 
 
 def _receipt_columns(

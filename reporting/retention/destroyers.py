@@ -13,7 +13,8 @@ from reporting.referrals.models import Referral, ReferralFile, ReferralMessage
 from reporting.reports.models import Draft, Report
 from reporting.retention.models import LegalHold
 from reporting.retention.registry import register_destroyer
-from reporting.status.models import Message, ReceiptSession
+from reporting.approvals.services import close_for_destroyed
+from reporting.status.models import Message, PendingReceipt, ReceiptSession
 
 
 def _count(statement: object) -> int:
@@ -25,6 +26,8 @@ def destroy_messages(report: Report) -> int:
     count = _count(select(func.count()).select_from(Message).where(Message.report_id == report.id))
     db.session.execute(delete(Message).where(Message.report_id == report.id))
     db.session.execute(delete(ReceiptSession).where(ReceiptSession.report_id == report.id))
+    # A new code sent and not yet used would open nothing now: it goes too.
+    db.session.execute(delete(PendingReceipt).where(PendingReceipt.report_id == report.id))
     db.session.execute(delete(Draft).where(Draft.report_id == report.id))
     return count
 
@@ -96,3 +99,4 @@ register_destroyer("case_words", destroy_case_words)
 register_destroyer("referrals", destroy_referrals)
 register_destroyer("hold_reasons", destroy_hold_reasons)
 register_destroyer("meetings", destroy_meeting_words)
+register_destroyer("two_person_reasons", close_for_destroyed)

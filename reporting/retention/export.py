@@ -47,7 +47,7 @@ def subject_access_export(report: Report, keyring: Keyring) -> bytes:
     sections = questions.summary(content.answers, questions.steps_for_channel(report.channel))
     summary = [(str(row.label), [str(line) for line in row.lines]) for section in sections for row in section.rows]
     thread = [{"at": labels.when(m.message.at), "kind": labels.label("message_kind", m.message.kind), "text": m.text}
-              for m in status_services.messages(report, private)]
+              for m in status_services.messages(report, private, holder=keyring.holder)]
     timeline = [{"at": labels.when(e.event.at), "what": labels.event_text(e.event.kind, e.event.summary),
                  "words": e.text} for e in case_services.timeline(report, keyring)]
     files: list[dict[str, str]] = []

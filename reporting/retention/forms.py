@@ -15,8 +15,15 @@ class HoldForm(FlaskForm):
                        max_length=2000, description=_l("Only the Group can read this."))
 
 
+class LiftForm(FlaskForm):
+    reason = long_text(_l("Why the hold can be lifted"), required=_l("Give the reason for lifting the legal hold"),
+                       max_length=2000, description=_l("Only the Group can read this. A second key holder must approve."))
+
+
 class EraseForm(FlaskForm):
     reason = Radios(_l("Why is this report being erased now?"), required=_l("Select why the report is being erased"))
+    explanation = long_text(_l("Anything the second key holder should know (optional)"), max_length=2000,
+                            description=_l("Only the Group can read this."))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

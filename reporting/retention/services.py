@@ -12,6 +12,8 @@ from typing import Any
 from sqlalchemy import exists, func, or_, select
 
 from reporting import audit, crypto
+from reporting.approvals import services as approvals
+from reporting.approvals.models import Act, TwoPersonRequest
 from reporting.auth.models import User
 from reporting.cases.models import CaseEvent, EventKind
 from reporting.db import utcnow
@@ -118,7 +120,7 @@ def expired(today: date, settings: RetentionSettings) -> list[Upcoming]:
 
 
 def destroy_report(report: Report, rule: Rule, *, actor: User | str, now: datetime | None = None,
-                   reason: str | None = None) -> int:
+                   reason: str | None = None, approval: dict[str, Any] | None = None) -> int:
     """Destroy everything sealed about one report and the report's key wraps; keep the clear fields.
 
     Returns the count of items destroyed. Refuses a held case; a destroyed one raises
@@ -150,18 +152,43 @@ def destroy_report(report: Report, rule: Rule, *, actor: User | str, now: dateti
                                   actor=actor_name))
     db.session.flush()
     audit.record("retention.destroy", f"report:{report.id}", actor=actor, reference=report.reference,
-                 rule=rule.value, items=items, **({"reason": reason} if reason else {}))
+                 rule=rule.value, items=items, **({"reason": reason} if reason else {}), **(approval or {}))
     # The statistics need no telling: every clear field they count stays, and no report row
     # is deleted (a deletion would call ``stats.cache.reports_deleted``).
     return items
 
 
-def erase_report(report: Report, *, actor: User, reason: str) -> int:
-    """A key holder erases a report's content early, for a recorded reason (the run's path)."""
+def ask_to_erase(report: Report, *, actor: User, reason: str, explanation: str = "") -> TwoPersonRequest:
+    """A key holder asks to erase a report's content early, for a recorded reason;
+    a second key holder approves it (:func:`erase_report` is the act)."""
     require_reviewer(actor, holding_key=True)
     if reason not in ERASURE_REASONS:
         raise ValueError(reason)
-    return destroy_report(report, Rule.ERASURE, actor=actor, reason=reason)
+    if report.content_destroyed_at is not None:
+        raise ContentDestroyedError(report.reference)
+    if is_held(report):
+        raise OnLegalHoldError(report.reference)
+    return approvals.ask(Act.ERASE_REPORT, report, actor=actor, reason=explanation, facts={"reason": reason})
+
+
+def erase_report(report: Report, *, actor: User, request: TwoPersonRequest | None) -> int:
+    """Erase a report's content early: only the act of an approved request, by its approver.
+
+    ``actor`` is the second key holder who approved ``request`` (never the one who asked);
+    anything else is PermissionDeniedError. The destruction is audited under the approver's
+    name, with the request and who asked.
+    """
+    require_reviewer(actor, holding_key=True)
+    approved = approvals.approved_by_second_person(request, report, Act.ERASE_REPORT, actor)
+    reason = str(approved.facts.get("reason", ""))
+    if reason not in ERASURE_REASONS:
+        raise ValueError(reason)
+    return destroy_report(report, Rule.ERASURE, actor=actor, reason=reason,
+                          approval={"request": approved.id, "asked_by": approved.requested_by_id})
+
+
+def _erase_approved(request: TwoPersonRequest, report: Report, approver: User, _context: approvals.ActContext) -> None:
+    erase_report(report, actor=approver, request=request)
 
 
 def _hold_binding(report: Report, hold_id: int) -> crypto.Binding:
@@ -186,8 +213,19 @@ def place_hold(report: Report, *, actor: User, reason: str) -> LegalHold:
     return hold
 
 
-def lift_hold(report: Report, *, actor: User) -> None:
-    require_reviewer(actor)
+def ask_to_lift_hold(report: Report, *, actor: User, reason: str) -> TwoPersonRequest:
+    """A key holder asks to lift a case's legal hold; a second key holder approves it
+    (:func:`lift_hold` is the act). The reason is sealed to the group key."""
+    require_reviewer(actor, holding_key=True)
+    if not is_held(report):
+        raise OnLegalHoldError(report.reference)
+    return approvals.ask(Act.LIFT_HOLD, report, actor=actor, reason=reason)
+
+
+def lift_hold(report: Report, *, actor: User, request: TwoPersonRequest | None) -> None:
+    """Lift the hold: only the act of an approved request, by the second key holder who approved it."""
+    require_reviewer(actor, holding_key=True)
+    approved = approvals.approved_by_second_person(request, report, Act.LIFT_HOLD, actor)
     hold = db.session.scalar(
         select(LegalHold).where(LegalHold.report_id == report.id, LegalHold.lifted_at.is_(None))
     )
@@ -197,7 +235,16 @@ def lift_hold(report: Report, *, actor: User) -> None:
     hold.lifted_by_id = actor.id
     db.session.add(CaseEvent(report_id=report.id, actor_id=actor.id, kind=EventKind.HOLD.value, summary="lifted",
                              at=hold.lifted_at))
-    audit.record("retention.lift", f"report:{report.id}", actor=actor, reference=report.reference)
+    audit.record("retention.lift", f"report:{report.id}", actor=actor, reference=report.reference,
+                 request=approved.id, asked_by=approved.requested_by_id)
+
+
+def _lift_approved(request: TwoPersonRequest, report: Report, approver: User, _context: approvals.ActContext) -> None:
+    lift_hold(report, actor=approver, request=request)
+
+
+approvals.register_act(Act.LIFT_HOLD, _lift_approved)
+approvals.register_act(Act.ERASE_REPORT, _erase_approved)
 
 
 def hold_reason(report: Report, keyring: Any) -> str | None:
@@ -209,5 +256,5 @@ def hold_reason(report: Report, keyring: Any) -> str | None:
     return str(keyring.open_group_sealed(hold.reason, _hold_binding(report, hold.id)).decode())
 
 
-__all__ = ["ERASURE_REASONS", "destroy_report", "erase_report", "expired", "schedule", "place_hold",
-           "lift_hold", "held_condition", "is_held", "RetentionSettings"]
+__all__ = ["ERASURE_REASONS", "ask_to_erase", "ask_to_lift_hold", "destroy_report", "erase_report", "expired",
+           "schedule", "place_hold", "lift_hold", "held_condition", "is_held", "RetentionSettings"]

@@ -11,7 +11,15 @@ from reporting.auth import session as staff
 from reporting.cases import policies as case_policies
 from reporting.cases import queries as case_queries
 from reporting.db import utcnow
-from reporting.exceptions import ContentDestroyedError, NotAKeyHolderError, OnLegalHoldError, PermissionDeniedError
+from reporting.approvals import services as approvals
+from reporting.approvals.models import Act
+from reporting.exceptions import (
+    AlreadyAskedError,
+    ContentDestroyedError,
+    NotAKeyHolderError,
+    OnLegalHoldError,
+    PermissionDeniedError,
+)
 from reporting.extensions import db
 from reporting.keys.keyring import Keyring
 from reporting.forms import ConfirmForm
@@ -64,7 +72,10 @@ def _page(report: Report, status: int = 200, **given: object) -> ResponseReturnV
         "report": report, "held": held, "hold_reason": reason,
         "due": services.due_for(report, settings) if report.content_destroyed_at is None else None,
         "hold_form": forms.HoldForm(prefix="hold"), "erase_form": forms.EraseForm(prefix="erase"),
-        "confirm": ConfirmForm(),
+        "lift_form": forms.LiftForm(prefix="lift"), "confirm": ConfirmForm(),
+        "lift_asked": approvals.open_request(report, Act.LIFT_HOLD),
+        "erase_asked": approvals.open_request(report, Act.ERASE_REPORT),
+        "may_ask": approvals.may_ask(current_user._get_current_object()),
     }
     context.update(given)
     return render_template("retention/case.html", **context), status
@@ -105,32 +116,44 @@ def place_hold(reference: str) -> ResponseReturnValue:
 @bp.post("/cases/<reference>/hold/lift")
 @reviewer
 def lift_hold(reference: str) -> ResponseReturnValue:
+    """Ask for the hold to be lifted: a second key holder approves it on the approvals page."""
     report = _case(reference)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    form = forms.LiftForm(prefix="lift")
+    if not form.validate_on_submit():
+        return _page(report, 400, lift_form=form)
     try:
-        services.lift_hold(report, actor=current_user._get_current_object())
+        services.ask_to_lift_hold(report, actor=current_user._get_current_object(), reason=form.reason.data)
+    except PermissionDeniedError:
+        return _refused(report, _("Only a reviewer who holds the Group's key can ask for a hold to be lifted."))
     except OnLegalHoldError:
         return _refused(report, _("This case is not on hold."))
-    return _done(report, _("Legal hold lifted."))
+    except AlreadyAskedError:
+        return _refused(report, _("Lifting this hold has been asked for already and waits for a second key holder."))
+    except ContentDestroyedError:
+        return _refused(report, _("This report's content was already destroyed."))
+    return _done(report, _("Asked. The hold stays until a second key holder approves lifting it on their Approvals page."))
 
 
 @bp.post("/cases/<reference>/erase")
 @reviewer
 def erase_report(reference: str) -> ResponseReturnValue:
+    """Ask for the report to be erased: a second key holder approves it on the approvals page."""
     report = _case(reference)
     form = forms.EraseForm(prefix="erase")
     if not form.validate_on_submit():
         return _page(report, 400, erase_form=form)
     try:
-        services.erase_report(report, actor=current_user._get_current_object(), reason=form.reason.data)
+        services.ask_to_erase(report, actor=current_user._get_current_object(), reason=form.reason.data,
+                              explanation=form.explanation.data or "")
     except PermissionDeniedError:
-        return _refused(report, _("Only a reviewer who holds the Group's key can erase a report."))
+        return _refused(report, _("Only a reviewer who holds the Group's key can ask for a report to be erased."))
     except OnLegalHoldError:
         return _refused(report, _("This case is on legal hold: lift the hold before erasing it."))
+    except AlreadyAskedError:
+        return _refused(report, _("Erasing this report has been asked for already and waits for a second key holder."))
     except ContentDestroyedError:
         return _refused(report, _("This report's content was already destroyed."))
-    return _done(report, _("The report's content was erased. The clear record for the statistics stays."))
+    return _done(report, _("Asked. Nothing is erased until a second key holder approves it on their Approvals page."))
 
 
 @bp.post("/cases/<reference>/export")

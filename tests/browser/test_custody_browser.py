@@ -67,5 +67,5 @@ def test_a_temporary_password_then_two_holders_grant_access(
     assert "Approved" in second.locator("main").inner_text()
 
     second.goto(server(f"/review/cases/{reference}/new-code"))
-    assert heading(second).startswith("Give a new receipt code")
+    assert heading(second).startswith("A new receipt code for")
     axe.check(second, "new receipt code form")

@@ -1,7 +1,8 @@
 """Issue 15 in a real browser: the list of cases due for destruction, a legal hold, and erasure.
 
 A reviewer who holds the key opens the list from the navigation, places a legal hold
-(the missing reason first), sends the erase form without a reason, then erases a case.
+(the missing reason first), sends the erase form without a reason, then asks to erase a
+case and a second key holder approves it on the approvals page (issue 26).
 axe-core on each page and error state, at a phone's width and a desktop's; screenshots
 go to $RETENTION_SCREENSHOTS (or the test's temporary folder) to be looked at.
 """
@@ -89,7 +90,7 @@ def test_the_due_list_a_legal_hold_and_erasure(
     press(page, "Place a legal hold")
     assert "Legal hold placed" in success_banner(page)
     assert "on legal hold" in main_text(page) and "Inquest due in the spring" in main_text(page)
-    assert page.get_by_role("button", name="Erase the report's content").count() == 0
+    assert page.get_by_role("button", name="Ask to erase the report's content").count() == 0
     _check(page, axe, "held case", shots)
 
     page.goto(server("/review/retention/"))
@@ -99,13 +100,25 @@ def test_the_due_list_a_legal_hold_and_erasure(
 
     # Erasure: without a reason, a clear error and nothing destroyed; then with one.
     follow(page, page.get_by_role("link", name=due, exact=True))
-    press(page, "Erase the report's content")
+    press(page, "Ask to erase the report's content")
     assert "Select why the report is being erased" in page.get_by_role("alert").inner_text()
     assert page.title().startswith("Error:")
     _check(page, axe, "erase form error", shots)
     page.get_by_label("The person asked for their report to be erased").check()
-    press(page, "Erase the report's content")
-    assert "The report's content was erased" in success_banner(page)
+    press(page, "Ask to erase the report's content")
+    assert "Nothing is erased until a second key holder approves it" in success_banner(page)
+    assert "Erasing was asked for on" in main_text(page)
+    _check(page, axe, "erasure asked", shots)
+
+    second = new_context().new_page()
+    server.sign_in(second, server.add_user("reviewer", "second@example.org"))
+    second.goto(server("/review/approvals/"))
+    assert "Erase the report's content" in main_text(second) and "The person asked" in main_text(second)
+    _check(second, axe, "erasure waiting for approval", shots)
+    second.get_by_role("button", name=re.compile(f"^Approve.*{due}")).click()
+    second.wait_for_load_state("load")
+    assert "Approved and done" in success_banner(second)
+    page.goto(server(f"/review/retention/cases/{due}"))
     assert "Content destroyed on" in main_text(page) and "erased on request" in main_text(page)
     _check(page, axe, "erased case", shots)
     page.goto(server(f"/review/cases/{due}"))

@@ -95,10 +95,18 @@ def test_refusals_name_their_reason(data: bytes, name: str, reason: str):
 
 def test_an_image_over_the_pixel_cap_is_refused_before_it_is_decoded():
     # The header claims a picture far larger than the cap; the data is tiny.
-    big = encoded(Image.new("1", (8000, 7000)), "PNG")
+    big = encoded(Image.new("1", (8000, 7000)), "PNG")  # 56 MP, over the 50 MP cap
     with pytest.raises(EvidenceRefusedError) as refused:
         files.inspect(big, "big.png")
     assert refused.value.reason == "image_too_big"
+
+
+def test_a_picture_of_up_to_50_megapixels_is_taken():
+    """Issue 26 item 8: the README says pictures up to 50 megapixels; a 48 MP phone photo
+    (8000 x 6000) was refused at 24."""
+    photo = encoded(Image.new("1", (8000, 6000)), "PNG")
+    assert files.inspect(photo, "phone.png") is not None
+    assert files.MAX_PIXELS == 50_000_000
 
 
 def _pdf_with_metadata(canary: str) -> bytes:

@@ -30,8 +30,8 @@ def _png(mode: str, size: tuple[int, int], colour: object, **extra: object) -> b
 def test_five_hostile_images_at_once_keep_a_worker_under_512_mib(tmp_path: Path):
     side = int(MAX_PIXELS ** 0.5) - 1  # just inside the cap: the most a picture may cost
     files = {
-        "bomb-a.png": _png("RGB", (7000, 7000), (200, 30, 60)),  # the review's bomb: refused from its header
-        "bomb-b.png": _png("RGB", (7000, 7000), (20, 130, 60)),
+        "bomb-a.png": _png("RGB", (7200, 7200), (200, 30, 60)),  # over 50 MP: refused from its header
+        "bomb-b.png": _png("RGB", (7200, 7200), (20, 130, 60)),
         "rgba.png": _png("RGBA", (side, side), (200, 100, 50, 255)),
         "grey.png": _png("L", (side, side), 77),  # needs converting to RGB: two buffers
         "palette.png": _png("P", (side, side), 3, transparency=0),  # to RGBA: two buffers

@@ -32,6 +32,9 @@ STAFF_ONLY = (
     "templates/stats/", "templates/support/admin_", "templates/status/reviewer_new_code.html",
     # The centre staff's own pages (the privacy summary read out and the printed slip are the person's).
     "templates/centre/index.html", "templates/centre/start.html",
+    # The two-person rule's approvals (reviewers), and the page centre staff see when the
+    # person's word is set already (assisted and phone reports only).
+    "reporting/approvals/", "templates/approvals/", "templates/public/word_set.html",
 )
 
 

@@ -375,8 +375,21 @@ def test_hold_and_erasure_through_the_pages(app, keys, make_user):
     with app.app_context():
         assert db.session.scalar(select(Report.content_destroyed_at).where(Report.reference == reference)) is None
         assert b"HOLDWORDS" not in (db.session.scalar(select(LegalHold.reason)) or b"")
-    assert staff.post(f"{url}/hold/lift", data={"csrf_token": token}).status_code == 302
-    # A reviewer who does not hold the Group's key cannot erase: refused, nothing destroyed.
+    # Lifting and erasing each need a second key holder (issue 26; tests/approvals/test_two_person.py).
+    second = app.test_client()
+    sign_in(second, app, make_user("reviewer").email)
+
+    def approve_last() -> None:
+        from reporting.approvals.models import TwoPersonRequest
+
+        with app.app_context():
+            request_id = db.session.scalar(select(TwoPersonRequest.id).order_by(TwoPersonRequest.id.desc()))
+        second.post(f"/review/approvals/{request_id}/approve",
+                    data={"csrf_token": csrf_token(second, "/review/approvals/")})
+
+    assert staff.post(f"{url}/hold/lift", data={"csrf_token": token, "lift-reason": "Closed"}).status_code == 302
+    approve_last()
+    # A reviewer who does not hold the Group's key cannot ask to erase: refused, nothing destroyed.
     keyless = app.test_client()
     sign_in(keyless, app, make_user("reviewer", holder=False).email)
     refused = keyless.post(f"{url}/erase", data={"csrf_token": csrf_token(keyless, url), "erase-reason": "reporter_request"})
@@ -388,6 +401,7 @@ def test_hold_and_erasure_through_the_pages(app, keys, make_user):
     assert response.status_code == 400 and "Select why the report is being erased" in response.get_data(as_text=True)
     response = staff.post(f"{url}/erase", data={"csrf_token": token, "erase-reason": "reporter_request"})
     assert response.status_code == 302
+    approve_last()
     case_page = staff.get(f"/review/cases/{reference}").get_data(as_text=True)
     assert "erased on request" in case_page and "ERASECANARY3" not in case_page
     with app.app_context():
