@@ -114,6 +114,15 @@ def authentication_options(
     return data
 
 
+def new_passkey_assertion_options(rp: RelyingParty, *, challenge: bytes, salt: bytes) -> dict[str, Any]:
+    """Options for the get() that follows create() at enrolment: the page names the new passkey,
+    whose PRF output over ``salt`` is asked for (few authenticators give it at create())."""
+    return {
+        "challenge": b64url(challenge), "timeout": TIMEOUT_MS, "rpId": rp.id, "userVerification": "required",
+        "extensions": {"prf": {"eval": {"first": b64url(salt)}}},
+    }
+
+
 def verify_registration(rp: RelyingParty, response: str, challenge: bytes) -> NewPasskey:
     """Check a navigator.credentials.create() response (JSON text) against this challenge."""
     try:
