@@ -23,6 +23,7 @@ from reporting.auth.forms import (
     SignInForm,
 )
 from reporting.auth.models import Role, StaffSession, User
+from reporting.auth.passphrases import suggest_passphrase
 from reporting.db import utcnow
 from reporting.exceptions import (
     NotAKeyHolderError,
@@ -110,11 +111,25 @@ def first_password() -> ResponseReturnValue:
                                      settings=current_settings(), keep_session=staff_session.id)
         except PasswordPolicyError:
             db.session.rollback()
-            form.new_password.errors = [_("Choose a longer password that is harder to guess: not a common password, your email address, the name of this service or a year. A few unrelated words together work well.")]
+            form.new_password.errors = [_policy_message(user)]
         else:
             db.session.commit()
             return redirect(url_for(_next_step(user)))
-    return render_template("auth/first_password.html", form=form)
+    return render_template("auth/first_password.html", form=form, **_passphrase_offer(user))
+
+
+def _policy_message(user: User) -> str:
+    if user.role in KEY_FOR_ROLE:
+        return _("Choose a longer password that is much harder to guess. As a key holder you need a very strong one: "
+                 "not a common password, your email address, or built on the name of this service, the Partnership, "
+                 "a town or a year. Six random words, like the passphrase suggested above, work well.")
+    return _("Choose a longer password that is harder to guess: not a common password, your email address, or built on "
+             "the name of this service, the Partnership, a town or a year. A few unrelated words together work well.")
+
+
+def _passphrase_offer(user: User) -> dict[str, object]:
+    """A passphrase made now for the page (never stored), and whether the stronger rule applies."""
+    return {"suggestion": suggest_passphrase(), "key_holder": user.role in KEY_FOR_ROLE}
 
 
 def _second_factor_page(enrolling: bool) -> ResponseReturnValue:
@@ -291,11 +306,12 @@ def change_password() -> ResponseReturnValue:
             form.current_password.errors = [_("Your current password is not right")]
         except PasswordPolicyError:
             db.session.rollback()
-            form.new_password.errors = [_("Choose a longer password that is harder to guess: not a common password, your email address, the name of this service or a year. A few unrelated words together work well.")]
+            form.new_password.errors = [_policy_message(current_user._get_current_object())]
         else:
             db.session.commit()
             return redirect(url_for(".home"))
-    return render_template("auth/password.html", form=form, message=message)
+    return render_template("auth/password.html", form=form, message=message,
+                           **_passphrase_offer(current_user._get_current_object()))
 
 
 # The two-person rule: a second key holder approves each grant ------------------------------
