@@ -221,6 +221,11 @@ def check_password(email: str, password: str, *, client: str, settings: Settings
     return user, wrap_key
 
 
+def check_step_throttle(user: User, client: str) -> None:
+    """TooManyAttemptsError while this account and client must wait (before a later sign-in step)."""
+    _check_throttle(user.email, client)
+
+
 def count_failed_step(user: User, client: str) -> None:
     """A failed later step of sign-in (a passkey refused): counted and audited like a wrong password."""
     _count_failure(user.email, client, user)

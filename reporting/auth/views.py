@@ -208,8 +208,11 @@ def passkey_step() -> ResponseReturnValue:
             message = _("Use the button below: your browser then asks for your passkey. This step needs JavaScript.")
         else:
             try:
+                services.check_step_throttle(user, _client())
                 passkeys.unlock_with_passkey(user, staff_session, assertion=form.assertion.data, prf=form.prf.data,
                                              session_secret=found.secret, rp=_relying_party(), now=utcnow())
+            except TooManyAttemptsError as error:
+                message = _too_many(error)
             except crypto.CryptoError:
                 db.session.rollback()
                 services.count_failed_step(user, _client())
