@@ -235,6 +235,9 @@ def test_enrolment_needs_the_right_password_and_a_real_passkey(app, keys, make_u
     sign_in(staff, app, reviewer.email)
     wrong = enrol(staff, SoftAuthenticator(), password="not my password at all")
     assert wrong.status_code == 200 and "Your password is not right" in wrong.get_data(as_text=True)
+    # The page comes back with empty answers for the script to fill again, never the ones just sent.
+    for name in ("registration", "assertion", "prf"):
+        assert f'<input type="hidden" name="{name}" value="">' in wrong.get_data(as_text=True)
     for fields in (
         {"registration": "{}", "assertion": "{}", "prf": "AAAA"},
         {"registration": "not json", "assertion": "[1, 2]", "prf": "***"},
