@@ -60,6 +60,11 @@ def test_a_key_holder_adds_a_passkey_and_signs_in_with_it_to_open_a_case(
     page = new_context().new_page()
     cdp, authenticator = _virtual_authenticator(page)
     server.sign_in(page, reviewer)
+    page.goto(server("/staff/password"))
+    offered = page.locator("#suggested-passphrase").inner_text()
+    assert len(offered.split()) == 6
+    axe.check(page, "change password, a passphrase offered")
+    _shots(page, "change-password")
     page.get_by_role("link", name="Passkeys").click()
     page.wait_for_load_state("load")
     assert heading(page) == "Passkeys"
