@@ -258,6 +258,7 @@ AUDIT_ACTION = {
     "user.activated": _l("Reactivated an account"),
     "user.create": _l("Created an account"),
     "user.deactivated": _l("Deactivated an account"),
+    "user.passkey_added": _l("Added a passkey"),
     "user.password_changed": _l("Changed their password"),
     "user.reset": _l("Reset an account"),
     "user.role_changed": _l("Changed a role"),

@@ -89,6 +89,11 @@ def private_key(row: KeyedSession, secret: bytes) -> bytes:
     return key
 
 
+def replace_private_key(row: KeyedSession, secret: bytes, private: bytes) -> None:
+    """Keep another private key in the session, under the same cookie secret (a sign-in's later step)."""
+    row.keys = crypto.encrypt(secret, private, _binding(type(row), str(row.id)))
+
+
 def load(model: type[S], ticket: Ticket, *, now: datetime) -> tuple[S, bytes] | None:
     """The live session and its private key, or None (unknown, expired or wrong secret)."""
     found = live(model, ticket.session_id, now=now)

@@ -29,10 +29,10 @@ def _marked(page: str) -> dict[str, str]:
 def test_each_role_sees_its_own_places(app, make_user):  # type: ignore[no-untyped-def]
     expected = {
         "reviewer": ["Case queue", "Enter a phone report", "Meetings", "Retention", "Approvals", "Approve access",
-                     "Statistics", "Change password"],
-        "police": ["Referrals", "Quarterly extracts", "Approve access", "Change password"],
+                     "Passkeys", "Statistics", "Change password"],
+        "police": ["Referrals", "Quarterly extracts", "Approve access", "Passkeys", "Change password"],
         "analyst": ["Statistics", "Change password"],
-        "admin": ["Administration", "Approve access", "Statistics", "Change password"],
+        "admin": ["Administration", "Approve access", "Passkeys", "Statistics", "Change password"],
     }
     for role, places in expected.items():
         staff = app.test_client()

@@ -14,7 +14,7 @@ PUBLIC_ENDPOINTS = {
     "public.report_sent", "public.finish_report", "public.exit_page", "public.privacy", "data_protection.data_protection_file",
     "public.accessibility", "public.safety", "public.healthz",
     "centres.show_directory", "centres.show_centre", "centres.print_poster", "centres.print_card",
-    "auth.login", "auth.second_factor", "auth.enrol", "auth.first_password",
+    "auth.login", "auth.second_factor", "auth.enrol", "auth.first_password", "auth.passkey_step",
     "status.enter_receipt", "status.enter_word", "status.show_report", "status.reply", "status.add_information", "status.leave",
     "status.upload_evidence", "public.report_files", "public.remove_report_file",
 }

@@ -17,7 +17,7 @@ from reporting.extensions import db
 from reporting.keys import services as key_services
 from reporting.settings import Settings
 
-DEMO_PASSWORD = "demo password 2026"  # nosec B105 - the demo's published sign-in; `flask demo` refuses production
+DEMO_PASSWORD = "demo kettle orbit lantern"  # nosec B105 - the demo's published sign-in; `flask demo` refuses production
 DEMO_CENTRE = "example-library"  # from reporting/centres/demo_centres.csv
 ACCOUNTS = [
     ("admin@example.org", Role.ADMIN),

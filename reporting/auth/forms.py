@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
+from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length, Regexp
 
 from reporting.forms.fields import NoControlCharacters, clean_text
@@ -69,6 +69,38 @@ class ChangePasswordForm(FirstPasswordForm):
     )
 
 
+
+
+# What the passkey pages' script posts: WebAuthn responses as JSON, the PRF output as base64url.
+_CEREMONY = [Length(max=16384)]
+_PRF = [Length(max=100)]
+
+
+class PasskeyForm(FlaskForm):
+    """Adding a passkey: the password again, a name, and what the page's script fills in."""
+
+    current_password = PasswordField(
+        _l("Your password"),
+        validators=[InputRequired(_l("Enter your password")), Length(max=1024)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    name = StringField(
+        _l("A name for this passkey (optional)"),
+        validators=[Length(max=60, message=_l("The name must be 60 characters or fewer")), NoControlCharacters()],
+        filters=[clean_text],
+        description=_l("For example, work laptop or security key. It helps you tell your passkeys apart."),
+        render_kw={"spellcheck": "false", "autocomplete": "off"},
+    )
+    registration = HiddenField(validators=_CEREMONY)
+    assertion = HiddenField(validators=_CEREMONY)
+    prf = HiddenField(validators=_PRF)
+
+
+class PasskeySignInForm(FlaskForm):
+    """The sign-in's passkey step: what the page's script fills in."""
+
+    assertion = HiddenField(validators=_CEREMONY)
+    prf = HiddenField(validators=_PRF)
 
 
 class ButtonForm(FlaskForm):

@@ -4,8 +4,9 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.expression import false as sa_false
 
 from reporting.db import Base, UTCDateTime, utcnow
 
@@ -85,3 +86,33 @@ class StaffSession(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     second_factor_done: Mapped[bool] = mapped_column(Boolean, default=False)
     keys: Mapped[bytes] = mapped_column(LargeBinary)
+    # A passkey holder's sign-in: the code is done and the passkey is next. Until then
+    # ``keys`` holds only what the password opened (the key still locked by the passkey).
+    awaiting_passkey: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    # The pending WebAuthn ceremony (challenges, the new passkey's PRF salt): used once.
+    passkey_ceremony: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The holder's passkey key, encrypted under the cookie's secret like ``keys``: adding
+    # another passkey needs it.
+    passkey_key: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class Passkey(Base):
+    """A key holder's passkey (WebAuthn credential with the PRF extension).
+
+    ``key_wrap`` is the holder's passkey key wrapped under a key derived from this
+    passkey's PRF output over ``prf_salt``: the output comes from the authenticator at
+    each sign-in and is never stored. Public key and sign count check its signatures.
+    """
+
+    __tablename__ = "passkeys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    credential_id: Mapped[bytes] = mapped_column(LargeBinary, unique=True)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    sign_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    prf_salt: Mapped[bytes] = mapped_column(LargeBinary)
+    key_wrap: Mapped[bytes] = mapped_column(LargeBinary)
+    name: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

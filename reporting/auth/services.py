@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 import logging
-import re
 import secrets
 import time
 from datetime import datetime, timedelta
 
 import pyotp
-from zxcvbn import zxcvbn
 from flask import current_app
 from limits import RateLimitItem, parse
 from limits.storage import storage_from_string
@@ -16,8 +14,10 @@ from limits.strategies import MovingWindowRateLimiter
 from sqlalchemy import bindparam, delete, func, select
 
 from reporting import audit, crypto
-from reporting.auth.models import Role, StaffSession, User
+from reporting.auth import password_policy
+from reporting.auth.models import Passkey, Role, StaffSession, User
 from reporting.centres.models import Centre
+from reporting.reports.models import Choice
 from reporting.exceptions import (
     DuplicateEmailError,
     LastKeyHolderError,
@@ -32,7 +32,7 @@ from reporting.keys.models import KEY_FOR_ROLE, GrantRequest, KeyGrant, KeyPurpo
 
 log = logging.getLogger(__name__)
 
-MIN_PASSWORD_LENGTH = 12
+MIN_PASSWORD_LENGTH = password_policy.MIN_LENGTH
 SIGNIN_DELAYED = "signin.delayed"
 KEY_HOLDER_ROLES = KEY_FOR_ROLE
 # Never a real account's: equalises the work for unknown emails.
@@ -47,42 +47,43 @@ def personal_key_binding(user: User) -> crypto.Binding:
     return crypto.Binding("users", "private_key_wrap", str(user.id))
 
 
-# zxcvbn scores 0-4; 3 is "safely unguessable" against an offline attack on a slow hash.
-MIN_KEY_HOLDER_STRENGTH = 3
-
-
-def _squashed(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.lower())
-
-
 def check_password_policy(password: str, email: str, role: str | None = None, *, settings: Settings) -> None:
-    """Refuse short or guessable passwords; for key-holding roles, anything zxcvbn finds guessable.
+    """Refuse short or guessable passwords, and any built on the service's or the Partnership's
+    names and places (in any case, spacing, leetspeak, with years); for key-holding roles,
+    anything short of a very strong password (see :mod:`reporting.auth.password_policy`).
 
-    A key holder's password (with the database) opens every report, so common passwords,
-    keyboard patterns, the person's email and the service's own name with a year are
-    refused. The password is also judged with spaces and punctuation squashed out, so
-    "Report Hate Shropshire 2026" is seen as the service name and a year.
+    A key holder's password (with the database) opens reports: whoever holds a copy knows
+    whose it is and tries the service's own words first. The places are the areas list.
     """
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise PasswordPolicyError(f"at least {MIN_PASSWORD_LENGTH} characters")
-    if password.lower() in (email.lower(), email.split("@")[0].lower()) or len(set(password)) < 5:
-        raise PasswordPolicyError("too easy to guess")
-    if role is None or role not in KEY_FOR_ROLE:
-        return
-    service = settings.service_name
-    context = [email, email.split("@")[0], _squashed(service), *service.lower().split(), "hate", "crime", "report"]
-    weakest = min(zxcvbn(candidate[:100], user_inputs=context)["score"] for candidate in (password, _squashed(password)))
-    if weakest < MIN_KEY_HOLDER_STRENGTH:
-        raise PasswordPolicyError("too easy to guess")
+    places = db.session.scalars(select(Choice.label).where(Choice.list_name == "area")).all()
+    try:
+        password_policy.judge(password, email, key_holder=role in KEY_FOR_ROLE,
+                              context=password_policy.Context.of(settings.service_name, places))
+    except password_policy.PolicyRefusal as refusal:
+        raise PasswordPolicyError(refusal.reason) from None
 
 
-def _set_password(user: User, password: str, private_key: bytes, settings: Settings) -> None:
+def has_passkeys(user: User) -> bool:
+    """Whether the person has enrolled a passkey: then the password alone no longer opens their key."""
+    return db.session.scalar(select(Passkey.id).where(Passkey.user_id == user.id).limit(1)) is not None
+
+
+def _set_password(user: User, password: str, unlocked: bytes, settings: Settings) -> None:
+    """Wrap what the password opens under a key derived from the new password.
+
+    ``unlocked`` is the personal private key, or for a passkey holder the key still
+    locked by their passkey key (the inner layer): a new password never removes the
+    passkey's lock.
+    """
     params = settings.password_kdf
     user.password_salt = crypto.new_salt()
     user.password_kdf = params.encode()
     verifier, wrap_key = crypto.derive_keys(password.encode(), user.password_salt, params)
     user.password_verifier = crypto.verifier_digest(verifier)
-    user.private_key_wrap = crypto.wrap_private_key(wrap_key, private_key, personal_key_binding(user))
+    if has_passkeys(user):
+        user.private_key_wrap = crypto.seal_password_layer(wrap_key, unlocked, personal_key_binding(user))
+    else:
+        user.private_key_wrap = crypto.wrap_private_key(wrap_key, unlocked, personal_key_binding(user))
 
 
 def _new_personal_keys(user: User, password: str, settings: Settings) -> None:
@@ -190,12 +191,22 @@ def _count_failure(email: str, client: str, user: User | None) -> None:
 
 
 def sign_in_with_password(email: str, password: str, *, client: str, settings: Settings) -> tuple[User, bytes]:
-    """Check the password; return the user and their unwrapped personal private key.
+    """Check the password; return the user and what it unlocks.
 
+    That is the personal private key, or for a passkey holder the key still locked by
+    the passkey (opened at the sign-in's passkey step: :mod:`reporting.auth.passkeys`).
     Unknown emails, wrong passwords and inactive accounts all raise the same
     SignInFailedError after the same Argon2id work; repeated failures raise
     TooManyAttemptsError for unknown emails too.
     """
+    user, wrap_key = check_password(email, password, client=client, settings=settings)
+    if has_passkeys(user):
+        return user, crypto.open_password_layer(wrap_key, user.private_key_wrap, personal_key_binding(user))
+    return user, crypto.unwrap_private_key(wrap_key, user.private_key_wrap, personal_key_binding(user))
+
+
+def check_password(email: str, password: str, *, client: str, settings: Settings) -> tuple[User, bytes]:
+    """The account and its password-derived wrap key, if the password is right (as sign_in_with_password)."""
     _check_throttle(email, client)
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None or not user.active:
@@ -207,8 +218,18 @@ def sign_in_with_password(email: str, password: str, *, client: str, settings: S
     )
     if not crypto.verifier_matches(user.password_verifier, verifier):
         _fail(email, client, user)
-    private = crypto.unwrap_private_key(wrap_key, user.private_key_wrap, personal_key_binding(user))
-    return user, private
+    return user, wrap_key
+
+
+def check_step_throttle(user: User, client: str) -> None:
+    """TooManyAttemptsError while this account and client must wait (before a later sign-in step)."""
+    _check_throttle(user.email, client)
+
+
+def count_failed_step(user: User, client: str) -> None:
+    """A failed later step of sign-in (a passkey refused): counted and audited like a wrong password."""
+    _count_failure(user.email, client, user)
+    audit.record("signin.failed", f"user:{user.id}", actor="anonymous")
 
 
 def _fail(email: str, client: str, user: User | None) -> None:
@@ -310,15 +331,17 @@ def purge_expired_sessions(now: datetime) -> int:
 
 # Account changes -------------------------------------------------------------------
 
-def change_password(user: User, personal_private: bytes, new_password: str, *, settings: Settings,
+def change_password(user: User, unlocked: bytes, new_password: str, *, settings: Settings,
                     keep_session: str | None = None) -> None:
-    """Re-wrap the personal key under the new password. No report is touched.
+    """Re-wrap what the password unlocks under the new password. No report is touched.
 
+    ``unlocked`` is what :func:`sign_in_with_password` gave: the personal private key,
+    or a passkey holder's key still locked by their passkey (which stays locked).
     Every other session of the account ends (someone who knew the old password and
     signed in elsewhere is signed out); ``keep_session`` is the one making the change.
     """
     check_password_policy(new_password, user.email, user.role, settings=settings)
-    _set_password(user, new_password, personal_private, settings)
+    _set_password(user, new_password, unlocked, settings)
     user.must_change_password = False
     ended = db.session.execute(
         delete(StaffSession).where(StaffSession.user_id == user.id, StaffSession.id != (keep_session or ""))
@@ -357,6 +380,8 @@ def reset_user(user: User, new_password: str, *, actor: User | str, settings: Se
     _refuse_if_last_holder(user)
     check_password_policy(new_password, user.email, user.role, settings=settings)
     dropped = db.session.execute(delete(KeyGrant).where(KeyGrant.user_id == user.id)).rowcount  # type: ignore[attr-defined]
+    # The passkeys locked the old personal key: they go with it (a lost passkey's way back).
+    passkeys = db.session.execute(delete(Passkey).where(Passkey.user_id == user.id)).rowcount  # type: ignore[attr-defined]
     _new_personal_keys(user, new_password, settings)
     user.must_change_password = True
     user.totp_secret = None
@@ -366,7 +391,8 @@ def reset_user(user: User, new_password: str, *, actor: User | str, settings: Se
     db.session.execute(delete(GrantRequest).where(GrantRequest.user_id == user.id, GrantRequest.approved_at.is_(None)))
     db.session.execute(delete(StaffSession).where(StaffSession.user_id == user.id))
     db.session.flush()
-    audit.record("user.reset", f"user:{user.id}", actor=actor, grants_dropped=dropped)
+    extra = {"passkeys_removed": passkeys} if passkeys else {}
+    audit.record("user.reset", f"user:{user.id}", actor=actor, grants_dropped=dropped, **extra)
 
 
 def set_active(user: User, active: bool, *, actor: User | str) -> None:

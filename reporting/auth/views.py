@@ -1,18 +1,29 @@
 """Staff sign-in: password, then TOTP (enrolled at first sign-in), then the staff area."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import segno
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from markupsafe import Markup
 
 from reporting import crypto
-from reporting.auth import services
+from reporting.auth import passkeys, services
 from reporting.auth import session as staff
-from reporting.auth.forms import ButtonForm, ChangePasswordForm, CodeForm, FirstPasswordForm, SignInForm
-from reporting.auth.models import Role, User
+from reporting.auth.forms import (
+    ButtonForm,
+    ChangePasswordForm,
+    CodeForm,
+    FirstPasswordForm,
+    PasskeyForm,
+    PasskeySignInForm,
+    SignInForm,
+)
+from reporting.auth.models import Role, StaffSession, User
+from reporting.auth.passphrases import suggest_passphrase
 from reporting.db import utcnow
 from reporting.exceptions import (
     NotAKeyHolderError,
@@ -100,11 +111,25 @@ def first_password() -> ResponseReturnValue:
                                      settings=current_settings(), keep_session=staff_session.id)
         except PasswordPolicyError:
             db.session.rollback()
-            form.new_password.errors = [_("Choose a longer password that is harder to guess: not a common password, your email address, the name of this service or a year. A few unrelated words together work well.")]
+            form.new_password.errors = [_policy_message(user)]
         else:
             db.session.commit()
             return redirect(url_for(_next_step(user)))
-    return render_template("auth/first_password.html", form=form)
+    return render_template("auth/first_password.html", form=form, **_passphrase_offer(user))
+
+
+def _policy_message(user: User) -> str:
+    if user.role in KEY_FOR_ROLE:
+        return _("Choose a longer password that is much harder to guess. As a key holder you need a very strong one: "
+                 "not a common password, your email address, or built on the name of this service, the Partnership, "
+                 "a town or a year. Six random words, like the passphrase suggested above, work well.")
+    return _("Choose a longer password that is harder to guess: not a common password, your email address, or built on "
+             "the name of this service, the Partnership, a town or a year. A few unrelated words together work well.")
+
+
+def _passphrase_offer(user: User) -> dict[str, object]:
+    """A passphrase made now for the page (never stored), and whether the stronger rule applies."""
+    return {"suggestion": suggest_passphrase(), "key_holder": user.role in KEY_FOR_ROLE}
 
 
 def _second_factor_page(enrolling: bool) -> ResponseReturnValue:
@@ -130,12 +155,10 @@ def _second_factor_page(enrolling: bool) -> ResponseReturnValue:
             db.session.commit()
             message = _("The code is not right. Check the time on your phone and try the newest code.")
         else:
-            services.complete_sign_in(staff_session, user, now=utcnow(), settings=current_settings())
-            db.session.commit()
-            login_user(user)
-            if user.must_change_password:
-                return redirect(url_for(".change_password"))
-            return redirect(url_for(".home"))
+            if passkeys.passkey_step_due(staff_session, user):
+                db.session.commit()
+                return redirect(url_for(".passkey_step"))
+            return _signed_in(staff_session, user)
     context = {"form": form, "message": message}
     if enrolling:
         secret = services.totp_secret(user, current_settings())
@@ -148,6 +171,99 @@ def _second_factor_page(enrolling: bool) -> ResponseReturnValue:
         }
         return render_template("auth/enrol.html", **context)
     return render_template("auth/two_factor.html", **context)
+
+
+def _signed_in(staff_session: StaffSession, user: User) -> ResponseReturnValue:
+    services.complete_sign_in(staff_session, user, now=utcnow(), settings=current_settings())
+    db.session.commit()
+    login_user(user)
+    if user.must_change_password:
+        return redirect(url_for(".change_password"))
+    return redirect(url_for(".home"))
+
+
+def _relying_party() -> crypto.RelyingParty:
+    """The service as passkeys see it: its public address in production (never a request's Host)."""
+    parts = urlsplit(current_app.config.get("PUBLIC_BASE_URL") or request.host_url)
+    return crypto.RelyingParty(id=parts.hostname or "localhost", origin=f"{parts.scheme}://{parts.netloc}",
+                               name=current_settings().service_name)
+
+
+@bp.route("/passkey", methods=["GET", "POST"])
+@public
+@limiter.limit(_signin_limit, methods=["POST"])
+def passkey_step() -> ResponseReturnValue:
+    """After the password and the code, a passkey holder's passkey opens their key."""
+    pending = staff.pending_session()
+    found = staff.ticket()
+    if pending is None or found is None:
+        return redirect(url_for(".login"))
+    staff_session, user = pending
+    if not staff_session.awaiting_passkey:
+        return redirect(url_for(_next_step(user)))
+    form = PasskeySignInForm()
+    message = None
+    if form.validate_on_submit():
+        if not (form.assertion.data and form.prf.data):
+            message = _("Use the button below: your browser then asks for your passkey. This step needs JavaScript.")
+        else:
+            try:
+                services.check_step_throttle(user, _client())
+                passkeys.unlock_with_passkey(user, staff_session, assertion=form.assertion.data, prf=form.prf.data,
+                                             session_secret=found.secret, rp=_relying_party(), now=utcnow())
+            except TooManyAttemptsError as error:
+                message = _too_many(error)
+            except crypto.CryptoError:
+                db.session.rollback()
+                services.count_failed_step(user, _client())
+                db.session.commit()
+                message = _("That passkey did not open your key. Try again with the passkey you added to this account.")
+            else:
+                return _signed_in(staff_session, user)
+    options = passkeys.begin_sign_in(staff_session, user, _relying_party())
+    db.session.commit()
+    return render_template("auth/passkey_sign_in.html", form=form, message=message, options=options)
+
+
+@bp.route("/passkeys", methods=["GET", "POST"])
+@roles(*tuple(KEY_FOR_ROLE))
+def list_passkeys() -> ResponseReturnValue:
+    """A key holder's passkeys, and adding one (the page's script talks to the authenticator)."""
+    user = current_user._get_current_object()
+    staff_session = g.staff_session
+    found = staff.ticket()
+    form = PasskeyForm()
+    message = None
+    if form.validate_on_submit() and found is not None:
+        if not (form.registration.data and form.assertion.data and form.prf.data):
+            message = _("Use the “Add a passkey” button: your browser then asks you to create a passkey. This needs JavaScript.")
+        else:
+            response = passkeys.EnrolmentResponse(form.registration.data, form.assertion.data, form.prf.data,
+                                                  form.name.data or "")
+            try:
+                _user, password_key = services.check_password(user.email, form.current_password.data,
+                                                              client=_client(), settings=current_settings())
+                passkeys.enrol_passkey(user, staff_session, response, password_key=password_key,
+                                       personal_private=staff.personal_private_key(), session_secret=found.secret,
+                                       rp=_relying_party(), now=utcnow())
+            except TooManyAttemptsError as error:
+                message = _too_many(error)
+            except SignInFailedError:
+                db.session.commit()
+                form.current_password.errors = [_("Your password is not right")]
+            except crypto.CryptoError:
+                db.session.rollback()
+                message = _("The passkey could not be added. Use a passkey that can protect keys (current phones, "
+                            "computers and security keys can), and try again. If you added one in another window, "
+                            "sign out and sign in again first.")
+            else:
+                db.session.commit()
+                flash(_("Passkey added. From now on you sign in with your password, a code and this passkey."), "success")
+                return redirect(url_for(".list_passkeys"))
+    options = passkeys.begin_enrolment(staff_session, user, _relying_party())
+    db.session.commit()
+    return render_template("auth/passkeys.html", form=form, message=message, options=options,
+                           passkeys=passkeys.passkeys_of(user))
 
 
 @bp.route("/two-factor", methods=["GET", "POST"])
@@ -193,11 +309,12 @@ def change_password() -> ResponseReturnValue:
             form.current_password.errors = [_("Your current password is not right")]
         except PasswordPolicyError:
             db.session.rollback()
-            form.new_password.errors = [_("Choose a longer password that is harder to guess: not a common password, your email address, the name of this service or a year. A few unrelated words together work well.")]
+            form.new_password.errors = [_policy_message(current_user._get_current_object())]
         else:
             db.session.commit()
             return redirect(url_for(".home"))
-    return render_template("auth/password.html", form=form, message=message)
+    return render_template("auth/password.html", form=form, message=message,
+                           **_passphrase_offer(current_user._get_current_object()))
 
 
 # The two-person rule: a second key holder approves each grant ------------------------------

@@ -27,3 +27,7 @@ class UnsupportedAlgorithmError(CryptoError):
 
 class InvalidReceiptError(CryptoError):
     """Receipt text is not 24 digits in an accepted layout."""
+
+
+class PasskeyError(CryptoError):
+    """A passkey (WebAuthn) response did not verify, or its PRF result is malformed."""

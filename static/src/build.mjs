@@ -2,6 +2,7 @@
 //
 //   static/src/app.scss -> static/build/app.css  (compressed, GOV.UK Frontend Sass)
 //   static/src/app.js   -> static/build/app.js   (copied as is: small, hand-written)
+//   static/src/passkeys.js -> static/build/passkeys.js (the same; only the key holders' passkey pages load it)
 //   pictures named in templates and question data -> static/build/icons/ (Easy Read, from bootstrap-icons)
 //
 // Silent on success, non-zero exit with a message on failure. Deterministic:
@@ -62,6 +63,7 @@ writeFileSync(join(out, 'app.css'), css + '\n')
 
 // --- JS --------------------------------------------------------------------
 copyFileSync(join(src, 'app.js'), join(out, 'app.js'))
+copyFileSync(join(src, 'passkeys.js'), join(out, 'passkeys.js'))
 
 // Guard against the file being emptied by accident.
 if (!readFileSync(join(out, 'app.js'), 'utf8').includes('location.replace')) {

@@ -184,7 +184,7 @@ def test_a_guessable_password_gets_a_clear_message_on_the_page(app, keys, make_u
     page = post_form(staff, "/staff/password", {
         "current_password": PASSWORD, "new_password": "Password123!", "confirm_password": "Password123!",
     }).get_data(as_text=True)
-    assert "not a common password, your email address, the name of this service or a year" in page
+    assert "not a common password, your email address, or built on the name of this service, the Partnership" in page
 
 
 def test_signing_in_with_the_production_key_wrap_cost_takes_under_a_second(make_app, keys):

@@ -122,7 +122,7 @@ CHANGE = {
     "too-long": ({"current_password": PASSWORD, "new_password": "x" * 1025, "confirm_password": "x" * 1025},
                  "Your new password must be 1024 characters or fewer"),
     "too-easy": ({"current_password": PASSWORD, "new_password": "aaaaaaaaaaaaaaaa", "confirm_password": "aaaaaaaaaaaaaaaa"},
-                 "Choose a longer password that is harder to guess: not a common password, your email address, the name of this service or a year. A few unrelated words together work well."),
+                 "Choose a longer password that is much harder to guess. As a key holder you need a very strong one"),
     "not-matching": ({"current_password": PASSWORD, "new_password": NEW, "confirm_password": NEW + "!"},
                      "The passwords do not match"),
     "wrong-current": ({"current_password": "not my password", "new_password": NEW, "confirm_password": NEW},
