@@ -164,6 +164,41 @@ def test_every_route_answers_each_role_as_its_policy_says(app, make_user, world,
     assert wrong == [], "\n".join(wrong)
 
 
+def test_a_person_at_a_deactivated_agency_is_refused_every_route(app, make_user, world):
+    """Issue 26: a person at a partner agency signs in, then the agency is made inactive while
+    they keep their cookie. Every route that is not public now answers them as it answers
+    someone signed out (a sign-in redirect), never with a page, and nothing is written."""
+    from sqlalchemy import func, select, update
+
+    from reporting.audit.models import AuditEvent
+    from reporting.extensions import db
+    from reporting.meetings.models import ActionUpdate, Agency
+
+    staff = signed_in_client(app, make_user, "agency")
+    token = token_for(staff)
+    assert staff.get("/partners/").status_code == 200
+    with app.app_context():
+        db.session.execute(update(Agency).values(active=False))
+        db.session.commit()
+        entries_before = db.session.scalar(select(func.count()).select_from(AuditEvent))
+    wrong: list[str] = []
+    for rule in walked_rules(app):
+        policy = policy_for(app, rule.endpoint)
+        assert policy is not None
+        if policy.is_public:
+            continue
+        url = url_for_rule(app, rule, world)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = staff.get(url) if method == "GET" else staff.open(url, method=method, data={"csrf_token": token})
+            if not is_sign_in_redirect(response):
+                wrong.append(f"{method} {url} ({rule.endpoint}): {response.status_code}")
+    assert wrong == [], "\n".join(wrong)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ActionUpdate)) == 0
+        written = db.session.scalars(select(AuditEvent.action).where(AuditEvent.seq > entries_before)).all()
+        assert written == []
+
+
 @pytest.mark.parametrize("role", ("centre_staff", "police", "analyst", "agency", ANONYMOUS))
 def test_case_content_is_refused_to_everyone_but_the_group(app, make_user, world, role):
     staff = signed_in_client(app, make_user, role)

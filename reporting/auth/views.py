@@ -59,7 +59,8 @@ def login() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             user, private = services.sign_in_with_password(form.email.data, form.password.data, client=_client(),
-                                                           settings=current_settings())
+                                                           settings=current_settings(),
+                                                           account_open=staff.account_open)
         except TooManyAttemptsError as error:
             message = _too_many(error)
         except SignInFailedError:

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from reporting import audit, crypto
-from reporting.auth.models import Role, User
+from reporting.auth.models import Role, StaffSession, User
 from reporting.cases import services as case_services
 from reporting.cases.models import EventKind
 from reporting.db import utcnow
@@ -106,7 +106,11 @@ class AgencyData:
 
 
 def save_agency(data: AgencyData, *, actor: User | str, agency: Agency | None = None) -> Agency:
-    """Add or change a partner agency (administrators, or the command line)."""
+    """Add or change a partner agency (administrators, or the command line).
+
+    Making an agency inactive ends every session of its people at once; while it stays
+    inactive they cannot sign in (``policies.agency_open`` is asked on every request).
+    """
     if isinstance(actor, User):
         require_admin(actor)
     clash = db.session.scalar(select(Agency.id).where(Agency.name == data.name))
@@ -119,7 +123,12 @@ def save_agency(data: AgencyData, *, actor: User | str, agency: Agency | None = 
         agency.name, agency.kind = data.name, data.kind.value
         agency.contact_email, agency.active = data.contact_email, data.active
     db.session.flush()
-    audit.record("agency.save", f"agency:{agency.id}", actor=actor, kind=agency.kind, active=agency.active)
+    ended = 0
+    if not agency.active:
+        people = select(User.id).where(User.agency_id == agency.id)
+        ended = db.session.execute(delete(StaffSession).where(StaffSession.user_id.in_(people))).rowcount  # type: ignore[attr-defined]
+    audit.record("agency.save", f"agency:{agency.id}", actor=actor, kind=agency.kind, active=agency.active,
+                 sessions_ended=ended)
     return agency
 
 
