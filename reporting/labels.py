@@ -198,6 +198,7 @@ FLAGS = {
 }
 AUDIT_ACTION = {
     "audit.view": _l("Viewed the audit log"),
+    "audit.head_published": _l("Emailed the audit log's head to the administrators"),
     "retention.destroy": _l("Destroyed a report's content"),
     "retention.hold": _l("Placed a legal hold"),
     "retention.lift": _l("Lifted a legal hold"),
@@ -281,7 +282,7 @@ AUDIT_DETAIL = {
     "meeting": _l("Meeting"), "agency": _l("Partner agency"), "action_id": _l("Action"), "cases": _l("Cases"),
     "agencies": _l("Agencies"), "item": _l("Agenda item"), "warnings": _l("Warnings"), "attended": _l("Attended"),
     "flagged": _l("Flagged"), "partners": _l("Partner agencies' key"), "active": _l("Active"), "status": _l("Status"),
-    "rule": _l("Rule"), "items": _l("Items destroyed"),
+    "rule": _l("Rule"), "items": _l("Items destroyed"), "sessions_ended": _l("Sessions ended"),
 }
 ACTORS = {"reporter": _l("The reporter"), "system": _l("The service"), "cli": _l("Command line"),
           "anonymous": _l("Someone not signed in"), "test": _l("Set-up")}

@@ -426,6 +426,9 @@ class Pack:
     agencies: list[tuple[str, bool]]
     items: list[PackItem]
     actions: list[PackAction]
+    # The audit log's head when the pack was made (its own opening included): printed on the
+    # pack, it is a copy of the head the database cannot take back (`audit verify --head`).
+    audit_head: audit.Head = (0, audit.GENESIS)
 
 
 def _actions_read(keyring: Keyring, rows: list[tuple[Action, Agency, str]], *, partners: bool) -> list[PackAction]:
@@ -468,8 +471,9 @@ def build_pack(meeting: Meeting, keyring: Keyring, *, actor: User, download: boo
                               report.content_destroyed_at))
     rows = queries.actions(meeting_id=meeting.id, agency_id=agency_id, open_only=True)
     invited = [(agency.name, row.attended) for row, agency in queries.invited(meeting)]
+    actions = _actions_read(keyring, rows, partners=partners)
     audit.record("meeting.pack_download" if download else "meeting.pack_open", f"meeting:{meeting.id}", actor=actor)
-    return Pack(meeting, invited, items, _actions_read(keyring, rows, partners=partners))
+    return Pack(meeting, invited, items, actions, audit.head())
 
 
 def agency_actions(keyring: Keyring, *, actor: User) -> list[PackAction]:
