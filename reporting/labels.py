@@ -188,7 +188,8 @@ KEY_PURPOSE = {
     KeyPurpose.RECOVERY: _l("Recovery key"),
     KeyPurpose.GROUP: _l("Group key"),
     KeyPurpose.POLICE: _l("Police key"),
-    KeyPurpose.PARTNERS: _l("Partner agencies' key"),
+    KeyPurpose.PARTNERS: _l("The old shared partner agencies' key"),
+    KeyPurpose.AGENCY: _l("A partner agency's own key"),
 }
 FLAGS = {
     "repeat_victim": _l("Repeat victim"),
@@ -222,6 +223,9 @@ AUDIT_ACTION = {
     "keys.init": _l("Made the service keys"),
     "keys.rotate": _l("Rotated a key"),
     "keys.add": _l("Made a new kind of key"),
+    "keys.grant_requested": _l("Asked for a key to be granted"),
+    "keys.grant_approved": _l("Approved a key grant"),
+    "keys.split_partners": _l("Re-sealed the partner agencies' words to each agency's own key"),
     "agency.save": _l("Saved a partner agency"),
     "meeting.flag": _l("Flagged a case for the next meeting"),
     "meeting.create": _l("Created a meeting"),
@@ -497,6 +501,17 @@ def _referral_event(summary: str) -> str:
     return _("Police referral")
 
 
+def key_title(purpose: str, agency_name: str | None = None) -> str:
+    """Which key, in words, as the two-person rule's pages name it."""
+    if purpose == KeyPurpose.GROUP:
+        return _("The Group's key: the reports and the Group's notes")
+    if purpose == KeyPurpose.POLICE:
+        return _("The West Mercia Police liaison key: police referrals")
+    if purpose == KeyPurpose.AGENCY:
+        return _("%(agency)s's key: its meeting summaries and actions", agency=agency_name or _("A partner agency"))
+    return label("key_purpose", purpose)
+
+
 def audit_action(action: str) -> str:
     return label("audit_action", action)
 
@@ -558,3 +573,4 @@ def init_labels(app: Flask) -> None:
     app.add_template_global(audit_actor, "audit_actor")
     app.add_template_global(audit_details, "audit_details")
     app.add_template_global(waited, "waited")
+    app.add_template_global(key_title, "key_title")

@@ -8,7 +8,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from markupsafe import Markup
 
-from reporting import crypto
+from sqlalchemy import select
+
+from reporting import crypto, labels
 from reporting.auth import services
 from reporting.auth import session as staff
 from reporting.auth.forms import ButtonForm, ChangePasswordForm, CodeForm, FirstPasswordForm, SignInForm
@@ -209,8 +211,17 @@ KEY_HOLDING = tuple(KEY_FOR_ROLE)
 @bp.get("/grants")
 @roles(*KEY_HOLDING)
 def list_grants() -> ResponseReturnValue:
+    from reporting.meetings.queries import agency_names
+
     waiting = key_services.requests_for(current_user._get_current_object())
-    return render_template("auth/grants.html", waiting=waiting, button_form=ButtonForm(formdata=None))
+    agencies = {agency_id: name for agency_id, name, _active in agency_names()} if waiting else {}
+    askers = {user.id: user.email for user in db.session.scalars(
+        select(User).where(User.id.in_({request.requested_by_id for request, _grantee in waiting if request.requested_by_id}))
+    )} if waiting else {}
+    rows = [(grant_request, grantee, labels.key_title(grant_request.purpose, agencies.get(grant_request.agency_id or 0)),
+             askers.get(grant_request.requested_by_id or 0))
+            for grant_request, grantee in waiting]
+    return render_template("auth/grants.html", waiting=rows, button_form=ButtonForm(formdata=None))
 
 
 @bp.post("/grants/<int:request_id>/approve")
