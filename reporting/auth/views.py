@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from sqlalchemy import select
 
-from reporting import crypto, labels
+from reporting import crypto
 from reporting.auth import services
 from reporting.auth import session as staff
 from reporting.auth.forms import ButtonForm, ChangePasswordForm, CodeForm, FirstPasswordForm, SignInForm
@@ -218,8 +218,7 @@ def list_grants() -> ResponseReturnValue:
     askers = {user.id: user.email for user in db.session.scalars(
         select(User).where(User.id.in_({request.requested_by_id for request, _grantee in waiting if request.requested_by_id}))
     )} if waiting else {}
-    rows = [(grant_request, grantee, labels.key_title(grant_request.purpose, agencies.get(grant_request.agency_id or 0)),
-             askers.get(grant_request.requested_by_id or 0))
+    rows = [(grant_request, grantee, agencies.get(grant_request.agency_id or 0), askers.get(grant_request.requested_by_id or 0))
             for grant_request, grantee in waiting]
     return render_template("auth/grants.html", waiting=rows, button_form=ButtonForm(formdata=None))
 
