@@ -49,6 +49,9 @@ def _without_agency(table, sql):
 
 
 def upgrade():
+    # A request for the shared partners' key can no longer be approved: each person at an
+    # agency now needs their own agency's key, asked for again.
+    op.execute("DELETE FROM grant_requests WHERE purpose = 'partners' AND approved_at IS NULL")
     _with_agency('service_keys', KEYS_AFTER)
     _with_agency('grant_requests', GRANTS_AFTER)
     op.create_table('meeting_item_copies',

@@ -10,18 +10,17 @@ from sqlalchemy import bindparam, func, select
 from typing import Any, NamedTuple, Protocol
 
 from reporting import audit, crypto
-from reporting.auth.models import User
+from reporting.auth.models import Role, User
 from reporting.db import utcnow
 from reporting.exceptions import (
     ApprovalNeededError,
     KeysAlreadyInitialisedError,
     KeysNotInitialisedError,
+    NoHolderYetError,
     NotAKeyHolderError,
     PermissionDeniedError,
 )
 from reporting.extensions import db, read
-from reporting.auth.models import Role
-from reporting.exceptions import NoHolderYetError
 from reporting.keys.models import KEY_FOR_ROLE, GrantRequest, KeyGrant, KeyName, KeyPurpose, ServiceKey
 
 log = logging.getLogger(__name__)
