@@ -72,6 +72,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_security(app)
     errors.init_errors(app)
 
+    from reporting.admin import cli as _admin_cli  # noqa: F401  (adds `audit publish-head`)
     from reporting.admin.views import bp as admin_bp
     from reporting.approvals.views import bp as approvals_bp
     from reporting.audit import cli as audit_cli

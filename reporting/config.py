@@ -64,6 +64,9 @@ DEFAULTS: dict[str, Any] = {
     "REVIEW_WORKING_DAYS": 2,
     # The service's public address, for links in emails sent from the command line.
     "PUBLIC_BASE_URL": None,
+    # Entries at the start of the audit log written before the chain was keyed (an older
+    # install): `audit verify` accepts that many unkeyed entries, and none after them.
+    "AUDIT_UNKEYED_ENTRIES": 0,
     # Sign-in pauses after repeated failures, the same for unknown emails.
     "SIGNIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
     "SIGNIN_LIMIT_PER_CLIENT": "50 per 15 minutes",

@@ -66,6 +66,10 @@ class NotAKeyHolderError(DomainError):
     """This person holds no grant for the key needed."""
 
 
+class NoHolderYetError(DomainError):
+    """Nobody holds this key yet: its first grant is made with the offline recovery key."""
+
+
 class LastKeyHolderError(DomainError):
     """The change would leave no one able to read the reports."""
 

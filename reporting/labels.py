@@ -185,7 +185,8 @@ KEY_PURPOSE = {
     KeyPurpose.RECOVERY: _l("Recovery key"),
     KeyPurpose.GROUP: _l("Group key"),
     KeyPurpose.POLICE: _l("Police key"),
-    KeyPurpose.PARTNERS: _l("Partner agencies' key"),
+    KeyPurpose.PARTNERS: _l("The old shared partner agencies' key"),
+    KeyPurpose.AGENCY: _l("A partner agency's own key"),
 }
 FLAGS = {
     "repeat_victim": _l("Repeat victim"),
@@ -195,6 +196,7 @@ FLAGS = {
 }
 AUDIT_ACTION = {
     "audit.view": _l("Viewed the audit log"),
+    "audit.head_published": _l("Emailed the audit log's head to the administrators"),
     "retention.destroy": _l("Destroyed a report's content"),
     "retention.hold": _l("Placed a legal hold"),
     "retention.lift": _l("Lifted a legal hold"),
@@ -218,6 +220,9 @@ AUDIT_ACTION = {
     "keys.init": _l("Made the service keys"),
     "keys.rotate": _l("Rotated a key"),
     "keys.add": _l("Made a new kind of key"),
+    "keys.grant_requested": _l("Asked for a key to be granted"),
+    "keys.grant_approved": _l("Approved a key grant"),
+    "keys.split_partners": _l("Re-sealed the partner agencies' words to each agency's own key"),
     "agency.save": _l("Saved a partner agency"),
     "meeting.flag": _l("Flagged a case for the next meeting"),
     "meeting.create": _l("Created a meeting"),
@@ -286,7 +291,7 @@ AUDIT_DETAIL = {
     "meeting": _l("Meeting"), "agency": _l("Partner agency"), "action_id": _l("Action"), "cases": _l("Cases"),
     "agencies": _l("Agencies"), "item": _l("Agenda item"), "warnings": _l("Warnings"), "attended": _l("Attended"),
     "flagged": _l("Flagged"), "partners": _l("Partner agencies' key"), "active": _l("Active"), "status": _l("Status"),
-    "rule": _l("Rule"), "items": _l("Items destroyed"),
+    "rule": _l("Rule"), "items": _l("Items destroyed"), "sessions_ended": _l("Sessions ended"),
     "act": _l("Act"), "request": _l("Request"), "asked_by": _l("Asked by account"), "asked_via": _l("How they asked"),
     "proved_by": _l("Identity checked by"),
     "delivery": _l("Sent by"), "approved_by": _l("Approved by"),
@@ -511,6 +516,17 @@ def _referral_event(summary: str) -> str:
     return _("Police referral")
 
 
+def key_title(purpose: str, agency_name: str | None = None) -> str:
+    """Which key, in words, as the two-person rule's pages name it."""
+    if purpose == KeyPurpose.GROUP:
+        return _("The Group's key: the reports and the Group's notes")
+    if purpose == KeyPurpose.POLICE:
+        return _("The West Mercia Police liaison key: police referrals")
+    if purpose == KeyPurpose.AGENCY:
+        return _("%(agency)s's key: its meeting summaries and actions", agency=agency_name or _("A partner agency"))
+    return label("key_purpose", purpose)
+
+
 def audit_action(action: str) -> str:
     return label("audit_action", action)
 
@@ -581,3 +597,4 @@ def init_labels(app: Flask) -> None:
     app.add_template_global(audit_details, "audit_details")
     app.add_template_global(waited, "waited")
     app.jinja_env.globals["protective_marking"] = MARKING
+    app.add_template_global(key_title, "key_title")

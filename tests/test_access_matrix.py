@@ -164,6 +164,41 @@ def test_every_route_answers_each_role_as_its_policy_says(app, make_user, world,
     assert wrong == [], "\n".join(wrong)
 
 
+def test_a_person_at_a_deactivated_agency_is_refused_every_route(app, make_user, world):
+    """Issue 26: a person at a partner agency signs in, then the agency is made inactive while
+    they keep their cookie. Every route that is not public now answers them as it answers
+    someone signed out (a sign-in redirect), never with a page, and nothing is written."""
+    from sqlalchemy import func, select, update
+
+    from reporting.audit.models import AuditEvent
+    from reporting.extensions import db
+    from reporting.meetings.models import ActionUpdate, Agency
+
+    staff = signed_in_client(app, make_user, "agency")
+    token = token_for(staff)
+    assert staff.get("/partners/").status_code == 200
+    with app.app_context():
+        db.session.execute(update(Agency).values(active=False))
+        db.session.commit()
+        entries_before = db.session.scalar(select(func.count()).select_from(AuditEvent))
+    wrong: list[str] = []
+    for rule in walked_rules(app):
+        policy = policy_for(app, rule.endpoint)
+        assert policy is not None
+        if policy.is_public:
+            continue
+        url = url_for_rule(app, rule, world)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = staff.get(url) if method == "GET" else staff.open(url, method=method, data={"csrf_token": token})
+            if not is_sign_in_redirect(response):
+                wrong.append(f"{method} {url} ({rule.endpoint}): {response.status_code}")
+    assert wrong == [], "\n".join(wrong)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ActionUpdate)) == 0
+        written = db.session.scalars(select(AuditEvent.action).where(AuditEvent.seq > entries_before)).all()
+        assert written == []
+
+
 @pytest.mark.parametrize("role", ("centre_staff", "police", "analyst", "agency", ANONYMOUS))
 def test_case_content_is_refused_to_everyone_but_the_group(app, make_user, world, role):
     staff = signed_in_client(app, make_user, role)
@@ -190,6 +225,70 @@ def test_grant_approval_routes_are_for_key_holding_roles_only(app):
         policy = policy_for(app, endpoint)
         assert policy is not None and policy.roles == {"admin", "reviewer", "police", "agency"}
     assert policy_for(app, "admin.grant_access").roles == {"admin"}
+
+
+@pytest.mark.parametrize("key", ("group", "police", "agency"))
+def test_every_approval_route_grants_only_for_a_holder_of_that_key(app, make_user, key):
+    """Issue 26: the approval of a grant of each key (the Group's, the police's, an agency's),
+    tried by everyone else: anonymous and roles without keys are refused by the policy; the
+    admin who asked, holders of other keys and a person at a deactivated agency get nothing;
+    only a holder of that very key approves."""
+    import re as _re
+
+    from sqlalchemy import func, select, update
+
+    from reporting.extensions import db
+    from reporting.keys.models import GrantRequest, KeyGrant
+    from reporting.meetings.models import Agency
+
+    grantee_role = {"group": "reviewer", "police": "police", "agency": "agency"}[key]
+    holders = {"group": make_user("reviewer"), "police": make_user("police"),
+               "agency": make_user("agency", agency="Example housing association")}
+    other_agency = make_user("agency", agency="Example school")
+    closed_agency = make_user("agency", agency="Example charity, later closed")
+    asker = make_user("admin")
+    grantee = make_user(grantee_role, holder=False, agency="Example housing association" if key == "agency" else None)
+    asking = signed_in_client_as(app, asker)
+    page = f"/admin/users/{grantee.id}"
+    token = CSRF.search(asking.get(page).get_data(as_text=True)).group(1)
+    assert asking.post(f"{page}/grant", data={"csrf_token": token}).status_code == 302
+    with app.app_context():
+        request_id = db.session.scalar(select(GrantRequest.id).where(GrantRequest.user_id == grantee.id))
+    url = f"/staff/grants/{request_id}/approve"
+
+    def grants() -> int:
+        with app.app_context():
+            return int(db.session.scalar(select(func.count()).select_from(KeyGrant)
+                                         .where(KeyGrant.user_id == grantee.id)) or 0)
+
+    closed = signed_in_client_as(app, closed_agency)
+    with app.app_context():
+        db.session.execute(update(Agency).where(Agency.id == closed_agency.agency_id).values(active=False))
+        db.session.commit()
+    tried = {"anonymous": app.test_client(), "asker": asking, "deactivated agency": closed}
+    for role in ("centre_staff", "analyst"):
+        tried[role] = signed_in_client(app, make_user, role)
+    for other, person in holders.items():
+        if other != key:
+            tried[f"{other} holder"] = signed_in_client_as(app, person)
+    tried["another agency"] = signed_in_client_as(app, other_agency)
+    for who, staff in tried.items():
+        response = staff.post(url, data={"csrf_token": token_for(staff)})
+        assert response.status_code in (302, 403), who
+        if who in ("anonymous", "deactivated agency"):
+            assert is_sign_in_redirect(response), who
+        assert grants() == 0, who
+    approver = signed_in_client_as(app, holders[key])
+    listing = approver.get("/staff/grants").get_data(as_text=True)
+    assert _re.search(rf'action="{url}"', listing)
+    assert approver.post(url, data={"csrf_token": token_for(approver)}).status_code == 302
+    assert grants() >= 1
+
+
+def signed_in_client_as(app: Flask, user: Any) -> FlaskClient:
+    staff = app.test_client()
+    sign_in(staff, app, user.email)
+    return staff
 
 
 def test_analysts_are_refused_every_case_referral_and_admin_route(app, make_user, world):

@@ -13,8 +13,8 @@ from reporting.auth.models import User
 from reporting.centres.models import Centre
 from reporting.exceptions import KeysNotInitialisedError
 from reporting.extensions import db
-from reporting.keys.models import KeyGrant, KeyPurpose
-from reporting.keys.services import current_key, purpose_for_role
+from reporting.keys.models import KeyGrant, KeyName, KeyPurpose, ServiceKey
+from reporting.keys.services import current_key, key_for
 
 AUDIT_PAGE_SIZE = 50
 
@@ -25,8 +25,12 @@ class UserRow:
 
     user: User
     centre: Centre | None
-    purpose: KeyPurpose | None  # the key their role reads, if any
+    key: KeyName | None  # the key their role reads, if any (a person at an agency: their agency's)
     holder: bool  # holds the current key of that purpose
+
+    @property
+    def purpose(self) -> KeyPurpose | None:
+        return self.key.purpose if self.key else None
 
     @property
     def waiting_for_key(self) -> bool:
@@ -42,21 +46,32 @@ def holder_ids(purpose: KeyPurpose) -> set[int]:
     return set(db.session.scalars(select(KeyGrant.user_id).where(KeyGrant.service_key_id == key.id)))
 
 
+def agency_holder_ids() -> set[int]:
+    """Ids of people holding the current key of their own agency."""
+    return set(db.session.scalars(
+        select(KeyGrant.user_id).join(ServiceKey, ServiceKey.id == KeyGrant.service_key_id)
+        .join(User, User.id == KeyGrant.user_id)
+        .where(ServiceKey.purpose == KeyPurpose.AGENCY.value, ServiceKey.retired_at.is_(None),
+               ServiceKey.agency_id == User.agency_id)
+    ))
+
+
 def _rows(users: list[User]) -> list[UserRow]:
     holders = {purpose: holder_ids(purpose) for purpose in (KeyPurpose.GROUP, KeyPurpose.POLICE)}
+    holders[KeyPurpose.AGENCY] = agency_holder_ids()
     centre_ids = {u.centre_id for u in users if u.centre_id}
     centres = (
         {c.id: c for c in db.session.scalars(select(Centre).where(Centre.id.in_(centre_ids)))} if centre_ids else {}
     )
     rows = []
     for user in users:
-        purpose = purpose_for_role(user.role)
+        key = key_for(user)
         rows.append(
             UserRow(
                 user=user,
                 centre=centres.get(user.centre_id) if user.centre_id else None,
-                purpose=purpose,
-                holder=purpose is not None and user.id in holders[purpose],
+                key=key,
+                holder=key is not None and user.id in holders.get(key.purpose, set()),
             )
         )
     return rows

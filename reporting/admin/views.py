@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from reporting import audit, crypto
+from reporting import audit, crypto, labels
 from reporting.admin import admin_only, bp, forms, queries
 from reporting.auth import services
 from reporting.auth import session as staff
@@ -23,6 +23,7 @@ from reporting.auth.models import Role, User
 from reporting.exceptions import (
     DuplicateEmailError,
     LastKeyHolderError,
+    NoHolderYetError,
     NotAKeyHolderError,
     PasswordPolicyError,
     PermissionDeniedError,
@@ -31,7 +32,9 @@ from reporting.db import utcnow
 from reporting.evidence import services as evidence_services
 from reporting.extensions import db
 from reporting.keys import services as key_services
-from reporting.keys.models import KeyPurpose
+from reporting.keys.models import KeyName, KeyPurpose
+from reporting.meetings import queries as meeting_queries
+from reporting.meetings.models import Agency
 
 
 def _last_holder_message() -> str:
@@ -96,15 +99,22 @@ def new_user() -> ResponseReturnValue:
 
 
 def _may_grant(row: queries.UserRow) -> bool:
-    """The grant button shows only when it can work: a reader's role, no grant yet, we hold it,
-    and it is not an account we created or reset (the two-person rule)."""
+    """The ask button shows only when it can work: a reader's role, no grant yet, someone holds
+    the key to approve it, and it is not an account we created or reset (the two-person rule)."""
     return (
-        row.purpose is not None
+        row.key is not None
         and row.user.active
         and not row.holder
-        and current_user.id not in (row.user.id, row.user.created_by_id, row.user.reset_by_id)
-        and key_services.is_holder(current_user, row.purpose)
+        and key_services.may_request(row.user, current_user._get_current_object())
+        and not key_services.is_first_grant(row.key)
     )
+
+
+def _key_title(row: queries.UserRow) -> str:
+    if row.key is None:
+        return ""
+    agency = db.session.get(Agency, row.key.agency_id) if row.key.agency_id is not None else None
+    return labels.key_title(row.key.purpose, agency.name if agency else None)
 
 
 def _user_page(user: User, *, refusal: dict[str, str] | None = None, **given: Any) -> ResponseReturnValue:
@@ -114,7 +124,9 @@ def _user_page(user: User, *, refusal: dict[str, str] | None = None, **given: An
         "row": row,
         "is_self": user.id == current_user.id,
         "may_grant": _may_grant(row),
-        "grant_pending": bool(row.purpose and key_services.pending_request(user, row.purpose)),
+        "key_title": _key_title(row),
+        "no_holder_yet": bool(row.key and key_services.is_first_grant(row.key)),
+        "grant_pending": bool(row.key and key_services.pending_request(user, row.key)),
         "role_labels": forms.ROLE_LABELS,
         "role_form": forms.RoleForm(formdata=None, prefix="role", centres=queries.centre_choices(),
                                     data={"role": user.role, "centre": centre_slug}),
@@ -218,6 +230,8 @@ def grant_access(user_id: int) -> ResponseReturnValue:
         return _refuse(user, "grant", _("Refused: you cannot grant access to an account you created or reset. Ask another key holder."))
     except NotAKeyHolderError:
         return _refuse(user, "grant", _("Refused: you do not hold the key this person's role needs, or their role does not read reports."))
+    except NoHolderYetError:
+        return _refuse(user, "grant", _("Refused: nobody holds this key yet. Its first holder is granted it with the offline recovery key."))
     return _done(user, _("Access asked for. A second key holder must approve it before %(email)s can read the reports.", email=user.email))
 
 
@@ -226,11 +240,13 @@ def grant_access(user_id: int) -> ResponseReturnValue:
 @bp.get("/key-holders")
 @admin_only
 def list_key_holders() -> ResponseReturnValue:
+    agencies = [(agency, key_services.holders_of(KeyName(KeyPurpose.AGENCY, agency.id)))
+                for agency in meeting_queries.agencies()]
     return render_template(
         "admin/key_holders.html",
         group=services.key_holders(KeyPurpose.GROUP),
         police=services.key_holders(KeyPurpose.POLICE),
-        partners=services.key_holders(KeyPurpose.PARTNERS),
+        agencies=agencies,
     )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -100,8 +102,29 @@ class Problem:
     reason: str
 
 
-def verify() -> Problem | None:
-    """Walk the chain; return the first entry that was changed, deleted or reordered."""
+Head = tuple[int, str]  # an entry's number and hash, as published outside the database
+
+
+def unkeyed_entries_allowed() -> int:
+    """How many entries at the start of the chain may be unkeyed (an install older than the
+    keyed chain): REPORTING_AUDIT_UNKEYED_ENTRIES, 0 unless the operator set it. Kept in the
+    configuration, where someone who can only write to the database cannot raise it."""
+    return int(current_app.config.get("AUDIT_UNKEYED_ENTRIES") or 0)
+
+
+def verify(heads: Sequence[Head] = (), *, unkeyed_allowed: int | None = None) -> Problem | None:
+    """Walk the chain; return the first entry that was changed, deleted, reordered or forged.
+
+    Every entry after the first ``unkeyed_allowed`` (from the configuration by default) must
+    be keyed with the chain's secret key: otherwise anyone who can write to the database
+    could rewrite the whole log with plain hashes. ``heads`` are heads published earlier
+    (in the admins' weekly email, on a meeting pack): each must still be in the chain, at
+    its place, with its hash, so a log rewritten or cut back past them fails too.
+    """
+    allowed = unkeyed_entries_allowed() if unkeyed_allowed is None else unkeyed_allowed
+    expected_heads: dict[int, list[str]] = {}
+    for seq, digest in heads:
+        expected_heads.setdefault(seq, []).append(digest)
     previous = GENESIS
     expected_seq = 1
     keyed_seen = False
@@ -113,12 +136,30 @@ def verify() -> Problem | None:
         fields = (previous, event.seq, event.at, event.actor_id, event.actor, event.action, event.target, event.detail)
         if hmac.compare_digest(_entry_hash(*fields), event.entry_hash):
             keyed_seen = True
-        elif keyed_seen or not hmac.compare_digest(_legacy_hash(*fields), event.entry_hash):
-            # An unkeyed entry is accepted only before the first keyed one (an older install).
+        elif not hmac.compare_digest(_legacy_hash(*fields), event.entry_hash):
             return Problem(event.seq, "changed after it was written")
+        elif keyed_seen or event.seq > allowed:
+            # An unkeyed entry is accepted only in an older install's first entries, before any keyed one.
+            return Problem(event.seq, "not keyed with this install's secret key: rewritten without it")
+        published = expected_heads.pop(event.seq, None)
+        if published is not None and not all(hmac.compare_digest(digest, event.entry_hash) for digest in published):
+            return Problem(event.seq, "not the entry published as the head here: the log was rewritten")
         previous = event.entry_hash
         expected_seq += 1
+    if expected_heads:
+        return Problem(min(expected_heads), "a published head is no longer in the log: it was cut back")
     return None
+
+
+def parse_heads(text: str) -> list[Head]:
+    """Every SEQ:HASH in a text (a line typed, a saved email, a file of heads); ValueError if none."""
+    found = [(int(seq), digest.lower()) for seq, digest in _HEAD.findall(text)]
+    if not found:
+        raise ValueError("no head")
+    return found
+
+
+_HEAD = re.compile(r"\b(\d{1,12}):([0-9a-fA-F]{64})\b")
 
 
 def head() -> tuple[int, str]:

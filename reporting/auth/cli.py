@@ -81,11 +81,11 @@ def deactivate_command(email: str) -> None:
 @users_cli.command("list")
 def list_command() -> None:
     """Every account: email, role, centre, active, key holder."""
-    from reporting.keys.services import is_holder, purpose_for_role
+    from reporting.keys.services import is_holder, key_for
 
     for user in db.session.scalars(select(User).order_by(User.email)):
-        purpose = purpose_for_role(user.role)
-        holder = "holder" if purpose and is_holder(user, purpose) else "-"
+        key = key_for(user)
+        holder = "holder" if key and is_holder(user, key) else "-"
         state = "active" if user.active else "inactive"
         click.echo(f"{user.email}\t{user.role}\t{state}\t{holder}")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import secrets
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pyotp
@@ -190,26 +191,29 @@ def _count_failure(email: str, client: str, user: User | None) -> None:
             audit.record(SIGNIN_DELAYED, f"user:{user.id}" if user else "user:unknown", actor="anonymous")
 
 
-def sign_in_with_password(email: str, password: str, *, client: str, settings: Settings) -> tuple[User, bytes]:
+def sign_in_with_password(email: str, password: str, *, client: str, settings: Settings,
+                          account_open: Callable[[User], bool] | None = None) -> tuple[User, bytes]:
     """Check the password; return the user and what it unlocks.
 
     That is the personal private key, or for a passkey holder the key still locked by
     the passkey (opened at the sign-in's passkey step: :mod:`reporting.auth.passkeys`).
-    Unknown emails, wrong passwords and inactive accounts all raise the same
-    SignInFailedError after the same Argon2id work; repeated failures raise
-    TooManyAttemptsError for unknown emails too.
+    Unknown emails, wrong passwords and inactive accounts (``account_open`` says which:
+    by default the account's own flag; the web adds what features close, such as a
+    partner agency made inactive) all raise the same SignInFailedError after the same
+    Argon2id work; repeated failures raise TooManyAttemptsError for unknown emails too.
     """
-    user, wrap_key = check_password(email, password, client=client, settings=settings)
+    user, wrap_key = check_password(email, password, client=client, settings=settings, account_open=account_open)
     if has_passkeys(user):
         return user, crypto.open_password_layer(wrap_key, user.private_key_wrap, personal_key_binding(user))
     return user, crypto.unwrap_private_key(wrap_key, user.private_key_wrap, personal_key_binding(user))
 
 
-def check_password(email: str, password: str, *, client: str, settings: Settings) -> tuple[User, bytes]:
+def check_password(email: str, password: str, *, client: str, settings: Settings,
+                   account_open: Callable[[User], bool] | None = None) -> tuple[User, bytes]:
     """The account and its password-derived wrap key, if the password is right (as sign_in_with_password)."""
     _check_throttle(email, client)
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
-    if user is None or not user.active:
+    if user is None or not (account_open(user) if account_open else user.active):
         crypto.derive_keys(password.encode(), _DUMMY_SALT, settings.password_kdf)
         _fail(email, client, None)
     assert user is not None

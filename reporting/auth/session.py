@@ -6,6 +6,7 @@ private key encrypted under that secret. Neither alone opens anything.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from flask import Flask, current_app, g, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
@@ -48,6 +49,26 @@ def _holds_secret(staff_session: StaffSession, found: sessions.Ticket) -> bool:
     return True
 
 
+def account_open(user: User) -> bool:
+    """Whether this account may be used now: active, and nothing it belongs to was closed.
+
+    Features that can close an account from outside it register a check with
+    :func:`register_access_check` (a partner agency made inactive closes its people's
+    accounts); every signed-in request, each step of sign-in and the sign-in itself ask.
+    """
+    if not user.active:
+        return False
+    return all(check(user) for check in current_app.extensions.get(_ACCESS_CHECKS, ()))
+
+
+_ACCESS_CHECKS = "reporting.access_checks"
+
+
+def register_access_check(app: Flask, check: Callable[[User], bool]) -> None:
+    """Add a check that must pass for an account to sign in or use a session (see account_open)."""
+    app.extensions.setdefault(_ACCESS_CHECKS, []).append(check)
+
+
 def pending_session() -> tuple[StaffSession, User] | None:
     """The session after the password step, before the second factor."""
     found = ticket()
@@ -57,7 +78,7 @@ def pending_session() -> tuple[StaffSession, User] | None:
     if staff_session is None or not _holds_secret(staff_session, found):
         return None
     user = db.session.get(User, staff_session.user_id)
-    if user is None or not user.active:
+    if user is None or not account_open(user):
         return None
     return staff_session, user
 
@@ -94,7 +115,7 @@ def _load_user(user_id: str) -> User | None:
             return None
         if not _holds_secret(staff_session, found):
             return None
-        if not user.active:
+        if not account_open(user):
             return None
         # Idle timeout: each request moves the expiry on; the write is skipped if recent.
         if (now - staff_session.last_seen_at).total_seconds() > 30:

@@ -10,6 +10,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from markupsafe import Markup
 
+from sqlalchemy import select
+
 from reporting import crypto
 from reporting.auth import passkeys, services
 from reporting.auth import session as staff
@@ -70,7 +72,8 @@ def login() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             user, private = services.sign_in_with_password(form.email.data, form.password.data, client=_client(),
-                                                           settings=current_settings())
+                                                           settings=current_settings(),
+                                                           account_open=staff.account_open)
         except TooManyAttemptsError as error:
             message = _too_many(error)
         except SignInFailedError:
@@ -325,8 +328,16 @@ KEY_HOLDING = tuple(KEY_FOR_ROLE)
 @bp.get("/grants")
 @roles(*KEY_HOLDING)
 def list_grants() -> ResponseReturnValue:
+    from reporting.meetings.queries import agency_names
+
     waiting = key_services.requests_for(current_user._get_current_object())
-    return render_template("auth/grants.html", waiting=waiting, button_form=ButtonForm(formdata=None))
+    agencies = {agency_id: name for agency_id, name, _active in agency_names()} if waiting else {}
+    askers = {user.id: user.email for user in db.session.scalars(
+        select(User).where(User.id.in_({request.requested_by_id for request, _grantee in waiting if request.requested_by_id}))
+    )} if waiting else {}
+    rows = [(grant_request, grantee, agencies.get(grant_request.agency_id or 0), askers.get(grant_request.requested_by_id or 0))
+            for grant_request, grantee in waiting]
+    return render_template("auth/grants.html", waiting=rows, button_form=ButtonForm(formdata=None))
 
 
 @bp.post("/grants/<int:request_id>/approve")

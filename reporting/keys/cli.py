@@ -38,7 +38,7 @@ def init_command(force: bool, algorithm: str) -> None:
     db.session.commit()
     click.echo(f"Review group key: {made.group_kid}")
     click.echo(f"Police liaison key: {made.police_kid}")
-    click.echo(f"Partner agencies' key: {made.partners_kid}")
+    click.echo("Each partner agency's own key is made when the agency is first given something to read.")
     click.echo("")
     click.echo("RECOVERY KEY (shown once; print it or write it down and keep it offline):")
     click.echo("")
@@ -60,12 +60,12 @@ def init_command(force: bool, algorithm: str) -> None:
 
 
 @keys_cli.command("rotate")
-@click.option("--purpose", type=click.Choice([KeyPurpose.GROUP.value, KeyPurpose.POLICE.value, KeyPurpose.PARTNERS.value]),
+@click.option("--purpose", type=click.Choice([KeyPurpose.GROUP.value, KeyPurpose.POLICE.value]),
               default="group", show_default=True)
 def rotate_command(purpose: str) -> None:
     """Make a new key for new content; old content stays readable with the old key."""
     try:
-        # Keys made before the partners' key existed: its first rotation makes it.
+        # A purpose with no key yet: its first rotation makes it.
         added = services.add_missing_key(KeyPurpose(purpose))
     except KeysNotInitialisedError:
         raise click.ClickException("no keys yet; run `flask keys init` first") from None

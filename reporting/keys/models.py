@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, UniqueConstraint
@@ -14,16 +15,28 @@ class KeyPurpose(enum.StrEnum):
     RECOVERY = "recovery"
     GROUP = "group"
     POLICE = "police"
-    PARTNERS = "partners"  # what partner agencies read: meeting summaries, actions
+    # The one key every partner agency once shared: only old words are sealed to it, until
+    # `keys split-partners` re-seals them to each agency's own key.
+    PARTNERS = "partners"
+    AGENCY = "agency"  # one partner agency's own key: its meeting summaries, actions and updates
 
 
 # The one mapping of role to the key its holders need; roles not named hold no key.
+# A person at an agency needs their own agency's key (KeyName.agency_id).
 KEY_FOR_ROLE: dict[str, KeyPurpose] = {
     Role.ADMIN: KeyPurpose.GROUP,
     Role.REVIEWER: KeyPurpose.GROUP,
     Role.POLICE: KeyPurpose.POLICE,
-    Role.AGENCY: KeyPurpose.PARTNERS,
+    Role.AGENCY: KeyPurpose.AGENCY,
 }
+
+
+@dataclass(frozen=True)
+class KeyName:
+    """Which key: a purpose and, for a partner agency's own key, that agency's id."""
+
+    purpose: KeyPurpose
+    agency_id: int | None = None
 
 
 class ServiceKey(Base):
@@ -36,12 +49,14 @@ class ServiceKey(Base):
 
     __tablename__ = "service_keys"
     __table_args__ = (
-        CheckConstraint("purpose IN ('recovery', 'group', 'police', 'partners')", name="purpose"),
+        CheckConstraint("purpose IN ('recovery', 'group', 'police', 'partners', 'agency')", name="purpose"),
+        CheckConstraint("(purpose = 'agency') = (agency_id IS NOT NULL)", name="one_agency"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kid: Mapped[str] = mapped_column(String(48), unique=True)
     purpose: Mapped[str] = mapped_column(String(16), index=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)  # an agency's own key
     algorithm: Mapped[str] = mapped_column(String(32))
     public_key: Mapped[bytes] = mapped_column(LargeBinary)
     recovery_wrap: Mapped[bytes | None] = mapped_column(LargeBinary)
@@ -68,7 +83,7 @@ class KeyGrant(Base):
 
 
 class GrantRequest(Base):
-    """A grant of the group or police key waiting for a second holder (the two-person rule).
+    """A grant of a key (the group's, the police's, an agency's) waiting for a second holder.
 
     ``requested_by_id`` is the holder who asked; None when it came from the command
     line with the recovery key. The approver opens the key and seals the grant.
@@ -76,7 +91,8 @@ class GrantRequest(Base):
 
     __tablename__ = "grant_requests"
     __table_args__ = (
-        CheckConstraint("purpose IN ('group', 'police', 'partners')", name="purpose"),
+        CheckConstraint("purpose IN ('group', 'police', 'partners', 'agency')", name="purpose"),
+        CheckConstraint("(purpose = 'agency') = (agency_id IS NOT NULL)", name="one_agency"),
         CheckConstraint("approved_by_id IS NULL OR requested_by_id IS NULL OR approved_by_id != requested_by_id",
                         name="second_person"),
     )
@@ -84,7 +100,12 @@ class GrantRequest(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     purpose: Mapped[str] = mapped_column(String(16))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def key_name(self) -> KeyName:
+        return KeyName(KeyPurpose(self.purpose), self.agency_id)

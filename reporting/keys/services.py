@@ -5,22 +5,23 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 
 from typing import Any, NamedTuple, Protocol
 
 from reporting import audit, crypto
-from reporting.auth.models import User
+from reporting.auth.models import Role, User
 from reporting.db import utcnow
 from reporting.exceptions import (
     ApprovalNeededError,
     KeysAlreadyInitialisedError,
     KeysNotInitialisedError,
+    NoHolderYetError,
     NotAKeyHolderError,
     PermissionDeniedError,
 )
 from reporting.extensions import db, read
-from reporting.keys.models import KEY_FOR_ROLE, GrantRequest, KeyGrant, KeyPurpose, ServiceKey
+from reporting.keys.models import KEY_FOR_ROLE, GrantRequest, KeyGrant, KeyName, KeyPurpose, ServiceKey
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +30,26 @@ def recovery_binding(kid: str) -> crypto.Binding:
     return crypto.Binding("service_keys", "recovery_wrap", kid)
 
 
+Which = KeyPurpose | KeyName
+
+
+def key_name(which: Which) -> KeyName:
+    """A purpose alone names its one key; an agency's key is named with the agency."""
+    return which if isinstance(which, KeyName) else KeyName(which)
+
+
+def _params(which: Which) -> dict[str, Any]:
+    name = key_name(which)
+    return {"purpose": name.purpose.value, "agency_id": name.agency_id or 0}
+
+
+# Agencies' keys carry their agency's id; the others none (0 here).
+_SAME_AGENCY = func.coalesce(ServiceKey.agency_id, 0) == bindparam("agency_id")
+
 # Built once (every report sent asks it): each use only binds and runs it.
 _CURRENT_KEY = (
     select(ServiceKey)
-    .where(ServiceKey.purpose == bindparam("purpose"), ServiceKey.retired_at.is_(None))
+    .where(ServiceKey.purpose == bindparam("purpose"), _SAME_AGENCY, ServiceKey.retired_at.is_(None))
     .order_by(ServiceKey.id.desc())
     .limit(1)
 )
@@ -48,7 +65,7 @@ class SealingKey(NamedTuple):
 
 _SEALING_KEY = (
     select(ServiceKey.id, ServiceKey.algorithm, ServiceKey.public_key)
-    .where(ServiceKey.purpose == bindparam("purpose"), ServiceKey.retired_at.is_(None))
+    .where(ServiceKey.purpose == bindparam("purpose"), _SAME_AGENCY, ServiceKey.retired_at.is_(None))
     .order_by(ServiceKey.id.desc())
     .limit(1)
 )
@@ -63,21 +80,50 @@ def service_key(key_id: int) -> SealingKey:
     return SealingKey(row.id, row.algorithm, row.public_key)
 
 
-def sealing_key(purpose: KeyPurpose) -> SealingKey:
+def sealing_key(which: Which) -> SealingKey:
     """The key new content of this purpose is sealed to, as three plain columns (every report
     sent and every sealed note asks it). Reads what is flushed: key changes flush first."""
-    row = read(_SEALING_KEY, {"purpose": purpose.value}).first()
+    row = read(_SEALING_KEY, _params(which)).first()
     if row is None:
-        raise KeysNotInitialisedError(purpose.value)
+        raise KeysNotInitialisedError(key_name(which).purpose.value)
     return SealingKey(row.id, row.algorithm, row.public_key)
 
 
-def current_key(purpose: KeyPurpose) -> ServiceKey:
-    """The key new content of this purpose is sealed to."""
-    key = db.session.scalar(_CURRENT_KEY, {"purpose": purpose.value})
+def current_key(which: Which) -> ServiceKey:
+    """The key new content of this purpose (or this agency) is sealed to."""
+    key = db.session.scalar(_CURRENT_KEY, _params(which))
     if key is None:
-        raise KeysNotInitialisedError(purpose.value)
+        raise KeysNotInitialisedError(key_name(which).purpose.value)
     return key
+
+
+def agency_key(agency_id: int, *, actor: Any = "system") -> ServiceKey:
+    """A partner agency's own current key, made now if it has none (a new agency, an install
+    from before agencies had their own keys, or after `keys init --force`).
+
+    Only the recovery key's public half is needed to make it, so nobody has to be signed
+    in; nobody holds it until its first holder is granted it with the recovery key.
+    """
+    name = KeyName(KeyPurpose.AGENCY, agency_id)
+    try:
+        return current_key(name)
+    except KeysNotInitialisedError:
+        pass
+    recovery = current_key(KeyPurpose.RECOVERY)
+    group = current_key(KeyPurpose.GROUP)
+    key, _ = _add_sealed_to_recovery(KeyPurpose.AGENCY, group.algorithm, recovery, agency_id=agency_id)
+    db.session.flush()
+    audit.record("keys.add", f"key:{key.kid}", actor=actor, purpose=KeyPurpose.AGENCY.value, agency=agency_id)
+    return key
+
+
+def agency_sealing_key(agency_id: int, *, actor: Any = "system") -> SealingKey:
+    """What sealing to one agency's own key needs (its key made first if it has none)."""
+    try:
+        return sealing_key(KeyName(KeyPurpose.AGENCY, agency_id))
+    except KeysNotInitialisedError:
+        key = agency_key(agency_id, actor=actor)
+        return SealingKey(key.id, key.algorithm, key.public_key)
 
 
 def has_keys() -> bool:
@@ -96,12 +142,13 @@ class InitialisedKeys:
 
 
 def _add_sealed_to_recovery(
-    purpose: KeyPurpose, algorithm: str, recovery: ServiceKey
+    purpose: KeyPurpose, algorithm: str, recovery: ServiceKey, *, agency_id: int | None = None,
 ) -> tuple[ServiceKey, crypto.KeyPair]:
     pair = crypto.generate_keypair(algorithm)
     record = ServiceKey(
         kid=pair.kid,
         purpose=purpose.value,
+        agency_id=agency_id,
         algorithm=pair.algorithm,
         public_key=pair.public,
         recovery_wrap=crypto.seal(recovery.algorithm, recovery.public_key, pair.private, recovery_binding(pair.kid)),
@@ -116,6 +163,7 @@ def init_keys(*, algorithm: str = crypto.ALG_HYBRID, force: bool = False, now: d
 
     The recovery key's private half is returned once as text and never stored.
     With ``force``, existing keys are retired (old content stays readable with them).
+    Each partner agency's own key is made when first needed (:func:`agency_key`).
     """
     if not crypto.hybrid_available() and algorithm == crypto.ALG_HYBRID:
         raise crypto.UnsupportedAlgorithmError("this build of cryptography has no ML-KEM-768")
@@ -141,12 +189,10 @@ def init_keys(*, algorithm: str = crypto.ALG_HYBRID, force: bool = False, now: d
     db.session.add(recovery)
     group, _ = _add_sealed_to_recovery(KeyPurpose.GROUP, algorithm, recovery)
     police, _ = _add_sealed_to_recovery(KeyPurpose.POLICE, algorithm, recovery)
-    partners, _ = _add_sealed_to_recovery(KeyPurpose.PARTNERS, algorithm, recovery)
     db.session.flush()
-    audit.record("keys.init", f"key:{group.kid}", actor="cli", police=police.kid, recovery=recovery.kid, algorithm=algorithm,
-                 partners=partners.kid)
-    log.info("keys initialised: recovery %s group %s police %s partners %s", recovery.kid, group.kid, police.kid, partners.kid)
-    return InitialisedKeys(recovery_text, recovery.kid, group.kid, police.kid, tuple(previous_holders), partners.kid)
+    audit.record("keys.init", f"key:{group.kid}", actor="cli", police=police.kid, recovery=recovery.kid, algorithm=algorithm)
+    log.info("keys initialised: recovery %s group %s police %s", recovery.kid, group.kid, police.kid)
+    return InitialisedKeys(recovery_text, recovery.kid, group.kid, police.kid, tuple(previous_holders))
 
 
 def add_missing_key(purpose: KeyPurpose, *, actor: Any = "cli") -> ServiceKey | None:
@@ -177,7 +223,7 @@ class Rotation:
     refused: tuple[str, ...]
 
 
-def rotate(purpose: KeyPurpose, *, now: datetime | None = None, actor: Any = "cli") -> Rotation:
+def rotate(which: Which, *, now: datetime | None = None, actor: Any = "cli") -> Rotation:
     """Make a new key for new content of ``purpose``; the old one stays for old content.
 
     Everyone whose grant of the old key is genuine (its proof was signed with the old
@@ -185,9 +231,11 @@ def rotate(purpose: KeyPurpose, *, now: datetime | None = None, actor: Any = "cl
     has to be signed in. A grant row planted in the database has no such proof and
     gets nothing.
     """
-    old = current_key(purpose)
+    name = key_name(which)
+    purpose = name.purpose
+    old = current_key(name)
     recovery = current_key(KeyPurpose.RECOVERY)
-    new, pair = _add_sealed_to_recovery(purpose, old.algorithm, recovery)
+    new, pair = _add_sealed_to_recovery(purpose, old.algorithm, recovery, agency_id=name.agency_id)
     old.retired_at = now or utcnow()
     db.session.flush()
     rows = db.session.execute(
@@ -210,9 +258,9 @@ def rotate(purpose: KeyPurpose, *, now: datetime | None = None, actor: Any = "cl
     return Rotation(new, tuple(granted), tuple(refused))
 
 
-def rotate_key(purpose: KeyPurpose, *, now: datetime | None = None, actor: Any = "cli") -> ServiceKey:
+def rotate_key(which: Which, *, now: datetime | None = None, actor: Any = "cli") -> ServiceKey:
     """:func:`rotate`, returning only the new key."""
-    return rotate(purpose, now=now, actor=actor).key
+    return rotate(which, now=now, actor=actor).key
 
 
 def private_key_with_recovery(key: ServiceKey, recovery_text: str) -> bytes:
@@ -257,12 +305,34 @@ def _seal_grant(key: ServiceKey, private: bytes, grantee: User, *, granted_by: U
 
 
 def purpose_for_role(role: str) -> KeyPurpose | None:
-    """The key a role's holders need (None: the role reads no reports)."""
+    """The kind of key a role's holders need (None: the role reads no reports)."""
     return KEY_FOR_ROLE.get(role)
 
 
-def _keys_of(purpose: KeyPurpose) -> list[ServiceKey]:
-    return list(db.session.scalars(select(ServiceKey).where(ServiceKey.purpose == purpose.value).order_by(ServiceKey.id)))
+def key_for(user: User) -> KeyName | None:
+    """The key this person's role needs: for a person at an agency, their own agency's."""
+    purpose = purpose_for_role(user.role)
+    if purpose is None:
+        return None
+    if purpose == KeyPurpose.AGENCY:
+        return KeyName(purpose, user.agency_id) if user.agency_id is not None else None
+    return KeyName(purpose)
+
+
+def _keys_of(which: Which) -> list[ServiceKey]:
+    """Every generation of a key, oldest first (retired ones open older content)."""
+    name = key_name(which)
+    query = select(ServiceKey).where(ServiceKey.purpose == name.purpose.value)
+    if name.agency_id is not None:
+        query = query.where(ServiceKey.agency_id == name.agency_id)
+    return list(db.session.scalars(query.order_by(ServiceKey.id)))
+
+
+def _key_ids_of(name: KeyName) -> Any:
+    query = select(ServiceKey.id).where(ServiceKey.purpose == name.purpose.value)
+    if name.agency_id is not None:
+        query = query.where(ServiceKey.agency_id == name.agency_id)
+    return query
 
 
 def grant_with_recovery(grantee: User, recovery_text: str, *, actor: Any = "cli") -> int:
@@ -272,11 +342,13 @@ def grant_with_recovery(grantee: User, recovery_text: str, *, actor: Any = "cli"
     generation of keys and none of the other's, so each grants only those. A
     recovery key that opens none of them raises DecryptionError.
     """
-    purpose = purpose_for_role(grantee.role)
-    if purpose is None:
+    name = key_for(grantee)
+    if name is None:
         raise NotAKeyHolderError(grantee.role)
+    if name.purpose == KeyPurpose.AGENCY:
+        agency_key(name.agency_id or 0, actor=actor)
     made = opened = 0
-    for key in _keys_of(purpose):
+    for key in _keys_of(name):
         try:
             private = private_key_with_recovery(key, recovery_text)
         except (crypto.CryptoError, KeysNotInitialisedError):
@@ -287,13 +359,18 @@ def grant_with_recovery(grantee: User, recovery_text: str, *, actor: Any = "cli"
     if opened == 0:
         raise crypto.DecryptionError()
     db.session.flush()
-    audit.record("keys.grant", f"user:{grantee.id}", actor=actor, purpose=purpose.value, via="recovery", keys=made)
+    audit.record("keys.grant", f"user:{grantee.id}", actor=actor, purpose=name.purpose.value, via="recovery", keys=made,
+                 **_agency_detail(name))
     return made
 
 
-def _opened_by_recovery(purpose: KeyPurpose, recovery_text: str) -> list[ServiceKey]:
+def _agency_detail(name: KeyName) -> dict[str, Any]:
+    return {"agency": name.agency_id} if name.agency_id is not None else {}
+
+
+def _opened_by_recovery(which: Which, recovery_text: str) -> list[ServiceKey]:
     opened = []
-    for key in _keys_of(purpose):
+    for key in _keys_of(which):
         try:
             private_key_with_recovery(key, recovery_text)
         except (crypto.CryptoError, KeysNotInitialisedError):
@@ -308,10 +385,12 @@ def first_grant_with_recovery(grantee: User, recovery_text: str, *, actor: Any =
     Otherwise the two-person rule applies: ApprovalNeededError, and the caller files a
     request (:func:`request_grant`) for an existing holder to approve.
     """
-    purpose = purpose_for_role(grantee.role)
-    if purpose is None:
+    name = key_for(grantee)
+    if name is None:
         raise NotAKeyHolderError(grantee.role)
-    opened = _opened_by_recovery(purpose, recovery_text)
+    if name.purpose == KeyPurpose.AGENCY:
+        agency_key(name.agency_id or 0, actor=actor)
+    opened = _opened_by_recovery(name, recovery_text)
     if not opened:
         raise crypto.DecryptionError()
     others = db.session.scalar(
@@ -349,28 +428,29 @@ def holder_private_key(holder: User, personal_private: bytes, key: KeyRef) -> by
 
 
 def grant_from_holder(granter: User, granter_private: bytes, grantee: User) -> int:
-    """A signed-in holder grants every key of the grantee's purpose that the granter holds."""
-    purpose = purpose_for_role(grantee.role)
-    if purpose is None or not grantee.active:
+    """A signed-in holder grants every generation of the grantee's key that the granter holds."""
+    name = key_for(grantee)
+    if name is None or not grantee.active:
         raise NotAKeyHolderError(grantee.role)
     made = 0
-    for key in _keys_of(purpose):
+    for key in _keys_of(name):
         try:
             private = holder_private_key(granter, granter_private, key)
         except NotAKeyHolderError:
             continue
         if _seal_grant(key, private, grantee, granted_by=granter):
             made += 1
-    if made == 0 and not is_holder(grantee, purpose):
+    if made == 0 and not is_holder(grantee, name):
         raise NotAKeyHolderError(granter.email)
     db.session.flush()
-    audit.record("keys.grant", f"user:{grantee.id}", actor=granter, purpose=purpose.value, via="holder", keys=made)
+    audit.record("keys.grant", f"user:{grantee.id}", actor=granter, purpose=name.purpose.value, via="holder", keys=made,
+                 **_agency_detail(name))
     return made
 
 
-def is_holder(user: User, purpose: KeyPurpose = KeyPurpose.GROUP) -> bool:
+def is_holder(user: User, which: Which = KeyPurpose.GROUP) -> bool:
     try:
-        key = current_key(purpose)
+        key = current_key(which)
     except KeysNotInitialisedError:
         return False
     return db.session.scalar(
@@ -380,10 +460,10 @@ def is_holder(user: User, purpose: KeyPurpose = KeyPurpose.GROUP) -> bool:
 
 # The two-person rule -------------------------------------------------------------------
 
-def holders_of(purpose: KeyPurpose) -> list[User]:
-    """Active people holding the current key of ``purpose`` (none before `keys init`)."""
+def holders_of(which: Which) -> list[User]:
+    """Active people holding the current key of ``which`` (none before `keys init`)."""
     try:
-        key = current_key(purpose)
+        key = current_key(which)
     except KeysNotInitialisedError:
         return []
     return list(db.session.scalars(
@@ -394,9 +474,9 @@ def holders_of(purpose: KeyPurpose) -> list[User]:
     ))
 
 
-def is_first_grant(purpose: KeyPurpose) -> bool:
+def is_first_grant(which: Which) -> bool:
     """Nobody active holds the current key: the recovery key may grant it alone."""
-    return not holders_of(purpose)
+    return not holders_of(which)
 
 
 def _refuse_own_account(person: User, grantee: User) -> None:
@@ -405,39 +485,53 @@ def _refuse_own_account(person: User, grantee: User) -> None:
         raise PermissionDeniedError(person.email)
 
 
-def pending_request(grantee: User, purpose: KeyPurpose) -> GrantRequest | None:
+def pending_request(grantee: User, which: Which) -> GrantRequest | None:
+    name = key_name(which)
     return db.session.scalar(
         select(GrantRequest).where(
-            GrantRequest.user_id == grantee.id, GrantRequest.purpose == purpose.value,
-            GrantRequest.approved_at.is_(None),
+            GrantRequest.user_id == grantee.id, GrantRequest.purpose == name.purpose.value,
+            func.coalesce(GrantRequest.agency_id, 0) == (name.agency_id or 0), GrantRequest.approved_at.is_(None),
         )
     )
 
 
-def request_grant(grantee: User, *, requester: User | None) -> GrantRequest:
-    """Ask for the grantee to be granted their role's key; a second holder must approve.
+def may_request(grantee: User, requester: User) -> bool:
+    """Whether this person may ask for the grantee's key: an active administrator (they manage
+    the accounts, whether or not they hold that key) or a holder of it; never for their own
+    account, nor one they created or last reset. The approval always needs a holder."""
+    name = key_for(grantee)
+    if name is None or not requester.active or requester.id in (grantee.id, grantee.created_by_id, grantee.reset_by_id):
+        return False
+    return requester.role == Role.ADMIN.value or is_holder(requester, name)
 
-    ``requester`` is a holder of that key on the web, or None from the command line
-    (where the recovery key was given). Raises NotAKeyHolderError if the grantee's
-    role reads nothing or the requester does not hold the key, PermissionDeniedError
-    for one's own account or one the requester created or reset.
+
+def request_grant(grantee: User, *, requester: User | None) -> GrantRequest:
+    """Ask for the grantee to be granted their role's key; a second holder of it must approve.
+
+    ``requester`` is an administrator or a holder of that key on the web (:func:`may_request`),
+    or None from the command line (where the recovery key was given). Raises
+    NotAKeyHolderError if the grantee's role reads nothing or the requester may not ask,
+    PermissionDeniedError for one's own account or one the requester created or reset,
+    NoHolderYetError when nobody holds the key yet (its first grant is the recovery key's).
     """
-    purpose = purpose_for_role(grantee.role)
-    if purpose is None or not grantee.active:
+    name = key_for(grantee)
+    if name is None or not grantee.active:
         raise NotAKeyHolderError(grantee.role)
     if requester is not None:
         _refuse_own_account(requester, grantee)
-        if not is_holder(requester, purpose):
+        if not may_request(grantee, requester):
             raise NotAKeyHolderError(requester.email)
-    existing = pending_request(grantee, purpose)
+        if is_first_grant(name):
+            raise NoHolderYetError(name.purpose.value)
+    existing = pending_request(grantee, name)
     if existing is not None:
         return existing
-    request = GrantRequest(user_id=grantee.id, purpose=purpose.value,
+    request = GrantRequest(user_id=grantee.id, purpose=name.purpose.value, agency_id=name.agency_id,
                            requested_by_id=requester.id if requester else None, requested_at=utcnow())
     db.session.add(request)
     db.session.flush()
-    audit.record("keys.grant_requested", f"user:{grantee.id}", actor=requester or "cli", purpose=purpose.value,
-                 request=request.id)
+    audit.record("keys.grant_requested", f"user:{grantee.id}", actor=requester or "cli", purpose=name.purpose.value,
+                 request=request.id, **_agency_detail(name))
     return request
 
 
@@ -448,11 +542,14 @@ def may_approve(request: GrantRequest, approver: User) -> bool:
         return False
     if approver.id in (grantee.id, grantee.created_by_id, grantee.reset_by_id):
         return False
-    # Any key of the purpose, retired ones too: after `keys init --force` the holders of
+    # The grantee must still need the key asked for (not moved to another agency or role since).
+    if key_for(grantee) != request.key_name:
+        return False
+    # Any generation of that key, retired ones too: after `keys init --force` the holders of
     # the old keys approve grants of those (they give what they hold).
     return db.session.scalar(
-        select(KeyGrant.id).join(ServiceKey, ServiceKey.id == KeyGrant.service_key_id)
-        .where(KeyGrant.user_id == approver.id, ServiceKey.purpose == request.purpose).limit(1)
+        select(KeyGrant.id).where(KeyGrant.user_id == approver.id,
+                                  KeyGrant.service_key_id.in_(_key_ids_of(request.key_name))).limit(1)
     ) is not None
 
 
@@ -467,7 +564,7 @@ def approve_grant(request: GrantRequest, approver: User, approver_private: bytes
     request.approved_at = utcnow()
     db.session.flush()
     audit.record("keys.grant_approved", f"user:{grantee.id}", actor=approver, purpose=request.purpose,
-                 request=request.id, requested_by=request.requested_by_id)
+                 request=request.id, requested_by=request.requested_by_id, **_agency_detail(request.key_name))
     return made
 
 
@@ -478,3 +575,43 @@ def requests_for(approver: User) -> list[tuple[GrantRequest, User]]:
         .where(GrantRequest.approved_at.is_(None)).order_by(GrantRequest.requested_at)
     ).all()
     return [(request, grantee) for request, grantee in rows if may_approve(request, approver)]
+
+
+# The old shared partners' key --------------------------------------------------------------
+
+def opened_partners_keys(recovery_text: str) -> list[tuple[ServiceKey, bytes]]:
+    """The generations of the old shared partners' key this recovery key opens, with their private halves."""
+    opened = []
+    for key in _keys_of(KeyPurpose.PARTNERS):
+        try:
+            opened.append((key, private_key_with_recovery(key, recovery_text)))
+        except (crypto.CryptoError, KeysNotInitialisedError):
+            continue
+    return opened
+
+
+def move_partners_grants(opened: list[tuple[ServiceKey, bytes]], recovery_text: str, *, actor: Any = "cli") -> int:
+    """Give each person who genuinely held the old partners' key (its grant proof is valid)
+    their own agency's key instead, opened with the recovery key; then remove every grant of
+    the old key and retire it, so no grant of it opens another agency's words any more.
+
+    Call once the words sealed to these keys were re-sealed. Returns how many people were granted.
+    """
+    granted = 0
+    for key, _private in opened:
+        rows = db.session.execute(
+            select(User, KeyGrant).join(KeyGrant, KeyGrant.user_id == User.id).where(KeyGrant.service_key_id == key.id)
+        ).all()
+        for holder, grant in rows:
+            name = key_for(holder)
+            genuine = crypto.grant_proof_valid(key.grant_verify_key, grant.proof, key.kid, holder.id, holder.public_key)
+            if genuine and holder.active and name is not None and name.purpose == KeyPurpose.AGENCY:
+                agency_key(name.agency_id or 0, actor=actor)
+                for own in _opened_by_recovery(name, recovery_text):
+                    if _seal_grant(own, private_key_with_recovery(own, recovery_text), holder, granted_by=None):
+                        granted += 1
+            db.session.delete(grant)
+        if key.retired_at is None:
+            key.retired_at = utcnow()
+    db.session.flush()
+    return granted

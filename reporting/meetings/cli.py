@@ -5,7 +5,10 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from reporting import crypto
 from reporting.db import utcnow
+from reporting.extensions import db
+from reporting.keys.cli import keys_cli
 from reporting.notify import send_email
 from reporting.meetings import queries, services
 from reporting.urls import external_url
@@ -25,6 +28,26 @@ def remind_command() -> None:
             if send_email(agency.contact_email, subject, body):
                 sent += 1
     click.echo(f"Reminders sent: {sent}")
+
+
+@keys_cli.command("split-partners")
+@click.option("--recovery-key-stdin", is_flag=True, required=True, help="Read the recovery key from standard input.")
+def split_partners_command(recovery_key_stdin: bool) -> None:
+    """Once, after upgrading: re-seal what the old shared partners' key sealed to each agency's own key."""
+    import sys
+
+    recovery = sys.stdin.readline().strip()
+    try:
+        done = services.split_partners_key(recovery)
+    except crypto.CryptoError:
+        raise click.ClickException("that recovery key opens none of the old partners' keys (check it for typos, "
+                                   "or use the recovery key printed by the `keys init` that made them)") from None
+    db.session.commit()
+    click.echo(f"Old partners' keys opened: {done.keys}")
+    click.echo(f"Re-sealed to each agency's own key: {done.actions} action(s), {done.updates} update(s), "
+               f"{done.summaries} summary(ies)")
+    click.echo(f"People granted their own agency's key: {done.granted}")
+    click.echo("The old partners' key is retired and nobody holds it any more.")
 
 
 def register(app: Flask) -> None:

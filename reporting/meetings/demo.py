@@ -8,7 +8,7 @@ from reporting.auth.demo import DEMO_PASSWORD, DemoSignIn
 from reporting.auth.models import Role, User
 from reporting.extensions import db
 from reporting.keys import services as key_services
-from reporting.keys.models import KeyPurpose
+from reporting.keys.models import KeyName, KeyPurpose
 from reporting.meetings import services
 from reporting.meetings.models import Agency, AgencyKind
 from reporting.settings import Settings
@@ -23,9 +23,8 @@ AGENCY_ACCOUNT = "agency@example.org"
 
 
 def load_demo_agencies(recovery_text: str | None, settings: Settings) -> list[DemoSignIn]:
-    """The example agencies and a demo person at the first, granted the partners' key when the
-    recovery key is known (the first grant of that key, so no second holder is needed)."""
-    key_services.add_missing_key(KeyPurpose.PARTNERS, actor="demo")
+    """The example agencies and a demo person at the first, granted that agency's own key when
+    the recovery key is known (the first grant of that key, so no second holder is needed)."""
     for name, kind, email in AGENCIES:
         if db.session.scalar(select(Agency.id).where(Agency.name == name)) is None:
             services.save_agency(services.AgencyData(name, kind, email), actor="demo")
@@ -44,4 +43,4 @@ def load_demo_agencies(recovery_text: str | None, settings: Settings) -> list[De
         secret = auth_services.totp_secret(user, settings)
     db.session.flush()
     return [DemoSignIn(AGENCY_ACCOUNT, Role.AGENCY.value, DEMO_PASSWORD, secret,
-                       key_services.is_holder(user, KeyPurpose.PARTNERS))]
+                       key_services.is_holder(user, KeyName(KeyPurpose.AGENCY, housing.id)))]

@@ -1,9 +1,10 @@
 """Meetings of the Group, partner agencies and the actions given to them.
 
 Clear columns are dates, codes and ids, so lists, reminders and the statistics
-never decrypt. What a person wrote is sealed: what agencies read (summaries,
-actions, their updates) to the partners' key, with the Group's own copy sealed to
-the group key; minutes and decisions to the group key only.
+never decrypt. What a person wrote is sealed: what an agency reads (the summaries
+of a meeting it was invited to, its actions, its updates) to that agency's own key,
+with the Group's own copy sealed to the group key; minutes and decisions to the
+group key only. One agency's key opens nothing of another's.
 """
 from __future__ import annotations
 
@@ -70,7 +71,9 @@ class MeetingAgency(Base):
 
 
 class MeetingItem(Base):
-    """A case on a meeting's agenda: its summary (partners' key, with the Group's copy) and decision."""
+    """A case on a meeting's agenda: its summary (the Group's copy; each invited agency's in
+    MeetingItemCopy) and decision. ``summary_partners`` holds only a summary sealed to the
+    old shared partners' key, until `keys split-partners` moves it into the copies."""
 
     __tablename__ = "meeting_items"
     __table_args__ = (UniqueConstraint("meeting_id", "report_id", name="case"),)
@@ -85,6 +88,16 @@ class MeetingItem(Base):
     heard_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
 
+class MeetingItemCopy(Base):
+    """A meeting item's summary sealed to one invited agency's own key."""
+
+    __tablename__ = "meeting_item_copies"
+
+    item_id: Mapped[int] = mapped_column(ForeignKey("meeting_items.id", ondelete="CASCADE"), primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), primary_key=True, index=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class MeetingFlag(Base):
     """A case chosen for the next meeting (cleared when it is put on an agenda)."""
 
@@ -96,7 +109,8 @@ class MeetingFlag(Base):
 
 
 class Action(Base):
-    """Something asked of one agency about one case; the words sealed to the partners' key."""
+    """Something asked of one agency about one case; the words sealed to that agency's own key
+    (``text_partners``; an older action's to the old partners' key) and the Group's copy."""
 
     __tablename__ = "actions"
     __table_args__ = (CheckConstraint(one_of("status", ActionStatus), name="status"),)
@@ -115,7 +129,7 @@ class Action(Base):
 
 
 class ActionUpdate(Base):
-    """An agency's update on an action, sealed to the partners' key (the Group's copy is on the timeline)."""
+    """An agency's update on an action, sealed to that agency's own key (the Group's copy is on the timeline)."""
 
     __tablename__ = "action_updates"
     __table_args__ = (CheckConstraint(one_of("status", ActionStatus), name="status"),)

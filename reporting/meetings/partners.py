@@ -18,13 +18,15 @@ from reporting.db import utcnow
 from reporting.exceptions import ContentDestroyedError, NotAKeyHolderError, PermissionDeniedError
 from reporting.extensions import db
 from reporting.keys.keyring import Keyring
-from reporting.meetings import forms, pdf, queries, services
+from reporting.meetings import forms, pdf, policies, queries, services
 from reporting.meetings.models import Action, ActionStatus, Meeting
 from reporting.meetings.views import pdf_response
 from reporting.security import roles
 
 bp = Blueprint("partners", __name__, url_prefix="/partners")
 agency_only = roles(Role.AGENCY.value)
+# A person at an agency made inactive can neither sign in nor use a session they had.
+bp.record_once(lambda state: staff.register_access_check(state.app, policies.agency_open))
 
 
 def _me() -> User:

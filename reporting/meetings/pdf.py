@@ -54,4 +54,10 @@ def pack_pdf(pack: Pack) -> bytes:
                        new_x="LMARGIN", new_y="NEXT")
         line(_("Destroyed under the retention rules.") if action.destroyed else action.text)
         pdf.ln(1)
+    pdf.ln(3)
+    seq, entry_hash = pack.audit_head
+    pdf.set_font("DejaVu", "", 8)
+    pdf.multi_cell(width, 4, _("Audit log when this pack was made: entry %(number)s, %(hash)s. Keep this pack: the "
+                               "Partnership can check later that the log still holds this entry unchanged.",
+                               number=seq, hash=entry_hash), new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

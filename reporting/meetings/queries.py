@@ -9,7 +9,16 @@ from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import aliased
 
 from reporting.extensions import db, read
-from reporting.meetings.models import Action, ActionStatus, Agency, Meeting, MeetingAgency, MeetingFlag, MeetingItem
+from reporting.meetings.models import (
+    Action,
+    ActionStatus,
+    Agency,
+    Meeting,
+    MeetingAgency,
+    MeetingFlag,
+    MeetingItem,
+    MeetingItemCopy,
+)
 from reporting.reports.models import Report
 
 
@@ -56,6 +65,15 @@ def items(meeting: Meeting) -> list[tuple[MeetingItem, Report]]:
         select(MeetingItem, Report).join(Report, Report.id == MeetingItem.report_id)
         .where(MeetingItem.meeting_id == meeting.id).order_by(MeetingItem.position, MeetingItem.id)
     ).all()]
+
+
+def copies(meeting: Meeting, agency_id: int) -> dict[int, bytes]:
+    """One agency's sealed copies of a meeting's summaries, by item id."""
+    return {item_id: sealed for item_id, sealed in db.session.execute(
+        select(MeetingItemCopy.item_id, MeetingItemCopy.sealed)
+        .join(MeetingItem, MeetingItem.id == MeetingItemCopy.item_id)
+        .where(MeetingItem.meeting_id == meeting.id, MeetingItemCopy.agency_id == agency_id)
+    ).all()}
 
 
 def invited(meeting: Meeting) -> list[tuple[MeetingAgency, Agency]]:

@@ -1,10 +1,11 @@
 """Meetings, agencies and actions: changes. Each flushes, writes the timeline and the
 audit log; the caller commits.
 
-Sealing: what agencies read (summaries, actions, their updates) is sealed to the
-partners' key; the Group keeps its own copy sealed to the group key (so a reviewer
-edits and reads it back without the partners' key). Minutes and decisions are
-sealed to the group key only. Every ciphertext is bound to its table, column and row.
+Sealing: what an agency reads (the summaries of a meeting it was invited to, its
+actions, its updates) is sealed to that agency's own key, so one agency's grant opens
+nothing of another's; the Group keeps its own copy sealed to the group key (so a
+reviewer edits and reads it back without any agency's key). Minutes and decisions
+are sealed to the group key only. Every ciphertext is bound to its table, column and row.
 """
 from __future__ import annotations
 
@@ -15,18 +16,20 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from reporting import audit, crypto
-from reporting.auth.models import Role, User
+from reporting.auth.models import Role, StaffSession, User
 from reporting.cases import services as case_services
 from reporting.cases.models import EventKind
 from reporting.db import utcnow
 from reporting.disclosure import gate, identifying
 from reporting.disclosure.identifying import Match, MatchKind
-from reporting.exceptions import ContentDestroyedError, PermissionDeniedError
+from reporting.exceptions import ContentDestroyedError, KeysNotInitialisedError, PermissionDeniedError
 from reporting.extensions import db
 from reporting.keys.keyring import Keyring
 from reporting.keys.models import KeyPurpose
 from reporting.keys.policies import require_reviewer
-from reporting.keys.services import sealing_key
+from reporting.keys import services as key_services
+from reporting.keys.models import ServiceKey
+from reporting.keys.services import agency_key, agency_sealing_key, sealing_key
 from reporting.meetings.models import (
     ActionStatus,
     Action,
@@ -37,6 +40,7 @@ from reporting.meetings.models import (
     MeetingAgency,
     MeetingFlag,
     MeetingItem,
+    MeetingItemCopy,
 )
 from reporting.meetings.policies import require_admin, require_agency_user
 from reporting.reports.models import Report
@@ -52,6 +56,16 @@ class MeetingError(Exception):
 def _seal(purpose: KeyPurpose, text: str, binding: crypto.Binding) -> bytes:
     key = sealing_key(purpose)
     return crypto.seal(key.algorithm, key.public_key, text.encode(), binding)
+
+
+def _seal_for_agency(agency_id: int, text: str, binding: crypto.Binding) -> bytes:
+    """Sealed to one agency's own key (made first if the agency has none yet)."""
+    key = agency_sealing_key(agency_id)
+    return crypto.seal(key.algorithm, key.public_key, text.encode(), binding)
+
+
+def copy_binding(item: MeetingItem, agency_id: int) -> crypto.Binding:
+    return crypto.Binding("meeting_item_copies", "sealed", f"{item.meeting_id}:{item.id}:{item.report_id}:{agency_id}")
 
 
 def summary_binding(item: MeetingItem, column: str) -> crypto.Binding:
@@ -107,7 +121,11 @@ class AgencyData:
 
 
 def save_agency(data: AgencyData, *, actor: User | str, agency: Agency | None = None) -> Agency:
-    """Add or change a partner agency (administrators, or the command line)."""
+    """Add or change a partner agency (administrators, or the command line).
+
+    Making an agency inactive ends every session of its people at once; while it stays
+    inactive they cannot sign in (``policies.agency_open`` is asked on every request).
+    """
     if isinstance(actor, User):
         require_admin(actor)
     clash = db.session.scalar(select(Agency.id).where(Agency.name == data.name))
@@ -120,14 +138,20 @@ def save_agency(data: AgencyData, *, actor: User | str, agency: Agency | None = 
         agency.name, agency.kind = data.name, data.kind.value
         agency.contact_email, agency.active = data.contact_email, data.active
     db.session.flush()
-    audit.record("agency.save", f"agency:{agency.id}", actor=actor, kind=agency.kind, active=agency.active)
+    ended = 0
+    if not agency.active:
+        people = select(User.id).where(User.agency_id == agency.id)
+        ended = db.session.execute(delete(StaffSession).where(StaffSession.user_id.in_(people))).rowcount  # type: ignore[attr-defined]
+    audit.record("agency.save", f"agency:{agency.id}", actor=actor, kind=agency.kind, active=agency.active,
+                 sessions_ended=ended)
     return agency
 
 
 def add_agency_user(agency: Agency, *, email: str, password: str, actor: User | str, settings: Settings) -> User:
     """A person at a partner agency: a staff account tied to it, password and TOTP like all staff.
 
-    Their partners' key grant follows the two-person rule, like the police key.
+    Their grant of their agency's own key follows the two-person rule, like the police key:
+    the first person is granted it with the recovery key, the rest on the web.
     """
     from reporting.auth import services as auth_services
 
@@ -135,6 +159,10 @@ def add_agency_user(agency: Agency, *, email: str, password: str, actor: User | 
         require_admin(actor)
     if not agency.active:
         raise MeetingError("agency_inactive")
+    try:
+        agency_key(agency.id, actor=actor)  # its own key, so the first grant can be made at once
+    except KeysNotInitialisedError:
+        pass  # before `keys init`: made when first needed
     return auth_services.create_user(email=email, role=Role.AGENCY, password=password, actor=actor, agency_id=agency.id,
                                      settings=settings)
 
@@ -193,7 +221,7 @@ def set_attendance(meeting: Meeting, attended_ids: list[int], *, actor: User) ->
 
 
 def write_summary(item: MeetingItem, text: str, *, actor: User) -> None:
-    """The summary agencies read (partners' key), and the Group's copy (group key).
+    """The summary each invited agency reads (sealed to its own key), and the Group's copy (group key).
 
     Changing a summary after the pack was shared takes the pack back, so the check
     runs again before agencies read the new words.
@@ -203,10 +231,22 @@ def write_summary(item: MeetingItem, text: str, *, actor: User) -> None:
     meeting = db.session.get(Meeting, item.meeting_id)
     if meeting is not None and meeting.shared_at is not None:
         meeting.shared_at = None
-    item.summary_partners = _seal(KeyPurpose.PARTNERS, text, summary_binding(item, "summary_partners"))
+    seal_copies(item, text)
     item.summary_group = _seal(KeyPurpose.GROUP, text, summary_binding(item, "summary_group"))
     db.session.flush()
     audit.record("meeting.summary", f"meeting:{item.meeting_id}", actor=actor, item=item.id)
+
+
+def seal_copies(item: MeetingItem, text: str) -> int:
+    """The summary sealed to the key of each agency invited to its meeting (replacing older
+    copies, and any copy under the old shared partners' key); how many copies."""
+    db.session.execute(delete(MeetingItemCopy).where(MeetingItemCopy.item_id == item.id))
+    item.summary_partners = None
+    invited = list(db.session.scalars(select(MeetingAgency.agency_id).where(MeetingAgency.meeting_id == item.meeting_id)))
+    for agency_id in invited:
+        db.session.add(MeetingItemCopy(item_id=item.id, agency_id=agency_id,
+                                       sealed=_seal_for_agency(agency_id, text, copy_binding(item, agency_id))))
+    return len(invited)
 
 
 def record_decision(item: MeetingItem, text: str, *, actor: User, now: datetime | None = None) -> None:
@@ -299,7 +339,7 @@ def share_pack(meeting: Meeting, *, actor: User, keyring: Keyring, override_reas
     # A case whose content was destroyed has no summary any more, and needs none.
     missing = db.session.scalar(
         select(MeetingItem.id).join(Report, Report.id == MeetingItem.report_id)
-        .where(MeetingItem.meeting_id == meeting.id, MeetingItem.summary_partners.is_(None),
+        .where(MeetingItem.meeting_id == meeting.id, MeetingItem.summary_group.is_(None),
                Report.content_destroyed_at.is_(None)).limit(1)
     )
     if missing is not None:
@@ -350,7 +390,7 @@ def open_action(
                     text_partners=b"", text_group=b"")
     db.session.add(action)
     db.session.flush()
-    action.text_partners = _seal(KeyPurpose.PARTNERS, text, action_binding(action, "text_partners"))
+    action.text_partners = _seal_for_agency(agency.id, text, action_binding(action, "text_partners"))
     action.text_group = _seal(KeyPurpose.GROUP, text, action_binding(action, "text_group"))
     case_services.record_event(report, actor, EventKind.MEETING, f"action_opened:{agency.id}", text)
     audit.record("action.open", f"report:{report.id}", actor=actor, action_id=action.id, agency=agency.id)
@@ -375,7 +415,7 @@ def update_action(action: Action, status: ActionStatus, text: str, *, actor: Use
     db.session.add(update)
     db.session.flush()
     if text:
-        update.sealed = _seal(KeyPurpose.PARTNERS, text, update_binding(update))
+        update.sealed = _seal_for_agency(action.agency_id, text, update_binding(update))
     action.status = status.value
     action.closed_at = now if status != ActionStatus.OPEN else None
     report = db.session.get(Report, action.report_id)
@@ -426,6 +466,9 @@ class Pack:
     agencies: list[tuple[str, bool]]
     items: list[PackItem]
     actions: list[PackAction]
+    # The audit log's head when the pack was made (its own opening included): printed on the
+    # pack, it is a copy of the head the database cannot take back (`audit verify --head`).
+    audit_head: audit.Head = (0, audit.GENESIS)
 
 
 def _actions_read(keyring: Keyring, rows: list[tuple[Action, Agency, str]], *, partners: bool) -> list[PackAction]:
@@ -446,7 +489,7 @@ def _actions_read(keyring: Keyring, rows: list[tuple[Action, Agency, str]], *, p
 
 def build_pack(meeting: Meeting, keyring: Keyring, *, actor: User, download: bool = False) -> Pack:
     """The pack as its reader may see it: the Group's copy for reviewers; for a person at an
-    agency, the partners' copy of a shared pack of a meeting it was invited to, with only its
+    agency, their agency's copy of a shared pack of a meeting it was invited to, with only its
     own agency's open actions. Audited (a download as such)."""
     from reporting.meetings import queries
     from reporting.reports import questions
@@ -461,13 +504,19 @@ def build_pack(meeting: Meeting, keyring: Keyring, *, actor: User, download: boo
         require_reviewer(actor)
     areas = dict(questions.choice_options("area"))
     items = []
+    copies = queries.copies(meeting, agency_id) if agency_id is not None else {}
     for item, report in queries.items(meeting):
-        column = "summary_partners" if partners else "summary_group"
-        summary = open_text(keyring, getattr(item, column), summary_binding(item, column))
+        if agency_id is None:
+            summary = open_text(keyring, item.summary_group, summary_binding(item, "summary_group"))
+        elif item.id in copies:
+            summary = open_text(keyring, copies[item.id], copy_binding(item, agency_id))
+        else:  # written before each agency had its own key, and not yet re-sealed
+            summary = open_text(keyring, item.summary_partners, summary_binding(item, "summary_partners"))
         items.append(PackItem(item, report.reference, str(areas.get(report.area, report.area)), summary,
                               report.content_destroyed_at))
     rows = queries.actions(meeting_id=meeting.id, agency_id=agency_id, open_only=True)
     invited = [(agency.name, row.attended) for row, agency in queries.invited(meeting)]
+    actions = _actions_read(keyring, rows, partners=partners)
     audit.record("meeting.pack_download" if download else "meeting.pack_open", f"meeting:{meeting.id}", actor=actor)
     if partners and agency_id is not None:
         agency = db.session.get(Agency, agency_id)
@@ -475,11 +524,11 @@ def build_pack(meeting: Meeting, keyring: Keyring, *, actor: User, download: boo
         gate.record_disclosure(gate.Disclosed.MEETING_PACK, to=gate.Recipient.agency(agency.name, agency.id),
                                rules=[gate.Rule.INVITED_AGENCY, gate.Rule.MARKED], target=f"meeting:{meeting.id}",
                                actor=actor, download=download)
-    return Pack(meeting, invited, items, _actions_read(keyring, rows, partners=partners))
+    return Pack(meeting, invited, items, actions, audit.head())
 
 
 def agency_actions(keyring: Keyring, *, actor: User) -> list[PackAction]:
-    """Every action given to the person's agency, with the updates, read with the partners' key."""
+    """Every action given to the person's agency, with the updates, read with their agency's key."""
     from reporting.meetings import queries
 
     agency_id = require_agency_user(actor)
@@ -524,3 +573,55 @@ _EXACT_PLACE = frozenset({"place_description", "witnesses", "offender_descriptio
 
 def minutes_text(meeting: Meeting, keyring: Keyring) -> str:
     return open_text(keyring, meeting.minutes, minutes_binding(meeting))
+
+
+# The old shared partners' key, split into each agency's own --------------------------------
+
+@dataclass(frozen=True)
+class Split:
+    keys: int  # generations of the old partners' key the recovery key opened
+    actions: int
+    updates: int
+    summaries: int
+    granted: int
+
+
+def split_partners_key(recovery_text: str, *, actor: str = "cli") -> Split:
+    """Re-seal every word sealed to the old shared partners' key to the own key of the agency
+    it belongs to (an action's and its updates' to the action's agency; a summary to each
+    agency invited to its meeting); give its genuine holders their own agency's key; remove
+    the old key's grants. Needs the offline recovery key, which opens the old key; raises
+    DecryptionError if it opens none. Safe to run again (nothing left is nothing done).
+    """
+    opened = key_services.opened_partners_keys(recovery_text)
+    if not opened and db.session.scalar(select(ServiceKey.id).where(ServiceKey.purpose == KeyPurpose.PARTNERS.value)):
+        raise crypto.DecryptionError()
+    privates = {key.kid: (key.algorithm, private) for key, private in opened}
+
+    def reopen(blob: bytes | None, binding: crypto.Binding) -> str | None:
+        if not blob or crypto.sealed_key_id(blob) not in privates:
+            return None
+        algorithm, private = privates[crypto.sealed_key_id(blob)]
+        return crypto.open_sealed(algorithm, private, blob, binding).decode()
+
+    actions = updates = summaries = 0
+    for action in db.session.scalars(select(Action).order_by(Action.id)):
+        text = reopen(action.text_partners, action_binding(action, "text_partners"))
+        if text is not None:
+            action.text_partners = _seal_for_agency(action.agency_id, text, action_binding(action, "text_partners"))
+            actions += 1
+        for update in db.session.scalars(select(ActionUpdate).where(ActionUpdate.action_id == action.id)):
+            text = reopen(update.sealed, update_binding(update))
+            if text is not None:
+                update.sealed = _seal_for_agency(action.agency_id, text, update_binding(update))
+                updates += 1
+    for item in db.session.scalars(select(MeetingItem).where(MeetingItem.summary_partners.is_not(None))):
+        text = reopen(item.summary_partners, summary_binding(item, "summary_partners"))
+        if text is not None:
+            seal_copies(item, text)
+            summaries += 1
+    db.session.flush()
+    granted = key_services.move_partners_grants(opened, recovery_text, actor=actor)
+    audit.record("keys.split_partners", "keys", actor=actor, keys=len(opened), actions=actions, updates=updates,
+                 summaries=summaries, granted=granted)
+    return Split(len(opened), actions, updates, summaries, granted)

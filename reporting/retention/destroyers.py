@@ -8,7 +8,7 @@ from sqlalchemy import delete, func, select, update
 from reporting.cases.models import CaseEvent
 from reporting.evidence.models import Evidence
 from reporting.extensions import db
-from reporting.meetings.models import Action, ActionUpdate, MeetingItem
+from reporting.meetings.models import Action, ActionUpdate, MeetingItem, MeetingItemCopy
 from reporting.referrals.models import Referral, ReferralFile, ReferralMessage
 from reporting.reports.models import Draft, Report
 from reporting.retention.models import LegalHold
@@ -83,6 +83,8 @@ def destroy_meeting_words(report: Report) -> int:
     )
     count = _count(select(func.count()).select_from(MeetingItem).where(items))
     db.session.execute(update(MeetingItem).where(items).values(summary_partners=None, summary_group=None, decision=None))
+    db.session.execute(delete(MeetingItemCopy).where(
+        MeetingItemCopy.item_id.in_(select(MeetingItem.id).where(MeetingItem.report_id == report.id))))
     action_ids = list(db.session.scalars(select(Action.id).where(Action.report_id == report.id, Action.text_group != b"")))
     if action_ids:
         count += len(action_ids)

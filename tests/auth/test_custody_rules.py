@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from reporting.auth import services as auth_services
 from reporting.auth.models import StaffSession, User
-from reporting.exceptions import NotAKeyHolderError, PasswordPolicyError, PermissionDeniedError
+from reporting.exceptions import NoHolderYetError, NotAKeyHolderError, PasswordPolicyError, PermissionDeniedError
 from reporting.extensions import db
 from reporting.keys import services as key_services
 from reporting.keys.models import KeyGrant, KeyPurpose
@@ -34,9 +34,20 @@ def test_a_grant_needs_a_second_holder_and_never_its_asker(app, keys, make_user)
     reviewer = make_user("reviewer", holder=False)
     with app.app_context():
         asker = db.session.get(User, first.id)
-        # An admin holds no police key, so cannot even ask for one.
-        with pytest.raises(NotAKeyHolderError):
+        # Nobody holds the police key yet: its first grant is the recovery key's, not the web's.
+        with pytest.raises(NoHolderYetError):
             key_services.request_grant(db.session.get(User, newcomer.id), requester=asker)
+    liaison = make_user("police")
+    with app.app_context():
+        asker = db.session.get(User, first.id)
+        # An admin may ask for the police key (issue 26: admins hold none); only a police holder approves.
+        police_request = key_services.request_grant(db.session.get(User, newcomer.id), requester=asker)
+        assert not key_services.may_approve(police_request, asker)
+        assert not key_services.may_approve(police_request, db.session.get(User, second.id))
+        assert key_services.may_approve(police_request, db.session.get(User, liaison.id))
+        # A reviewer holding the group key may not ask for the police key.
+        with pytest.raises(NotAKeyHolderError):
+            key_services.request_grant(db.session.get(User, newcomer.id), requester=db.session.get(User, second.id))
         request = key_services.request_grant(db.session.get(User, reviewer.id), requester=asker)
         db.session.commit()
         assert not key_services.may_approve(request, asker)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from reporting.extensions import db
 from reporting.meetings import queries
-from reporting.meetings.models import Action, ActionUpdate, MeetingItem
+from reporting.meetings.models import Action, ActionUpdate, MeetingItem, MeetingItemCopy
 from tests.helpers import full_answers, minimal_answers, report
 from tests.meetings.test_meetings import agency_id, make_meeting, pdf_text, post, share, signed_in, summary
 from tests.retention.test_retention import _close, _dump, _holds, _run
@@ -37,8 +37,8 @@ def _sealed(report_reference: str) -> list[bytes]:
     item = db.session.scalar(select(MeetingItem).where(MeetingItem.report_id == report_id))
     action = db.session.scalar(select(Action).where(Action.report_id == report_id))
     update = db.session.scalar(select(ActionUpdate).where(ActionUpdate.action_id == action.id))
-    blobs = [item.summary_partners, item.summary_group, item.decision, action.text_partners, action.text_group,
-             update.sealed]
+    copy = db.session.scalar(select(MeetingItemCopy.sealed).where(MeetingItemCopy.item_id == item.id))
+    blobs = [copy, item.summary_group, item.decision, action.text_partners, action.text_group, update.sealed]
     assert all(blobs)
     return [blob[-48:] for blob in blobs]
 
@@ -79,6 +79,7 @@ def test_a_destroyed_case_loses_its_meeting_words_and_the_other_case_keeps_them(
         gone_id = db.session.scalar(select(Report.id).where(Report.reference == gone))
         item = db.session.scalar(select(MeetingItem).where(MeetingItem.report_id == gone_id))
         assert (item.summary_partners, item.summary_group, item.decision) == (None, None, None)
+        assert db.session.scalar(select(MeetingItemCopy.sealed).where(MeetingItemCopy.item_id == item.id)) is None
         assert item.heard_at is not None
         action = db.session.get(Action, actions[gone])
         assert (action.text_partners, action.text_group) == (b"", b"")
