@@ -23,6 +23,8 @@ from flask_babel import lazy_gettext as _l
 from reporting.auth.models import Role
 from reporting.i18n import gettext, locale_code, ngettext
 from reporting.cases.models import EventKind, LinkKind
+from reporting.disclosure import gate
+from reporting.disclosure.marking import MARKING
 from reporting.keys.models import KeyPurpose
 from reporting.meetings.models import ActionStatus, AgencyKind
 from reporting.referrals.models import Outcome, OverrideReason, ReferralKind, ReferralState
@@ -149,12 +151,6 @@ ACTION_STATUS = {
     ActionStatus.DONE: _l("Done"),
     ActionStatus.CANNOT_DO: _l("Cannot be done"),
 }
-REDACTION = {
-    "name": _l("the reporter's name"),
-    "email": _l("an email address"),
-    "phone": _l("a phone number"),
-    "postcode": _l("a postcode"),
-}
 RETENTION_RULE = {
     "spam": _l("spam or misuse, a set time after closure"),
     "closed": _l("closed case, a set time after closure"),
@@ -259,6 +255,7 @@ AUDIT_ACTION = {
     "user.reset": _l("Reset an account"),
     "user.role_changed": _l("Changed a role"),
     "user.totp_enrolled": _l("Set up two-factor sign-in"),
+    **gate.AUDIT_ACTIONS,
 }
 AUDIT_TARGET = {
     "report": _l("Report %(id)s"),
@@ -282,6 +279,7 @@ AUDIT_DETAIL = {
     "agencies": _l("Agencies"), "item": _l("Agenda item"), "warnings": _l("Warnings"), "attended": _l("Attended"),
     "flagged": _l("Flagged"), "partners": _l("Partner agencies' key"), "active": _l("Active"), "status": _l("Status"),
     "rule": _l("Rule"), "items": _l("Items destroyed"),
+    **gate.DETAIL_KEYS,
 }
 ACTORS = {"reporter": _l("The reporter"), "system": _l("The service"), "cli": _l("Command line"),
           "anonymous": _l("Someone not signed in"), "test": _l("Set-up")}
@@ -299,7 +297,7 @@ ALL_CODES: dict[str, Mapping[Any, Any]] = {
     "outcome": OUTCOME, "referral_message": REFERRAL_MESSAGE, "link_kind": LINK_KIND, "event_kind": EVENT_KIND, "message_kind": MESSAGE_KIND,
     "role": ROLE, "key_purpose": KEY_PURPOSE, "flags": FLAGS, "audit_action": AUDIT_ACTION,
     "strategy_group": STRATEGY_GROUP,
-    "agency_kind": AGENCY_KIND, "action_status": ACTION_STATUS, "redaction": REDACTION,
+    "agency_kind": AGENCY_KIND, "action_status": ACTION_STATUS,
     "retention_rule": RETENTION_RULE, "erasure_reason": ERASURE_REASON,
     "report_language": REPORT_LANGUAGE,
 }
@@ -524,7 +522,14 @@ _DETAIL_VALUES: dict[str, str] = {
 def audit_details(action: str, details: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """An entry's details as (words, value) pairs; coded values become words."""
     shown = []
+    row = dict(details)
     for key, value in details:
+        if action.startswith(gate.ACTION_PREFIX):
+            if key in ("recipient_name", "recipient_id"):
+                continue  # shown with the recipient
+            if key in gate.DETAIL_KEYS:
+                shown.append((str(gate.DETAIL_KEYS[key]), gate.detail_words(key, value, row)))
+                continue
         if key == "change":
             change, _sep, closure = value.partition(":")
             before, _sep, after = change.partition(">")
@@ -557,3 +562,4 @@ def init_labels(app: Flask) -> None:
     app.add_template_global(audit_actor, "audit_actor")
     app.add_template_global(audit_details, "audit_details")
     app.add_template_global(waited, "waited")
+    app.jinja_env.globals["protective_marking"] = MARKING

@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from reporting import audit
 from reporting.centres.models import OFFERS, Centre
+from reporting.disclosure.cells import csv_cell, formula_problems
 from reporting.extensions import db
 from reporting.reports.models import Choice
 
@@ -150,7 +151,7 @@ def parse_csv(text: str) -> list[CentreData]:
             how_to_get_help=value.get("how_to_get_help", ""),
             active=active in ("yes", "true", "1"),
         )
-        row_problems = validate(data, towns=towns)
+        row_problems = formula_problems(value) + validate(data, towns=towns)
         if active not in ("yes", "no", "true", "false", "1", "0"):
             row_problems.append(f"active must be yes or no, not '{active}'")
         if data.slug in seen:
@@ -179,13 +180,15 @@ def import_centres(rows: Iterable[CentreData], *, actor: Any) -> tuple[int, int]
 
 
 def export_csv() -> str:
+    """Every centre as CSV; text that a spreadsheet would run as a formula is written as text."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for centre in db.session.scalars(select(Centre).order_by(Centre.slug)):
-        writer.writerow([
+        writer.writerow([csv_cell(cell) for cell in (
             centre.slug, centre.name, centre.address, centre.town, centre.postcode, centre.opening_hours,
-            centre.phone, ";".join(centre.offers or []), ";".join(centre.languages or []), centre.how_to_get_help,
+        )] + [csv_cell(centre.phone, phone=True)] + [csv_cell(cell) for cell in (
+            ";".join(centre.offers or []), ";".join(centre.languages or []), centre.how_to_get_help,
             "yes" if centre.active else "no",
-        ])
+        )])
     return out.getvalue()

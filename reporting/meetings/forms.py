@@ -77,9 +77,17 @@ class MinutesForm(FlaskForm):
                         description=_l("Only the Group can read the minutes."))
 
 
+def override_reason() -> Any:
+    """The reason a key holder gives to share words the identifying check stopped (audited)."""
+    return long_text(
+        _l("Why these details must reach the agencies (to share anyway)"), max_length=1000,
+        description=_l("Leave this empty and change the words instead, unless the agency must have these "
+                       "details. Your reason is recorded in the audit log."),
+    )
+
+
 class ShareForm(FlaskForm):
-    despite_warnings = Checkboxes(_l("The check found details that may identify someone"),
-                                  choices=[("yes", _l("I have checked the summaries: share the pack anyway"))])
+    override_reason = override_reason()
 
 
 class ActionForm(FlaskForm):
@@ -87,6 +95,7 @@ class ActionForm(FlaskForm):
     text = long_text(_l("What is asked"), required=_l("Write what is asked of the agency"), max_length=2000,
                      description=_l("The agency reads this. Leave out names, contact details and exact places."))
     due_on = DayField(_l("Due date"), required=_l("Enter the date the action is due"))
+    override_reason = override_reason()
 
     def __init__(self, *args: Any, agencies: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,4 +1,5 @@
-"""The meeting pack as a PDF: agenda, redacted summaries, open actions.
+"""The meeting pack as a PDF: agenda, redacted summaries, open actions, and the protective
+marking on every page.
 
 The same fpdf2 and DejaVu Sans approach as the referral PDF (reporting/referrals/pdf.py).
 """
@@ -7,6 +8,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from reporting import labels
+from reporting.disclosure.marking import MARKING
 from reporting.meetings.services import Pack
 from reporting.referrals.pdf import new_document
 
@@ -14,7 +16,7 @@ from reporting.referrals.pdf import new_document
 def pack_pdf(pack: Pack) -> bytes:
     meeting = pack.meeting
     title = _("Hate Crime Reporting Group: meeting %(number)s pack", number=meeting.id)
-    pdf = new_document(title)
+    pdf = new_document(title, marking=MARKING)
     width = pdf.epw
 
     def heading(text: str, size: int = 13) -> None:

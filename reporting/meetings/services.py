@@ -8,7 +8,6 @@ sealed to the group key only. Every ciphertext is bound to its table, column and
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -20,6 +19,8 @@ from reporting.auth.models import Role, User
 from reporting.cases import services as case_services
 from reporting.cases.models import EventKind
 from reporting.db import utcnow
+from reporting.disclosure import gate, identifying
+from reporting.disclosure.identifying import Match, MatchKind
 from reporting.exceptions import ContentDestroyedError, PermissionDeniedError
 from reporting.extensions import db
 from reporting.keys.keyring import Keyring
@@ -230,87 +231,69 @@ def save_minutes(meeting: Meeting, text: str, *, actor: User) -> None:
     audit.record("meeting.minutes", f"meeting:{meeting.id}", actor=actor)
 
 
-# The check before a pack is shared -------------------------------------------------------
+# The check before words reach an agency (the disclosure gate) -----------------------------
 
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-POSTCODE = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})\b", re.I)
-PHONE_RUN = re.compile(r"\+?[\d][\d\s().-]{7,}\d")
-# Free-text answers a postcode might be written into.
-_POSTCODE_SOURCES = ("place_description", "description", "safe_times", "name", "witnesses")
+def _common_words() -> list[str]:
+    """The names of the areas: the pack shows each case's area, so they identify no one."""
+    from reporting.reports import questions
 
-
-def _digits(text: str) -> str:
-    digits = re.sub(r"\D", "", text)
-    if digits.startswith("44"):
-        digits = "0" + digits[2:]
-    return digits
+    return [part for code, words in questions.choice_options("area") for part in (str(code), str(words))]
 
 
-def _postcodes(text: str) -> set[str]:
-    return {(a + b).upper() for a, b in POSTCODE.findall(text)}
-
-
-def _names(value: str) -> list[str]:
-    return [part for part in re.split(r"[\s,]+", value) if len(part) >= 2 and part[0].isalpha()]
-
-
-def identifying_matches(summary: str, answers: dict[str, Any]) -> list[str]:
-    """Which kinds of identifying detail from the report (name, email, phone, postcode)
-    the summary repeats. Computed in memory; nothing of the answers is kept."""
-    found: list[str] = []
-    lowered = summary.lower()
-    name = str(answers.get("name") or "")
-    words = set(re.findall(r"\w+", lowered))
-    if name and any(part.lower() in words for part in _names(name)):
-        found.append("name")
-    email = str(answers.get("email") or "").strip().lower()
-    if (email and email in lowered) or EMAIL.search(summary):
-        found.append("email")
-    phone = _digits(str(answers.get("phone") or ""))
-    runs = [_digits(run) for run in PHONE_RUN.findall(summary)]
-    if (phone and len(phone) >= 6 and (phone in _digits(summary) or any(phone in run for run in runs))) or any(
-        len(run) >= 10 for run in runs
-    ):
-        found.append("phone")
-    report_postcodes: set[str] = set()
-    for key in _POSTCODE_SOURCES:
-        report_postcodes |= _postcodes(str(answers.get(key) or ""))
-    if _postcodes(summary) & report_postcodes or _postcodes(summary):
-        found.append("postcode")
-    return found
+def report_terms(report: Report, keyring: Keyring) -> dict[str, MatchKind]:
+    """Every name and place the report holds, read from its sealed answers by the key holder
+    sharing (an audited opening). Only the folded words are kept, in memory, for the check."""
+    if report.content_destroyed_at is not None:
+        return {}
+    answers = case_services.open_case(report, keyring).answers
+    terms = identifying.report_terms(answers, common=_common_words())
+    del answers
+    return terms
 
 
 @dataclass(frozen=True)
 class Warning_:
-    item_id: int
+    """What the check found in one text of the pack: a case's summary, or the meeting's place."""
+
+    item_id: int | None
     reference: str
-    kinds: list[str]
+    matches: list[Match]
+
+    @property
+    def kinds(self) -> list[MatchKind]:
+        return identifying.kinds(self.matches)
 
 
 def redaction_warnings(meeting: Meeting, keyring: Keyring) -> list[Warning_]:
-    """For each summary, what identifying detail from its report it repeats (audited decryptions)."""
+    """For each text of the pack, what may identify someone (the report's answers are opened,
+    audited, by the key holder sharing). The meeting's place is checked too."""
     warnings = []
     rows = db.session.execute(
         select(MeetingItem, Report).join(Report, Report.id == MeetingItem.report_id)
         .where(MeetingItem.meeting_id == meeting.id).order_by(MeetingItem.position)
     ).all()
+    every_case: dict[str, MatchKind] = {}
     for item, report in rows:
+        terms = report_terms(report, keyring)
+        every_case |= terms
         summary = open_text(keyring, item.summary_group, summary_binding(item, "summary_group"))
-        if not summary:
-            continue
-        answers = case_services.open_case(report, keyring).answers
-        kinds = identifying_matches(summary, answers)
-        del answers
-        if kinds:
-            warnings.append(Warning_(item.id, report.reference, kinds))
+        found = identifying.find_identifying(summary, terms) if summary else []
+        if found:
+            warnings.append(Warning_(item.id, report.reference, found))
+    # The place is about no one case: it is checked against every case on the agenda.
+    place = identifying.find_identifying(meeting.place, every_case)
+    if place:
+        warnings.insert(0, Warning_(None, "", place))
     return warnings
 
 
-def share_pack(meeting: Meeting, *, actor: User, keyring: Keyring, despite_warnings: bool = False,
+def share_pack(meeting: Meeting, *, actor: User, keyring: Keyring, override_reason: str = "",
                now: datetime | None = None) -> list[Warning_]:
-    """Share the pack with the invited agencies, unless the check warns and nobody confirmed.
+    """Share the pack with the invited agencies, unless the check finds something and the key
+    holder gave no reason to share anyway.
 
-    Returns the warnings; the pack is shared when there are none or ``despite_warnings``.
+    Returns what the check found; the pack is shared when it found nothing, or with
+    ``override_reason`` (recorded with the disclosure to each agency).
     """
     require_reviewer(actor, holding_key=True)
     # A case whose content was destroyed has no summary any more, and needs none.
@@ -322,25 +305,46 @@ def share_pack(meeting: Meeting, *, actor: User, keyring: Keyring, despite_warni
     if missing is not None:
         raise MeetingError("summary_missing")
     warnings = redaction_warnings(meeting, keyring)
-    if warnings and not despite_warnings:
+    if warnings and not override_reason.strip():
         audit.record("meeting.pack_warned", f"meeting:{meeting.id}", actor=actor, warnings=len(warnings))
         return warnings
     meeting.shared_at = now or utcnow()
     db.session.flush()
     audit.record("meeting.pack_shared", f"meeting:{meeting.id}", actor=actor, warnings=len(warnings))
+    matches = [match for warning in warnings for match in warning.matches]
+    for _row, agency in _invited(meeting):
+        gate.record_disclosure(
+            gate.Disclosed.MEETING_PACK, to=gate.Recipient.agency(agency.name, agency.id),
+            rules=[gate.Rule.INVITED_AGENCY, gate.check_rule(matches), gate.Rule.MARKED],
+            target=f"meeting:{meeting.id}", actor=actor, matched=identifying.kinds(matches),
+            override_reason=override_reason if matches else "",
+        )
     return warnings
+
+
+def _invited(meeting: Meeting) -> list[tuple[MeetingAgency, Agency]]:
+    from reporting.meetings import queries
+
+    return queries.invited(meeting)
 
 
 # Actions ---------------------------------------------------------------------------------
 
 def open_action(
-    report: Report, agency: Agency, text: str, due_on: date, *, actor: User, meeting: Meeting | None = None,
+    report: Report, agency: Agency, text: str, due_on: date, *, actor: User, keyring: Keyring,
+    meeting: Meeting | None = None, override_reason: str = "",
 ) -> Action:
-    """Ask an agency to do something about a case (from a meeting or the case page)."""
-    require_reviewer(actor)
+    """Ask an agency to do something about a case (from a meeting or the case page).
+
+    The words reach the agency at once, so they pass the identifying check first, against
+    the report's own names and places read by the key holder giving the action: a match
+    raises ``gate.IdentifyingTextError`` unless ``override_reason`` says why they must go.
+    """
+    require_reviewer(actor, holding_key=True)
     _refuse_destroyed(report)
     if not agency.active:
         raise MeetingError("agency_inactive")
+    matches = gate.check_agency_text(text, report_terms(report, keyring), override_reason=override_reason)
     action = Action(agency_id=agency.id, report_id=report.id, meeting_id=meeting.id if meeting else None,
                     created_by_id=actor.id, created_at=utcnow(), due_on=due_on, status=ActionStatus.OPEN.value,
                     text_partners=b"", text_group=b"")
@@ -350,6 +354,11 @@ def open_action(
     action.text_group = _seal(KeyPurpose.GROUP, text, action_binding(action, "text_group"))
     case_services.record_event(report, actor, EventKind.MEETING, f"action_opened:{agency.id}", text)
     audit.record("action.open", f"report:{report.id}", actor=actor, action_id=action.id, agency=agency.id)
+    gate.record_disclosure(
+        gate.Disclosed.AGENCY_ACTION, to=gate.Recipient.agency(agency.name, agency.id),
+        rules=[gate.Rule.OWN_AGENCY, gate.check_rule(matches)], target=f"report:{report.id}", actor=actor,
+        matched=identifying.kinds(matches), override_reason=override_reason if matches else "", action_id=action.id,
+    )
     return action
 
 
@@ -460,6 +469,12 @@ def build_pack(meeting: Meeting, keyring: Keyring, *, actor: User, download: boo
     rows = queries.actions(meeting_id=meeting.id, agency_id=agency_id, open_only=True)
     invited = [(agency.name, row.attended) for row, agency in queries.invited(meeting)]
     audit.record("meeting.pack_download" if download else "meeting.pack_open", f"meeting:{meeting.id}", actor=actor)
+    if partners and agency_id is not None:
+        agency = db.session.get(Agency, agency_id)
+        assert agency is not None
+        gate.record_disclosure(gate.Disclosed.MEETING_PACK, to=gate.Recipient.agency(agency.name, agency.id),
+                               rules=[gate.Rule.INVITED_AGENCY, gate.Rule.MARKED], target=f"meeting:{meeting.id}",
+                               actor=actor, download=download)
     return Pack(meeting, invited, items, _actions_read(keyring, rows, partners=partners))
 
 
@@ -470,6 +485,11 @@ def agency_actions(keyring: Keyring, *, actor: User) -> list[PackAction]:
     agency_id = require_agency_user(actor)
     rows = queries.actions(agency_id=agency_id)
     audit.record("action.read", f"agency:{agency_id}", actor=actor, actions=len(rows))
+    agency = db.session.get(Agency, agency_id)
+    assert agency is not None
+    gate.record_disclosure(gate.Disclosed.AGENCY_PAGE, to=gate.Recipient.agency(agency.name, agency.id),
+                           rules=[gate.Rule.OWN_AGENCY], target=f"agency:{agency.id}",
+                           actor=actor, actions=len(rows))
     return _actions_read(keyring, rows, partners=True)
 
 

@@ -17,6 +17,8 @@ from reporting.auth import session as staff
 from reporting.auth.models import Role, User
 from reporting.cases import queries as case_queries
 from reporting.db import utcnow
+from reporting.disclosure import gate
+from reporting.disclosure.identifying import Match
 from reporting.exceptions import (
     ContentDestroyedError, KeysNotInitialisedError, NotAKeyHolderError, PermissionDeniedError,
 )
@@ -173,23 +175,32 @@ def share_pack(meeting_id: int) -> ResponseReturnValue:
     keyring = _keyring()
     if not form.validate() or keyring is None:
         return _no_key() if keyring is None else _meeting_page(meeting, 400, share_form=form)
-    despite = "yes" in (form.despite_warnings.data or [])
+    reason = form.override_reason.data or ""
     try:
-        warnings = services.share_pack(meeting, actor=_me(), keyring=keyring, despite_warnings=despite)
+        warnings = services.share_pack(meeting, actor=_me(), keyring=keyring, override_reason=reason)
     except services.MeetingError:
         db.session.rollback()
-        form.despite_warnings.errors = [_("Write a summary for every case on the agenda before sharing the pack")]
+        form.override_reason.errors = [_("Write a summary for every case on the agenda before sharing the pack")]
         return _meeting_page(meeting, 400, share_form=form)
     except (NotAKeyHolderError, PermissionDeniedError):
         db.session.rollback()
         return _no_key()
-    if warnings and not despite:
+    if warnings and not reason.strip():
         db.session.commit()  # the check's audit entry (the reports it opened, and its warning)
-        form.despite_warnings.errors = [_("Check the summaries below before sharing")]
+        form.override_reason.errors = [_("The check found details that may identify someone. Change the words "
+                                         "listed below, or give a reason to share the pack anyway")]
         return _meeting_page(meeting, 400, share_form=form, warnings=warnings)
     db.session.commit()
     flash(_("Pack shared with the invited agencies."), "success")
     return redirect(url_for(".show_meeting", meeting_id=meeting.id))
+
+
+def matched_words(matches: list[Match]) -> str:
+    """What the check found, for the form's error: each kind, and the words as typed."""
+    found = "; ".join(_("%(kind)s: “%(typed)s”", kind=match.kind.label, typed=match.text)
+                      for match in matches)
+    return str(_("These words may identify someone (%(found)s). Change them, or give a reason to share them "
+                 "anyway", found=found))
 
 
 def _destroyed(meeting: Meeting, item: MeetingItem) -> ResponseReturnValue:
@@ -214,6 +225,7 @@ def _item_page(meeting: Meeting, item: MeetingItem, status: int = 200, **given: 
         "decision_form": forms.DecisionForm(prefix="decision", formdata=None),
         "action_form": forms.ActionForm(prefix="action", formdata=None, agencies=_agency_choices()),
         "actions": services.group_actions(keyring, queries.actions(report_id=report.id, meeting_id=meeting.id)),
+        "action_matches": [],
     }
     context.update(given)
     db.session.commit()  # the report's opening is audited
@@ -271,11 +283,22 @@ def open_action(meeting_id: int, item_id: int) -> ResponseReturnValue:
         return _item_page(meeting, item, 400, action_form=form)
     report = db.session.get(Report, item.report_id)
     agency = db.session.get(Agency, int(form.agency.data))
+    keyring = _keyring()
     assert report is not None and agency is not None
+    if keyring is None:
+        return _no_key()
     try:
-        services.open_action(report, agency, form.text.data, form.due_on.data, actor=_me(), meeting=meeting)
+        services.open_action(report, agency, form.text.data, form.due_on.data, actor=_me(), keyring=keyring,
+                             meeting=meeting, override_reason=form.override_reason.data or "")
     except ContentDestroyedError:
         return _destroyed(meeting, item)
+    except gate.IdentifyingTextError as error:
+        db.session.commit()  # nothing was shared; the report's opening for the check is audited
+        form.text.errors = [matched_words(error.matches)]
+        return _item_page(meeting, item, 400, action_form=form, action_matches=error.matches)
+    except (NotAKeyHolderError, PermissionDeniedError):
+        db.session.rollback()
+        return _no_key()
     db.session.commit()
     flash(_("Action given to %(agency)s.", agency=agency.name), "success")
     return redirect(url_for(".show_item", meeting_id=meeting.id, item_id=item.id))
@@ -348,23 +371,37 @@ def flag_case(reference: str) -> ResponseReturnValue:
 def open_case_action(reference: str) -> ResponseReturnValue:
     report = _case(reference)
     form = forms.ActionForm(prefix="case_action", agencies=_agency_choices())
+    back = url_for("cases.show_case", reference=report.reference) + "#meetings"
     if not form.validate():
         for field in form:
             for error in field.errors:
                 flash(str(error), "error")
-        return redirect(url_for("cases.show_case", reference=report.reference) + "#meetings")
+        return redirect(back)
     agency = db.session.get(Agency, int(form.agency.data))
+    keyring = _keyring()
     assert agency is not None
+    if keyring is None:
+        return _no_key()
     try:
-        services.open_action(report, agency, form.text.data, form.due_on.data, actor=_me())
+        services.open_action(report, agency, form.text.data, form.due_on.data, actor=_me(), keyring=keyring,
+                             override_reason=form.override_reason.data or "")
     except ContentDestroyedError:
         db.session.rollback()
         flash(_("This case's content was destroyed under the retention rules: nothing can be written about it."),
               "error")
-        return redirect(url_for("cases.show_case", reference=report.reference) + "#meetings")
+        return redirect(back)
+    except gate.IdentifyingTextError as error:
+        db.session.commit()  # nothing was shared; the report's opening for the check is audited
+        form.text.errors = [matched_words(error.matches)]
+        # The case page keeps its form short: the words are checked again on a page of their own.
+        return render_template("meetings/action_check.html", form=form, report=report, back=back,
+                               matches=error.matches), 400
+    except (NotAKeyHolderError, PermissionDeniedError):
+        db.session.rollback()
+        return _no_key()
     db.session.commit()
     flash(_("Action given to %(agency)s.", agency=agency.name), "success")
-    return redirect(url_for("cases.show_case", reference=report.reference) + "#meetings")
+    return redirect(back)
 
 
 @lru_cache(maxsize=64)

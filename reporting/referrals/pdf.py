@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from fpdf import FPDF
 
 from reporting import ROOT
+from reporting.disclosure.marking import MARKING
 from reporting.i18n import in_english
 from reporting.referrals.services import package_facts
 
@@ -25,10 +26,30 @@ def _font_dir() -> Path:
     return Path(configured) if configured else FONT_DIR
 
 
-def new_document(title: str) -> FPDF:
+class _Document(FPDF):
+    """A PDF whose every page carries the protective marking at its top and foot, when given."""
+
+    marking = ""
+
+    def header(self) -> None:
+        if self.marking:
+            self.set_font("DejaVu", "B", 9)
+            self.cell(0, 6, self.marking, align="C", new_x="LMARGIN", new_y="NEXT")
+            self.ln(2)
+
+    def footer(self) -> None:
+        if self.marking:
+            self.set_y(-12)
+            self.set_font("DejaVu", "B", 9)
+            self.cell(0, 6, self.marking, align="C")
+
+
+def new_document(title: str, *, marking: str = "") -> FPDF:
     """An A4 document with DejaVu Sans (every script the reports may hold) and its first page:
-    the one set-up the service's PDFs share (referral packages, meeting packs)."""
-    pdf = FPDF(format="A4")
+    the one set-up the service's PDFs share (referral packages, meeting packs). ``marking``
+    (the protective marking) is printed at the top and foot of every page."""
+    pdf = _Document(format="A4")
+    pdf.marking = marking
     pdf.set_title(title)
     pdf.set_creator("hate-crime-reporting")
     fonts = _font_dir()
@@ -41,7 +62,7 @@ def new_document(title: str) -> FPDF:
 
 def package_pdf(package: dict[str, Any], *, title: str, facts: list[tuple[str, str]]) -> bytes:
     """Render a referral package; ``facts`` are its coded fields in words (``package_facts``)."""
-    pdf = new_document(title)
+    pdf = new_document(title, marking=MARKING)
     width = pdf.epw
     pdf.set_font("DejaVu", "B", 16)
     pdf.multi_cell(width, 9, title, new_x="LMARGIN", new_y="NEXT")

@@ -35,7 +35,8 @@ from reporting.auth.models import Role, User
 from reporting.cases import services as case_services
 from reporting.cases.models import CaseEvent, EventKind
 from reporting.cases.policies import working_day_cutoff
-from reporting.disclosure import consent
+from reporting.disclosure import consent, gate
+from reporting.disclosure.marking import JSON_FIELD, MARKING
 from reporting.exceptions import ConsentError, ContentDestroyedError, PermissionDeniedError
 from reporting.extensions import db, read
 from reporting.i18n import in_english
@@ -278,7 +279,8 @@ def package_json(package: dict[str, Any]) -> str:
     systems; ``display`` says them in English words."""
     with in_english():
         display = {name: value for name, value in package_facts(package)}
-    return json.dumps(package | {"display": display}, ensure_ascii=False, indent=2)
+    marked = {JSON_FIELD: MARKING} | package | {"display": display}
+    return json.dumps(marked, ensure_ascii=False, indent=2)
 
 
 def check_fields(report: Report, kind: ReferralKind, fields: list[str], answers: dict[str, Any]) -> None:
@@ -409,6 +411,18 @@ def _send(referral: Referral, report: Report, actor: User, now: datetime) -> Non
         )
     case_services.record_event(report, actor, EventKind.REFERRAL, f"sent:{referral.kind}")
     audit.record("referral.send", f"report:{report.id}", actor=actor, referral=referral.id)
+    gate.record_disclosure(gate.Disclosed.POLICE_REFERRAL, to=gate.Recipient.police(),
+                           rules=[referral_rule(referral), gate.Rule.MARKED], target=f"report:{report.id}",
+                           actor=actor, referral=referral.id)
+
+
+def referral_rule(referral: Referral) -> gate.Rule:
+    """The rule a referral leaves under: the person's consent, or an approved safeguarding override."""
+    if referral.override_reason:
+        return gate.Rule.SAFEGUARDING
+    if referral.kind == ReferralKind.FULL.value:
+        return gate.Rule.CONSENT_WITH_DETAILS
+    return gate.Rule.CONSENT_INTELLIGENCE_ONLY
 
 
 def approve_override(referral: Referral, *, actor: User, now: datetime) -> None:

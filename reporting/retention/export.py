@@ -1,6 +1,7 @@
 """Subject access export: everything held about one report, as a ZIP with a PDF summary.
 
-Built in memory (never a temporary file), for a key holder only; the export is audited.
+Built in memory (never a temporary file), for a key holder only; the export is audited and
+recorded as a disclosure to the person (their right of access) through the disclosure gate.
 A referral package is sealed to the police key, which the Group does not hold: it holds
 exactly the answers the Group chose to share, so each referral is given with those
 answers in words (rebuilt from the report as ``build_package`` builds them) and the files
@@ -21,6 +22,7 @@ from sqlalchemy import select
 
 from reporting import audit, labels
 from reporting.cases import services as case_services
+from reporting.disclosure import gate
 from reporting.evidence import services as evidence_services
 from reporting.exceptions import ContentDestroyedError
 from reporting.extensions import db
@@ -73,6 +75,9 @@ def subject_access_export(report: Report, keyring: Keyring) -> bytes:
             (_("Timeline"), [(f"{e['at']}, {e['what']}", [e["words"]] if e["words"] else []) for e in timeline]),
         ]))
     audit.record("retention.export", f"report:{report.id}", actor=keyring.holder, reference=report.reference)
+    gate.record_disclosure(gate.Disclosed.SUBJECT_ACCESS_EXPORT, to=gate.Recipient.data_subject(),
+                           rules=gate.Rule.SUBJECT_ACCESS, target=f"report:{report.id}", actor=keyring.holder,
+                           files=len(files), referrals=len(referrals))
     return buffer.getvalue()
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import select
 
 from reporting import audit
+from reporting.disclosure.cells import csv_cell, formula_problems
 from reporting.extensions import db
 from reporting.support.models import SupportService
 
@@ -111,7 +112,7 @@ def parse_csv(text: str) -> list[SupportData]:
     rows, problems, slugs = [], [], set()
     for number, raw in enumerate(reader, start=2):
         values = {key.strip(): (value or "").strip() for key, value in raw.items() if key}
-        row_problems = []
+        row_problems = formula_problems(values)
         flags = {}
         for flag, default in (("example", False), ("active", True)):
             text_value = values.get(flag, "").lower()
@@ -131,7 +132,7 @@ def parse_csv(text: str) -> list[SupportData]:
         if data.slug in slugs:
             row_problems.append(f"slug '{data.slug}' appears twice")
         slugs.add(data.slug)
-        problems += [f"row {number}: {problem}" for problem in row_problems]
+        problems += [f"Row {number}: {problem}" for problem in row_problems]
         rows.append(data)
     if problems:
         raise SupportImportError(problems)
@@ -154,7 +155,8 @@ def export_csv() -> str:
     writer.writerow(COLUMNS)
     for service in all_services():
         writer.writerow([
-            service.slug, service.name, service.helps_with, service.phone, service.web_address, service.hours,
+            csv_cell(service.slug), csv_cell(service.name), csv_cell(service.helps_with),
+            csv_cell(service.phone, phone=True), csv_cell(service.web_address), csv_cell(service.hours),
             "yes" if service.example else "no", "yes" if service.active else "no", service.position,
         ])
     return out.getvalue()

@@ -183,3 +183,39 @@ def test_the_demo_centres_file_round_trips(app, runner):
     assert result.exit_code == 0, result.output
     exported = export(runner)
     assert sorted(exported.splitlines()) == sorted(demo.splitlines())
+
+
+def test_a_formula_cell_is_refused_with_its_row_and_nothing_is_imported(app, runner, tmp_path, existing):
+    # Issue 25: a cell a spreadsheet would run (=, +, -, @) is refused, by row, all or nothing.
+    rows = HEADER + "\n".join([
+        "new-good,A Good New Centre,,oswestry,,,+44 1632 960 505,,,,yes",                   # row 2: a phone with +
+        'formula-name,"=HYPERLINK(""https://example.org"",""Click"")",,ludlow,,,,,,,yes',  # row 3
+        "formula-address,Centre,+cmd|' /C calc'!A0,ludlow,,,,,,,yes",                         # row 4
+        "formula-hours,Centre,,ludlow,,@SUM(1+1),,,,,yes",                                     # row 5
+        "formula-help,Centre,,ludlow,,,,,,-2+3,yes",                                           # row 6
+        "ludlow-hub,=1+1,,ludlow,,,,,,,yes",                                                   # row 7: an update
+    ]) + "\n"
+    result = import_file(runner, write(tmp_path, rows))
+    assert result.exit_code != 0
+    for problem in ("Row 3: name begins with '='", "Row 4: address begins with '+'",
+                    "Row 5: opening_hours begins with '@'", "Row 6: how_to_get_help begins with '-'",
+                    "Row 7: name begins with '='"):
+        assert problem in result.output, (problem, result.output)
+    assert "Row 2" not in result.output
+    assert_nothing_changed(app, runner, existing)
+
+
+def test_a_formula_saved_by_hand_is_exported_as_text(app, runner):
+    import csv
+    import io
+
+    from reporting.centres.services import CentreData, save_centre
+
+    with app.app_context():
+        save_centre(CentreData(slug="by-hand", name='=HYPERLINK("https://example.org","x")', town="ludlow",
+                               phone="+44 1632 960 505"), actor="test")
+        db.session.commit()
+    exported = list(csv.DictReader(io.StringIO(export(runner))))
+    row = next(r for r in exported if r["slug"] == "by-hand")
+    assert row["name"] == '\'=HYPERLINK("https://example.org","x")'
+    assert row["phone"] == "+44 1632 960 505"

@@ -25,6 +25,8 @@ STAFF_ONLY = (
     "reporting/support/views.py", "reporting/reports/demo.py",
     # The Group's meetings and partner agencies' pages, and retention: staff and agency users.
     "reporting/meetings/", "reporting/retention/", "templates/meetings/", "templates/partners/",
+    # What the disclosure gate records and the identifying check finds: the audit page and the sharer's form.
+    "reporting/disclosure/gate.py", "reporting/disclosure/identifying.py",
     "templates/retention/",
     "templates/admin/", "templates/auth/", "templates/cases/", "templates/referrals/", "templates/staff/",
     "templates/stats/", "templates/support/admin_", "templates/status/reviewer_new_code.html",

@@ -64,8 +64,8 @@ def test_import_is_all_or_nothing_and_names_the_row(app, runner, tmp_path):
     bad = CSV + "bad slug!,,x,not a phone,ftp://x,,maybe,yes,one\n"
     result = load(runner, tmp_path, bad)
     assert result.exit_code != 0
-    assert "row 4: example must be yes or no" in result.output
-    assert "row 4: name is missing" in result.output and "row 4: web_address must start with https://" in result.output
+    assert "Row 4: example must be yes or no" in result.output
+    assert "Row 4: name is missing" in result.output and "Row 4: web_address must start with https://" in result.output
     with app.app_context():
         assert db.session.scalar(select(func.count(SupportService.id))) == 0
     # Export then import again changes nothing.
@@ -95,3 +95,23 @@ def test_the_admin_adds_and_edits_a_service(app, make_user):
     with app.app_context():
         saved = db.session.scalar(select(SupportService).where(SupportService.slug == "town-advice"))
         assert saved.phone == "01632 960 444" and saved.example is True
+
+
+def test_a_formula_cell_is_refused_with_its_row_and_a_phone_with_plus_is_not(app, runner, tmp_path):
+    # Issue 25: cells a spreadsheet would run are refused by row; nothing is imported.
+    bad = CSV + ("intl,International Line,Help,+44 1632 960 333,https://example.org/i,,no,yes,3\n"
+                 'formula,"=HYPERLINK(""https://example.org"",""Click"")",Help,,,,no,yes,4\n'
+                 "at-sign,Line,@SUM(1+1),,,-1+2,no,yes,5\n")
+    result = load(runner, tmp_path, bad)
+    assert result.exit_code != 0
+    for problem in ("Row 5: name begins with '='", "Row 6: helps_with begins with '@'", "Row 6: hours begins with '-'"):
+        assert problem in result.output, (problem, result.output)
+    assert "Row 4" not in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count(SupportService.id))) == 0
+    # The phone number with + round-trips unchanged.
+    good = CSV + "intl,International Line,Help,+44 1632 960 333,https://example.org/i,,no,yes,3\n"
+    assert load(runner, tmp_path, good).exit_code == 0
+    exported = runner.invoke(args=["support", "export"]).output
+    assert ",+44 1632 960 333," in exported
+    assert "(0 new, 3 updated)" in load(runner, tmp_path, exported).output
