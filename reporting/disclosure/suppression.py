@@ -182,6 +182,27 @@ def alternative(system: System, primary: set[Key], secondary: set[Key], cell: Ke
     return None if found is None else {key: system.values[key] + m for key, m in found.items()}
 
 
+def certificates(system: System, primary: set[Key], secondary: set[Key],
+                 budget: int = 20000) -> dict[Key, dict[Key, int] | None]:
+    """``alternative`` for every hidden count at once (one search structure; an alternative
+    that moves several hidden counts serves each of them)."""
+    hidden = primary | secondary
+    moves = _Moves(system)
+    out: dict[Key, dict[Key, int] | None] = {}
+    for cell in sorted(hidden, key=repr):
+        if cell in out:
+            continue
+        found = moves.find(cell, primary, hidden, None, budget)
+        if found is None:
+            out[cell] = None
+            continue
+        answer = {key: system.values[key] + m for key, m in found.items()}
+        for key, m in found.items():
+            if m and key not in out:
+                out[key] = answer
+    return out
+
+
 def suppress(system: System, *, rank: Callable[[Key], int] = lambda _key: 0) -> Suppressed:
     """Which counts to hide: every 1 to 4, then others until each hidden count has an
     alternative (see ``alternative``). Where a hidden count has none, the search is run again
