@@ -220,8 +220,10 @@ def suppress(system: System, *, rank: Callable[[Key], int] = lambda _key: 0) -> 
     secondary: set[Key] = set()
     moves = _Moves(system)
     certified: set[Key] = set()
-    # Totals last: a hidden total is worth more to a reader than a hidden count inside a table.
-    inner = lambda key: rank(key) == 0  # noqa: E731
+
+    def inner(key: Key) -> bool:  # totals last: a hidden total tells a reader less than the counts inside it
+        return rank(key) == 0
+
     queue = sorted(primary, key=repr)
     while queue:
         key = queue.pop(0)

@@ -83,8 +83,9 @@ def suppress(tables: Iterable[Table], *, shared_margin: bool = True) -> list[Tab
     system = system_for(tables, shared_margin=shared_margin)
 
     def rank(key: object) -> int:  # an inner count before a total
-        t, r, _c = key  # type: ignore[misc]
-        return int(tables[t].rows[r].total)
+        assert isinstance(key, tuple)
+        table_index, row_index, _column = key
+        return int(tables[table_index].rows[row_index].total)
 
     result = suppress_system(system, rank=rank)
     out = []
@@ -92,7 +93,7 @@ def suppress(tables: Iterable[Table], *, shared_margin: bool = True) -> list[Tab
         rows = []
         for r, row in enumerate(table.rows):
             values: list[int | float | str | None] = [
-                result.shown((t, r, c), v) if isinstance(v, int) else v  # type: ignore[misc]
+                result.shown((t, r, c), v) if isinstance(v, int) else v
                 for c, v in enumerate(row.values)]
             rows.append(Row(row.code, row.label, values, row.total))
         out.append(Table(table.id, table.title, table.row_header, list(table.columns), rows, table.note,

@@ -147,7 +147,10 @@ def withheld_table(months: list[str], counts: Mapping[tuple[str, str], int]) -> 
         system.add_sum([(m, a) for a in areas], (m, ALL_AREAS))
     for a in [*areas, ALL_AREAS]:
         system.add_sum([(m, a) for m in months], (ALL_MONTHS, a))
-    hidden = suppression.suppress(system, rank=lambda key: int(ALL_MONTHS in key or ALL_AREAS in key))
+    def rank(key: object) -> int:  # a month's or an area's count before a total
+        return int(isinstance(key, tuple) and (ALL_MONTHS in key or ALL_AREAS in key))
+
+    hidden = suppression.suppress(system, rank=rank)
     table: list[list[Any]] = [list(WITHHELD_COLUMNS)]
     for m in [*months, ALL_MONTHS]:
         for a in [*areas, ALL_AREAS]:
