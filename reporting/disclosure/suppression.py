@@ -11,16 +11,20 @@ count is pinned down by everything published.
 another whole-number value for it and for some other hidden counts that keeps every known
 sum and inequality true, a "<5" between 1 and 4 and a "[c]" at 0 or more. Such an
 alternative is a certificate: no combination of the published figures can tell the true
-value from the alternative one. Where none is found, one more count is hidden. Hiding more
-never spoils a certificate already found (the extra count keeps its value in it), so each
-hidden count is certified once.
+value from the alternative one. Where none is found among the hidden counts, the search may
+move shown counts too (few and small ones first, totals last), and those are hidden as "[c]"
+(or a "<5" it moved out of 1 to 4 is shown as "[c]"). Hiding more never spoils a certificate
+already found (the extra count keeps its value in it), so each hidden count is certified once.
+
+The search looks for moves of a few units around cycles of hidden counts (a rectangle of four
+counts first, then longer), within a budget of steps: it is not complete, so it may hide more
+than an optimal method would, but it never calls a count safe without a certificate.
 
 Suppression must be worked out once over everything that can be published together: two
 systems suppressed apart can be subtracted from each other.
 """
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 
