@@ -35,7 +35,7 @@ from reporting.auth.models import Role, User
 from reporting.cases import services as case_services
 from reporting.cases.models import CaseEvent, EventKind
 from reporting.cases.policies import working_day_cutoff
-from reporting.disclosure import gate
+from reporting.disclosure import consent, gate
 from reporting.disclosure.marking import JSON_FIELD, MARKING
 from reporting.exceptions import ConsentError, ContentDestroyedError, PermissionDeniedError
 from reporting.extensions import db, read
@@ -54,7 +54,7 @@ from reporting.referrals.models import (
     ReferralState,
 )
 from reporting.reports import questions
-from reporting.reports.models import PoliceConsent, Report, Status
+from reporting.reports.models import Report, Status
 from reporting.settings import Settings
 
 SCHEMA = "hcr-referral/1"
@@ -105,11 +105,8 @@ def shareable(answers: dict[str, Any]) -> list[Shareable]:
 
 def kind_for(report: Report) -> ReferralKind | None:
     """What the reporter's choice allows without an override."""
-    if report.police_consent == PoliceConsent.WITH_DETAILS.value:
-        return ReferralKind.FULL
-    if report.police_consent == PoliceConsent.WITHOUT_DETAILS.value:
-        return ReferralKind.INTELLIGENCE
-    return None
+    share = consent.police_share(report.police_consent)  # the one definition, shared with the police extract
+    return ReferralKind(share) if share is not None else None
 
 
 def _require(actor: User, role: Role) -> None:

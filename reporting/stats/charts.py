@@ -32,7 +32,13 @@ def _svg(fig: Figure) -> bytes:
     return out.getvalue()
 
 
-def line(labels: Sequence[str], values: Sequence[int], title: str) -> bytes:
+def _mark(fig: Figure, marking: str | None) -> None:
+    """The protective marking across the top of a chart of exact counts."""
+    if marking:
+        fig.suptitle(marking, color=INK, fontweight="bold", fontsize=10, x=0.01, ha="left")
+
+
+def line(labels: Sequence[str], values: Sequence[int], title: str, marking: str | None = None) -> bytes:
     """A monthly trend line."""
     import matplotlib
 
@@ -47,10 +53,11 @@ def line(labels: Sequence[str], values: Sequence[int], title: str) -> bytes:
         ax.set_title(title, color=INK, loc="left")
         ax.grid(axis="y", color="#b1b4b6", linewidth=0.8)
         ax.spines[["top", "right"]].set_visible(False)
+        _mark(fig, marking)
         return _svg(fig)
 
 
-def bars(labels: Sequence[str], values: Sequence[int], title: str) -> bytes:
+def bars(labels: Sequence[str], values: Sequence[int], title: str, marking: str | None = None) -> bytes:
     """Horizontal bars, one per category, largest counts labelled with their number."""
     import matplotlib
 
@@ -65,4 +72,5 @@ def bars(labels: Sequence[str], values: Sequence[int], title: str) -> bytes:
         ax.set_title(title, color=INK, loc="left")
         ax.spines[["top", "right"]].set_visible(False)
         ax.set_xlim(left=0, right=max([*values, 1]) * 1.15)
+        _mark(fig, marking)
         return _svg(fig)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 
 from reporting import labels
 from reporting.stats import cache, queries
-from reporting.stats.periods import calendar_year, financial_year, month_label, months_between, quarter
+from reporting.stats.periods import Period, calendar_year, financial_year, month_label, months_between, quarter
 
 Value = int | float | str | None
 
@@ -40,6 +40,13 @@ class Table:
     # For the open data view: rows and columns add up to the last row and column.
     additive_rows: bool = False
     additive_columns: bool = False
+    # Open data: each column's period ("2025/26 Q2"), its months ("2025-07..2025-09"), which
+    # columns add up to which (the quarters to their year), and what a reader knows of the rows:
+    # (smaller, larger) row codes whose sums are in that order in every column, "reports" being
+    # the period's reports.
+    column_codes: list[str] = field(default_factory=list)
+    row_sums: list[tuple[list[int], int]] = field(default_factory=list)
+    relations: list[tuple[list[str], list[str]]] = field(default_factory=list)
 
     def column(self, index: int) -> list[Value]:
         return [row.values[index] for row in self.rows]
@@ -390,45 +397,64 @@ def summaries(figures: Figures, months: list[str], monthly: Mapping[str, int]) -
     return out
 
 
-def open_data_tables(figures: Figures) -> list[Table]:
-    """The tables that may be published, before suppression: counts by month of the year,
-    area, channel, who reported, strand, incident type and the groups least likely to report,
-    each by financial year, with
-    totals. Nothing finer than a month or than the fixed list of areas."""
-    months = figures.months
-    years = list(dict.fromkeys(financial_year(m) for m in months))
-    columns = [*years, _("Total")]
+REPORTS_ROW = "reports"  # the period's reports: the margin every open data table shares
 
-    def cross(table_id: str, title: str, header: str, cube: Mapping[tuple[str, Any], int],
-              order: Iterable[tuple[Any, str]], additive_columns: bool, note: str = "") -> Table:
-        rows = []
-        for code, label in order:
-            per_year = [sum(cube.get((m, code), 0) for m in months if financial_year(m) == y) for y in years]
-            rows.append(Row(str(code), str(label), [*per_year, sum(per_year)]))
-        if additive_columns:
-            sums = [sum(int(r.values[i] or 0) for r in rows) for i in range(len(columns))]
-            rows.append(Row("total", _("Total"), list(sums), total=True))
-        return Table(table_id, title, header, list(columns), rows, note=note, additive_rows=True,
-                     additive_columns=additive_columns)
 
-    month_cube: Counter[tuple[str, Any]] = Counter({(m, m[5:7]): n for m, n in figures.monthly.items()})
-    month_order = [(f"{m:02d}", labels.month_of_year(m)) for m in (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)]
+def open_data_tables(figures: Figures, periods: Sequence[Period]) -> list[Table]:
+    """The tables that may be published, before suppression: reports, and reports by area,
+    channel, who reported, strand, incident type and the groups least likely to report, for
+    each fixed period (the quarters of a financial year, and the year). Nothing finer than a
+    quarter or than the fixed lists; no filter. ``figures`` must span every period."""
+    columns = [p.code for p in periods]
+    codes = [f"{p.first}..{p.last}" for p in periods]
+    # Four quarters add up to their year.
+    row_sums = []
+    for y, year in enumerate(periods):
+        if year.is_year:
+            quarters = [q for q, p in enumerate(periods) if not p.is_year and p.year == year.year]
+            if len(quarters) == 4:
+                row_sums.append((quarters, y))
+
+    def counts(cube: Mapping[tuple[str, Any], int], code: Any) -> list[Value]:
+        return [sum(cube.get((m, code), 0) for m in p.months) for p in periods]
+
+    def table(table_id: str, title: str, header: str, cube: Mapping[tuple[str, Any], int],
+              order: Iterable[tuple[Any, str]], total_row: bool, note: str = "",
+              relations: list[tuple[list[str], list[str]]] | None = None) -> Table:
+        rows = [Row(str(code), str(label), counts(cube, code)) for code, label in order]
+        if total_row:
+            rows.append(Row(REPORTS_ROW, _("Total"), counts(reports_cube, REPORTS_ROW), total=True))
+        return Table(table_id, title, header, list(columns), rows, note=note, additive_columns=total_row,
+                     column_codes=list(codes), row_sums=list(row_sums), relations=relations or [])
+
+    reports_cube: Counter[tuple[str, Any]] = Counter({(m, REPORTS_ROW): n for m, n in figures.monthly.items()})
     multi = _("A report can name more than one, so there is no total row.")
+    strands = [(c, lbl) for c, lbl, _g in queries.choice_labels("strand")]
+    types = [(c, lbl) for c, lbl, _g in queries.choice_labels("incident_type")]
+    groups = strategy_group_order()
+    named = [str(code) for code in labels.STRATEGY_GROUP]
+
+    def each_at_most_reports(order: Iterable[tuple[Any, str]]) -> list[tuple[list[str], list[str]]]:
+        return [([str(code)], [REPORTS_ROW]) for code, _label in order]
+
+    def every_report_named(order: Iterable[tuple[Any, str]]) -> list[tuple[list[str], list[str]]]:
+        # Every report names at least one (a strand, a type): together they are at least the reports.
+        return [*each_at_most_reports(order), ([REPORTS_ROW], [str(code) for code, _label in order])]
+
+    group_relations = [*each_at_most_reports(groups), *(([g], [ANY_GROUP]) for g in named), ([ANY_GROUP], named),
+                       ([ANY_GROUP, NOT_KNOWN], [REPORTS_ROW])]
     return [
-        cross("open_by_month", _("Reports by month and financial year"), _("Month"), month_cube, month_order, True),
-        cross("open_by_area", _("Reports by area and financial year"), _("Area"), figures.cubes.get("area", Counter()),
+        table("open_reports", _("Reports received"), _("Reports"), reports_cube, [], True),
+        table("open_by_area", _("Reports by area"), _("Area"), figures.cubes.get("area", Counter()),
               [(c, lbl) for c, lbl, _g in queries.choice_labels("area")], True),
-        cross("open_by_channel", _("Reports by channel and financial year"), _("Channel"),
+        table("open_by_channel", _("Reports by channel"), _("Channel"),
               figures.cubes.get("channel", Counter()), labels.CHANNEL.items(), True),
-        cross("open_by_reporter_type", _("Reports by who reported and financial year"), _("Reporter"),
+        table("open_by_reporter_type", _("Reports by who reported"), _("Reporter"),
               figures.cubes.get("reporter_type", Counter()), labels.REPORTER_TYPE.items(), True),
-        cross("open_by_strand", _("Reports by strand and financial year"), _("Strand"),
-              figures.cubes.get("strand", Counter()), [(c, lbl) for c, lbl, _g in queries.choice_labels("strand")],
-              False, multi),
-        cross("open_by_incident_type", _("Reports by incident type and financial year"), _("Incident type"),
-              figures.cubes.get("incident_type", Counter()),
-              [(c, lbl) for c, lbl, _g in queries.choice_labels("incident_type")], False, multi),
-        cross("open_by_strategy_group", _("Reports from the groups least likely to report, by financial year"),
-              _("Group"), figures.cubes.get("strategy_group", Counter()), strategy_group_order(), False,
-              strategy_group_note()),
+        table("open_by_strand", _("Reports by strand"), _("Strand"), figures.cubes.get("strand", Counter()),
+              strands, False, multi, every_report_named(strands)),
+        table("open_by_incident_type", _("Reports by incident type"), _("Incident type"),
+              figures.cubes.get("incident_type", Counter()), types, False, multi, every_report_named(types)),
+        table("open_by_strategy_group", _("Reports from the groups least likely to report"), _("Group"),
+              figures.cubes.get("strategy_group", Counter()), groups, False, strategy_group_note(), group_relations),
     ]

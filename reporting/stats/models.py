@@ -28,6 +28,9 @@ class PoliceExtract(Base):
     rows: Mapped[int] = mapped_column(Integer)
     police_key_id: Mapped[int] = mapped_column(ForeignKey("service_keys.id"))
     sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    # The reports not listed (police consent "no"), as suppressed counts by month and area; sealed
+    # to the same key. None for extracts prepared before these were kept.
+    withheld_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class PoliceMatch(Base):

@@ -5,6 +5,7 @@ British Summer Time, belongs to April), the finest period the statistics use.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -87,3 +88,50 @@ def default_range(today: date) -> tuple[date, date]:
     """The last financial year and this one to date: the baseline and its comparison."""
     start = current_fy_first_month(today)
     return date(start.year - 1, 4, 1), date(today.year, today.month, 1)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A fixed period open data is published for: a financial year, or a quarter within one."""
+
+    code: str  # "2025/26" or "2025/26 Q2", also its label
+    first: str  # first month, YYYY-MM
+    last: str  # last month, YYYY-MM
+
+    @property
+    def months(self) -> list[str]:
+        return months_between(parse_month(self.first), parse_month(self.last))
+
+    @property
+    def year(self) -> str:
+        return self.code[:7]
+
+    @property
+    def is_year(self) -> bool:
+        return len(self.code) == 7
+
+
+def publishable_periods(earliest: str | None, today: date) -> list[Period]:
+    """Every period open data may be published for, oldest first: each quarter of a financial
+    year that has ended by ``today``, then the year itself once its fourth quarter has ended,
+    from the financial year of the first report. No other span of months is ever published."""
+    if earliest is None:
+        return []
+    this_month = month_key(today)
+    start = fy_start(int(earliest[:4]), int(earliest[5:7]))
+    out: list[Period] = []
+    while True:
+        year_first = date(start, 4, 1)
+        if month_key(year_first) >= this_month:
+            return out
+        quarters = []
+        for q in range(4):
+            first = date(start + (q == 3), 4 + 3 * q if q < 3 else 1, 1)
+            last = date(first.year, first.month + 2, 1)
+            if month_key(last) >= this_month:
+                break
+            quarters.append(Period(quarter(month_key(first)), month_key(first), month_key(last)))
+        out += quarters
+        if len(quarters) == 4:
+            out.append(Period(financial_year(month_key(year_first)), month_key(year_first), f"{start + 1:04d}-03"))
+        start += 1

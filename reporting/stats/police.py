@@ -2,7 +2,9 @@
 force's matches back (reference -> crime reference).
 
 The extract is made from clear columns and sealed to the police key; only a police user
-holding that key can download it (audited). The import is all or nothing.
+holding that key can download it (audited, and recorded by the disclosure gate). It lists
+only reports whose police consent allows it; the others are counted, suppressed, in a second
+download. The import is all or nothing, and takes only references the extract may list.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from reporting import crypto
 from reporting.auth import session as staff
 from reporting.auth.models import Role
 from reporting.db import utcnow
+from reporting.disclosure import marking
 from reporting.exceptions import NotAKeyHolderError
 from reporting.extensions import db
 from reporting.forms.fields import options
@@ -64,7 +67,7 @@ def _page(prepare: PrepareForm | None = None, upload: ImportForm | None = None,
     return render_template(
         "stats/police_extracts.html", prepare=prepare or PrepareForm(prefix="prepare"),
         upload=upload or ImportForm(prefix="import"), problems=problems or [], extracts=list(latest.values()),
-        quarter_label=_quarter_label,
+        quarter_label=_quarter_label, marking=marking.MARKING,
     )
 
 
@@ -88,18 +91,30 @@ def prepare_extract() -> ResponseReturnValue:
     return redirect(url_for(".list_extracts"))
 
 
-@bp.get("/<int:extract_id>.csv")
-@police
-def download_extract(extract_id: int) -> ResponseReturnValue:
+def _download(extract_id: int, withheld: bool) -> ResponseReturnValue:
     extract = db.get_or_404(PoliceExtract, extract_id)
     try:
         body = services.open_extract(extract, actor=current_user._get_current_object(),
-                                     personal_private=staff.personal_private_key())
+                                     personal_private=staff.personal_private_key(), withheld=withheld)
     except (NotAKeyHolderError, crypto.CryptoError):
         abort(403)
+    except LookupError:
+        abort(404)
     db.session.commit()
-    name = f"hate-crime-extract-{month_key(extract.first_month)}.csv"
+    name = f"hate-crime-extract-{month_key(extract.first_month)}{'-withheld' if withheld else ''}.csv"
     return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.get("/<int:extract_id>.csv")
+@police
+def download_extract(extract_id: int) -> ResponseReturnValue:
+    return _download(extract_id, withheld=False)
+
+
+@bp.get("/<int:extract_id>-withheld.csv")
+@police
+def download_withheld(extract_id: int) -> ResponseReturnValue:
+    return _download(extract_id, withheld=True)
 
 
 @bp.post("/import")

@@ -404,18 +404,21 @@ class ExtractRow:
     incident_types: tuple[str, ...]
     referred: bool
     crime_reference: str | None
+    police_consent: str
 
 
 def extract_rows(start: datetime, end: datetime) -> list[ExtractRow]:
     """Every report received in [start, end): reference, month, area, strands, incident types,
-    whether referred, and a crime reference if one came back (by referral or the force's match)."""
+    whether referred, a crime reference if one came back (by referral or the force's match),
+    and the police consent (which decides whether it may be a line: reporting/disclosure/consent.py)."""
     from reporting.stats.models import PoliceMatch
 
     matches = PoliceMatch.__table__.c
     month = month_of(reports.received_at)
     in_range = and_(reports.received_at >= start, reports.received_at < end)
     base = db.session.execute(
-        select(reports.id, reports.reference, month, reports.area).where(in_range).order_by(reports.received_at, reports.id)
+        select(reports.id, reports.reference, month, reports.area, reports.police_consent).where(in_range)
+        .order_by(reports.received_at, reports.id)
     ).all()
     strand_of: dict[int, list[str]] = {}
     for report_id, code in db.session.execute(
@@ -442,16 +445,19 @@ def extract_rows(start: datetime, end: datetime) -> list[ExtractRow]:
         crime.setdefault(report_id, reference)
     return [
         ExtractRow(reference, m, area, tuple(sorted(strand_of.get(i, []))), tuple(sorted(type_of.get(i, []))),
-                   i in referred, crime.get(i))
-        for i, reference, m, area in base
+                   i in referred, crime.get(i), consent)
+        for i, reference, m, area, consent in base
     ]
 
 
-def report_ids_by_reference(references: Sequence[str]) -> dict[str, int]:
+def report_ids_by_reference(references: Sequence[str], consents: Sequence[str] | None = None) -> dict[str, int]:
+    """Report ids by reference; with ``consents``, only reports whose police consent is one of them."""
     found: dict[str, int] = {}
     chunk = 500
     for i in range(0, len(references), chunk):
         part = list(references[i:i + chunk])
-        found |= {ref: rid for rid, ref in db.session.execute(
-            select(reports.id, reports.reference).where(reports.reference.in_(part)))}
+        statement = select(reports.id, reports.reference).where(reports.reference.in_(part))
+        if consents is not None:
+            statement = statement.where(reports.police_consent.in_(list(consents)))
+        found |= {ref: rid for rid, ref in db.session.execute(statement)}
     return found

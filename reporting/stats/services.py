@@ -1,12 +1,17 @@
 """Changes the statistics make: audit records of downloads, the police quarterly extract
 (sealed to the police key) and the force's matches back. Callers commit.
 
-Extract format (CSV inside the seal), one line per report received in the quarter::
+Extract format (CSV inside the seal): the protective marking on the first line, then one
+line per report received in the quarter whose police consent lets it reach the police
+(reporting/disclosure/consent.py)::
 
-    reference,month,area,strands,incident_types,referred,crime_reference
-    HC-25-4F7K9Q,2025-09,Shrewsbury,race;religion,threats,yes,22/10004/25
+    OFFICIAL-SENSITIVE: not for publication
+    reference,month,area,strands,incident_types,consent,referred,crime_reference
+    HC-25-4F7K9Q,2025-09,Shrewsbury,race;religion,threats,with details,yes,22/10004/25
 
-No narrative and no personal data: the same clear fields the statistics use.
+The reports whose consent is "no" are never a line: a second CSV, sealed beside it, counts
+them by month and area, suppressed like open data ("<5", "[c]"), so the force sees how much
+it is not told. No narrative and no personal data: the same clear fields the statistics use.
 """
 from __future__ import annotations
 
@@ -22,6 +27,8 @@ from sqlalchemy import select
 
 from reporting import audit, crypto
 from reporting.auth.models import Role, User
+from reporting.disclosure import consent, gate, marking, suppression
+from reporting.disclosure.cells import csv_cell
 from reporting.exceptions import PermissionDeniedError
 from reporting.extensions import db
 from reporting.keys.models import KeyPurpose, ServiceKey
@@ -30,7 +37,15 @@ from reporting.stats import cache, queries
 from reporting.stats.models import PoliceExtract, PoliceMatch
 from reporting.stats.periods import london_month, month_key, month_start, next_month
 
-EXTRACT_COLUMNS = ("reference", "month", "area", "strands", "incident_types", "referred", "crime_reference")
+EXTRACT_COLUMNS = ("reference", "month", "area", "strands", "incident_types", "consent", "referred",
+                   "crime_reference")
+WITHHELD_COLUMNS = ("month", "area", "reports_withheld")
+ALL_MONTHS, ALL_AREAS = "All months", "All areas"
+# What the reporter agreed, in the extract's words.
+CONSENT_WORDS = {"full": "with details", "intelligence": "intelligence only"}
+# The rules the extract leaves under (the disclosure gate's audit record).
+EXTRACT_RULES = (gate.Rule.CONSENT_WITH_DETAILS, gate.Rule.CONSENT_INTELLIGENCE_ONLY, gate.Rule.CONSENT_COUNTS_ONLY,
+                 gate.Rule.SUPPRESSION_APPLIED, gate.Rule.MARKED)
 MATCH_COLUMNS = ("reference", "crime_reference")
 CRIME_REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/\-. ]{0,39}$")
 MAX_IMPORT_ROWS = 20000
@@ -45,8 +60,16 @@ class MatchImportError(Exception):
 
 
 def record_export(actor: Any, *, fmt: str, open_data: bool, filters: Mapping[str, str], via: str = "web") -> None:
-    """Audit a download of statistics: who, which export, which filters (codes only)."""
+    """Audit a download of statistics: who, which export, which filters (codes only); and record
+    it with the disclosure gate: open data for the public (fixed periods, suppressed), or exact
+    figures for an analyst (marked not for publication)."""
     audit.record("stats.export", "stats", actor=actor, format=fmt, open_data=open_data, via=via, **dict(filters))
+    if open_data:
+        gate.record_disclosure(gate.Disclosed.OPEN_DATA, to=gate.Recipient.public(), target="stats", actor=actor,
+                               rules=(gate.Rule.FIXED_PERIODS, gate.Rule.SUPPRESSION_APPLIED), format=fmt, via=via)
+    else:
+        gate.record_disclosure(gate.Disclosed.EXACT_EXPORT, to=gate.Recipient.analyst(), target="stats", actor=actor,
+                               rules=gate.Rule.MARKED, format=fmt, via=via)
 
 
 def _require_police(actor: User) -> None:
@@ -72,21 +95,67 @@ def is_quarter_start(day: date) -> bool:
     return day.day == 1 and day.month in (1, 4, 7, 10)
 
 
-def _extract_binding(extract_id: int) -> crypto.Binding:
-    return crypto.Binding("police_extracts", "sealed", str(extract_id))
+def _extract_binding(extract_id: int, part: str = "sealed") -> crypto.Binding:
+    return crypto.Binding("police_extracts", part, str(extract_id))
 
 
-def extract_csv(first_month: date, area_labels: Mapping[str, str]) -> tuple[bytes, int]:
-    """The quarter's extract as CSV bytes, and its number of rows."""
-    after = next_month(next_month(next_month(first_month)))
-    rows = queries.extract_rows(month_start(first_month), month_start(after))
+def _csv(rows: list[list[Any]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(EXTRACT_COLUMNS)
+    writer.writerow(marking.csv_marking_line())
     for row in rows:
-        writer.writerow([row.reference, row.month, area_labels.get(row.area, row.area), ";".join(row.strands),
-                         ";".join(row.incident_types), "yes" if row.referred else "no", row.crime_reference or ""])
-    return out.getvalue().encode("utf-8"), len(rows)
+        writer.writerow([csv_cell(v) for v in row])
+    return out.getvalue().encode("utf-8")
+
+
+def extract_csv(first_month: date, area_labels: Mapping[str, str]) -> tuple[bytes, int, bytes]:
+    """The quarter's extract as CSV bytes and its number of lines (reports the police may have),
+    and the CSV of the reports withheld (consent "no"), counted by month and area and suppressed."""
+    months = [first_month, next_month(first_month), next_month(next_month(first_month))]
+    rows = queries.extract_rows(month_start(first_month), month_start(next_month(months[-1])))
+    lines: list[list[Any]] = [list(EXTRACT_COLUMNS)]
+    withheld: dict[tuple[str, str], int] = {}
+    for row in rows:
+        share = consent.police_share(row.police_consent)
+        area = area_labels.get(row.area, row.area)
+        if share is None:
+            withheld[(row.month, area)] = withheld.get((row.month, area), 0) + 1
+            continue
+        lines.append([row.reference, row.month, area, ";".join(row.strands), ";".join(row.incident_types),
+                      CONSENT_WORDS[share], "yes" if row.referred else "no", row.crime_reference or ""])
+    return _csv(lines), len(lines) - 1, _csv(withheld_table([month_key(m) for m in months], withheld))
+
+
+def withheld_table(months: list[str], counts: Mapping[tuple[str, str], int]) -> list[list[Any]]:
+    """Reports withheld by month and area (the areas with any), each month's and each area's
+    total and the quarter's, with every count from 1 to 4 hidden and no hidden count left
+    that the totals give away (reporting/disclosure/suppression.py)."""
+    areas = sorted({area for _m, area in counts})
+    system = suppression.System({})
+    for m in [*months, ALL_MONTHS]:
+        for a in [*areas, ALL_AREAS]:
+            if m == ALL_MONTHS and a == ALL_AREAS:
+                value = sum(counts.values())
+            elif m == ALL_MONTHS:
+                value = sum(counts.get((month, a), 0) for month in months)
+            elif a == ALL_AREAS:
+                value = sum(counts.get((m, area), 0) for area in areas)
+            else:
+                value = counts.get((m, a), 0)
+            system.values[(m, a)] = value
+    for m in [*months, ALL_MONTHS]:
+        system.add_sum([(m, a) for a in areas], (m, ALL_AREAS))
+    for a in [*areas, ALL_AREAS]:
+        system.add_sum([(m, a) for m in months], (ALL_MONTHS, a))
+    def rank(key: object) -> int:  # a month's or an area's count before a total
+        return int(isinstance(key, tuple) and (ALL_MONTHS in key or ALL_AREAS in key))
+
+    hidden = suppression.suppress(system, rank=rank)
+    table: list[list[Any]] = [list(WITHHELD_COLUMNS)]
+    for m in [*months, ALL_MONTHS]:
+        for a in [*areas, ALL_AREAS]:
+            table.append([m, a, hidden.shown((m, a), system.values[(m, a)])])
+    return table
 
 
 def prepare_extract(first_month: date, *, actor: User | None, area_labels: Mapping[str, str]) -> PoliceExtract:
@@ -94,27 +163,38 @@ def prepare_extract(first_month: date, *, actor: User | None, area_labels: Mappi
     if not is_quarter_start(first_month):
         raise ValueError("a quarter starts in January, April, July or October")
     key = current_key(KeyPurpose.POLICE)
-    body, count = extract_csv(first_month, area_labels)
+    body, count, withheld = extract_csv(first_month, area_labels)
     extract = PoliceExtract(first_month=first_month, created_by_id=actor.id if actor else None, rows=count,
                             police_key_id=key.id, sealed=b"")
     db.session.add(extract)
     db.session.flush()
     extract.sealed = crypto.seal(key.algorithm, key.public_key, body, _extract_binding(extract.id))
+    extract.withheld_sealed = crypto.seal(key.algorithm, key.public_key, withheld,
+                                          _extract_binding(extract.id, "withheld_sealed"))
     audit.record("stats.police_extract.prepare", f"police_extract:{extract.id}", actor=actor or "system",
                  quarter=month_key(first_month), rows=count)
     db.session.flush()
     return extract
 
 
-def open_extract(extract: PoliceExtract, *, actor: User, personal_private: bytes) -> bytes:
-    """The extract's CSV for a police key holder; audited."""
+def open_extract(extract: PoliceExtract, *, actor: User, personal_private: bytes, withheld: bool = False) -> bytes:
+    """The extract's CSV (its lines, or with ``withheld`` the counts of reports not listed) for a
+    police key holder; audited, and recorded by the disclosure gate. LookupError for the counts
+    of an extract prepared before they were kept."""
     _require_police(actor)
+    sealed = extract.withheld_sealed if withheld else extract.sealed
+    if sealed is None:
+        raise LookupError("this extract was prepared before withheld reports were counted")
     key = db.session.get(ServiceKey, extract.police_key_id)
     assert key is not None
     private = holder_private_key(actor, personal_private, key)
-    body = crypto.open_sealed(key.algorithm, private, extract.sealed, _extract_binding(extract.id))
+    part = "withheld_sealed" if withheld else "sealed"
+    body = crypto.open_sealed(key.algorithm, private, sealed, _extract_binding(extract.id, part))
     audit.record("stats.police_extract.download", f"police_extract:{extract.id}", actor=actor,
                  quarter=month_key(extract.first_month))
+    gate.record_disclosure(gate.Disclosed.POLICE_EXTRACT, to=gate.Recipient.police(), rules=EXTRACT_RULES,
+                           target=f"police_extract:{extract.id}", actor=actor, quarter=month_key(extract.first_month),
+                           part="withheld" if withheld else "lines")
     return body
 
 
@@ -167,10 +247,12 @@ def import_matches(data: bytes, *, actor: User, now: datetime) -> ImportResult:
                             f"crime reference")
         else:
             wanted.setdefault(reference, (number, crime_reference))
-    found = queries.report_ids_by_reference(list(wanted))
+    # Only a report the extract may list can be matched: one whose consent is "no" is refused
+    # in the same words as a reference that does not exist, so the force learns nothing of it.
+    found = queries.report_ids_by_reference(list(wanted), consent.POLICE_LINE_CONSENTS)
     for reference, (number, _crime) in sorted(wanted.items(), key=lambda item: item[1][0]):
         if reference not in found:
-            problems.append(f"Row {number}: there is no report with the reference {reference[:20]}")
+            problems.append(f"Row {number}: {reference[:20]} is not a report in any extract")
     if problems:
         raise MatchImportError(sorted(problems, key=lambda p: int(p.split(":")[0].split()[-1]) if p.startswith("Row") else 0))
     if not wanted:

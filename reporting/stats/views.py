@@ -16,6 +16,7 @@ from reporting.auth.models import Role
 from reporting.db import utcnow
 from reporting.extensions import db
 from reporting.security import roles
+from reporting.disclosure import marking
 from reporting.stats import charts, disclosure, exports, figures, services
 from reporting.stats.forms import StatsFilterForm
 from reporting.stats.periods import month_label
@@ -23,6 +24,8 @@ from reporting.stats.periods import month_label
 bp = Blueprint("stats", __name__, url_prefix="/stats")
 readers = roles(Role.ANALYST, Role.ADMIN, Role.REVIEWER)
 CHARTS = ("trend", "strand", "area")
+# Open data is never for chosen dates or filters: those would let two publications be subtracted.
+NOT_FOR_OPEN_DATA = ("first", "last", "area", "strand", "channel", "centre")
 
 
 def _form() -> StatsFilterForm:
@@ -34,26 +37,36 @@ def _args() -> dict[str, str]:
     return {k: v for k, v in request.args.items() if v and k in ("first", "last", "area", "strand", "channel", "centre")}
 
 
+def _open_data_refused() -> ResponseReturnValue | None:
+    """A 400 page when open data is asked for chosen dates or filters (never published)."""
+    chosen = [k for k in NOT_FOR_OPEN_DATA if request.args.get(k)]
+    if not chosen:
+        return None
+    message = _("Open data is published only for whole financial years and their quarters, for every area, strand, "
+                "channel and centre together. Figures for other dates or filters are on the statistics page, "
+                "marked not for publication.")
+    return render_template("stats/open_data.html", publication=None, refused=[message]), 400
+
+
 @bp.get("/")
 @readers
 def show_statistics() -> ResponseReturnValue:
     form = _form()
     if not form.validate():
-        return render_template("stats/index.html", form=form, figures=None, args=_args()), 400
+        return render_template("stats/index.html", form=form, figures=None, args=_args(), marking=marking.MARKING), 400
     result = figures.build(form.filters())
     return render_template("stats/index.html", form=form, figures=result, args=_args(), charts=CHARTS,
-                           month_label=month_label)
+                           month_label=month_label, marking=marking.MARKING)
 
 
 @bp.get("/open-data")
 @readers
 def show_open_data() -> ResponseReturnValue:
-    form = _form()
-    if not form.validate():
-        return render_template("stats/open_data.html", form=form, tables=None, args=_args()), 400
-    result = figures.build(form.filters())
-    tables = disclosure.suppress(figures.open_data_tables(result))
-    return render_template("stats/open_data.html", form=form, tables=tables, args=_args())
+    refused = _open_data_refused()
+    if refused is not None:
+        return refused
+    publication = disclosure.open_data(utcnow().date())
+    return render_template("stats/open_data.html", publication=publication, refused=[])
 
 
 @bp.get("/export.<fmt>")
@@ -61,19 +74,32 @@ def show_open_data() -> ResponseReturnValue:
 def export_statistics(fmt: str) -> ResponseReturnValue:
     if fmt not in exports.FORMATS:
         abort(404)
-    form = _form()
-    if not form.validate():
-        return render_template("stats/index.html", form=form, figures=None, args=_args()), 400
-    open_data = request.args.get("open") == "1"
-    result = figures.build(form.filters())
-    tables = disclosure.suppress(figures.open_data_tables(result)) if open_data else result.tables
-    meta = {"generated_at": utcnow().replace(microsecond=0).isoformat(), "open_data": open_data,
-            "filters": form.chosen()}
-    body = exports.export(tables, fmt, meta)
-    services.record_export(current_user._get_current_object(), fmt=fmt, open_data=open_data, filters=form.chosen())
-    db.session.commit()
-    chosen = form.chosen()
-    name = f"{'open-data' if open_data else 'statistics'}-{chosen['from']}-to-{chosen['to']}.{fmt}"
+    generated_at = utcnow().replace(microsecond=0)
+    if request.args.get("open") == "1":
+        refused = _open_data_refused()
+        if refused is not None:
+            return refused
+        publication = disclosure.open_data(generated_at.date())
+        periods = [p.code for p in publication.periods]
+        meta: dict[str, object] = {"generated_at": generated_at.isoformat(), "open_data": True, "periods": periods}
+        body = exports.export(publication.tables, fmt, meta)
+        services.record_export(current_user._get_current_object(), fmt=fmt, open_data=True,
+                               filters={"periods": f"{periods[0]}..{periods[-1]}" if periods else ""})
+        db.session.commit()
+        name = f"open-data-{generated_at.date().isoformat()}.{fmt}"
+    else:
+        form = _form()
+        if not form.validate():
+            return render_template("stats/index.html", form=form, figures=None, args=_args(),
+                                   marking=marking.MARKING), 400
+        result = figures.build(form.filters())
+        meta = {marking.JSON_FIELD: marking.MARKING, "generated_at": generated_at.isoformat(), "open_data": False,
+                "filters": form.chosen()}
+        body = exports.export(result.tables, fmt, meta)
+        services.record_export(current_user._get_current_object(), fmt=fmt, open_data=False, filters=form.chosen())
+        db.session.commit()
+        chosen = form.chosen()
+        name = f"statistics-{chosen['from']}-to-{chosen['to']}.{fmt}"
     return Response(body, mimetype=exports.FORMATS[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
@@ -89,12 +115,13 @@ def show_chart(name: str) -> ResponseReturnValue:
     result = figures.build(form.filters())
     if name == "trend":
         svg = charts.line([month_label(m) for m in result.monthly], list(result.monthly.values()),
-                          _("Reports by month"))
+                          _("Reports by month"), marking.MARKING)
     elif name == "strand":
         svg = charts.bars([lbl for lbl, _n in result.by_strand], [n for _l, n in result.by_strand],
-                          _("Reports by strand"))
+                          _("Reports by strand"), marking.MARKING)
     else:
-        svg = charts.bars([lbl for lbl, _n in result.by_area], [n for _l, n in result.by_area], _("Reports by area"))
+        svg = charts.bars([lbl for lbl, _n in result.by_area], [n for _l, n in result.by_area], _("Reports by area"),
+                          marking.MARKING)
     response = Response(svg, mimetype="image/svg+xml")
     # matplotlib writes its styles inline; an image runs no script, and this document may load nothing.
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"

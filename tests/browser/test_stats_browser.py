@@ -54,10 +54,18 @@ def test_statistics_pages_are_accessible_and_charts_have_real_tables(staff_serve
         assert page.get_by_role("table", name="Reports by area").is_visible()
         shoot(page, f"stats-{width}")
         axe.check(page, f"/stats/ at {width}px")
-        page.goto(staff_server("/stats/open-data" + RANGE))
+        assert "OFFICIAL-SENSITIVE: not for publication" in page.locator("main").inner_text()
+        page.goto(staff_server("/stats/open-data"))
         assert "<5" in page.locator("main").inner_text()
+        assert "OFFICIAL-SENSITIVE" not in page.locator("main").inner_text()
         shoot(page, f"open-data-{width}")
         axe.check(page, f"/stats/open-data at {width}px")
+        # Chosen dates are refused for open data: an accessible error, no figures.
+        page.goto(staff_server("/stats/open-data" + RANGE))
+        assert page.locator(".govuk-error-summary").is_visible()
+        assert page.locator("table").count() == 0
+        shoot(page, f"open-data-refused-{width}")
+        axe.check(page, f"/stats/open-data with dates at {width}px")
     assert all(url.startswith(staff_server.live.url) for url in requests), "a request left the service"
     # A filter that cannot be: the error summary, accessible, and no figures.
     page.goto(staff_server("/stats/?first=2026-03&last=2024-04"))
@@ -84,6 +92,11 @@ def test_police_extract_page_and_its_import_errors_are_accessible(staff_server: 
     with page.expect_navigation():
         page.get_by_role("button", name="Prepare").click()
     assert page.get_by_role("link", name="Download CSV 2025/26 Q2").is_visible()
+    assert page.get_by_role("link", name="Download the counts of reports not listed 2025/26 Q2").is_visible()
+    assert "OFFICIAL-SENSITIVE: not for publication" in page.locator("main").inner_text()
+    for width in (375, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        shoot(page, f"police-extracts-{width}")
     axe.check(page, "/police/extracts/ with an extract")
     page.set_input_files("input[type=file]", files=[{"name": "matches.csv", "mimeType": "text/csv",
                                                      "buffer": b"reference,crime_reference\nHC-99-NOSUCH,22/1/25\n"}])

@@ -1,139 +1,332 @@
-"""Open data: every count from 1 to 4 is "<5", and no hidden count can be worked out again.
+"""Open data: every count from 1 to 4 is hidden, and no hidden count can be worked out again
+from any combination of what is published.
 
-The attacker below knows everything published: every shown number, that a "<5" is 1 to 4,
-that a "[c]" is 0 or more, that each row adds up to its total, each column to the total row,
-and that tables with a total row share it (reports per financial year, and the grand total).
-It narrows each hidden cell's range from every row, column and shared margin until nothing
-changes; a cell whose range shrinks to one value has been recovered.
+The reader below knows everything published: every shown number, that a "<5" is 1 to 4 and
+a "[c]" 0 or more, the months each column covers (so that four quarters add up to their
+year, and any column made of others adds up to them), that the rows above a total row add
+up to it, that every total row is the reports of its period, and the row relations each
+table states (no strand has more reports than the period; every report names a strand).
+It reads only the published JSON.
+
+A hidden count is safe when the reader cannot tell its true value from another: the check
+asks for another whole-number value of it, and of other hidden counts, that keeps every
+fact above true, and then verifies that answer itself against the published tables. That is
+exact (an answer is a proof), not a sample. Where no answer is found the test fails.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import random
+from collections import Counter
+from datetime import date
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reporting.stats import disclosure
+from reporting.disclosure import suppression
+from reporting.stats import disclosure, exports, figures, queries
 from reporting.stats.figures import Row, Table
-from tests.stats.conftest import RANGE
+from reporting.stats.periods import months_between, parse_month, publishable_periods
 
-Key = tuple[str, int, int]  # (table, row, column)
-
-
-def attack(published: list[dict[str, Any]]) -> dict[Key, tuple[float, float]]:
-    """The range of every hidden cell, given what was published."""
-    known: dict[Key, float] = {}
-    ranges: dict[Key, list[float]] = {}
-    equations: list[tuple[list[Key], Key]] = []  # sum(parts) == total
-    for t in published:
-        rows = [r["values"] for r in t["rows"]]
-        has_total_row = bool(t["rows"]) and t["rows"][-1]["total"]
-        for r, values in enumerate(rows):
-            for c, value in enumerate(values):
-                key = (t["id"], r, c)
-                if value == "<5":
-                    ranges[key] = [1, 4]
-                elif value == "[c]":
-                    ranges[key] = [0, float("inf")]
-                else:
-                    known[key] = float(value)
-            equations.append(([(t["id"], r, c) for c in range(len(values) - 1)], (t["id"], r, len(values) - 1)))
-        if has_total_row:
-            for c in range(len(rows[0])):
-                equations.append(([(t["id"], r, c) for r in range(len(rows) - 1)], (t["id"], len(rows) - 1, c)))
-    # Shared margin: the total rows of tables over the same columns are the same numbers.
-    margins = [t for t in published if t["rows"] and t["rows"][-1]["total"]]
-    for a in margins:
-        for b in margins:
-            if a["id"] < b["id"]:
-                for c in range(len(a["rows"][-1]["values"])):
-                    ka, kb = (a["id"], len(a["rows"]) - 1, c), (b["id"], len(b["rows"]) - 1, c)
-                    equations.append(([ka], kb))
-                    equations.append(([kb], ka))
-
-    def lo(k: Key) -> float:
-        return known[k] if k in known else ranges[k][0]
-
-    def hi(k: Key) -> float:
-        return known[k] if k in known else ranges[k][1]
-
-    for _ in range(200):
-        moved = False
-        for parts, total in equations:
-            for k in parts:
-                if k in ranges:
-                    others = [p for p in parts if p != k]
-                    new_lo = lo(total) - sum(hi(p) for p in others)
-                    new_hi = hi(total) - sum(lo(p) for p in others)
-                    if new_lo > ranges[k][0] or new_hi < ranges[k][1]:
-                        ranges[k] = [max(ranges[k][0], new_lo), min(ranges[k][1], new_hi)]
-                        moved = True
-            if total in ranges:
-                new_lo, new_hi = sum(lo(p) for p in parts), sum(hi(p) for p in parts)
-                if new_lo > ranges[total][0] or new_hi < ranges[total][1]:
-                    ranges[total] = [max(ranges[total][0], new_lo), min(ranges[total][1], new_hi)]
-                    moved = True
-        if not moved:
-            break
-    return {k: (v[0], v[1]) for k, v in ranges.items()}
+Key = tuple[str, str, str]  # (table, row code, column)
 
 
-def recovered(published: list[dict[str, Any]]) -> list[Key]:
-    return sorted(k for k, (low, high) in attack(published).items() if low == high)
+# The reader ----------------------------------------------------------------------------------
+
+def months_of(code: str) -> frozenset[str]:
+    first, last = code.split("..")
+    return frozenset(months_between(parse_month(first), parse_month(last)))
 
 
-def test_open_data_hides_small_counts_and_none_can_be_recovered(stats_world, analyst):
-    response = analyst.get("/stats/export.json", query_string=RANGE | {"open": "1"})
-    published = json.loads(response.data)["tables"]
-    assert json.loads(response.data)["open_data"] is True
-    hidden = [v for t in published for r in t["rows"] for v in r["values"] if v in ("<5", "[c]")]
-    assert len(hidden) > 10, "the fixture should exercise suppression"
-    # No count from 1 to 4 is shown anywhere.
-    shown = [v for t in published for r in t["rows"] for v in r["values"] if isinstance(v, int | float)]
-    assert not [v for v in shown if 1 <= v <= 4]
-    assert recovered(published) == []
-    # Dates no finer than a month, areas no finer than the list.
-    ids = {t["id"] for t in published}
-    assert ids == {"open_by_month", "open_by_area", "open_by_channel", "open_by_reporter_type", "open_by_strand",
-                   "open_by_incident_type", "open_by_strategy_group"}
-    page = analyst.get("/stats/open-data", query_string=RANGE).get_data(as_text=True)
-    assert "&lt;5" in page and "[c]" in page
+def covers(target: frozenset[str], parts: dict[str, frozenset[str]]) -> list[list[str]]:
+    """Every way of making ``target``'s months from other columns' months, each used once."""
+    out: list[list[str]] = []
 
+    def walk(left: frozenset[str], chosen: list[str]) -> None:
+        if not left:
+            out.append(list(chosen))
+            return
+        first = min(left)
+        for name, months in parts.items():
+            if name not in chosen and first in months and months <= left:
+                walk(left - months, [*chosen, name])
 
-def test_the_attack_does_recover_a_cell_when_only_primary_suppression_is_applied(stats_world, analyst):
-    # The attack is not a formality: on the same figures with only "<5" (no secondary cells), it wins.
-    assert recovered(_open_tables_without_secondary(analyst)) != []
-
-
-def _open_tables_without_secondary(client) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
-    from reporting.stats import figures, queries
-    from reporting.stats.periods import parse_month
-
-    app = client.application
-    with app.test_request_context():
-        result = figures.build(queries.Filters(parse_month(RANGE["first"]), parse_month(RANGE["last"])))
-        tables = figures.open_data_tables(result)
-    out = []
-    for t in tables:
-        rows = [{"total": r.total, "values": ["<5" if isinstance(v, int) and 1 <= v <= 4 else v for v in r.values]}
-                for r in t.rows]
-        out.append({"id": t.id, "rows": rows})
+    walk(target, [])
     return out
 
 
-def as_published(tables: list[Table]) -> list[dict[str, Any]]:
-    return [{"id": t.id, "rows": [{"total": r.total, "values": r.values} for r in t.rows]} for t in tables]
+def reader(published: list[dict[str, Any]], truth: dict[Key, int]) -> tuple[suppression.System, set[Key], set[Key]]:
+    """What a reader of ``published`` knows, as a system over the true counts, and which are hidden."""
+    system = suppression.System({})
+    primary: set[Key] = set()
+    secondary: set[Key] = set()
+    margin: dict[frozenset[str], Key] = {}
+    for t in published:
+        columns = t["columns"]
+        months = {c: months_of(code) for c, code in zip(columns, t["column_months"])}
+        for r in t["rows"]:
+            for c, shown in zip(columns, r["values"]):
+                key = (t["id"], r["code"], c)
+                system.values[key] = truth[key]
+                if shown == "<5":
+                    primary.add(key)
+                elif shown == "[c]":
+                    secondary.add(key)
+                else:
+                    assert shown == truth[key], key
+        for c in columns:
+            others = {o: m for o, m in months.items() if o != c}
+            for cover in covers(months[c], others):
+                if cover:
+                    for r in t["rows"]:
+                        system.add_sum([(t["id"], r["code"], o) for o in cover], (t["id"], r["code"], c))
+        rows = t["rows"]
+        if rows and rows[-1]["total"]:
+            total = rows[-1]["code"]
+            for c in columns:
+                if len(rows) > 1:
+                    system.add_sum([(t["id"], r["code"], c) for r in rows[:-1]], (t["id"], total, c))
+                key = (t["id"], total, c)
+                if months[c] in margin:
+                    system.add_same(margin[months[c]], key)
+                else:
+                    margin[months[c]] = key
+    for t in published:
+        codes = {r["code"] for r in t["rows"]}
+        for smaller, larger in t.get("row_relations", []):
+            for c, code in zip(t["columns"], t["column_months"]):
+                def cells(names: list[str]) -> list[Key] | None:
+                    out = []
+                    for name in names:
+                        if name in codes:
+                            out.append((t["id"], name, c))
+                        elif name == figures.REPORTS_ROW and months_of(code) in margin:
+                            out.append(margin[months_of(code)])
+                        else:
+                            return None
+                    return out
+                low, high = cells(smaller), cells(larger)
+                if low is not None and high is not None:
+                    system.add_at_most(low, high)
+    return system, primary, secondary
 
+
+def holds(system: suppression.System, values: dict[Key, int]) -> bool:
+    return (all(sum(values[k] for k in parts) == values[total] for parts, total in system.equations)
+            and all(sum(values[k] for k in a) <= sum(values[k] for k in b) for a, b in system.inequalities))
+
+
+def unprotected(published: list[dict[str, Any]], truth: dict[Key, int]) -> list[Key]:
+    """The hidden counts for which no other value is shown to fit everything published."""
+    system, primary, secondary = reader(published, truth)
+    assert holds(system, system.values), "the reader's facts hold for the true counts"
+    answers = suppression.certificates(system, primary, secondary)
+    failed = []
+    for cell in sorted(primary | secondary):
+        answer = answers.get(cell)
+        if answer is None:
+            failed.append(cell)
+            continue
+        values = dict(system.values) | answer
+        # The answer is checked here, not trusted: it changes only hidden counts, keeps "<5" in
+        # 1 to 4 and "[c]" at 0 or more, keeps every fact, and gives this count another value.
+        assert set(answer) <= primary | secondary
+        assert all(1 <= values[k] <= 4 for k in primary) and all(values[k] >= 0 for k in secondary)
+        assert holds(system, values) and values[cell] != system.values[cell], cell
+    return failed
+
+
+def pinned_by_one_sum(published: list[dict[str, Any]], truth: dict[Key, int]) -> dict[Key, int]:
+    """Hidden counts the reader works out exactly: the only hidden count of a sum they know."""
+    system, primary, secondary = reader(published, truth)
+    hidden = primary | secondary
+    found = {}
+    for parts, total in system.equations:
+        terms = [(k, 1) for k in parts] + [(total, -1)]
+        unknown = [(k, s) for k, s in terms if k in hidden]
+        if len(unknown) == 1:
+            key, sign = unknown[0]
+            found[key] = -sign * sum(s * system.values[k] for k, s in terms if k not in hidden)
+    return found
+
+
+def published_json(tables: list[Table]) -> list[dict[str, Any]]:
+    return json.loads(exports.to_json(tables, {}))["tables"]
+
+
+def truth_of(tables: list[Table]) -> dict[Key, int]:
+    return {(t.id, r.code, c): v for t in tables for r in t.rows for c, v in zip(t.columns, r.values)}
+
+
+def units(published: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The pieces a reader could hold apart: each table for each financial year (its quarters and the year)."""
+    out = []
+    for t in published:
+        years = dict.fromkeys(c[:7] for c in t["columns"])
+        for year in years:
+            keep = [i for i, c in enumerate(t["columns"]) if c.startswith(year)]
+            out.append(t | {
+                "id": t["id"], "columns": [t["columns"][i] for i in keep],
+                "column_months": [t["column_months"][i] for i in keep],
+                "rows": [r | {"values": [r["values"][i] for i in keep]} for r in t["rows"]]})
+    return out
+
+
+def combined(parts: tuple[dict[str, Any], ...]) -> list[dict[str, Any]]:
+    """Several pieces as the reader puts them together: the same table's pieces side by side."""
+    by_id: dict[str, dict[str, Any]] = {}
+    for part in parts:
+        if part["id"] not in by_id:
+            by_id[part["id"]] = json.loads(json.dumps(part))
+            continue
+        into = by_id[part["id"]]
+        into["columns"] += part["columns"]
+        into["column_months"] += part["column_months"]
+        for row, more in zip(into["rows"], part["rows"]):
+            row["values"] += more["values"]
+    return list(by_id.values())
+
+
+# Generated data -------------------------------------------------------------------------------
+
+def generated_tables(app, seed: int) -> list[Table]:  # type: ignore[no-untyped-def]
+    """The publishable tables (before suppression) of random reports over two financial years."""
+    rng = random.Random(seed)
+    months = months_between(date(2024, 4, 1), date(2026, 3, 1))
+    with app.test_request_context():
+        areas = [c for c, _l, _g in queries.choice_labels("area")][:6]
+        strands = [c for c, _l, _g in queries.choice_labels("strand")][:5]
+        types = [c for c, _l, _g in queries.choice_labels("incident_type")][:5]
+        cubes: dict[str, Counter[tuple[str, Any]]] = {n: Counter() for n in figures.CUBES}
+        monthly: Counter[str] = Counter()
+        for _ in range(rng.randint(60, 90)):
+            month = rng.choice(months)
+            monthly[month] += 1
+            cubes["area"][(month, rng.choice(areas))] += 1
+            cubes["channel"][(month, rng.choice(["online", "phone", "centre"]))] += 1
+            cubes["reporter_type"][(month, rng.choice(["victim", "witness", "on_behalf"]))] += 1
+            for code in rng.sample(strands, rng.choice([1, 1, 2])):
+                cubes["strand"][(month, code)] += 1
+            for code in rng.sample(types, rng.choice([1, 1, 2])):
+                cubes["incident_type"][(month, code)] += 1
+            groups = rng.choice([None, [], [], ["migrant"], ["disability"], ["migrant", "disability"]])
+            for code in figures.strategy_groups(None if groups is None else ",".join(groups)):
+                cubes["strategy_group"][(month, code)] += 1
+        result = figures.Figures(queries.Filters(date(2024, 4, 1), date(2026, 3, 1)), months, sum(monthly.values()),
+                                 [], monthly={m: monthly[m] for m in months}, cubes=cubes)
+        periods = publishable_periods("2024-04", date(2026, 4, 1))
+        assert [p.code for p in periods][-1] == "2025/26"
+        tables = figures.open_data_tables(result, periods)
+        for table in tables:  # plain strings, outside the request
+            table.title, table.row_header, table.note = str(table.title), str(table.row_header), str(table.note)
+            table.columns = [str(c) for c in table.columns]
+            for row in table.rows:
+                row.label = str(row.label)
+    return tables
+
+
+def test_no_pair_or_chain_of_three_published_tables_and_periods_pins_a_hidden_count(app):
+    for seed in (7,):
+        tables = generated_tables(app, seed)
+        truth = truth_of(tables)
+        assert any(v in range(1, 5) for v in truth.values()), "the data must hold a count from 1 to 4"
+        published = published_json(disclosure.suppress(tables))
+        assert not [v for t in published for r in t["rows"] for v in r["values"] if isinstance(v, int) and 1 <= v <= 4]
+        assert unprotected(published, truth) == [], "everything published together"
+        pieces = units(published)
+        assert len(pieces) == 14  # seven tables, two financial years
+        for size in (2, 3):
+            for parts in itertools.combinations(pieces, size):
+                together = combined(parts)
+                assert unprotected(together, truth) == [], [p["id"] + " " + p["columns"][0][:7] for p in parts]
+
+
+def test_the_check_does_find_what_primary_suppression_alone_gives_away(app):
+    # The check is not a formality: with only "<5" (no "[c]"), the reader works counts out.
+    tables = generated_tables(app, 7)
+    truth = truth_of(tables)
+    only_primary = published_json([
+        Table(t.id, t.title, t.row_header, t.columns,
+              [Row(r.code, r.label, ["<5" if isinstance(v, int) and 1 <= v <= 4 else v for v in r.values], r.total)
+               for r in t.rows], t.note, t.additive_rows, t.additive_columns, t.column_codes, t.row_sums, t.relations)
+        for t in tables])
+    worked_out = pinned_by_one_sum(only_primary, truth)
+    assert worked_out and all(truth[k] == v and 1 <= v <= 4 for k, v in worked_out.items())
+    assert unprotected(only_primary, truth) != []
+
+
+def test_the_overlapping_ranges_of_the_issue_give_a_count_away_and_are_never_published(app, stats_world, analyst):
+    # July to September 2025: one strand had 3 reports ("<5"); July 2025 to March 2026 showed 15 and
+    # October 2025 to March 2026 12. Each table safe alone; together they give the 3 away.
+    def strand_table(table_id: str, first: str, last: str, value: int | str) -> dict[str, Any]:
+        return {"id": table_id, "columns": [f"{first} to {last}"], "column_months": [f"{first}..{last}"],
+                "rows": [{"code": "race", "total": False, "values": [value]}]}
+
+    # The same table ("Reports by strand") asked for three ranges: the reader lays them side by side.
+    published = [strand_table("by_strand", "2025-07", "2025-09", "<5"),
+                 strand_table("by_strand", "2025-07", "2026-03", 15), strand_table("by_strand", "2025-10", "2026-03", 12)]
+    truth = {("by_strand", "race", "2025-07 to 2025-09"): 3, ("by_strand", "race", "2025-07 to 2026-03"): 15,
+             ("by_strand", "race", "2025-10 to 2026-03"): 12}
+    for alone in published:
+        assert pinned_by_one_sum([alone], truth) == {}
+    together = combined(tuple(published))
+    assert pinned_by_one_sum(together, truth) == {("by_strand", "race", "2025-07 to 2025-09"): 3}
+    assert unprotected(together, truth) == [("by_strand", "race", "2025-07 to 2025-09")]
+    # Such ranges and filters never reach open data: refused on the page, the exports and the command line.
+    for args in ({"first": "2025-07", "last": "2026-03"}, {"first": "2025-10", "last": "2026-03"},
+                 {"strand": "race"}, {"area": "shrewsbury"}, {"centre": "1"}, {"channel": "online"}):
+        page = analyst.get("/stats/open-data", query_string=args)
+        assert page.status_code == 400 and "whole financial years" in page.get_data(as_text=True), args
+        for fmt in ("csv", "json", "xlsx"):
+            response = analyst.get(f"/stats/export.{fmt}", query_string=args | {"open": "1"})
+            assert response.status_code == 400, (args, fmt)
+    runner = analyst.application.test_cli_runner()
+    result = runner.invoke(args=["stats", "export", "--from", "2025-07", "--to", "2026-03", "--format", "json",
+                                 "--open-data"])
+    assert result.exit_code != 0
+    # They stay inside the service, for signed-in analysts, marked not for publication.
+    exact = json.loads(analyst.get("/stats/export.json", query_string={"first": "2025-07", "last": "2026-03",
+                                                                       "strand": "race"}).data)
+    assert exact["protective_marking"] == "OFFICIAL-SENSITIVE: not for publication" and exact["open_data"] is False
+
+
+def test_open_data_of_the_service_publishes_fixed_periods_and_gives_no_count_away(app, stats_world, analyst):
+    response = analyst.get("/stats/export.json", query_string={"open": "1"})
+    document = json.loads(response.data)
+    assert document["open_data"] is True and "protective_marking" not in document
+    published = document["tables"]
+    assert {t["id"] for t in published} == {"open_reports", "open_by_area", "open_by_channel", "open_by_reporter_type",
+                                            "open_by_strand", "open_by_incident_type", "open_by_strategy_group"}
+    # Financial years and their quarters only, each ended before today (December 2026).
+    assert published[0]["columns"][:5] == ["2023/24 Q1", "2023/24 Q2", "2023/24 Q3", "2023/24 Q4", "2023/24"]
+    assert published[0]["columns"][-2:] == ["2026/27 Q1", "2026/27 Q2"]
+    assert not [v for t in published for r in t["rows"] for v in r["values"] if isinstance(v, int) and 1 <= v <= 4]
+    with app.test_request_context():
+        periods = publishable_periods(queries.earliest_month(), date(2026, 12, 6))
+        result = figures.build(queries.Filters(parse_month(periods[0].first), parse_month(periods[-1].last)))
+        truth = truth_of(figures.open_data_tables(result, periods))
+    assert unprotected(published, truth) == []
+    tables = {t["id"]: t for t in published}
+    for pair in itertools.combinations(tables, 2):
+        assert unprotected([tables[i] for i in pair], truth) == [], pair
+    page = analyst.get("/stats/open-data").get_data(as_text=True)
+    assert "&lt;5" in page and "[c]" in page and "2025/26 Q2" in page
+
+
+# Any two tables sharing a margin ---------------------------------------------------------------
 
 def cross_table(table_id: str, cells: list[list[int]], total_row: bool = True) -> Table:
     rows = [Row(str(i), str(i), [*values, sum(values)]) for i, values in enumerate(cells)]
     if total_row:
         sums = [sum(r.values[c] for r in rows) for c in range(len(rows[0].values))]  # type: ignore[misc]
         rows.append(Row("total", "Total", sums, total=True))
-    return Table(table_id, table_id, "", [str(c) for c in range(len(cells[0]) + 1)], rows,
-                 additive_rows=True, additive_columns=total_row)
+    width = len(cells[0])
+    # Columns: months 2025-01.. one each, then the total over all of them.
+    codes = [f"2025-{c + 1:02d}..2025-{c + 1:02d}" for c in range(width)] + [f"2025-01..2025-{width:02d}"]
+    return Table(table_id, table_id, "", [str(c) for c in range(width + 1)], rows,
+                 additive_rows=True, additive_columns=total_row, column_codes=codes)
 
 
 small_counts = st.integers(min_value=0, max_value=12)
@@ -152,9 +345,9 @@ def test_no_random_pair_of_tables_sharing_a_margin_gives_a_hidden_cell_away(data
     for c, total in enumerate(totals):
         for _ in range(total):
             second[rng.randrange(parts)][c] += 1
-    published = disclosure.suppress([cross_table("a", first), cross_table("b", second)])
-    flat = as_published(published)
-    assert recovered(flat) == []
+    tables = [cross_table("a", first), cross_table("b", second)]
+    published = disclosure.suppress(tables)
+    assert unprotected(published_json(published), truth_of(tables)) == []
     for table, source in zip(published, (first, second)):
         for r, row in enumerate(source):
             for c, value in enumerate(row):

@@ -63,7 +63,7 @@ def no_keys(app, monkeypatch):  # type: ignore[no-untyped-def]
 
 PAGES = [
     "/stats/", "/stats/open-data", "/stats/export.csv", "/stats/export.json", "/stats/export.xlsx",
-    "/stats/export.csv?open=1&first=2024-04&last=2026-03", "/stats/charts/trend.svg", "/stats/charts/strand.svg", "/stats/charts/area.svg",
+    "/stats/export.csv?open=1", "/stats/export.json?open=1", "/stats/charts/trend.svg", "/stats/charts/strand.svg", "/stats/charts/area.svg",
 ]
 
 
@@ -72,7 +72,8 @@ def test_pages_and_exports_touch_no_sealed_column_and_need_no_key(app, stats_wor
     assert "reports.content" in forbidden and "case_events.sealed" in forbidden and "referrals.package" in forbidden
     for page in PAGES:
         with statements(app) as seen:
-            response = analyst.get(page) if "?" in page else analyst.get(page, query_string=RANGE)
+            open_data = "open" in page  # open data takes no dates
+            response = analyst.get(page) if "?" in page or open_data else analyst.get(page, query_string=RANGE)
         assert response.status_code == 200, page
         assert CANARY.encode() not in response.data, page
         assert seen, "the listener saw nothing: it would prove nothing"
