@@ -5,14 +5,14 @@ as counts by month and area, suppressed like open data, in a second CSV sealed t
 key. Extracts prepared before keep none (NULL).
 
 Revision ID: 0026
-Revises: 0025
+Revises: 0029
 """
 from alembic import op
 import sqlalchemy as sa
 
 
 revision = '0026'
-down_revision = '0025'
+down_revision = '0029'
 branch_labels = None
 depends_on = None
 
