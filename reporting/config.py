@@ -39,6 +39,11 @@ DEFAULTS: dict[str, Any] = {
     # A British Sign Language video or relay service, linked from the home page and contact question.
     "BSL_URL": None,
     "RATELIMIT_STORAGE_URI": "memory://",
+    # A rate limit never takes the service down: the shared store (Redis) gets half a second
+    # to connect or answer; when it cannot, Flask-Limiter counts in each process's memory
+    # (with a warning in the log) and goes back to the store once it answers again.
+    "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
     "RATELIMIT_HEADERS_ENABLED": False,
     "RATELIMIT_STRATEGY": "moving-window",
     # A library's shared connection can send many people through one address:
