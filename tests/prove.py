@@ -43,53 +43,13 @@ from typing import Any
 import requests
 
 from tests.deploy.stack import (
-    AppHost, Failure, Nginx, Sent, StackError, app_environment, free_port, make_certificates, main_form,
+    AppHost, Cluster, Failure, Nginx, Sent, StackError, app_environment, free_port, make_certificates, main_form,
     nginx_available, parse_forms, wait_for, walk_journey,
 )
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
 CONCURRENCY = 20
 TAG = re.compile(r"\(((?:clean|kill|db-restart|read-only|slow-body)-\d+)\)")
 SECRET = "prove-secret-" + "p" * 40
-
-
-class Cluster:
-    """A PostgreSQL cluster of our own (initdb as the postgres user when run as root)."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.data = folder / "data"
-        self.port = free_port()
-        self.as_user: list[str] = []
-        folder.mkdir(parents=True, exist_ok=True)
-        if os.geteuid() == 0:
-            self.as_user = ["runuser", "-u", "postgres", "--"]
-            shutil.chown(folder, "postgres")
-
-    def run(self, *command: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([*self.as_user, *command], check=check, capture_output=True, text=True, timeout=120)
-
-    @property
-    def url(self) -> str:
-        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/reporting"
-
-    def init(self) -> None:
-        self.run(str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
-        with open(self.data / "postgresql.conf", "a") as conf:
-            conf.write(f"port = {self.port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{self.folder}'\n"
-                       "max_connections = 200\nfsync = on\nshared_buffers = 64MB\n")
-        self.start()
-        self.psql("postgres", "CREATE DATABASE reporting")
-
-    def start(self) -> None:
-        self.run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.folder / "postgres.log"), "-w", "start")
-
-    def stop(self, mode: str = "fast") -> None:
-        self.run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop", check=False)
-
-    def psql(self, database: str, sql: str) -> str:
-        return self.run(str(PG_BIN / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
-                        "-d", database, "-Atc", sql).stdout
 
 
 class Recorder:

@@ -12,6 +12,7 @@ import html
 import ipaddress
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -170,6 +171,54 @@ class AppHost:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(5)
+
+
+# --- PostgreSQL of its own -------------------------------------------------------------
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def postgres_available() -> bool:
+    return (PG_BIN / "initdb").exists()
+
+
+class Cluster:
+    """A PostgreSQL cluster of our own (initdb as the postgres user when run as root)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.data = folder / "data"
+        self.port = free_port()
+        self.as_user: list[str] = []
+        folder.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:
+            self.as_user = ["runuser", "-u", "postgres", "--"]
+            shutil.chown(folder, "postgres")
+
+    def run(self, *command: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*self.as_user, *command], check=check, capture_output=True, text=True, timeout=120)
+
+    @property
+    def url(self) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/reporting"
+
+    def init(self) -> None:
+        self.run(str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
+        with open(self.data / "postgresql.conf", "a") as conf:
+            conf.write(f"port = {self.port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{self.folder}'\n"
+                       "max_connections = 200\nfsync = on\nshared_buffers = 64MB\n")
+        self.start()
+        self.psql("postgres", "CREATE DATABASE reporting")
+
+    def start(self) -> None:
+        self.run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.folder / "postgres.log"), "-w", "start")
+
+    def stop(self, mode: str = "fast") -> None:
+        self.run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop", check=False)
+
+    def psql(self, database: str, sql: str) -> str:
+        return self.run(str(PG_BIN / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
+                        "-d", database, "-Atc", sql).stdout
 
 
 # --- nginx ---------------------------------------------------------------------------
@@ -444,3 +493,25 @@ def walk_journey(session: Any, base: str, *, start: str = "/report/", max_pages:
             if response.status_code == 200 and response.url == before and "govuk-error-summary" in response.text:
                 raise StackError(f"the walker could not answer {before}")
     raise StackError(f"no receipt after {max_pages} pages")
+
+
+def walk_to(session: Any, base: str, path: str, *, start: str = "/report/", max_pages: int = 40,
+            timeout: float = 30.0) -> Any:
+    """Answer each form from the start, as :func:`walk_journey` does, until the page at
+    ``path`` shows (the check page, say); return that response, nothing sent."""
+    response = session.get(base + start, timeout=timeout)
+    for _page in range(max_pages):
+        if response.status_code >= 400:
+            raise StackError(f"{response.status_code} at {response.url}")
+        if urlsplit(response.url).path == path:
+            return response
+        form = main_form(parse_forms(response.text), response.url)
+        if form is None:
+            raise StackError(f"no form to answer at {response.url}")
+        target = urljoin(response.url, form.action or response.url)
+        before = response.url
+        response = session.post(target, data=answer(form, fill_text=False), timeout=timeout)
+        if response.status_code == 200 and response.url == before and "govuk-error-summary" in response.text:
+            form = main_form(parse_forms(response.text), response.url) or form
+            response = session.post(target, data=answer(form, fill_text=True), timeout=timeout)
+    raise StackError(f"{path} not reached after {max_pages} pages")
