@@ -25,6 +25,10 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_KDF": "argon2id:t=3,m=131072,p=1",  # nosec B105 - cost parameters, not a password
     "DRAFT_IDLE_MINUTES": 60,
     "SENT_DRAFT_MINUTES": 30,
+    # After the confirmation page first shows the receipt code, a reload in the same browser
+    # shows it again for this long (the first page may have been cut off), unless the
+    # person finishes or leaves first.
+    "RECEIPT_SHOWN_MINUTES": 10,
     "RETENTION_YEARS": 6,
     # Retention rules (reporting/retention/rules.py; the reasons are in the README and
     # docs/data-protection/retention-schedule.md): days after closure, or after the police outcome.
