@@ -165,6 +165,11 @@ def _security_headers(response: Any) -> Any:
 def init_security(app: Flask) -> None:
     app.extensions["reporting.policies"] = {}
     app.url_map.converters["int"] = IdConverter  # before any blueprint adds its routes
+    if not app.config["PROXY_FIX_X_FOR"] and app.config["ENV_NAME"] == "production":
+        # Served straight from gunicorn, slow clients hold its threads (nginx reads whole bodies
+        # first and cuts slow ones off) and every client shares the proxy's rate limits or none.
+        log.warning("no reverse proxy configured (REPORTING_PROXY_FIX_X_FOR=0): in production the service must "
+                    "be served behind nginx (deploy/nginx/reporting.conf), with REPORTING_PROXY_FIX_X_FOR=1")
     if app.config["PROXY_FIX_X_FOR"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
