@@ -593,10 +593,14 @@ def sent(config: JourneyConfig, form: Any) -> ResponseReturnValue:
         until = now + timedelta(minutes=int(current_app.config["RECEIPT_SHOWN_MINUTES"]))
         try:
             services.show_receipt_code(state, until=until)
+            db.session.commit()
         except DraftChangedError:
             db.session.rollback()  # another load of this page showed it at the same moment
-        else:
-            db.session.commit()
+        except SQLAlchemyError as error:
+            # Read but not written (a read-only replica): the code is shown all the same; its
+            # short while starts at a later showing.
+            _rollback()
+            log.error("receipt code shown without noting it: %s", type(error).__name__)
     elif receipt is not None and kept.shown_until is not None and now >= kept.shown_until:
         try:
             services.forget_receipt_code(state)

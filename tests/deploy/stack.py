@@ -433,18 +433,45 @@ class Failure:
     clear_page: bool  # the service's own "unavailable" page, not a proxy's or a crash
 
 
+# The service's own pages for a fault: "unavailable", the check page kept with "not sent"
+# (the draft was read) or "could not confirm" (it could not be: an earlier press may have sent it).
+CLEAR_PAGE_WORDS = ("not been sent", "unavailable", "could not confirm")
+# The "received" page during an outage, before the code could be shown: come back for it.
+COME_BACK = re.compile(r'<a class="govuk-link" href="([^"]*/sent)">')
+
+
+def is_clear_page(page: str) -> bool:
+    return any(words in page for words in CLEAR_PAGE_WORDS)
+
+
+def _receipt_on(page: str, page_count: int, timings: list[tuple[str, float]]) -> Sent | None:
+    receipt = RECEIPT.search(page)
+    if not receipt:
+        return None
+    reference = REFERENCE.search(page)
+    if not reference:
+        raise StackError("a receipt without a reference")
+    digits = " ".join(re.sub(r"<[^>]+>", " ", html.unescape(receipt.group(1))).split())
+    return Sent(reference.group(0), digits, page_count, timings)
+
+
 def walk_journey(session: Any, base: str, *, start: str = "/report/", max_pages: int = 40,
                  timeout: float = 30.0, text: str = TEXT_ANSWER, retries: int = 0,
-                 failures: list[Failure] | None = None) -> Sent:
+                 failures: list[Failure] | None = None, presses: list[str] | None = None) -> Sent:
     """Report as a person would: open the start page and answer each form until the receipt shows.
 
     With ``retries``, a 5xx or a dropped connection is met as a person would meet it:
-    wait a moment and press the same button again (each one is recorded in ``failures``).
+    wait a moment and press the same button again (each one is recorded in ``failures``);
+    and the "received, come back for your code" page of an outage is followed as its link
+    says, a moment later (recorded with status 200). Each press of the send button (a post
+    to the check page) is appended to ``presses``.
     """
     timings: list[tuple[str, float]] = []
 
     def timed(method: str, url: str, **kwargs: Any) -> Any:
         for attempt in range(retries + 1):
+            if presses is not None and method == "POST" and urlsplit(url).path.endswith("/check"):
+                presses.append(urlsplit(url).path)
             began = time.perf_counter()
             try:
                 response = session.request(method, url, timeout=timeout, **kwargs)
@@ -459,8 +486,7 @@ def walk_journey(session: Any, base: str, *, start: str = "/report/", max_pages:
             if response.status_code < 500 or attempt == retries:
                 return response
             if failures is not None:
-                failures.append(Failure(urlsplit(url).path, response.status_code,
-                                        "not been sent" in response.text or "unavailable" in response.text))
+                failures.append(Failure(urlsplit(url).path, response.status_code, is_clear_page(response.text)))
             time.sleep(1)
         raise AssertionError("unreachable")
 
@@ -469,18 +495,31 @@ def walk_journey(session: Any, base: str, *, start: str = "/report/", max_pages:
         return {k: [text if v == TEXT_ANSWER else v for v in vs] for k, vs in data.items()}
 
     response = timed("GET", base + start)
+    come_backs = 0
     for page_count in range(1, max_pages + 1):
         if response.status_code >= 400:
             raise StackError(f"{response.status_code} at {response.url}")
         page = response.text
-        receipt = RECEIPT.search(page)
-        if receipt:
-            reference = REFERENCE.search(page)
-            if not reference:
-                raise StackError("a receipt without a reference")
-            digits = " ".join(re.sub(r"<[^>]+>", " ", html.unescape(receipt.group(1))).split())
-            return Sent(reference.group(0), digits, page_count, timings)
+        sent = _receipt_on(page, page_count, timings)
+        if sent:
+            return sent
         form = main_form(parse_forms(page), response.url)
+        come_back = COME_BACK.search(page) if form is None else None
+        while come_back and come_backs < retries * 3:
+            # Received, and the code is kept: come back for it in a moment, as the page says.
+            come_backs += 1
+            if failures is not None:
+                failures.append(Failure(urlsplit(response.url).path, 200, True))
+            time.sleep(1)
+            response = timed("GET", urljoin(response.url, html.unescape(come_back.group(1))))
+            if response.status_code >= 400:
+                raise StackError(f"{response.status_code} at {response.url}")
+            page = response.text
+            form = main_form(parse_forms(page), response.url)
+            come_back = COME_BACK.search(page) if form is None else None
+        sent = _receipt_on(page, page_count, timings)
+        if sent:
+            return sent
         if form is None:
             raise StackError(f"no form to answer at {response.url}")
         target = urljoin(response.url, form.action or response.url)
