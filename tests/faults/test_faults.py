@@ -248,6 +248,21 @@ def test_a_read_only_database_at_sending_keeps_the_answers_on_the_check_page(app
     assert count(app, Report) == 1
 
 
+def test_a_read_only_database_after_sending_still_shows_the_receipt_code(app, client):
+    """Issue 27 item 6 (make prove): the first showing of the code is noted in the draft; on a
+    read-only replica that note cannot be written, and the code is shown all the same."""
+    start(client)
+    answer_all(client, minimal_answers())
+    response = post_form(client, "/report/check", {})
+    assert response.status_code == 302
+    with read_only_database(app):
+        page = client.get("/report/sent")
+    assert page.status_code == 200
+    assert 'id="receipt-code"' in page.get_data(as_text=True)
+    # Back on a writable database: shown again (its short while starts now).
+    assert 'id="receipt-code"' in client.get("/report/sent").get_data(as_text=True)
+
+
 @contextmanager
 def database_raises(app, error: type[Exception]) -> Iterator[None]:  # type: ignore[no-untyped-def]
     with app.app_context():
