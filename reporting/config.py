@@ -48,6 +48,9 @@ DEFAULTS: dict[str, Any] = {
     # (with a warning in the log) and goes back to the store once it answers again.
     "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    # Requests that were asking the store when it died, while another thread made the switch,
+    # are let through uncounted (logged), never a 500 (tests/faults/test_redis_down.py).
+    "RATELIMIT_SWALLOW_ERRORS": True,
     "RATELIMIT_HEADERS_ENABLED": False,
     "RATELIMIT_STRATEGY": "moving-window",
     # A library's shared connection can send many people through one address:

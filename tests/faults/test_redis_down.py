@@ -12,8 +12,10 @@ import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -161,3 +163,22 @@ def test_with_redis_frozen_every_post_is_answered_within_seconds(limited_app, ow
     assert health.status_code == 200 and b"redis" in health.data and seconds < QUICK
     # Redis answers again: the store is used again (and /healthz says plain ok).
     assert client.get("/healthz").data == b"ok\n"
+
+
+def test_many_people_at_the_moment_redis_dies_all_get_an_answer(limited_app, own_redis):
+    """Threads that were asking Redis when it died: one switches to counting in the
+    process, and the others' errors are swallowed (RATELIMIT_SWALLOW_ERRORS), never a 500."""
+    people = [limited_app.test_client() for _ in range(16)]
+    tokens = [csrf_token(client, "/status") for client in people]
+    for client in people:
+        start(client)
+    own_redis.kill()
+    ready = threading.Barrier(len(people))
+
+    def look_up(index: int) -> int:
+        ready.wait()
+        return int(people[index].post("/status", data={"csrf_token": tokens[index], "receipt": "1234"}).status_code)
+
+    with ThreadPoolExecutor(len(people)) as pool:
+        statuses = list(pool.map(look_up, range(len(people))))
+    assert all(status < 500 for status in statuses), statuses
