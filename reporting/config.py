@@ -25,6 +25,10 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_KDF": "argon2id:t=3,m=131072,p=1",  # nosec B105 - cost parameters, not a password
     "DRAFT_IDLE_MINUTES": 60,
     "SENT_DRAFT_MINUTES": 30,
+    # After the confirmation page first shows the receipt code, a reload in the same browser
+    # shows it again for this long (the first page may have been cut off), unless the
+    # person finishes or leaves first.
+    "RECEIPT_SHOWN_MINUTES": 10,
     "RETENTION_YEARS": 6,
     # Retention rules (reporting/retention/rules.py; the reasons are in the README and
     # docs/data-protection/retention-schedule.md): days after closure, or after the police outcome.
@@ -39,6 +43,14 @@ DEFAULTS: dict[str, Any] = {
     # A British Sign Language video or relay service, linked from the home page and contact question.
     "BSL_URL": None,
     "RATELIMIT_STORAGE_URI": "memory://",
+    # A rate limit never takes the service down: the shared store (Redis) gets half a second
+    # to connect or answer; when it cannot, Flask-Limiter counts in each process's memory
+    # (with a warning in the log) and goes back to the store once it answers again.
+    "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    # Requests that were asking the store when it died, while another thread made the switch,
+    # are let through uncounted (logged), never a 500 (tests/faults/test_redis_down.py).
+    "RATELIMIT_SWALLOW_ERRORS": True,
     "RATELIMIT_HEADERS_ENABLED": False,
     "RATELIMIT_STRATEGY": "moving-window",
     # A library's shared connection can send many people through one address:

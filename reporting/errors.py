@@ -6,7 +6,9 @@ import logging
 from flask import Flask, render_template
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, DisconnectionError, PendingRollbackError
+from sqlalchemy.exc import (
+    DataError, DisconnectionError, InterfaceError, InternalError, OperationalError, PendingRollbackError,
+)
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -40,12 +42,15 @@ def server_error(error: Exception) -> ResponseReturnValue:
     return _render(500)
 
 
-# Every way the database can fail a request: lost or refused connections
-# (OperationalError), a read-only replica after a failover (InternalError), a
-# value the driver refuses (DataError), a full pool. Each gets the 503 page,
-# which tells a reporter their answers are kept, never a bare 500.
-DATABASE_FAILURES: tuple[type[Exception], ...] = (
-    DBAPIError, DisconnectionError, PendingRollbackError, PoolTimeoutError,
+# An outage: the database cannot be reached or cannot take writes now. Lost or refused
+# connections (OperationalError, InterfaceError, or any error the driver marked as a lost
+# connection), a read-only replica after a failover (InternalError), a full pool, a
+# session left unusable by one of these. Each gets the 503 page, which tells a reporter
+# their answers are kept. Bad data (DataError: a NUL, a number out of range) is a 400,
+# and anything else (a programming error: IntegrityError, ProgrammingError...) stays a
+# 500 whose traceback is in the log (no handler: Flask logs it, then shows the 500 page).
+OUTAGES: tuple[type[Exception], ...] = (
+    OperationalError, InterfaceError, InternalError, DisconnectionError, PendingRollbackError, PoolTimeoutError,
 )
 
 
@@ -55,9 +60,17 @@ def database_unavailable(error: Exception) -> ResponseReturnValue:
     return _render(503)
 
 
+def bad_data(error: DataError) -> ResponseReturnValue:
+    """A value the database refused (a NUL, a number out of range): the request's fault, and nothing was kept."""
+    rollback_safely()
+    log.warning("request refused by the database: %s", type(error.orig).__name__)
+    return _render(400)
+
+
 def init_errors(app: Flask) -> None:
     app.register_error_handler(CSRFError, csrf_error)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(InternalServerError, server_error)
-    for failure in DATABASE_FAILURES:
+    for failure in OUTAGES:
         app.register_error_handler(failure, database_unavailable)
+    app.register_error_handler(DataError, bad_data)

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from flask import Flask, abort, current_app, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 log = logging.getLogger(__name__)
 
@@ -106,10 +107,24 @@ def refuse_control_characters() -> None:
     for key, value in request.args.items(multi=True):
         if _CONTROL.search(key) or _CONTROL.search(value):
             abort(400)
-    if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
+    # Either encoding a form can come in (the CSRF check parses the body anyway).
+    if request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         for name in IDENTIFIER_FIELDS:
             if any(_CONTROL.search(value) for value in request.form.getlist(name)):
                 abort(400)
+
+
+# Ids in paths are the database's integers (4 bytes on PostgreSQL): a larger number names
+# nothing, and would reach PostgreSQL as "integer out of range".
+LARGEST_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in every route: a number an id column can hold, else no such page (404)."""
+
+    def __init__(self, map: Any, fixed_digits: int = 0, min: int | None = None, max: int | None = LARGEST_ID,
+                 signed: bool = False) -> None:
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 CSP = "; ".join(
@@ -149,6 +164,12 @@ def _security_headers(response: Any) -> Any:
 
 def init_security(app: Flask) -> None:
     app.extensions["reporting.policies"] = {}
+    app.url_map.converters["int"] = IdConverter  # before any blueprint adds its routes
+    if not app.config["PROXY_FIX_X_FOR"] and app.config["ENV_NAME"] == "production":
+        # Served straight from gunicorn, slow clients hold its threads (nginx reads whole bodies
+        # first and cuts slow ones off) and every client shares the proxy's rate limits or none.
+        log.warning("no reverse proxy configured (REPORTING_PROXY_FIX_X_FOR=0): in production the service must "
+                    "be served behind nginx (deploy/nginx/reporting.conf), with REPORTING_PROXY_FIX_X_FOR=1")
     if app.config["PROXY_FIX_X_FOR"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -1,22 +1,26 @@
-"""`make prove`: the deployment under faults, and nothing lost (issue 12).
+"""`make prove`: the deployment under faults, and nothing lost (issues 12 and 27).
 
-Starts its own PostgreSQL cluster on a free port, two gunicorn hosts (the shipped
-settings, production mode) and nginx in front, then runs complete journeys at
-concurrency 20 through each phase:
+Starts its own PostgreSQL cluster and Redis on free ports, two gunicorn hosts (the
+shipped settings, production mode, rate limits on and counted in that Redis) and nginx
+in front with the shipped site, then runs complete journeys through nginx at
+concurrency 20, each person from an address of their own (127.0.0.N), through each phase:
 
   clean       no fault
   kill        SIGKILL of gunicorn workers while reports are being sent
   db-restart  PostgreSQL stopped and started under load
   read-only   the database turned read-only (a failover onto a replica), then back
+  redis-kill  Redis killed under load (the limits count in each process), then started again
   slow-body   clients that declare a body and never send it, held open at nginx
-  fuzz        Hypothesis posts to every public form and /status
 
+then Hypothesis posts to every step form of a report not yet sent, then to its check
+page and /status; a NUL in `via` is sent in a query, a form and a multipart post;
 and finally `flask audit verify`. Every confirmation (a receipt shown) must have
 exactly one stored report that opens with its receipt; every stored report must
-belong to one journey; a 5xx is allowed only during a fault and only as the
-service's own unavailable page or a proxy's 502 for a killed worker, and a person
-pressing the button again must then get through. Prints one JSON line; exits 1 on
-any loss, duplicate or unexpected 5xx.
+belong to one journey; a 5xx is allowed only during a fault: the service's own page
+(unavailable, or the check page kept) during a database fault, and nginx's 502 only
+for a worker killed mid-request. A person meeting one presses the button again (or,
+told their report was received, comes back for the code as the page says) and must
+then get through. Prints one JSON line; exits 1 on any loss, duplicate or unexpected 5xx.
 
     python -m tests.prove [--journeys 40]
 """
@@ -39,57 +43,21 @@ from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
 from tests.deploy.stack import (
-    AppHost, Failure, Nginx, Sent, StackError, app_environment, free_port, make_certificates, main_form,
+    AppHost, Cluster, Failure, Nginx, Sent, StackError, app_environment, free_port, make_certificates, main_form,
     nginx_available, parse_forms, wait_for, walk_journey,
 )
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
 CONCURRENCY = 20
-TAG = re.compile(r"\(((?:clean|kill|db-restart|read-only|slow-body)-\d+)\)")
+PHASES = ("clean", "kill", "db-restart", "read-only", "redis-kill", "slow-body")
+TAG = re.compile(r"\(((?:" + "|".join(PHASES) + r")-\d+)\)")
+# Where each kind of 5xx (or come-back) may be met: anywhere else it is a failure.
+DATABASE_FAULTS = ("db-restart", "read-only")
 SECRET = "prove-secret-" + "p" * 40
-
-
-class Cluster:
-    """A PostgreSQL cluster of our own (initdb as the postgres user when run as root)."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.data = folder / "data"
-        self.port = free_port()
-        self.as_user: list[str] = []
-        folder.mkdir(parents=True, exist_ok=True)
-        if os.geteuid() == 0:
-            self.as_user = ["runuser", "-u", "postgres", "--"]
-            shutil.chown(folder, "postgres")
-
-    def run(self, *command: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([*self.as_user, *command], check=check, capture_output=True, text=True, timeout=120)
-
-    @property
-    def url(self) -> str:
-        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/reporting"
-
-    def init(self) -> None:
-        self.run(str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
-        with open(self.data / "postgresql.conf", "a") as conf:
-            conf.write(f"port = {self.port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{self.folder}'\n"
-                       "max_connections = 200\nfsync = on\nshared_buffers = 64MB\n")
-        self.start()
-        self.psql("postgres", "CREATE DATABASE reporting")
-
-    def start(self) -> None:
-        self.run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.folder / "postgres.log"), "-w", "start")
-
-    def stop(self, mode: str = "fast") -> None:
-        self.run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop", check=False)
-
-    def psql(self, database: str, sql: str) -> str:
-        return self.run(str(PG_BIN / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
-                        "-d", database, "-Atc", sql).stdout
 
 
 class Recorder:
@@ -98,9 +66,69 @@ class Recorder:
         self.sent: list[tuple[str, Sent]] = []  # (journey tag, what the person saw)
         self.unconfirmed: list[tuple[str, str]] = []
         self.failures: list[tuple[str, Failure]] = []
+        self.presses: dict[str, int] = {}  # journey tag: how often it pressed send
         self.timings: dict[str, list[float]] = defaultdict(list)
         self.phase = "setup"
         self.memory: dict[str, int] = {}
+
+
+class FromAddress(requests.adapters.HTTPAdapter):
+    """Connections from one loopback address, so each person has their own rate limits."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["source_address"] = (self.address, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+_addresses = iter(f"127.0.{n // 250 + 1}.{n % 250 + 2}" for n in range(250 * 250))
+_address_lock = threading.Lock()
+
+
+def person(ca: Path) -> requests.Session:
+    """A browser of its own: its own cookies and its own client address."""
+    with _address_lock:
+        address = next(_addresses)
+    session = requests.Session()
+    session.trust_env = False
+    session.verify = str(ca)
+    session.mount("https://", FromAddress(address))
+    return session
+
+
+class OwnRedis:
+    """A Redis of our own on a free port (the rate limits' store), to kill and start again."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+        folder.mkdir(parents=True, exist_ok=True)
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [shutil.which("redis-server") or "/usr/bin/redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+             "--save", "", "--appendonly", "no", "--dir", str(self.folder)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
+        def answers() -> bool:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as connection:
+                connection.sendall(b"PING\r\n")
+                return connection.recv(16).startswith(b"+PONG")
+
+        wait_for(answers, "redis-server", 15)
+
+    def kill(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(5)
 
 
 def page_name(path: str) -> str:
@@ -109,22 +137,23 @@ def page_name(path: str) -> str:
 
 
 def journey(base: str, ca: Path, tag: str, record: Recorder) -> None:
-    session = requests.Session()
-    session.trust_env = False
-    session.verify = str(ca)
+    session = person(ca)
     failures: list[Failure] = []
+    presses: list[str] = []
     phase = record.phase
     try:
         sent = walk_journey(session, base, text=f"Shouted at outside the shop ({tag}).", retries=20,
-                            failures=failures, timeout=60)
+                            failures=failures, timeout=60, presses=presses)
     except (StackError, requests.RequestException) as error:
         with record.lock:
             record.unconfirmed.append((tag, f"{type(error).__name__}: {error}"[:200]))
             record.failures.extend((phase, f) for f in failures)
+            record.presses[tag] = len(presses)
         return
     with record.lock:
         record.sent.append((tag, sent))
         record.failures.extend((phase, f) for f in failures)
+        record.presses[tag] = len(presses)
         for path, seconds in sent.timings:
             record.timings[page_name(path)].append(seconds)
 
@@ -153,31 +182,35 @@ def sample_memory(hosts: list[AppHost], record: Recorder, stop: threading.Event)
         stop.wait(0.5)
 
 
-def fuzz(base: str, ca: Path, record: Recorder, examples: int) -> int:
-    """Hypothesis posts to every public form the journey shows and to /status: never a 5xx."""
+def fuzz(base: str, ca: Path, record: Recorder, examples: int) -> tuple[int, dict[str, int]]:
+    """Hypothesis posts to every step form of a report not yet sent, then to its check page
+    and /status: never a 5xx. Then a NUL in `via` three ways. Returns the posts made and
+    the statuses of the NUL posts."""
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
+    from tests.deploy.stack import answer
+
     record.phase = "fuzz"
-    session = requests.Session()
-    session.trust_env = False
-    session.verify = str(ca)
+    session = person(ca)
     forms: list[tuple[str, Any]] = []
     response = session.get(base + "/report/", timeout=30)
     seen: set[str] = set()
-    for _ in range(40):  # walk the journey once, keeping each page's form
+    for _ in range(40):  # walk the journey once, keeping each page's form; the check page is not sent
         form = main_form(parse_forms(response.text), response.url)
         if form is None or response.url in seen:
             break
         seen.add(response.url)
         forms.append((response.url, form))
-        from tests.deploy.stack import answer
-
+        if response.url.endswith("/report/check"):
+            break
         response = session.post(requests.compat.urljoin(response.url, form.action or response.url),
                                 data=answer(form, fill_text=True), timeout=30)
+    if not forms or not forms[-1][0].endswith("/report/check"):
+        raise StackError(f"the fuzzing walk did not reach the check page ({response.url})")
     status_page = session.get(base + "/status", timeout=30)
+    # The step forms first, while the draft is unsent; then sending it (the check page), then /status.
     forms.append((status_page.url, parse_forms(status_page.text)[0]))
-    bad: list[int] = []
     values = st.one_of(st.text(max_size=300), st.sampled_from(["", "\x00", "a\x00b", "\ud7ff", "<script>", "9" * 400]),
                        st.binary(max_size=50).map(lambda b: b.decode("latin-1")))
     posted = 0
@@ -185,6 +218,8 @@ def fuzz(base: str, ca: Path, record: Recorder, examples: int) -> int:
         names = sorted({f["name"] for f in form.inputs if f["type"] != "hidden"} | set(form.selects) | set(form.textareas))
         token = next((f["value"] for f in form.inputs if f["name"] == "csrf_token"), "")
         target = requests.compat.urljoin(url, form.action or url)
+        # A fresh address for each form: the fuzzing is one person, not a flood to be limited.
+        session.mount("https://", FromAddress(next(_addresses)))
 
         @settings(max_examples=max(5, examples // len(forms)), deadline=None, database=None,
                   suppress_health_check=list(HealthCheck))
@@ -196,15 +231,24 @@ def fuzz(base: str, ca: Path, record: Recorder, examples: int) -> int:
             answer_ = session.post(target, data=body, timeout=30, allow_redirects=False)
             posted += 1
             if answer_.status_code >= 500:
-                bad.append(answer_.status_code)
-                record.failures.append(("fuzz", Failure(page_name(target.split("://", 1)[1].split("/", 1)[-1]),
-                                                        answer_.status_code, False)))
+                record.failures.append(("fuzz", Failure(page_name(urlsplit(target).path), answer_.status_code, False)))
 
         post()
-    query = session.get(base + "/report/", params={"via": "\x00"}, timeout=30)
-    if query.status_code >= 500:
-        bad.append(query.status_code)
-    return posted
+    # A NUL in `via`: in the address, in a form, in a multipart form. Each a clear 400.
+    home = person(ca)
+    token = next(f["value"] for f in parse_forms(home.get(base + "/", timeout=30).text)[0].inputs
+                 if f["name"] == "csrf_token")
+    nul = {
+        "query": home.get(base + "/report/", params={"via": "\x00"}, timeout=30).status_code,
+        "form": home.post(base + "/report/", data={"csrf_token": token, "via": "\x00"}, timeout=30,
+                          allow_redirects=False).status_code,
+        "multipart": home.post(base + "/report/", files={"csrf_token": (None, token), "via": (None, "\x00")},
+                               timeout=30, allow_redirects=False).status_code,
+    }
+    for how, status in nul.items():
+        if status >= 500:
+            record.failures.append(("fuzz", Failure(f"/report/ (via NUL, {how})", status, False)))
+    return posted, nul
 
 
 def slow_bodies(port: int, count: int) -> list[socket.socket]:
@@ -287,6 +331,7 @@ def main(argv: list[str] | None = None) -> int:
     folder = Path(tempfile.mkdtemp(prefix="prove-"))
     os.chmod(folder, 0o755)
     cluster = Cluster(folder / "pg")
+    redis = OwnRedis(folder / "redis")
     record = Recorder()
     hosts: list[AppHost] = []
     nginx: Nginx | None = None
@@ -297,8 +342,9 @@ def main(argv: list[str] | None = None) -> int:
             subprocess.run(["apt-get", "install", "-y", "-qq", "nginx"], check=True, capture_output=True, timeout=300,
                            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
         cluster.init()
-        env = app_environment(cluster.url, folder / "instance", SECRET, REPORTING_RATELIMIT_ENABLED="false",
-                              RATELIMIT_STORAGE_URI="memory://")
+        redis.start()
+        # Rate limits on, as shipped, counted in Redis; each person comes from an address of their own.
+        env = app_environment(cluster.url, folder / "instance", SECRET, RATELIMIT_STORAGE_URI=redis.url)
         from reporting import create_app
         from reporting.extensions import db
         from reporting.keys import services as key_services
@@ -358,6 +404,16 @@ def main(argv: list[str] | None = None) -> int:
 
         batch(base, ca, record, "read-only", args.journeys, read_only)
 
+        def kill_redis() -> None:
+            time.sleep(2)
+            redis.kill()
+            time.sleep(1)
+            answer = requests.get(f"http://127.0.0.1:{hosts[0].port}/healthz", timeout=10)
+            health["redis_killed"] = f"{answer.status_code} {' / '.join(answer.text.split(chr(10))).strip(' /')}"
+
+        batch(base, ca, record, "redis-kill", args.journeys, kill_redis)
+        redis.start()  # the slow-body phase and the fuzzing count in Redis again
+
         held: list[socket.socket] = []
 
         def slow() -> None:
@@ -367,7 +423,7 @@ def main(argv: list[str] | None = None) -> int:
         for connection in held:
             connection.close()
 
-        fuzzed = fuzz(base, ca, record, args.fuzz_examples)
+        fuzzed, via_nul = fuzz(base, ca, record, args.fuzz_examples)
         wait_for(lambda: requests.get(f"http://127.0.0.1:{hosts[0].port}/healthz", timeout=5).status_code == 200,
                  "recovery", 30)
         audit = subprocess.run([sys.executable, "-m", "flask", "--app", "reporting", "audit", "verify"],
@@ -378,11 +434,13 @@ def main(argv: list[str] | None = None) -> int:
         fives: Counter[str] = Counter()
         unexpected = 0
         for phase, failure in record.failures:
-            kind = ("connection" if failure.status == 0
-                    else "unavailable-page" if failure.clear_page else str(failure.status))
+            kind = ("connection" if failure.status == 0 else "come-back" if failure.status == 200
+                    else "service-page" if failure.clear_page else str(failure.status))
             fives[f"{phase}:{kind}"] += 1
-            allowed = phase in ("kill", "db-restart", "read-only") and (
-                failure.clear_page or failure.status in (0, 502, 504))
+            # A database fault: the service's own pages (never nginx's). A worker killed mid-request:
+            # nginx's 502 or a dropped connection. Redis killed, slow bodies: nothing at all.
+            allowed = ((phase in DATABASE_FAULTS and failure.clear_page)
+                       or (phase == "kill" and (failure.clear_page or failure.status in (0, 502))))
             if not allowed:
                 unexpected += 1
         timings = {
@@ -391,15 +449,19 @@ def main(argv: list[str] | None = None) -> int:
             for name, values in sorted(record.timings.items()) if values
         }
         result = {
-            "journeys": args.journeys * 5,
-            "sent": args.journeys * 5,
+            "journeys": args.journeys * len(PHASES),
+            "sent": sum(1 for presses in record.presses.values() if presses),  # pressed send at least once
+            "send_presses": sum(record.presses.values()),
             "confirmed": len(record.sent),
             "unconfirmed": len(record.unconfirmed),
             **checked,
+            "fuzz_reports": checked["stored_total"] - checked["stored"],  # sent by the fuzzing of the check page
             "5xx_by_cause": dict(sorted(fives.items())),
             "unexpected_5xx": unexpected,
             "healthz_while_read_only": health.get("read_only"),
+            "healthz_while_redis_killed": health.get("redis_killed"),
             "fuzz_posts": fuzzed,
+            "via_nul": via_nul,
             "audit_verify": "ok" if audit.returncode == 0 else audit.stdout.strip()[-200:] + audit.stderr.strip()[-200:],
             "pages": timings,
             "worst_worker_rss_mb": {k: round(v / 1024) for k, v in sorted(record.memory.items())},
@@ -416,12 +478,14 @@ def main(argv: list[str] | None = None) -> int:
         for host in hosts:
             host.stop()
         cluster.stop("immediate")
+        redis.kill()
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
     print(json.dumps(result), flush=True)
     failed = ("error" in result or result["lost"] or result["duplicated"] or result["unexpected_5xx"]
               or result["unconfirmed"] or result["stored_without_confirmation"] or result["audit_verify"] != "ok"
-              or result["opened_with_receipt"] != result["confirmed"])
+              or result["opened_with_receipt"] != result["confirmed"]
+              or any(status != 400 for status in result["via_nul"].values()))
     return 1 if failed else 0
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from flask import Flask, url_for
 from flask.testing import FlaskClient
+from werkzeug.routing.converters import NumberConverter
 
 from reporting.security import policy_for
 from tests.helpers import CSRF, full_answers, minimal_answers, report, sign_in
@@ -98,10 +99,10 @@ def url_for_rule(app: Flask, rule: Any, world: World) -> str:
     }
     arguments = {}
     for argument in rule.arguments:
-        converter = type(rule._converters[argument]).__name__
+        converter = rule._converters[argument]
         if argument in values:
             arguments[argument] = values[argument]
-        elif converter in ("IntegerConverter", "NumberConverter"):
+        elif isinstance(converter, NumberConverter):  # the app's ids (security.IdConverter) included
             arguments[argument] = 1
         else:
             arguments[argument] = "example"

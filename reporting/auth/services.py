@@ -11,7 +11,7 @@ import pyotp
 from flask import current_app
 from limits import RateLimitItem, parse
 from limits.storage import storage_from_string
-from limits.strategies import MovingWindowRateLimiter
+from limits.strategies import MovingWindowRateLimiter, RateLimiter
 from sqlalchemy import bindparam, delete, func, select
 
 from reporting import audit, crypto
@@ -27,6 +27,7 @@ from reporting.exceptions import (
     TooManyAttemptsError,
 )
 from reporting.extensions import db
+from reporting.extensions import limiter as request_limiter
 from reporting import sessions
 from reporting.settings import Settings
 from reporting.keys.models import KEY_FOR_ROLE, GrantRequest, KeyGrant, KeyPurpose, ServiceKey
@@ -133,13 +134,20 @@ def create_user(
 MAX_DELAY_SECONDS = 300
 
 
-def _throttle() -> tuple[MovingWindowRateLimiter, RateLimitItem, RateLimitItem]:
+def _throttle() -> tuple[RateLimiter, RateLimitItem, RateLimitItem]:
     app = current_app
-    if "reporting.signin_limiter" not in app.extensions:
-        storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"])
-        app.extensions["reporting.signin_limiter"] = MovingWindowRateLimiter(storage)
+    if app.config.get("RATELIMIT_ENABLED", True) and request_limiter.initialized:
+        # The rate limiter's own counting, on its store: when the store (Redis) cannot be
+        # reached, Flask-Limiter has already switched this to counting in the process
+        # (RATELIMIT_IN_MEMORY_FALLBACK_ENABLED), so a sign-in never waits on it or fails.
+        counting: RateLimiter = request_limiter.limiter
+    else:
+        if "reporting.signin_limiter" not in app.extensions:
+            storage = storage_from_string(app.config["RATELIMIT_STORAGE_URI"], **app.config["RATELIMIT_STORAGE_OPTIONS"])
+            app.extensions["reporting.signin_limiter"] = MovingWindowRateLimiter(storage)
+        counting = app.extensions["reporting.signin_limiter"]
     return (
-        app.extensions["reporting.signin_limiter"],
+        counting,
         parse(app.config["SIGNIN_LIMIT_PER_ACCOUNT"]),
         parse(app.config["SIGNIN_LIMIT_PER_CLIENT"]),
     )
@@ -153,7 +161,7 @@ def _throttle_keys(email: str, client: str) -> tuple[str, str]:
     )
 
 
-def _failures(limiter: MovingWindowRateLimiter, item: RateLimitItem, tag: str) -> int:
+def _failures(limiter: RateLimiter, item: RateLimitItem, tag: str) -> int:
     return item.amount - limiter.get_window_stats(item, "signin", tag).remaining
 
 

@@ -294,6 +294,8 @@ def home() -> ResponseReturnValue:
 
 @bp.route("/password", methods=["GET", "POST"])
 @roles(*ALL_STAFF)
+# Checks the password like a sign-in (and counts failures the same way).
+@limiter.limit(_signin_limit, methods=["POST"])
 def change_password() -> ResponseReturnValue:
     form = ChangePasswordForm()
     message = None

@@ -12,10 +12,12 @@ question offers beside going straight to checking.
 Nothing is lost at the moment of sending (DESIGN.md promise 3):
 - once a report is committed, the session cookie remembers its reference, so while
   the database is unreachable the journey's pages say it was received, never "not
-  sent" (``_received``); the receipt code is still shown only once, when it can be read;
+  sent" (``_received``); the receipt code is shown when it can be read, and again on a
+  reload for a short while (``sent``: the page carrying it may have been cut off);
 - the check page carries a copy of what it shows, sealed under the draft key, so a
   send that meets an unreachable database shows the answers again with "Try sending
-  again" (``_check_from_copy``);
+  again" (``_check_from_copy``), saying it could not be confirmed: an earlier press
+  whose answer was lost may have sent it, and only the database knows;
 - drafts have a version counter: a save made from a stale copy (the report was sent,
   or changed, from another tab) is applied again to the fresh draft, or refused with
   a page saying it was not added (``_change_draft``); a send from a stale copy goes
@@ -28,6 +30,7 @@ import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
@@ -352,9 +355,13 @@ def check(config: JourneyConfig, form: Any) -> ResponseReturnValue:
         # a send shows the answers again from the page's own copy.
         _rollback()
         page = _received(config) or _check_from_copy(config, form)
-        if page is None:
-            raise
-        return page
+        if page is not None:
+            return page
+        if request.method == "POST" and form.validate_on_submit():
+            # A send with no usable copy of the page: as unknown as above, so never "not sent".
+            log.error("report not confirmed: database unavailable")
+            return render_template("errors/503.html", unconfirmed=True), 503
+        raise
 
 
 def _check(config: JourneyConfig, form: Any) -> ResponseReturnValue:
@@ -490,8 +497,11 @@ def _check_from_copy(config: JourneyConfig, form: Any) -> ResponseReturnValue | 
     if page is None:
         return None
     cards, file_names, copy = page
-    log.error("report not sent: database unavailable")
-    return _check_page(config, form, cards, file_names, copy, NOT_SENT)
+    # Without the draft there is no knowing whether an earlier press of this button, whose
+    # answer never arrived, sent the report: the page says it could not be confirmed (never
+    # "not sent"), and pressing again once the database is back shows its confirmation.
+    log.error("report not confirmed: database unavailable")
+    return _check_page(config, form, cards, file_names, copy, UNCONFIRMED)
 
 
 def _files_page(config: JourneyConfig, state: services.DraftState, form: Any) -> ResponseReturnValue:
@@ -575,30 +585,50 @@ def remove_file(config: JourneyConfig, file_id: int, form: Any) -> ResponseRetur
 
 @_database_failure
 def sent(config: JourneyConfig, form: Any) -> ResponseReturnValue:
+    """The confirmation: the reference, and the receipt code.
+
+    The code is shown again on a reload for a short while after it was first shown (the
+    page carrying it may have been cut off on its way), until the person says they have
+    kept it (finish) or leaves (exit); then only the reference. Only this browser can see
+    it: the draft's key is in its cookie alone.
+    """
     state = open_draft(config)
     if state is None or state.draft.receipt is None:
         return redirect(url_for(config.start))
-    reference, receipt = services.sent_receipt(state)
-    _mark_sent(config, reference, shown=receipt is None)
+    kept = services.sent_receipt(state)
+    reference, receipt = kept.reference, kept.code
     report_id = state.draft.report_id
     support_wanted = report_id is not None and services.support_wanted(report_id)
+    now = utcnow()
     if config.receipt_once:
         forget(config)
         db.session.commit()
-    elif receipt is not None:
+    elif receipt is not None and kept.shown_until is None:
+        until = now + timedelta(minutes=int(current_app.config["RECEIPT_SHOWN_MINUTES"]))
         try:
-            services.forget_receipt_code(state)  # shown once: a reload shows the reference only
+            services.show_receipt_code(state, until=until)
+            db.session.commit()
         except DraftChangedError:
-            # Another load of this page read the code at the same moment and showed it.
+            db.session.rollback()  # another load of this page showed it at the same moment
+        except SQLAlchemyError as error:
+            # Read but not written (a read-only replica): the code is shown all the same; its
+            # short while starts at a later showing.
+            _rollback()
+            log.error("receipt code shown without noting it: %s", type(error).__name__)
+    elif receipt is not None and kept.shown_until is not None and now >= kept.shown_until:
+        try:
+            services.forget_receipt_code(state)
+        except DraftChangedError:
             db.session.rollback()
-            receipt = None
         else:
             db.session.commit()
-        _mark_sent(config, reference, shown=True)
+        receipt = None
+    # The cookie says "shown" once the code is gone for good (an outage page then says so).
+    _mark_sent(config, reference, shown=receipt is None)
     return render_template(
         config.sent_template, reference=reference, receipt=receipt, form=form,
         layout=config.layout, finish_url=url_for(config.finish), channel=config.channel.value,
-        support_wanted=support_wanted,
+        support_wanted=support_wanted, shown_minutes=int(current_app.config["RECEIPT_SHOWN_MINUTES"]),
     )
 
 

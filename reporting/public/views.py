@@ -169,4 +169,20 @@ def healthz() -> ResponseReturnValue:
             log.error("health check failed: %s (%s)", name, type(error).__name__)
             return Response(f"{name}: failed\n", status=503, mimetype="text/plain")
     rollback_safely()
+    store = _rate_limit_store_down()
+    if store:
+        # Still ready: the limits count in each process until the store answers again.
+        return Response(f"ok\nrate limit store ({store}): unreachable, counting in each process\n",
+                        mimetype="text/plain")
     return Response("ok\n", mimetype="text/plain")
+
+
+def _rate_limit_store_down() -> str | None:
+    """The kind of the shared rate-limit store (``redis``) if it does not answer, else None."""
+    if not current_app.config.get("RATELIMIT_ENABLED", True) or not limiter.initialized:
+        return None
+    if limiter.storage.check():  # limits' own check: a ping, within the storage's timeouts
+        return None
+    scheme = str(current_app.config["RATELIMIT_STORAGE_URI"]).split(":", 1)[0]
+    log.warning("health check: rate limit store (%s) unreachable", scheme)
+    return scheme

@@ -193,25 +193,54 @@ def purge_expired_drafts(now: datetime) -> int:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def sent_receipt(state: DraftState) -> tuple[str, str | None]:
+@dataclass(frozen=True)
+class KeptReceipt:
+    """What a sent draft keeps for its confirmation page (sealed under the draft key)."""
+
+    reference: str
+    code: str | None  # None once forgotten
+    # Set when the page first shows the code: until then a reload shows it again, in case
+    # the page carrying it never arrived (a connection cut off in transit).
+    shown_until: datetime | None
+
+
+def sent_receipt(state: DraftState) -> KeptReceipt:
     """The reference and formatted receipt code kept for the confirmation page.
 
-    The code is None once the page has shown it (:func:`forget_receipt_code`).
+    The code is None once it was forgotten (:func:`forget_receipt_code`).
     """
     if state.draft.receipt is None:
         raise DraftNotFoundError(state.draft.id)
     data = json.loads(crypto.decrypt(state.key, state.draft.receipt, _draft_binding(state.draft.id, "receipt")))
-    return str(data["reference"]), data.get("receipt")
+    until = data.get("shown_until")
+    return KeptReceipt(str(data["reference"]), data.get("receipt"),
+                       datetime.fromisoformat(until) if isinstance(until, str) else None)
+
+
+def _save_receipt(state: DraftState, reference: str, code: str | None, shown_until: datetime | None) -> None:
+    data: dict[str, Any] = {"reference": reference, "receipt": code}
+    if shown_until is not None:
+        data["shown_until"] = shown_until.isoformat()
+    _update_draft(_SAVE_RECEIPT, state.draft, receipt=crypto.encrypt(
+        state.key, json.dumps(data).encode(), _draft_binding(state.draft.id, "receipt"),
+    ))
+
+
+def show_receipt_code(state: DraftState, *, until: datetime) -> None:
+    """The confirmation page shows the code for the first time: this browser (its cookie
+    holds the only key) may see it again until ``until``, then it is forgotten.
+
+    Raises DraftChangedError if another load of the page did the same meanwhile.
+    """
+    kept = sent_receipt(state)
+    _save_receipt(state, kept.reference, kept.code, until)
 
 
 def forget_receipt_code(state: DraftState) -> None:
-    """The confirmation page has shown the code: keep only the reference, so the same
-    browser cannot show the code again (to someone else at the same device later)."""
-    reference, _ = sent_receipt(state)
-    _update_draft(_SAVE_RECEIPT, state.draft, receipt=crypto.encrypt(
-        state.key, json.dumps({"reference": reference, "receipt": None}).encode(),
-        _draft_binding(state.draft.id, "receipt"),
-    ))
+    """Keep only the reference, so the same browser cannot show the code again (to
+    someone else at the same device later)."""
+    kept = sent_receipt(state)
+    _save_receipt(state, kept.reference, None, kept.shown_until)
 
 
 def check_page_copy(state: DraftState, page: Mapping[str, Any]) -> str:

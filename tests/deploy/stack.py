@@ -12,6 +12,7 @@ import html
 import ipaddress
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -170,6 +171,54 @@ class AppHost:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(5)
+
+
+# --- PostgreSQL of its own -------------------------------------------------------------
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def postgres_available() -> bool:
+    return (PG_BIN / "initdb").exists()
+
+
+class Cluster:
+    """A PostgreSQL cluster of our own (initdb as the postgres user when run as root)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.data = folder / "data"
+        self.port = free_port()
+        self.as_user: list[str] = []
+        folder.mkdir(parents=True, exist_ok=True)
+        if os.geteuid() == 0:
+            self.as_user = ["runuser", "-u", "postgres", "--"]
+            shutil.chown(folder, "postgres")
+
+    def run(self, *command: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*self.as_user, *command], check=check, capture_output=True, text=True, timeout=120)
+
+    @property
+    def url(self) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/reporting"
+
+    def init(self) -> None:
+        self.run(str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
+        with open(self.data / "postgresql.conf", "a") as conf:
+            conf.write(f"port = {self.port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '{self.folder}'\n"
+                       "max_connections = 200\nfsync = on\nshared_buffers = 64MB\n")
+        self.start()
+        self.psql("postgres", "CREATE DATABASE reporting")
+
+    def start(self) -> None:
+        self.run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.folder / "postgres.log"), "-w", "start")
+
+    def stop(self, mode: str = "fast") -> None:
+        self.run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop", check=False)
+
+    def psql(self, database: str, sql: str) -> str:
+        return self.run(str(PG_BIN / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
+                        "-d", database, "-Atc", sql).stdout
 
 
 # --- nginx ---------------------------------------------------------------------------
@@ -384,18 +433,45 @@ class Failure:
     clear_page: bool  # the service's own "unavailable" page, not a proxy's or a crash
 
 
+# The service's own pages for a fault: "unavailable", the check page kept with "not sent"
+# (the draft was read) or "could not confirm" (it could not be: an earlier press may have sent it).
+CLEAR_PAGE_WORDS = ("not been sent", "unavailable", "could not confirm")
+# The "received" page during an outage, before the code could be shown: come back for it.
+COME_BACK = re.compile(r'<a class="govuk-link" href="([^"]*/sent)">')
+
+
+def is_clear_page(page: str) -> bool:
+    return any(words in page for words in CLEAR_PAGE_WORDS)
+
+
+def _receipt_on(page: str, page_count: int, timings: list[tuple[str, float]]) -> Sent | None:
+    receipt = RECEIPT.search(page)
+    if not receipt:
+        return None
+    reference = REFERENCE.search(page)
+    if not reference:
+        raise StackError("a receipt without a reference")
+    digits = " ".join(re.sub(r"<[^>]+>", " ", html.unescape(receipt.group(1))).split())
+    return Sent(reference.group(0), digits, page_count, timings)
+
+
 def walk_journey(session: Any, base: str, *, start: str = "/report/", max_pages: int = 40,
                  timeout: float = 30.0, text: str = TEXT_ANSWER, retries: int = 0,
-                 failures: list[Failure] | None = None) -> Sent:
+                 failures: list[Failure] | None = None, presses: list[str] | None = None) -> Sent:
     """Report as a person would: open the start page and answer each form until the receipt shows.
 
     With ``retries``, a 5xx or a dropped connection is met as a person would meet it:
-    wait a moment and press the same button again (each one is recorded in ``failures``).
+    wait a moment and press the same button again (each one is recorded in ``failures``);
+    and the "received, come back for your code" page of an outage is followed as its link
+    says, a moment later (recorded with status 200). Each press of the send button (a post
+    to the check page) is appended to ``presses``.
     """
     timings: list[tuple[str, float]] = []
 
     def timed(method: str, url: str, **kwargs: Any) -> Any:
         for attempt in range(retries + 1):
+            if presses is not None and method == "POST" and urlsplit(url).path.endswith("/check"):
+                presses.append(urlsplit(url).path)
             began = time.perf_counter()
             try:
                 response = session.request(method, url, timeout=timeout, **kwargs)
@@ -410,8 +486,7 @@ def walk_journey(session: Any, base: str, *, start: str = "/report/", max_pages:
             if response.status_code < 500 or attempt == retries:
                 return response
             if failures is not None:
-                failures.append(Failure(urlsplit(url).path, response.status_code,
-                                        "not been sent" in response.text or "unavailable" in response.text))
+                failures.append(Failure(urlsplit(url).path, response.status_code, is_clear_page(response.text)))
             time.sleep(1)
         raise AssertionError("unreachable")
 
@@ -420,18 +495,31 @@ def walk_journey(session: Any, base: str, *, start: str = "/report/", max_pages:
         return {k: [text if v == TEXT_ANSWER else v for v in vs] for k, vs in data.items()}
 
     response = timed("GET", base + start)
+    come_backs = 0
     for page_count in range(1, max_pages + 1):
         if response.status_code >= 400:
             raise StackError(f"{response.status_code} at {response.url}")
         page = response.text
-        receipt = RECEIPT.search(page)
-        if receipt:
-            reference = REFERENCE.search(page)
-            if not reference:
-                raise StackError("a receipt without a reference")
-            digits = " ".join(re.sub(r"<[^>]+>", " ", html.unescape(receipt.group(1))).split())
-            return Sent(reference.group(0), digits, page_count, timings)
+        sent = _receipt_on(page, page_count, timings)
+        if sent:
+            return sent
         form = main_form(parse_forms(page), response.url)
+        come_back = COME_BACK.search(page) if form is None else None
+        while come_back and come_backs < retries * 3:
+            # Received, and the code is kept: come back for it in a moment, as the page says.
+            come_backs += 1
+            if failures is not None:
+                failures.append(Failure(urlsplit(response.url).path, 200, True))
+            time.sleep(1)
+            response = timed("GET", urljoin(response.url, html.unescape(come_back.group(1))))
+            if response.status_code >= 400:
+                raise StackError(f"{response.status_code} at {response.url}")
+            page = response.text
+            form = main_form(parse_forms(page), response.url)
+            come_back = COME_BACK.search(page) if form is None else None
+        sent = _receipt_on(page, page_count, timings)
+        if sent:
+            return sent
         if form is None:
             raise StackError(f"no form to answer at {response.url}")
         target = urljoin(response.url, form.action or response.url)
@@ -444,3 +532,25 @@ def walk_journey(session: Any, base: str, *, start: str = "/report/", max_pages:
             if response.status_code == 200 and response.url == before and "govuk-error-summary" in response.text:
                 raise StackError(f"the walker could not answer {before}")
     raise StackError(f"no receipt after {max_pages} pages")
+
+
+def walk_to(session: Any, base: str, path: str, *, start: str = "/report/", max_pages: int = 40,
+            timeout: float = 30.0) -> Any:
+    """Answer each form from the start, as :func:`walk_journey` does, until the page at
+    ``path`` shows (the check page, say); return that response, nothing sent."""
+    response = session.get(base + start, timeout=timeout)
+    for _page in range(max_pages):
+        if response.status_code >= 400:
+            raise StackError(f"{response.status_code} at {response.url}")
+        if urlsplit(response.url).path == path:
+            return response
+        form = main_form(parse_forms(response.text), response.url)
+        if form is None:
+            raise StackError(f"no form to answer at {response.url}")
+        target = urljoin(response.url, form.action or response.url)
+        before = response.url
+        response = session.post(target, data=answer(form, fill_text=False), timeout=timeout)
+        if response.status_code == 200 and response.url == before and "govuk-error-summary" in response.text:
+            form = main_form(parse_forms(response.text), response.url) or form
+            response = session.post(target, data=answer(form, fill_text=True), timeout=timeout)
+    raise StackError(f"{path} not reached after {max_pages} pages")

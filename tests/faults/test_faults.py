@@ -6,6 +6,10 @@
    when the session's teardown rolled back.
 3. A read-only database (a failover onto a replica) gave a 500 on every question,
    while /healthz said "ok".
+
+Issue 27, item 5: bad input is not an outage. A value the database refuses (a NUL in a
+multipart post, an id too large for its integers) is a 400 or 404 with a clear page,
+never the 503 "unavailable" page; a programming error stays a 500.
 """
 from __future__ import annotations
 
@@ -244,20 +248,80 @@ def test_a_read_only_database_at_sending_keeps_the_answers_on_the_check_page(app
     assert count(app, Report) == 1
 
 
-def test_a_value_the_driver_refuses_is_the_unavailable_page_not_a_500(app, client):
+def test_a_read_only_database_after_sending_still_shows_the_receipt_code(app, client):
+    """Issue 27 item 6 (make prove): the first showing of the code is noted in the draft; on a
+    read-only replica that note cannot be written, and the code is shown all the same."""
+    start(client)
+    answer_all(client, minimal_answers())
+    response = post_form(client, "/report/check", {})
+    assert response.status_code == 302
+    with read_only_database(app):
+        page = client.get("/report/sent")
+    assert page.status_code == 200
+    assert 'id="receipt-code"' in page.get_data(as_text=True)
+    # Back on a writable database: shown again (its short while starts now).
+    assert 'id="receipt-code"' in client.get("/report/sent").get_data(as_text=True)
+
+
+@contextmanager
+def database_raises(app, error: type[Exception]) -> Iterator[None]:  # type: ignore[no-untyped-def]
     with app.app_context():
         engine = db.engine
 
     def refuse(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        raise DataError(statement, None, Exception("invalid byte sequence"))
+        raise error(statement, None, Exception("refused"))
 
     event.listen(engine, "before_cursor_execute", refuse)
     try:
-        response = client.get("/centres/")
+        yield
     finally:
         event.remove(engine, "before_cursor_execute", refuse)
-    assert response.status_code == 503
-    assert UNAVAILABLE in response.get_data(as_text=True)
+
+
+# --- 4. bad data is not an outage (issue 27, item 5) ----------------------------------
+
+def test_a_value_the_database_refuses_is_a_clear_400_not_the_outage_page(app, client, captured_logs):
+    with database_raises(app, DataError):
+        response = client.get("/centres/")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert BAD_REQUEST in page and UNAVAILABLE not in page
+    assert not any("database unavailable" in line for line in captured_logs)
+
+
+def test_a_programming_error_in_the_database_stays_a_500_in_the_log(app, client, captured_logs):
+    from sqlalchemy.exc import IntegrityError, ProgrammingError
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # as served (TESTING would raise it into the test)
+    for error in (ProgrammingError, IntegrityError):
+        captured_logs.clear()
+        with database_raises(app, error):
+            response = client.get("/centres/")
+        assert response.status_code == 500, error
+        assert UNAVAILABLE not in response.get_data(as_text=True)
+        assert any(f"unhandled {error.__name__}" in line for line in captured_logs), captured_logs
+
+
+@pytest.mark.parametrize("via", ["\x00", "a\x00b", "shrewsbury-library\x00"])
+def test_a_multipart_post_with_a_nul_in_via_is_a_clear_400(app, client, captured_logs, via):
+    token = csrf_token(client, "/")
+    response = client.post("/report/", data={"csrf_token": token, "via": via}, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert BAD_REQUEST in response.get_data(as_text=True)
+    assert count(app, Draft) == 0
+    assert not any("database unavailable" in line for line in captured_logs)
+
+
+def test_a_file_number_too_large_for_the_database_is_not_found(app, client, captured_logs):
+    start(client)
+    token = csrf_token(client, "/report/who")
+    for number in ("2147483648", "99999999999999999999"):
+        response = client.post(f"/report/files/{number}/remove", data={"csrf_token": token})
+        assert response.status_code == 404, number
+        assert NOT_FOUND in response.get_data(as_text=True)
+    assert not any("database unavailable" in line for line in captured_logs)
+    # The largest number an id can be is looked for, and is simply not there.
+    assert client.post("/report/files/2147483647/remove", data={"csrf_token": token}).status_code == 302
 
 
 def test_healthz_names_a_lost_connection(app, client):
