@@ -538,8 +538,8 @@ class EqualityForm(QuestionForm):
     }
     age_group = _equality(
         _l("Your age"),
-        [("under_18", _l("Under 18")), ("18_24", "18 to 24"), ("25_34", "25 to 34"), ("35_49", "35 to 49"),
-         ("50_64", "50 to 64"), ("65_plus", _l("65 or over"))],
+        [("under_18", _l("Under 18")), ("18_24", _l("18 to 24")), ("25_34", _l("25 to 34")),
+         ("35_49", _l("35 to 49")), ("50_64", _l("50 to 64")), ("65_plus", _l("65 or over"))],
     )
     sex = _equality(_l("Your sex"), [("female", _l("Female")), ("male", _l("Male"))])
     trans = _equality(
