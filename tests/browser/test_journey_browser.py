@@ -215,6 +215,11 @@ def test_whole_journey_without_javascript_is_accessible(
     axe.check(page, "contact, with an error")
     page.get_by_label("Email address (optional)").fill("sam@example.org")
     press_continue(page)
+    # "Yes": how to contact them comes next (not asked after "No").
+    expect_question(page, "/report/contact-how", "How to contact you")
+    axe.check(page, "how to contact you")
+    group(page, "Can we leave a message?").get_by_label("No").check()
+    press_continue(page)
     follow(page, page.get_by_role("link", name="About you"))
     axe.check(page, "equality")
     group(page, "Your age").get_by_label("25 to 34").check()
