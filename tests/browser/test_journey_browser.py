@@ -206,7 +206,7 @@ def test_whole_journey_without_javascript_is_accessible(
     group(page, "Would you like to be put in touch with a support service?").get_by_label("Yes").check()
     press_continue(page)
     follow(page, page.get_by_role("link", name="Contacting you"))
-    expect_question(page, "/report/contact", "Contacting you")
+    expect_question(page, "/report/contact", "Can we contact you about this report?")
     axe.check(page, "contact")
     group(page, "Can we contact you about this report?").get_by_label("Yes", exact=True).check()
     page.get_by_label("Your name (optional)").fill("Sam")
