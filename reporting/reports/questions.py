@@ -983,6 +983,13 @@ def step_answers(step: Step, answers: Mapping[str, Any]) -> Answers:
     return {key: value for key, value in answers.items() if key in names}
 
 
+def kept_answers(step: Step, answers: Mapping[str, Any]) -> Answers:
+    """A step's answers to keep in a report: those to questions it shows with these answers
+    (an email typed for the police, who are then not to be told, is not kept)."""
+    shown = {spec.name for spec in field_specs(step.form) if _shown(spec, answers)}
+    return {key: value for key, value in step_answers(step, answers).items() if key in shown}
+
+
 def _shown(spec: FieldSpec, answers: Mapping[str, Any]) -> bool:
     if spec.revealed_by is None:
         return True

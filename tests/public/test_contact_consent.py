@@ -125,3 +125,15 @@ def test_back_to_check_your_answers_on_the_files_page_goes_to_check_your_answers
     page = client.get("/report/files").get_data(as_text=True)
     assert back_to_check_links(page) == ["/report/check"]
     assert client.get("/report/check").status_code == 200
+
+
+def test_details_for_the_police_go_when_the_police_are_not_to_be_told(app, client: FlaskClient, keys):
+    required_then(client, "with_details")
+    post_form(client, "/report/police-details", {"police_details": "give", "email": "sam@example.org"})
+    response = post_form(client, "/report/police?change=1", {"police_consent": "no"})
+    assert response.headers["Location"].endswith("/report/check")
+    assert "sam@example.org" not in client.get("/report/check").get_data(as_text=True)
+    reference, _receipt = send(client)
+    with app.app_context():
+        answers = read_report(reference, keys.recovery_text)["answers"]
+    assert answers["police_consent"] == "no" and not answers.get("email")
