@@ -50,11 +50,13 @@ $(ASSETS): package.json package-lock.json $(wildcard static/src/*) $(wildcard te
 	touch $@
 
 # A local install: development settings (secret generated into instance/, plain HTTP).
+# Another port: `make run PORT=5100`.
+PORT ?= 5000
 run: export REPORTING_ENV_NAME ?= development
 run: $(INSTALLED_RUN) $(ASSETS) $(COMPILED)
 	$(BIN)/flask db upgrade
-	$(BIN)/flask demo
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	$(BIN)/flask demo --port $(PORT)
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 # One pytest worker per core (pytest-xdist), whole files to a worker so module-scoped
 # fixtures (a browser context, a live server) are made once; TEST_WORKERS=0 runs in one process.
@@ -76,8 +78,9 @@ prove: $(INSTALLED) $(ASSETS)
 	timeout 900 $(BIN)/python -m tests.prove $(PROVE_ARGS)
 
 # Compiled catalogues (not committed), made after the install that brings pybabel.
+# Quietly: pybabel says "compiling catalog" on stderr for each (warnings still show).
 %.mo: %.po | $(BIN)/python
-	$(BIN)/pybabel compile -i $< -o $@ >/dev/null
+	$(BIN)/pybabel --quiet compile -i $< -o $@
 
 translations: $(INSTALLED)
 	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location --sort-output -o reporting/i18n/messages.pot . >/dev/null

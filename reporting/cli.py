@@ -20,9 +20,21 @@ from reporting.settings import current_settings
 from reporting.retention.cli import retention_cli  # noqa: E402
 
 
+def _sign_in_address(port: int) -> str:
+    """Where the demo's staff sign in: the service's own address if configured, else this machine's."""
+    from flask import current_app, url_for
+
+    base = current_app.config.get("PUBLIC_BASE_URL") or f"http://127.0.0.1:{port}"
+    with current_app.test_request_context("/"):
+        path = url_for("auth.login")
+    return str(base).rstrip("/") + path
+
+
 @click.command("demo")
+@click.option("--port", default=5000, show_default=True,
+              help="The port `flask run` serves on, for the printed sign-in address (without REPORTING_PUBLIC_BASE_URL).")
 @with_appcontext
-def demo_command() -> None:
+def demo_command(port: int) -> None:
     """Load demo data (idempotent): keys if missing, staff for each role, sample reports."""
     from reporting.auth.demo import load_demo_staff
 
@@ -58,13 +70,43 @@ def demo_command() -> None:
     if not sent:
         click.echo("Demo reports are already loaded.")
     click.echo("")
-    click.echo("Demo staff sign-ins at http://127.0.0.1:5000/staff/login (DEMO ONLY: never use these anywhere real)")
+    click.echo(f"Demo staff sign-ins at {_sign_in_address(port)} (DEMO ONLY: never use these anywhere real)")
+    service_name = current_settings().service_name
     for person in sign_ins:
         holder = " (key holder)" if person.holder else ""
         click.echo(f"  {person.role:<13} {person.email:<24} password: {person.password}   TOTP secret: {person.totp_secret}{holder}")
-    click.echo("Add the TOTP secret to any authenticator app, or use the code it shows for each sign-in.")
+        click.echo(f"    {person.otpauth_uri(service_name)}")
+    click.echo("Sign-in asks for a 6-digit code: open an otpauth:// link above with an authenticator app "
+               "(or add its TOTP secret by hand), or print the code now with `flask demo-code EMAIL`.")
+
+
+@click.command("demo-code")
+@click.argument("email")
+@with_appcontext
+def demo_code_command(email: str) -> None:
+    """Development only: the 6-digit code an authenticator app shows now for a demo account."""
+    from sqlalchemy import select
+
+    from reporting.auth import services as auth_services
+    from reporting.auth.demo import ACCOUNTS, current_code
+    from reporting.auth.models import User
+    from reporting.meetings.demo import AGENCY_ACCOUNT
+
+    settings = current_settings()
+    if settings.env_name != "development":
+        # A code is a second factor: printing one is for demo accounts on a local install only.
+        raise click.ClickException("refused: `flask demo-code` runs only with REPORTING_ENV_NAME=development")
+    demo_emails = [address for address, _role in ACCOUNTS] + [AGENCY_ACCOUNT]
+    address = email.strip().lower()
+    if address not in demo_emails:
+        raise click.ClickException(f"{email} is not a demo account; the demo accounts are {', '.join(demo_emails)}")
+    user = db.session.scalar(select(User).where(User.email == address))
+    if user is None or user.totp_secret is None:
+        raise click.ClickException(f"{address} has not been made yet: run `flask demo` first")
+    click.echo(current_code(auth_services.totp_secret(user, settings)))
 
 
 def register(app: Flask) -> None:
     app.cli.add_command(retention_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(demo_code_command)

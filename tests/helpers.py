@@ -48,8 +48,9 @@ def full_answers(canary: str = "") -> dict[str, dict[str, Any]]:
         "impact": {"impact": f"I am afraid to go out {c}", "injury": "no", "support": "yes"},
         "reported-before": {"already_reported": "yes", "crime_reference": f"22/{c or '12345'}/26"},
         "contact": {"contact_ok": "yes", "name": f"Sam {c}", "email": f"{c or 'sam'}@example.org",
-                    "phone": "07700 900982", "safe_times": f"evenings {c}", "leave_message": "no",
-                    "preferred_contact": "email", "contact_language": f"Polish {c}", "interpreter": "no"},
+                    "phone": "07700 900982", "safe_times": f"evenings {c}", "contact_language": f"Polish {c}"},
+        # Asked straight after "yes" to being contacted.
+        "contact-how": {"leave_message": "no", "preferred_contact": "email", "interpreter": "no"},
         "equality": {"age_group": "25_34", "sex": "prefer_not", "trans": "yes", "ethnicity": "white_other",
                      "religion": "muslim", "disability": "no", "sexual_orientation": "prefer_not"},
     }

@@ -37,6 +37,10 @@ class DemoSignIn:
     totp_secret: str
     holder: bool
 
+    def otpauth_uri(self, issuer: str) -> str:
+        """The secret as an authenticator app's link (otpauth://totp/...), for the demo's printout."""
+        return pyotp.TOTP(self.totp_secret).provisioning_uri(name=self.email, issuer_name=issuer)
+
 
 def _demo_centre() -> Centre:
     centre = db.session.scalar(select(Centre).where(Centre.slug == DEMO_CENTRE))

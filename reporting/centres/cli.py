@@ -42,7 +42,7 @@ def refuse(problems: list[str]) -> NoReturn:
     """Every problem of a refused import, one a line, then the refusal."""
     for problem in problems:
         click.echo(problem, err=True)
-    raise click.ClickException(f"nothing imported: {len(problems)} problem(s)")
+    raise click.ClickException(f"nothing imported: {len(problems)} problem{'' if len(problems) == 1 else 's'}")
 
 
 @centres_cli.command("export")

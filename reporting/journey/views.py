@@ -296,6 +296,8 @@ def step(config: JourneyConfig, name: str) -> ResponseReturnValue:
         form = current.form(data=questions.step_answers(current, state.answers), about_someone_else=someone_else)
     if changing:
         back = url_for(config.check)
+    elif current.follows:
+        back = url_for(config.step, name=current.follows)
     elif current.optional:
         back = _more_url(config)
     else:
@@ -313,6 +315,9 @@ def step(config: JourneyConfig, name: str) -> ResponseReturnValue:
 def _after_step(config: JourneyConfig, current: questions.Step, state: services.DraftState, changing: bool) -> str:
     if current.needs_files and state.answers.get("has_files") == "yes" and config.files:
         return url_for(config.files)
+    following_up = questions.follow_up(current.name, state.answers, config.questions)
+    if following_up is not None:
+        return url_for(config.step, name=following_up.name, **({"change": 1} if changing else {}))
     if changing:
         missing = questions.first_unanswered(state.answers, state.visited, config.questions)
         return url_for(config.step, name=missing.name, change=1) if missing else url_for(config.check)
@@ -506,11 +511,14 @@ def _check_from_copy(config: JourneyConfig, form: Any) -> ResponseReturnValue | 
 
 def _files_page(config: JourneyConfig, state: services.DraftState, form: Any) -> ResponseReturnValue:
     assert config.files is not None
+    # "Back to check your answers" only while the check page can be shown; while a question
+    # must still be answered before checking, the way on is back to "tell us more".
+    check_ready = questions.first_unanswered(state.answers, state.visited, config.questions) is None
     return render_template(
         "public/files.html", form=form, files=evidence_services.list_draft_files(state),
         max_files=MAX_FILES_PER_REPORT, layout=config.layout, caption=_caption(config),
         back=_more_url(config), more_url=_more_url(config), check_url=url_for(config.check),
-        remove_endpoint=config.remove_file, picture=questions.FILES_PICTURE,
+        check_ready=check_ready, remove_endpoint=config.remove_file, picture=questions.FILES_PICTURE,
     )
 
 

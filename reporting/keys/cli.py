@@ -80,7 +80,7 @@ def rotate_command(purpose: str) -> None:
         raise click.ClickException("no keys yet; run `flask keys init` first") from None
     db.session.commit()
     click.echo(f"New {purpose} key: {made.key.kid}")
-    click.echo(f"Granted to {len(made.granted)} holder(s) of the old key.")
+    click.echo(f"Granted to {len(made.granted)} holder{'' if len(made.granted) == 1 else 's'} of the old key.")
     if made.refused:
         click.echo("Not granted (their grant of the old key has no valid proof; grant them again if they should read):")
         for email in made.refused:
@@ -120,7 +120,7 @@ def grant_command(email: str, recovery_key_stdin: bool) -> None:
             "or use the recovery key printed by the `keys init` that made them)"
         ) from None
     db.session.commit()
-    click.echo(f"Granted {made} key(s) to {user.email}")
+    click.echo(f"Granted {made} key{'' if made == 1 else 's'} to {user.email}")
 
 
 def register(app: Flask) -> None:

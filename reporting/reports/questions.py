@@ -306,9 +306,10 @@ class PoliceDetailsForm(QuestionForm):
     def answers(self) -> Answers:
         choice = self.police_details.data
         if choice == "give":
-            return {"contact_ok": "yes", "email": self.email.data or None, "phone": self.phone.data or None}
+            # For the police only: not an answer to "Can we contact you?", which was not asked.
+            return {"police_details": "give", "email": self.email.data or None, "phone": self.phone.data or None}
         consent = PoliceConsent.WITHOUT_DETAILS if choice == "without" else PoliceConsent.NO
-        return {"police_consent": consent.value}
+        return {"police_consent": consent.value, "police_details": None}
 
 
 # Optional questions, reached from "Would you like to tell us more?" ----------------
@@ -493,13 +494,7 @@ class ContactForm(QuestionForm):
                        render_kw={"type": "email", "autocomplete": "email", "spellcheck": "false"})
     phone = short_text(_l("Phone number (optional)"), max_length=40, render_kw={"type": "tel", "autocomplete": "tel"})
     safe_times = short_text(_l("When is it safe to contact you? (optional)"), max_length=200)
-    leave_message = Radios(_l("Can we leave a message?"), choices=YES_NO)
-    preferred_contact = Radios(
-        _l("How would you prefer us to contact you?"),
-        choices=[("email", _l("Email")), ("phone", _l("Phone call")), ("text", _l("Text message")), ("any", _l("Any of these"))],
-    )
     contact_language = short_text(_l("Which language would you like us to use? (optional)"), max_length=60)
-    interpreter = Radios(_l("Would you need an interpreter?"), choices=YES_NO)
 
     def validate_email(self, field: Field) -> None:
         _validate_email(field)
@@ -517,9 +512,22 @@ class ContactForm(QuestionForm):
     def answers(self) -> Answers:
         data = super().answers()
         if data.get("contact_ok") != "yes":
-            # Anonymous means anonymous: nothing answered before choosing it is kept.
-            data = {key: None for key in data} | {"contact_ok": data.get("contact_ok")}
+            # Anonymous means anonymous: nothing answered before choosing it is kept, here, on
+            # how to contact them (a question then not asked), or for the police (asked again).
+            data = ({key: None for key in data} | {name: None for name in question_names(CONTACT_HOW)}
+                    | {"police_details": None, "contact_ok": data.get("contact_ok")})
         return data
+
+
+class ContactHowForm(QuestionForm):
+    """Asked only after "Yes" to "Can we contact you?" (GOV.UK: no questions with choices in a reveal)."""
+
+    leave_message = Radios(_l("Can we leave a message?"), choices=YES_NO)
+    preferred_contact = Radios(
+        _l("How would you prefer us to contact you?"),
+        choices=[("email", _l("Email")), ("phone", _l("Phone call")), ("text", _l("Text message")), ("any", _l("Any of these"))],
+    )
+    interpreter = Radios(_l("Would you need an interpreter?"), choices=YES_NO)
 
 
 def _equality(label: Any, choices: list[tuple[str, Any]]) -> Radios:
@@ -538,8 +546,8 @@ class EqualityForm(QuestionForm):
     }
     age_group = _equality(
         _l("Your age"),
-        [("under_18", _l("Under 18")), ("18_24", "18 to 24"), ("25_34", "25 to 34"), ("35_49", "35 to 49"),
-         ("50_64", "50 to 64"), ("65_plus", _l("65 or over"))],
+        [("under_18", _l("Under 18")), ("18_24", _l("18 to 24")), ("25_34", _l("25 to 34")),
+         ("35_49", _l("35 to 49")), ("50_64", _l("50 to 64")), ("65_plus", _l("65 or over"))],
     )
     sex = _equality(_l("Your sex"), [("female", _l("Female")), ("male", _l("Male"))])
     trans = _equality(
@@ -583,6 +591,18 @@ def _police_details_missing(answers: Mapping[str, Any]) -> bool:
     return answers.get("police_consent") == PoliceConsent.WITH_DETAILS.value and not _has_contact_details(answers)
 
 
+def _police_details_asked(answers: Mapping[str, Any]) -> bool:
+    """Asked while "with my details" has none; shown back while its details are the only ones
+    (someone who also says "yes" to being contacted gave them there)."""
+    if answers.get("police_consent") != PoliceConsent.WITH_DETAILS.value or answers.get("contact_ok") == "yes":
+        return False
+    return not _has_contact_details(answers) or answers.get("police_details") == "give"
+
+
+def _contact_agreed(answers: Mapping[str, Any]) -> bool:
+    return answers.get("contact_ok") == "yes"
+
+
 @dataclass(frozen=True)
 class Picture:
     """An Easy Read picture beside a page's key sentence: a Bootstrap Icons name (the
@@ -620,6 +640,8 @@ class Step:
     secret: bool = False
     # Beside the question in Easy Read (every step has one: tests/i18n/test_easy_read_journey.py).
     picture: Picture | None = None
+    # An optional step asked straight after this one (when it applies), not offered on its own.
+    follows: str | None = None
 
     def title_for(self, answers: Mapping[str, Any]) -> Any:
         return self.title_someone_else if self.title_someone_else and about_someone_else(answers) else self.title
@@ -670,7 +692,7 @@ STEPS: tuple[Step, ...] = (
     Step("police", PoliceForm, _l("Passing your report to the police"), required=True, section="police",
          picture=SHIELD),
     Step("police-details", PoliceDetailsForm, _l("How the police can contact you"), required=True,
-         applies=_police_details_missing, section="police", before_check=True, picture=TELEPHONE),
+         applies=_police_details_asked, section="police", before_check=True, picture=TELEPHONE),
     # Optional, in the order "tell us more" lists them.
     Step("person-targeted", PersonTargetedForm, _l("The person targeted"), optional=True,
          applies=about_someone_else, section="people",
@@ -696,6 +718,8 @@ STEPS: tuple[Step, ...] = (
          section="files", needs_files=True, picture=CAMERA),
     Step("contact", ContactForm, _l("Contacting you"), optional=True, section="contact",
          picture=Picture("envelope-fill", _l("Picture: an envelope"))),
+    Step("contact-how", ContactHowForm, _l("How to contact you"), optional=True, section="contact",
+         applies=_contact_agreed, follows="contact", picture=TELEPHONE),
     Step(
         "equality",
         EqualityForm,
@@ -709,6 +733,7 @@ STEPS: tuple[Step, ...] = (
     ),
 )
 STEP_BY_NAME = {step.name: step for step in STEPS}
+CONTACT_HOW = STEP_BY_NAME["contact-how"]
 
 
 # Assisted reporting at a centre: the same questions, with how the report was
@@ -849,7 +874,12 @@ def applicable_steps(answers: Mapping[str, Any], steps: Sequence[Step] = STEPS) 
 
 def optional_steps(answers: Mapping[str, Any], steps: Sequence[Step] = STEPS) -> list[Step]:
     """The optional questions offered on "Would you like to tell us more?", in order."""
-    return [step for step in applicable_steps(answers, steps) if step.optional]
+    return [step for step in applicable_steps(answers, steps) if step.optional and not step.follows]
+
+
+def follow_up(name: str, answers: Mapping[str, Any], steps: Sequence[Step] = STEPS) -> Step | None:
+    """The step asked straight after ``name`` with these answers, if any."""
+    return next((step for step in steps if step.follows == name and step.applies(answers)), None)
 
 
 def step_after(name: str, answers: Mapping[str, Any], steps: Sequence[Step] = STEPS) -> Step | None:
@@ -951,6 +981,13 @@ def question_names(step: Step) -> frozenset[str]:
 def step_answers(step: Step, answers: Mapping[str, Any]) -> Answers:
     names = question_names(step)
     return {key: value for key, value in answers.items() if key in names}
+
+
+def kept_answers(step: Step, answers: Mapping[str, Any]) -> Answers:
+    """A step's answers to keep in a report: those to questions it shows with these answers
+    (an email typed for the police, who are then not to be told, is not kept)."""
+    shown = {spec.name for spec in field_specs(step.form) if _shown(spec, answers)}
+    return {key: value for key, value in step_answers(step, answers).items() if key in shown}
 
 
 def _shown(spec: FieldSpec, answers: Mapping[str, Any]) -> bool:
@@ -1104,8 +1141,8 @@ def summary(answers: Mapping[str, Any], steps: Sequence[Step] = STEPS) -> list[S
     sections = []
     wording = current_wording()
     for step in applicable_steps(answers, steps):
-        if step.name == "police-details" or step.secret:
-            continue  # police details are shown where they belong (consent, contact); a secret never
+        if step.secret or (step.name == "police-details" and answers.get("police_details") != "give"):
+            continue  # a secret never; how the police can contact them once they said, in their words
         rows = [
             SummaryRow(spec.name, spec.label_for(answers, wording), display_lines(spec, answers.get(spec.name), wording))
             for spec in field_specs(step.form)

@@ -460,7 +460,7 @@ def submit_report(
         key: value
         for step in questions.applicable_steps(state.answers, steps)
         if not (step.staff_only or step.secret)
-        for key, value in questions.step_answers(step, state.answers).items()
+        for key, value in questions.kept_answers(step, state.answers).items()
     }
     clear = clear_fields(answers)
     report_keys = crypto.generate_keypair(group_key.algorithm)

@@ -98,7 +98,7 @@ def test_every_bad_row_is_named_and_nothing_is_imported(app, runner, tmp_path, e
     for problem in expected:
         assert problem in output, (problem, output)
     assert "Row 2" not in output
-    assert "nothing imported: 8 problem(s)" in output
+    assert "nothing imported: 8 problems" in output
     assert_nothing_changed(app, runner, existing)
     with app.app_context():
         assert db.session.scalar(select(Centre.name).where(Centre.slug == "ludlow-hub")) == "Ludlow Community Hub"

@@ -75,7 +75,7 @@ def test_the_news_email_is_in_the_language_they_reported_in(make_app, smtp_serve
     reporter = app.test_client()
     reporter.get("/?lang=pl")
     steps = full_answers()
-    steps["contact"]["leave_message"] = "yes"
+    steps["contact-how"]["leave_message"] = "yes"
     reference, _receipt = report(reporter, steps)
     reviewer = app.test_client()
     sign_in(reviewer, app, holder.email)

@@ -15,7 +15,7 @@ def test_messages_replies_and_additions_never_appear_in_clear(make_app, smtp_ser
     app = make_app(MAIL_SERVER=host, MAIL_PORT=port)
     canary = "CANARYMSG" + secrets.token_hex(6)
     steps = full_answers()
-    steps["contact"]["leave_message"] = "yes"  # the reporter allows a "there is news" email
+    steps["contact-how"]["leave_message"] = "yes"  # the reporter allows a "there is news" email
     reference, receipt = report(app.test_client(), steps)
     reviewer = app.test_client()
     sign_in(reviewer, app, holder.email)
