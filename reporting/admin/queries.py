@@ -43,7 +43,9 @@ def holder_ids(purpose: KeyPurpose) -> set[int]:
 
 
 def _rows(users: list[User]) -> list[UserRow]:
-    holders = {purpose: holder_ids(purpose) for purpose in (KeyPurpose.GROUP, KeyPurpose.POLICE)}
+    # Every purpose a role reads (group, police, partners, and any added later): asked once each.
+    purposes = {purpose_for_role(user.role) for user in users} - {None}
+    holders = {purpose: holder_ids(purpose) for purpose in purposes if purpose is not None}
     centre_ids = {u.centre_id for u in users if u.centre_id}
     centres = (
         {c.id: c for c in db.session.scalars(select(Centre).where(Centre.id.in_(centre_ids)))} if centre_ids else {}
