@@ -32,7 +32,8 @@ def test_admin_pages_show_an_agency_user_and_the_key_they_hold(app, admin_client
     listed = html.unescape(staff.get("/admin/users/").get_data(as_text=True))
     row = re.search(r"housing\.officer@example\.org.*?</tr>", listed, re.S)
     assert row is not None
-    assert ("Yes" in row.group(0)) == holder
+    assert ("govuk-tag--green\">Yes" in row.group(0)) == holder
+    assert ("Waiting for a key" in row.group(0)) != holder
     assert user_by_email(app, "housing.officer@example.org") is not None
 
 
