@@ -15,6 +15,8 @@ from reporting.exceptions import KeysNotInitialisedError
 from reporting.extensions import db
 from reporting.keys.models import KeyGrant, KeyPurpose
 from reporting.keys.services import current_key, purpose_for_role
+from reporting.reports.choice_words import in_language
+from reporting.reports.models import Choice
 
 AUDIT_PAGE_SIZE = 50
 
@@ -112,6 +114,25 @@ def _details(raw: str) -> list[tuple[str, str]]:
     return [(str(k), str(v)) for k, v in sorted(parsed.items())]
 
 
+# Details that hold a code of an answer list (the statistics' filters): shown by the list's label.
+_CHOICE_DETAILS = {"area": "area", "strand": "strand"}
+
+
+def _with_names(details: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Answer-list codes and centre ids in an entry's details, as the names people know them by."""
+    named = []
+    for key, value in details:
+        if key in _CHOICE_DETAILS:
+            words = db.session.scalar(
+                select(Choice.label).where(Choice.list_name == _CHOICE_DETAILS[key], Choice.code == value))
+            value = str(in_language(words)) if words else value
+        elif key == "centre" and value.isdigit():
+            centre = db.session.get(Centre, int(value))
+            value = centre.name if centre is not None else value
+        named.append((key, value))
+    return named
+
+
 def audit_page(action: str | None, page: int) -> AuditPage:
     """Newest first, ``AUDIT_PAGE_SIZE`` a page; a page past the end shows the last."""
     condition = [AuditEvent.action == action] if action else []
@@ -125,7 +146,7 @@ def audit_page(action: str | None, page: int) -> AuditPage:
         .limit(AUDIT_PAGE_SIZE)
         .offset((page - 1) * AUDIT_PAGE_SIZE)
     )
-    return AuditPage([AuditRow(e, _details(e.detail)) for e in events], total, page, pages)
+    return AuditPage([AuditRow(e, _with_names(_details(e.detail))) for e in events], total, page, pages)
 
 
 def _month(column: Any) -> Any:
