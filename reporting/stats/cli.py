@@ -38,9 +38,9 @@ def export_command(first: str, last: str, fmt: str, open_data: bool, output: str
     with current_app.test_request_context():  # labels are translated with the request's locale machinery
         result = figures.build(f)
         tables = disclosure.suppress(figures.open_data_tables(result)) if open_data else result.tables
-    chosen = {"from": month_key(f.first_month), "to": month_key(f.last_month)}
-    meta = {"generated_at": utcnow().replace(microsecond=0).isoformat(), "open_data": open_data, "filters": chosen}
-    body = exports.export(tables, fmt, meta)
+        chosen = {"from": month_key(f.first_month), "to": month_key(f.last_month)}
+        meta = {"generated_at": utcnow().replace(microsecond=0).isoformat(), "open_data": open_data, "filters": chosen}
+        body = exports.export(tables, fmt, meta)  # the XLSX's "About" sheet is in words: labels again
     services.record_export("cli", fmt=fmt, open_data=open_data, filters=chosen, via="cli")
     db.session.commit()
     if output:
