@@ -71,9 +71,10 @@ PRIORITY = {
     Priority.HIGH: _l("High"),
     Priority.URGENT: _l("Urgent"),
 }
+# "Online" alone read like the place (the area "Online"): the channel is the form.
 CHANNEL = {
-    Channel.ONLINE: _l("Online"),
-    Channel.CENTRE_LINK: _l("Online, from a centre's poster"),
+    Channel.ONLINE: _l("Online form"),
+    Channel.CENTRE_LINK: _l("Online form, from a centre's poster"),
     Channel.CENTRE: _l("Reporting centre"),
     Channel.PHONE: _l("Phone"),
 }

@@ -102,5 +102,5 @@ def test_statistics_pages_show_words_never_codes(stats_world, analyst):
             assert f"\n{code}\n" not in text, (url, code)
     page = analyst.get("/stats/", query_string=RANGE).get_data(as_text=True)
     for words in ("Pass to the police with their contact details", "Wanted support", "Not closed",
-                  "Gypsy, Roma and Traveller", "Online, from a centre's poster", "April 2025"):
+                  "Gypsy, Roma and Traveller", "Online form, from a centre's poster", "April 2025"):
         assert words in page, words
