@@ -67,6 +67,8 @@ DIRECT = ["/healthz", "/staff/login", "/exit"]
 SNAKE = re.compile(r"(?<![\w./@:-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w@-])")
 BOOLEAN = re.compile(r"\b(?:True|False)\b")
 ISO_TIME = re.compile(r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+# A date not in the service's words ("06 December 2026 15:52": a leading zero, a 24-hour clock).
+OTHER_DATE = re.compile(r"\b0\d [A-Z][a-z]+ \d{4}\b|\b\d{1,2} [A-Z][a-z]+ \d{4},? \d{2}:\d{2}\b")
 JSON = re.compile(r"[{\[]\s*\"\w+\"\s*[:,\]]")
 PAGE_TYPES = ("text/html",)
 # Words that look like codes but are meant to be read as they are.
@@ -123,7 +125,8 @@ KEY_ID = re.compile(r"\bk_[0-9a-f]{20}\b")
 def raw_codes(text: str) -> list[str]:
     """Codes a person should never read: snake_case words, True/False, ISO times, JSON."""
     text = KEY_ID.sub(" ", text)
-    found = [word for word in SNAKE.findall(text) if word not in LITERALS] + BOOLEAN.findall(text) + ISO_TIME.findall(text) + JSON.findall(text)
+    found = [word for word in SNAKE.findall(text) if word not in LITERALS]
+    found += BOOLEAN.findall(text) + ISO_TIME.findall(text) + JSON.findall(text) + OTHER_DATE.findall(text)
     return sorted(set(found))
 
 
@@ -325,4 +328,6 @@ def test_the_checks_catch_what_they_look_for() -> None:
     assert raw_codes("Active: True") == ["True"]
     assert raw_codes("added 2026-12-06T15:52:00+00:00") == ["2026-12-06T15:52"]
     assert raw_codes('Filters {"area": "ludlow"}') == ['{"area":']
+    assert raw_codes("added 06 December 2026 15:52")
+    assert not raw_codes("added 6 December 2026, 3:56pm")
     assert raw_codes("6 December 2026, 3:56pm. Write to support@example.org or see example.org/a_b") == []
