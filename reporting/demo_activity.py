@@ -86,7 +86,7 @@ def load_demo_activity(references: list[str], samples: list[dict[str, Any]], set
     case_services.add_note(first, actor=reviewer, text="(Example) Second report from the same bus station.")
 
     # Referred to the police with the reporter's details (they chose that), file included.
-    answers = samples[0]
+    answers = samples[0]  # the answers just sent and sealed: the same words a reviewer would open
     # What a reviewer ticks at first: the incident, and the contact details the reporter gave.
     fields = [name for name in (*referral_services.INCIDENT, *referral_services.CONTACT) if answers.get(name)]
     evidence_ids: list[int] = []
