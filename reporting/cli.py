@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from reporting.extensions import db
@@ -64,6 +64,12 @@ def demo_command(port: int) -> None:
         current_settings().receipt_kdf,
         current_settings().retention_years,
     )
+    from reporting.demo_activity import load_demo_activity
+
+    # What the Group has done with them: a referral, a meeting, a legal hold, an action.
+    # The referral's package names questions in words: labels need the request's locale machinery.
+    with current_app.test_request_context():
+        load_demo_activity([reference for reference, _receipt in sent], demo.SAMPLES, current_settings())
     db.session.commit()
     for reference, receipt in sent:
         click.echo(f"Demo report {reference}, receipt code {receipt}")

@@ -74,9 +74,10 @@ PRIORITY = {
     Priority.HIGH: _l("High"),
     Priority.URGENT: _l("Urgent"),
 }
+# "Online" alone read like the place (the area "Online"): the channel is the form.
 CHANNEL = {
-    Channel.ONLINE: _l("Online"),
-    Channel.CENTRE_LINK: _l("Online, from a centre's poster"),
+    Channel.ONLINE: _l("Online form"),
+    Channel.CENTRE_LINK: _l("Online form, from a centre's poster"),
     Channel.CENTRE: _l("Reporting centre"),
     Channel.PHONE: _l("Phone"),
 }
@@ -268,6 +269,17 @@ AUDIT_ACTION = {
     "user.reset": _l("Reset an account"),
     "user.role_changed": _l("Changed a role"),
     "user.totp_enrolled": _l("Set up two-factor sign-in"),
+    "keys.grant_requested": _l("Asked for key access for someone"),
+    "keys.grant_approved": _l("Approved key access (the second key holder)"),
+    "signin.delayed": _l("Sign-ins slowed after repeated failures"),
+    "stats.export": _l("Downloaded statistics"),
+    "stats.police_extract.prepare": _l("Prepared the police's quarterly extract"),
+    "stats.police_extract.download": _l("Downloaded the police's quarterly extract"),
+    "stats.police_matches.import": _l("Imported the police's crime references"),
+    "status.receipt_issued_by_reviewer": _l("Gave a reporter a new receipt code"),
+    "status.receipt_locked": _l("A receipt code was locked after wrong words"),
+    "support.created": _l("Added a support service"),
+    "support.updated": _l("Changed a support service"),
     **gate.AUDIT_ACTIONS,
 }
 AUDIT_TARGET = {
@@ -278,6 +290,14 @@ AUDIT_TARGET = {
     "key": _l("Key %(id)s"),
     "meeting": _l("Meeting %(id)s"),
     "agency": _l("Partner agency %(id)s"),
+    "support": _l("Support service %(id)s"),
+    "police_extract": _l("Police extract %(id)s"),
+}
+# Targets that are a whole thing, not one row of it.
+AUDIT_WHOLE_TARGET = {
+    "audit": _l("The audit log"),
+    "stats": _l("The statistics"),
+    "police_matches": _l("The police's crime references"),
 }
 AUDIT_DETAIL = {
     "referral": _l("Referral"), "kind": _l("Kind"), "fields": _l("Answers shared"), "reason": _l("Reason"),
@@ -295,11 +315,19 @@ AUDIT_DETAIL = {
     "act": _l("Act"), "request": _l("Request"), "asked_by": _l("Asked by account"), "asked_via": _l("How they asked"),
     "proved_by": _l("Identity checked by"),
     "delivery": _l("Sent by"), "approved_by": _l("Approved by"),
+    "format": _l("File type"), "open_data": _l("Open data"), "from": _l("From"), "to": _l("To"),
+    "area": _l("Area"), "strand": _l("Strand"), "centre": _l("Centre"), "quarter": _l("Quarter"),
+    "rows": _l("Rows"), "changed": _l("Changed"), "refused": _l("Refused"), "route": _l("How they proved who they are"),
+    "requested_by": _l("Asked for by account"), "actions": _l("Actions"),
+    "other_sessions_ended": _l("Other sign-ins ended"),
     **gate.DETAIL_KEYS,
 }
 ACTORS = {"reporter": _l("The reporter"), "system": _l("The service"), "cli": _l("Command line"),
           "anonymous": _l("Someone not signed in"), "test": _l("Set-up")}
-VIA = {"recovery": _l("the recovery key"), "holder": _l("another key holder")}
+VIA = {"recovery": _l("the recovery key"), "holder": _l("another key holder"),
+       "web": _l("the statistics page"), "cli": _l("the command line")}
+# File types of downloads, as people name them.
+FILE_FORMAT = {"csv": _l("CSV"), "xlsx": _l("Excel (XLSX)"), "json": _l("JSON"), "pdf": _l("PDF")}
 # The language a reporter used on the public journey (sealed in the report's meta).
 REPORT_LANGUAGE = {
     "en": _l("English"), "en-x-easy": _l("Easy Read English"), "pl": _l("Polish"), "ro": _l("Romanian"),
@@ -532,8 +560,8 @@ def audit_action(action: str) -> str:
 
 
 def audit_target(target: str) -> str:
-    if target == "audit":
-        return _("The audit log")
+    if target in AUDIT_WHOLE_TARGET:
+        return str(AUDIT_WHOLE_TARGET[target])
     what, _sep, ident = target.partition(":")
     if what in AUDIT_TARGET and ident:
         if ident == "unknown":
@@ -550,7 +578,19 @@ _DETAIL_VALUES: dict[str, str] = {
     "kind": "referral_kind", "reason": "override", "outcome": "outcome", "priority": "priority",
     "role": "role", "old": "role", "new": "role", "purpose": "key_purpose", "status": "action_status",
     "act": "two_person_act", "asked_via": "ask_route", "proved_by": "identity_check", "delivery": "delivery_route",
+    "channel": "channel",
 }
+# Per action, where a detail's code comes from another list than the usual one.
+_ACTION_DETAIL_VALUES: dict[tuple[str, str], str] = {
+    ("agency.save", "kind"): "agency_kind",
+    ("keys.rotate", "old"): "",  # the key it replaced: an id, shown as it is
+}
+
+
+def _route_words(route: str) -> str:
+    """How a reporter proved who they are, in a few words (the full sentence is on the case)."""
+    words = {"call_back": _l("Called back"), "in_person": _l("In person"), "contact_details": _l("Contact details")}
+    return str(words.get(route, route))
 
 
 def audit_details(action: str, details: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -564,7 +604,18 @@ def audit_details(action: str, details: list[tuple[str, str]]) -> list[tuple[str
             if key in gate.DETAIL_KEYS:
                 shown.append((str(gate.DETAIL_KEYS[key]), gate.detail_words(key, value, row)))
                 continue
-        if key == "change":
+        if (action, key) in _ACTION_DETAIL_VALUES:
+            kind = _ACTION_DETAIL_VALUES[(action, key)]
+            value = label(kind, value) if kind else value
+        elif value in ("True", "False"):
+            value = _("Yes") if value == "True" else _("No")
+        elif key in ("from", "to", "quarter"):
+            value = month_name(value)
+        elif key == "format":
+            value = str(FILE_FORMAT.get(value, value))
+        elif key == "route":
+            value = _route_words(value)
+        elif key == "change":
             change, _sep, closure = value.partition(":")
             before, _sep, after = change.partition(">")
             words = _("from %(before)s to %(after)s", before=label("status", before), after=label("status", after))
@@ -575,8 +626,6 @@ def audit_details(action: str, details: list[tuple[str, str]]) -> list[tuple[str
             value = label(_DETAIL_VALUES[key], value)
         elif key == "via":
             value = str(VIA.get(value, value))
-        elif key == "original":
-            value = _("Yes") if value == "True" else _("No")
         shown.append((str(AUDIT_DETAIL.get(key, key.replace("_", " ").capitalize())), value))
     return shown
 

@@ -14,7 +14,9 @@ from reporting.centres.models import Centre
 from reporting.exceptions import KeysNotInitialisedError
 from reporting.extensions import db
 from reporting.keys.models import KeyGrant, KeyName, KeyPurpose, ServiceKey
-from reporting.keys.services import current_key, key_for
+from reporting.keys.services import current_key, key_for, purpose_for_role
+from reporting.reports.choice_words import in_language
+from reporting.reports.models import Choice
 
 AUDIT_PAGE_SIZE = 50
 
@@ -57,8 +59,10 @@ def agency_holder_ids() -> set[int]:
 
 
 def _rows(users: list[User]) -> list[UserRow]:
-    holders = {purpose: holder_ids(purpose) for purpose in (KeyPurpose.GROUP, KeyPurpose.POLICE)}
-    holders[KeyPurpose.AGENCY] = agency_holder_ids()
+    # Every purpose a role reads (group, police, each agency's, and any added later): asked once each.
+    purposes = {purpose_for_role(user.role) for user in users} - {None}
+    holders = {purpose: agency_holder_ids() if purpose == KeyPurpose.AGENCY else holder_ids(purpose)
+               for purpose in purposes if purpose is not None}
     centre_ids = {u.centre_id for u in users if u.centre_id}
     centres = (
         {c.id: c for c in db.session.scalars(select(Centre).where(Centre.id.in_(centre_ids)))} if centre_ids else {}
@@ -125,6 +129,25 @@ def _details(raw: str) -> list[tuple[str, str]]:
     return [(str(k), str(v)) for k, v in sorted(parsed.items())]
 
 
+# Details that hold a code of an answer list (the statistics' filters): shown by the list's label.
+_CHOICE_DETAILS = {"area": "area", "strand": "strand"}
+
+
+def _with_names(details: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Answer-list codes and centre ids in an entry's details, as the names people know them by."""
+    named = []
+    for key, value in details:
+        if key in _CHOICE_DETAILS:
+            words = db.session.scalar(
+                select(Choice.label).where(Choice.list_name == _CHOICE_DETAILS[key], Choice.code == value))
+            value = str(in_language(words)) if words else value
+        elif key == "centre" and value.isdigit():
+            centre = db.session.get(Centre, int(value))
+            value = centre.name if centre is not None else value
+        named.append((key, value))
+    return named
+
+
 def audit_page(action: str | None, page: int) -> AuditPage:
     """Newest first, ``AUDIT_PAGE_SIZE`` a page; a page past the end shows the last."""
     condition = [AuditEvent.action == action] if action else []
@@ -138,7 +161,7 @@ def audit_page(action: str | None, page: int) -> AuditPage:
         .limit(AUDIT_PAGE_SIZE)
         .offset((page - 1) * AUDIT_PAGE_SIZE)
     )
-    return AuditPage([AuditRow(e, _details(e.detail)) for e in events], total, page, pages)
+    return AuditPage([AuditRow(e, _with_names(_details(e.detail))) for e in events], total, page, pages)
 
 
 def _month(column: Any) -> Any:

@@ -269,7 +269,7 @@ def _case_page(report: Report, status: int = 200, **forms_given: Any) -> Respons
     page = render_template(
         "cases/case.html", case=case, report=report, meeting=meeting, people=dict(case.reviewers) | meeting["agencies"],
         fields=fields, may_move=bool(allowed), given=list(given.values()),
-        with_errors={name for name, form in given.items() if form.errors}, labels=_labels(),
+        with_errors={name for name, form in given.items() if form.errors}, labels=_labels(), now=utcnow(),
     )
     # The decryption's audit entry is committed before the page leaves (if that fails, nothing
     # is shown), but after rendering: a commit expires every loaded row, and the template

@@ -116,12 +116,15 @@ class QuestionForm(StepForm):
     ``choice_lists`` names the fields whose options are an extensible list;
     ``reveals`` names, per field and choice, the fields shown under that choice
     (GOV.UK conditional reveal: without JavaScript they simply show);
-    ``third_person`` gives the labels used when the answers are about someone else.
+    ``third_person`` gives the labels used when the answers are about someone else;
+    ``plain_names`` the question's plain name where its label also tells how to answer
+    ("Email address (optional)"): what a summary of the answers shows (staff, police, PDF).
     """
 
     choice_lists: dict[str, str] = {}
     reveals: dict[str, dict[str, tuple[str, ...]]] = {}
     third_person: dict[str, Any] = {}
+    plain_names: dict[str, Any] = {}
 
     def __init__(self, *args: Any, about_someone_else: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -289,6 +292,7 @@ class PoliceDetailsForm(QuestionForm):
     email = short_text(_l("Email address (optional)"), max_length=254, description=_ONE_IS_ENOUGH,
                        render_kw={"type": "email", "autocomplete": "email", "spellcheck": "false"})
     phone = short_text(_l("Phone number (optional)"), max_length=40, render_kw={"type": "tel", "autocomplete": "tel"})
+    plain_names = {"email": _l("Email address"), "phone": _l("Phone number")}
 
     def validate_email(self, field: Field) -> None:
         _validate_email(field)
@@ -495,6 +499,11 @@ class ContactForm(QuestionForm):
     phone = short_text(_l("Phone number (optional)"), max_length=40, render_kw={"type": "tel", "autocomplete": "tel"})
     safe_times = short_text(_l("When is it safe to contact you? (optional)"), max_length=200)
     contact_language = short_text(_l("Which language would you like us to use? (optional)"), max_length=60)
+    plain_names = {
+        "name": _l("Your name"), "email": _l("Email address"), "phone": _l("Phone number"),
+        "safe_times": _l("When is it safe to contact you?"),
+        "contact_language": _l("Which language would you like us to use?"),
+    }
 
     def validate_email(self, field: Field) -> None:
         _validate_email(field)
@@ -783,6 +792,7 @@ class StaffNoteForm(QuestionForm):
         description=_l("For example, how the person seemed, or anything they asked you to pass on. The person cannot read this note with their receipt."),
         max_length=3000,
     )
+    plain_names = {"staff_note": _l("Note from you to the Group")}
 
 
 # The word that guards a receipt someone else saw ------------------------------------
@@ -912,12 +922,18 @@ class FieldSpec:
     max_length: int | None = None
     earliest: date | None = None
     third_person_label: Any = None
+    plain_label: Any = None  # the question's name without "(optional)", for summaries
     # (question, choice) under which this one is shown (a conditional reveal).
     revealed_by: tuple[str, str] | None = None
 
     def label_for(self, answers: Mapping[str, Any], wording: Wording | None = None) -> str:
         words = _words(self, wording or current_wording())
         return words.third_person if about_someone_else(answers) else words.label
+
+    def summary_label_for(self, answers: Mapping[str, Any], wording: Wording | None = None) -> str:
+        """The question as a summary names it: its plain name if it has one."""
+        words = _words(self, wording or current_wording())
+        return words.plain or (words.third_person if about_someone_else(answers) else words.label)
 
     def options(self) -> list[tuple[str, Any]]:
         return choice_options(self.list_name) if self.list_name else list(self.choices)
@@ -969,6 +985,7 @@ def field_specs(form_class: type[QuestionForm]) -> tuple[FieldSpec, ...]:
             max_length=lengths[0] if lengths else None,
             earliest=field_def.kwargs.get("earliest"),
             third_person_label=form_class.third_person.get(name),
+            plain_label=form_class.plain_names.get(name),
             revealed_by=revealed.get(name),
         ))
     return tuple(specs)
@@ -1100,6 +1117,7 @@ class SpecWords:
     label: str
     third_person: str
     choices: Mapping[str, str]
+    plain: str = ""
 
 
 # Kept per process by question and wording: questions are declared once (field_specs is
@@ -1115,6 +1133,7 @@ def _words(spec: FieldSpec, wording: Wording) -> SpecWords:
             label=str(spec.label),
             third_person=str(spec.third_person_label if spec.third_person_label is not None else spec.label),
             choices=MappingProxyType({code: str(label) for code, label in spec.choices}),
+            plain=str(spec.plain_label) if spec.plain_label is not None else "",
         )
         kept = _WORDS[(id(spec), wording)] = (spec, words)
     return kept[1]
@@ -1144,7 +1163,8 @@ def summary(answers: Mapping[str, Any], steps: Sequence[Step] = STEPS) -> list[S
         if step.secret or (step.name == "police-details" and answers.get("police_details") != "give"):
             continue  # a secret never; how the police can contact them once they said, in their words
         rows = [
-            SummaryRow(spec.name, spec.label_for(answers, wording), display_lines(spec, answers.get(spec.name), wording))
+            SummaryRow(spec.name, spec.summary_label_for(answers, wording),
+                       display_lines(spec, answers.get(spec.name), wording))
             for spec in field_specs(step.form)
             if _shown(spec, answers)
         ]

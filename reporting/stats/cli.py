@@ -49,9 +49,9 @@ def export_command(first: str | None, last: str | None, fmt: str, open_data: boo
                                    "all together: leave out --from and --to")
         with current_app.test_request_context():  # labels are translated with the request's locale machinery
             publication = disclosure.open_data(generated_at.date())
-        periods = [p.code for p in publication.periods]
-        meta: dict[str, object] = {"generated_at": generated_at.isoformat(), "open_data": True, "periods": periods}
-        body = exports.export(publication.tables, fmt, meta)
+            periods = [p.code for p in publication.periods]
+            meta: dict[str, object] = {"generated_at": generated_at.isoformat(), "open_data": True, "periods": periods}
+            body = exports.export(publication.tables, fmt, meta)  # the XLSX's "About" sheet is in words
         services.record_export("cli", fmt=fmt, open_data=True, via="cli",
                                filters={"periods": f"{periods[0]}..{periods[-1]}" if periods else ""})
     else:
@@ -60,12 +60,12 @@ def export_command(first: str | None, last: str | None, fmt: str, open_data: boo
         if last < first:
             raise click.BadParameter("--to must be the same month as --from or later", param_hint="--to")
         f = Filters(first_month=parse_month(first), last_month=parse_month(last))
+        chosen = {"from": month_key(f.first_month), "to": month_key(f.last_month)}
         with current_app.test_request_context():
             result = figures.build(f)
-        chosen = {"from": month_key(f.first_month), "to": month_key(f.last_month)}
-        meta = {marking.JSON_FIELD: marking.MARKING, "generated_at": generated_at.isoformat(), "open_data": False,
-                "filters": chosen}
-        body = exports.export(result.tables, fmt, meta)
+            meta = {marking.JSON_FIELD: marking.MARKING, "generated_at": generated_at.isoformat(), "open_data": False,
+                    "filters": chosen}
+            body = exports.export(result.tables, fmt, meta)
         services.record_export("cli", fmt=fmt, open_data=False, filters=chosen, via="cli")
     db.session.commit()
     if output:

@@ -14,12 +14,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
+from reporting import labels
 from reporting.disclosure import marking
 from reporting.disclosure.cells import csv_cell, xlsx_cell
+from reporting.reports.choice_words import in_language
+from reporting.stats import queries
 from reporting.stats.figures import Table
 
 SCHEMA = "hcr-stats/1"
@@ -73,20 +79,16 @@ def to_xlsx(tables: Sequence[Table], meta: Mapping[str, Any]) -> bytes:
     book = Workbook()
     about = book.active
     assert about is not None
-    about.title = "About"
+    about.title = _about_title()
     if marked(meta):
         about.append([xlsx_cell(marking.MARKING)])
         about["A1"].font = Font(bold=True)
-    for key, value in meta.items():
-        text = json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else str(value)
-        about.append([xlsx_cell(key), xlsx_cell(text)])
-    used: set[str] = {"About"}
+    for row in about_rows(meta):
+        about.append([xlsx_cell(v) for v in row])
+    about.column_dimensions["A"].width = 20
+    used: set[str] = {about.title}
     for table in tables:
-        name = table.id[:31]
-        while name in used:
-            name = name[:28] + str(len(used))
-        used.add(name)
-        sheet = book.create_sheet(name)
+        sheet = book.create_sheet(sheet_name(table.title, used))
         if marked(meta):
             sheet.append([xlsx_cell(marking.MARKING)])
             sheet.oddHeader.center.text = marking.MARKING  # printed on every page too
@@ -106,6 +108,100 @@ def to_xlsx(tables: Sequence[Table], meta: Mapping[str, Any]) -> bytes:
     book.properties.created = datetime(2000, 1, 1)
     book.save(out)
     return out.getvalue()
+
+
+# The XLSX's "About" sheet and sheet names, in words (issue 28): people open the file, not a parser.
+
+def _about_title() -> str:
+    return str(_l("About"))
+
+
+def sheet_name(title: str, used: set[str]) -> str:
+    """A sheet's name from its table's title: Excel allows 31 characters and none of []:*?/\\."""
+    name = (re.sub(r"[\[\]:*?/\\]", " ", title).strip() or "Table")[:31].strip()
+    base, number = name, 2
+    while name.casefold() in {u.casefold() for u in used}:
+        suffix = f" ({number})"
+        name, number = base[:31 - len(suffix)].strip() + suffix, number + 1
+    used.add(name)
+    return name
+
+
+def _filter_words(key: str, code: str) -> str:
+    if key in ("from", "to"):
+        return labels.month_name(code)
+    if key in ("area", "strand"):
+        return next((str(in_language(words)) for c, words, _g in queries.choice_labels(key) if c == code), code)
+    if key == "channel":
+        return labels.label("channel", code)
+    if key == "centre":
+        return next((name for i, name in queries.centre_names() if str(i) == code), code)
+    return code
+
+
+def about_rows(meta: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """What the file is, in words: when it was made, whether it is the open data, its filters."""
+    headings = {"from": _l("From"), "to": _l("To"), "area": _l("Area"), "strand": _l("Strand"),
+                "channel": _l("Channel"), "centre": _l("Centre")}
+    rows: list[tuple[str, str]] = []
+    if meta.get("generated_at"):
+        rows.append((str(_l("Made")), labels.when(meta["generated_at"])))
+    if "open_data" in meta:
+        rows.append((str(_l("Open data")), str(_l("Yes, small counts suppressed") if meta["open_data"] else _l("No"))))
+    for key, code in dict(meta.get("filters") or {}).items():
+        rows.append((str(headings.get(key, key)), _filter_words(key, str(code))))
+    for key in ("area", "strand", "channel", "centre"):
+        if key not in (meta.get("filters") or {}):
+            rows.append((str(headings[key]), str(_l("All"))))
+    return rows
+
+
+# The XLSX's "About" sheet and sheet names, in words (issue 28): people open the file, not a parser.
+
+def _about_title() -> str:
+    return str(_l("About"))
+
+
+def sheet_name(title: str, used: set[str]) -> str:
+    """A sheet's name from its table's title: Excel allows 31 characters and none of []:*?/\\."""
+    name = (re.sub(r"[\[\]:*?/\\]", " ", title).strip() or "Table")[:31].strip()
+    base, number = name, 2
+    while name.casefold() in {u.casefold() for u in used}:
+        suffix = f" ({number})"
+        name, number = base[:31 - len(suffix)].strip() + suffix, number + 1
+    used.add(name)
+    return name
+
+
+def _filter_words(key: str, code: str) -> str:
+    if key in ("from", "to"):
+        return labels.month_name(code)
+    if key in ("area", "strand"):
+        return next((str(in_language(words)) for c, words, _g in queries.choice_labels(key) if c == code), code)
+    if key == "channel":
+        return labels.label("channel", code)
+    if key == "centre":
+        return next((name for i, name in queries.centre_names() if str(i) == code), code)
+    return code
+
+
+def about_rows(meta: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """What the file is, in words: when it was made, whether it is the open data, its filters."""
+    headings = {"from": _l("From"), "to": _l("To"), "area": _l("Area"), "strand": _l("Strand"),
+                "channel": _l("Channel"), "centre": _l("Centre")}
+    rows: list[tuple[str, str]] = []
+    if meta.get("generated_at"):
+        rows.append((str(_l("Made")), labels.when(meta["generated_at"])))
+    if "open_data" in meta:
+        rows.append((str(_l("Open data")), str(_l("Yes, small counts suppressed") if meta["open_data"] else _l("No"))))
+    if meta.get("periods"):
+        rows.append((str(_l("Periods")), ", ".join(str(p) for p in meta["periods"])))
+    for key, code in dict(meta.get("filters") or {}).items():
+        rows.append((str(headings.get(key, key)), _filter_words(key, str(code))))
+    for key in ("area", "strand", "channel", "centre"):
+        if key not in (meta.get("filters") or {}):
+            rows.append((str(headings[key]), str(_l("All"))))
+    return rows
 
 
 WRITERS = {"csv": to_csv, "json": to_json, "xlsx": to_xlsx}

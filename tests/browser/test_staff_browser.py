@@ -246,7 +246,7 @@ def test_the_police_see_only_what_was_referred_and_the_outcome_comes_back(
     for box in answers.get_by_role("checkbox").all():
         box.uncheck()
     answers.get_by_label("What happened, in your own words?").check()
-    answers.get_by_label("Your name (optional)").check()
+    answers.get_by_label("Your name", exact=True).check()
     press(review, "Preview")
     preview = main_text(review)
     assert "Preview: exactly what the police will see" in preview

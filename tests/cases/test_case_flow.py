@@ -181,7 +181,7 @@ def test_queue_filters_by_centre(app, client, make_user):
     staff, _user = reviewer_client(app, make_user)
     page = staff.get(f"/review/?centre={centre_id}").get_data(as_text=True)
     assert through_centre in page and online not in page
-    assert "Online, from a centre" in page
+    assert "Online form, from a centre" in page
 
 
 def test_an_online_report_shows_only_the_online_questions(app, client, make_user):

@@ -39,7 +39,7 @@ def test_a_line_follows_its_case_and_keeps_to_it(app, client, make_user):  # typ
     queue = staff.get("/review/").get_data(as_text=True)
     line, untouched = _line(queue, reference), _line(queue, other)
     assert _cells(line) | {"Received": ""} == {"Received": "", "Status": "New", "Priority": "Normal",
-                                               "What and where": "Graffiti (Not known); Ludlow; Online",
+                                               "What and where": "Graffiti (Not sure); Ludlow; Online form",
                                                "Assigned": "No one"}
     assert line.replace(reference, other) == untouched  # the same words but the reference
 

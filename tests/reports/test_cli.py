@@ -74,5 +74,7 @@ def test_demo_has_example_agencies_and_an_agency_sign_in_that_reads_partners(app
     assert response.status_code == 302
     page = client.get("/partners/")
     assert page.status_code == 200
-    assert "No meeting pack has been shared with your agency yet." in page.get_data(as_text=True)
+    # The demo's meeting shared its pack with the agency, and gave it an action.
+    assert 'href="/partners/meetings/' in page.get_data(as_text=True)
+    assert "(Example) Check the CCTV near the bus station." in page.get_data(as_text=True)
     assert client.get("/review/").status_code == 403

@@ -1,6 +1,8 @@
 """Support services: a list the admin keeps (pages and CSV), shown to people who want support."""
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 
 from reporting.extensions import db
@@ -58,6 +60,9 @@ def test_demo_entries_are_clearly_examples(app, client, runner, tmp_path):
     with app.app_context():
         shown = db.session.scalar(select(func.count(SupportService.id)).where(SupportService.active.is_(True)))
     assert shown == 3 and page.count(">Example</strong>") == 3
+    # The badge says it once: a demo name does not say "Example" again (issue 28, item 11).
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert "Example Example" not in text and "Example:" not in text
 
 
 def test_import_is_all_or_nothing_and_names_the_row(app, runner, tmp_path):
