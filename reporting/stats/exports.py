@@ -148,52 +148,6 @@ def about_rows(meta: Mapping[str, Any]) -> list[tuple[str, str]]:
         rows.append((str(_l("Made")), labels.when(meta["generated_at"])))
     if "open_data" in meta:
         rows.append((str(_l("Open data")), str(_l("Yes, small counts suppressed") if meta["open_data"] else _l("No"))))
-    for key, code in dict(meta.get("filters") or {}).items():
-        rows.append((str(headings.get(key, key)), _filter_words(key, str(code))))
-    for key in ("area", "strand", "channel", "centre"):
-        if key not in (meta.get("filters") or {}):
-            rows.append((str(headings[key]), str(_l("All"))))
-    return rows
-
-
-# The XLSX's "About" sheet and sheet names, in words (issue 28): people open the file, not a parser.
-
-def _about_title() -> str:
-    return str(_l("About"))
-
-
-def sheet_name(title: str, used: set[str]) -> str:
-    """A sheet's name from its table's title: Excel allows 31 characters and none of []:*?/\\."""
-    name = (re.sub(r"[\[\]:*?/\\]", " ", title).strip() or "Table")[:31].strip()
-    base, number = name, 2
-    while name.casefold() in {u.casefold() for u in used}:
-        suffix = f" ({number})"
-        name, number = base[:31 - len(suffix)].strip() + suffix, number + 1
-    used.add(name)
-    return name
-
-
-def _filter_words(key: str, code: str) -> str:
-    if key in ("from", "to"):
-        return labels.month_name(code)
-    if key in ("area", "strand"):
-        return next((str(in_language(words)) for c, words, _g in queries.choice_labels(key) if c == code), code)
-    if key == "channel":
-        return labels.label("channel", code)
-    if key == "centre":
-        return next((name for i, name in queries.centre_names() if str(i) == code), code)
-    return code
-
-
-def about_rows(meta: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """What the file is, in words: when it was made, whether it is the open data, its filters."""
-    headings = {"from": _l("From"), "to": _l("To"), "area": _l("Area"), "strand": _l("Strand"),
-                "channel": _l("Channel"), "centre": _l("Centre")}
-    rows: list[tuple[str, str]] = []
-    if meta.get("generated_at"):
-        rows.append((str(_l("Made")), labels.when(meta["generated_at"])))
-    if "open_data" in meta:
-        rows.append((str(_l("Open data")), str(_l("Yes, small counts suppressed") if meta["open_data"] else _l("No"))))
     if meta.get("periods"):
         rows.append((str(_l("Periods")), ", ".join(str(p) for p in meta["periods"])))
     for key, code in dict(meta.get("filters") or {}).items():

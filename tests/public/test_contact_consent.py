@@ -40,7 +40,7 @@ def test_details_for_the_police_are_not_consent_to_be_contacted(app, client: Fla
     # What was asked, in the person's words, in the police section.
     question = "You asked us to pass your report to the police with your details. How can they contact you?"
     assert shown[question] == "I will give an email address or a phone number"
-    assert shown["Email address (optional)"] == "sam@example.org"
+    assert shown["Email address"] == "sam@example.org"
     assert page.index("sam@example.org") < page.index("Contacting you")
     reference, _receipt = send(client)
     with app.app_context():
