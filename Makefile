@@ -68,7 +68,7 @@ bench: $(INSTALLED) $(ASSETS)
 	$(BIN)/python -m tests.bench
 
 # Known vulnerabilities in the exact versions installed (pinned from the venv). Needs the
-# vulnerability data from PyPI, so it is not part of `make test` (see README).
+# vulnerability data from PyPI, so it is not part of `make test` (see docs/operating.md).
 audit: $(INSTALLED)
 	$(BIN)/pip freeze --exclude-editable --local | grep -v '^-e ' > $(VENV)/pinned-requirements.txt
 	$(BIN)/pip-audit --requirement $(VENV)/pinned-requirements.txt --no-deps --disable-pip --progress-spinner off

@@ -23,7 +23,7 @@ keepalive = 5
 max_requests = 2000
 max_requests_jitter = 200
 # No access log: gunicorn's default format starts with the client address, which must
-# never be logged for public pages (README, DESIGN promise 2). Errors go to stderr.
+# never be logged for public pages (README and docs/design.md, promise 2). Errors go to stderr.
 accesslog = None
 errorlog = "-"
 loglevel = "info"

@@ -1,6 +1,6 @@
 """Configuration: fail-closed defaults, then instance/config.py, then REPORTING_* environment.
 
-Production is the default. Development (``REPORTING_ENV=development``, which
+Production is the default. Development (``REPORTING_ENV_NAME=development``, which
 ``make run`` sets) generates a secret key once into ``instance/`` and allows
 cookies over plain HTTP on 127.0.0.1.
 """
@@ -30,8 +30,8 @@ DEFAULTS: dict[str, Any] = {
     # person finishes or leaves first.
     "RECEIPT_SHOWN_MINUTES": 10,
     "RETENTION_YEARS": 6,
-    # Retention rules (reporting/retention/rules.py; the reasons are in the README and
-    # docs/data-protection/retention-schedule.md): days after closure, or after the police outcome.
+    # Retention rules (reporting/retention/rules.py; the reasons are in the README's configuration table and
+    # docs/data-protection.md, section 4): days after closure, or after the police outcome.
     "RETENTION_SPAM_DAYS": 30,
     "RETENTION_CLOSED_DAYS": 3 * 365,
     "RETENTION_REFERRED_DAYS": 3 * 365,

@@ -35,7 +35,7 @@ def test_every_route_declares_an_access_policy(app):
     assert undeclared == [], f"routes without an access policy: {undeclared}"
 
 
-# DESIGN.md: centre staff cannot read sent reports; police see only what was
+# docs/design.md: centre staff cannot read sent reports; police see only what was
 # referred; analysts see only aggregates. So whatever a future route declares,
 # these areas must never be open to these roles.
 NEVER = {

@@ -116,7 +116,7 @@ def test_the_csrf_check_cannot_be_turned_off(tmp_path, setting, env):
     ("production", 0, True), ("production", 1, False), ("development", 0, False), ("testing", 0, False),
 ])
 def test_production_warns_at_start_when_no_proxy_is_configured(tmp_path, captured_logs, env, proxies, warned):
-    """Issue 27 item 7: the README says nginx is required; the app says so too."""
+    """Issue 27 item 7: docs/operating.md says nginx is required; the app says so too."""
     create_app({"INSTANCE_PATH": str(tmp_path), "ENV_NAME": env, "SECRET_KEY": "x" * 48,
                 "PUBLIC_BASE_URL": "https://report.example.org", "PROXY_FIX_X_FOR": proxies,
                 "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'unused.db'}"})

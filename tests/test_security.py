@@ -8,7 +8,7 @@ from reporting import create_app
 from reporting.security import PUBLIC, policy_for
 from tests.conftest import base_config
 
-# The public trust zone, as DESIGN.md names it. Anything else must be staff-only.
+# The public trust zone, as docs/design.md names it. Anything else must be staff-only.
 PUBLIC_ENDPOINTS = {
     "static", "public.index", "public.start_report", "public.report_step", "public.check_answers",
     "public.report_sent", "public.finish_report", "public.exit_page", "public.privacy", "data_protection.data_protection_file",

@@ -7,7 +7,7 @@ A migration cannot decrypt: what was sealed to the old partners' key stays as it
 keys of the agencies are made when first needed (only the recovery key's public half is
 needed), and `flask keys split-partners --recovery-key-stdin` re-seals the old words to
 each agency's own key, grants each agency's people their agency's key and removes the old
-partners' key grants (README, "Partner agencies' keys").
+partners' key grants (docs/operating.md, "Meetings, partner agencies and their keys").
 
 Revision ID: 0029
 Revises: 0030

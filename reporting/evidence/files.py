@@ -25,7 +25,7 @@ MAX_FILES_PER_REPORT = 5
 # All of one report's files together (as uploaded): 5 x 10 MB would be 50 MB per report,
 # from anyone, anonymously.
 MAX_BYTES_PER_REPORT = 25 * 1024 * 1024
-# 50 megapixels, as the README promises: a phone's full-resolution 48 or 50 MP photo
+# 50 megapixels, as docs/operating.md (Uploads) says: a phone's full-resolution 48 or 50 MP photo
 # (8160 x 6120) is taken, and anything larger, such as a bomb claiming 100,000 x 100,000
 # pixels in a few hundred bytes, is refused from its header before decoding.
 MAX_PIXELS = 50_000_000

@@ -9,7 +9,7 @@ The required questions come in turn; the optional ones are reached from one page
 "Would you like to tell us more?" (``questions.MORE``), which the last required
 question offers beside going straight to checking.
 
-Nothing is lost at the moment of sending (DESIGN.md promise 3):
+Nothing is lost at the moment of sending (docs/design.md promise 3):
 - once a report is committed, the session cookie remembers its reference, so while
   the database is unreachable the journey's pages say it was received, never "not
   sent" (``_received``); the receipt code is shown when it can be read, and again on a

@@ -1,6 +1,6 @@
 """Reports: the clear fields the queue and statistics need, and sealed content.
 
-Only the fields DESIGN.md lists stay in clear; everything the reporter wrote is
+Only the fields docs/design.md lists stay in clear; everything the reporter wrote is
 in ``content``, sealed to the report's own key.
 """
 from __future__ import annotations

@@ -151,7 +151,7 @@ class PageMeter:
         return response.text
 
 
-# Public entry points named in DESIGN.md that may not exist yet: measured when they answer 200.
+# Public entry points named in docs/design.md that may not exist yet: measured when they answer 200.
 OPTIONAL_PAGES = ("/status", "/centres/", "/staff/login")
 REQUIRED_PAGES = ("/", "/report/", "/report/who", "/report/check", "/report/sent", "/privacy", "/accessibility",
                   "/staying-safe-online", "404")

@@ -1,4 +1,4 @@
-"""The deployment the README describes, started for a test or `make prove`.
+"""The deployment docs/operating.md describes, started for a test or `make prove`.
 
 nginx (Debian's) in front with the shipped site file (deploy/nginx/reporting.conf) and a
 test certificate made here, two gunicorn hosts started with deploy/gunicorn.conf.py in
@@ -99,7 +99,7 @@ def make_certificates(folder: Path) -> tuple[Path, Path, Path]:
 # --- app hosts -----------------------------------------------------------------------
 
 def app_environment(database_url: str, instance: Path, secret: str, **extra: str) -> dict[str, str]:
-    """Production mode, as the README's deployment steps set it, with cheap KDFs for speed."""
+    """Production mode, as the deployment steps in docs/operating.md set it, with cheap KDFs for speed."""
     from reporting import crypto
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("REPORTING_")}

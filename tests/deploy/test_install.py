@@ -1,7 +1,7 @@
-"""README, Deployment: the steps, followed literally on a clean machine, serve the site.
+"""docs/operating.md, Deployment: the steps, followed literally on a clean machine, serve the site.
 
 A fresh virtual environment gets the locked dependencies and the source tree exactly as
-the README says, then the README's release steps run and gunicorn (with the shipped
+docs/operating.md says, then its release steps run and gunicorn (with the shipped
 settings) serves pages. It downloads packages, so it runs with CI=true (or
 REPORTING_TEST_INSTALL=1) and is skipped otherwise.
 """
@@ -31,7 +31,7 @@ def test_the_readme_deployment_steps_serve_the_site(tmp_path: Path):
     def run(*command: str | Path) -> None:
         subprocess.run([str(c) for c in command], check=True, cwd=ROOT, env=env, timeout=600)
 
-    # README, Deployment, step 1: the virtual environment, the locked dependencies, the source tree.
+    # docs/operating.md, Deployment, step 1: the virtual environment, the locked dependencies, the source tree.
     run(python, "-m", "venv", venv)
     run(venv / "bin/pip", "install", "--quiet", "--require-hashes", "-r", ROOT / "requirements/run.txt")
     run(venv / "bin/pip", "install", "--quiet", "--no-deps", "-e", ROOT)

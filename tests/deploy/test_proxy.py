@@ -1,4 +1,4 @@
-"""The deployment the README describes, walked over HTTPS (issue 12).
+"""The deployment docs/operating.md describes, walked over HTTPS (issue 12).
 
 nginx with the shipped site file and a certificate made here; two gunicorn hosts in
 production mode sharing PostgreSQL and Redis. A reporter's journey, a staff sign-in

@@ -102,7 +102,7 @@ def test_an_image_over_the_pixel_cap_is_refused_before_it_is_decoded():
 
 
 def test_a_picture_of_up_to_50_megapixels_is_taken():
-    """Issue 26 item 8: the README says pictures up to 50 megapixels; a 48 MP phone photo
+    """Issue 26 item 8: docs/operating.md (Uploads) says pictures up to 50 megapixels; a 48 MP phone photo
     (8000 x 6000) was refused at 24."""
     photo = encoded(Image.new("1", (8000, 6000)), "PNG")
     assert files.inspect(photo, "phone.png") is not None

@@ -76,7 +76,7 @@ def test_five_hostile_images_at_once_keep_a_worker_under_512_mib(tmp_path: Path)
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     measured = json.loads(result.stdout.strip().splitlines()[-1])
-    print(measured)  # shown with -s: the figure for the README
+    print(measured)  # shown with -s: the figure for docs/security.md
     assert measured["outcome"] == {
         "bomb-a.png": "image_too_big", "bomb-b.png": "image_too_big",
         "rgba.png": "accepted", "grey.png": "accepted", "palette.png": "accepted",

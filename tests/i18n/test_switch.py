@@ -149,7 +149,7 @@ def test_staff_pages_stay_english_unless_a_staff_member_chooses(app, client, mak
 
 @pytest.mark.parametrize("code", ["pl", "ar", "en-x-easy"])
 def test_every_public_page_in_the_map_takes_lang(app, client, code):
-    """?lang works on every public GET page without parameters (the DESIGN's "any public page")."""
+    """?lang works on every public GET page without parameters (docs/design.md: "any public page")."""
     from reporting.security import policy_for
 
     pages = sorted(

@@ -1,4 +1,4 @@
-"""Every string a person reads goes through Flask-Babel (DESIGN promise 7: every string translatable)."""
+"""Every string a person reads goes through Flask-Babel (docs/design.md, promise 7: every string translatable)."""
 from __future__ import annotations
 
 import re

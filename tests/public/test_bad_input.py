@@ -1,6 +1,6 @@
 """Bad input to the public journey: a clear error, never a 500, and nothing changed.
 
-DESIGN.md promise 6. Each test posts what a careless, confused or hostile client
+docs/design.md promise 6. Each test posts what a careless, confused or hostile client
 might send and checks what the reporter would notice: the status, a GOV.UK error
 summary whose link lands on the failing field, the field's own message, and their
 other answers still on the page. It then checks that the database is exactly as
