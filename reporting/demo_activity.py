@@ -112,8 +112,9 @@ def load_demo_activity(references: list[str], samples: list[dict[str, Any]], set
                                    area_labels=area_labels)
 
     # A message to a reporter who can be contacted.
-    status_services.send_to_reporter(fourth, "(Example) Thank you. Would you like a call from Victim Support?",
-                                     actor=reviewer)
+    if keyring is not None:  # messaging a reporter needs a key holder
+        status_services.send_to_reporter(fourth, "(Example) Thank you. Would you like a call from Victim Support?",
+                                         actor=reviewer)
 
     # A legal hold.
     retention_services.place_hold(second, actor=reviewer, reason="(Example) Asked to keep it for a court case.")
