@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import bindparam, delete, select
 
 from reporting import audit, crypto
+from reporting.casefile import Keys, Panel, TimelineItem
 from reporting.auth.models import Role, User
 from reporting.cases.models import CaseEvent, CaseLink, EventKind, LinkKind
 from reporting.cases.policies import may_move
@@ -25,7 +26,6 @@ from reporting.keys.policies import is_active_reviewer, require_reviewer
 from reporting.keys.services import sealing_key, service_key
 from reporting.reports.models import ClosureReason, Priority, Report, Status
 from reporting.reports.services import group_wrap_binding, open_report_content
-from reporting.status import services as status_services
 
 FLAGS = ("repeat_victim", "vulnerable_person", "child_involved", "ongoing_threat")
 
@@ -101,19 +101,13 @@ class TimelineEntry:
         return self.event.at
 
 
-@dataclass(frozen=True)
-class MessageEntry:
-    """A message or addition shown on the timeline beside what the Group did."""
-
-    at: datetime
-    message_kind: str
-    text: str | None  # None: the message did not open where it is kept (the page says so)
-
-
-def with_messages(entries: list[TimelineEntry], messages: list[Any]) -> list[TimelineEntry | MessageEntry]:
-    """The case's timeline with the messages (opened with the report's key) in time order."""
-    combined: list[TimelineEntry | MessageEntry] = list(entries)
-    combined += [MessageEntry(m.message.at, m.message.kind, m.text) for m in messages]
+def with_panel_entries(entries: list[TimelineEntry], panels: list[Panel]) -> list[TimelineEntry | TimelineItem]:
+    """The case's timeline with what the panels add to it (the messages with the reporter) in time order."""
+    combined: list[TimelineEntry | TimelineItem] = list(entries)
+    for panel in panels:
+        combined += panel.timeline
+    if len(combined) == len(entries):
+        return combined
     return sorted(combined, key=lambda entry: entry.at)
 
 
@@ -269,13 +263,14 @@ class CaseFile:
     readable: bool
     sections: list[Any]
     flags: list[str]
-    timeline: list[TimelineEntry | MessageEntry]
-    thread: list[Any] | None
+    timeline: list[TimelineEntry]
     evidence: list[Any] | None
     linked: list[tuple[CaseLink, OtherCase]]
     duplicates: list[OtherCase]
     reviewers: list[tuple[str, str]]
-    referrals: list[Any]
+    # The viewer's keyring and the report's key, opened once, for the panels (reporting/casefile.py);
+    # None when the report cannot be read.
+    keys: Keys | None = None
     # The journey's language (from the sealed meta), when the report was made in another language.
     language: str | None = None
 
@@ -287,17 +282,17 @@ def open_case_file(report: Report, *, actor: User, keyring: Keyring | None) -> C
     """
     from reporting.cases import queries
     from reporting.evidence import services as evidence_services
-    from reporting.referrals import queries as referral_queries
     from reporting.reports import questions
 
     _require_reviewer(actor)
     sections: list[Any] = []
     flags: list[str] = []
-    thread = evidence = None
+    evidence = None
+    keys = None
     language = None
     # Destroyed content (reporting/retention) has no key left to open: clear fields only.
     readable = keyring is not None and report.content_destroyed_at is None
-    entries: list[TimelineEntry | MessageEntry]
+    entries: list[TimelineEntry]
     if readable and keyring is not None:
         try:
             # Loaded once for the content, the messages and the evidence sealed to it.
@@ -306,13 +301,13 @@ def open_case_file(report: Report, *, actor: User, keyring: Keyring | None) -> C
             sections = questions.summary(content.answers, questions.steps_for_channel(report.channel))
             language = content.meta.get("language") if content.meta.get("language") not in (None, "en") else None
             flags = staff_flags(report, keyring)
-            thread = status_services.messages(report, report_private, holder=actor)
-            entries = with_messages(timeline(report, keyring), thread)
+            entries = timeline(report, keyring)
             evidence = evidence_services.list_evidence(report, report_private)
             mark_information_seen(report, actor=actor)
+            keys = Keys(keyring, report_private)
         except NotAKeyHolderError:
             readable = False
-            sections, flags, thread, evidence = [], [], None, None
+            sections, flags, evidence = [], [], None
     if not readable:
         entries = list(timeline(report, None))
     return CaseFile(
@@ -321,11 +316,10 @@ def open_case_file(report: Report, *, actor: User, keyring: Keyring | None) -> C
         sections=sections,
         flags=flags,
         timeline=entries,
-        thread=thread,
         evidence=evidence,
         linked=queries.linked_cases(report),
         duplicates=queries.possible_duplicates(report),
         reviewers=queries.reviewers(),
-        referrals=referral_queries.referrals_for(report),
+        keys=keys,
         language=language,
     )
