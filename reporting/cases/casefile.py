@@ -10,31 +10,30 @@ from reporting.labels import label
 
 
 def status_sentence(event: Event, people: Mapping[str, str]) -> str:
-    """"new>in_triage" is "Status changed from New to In triage"; a closure names its reason."""
-    change, _sep, closure = event.summary.partition(":")
-    before, _sep, after = change.partition(">")
-    text = _("Status changed from %(before)s to %(after)s", before=label("status", before), after=label("status", after))
-    if closure:
-        text += " (" + label("closure", closure) + ")"
+    """"Status changed from New to In triage"; a closure names its reason."""
+    text = _("Status changed from %(before)s to %(after)s", before=label("status", event.before),
+             after=label("status", event.after))
+    if event.reason:
+        text += " (" + label("closure", event.reason) + ")"
     return text
 
 
 def note_sentence(event: Event, people: Mapping[str, str]) -> str:
-    if event.summary == "new_code_asked":
+    if event.action == "new_code_asked":
         return _("A new receipt code was asked for; it waits for a second key holder")
-    if event.summary == "new_code_sent":
+    if event.action == "new_code_sent":
         return _("A second key holder approved a new receipt code; it was emailed to the reporter")
-    return _("Note from the reporting centre") if event.summary == "handover" else _("Note")
+    return _("Note from the reporting centre") if event.action == "handover" else _("Note")
 
 
 def assignment_sentence(event: Event, people: Mapping[str, str]) -> str:
-    if not event.summary:
+    if event.action == "unassigned" or not event.ref:
         return _("Unassigned")
-    return _("Assigned to %(who)s", who=people.get(event.summary, _("someone")))
+    return _("Assigned to %(who)s", who=people.get(event.ref, _("someone")))
 
 
 def priority_sentence(event: Event, people: Mapping[str, str]) -> str:
-    return _("Priority set to %(priority)s", priority=label("priority", event.summary))
+    return _("Priority set to %(priority)s", priority=label("priority", event.after))
 
 
 def flags_sentence(event: Event, people: Mapping[str, str]) -> str:
@@ -42,14 +41,13 @@ def flags_sentence(event: Event, people: Mapping[str, str]) -> str:
 
 
 def link_sentence(event: Event, people: Mapping[str, str]) -> str:
-    link_kind, _sep, reference = event.summary.partition(":")
-    if link_kind == LinkKind.DUPLICATE:
-        return _("Marked as a duplicate of %(reference)s", reference=reference)
-    return _("Linked as related to %(reference)s", reference=reference)
+    if event.action == LinkKind.DUPLICATE:
+        return _("Marked as a duplicate of %(reference)s", reference=event.ref)
+    return _("Linked as related to %(reference)s", reference=event.ref)
 
 
 def unlink_sentence(event: Event, people: Mapping[str, str]) -> str:
-    return _("Link to %(reference)s removed", reference=event.summary)
+    return _("Link to %(reference)s removed", reference=event.ref)
 
 
 def any_sentence(event: Event, people: Mapping[str, str]) -> str:

@@ -50,9 +50,12 @@ def _require_reviewer(actor: User) -> None:
     require_reviewer(actor)
 
 
-def record_event(report: Report, actor: User, kind: EventKind, summary: str, text: str | None = None) -> CaseEvent:
-    """Put an entry on the case timeline; any words go sealed to the group key."""
-    event = CaseEvent(report_id=report.id, actor_id=actor.id, kind=kind.value, summary=summary, at=utcnow())
+def record_event(report: Report, actor: User, kind: EventKind, action: str = "", text: str | None = None, *,
+                 before: str | None = None, after: str | None = None, reason: str | None = None,
+                 ref: str | None = None) -> CaseEvent:
+    """Put an entry on the case timeline, as codes (see CaseEvent); any words go sealed to the group key."""
+    event = CaseEvent(report_id=report.id, actor_id=actor.id, kind=kind.value, action=action, before=before,
+                      after=after, reason=reason, ref=ref, at=utcnow())
     db.session.add(event)
     db.session.flush()  # the id binds the sealed text to this event
     if text:
@@ -164,9 +167,10 @@ def change_status(
     previous = report.status
     report.status = target.value
     report.closure_reason = closure.value if target == Status.CLOSED and closure else None
-    summary = f"{previous}>{target.value}" + (f":{closure.value}" if target == Status.CLOSED and closure else "")
-    record_event(report, actor, EventKind.STATUS, summary, reason)
-    audit.record("case.status", f"report:{report.id}", actor=actor, change=summary)
+    closed_as = closure.value if target == Status.CLOSED and closure else None
+    record_event(report, actor, EventKind.STATUS, "changed", reason, before=previous, after=target.value, reason=closed_as)
+    audit.record("case.status", f"report:{report.id}", actor=actor,
+                 change=f"{previous}>{target.value}" + (f":{closed_as}" if closed_as else ""))
 
 
 def mark_information_seen(report: Report, *, actor: User) -> None:
@@ -188,14 +192,17 @@ def assign(report: Report, assignee: User | None, *, actor: User) -> None:
     if assignee is not None and not is_active_reviewer(assignee):
         raise PermissionDeniedError("cases are assigned to active reviewers")
     report.assignee_id = assignee.id if assignee else None
-    record_event(report, actor, EventKind.ASSIGNMENT, str(assignee.id) if assignee else "")
+    if assignee is None:
+        record_event(report, actor, EventKind.ASSIGNMENT, "unassigned")
+    else:
+        record_event(report, actor, EventKind.ASSIGNMENT, "assigned", ref=str(assignee.id))
     audit.record("case.assign", f"report:{report.id}", actor=actor, assignee=assignee.id if assignee else None)
 
 
 def set_priority(report: Report, priority: Priority, *, actor: User) -> None:
     _require_reviewer(actor)
     report.priority = priority.value
-    record_event(report, actor, EventKind.PRIORITY, priority.value)
+    record_event(report, actor, EventKind.PRIORITY, "set", after=priority.value)
     audit.record("case.priority", f"report:{report.id}", actor=actor, priority=priority.value)
 
 
@@ -203,7 +210,7 @@ def set_flags(report: Report, flags: list[str], *, actor: User) -> None:
     _require_reviewer(actor)
     chosen = [flag for flag in FLAGS if flag in flags]
     report.staff_flags = _seal_for_group(json.dumps(chosen).encode(), _flags_binding(report))
-    record_event(report, actor, EventKind.FLAGS, "")
+    record_event(report, actor, EventKind.FLAGS, "changed")
     audit.record("case.flags", f"report:{report.id}", actor=actor)
 
 
@@ -220,8 +227,8 @@ def link(report: Report, other: Report, kind: LinkKind, *, actor: User) -> None:
             db.session.add(CaseLink(report_id=source.id, other_id=target.id, kind=kind.value, created_at=utcnow()))
         else:
             existing.kind = kind.value
-    record_event(report, actor, EventKind.LINK, f"{kind.value}:{other.reference}")
-    record_event(other, actor, EventKind.LINK, f"{kind.value}:{report.reference}")
+    record_event(report, actor, EventKind.LINK, kind.value, ref=other.reference)
+    record_event(other, actor, EventKind.LINK, kind.value, ref=report.reference)
     audit.record("case.link", f"report:{report.id}", actor=actor, other=other.id, kind=kind.value)
 
 
@@ -233,8 +240,8 @@ def unlink(report: Report, other: Report, *, actor: User) -> None:
             | ((CaseLink.report_id == other.id) & (CaseLink.other_id == report.id))
         )
     )
-    record_event(report, actor, EventKind.UNLINK, other.reference)
-    record_event(other, actor, EventKind.UNLINK, report.reference)
+    record_event(report, actor, EventKind.UNLINK, "removed", ref=other.reference)
+    record_event(other, actor, EventKind.UNLINK, "removed", ref=report.reference)
     audit.record("case.unlink", f"report:{report.id}", actor=actor, other=other.id)
 
 

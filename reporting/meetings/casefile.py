@@ -14,9 +14,9 @@ from reporting.reports.models import Report
 
 
 def meeting_sentence(event: Event, people: Mapping[str, str]) -> str:
-    """Meeting entries: "heard:7" is "Heard at meeting 7"; an action names its agency
+    """Meeting entries: "heard" with ref 7 is "Heard at meeting 7"; an action names its agency
     (``people`` maps "agency:ID" to the agency's name)."""
-    what, _sep, rest = event.summary.partition(":")
+    what, rest = event.action, event.ref or ""
     agency = people.get(f"agency:{rest}", _("a partner agency"))
     texts = {
         "flagged": lambda: _("Flagged for the next meeting"),

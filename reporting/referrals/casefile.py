@@ -18,20 +18,19 @@ from reporting.reports.models import Report
 
 
 def referral_sentence(event: Event, people: Mapping[str, str]) -> str:
-    what, _sep, rest = event.summary.partition(":")
+    what = event.action
     if what == "sent":
-        return _("Referral sent to the police: %(kind)s", kind=label("referral_kind", rest))
+        return _("Referral sent to the police: %(kind)s", kind=label("referral_kind", event.after))
     if what == "override_requested":
-        return _("Safeguarding override asked for: %(reason)s", reason=label("override", rest))
+        return _("Safeguarding override asked for: %(reason)s", reason=label("override", event.reason))
     if what == "override_approved":
         return _("Safeguarding override approved by a second reviewer")
     if what == "acknowledged":
         return _("The police acknowledged the referral")
     if what == "outcome":
-        outcome, _sep, crime_reference = rest.partition(":")
-        text = _("The police recorded an outcome: %(outcome)s", outcome=label("outcome", outcome))
-        if crime_reference:
-            text += " " + _("(crime reference %(reference)s)", reference=crime_reference)
+        text = _("The police recorded an outcome: %(outcome)s", outcome=label("outcome", event.after))
+        if event.ref:
+            text += " " + _("(crime reference %(reference)s)", reference=event.ref)
         return text
     if what == "question_from_police":
         return _("The police asked the Group a question")

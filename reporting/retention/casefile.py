@@ -10,16 +10,14 @@ from reporting.labels import label
 
 
 def hold_sentence(event: Event, people: Mapping[str, str]) -> str:
-    return _("Legal hold placed") if event.summary == "placed" else _("Legal hold lifted")
+    return _("Legal hold placed") if event.action == "placed" else _("Legal hold lifted")
 
 
 def retention_sentence(event: Event, people: Mapping[str, str]) -> str:
-    """"destroyed:<rule>[:<reason>]": the rule it was destroyed under, and an erasure's reason."""
-    _what, _sep, rest = event.summary.partition(":")
-    rule, _sep, reason = rest.partition(":")
-    text = _("Content destroyed under the rule: %(rule)s", rule=label("retention_rule", rule))
-    if reason:
-        text += " (" + label("erasure_reason", reason) + ")"
+    """The rule the content was destroyed under, and an erasure's reason."""
+    text = _("Content destroyed under the rule: %(rule)s", rule=label("retention_rule", event.after))
+    if event.reason:
+        text += " (" + label("erasure_reason", event.reason) + ")"
     return text
 
 

@@ -67,45 +67,51 @@ def test_a_panel_is_given_no_keys_when_the_reader_cannot_open_the_report(app, cl
 
 
 SENTENCES = [
-    (EventKind.STATUS, "new>in_triage", "Status changed from New to In triage"),
-    (EventKind.STATUS, "new>closed:duplicate", "Status changed from New to Closed (Duplicate of another case)"),
-    (EventKind.NOTE, "", "Note"),
-    (EventKind.NOTE, "handover", "Note from the reporting centre"),
-    (EventKind.NOTE, "new_code_asked", "A new receipt code was asked for; it waits for a second key holder"),
-    (EventKind.ASSIGNMENT, "7", "Assigned to Ann"),
-    (EventKind.ASSIGNMENT, "8", "Assigned to someone"),
-    (EventKind.ASSIGNMENT, "", "Unassigned"),
-    (EventKind.PRIORITY, "high", "Priority set to High"),
-    (EventKind.FLAGS, "", "Risk flags changed"),
-    (EventKind.LINK, "duplicate:HC-ABC", "Marked as a duplicate of HC-ABC"),
-    (EventKind.LINK, "related:HC-ABC", "Linked as related to HC-ABC"),
-    (EventKind.UNLINK, "HC-ABC", "Link to HC-ABC removed"),
-    (EventKind.REFERRAL, "sent:intelligence", "Referral sent to the police: Intelligence only, without identifying details"),
-    (EventKind.REFERRAL, "outcome:crime_recorded:CR1", "The police recorded an outcome: Crime recorded (crime reference CR1)"),
-    (EventKind.REFERRAL, "answer_to_police", "The Group answered the police"),
-    (EventKind.MEETING, "heard:7", "Heard at meeting 7"),
-    (EventKind.MEETING, "action_opened:3", "Action opened for Victim Support"),
-    (EventKind.MEETING, "action_done:4", "a partner agency marked an action done"),
-    (EventKind.HOLD, "placed", "Legal hold placed"),
-    (EventKind.HOLD, "lifted", "Legal hold lifted"),
-    (EventKind.RETENTION, "destroyed:spam", "Content destroyed under the rule: spam or misuse, a set time after closure"),
-    (EventKind.RETENTION, "destroyed:erasure:sent_by_mistake",
+    (EventKind.STATUS, dict(action="changed", before="new", after="in_triage"), "Status changed from New to In triage"),
+    (EventKind.STATUS, dict(action="changed", before="new", after="closed", reason="duplicate"),
+     "Status changed from New to Closed (Duplicate of another case)"),
+    (EventKind.NOTE, dict(action=""), "Note"),
+    (EventKind.NOTE, dict(action="handover"), "Note from the reporting centre"),
+    (EventKind.NOTE, dict(action="new_code_asked"), "A new receipt code was asked for; it waits for a second key holder"),
+    (EventKind.ASSIGNMENT, dict(action="assigned", ref="7"), "Assigned to Ann"),
+    (EventKind.ASSIGNMENT, dict(action="assigned", ref="8"), "Assigned to someone"),
+    (EventKind.ASSIGNMENT, dict(action="unassigned"), "Unassigned"),
+    (EventKind.PRIORITY, dict(action="set", after="high"), "Priority set to High"),
+    (EventKind.FLAGS, dict(action="changed"), "Risk flags changed"),
+    (EventKind.LINK, dict(action="duplicate", ref="HC-ABC"), "Marked as a duplicate of HC-ABC"),
+    (EventKind.LINK, dict(action="related", ref="HC-ABC"), "Linked as related to HC-ABC"),
+    (EventKind.UNLINK, dict(action="removed", ref="HC-ABC"), "Link to HC-ABC removed"),
+    (EventKind.REFERRAL, dict(action="sent", after="intelligence"),
+     "Referral sent to the police: Intelligence only, without identifying details"),
+    (EventKind.REFERRAL, dict(action="override_requested", reason="child_at_risk"),
+     "Safeguarding override asked for: A child is at risk"),
+    (EventKind.REFERRAL, dict(action="outcome", after="crime_recorded", ref="CR1"),
+     "The police recorded an outcome: Crime recorded (crime reference CR1)"),
+    (EventKind.REFERRAL, dict(action="answer_to_police"), "The Group answered the police"),
+    (EventKind.MEETING, dict(action="heard", ref="7"), "Heard at meeting 7"),
+    (EventKind.MEETING, dict(action="action_opened", ref="3"), "Action opened for Victim Support"),
+    (EventKind.MEETING, dict(action="action_done", ref="4"), "a partner agency marked an action done"),
+    (EventKind.HOLD, dict(action="placed"), "Legal hold placed"),
+    (EventKind.HOLD, dict(action="lifted"), "Legal hold lifted"),
+    (EventKind.RETENTION, dict(action="destroyed", after="spam"),
+     "Content destroyed under the rule: spam or misuse, a set time after closure"),
+    (EventKind.RETENTION, dict(action="destroyed", after="erasure", reason="sent_by_mistake"),
      "Content destroyed under the rule: erased on request (Sent by mistake)"),
 ]
 
 
-@pytest.mark.parametrize(("kind", "summary", "words"), SENTENCES)
-def test_every_kind_has_its_sentences_from_its_feature(app, kind, summary, words):
+@pytest.mark.parametrize(("kind", "columns", "words"), SENTENCES)
+def test_every_kind_has_its_sentences_from_its_feature(app, kind, columns, words):
     people = {"7": "Ann", "agency:3": "Victim Support"}
     with app.test_request_context():
-        assert casefile.event_text(CaseEvent(kind=kind.value, summary=summary), people) == words
+        assert casefile.event_text(CaseEvent(kind=kind.value, **columns), people) == words
 
 
 def test_a_kind_no_feature_registered_is_named(app):
     registry = casefile.registry(app)
     with app.test_request_context():
         registry.unregister_sentences(EventKind.HOLD.value)
-        assert casefile.event_text(CaseEvent(kind="hold", summary="placed")) == "Legal hold"
+        assert casefile.event_text(CaseEvent(kind="hold", action="placed")) == "Legal hold"
 
 
 def test_the_flagged_filter_is_the_meetings_own():
