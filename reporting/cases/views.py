@@ -16,8 +16,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
-from reporting import crypto, i18n
-from reporting.auth import session as staff
+from reporting import i18n
 from reporting.auth.models import User
 from reporting.cases import forms, policies, queries, services
 from reporting.cases.models import LinkKind
@@ -29,7 +28,7 @@ from reporting.forms import ConfirmForm, fields_html
 from reporting.i18n import wording
 from reporting.labels import waited, when
 from reporting.journey import views as journey
-from reporting.keys.keyring import Keyring
+from reporting.keys.staff import staff_keyring as _keyring
 from reporting.reports import questions
 from reporting.reports.models import Channel, ClosureReason, Priority, Report, Status
 from reporting.referrals import services as referral_services
@@ -241,12 +240,6 @@ def _manual_statuses(report: Report) -> list[str]:
     """Where the status form may move a case; "referred" comes only from sending a referral."""
     return [s.value for s in policies.allowed_next(report.status) if s != Status.REFERRED]
 
-
-def _keyring() -> Keyring | None:
-    try:
-        return Keyring(current_user._get_current_object(), staff.personal_private_key())
-    except crypto.CryptoError:
-        return None
 
 
 def _case_page(report: Report, status: int = 200, **forms_given: Any) -> ResponseReturnValue:
