@@ -84,8 +84,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting.centres.views import bp as centres_bp
     from reporting.centres.assisted import bp as centre_bp
     from reporting.keys import cli as keys_cli
+    from reporting.keys.views import bp as keys_bp
+    from reporting.keys.views import register_agency_names
     from reporting.meetings import cli as actions_cli
     from reporting.meetings.admin import bp as agencies_admin_bp
+    from reporting.meetings import queries as meeting_queries
     from reporting.meetings.partners import bp as partners_bp
     from reporting.meetings.views import bp as meetings_bp
     from reporting.public.views import bp as public_bp
@@ -111,6 +114,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(public_bp)
     app.register_blueprint(centres_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(keys_bp)
+    register_agency_names(app, meeting_queries.agency_names)
     app.register_blueprint(cases_bp)
     app.register_blueprint(centre_bp)
     app.register_blueprint(status_bp)
