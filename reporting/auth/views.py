@@ -30,7 +30,6 @@ from reporting.exceptions import (
     TooManyAttemptsError,
 )
 from reporting.extensions import db, limiter
-from reporting.keys.models import KEY_FOR_ROLE
 from reporting.security import public, roles
 from reporting.settings import current_settings
 
@@ -116,7 +115,7 @@ def first_password() -> ResponseReturnValue:
 
 
 def _policy_message(user: User) -> str:
-    if user.role in KEY_FOR_ROLE:
+    if user.role in services.KEY_HOLDER_ROLES:
         return _("Choose a longer password that is much harder to guess. As a key holder you need a very strong one: "
                  "not a common password, your email address, or built on the name of this service, the Partnership, "
                  "a town or a year. Six random words, like the passphrase suggested above, work well.")
@@ -126,7 +125,7 @@ def _policy_message(user: User) -> str:
 
 def _passphrase_offer(user: User) -> dict[str, object]:
     """A passphrase made now for the page (never stored), and whether the stronger rule applies."""
-    return {"suggestion": suggest_passphrase(), "key_holder": user.role in KEY_FOR_ROLE}
+    return {"suggestion": suggest_passphrase(), "key_holder": user.role in services.KEY_HOLDER_ROLES}
 
 
 def _second_factor_page(enrolling: bool) -> ResponseReturnValue:
@@ -223,7 +222,7 @@ def passkey_step() -> ResponseReturnValue:
 
 
 @bp.route("/passkeys", methods=["GET", "POST"])
-@roles(*tuple(KEY_FOR_ROLE))
+@roles(*tuple(services.KEY_HOLDER_ROLES))
 def list_passkeys() -> ResponseReturnValue:
     """A key holder's passkeys, and adding one (the page's script talks to the authenticator)."""
     user = current_user._get_current_object()
