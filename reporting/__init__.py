@@ -76,16 +76,21 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting.admin.views import bp as admin_bp
     from reporting.approvals.views import bp as approvals_bp
     from reporting.audit import cli as audit_cli
-    from reporting.auth import cli as auth_cli
+    from reporting.admin import accounts_cli
+    from reporting.auth import services as auth_services
     from reporting.auth.session import init_staff_sessions
+    from reporting.reports import questions
     from reporting.auth.views import bp as auth_bp
     from reporting.cases.views import bp as cases_bp
     from reporting.centres import cli as centres_cli
     from reporting.centres.views import bp as centres_bp
     from reporting.centres.assisted import bp as centre_bp
     from reporting.keys import cli as keys_cli
+    from reporting.keys.views import bp as keys_bp
+    from reporting.keys.views import register_agency_names
     from reporting.meetings import cli as actions_cli
     from reporting.meetings.admin import bp as agencies_admin_bp
+    from reporting.meetings import queries as meeting_queries
     from reporting.meetings.partners import bp as partners_bp
     from reporting.meetings.views import bp as meetings_bp
     from reporting.public.views import bp as public_bp
@@ -119,6 +124,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(public_bp)
     app.register_blueprint(centres_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(keys_bp)
+    register_agency_names(app, meeting_queries.agency_names)
+    auth_services.register_places(app, questions.place_names)
     app.register_blueprint(cases_bp)
     app.register_blueprint(centre_bp)
     app.register_blueprint(status_bp)
@@ -135,7 +143,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(retention_bp)
     app.register_blueprint(approvals_bp)
     app.register_blueprint(data_protection_bp)
-    for module in (keys_cli, reporting_cli, auth_cli, audit_cli, centres_cli, referrals_cli, support_cli, stats_cli,
+    for module in (keys_cli, reporting_cli, accounts_cli, audit_cli, centres_cli, referrals_cli, support_cli, stats_cli,
                    actions_cli):
         module.register(app)
 

@@ -36,7 +36,7 @@ def _sign_in_address(port: int) -> str:
 @with_appcontext
 def demo_command(port: int) -> None:
     """Load demo data (idempotent): keys if missing, staff for each role, sample reports."""
-    from reporting.auth.demo import load_demo_staff
+    from reporting.admin.demo_staff import load_demo_staff
 
     if current_settings().env_name == "production":
         # Demo accounts have published passwords and the demo prints a recovery key.
@@ -94,7 +94,8 @@ def demo_code_command(email: str) -> None:
     from sqlalchemy import select
 
     from reporting.auth import services as auth_services
-    from reporting.auth.demo import ACCOUNTS, current_code
+    from reporting.admin.demo_staff import ACCOUNTS
+    from reporting.auth.demo import current_code
     from reporting.auth.models import User
     from reporting.meetings.demo import AGENCY_ACCOUNT
 

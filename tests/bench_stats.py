@@ -214,7 +214,7 @@ def make_app(database_url: str, tmp: Path) -> Any:
 def main() -> dict[str, Any]:
     from flask_migrate import upgrade
 
-    from reporting.auth import services as auth_services
+    from reporting.admin import accounts
     from reporting.auth.models import Role
     from reporting.extensions import db
     from reporting.settings import current_settings
@@ -246,7 +246,7 @@ def main() -> dict[str, Any]:
             conn.close()
         email = f"bench-analyst-{os.getpid()}@example.org"
         with app.app_context():
-            user = auth_services.create_user(email=email, role=Role("analyst"), password=PASSWORD, actor="bench",
+            user = accounts.create_user(email=email, role=Role("analyst"), password=PASSWORD, actor="bench",
                                              settings=current_settings())
             user.must_change_password = False
             db.session.commit()

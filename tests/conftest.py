@@ -195,7 +195,7 @@ PASSWORD = "correct horse battery staple"
 @pytest.fixture
 def make_user(app: Flask, keys: key_services.InitialisedKeys):  # type: ignore[no-untyped-def]
     """Factory: a staff account, granted its role's keys unless ``holder=False``."""
-    from reporting.auth import services as auth_services
+    from reporting.admin import accounts
     from reporting.auth.models import Role
     from reporting.centres.models import Centre
 
@@ -221,7 +221,7 @@ def make_user(app: Flask, keys: key_services.InitialisedKeys):  # type: ignore[n
                     centre_row = Centre(slug=centre, name=f"Example centre {centre}")
                     db.session.add(centre_row)
                     db.session.flush()
-            user = auth_services.create_user(
+            user = accounts.create_user(
                 email=email or f"{role}-{os.urandom(3).hex()}@example.org",
                 role=Role(role),
                 password=password,

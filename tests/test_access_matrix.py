@@ -220,9 +220,9 @@ def test_case_content_is_refused_to_everyone_but_the_group(app, make_user, world
 def test_grant_approval_routes_are_for_key_holding_roles_only(app):
     """Issue 11: the two-person rule's approval pages exist and only key-holding roles reach them."""
     rules = {rule.endpoint: rule for rule in app.url_map.iter_rules()}
-    for endpoint in ("auth.list_grants", "auth.approve_grant", "admin.grant_access"):
+    for endpoint in ("keys.list_grants", "keys.approve_grant", "admin.grant_access"):
         assert endpoint in rules
-    for endpoint in ("auth.list_grants", "auth.approve_grant"):
+    for endpoint in ("keys.list_grants", "keys.approve_grant"):
         policy = policy_for(app, endpoint)
         assert policy is not None and policy.roles == {"admin", "reviewer", "police", "agency"}
     assert policy_for(app, "admin.grant_access").roles == {"admin"}

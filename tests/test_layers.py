@@ -32,6 +32,9 @@ LAYERS: dict[str, int] = {
     "crypto": 0, "db": 0, "extensions": 0, "exceptions": 0, "config": 0, "logs": 0,
     "audit": 1, "forms": 1, "settings": 1, "sessions": 1, "auth.models": 1,
     "reports": 2, "keys": 2, "disclosure": 2, "casefile": 2,
+    # The parts of keys that serve a signed-in person's request (their keyring, the grant
+    # pages) read the staff session: features, like the rest of auth.
+    "keys.staff": 3, "keys.views": 3,
     "cli": 4,
 }
 FEATURES = 3

@@ -16,7 +16,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from reporting import audit, crypto, labels
-from reporting.admin import admin_only, bp, forms, queries
+from reporting.admin import accounts, admin_only, bp, forms, queries
 from reporting.auth import services
 from reporting.auth import session as staff
 from reporting.auth.models import Role, User
@@ -48,7 +48,7 @@ def _self_message() -> str:
 @bp.context_processor
 def _key_holder_warning() -> dict[str, Any]:
     # A callable, so only pages that show the warning pay for the query.
-    return {"group_key_holders": lambda: services.key_holders(KeyPurpose.GROUP)}
+    return {"group_key_holders": lambda: accounts.key_holders(KeyPurpose.GROUP)}
 
 
 @bp.get("/")
@@ -76,7 +76,7 @@ def new_user() -> ResponseReturnValue:
     form = forms.NewUserForm(centres=queries.centre_choices())
     if form.validate_on_submit():
         try:
-            user = services.create_user(
+            user = accounts.create_user(
                 email=form.email.data,
                 role=Role(form.role.data),
                 password=form.password.data,
@@ -165,7 +165,7 @@ def change_role(user_id: int) -> ResponseReturnValue:
     if user.id == current_user.id:
         return _refuse(user, "role", _self_message(), role_form=form)
     try:
-        services.change_role(user, Role(form.role.data), actor=current_user,
+        accounts.change_role(user, Role(form.role.data), actor=current_user,
                              centre=queries.centre_by_slug(form.centre_slug()))
     except LastKeyHolderError:
         return _refuse(user, "role", _last_holder_message(), role_form=form)
@@ -181,7 +181,7 @@ def deactivate_user(user_id: int) -> ResponseReturnValue:
     if user.id == current_user.id:
         return _refuse(user, "active", _self_message())
     try:
-        services.set_active(user, False, actor=current_user)
+        accounts.set_active(user, False, actor=current_user)
     except LastKeyHolderError:
         return _refuse(user, "active", _last_holder_message())
     return _done(user, _("Account deactivated. They can no longer sign in."))
@@ -193,7 +193,7 @@ def reactivate_user(user_id: int) -> ResponseReturnValue:
     user = db.get_or_404(User, user_id)
     if not forms.ButtonForm().validate():
         abort(400)
-    services.set_active(user, True, actor=current_user)
+    accounts.set_active(user, True, actor=current_user)
     return _done(user, _("Account reactivated. They can sign in again."))
 
 
@@ -207,7 +207,7 @@ def reset_user(user_id: int) -> ResponseReturnValue:
     if user.id == current_user.id:
         return _refuse(user, "reset", _self_message(), reset_form=form)
     try:
-        services.reset_user(user, form.password.data, actor=current_user, settings=current_settings())
+        accounts.reset_user(user, form.password.data, actor=current_user, settings=current_settings())
     except LastKeyHolderError:
         return _refuse(user, "reset", _last_holder_message(), reset_form=form)
     except PasswordPolicyError:
@@ -244,8 +244,8 @@ def list_key_holders() -> ResponseReturnValue:
                 for agency in meeting_queries.agencies()]
     return render_template(
         "admin/key_holders.html",
-        group=services.key_holders(KeyPurpose.GROUP),
-        police=services.key_holders(KeyPurpose.POLICE),
+        group=accounts.key_holders(KeyPurpose.GROUP),
+        police=accounts.key_holders(KeyPurpose.POLICE),
         agencies=agencies,
     )
 

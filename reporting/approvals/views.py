@@ -9,7 +9,6 @@ from flask_login import current_user
 from reporting import crypto
 from reporting.approvals import services
 from reporting.approvals.models import TwoPersonRequest
-from reporting.auth import session as staff
 from reporting.auth.models import Role
 from reporting.exceptions import (
     ContentDestroyedError,
@@ -21,7 +20,7 @@ from reporting.exceptions import (
 )
 from reporting.extensions import db
 from reporting.forms import ConfirmForm
-from reporting.keys.keyring import Keyring
+from reporting.keys.staff import staff_keyring as _keyring
 from reporting.security import roles
 from reporting.settings import current_settings
 from reporting.urls import external_url
@@ -29,12 +28,6 @@ from reporting.urls import external_url
 bp = Blueprint("approvals", __name__, url_prefix="/review/approvals")
 reviewer = roles(Role.REVIEWER)
 
-
-def _keyring() -> Keyring | None:
-    try:
-        return Keyring(current_user._get_current_object(), staff.personal_private_key())
-    except crypto.CryptoError:
-        return None
 
 
 @bp.get("/")

@@ -102,6 +102,3 @@ class PasskeySignInForm(FlaskForm):
     assertion = HiddenField(validators=_CEREMONY)
     prf = HiddenField(validators=_PRF)
 
-
-class ButtonForm(FlaskForm):
-    """A button with CSRF protection: approve a grant."""

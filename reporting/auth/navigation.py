@@ -33,7 +33,7 @@ _ITEMS: tuple[tuple[str, Any, tuple[str, ...], frozenset[Role]], ...] = (
     ("partners.home", _l("Meetings and actions"), (), frozenset({R.AGENCY})),
     ("centre.index", _l("Assisted reporting"), (), frozenset({R.CENTRE_STAFF})),
     ("admin.index", _l("Administration"), (), frozenset({R.ADMIN})),
-    ("auth.list_grants", _l("Approve access"), (), frozenset({R.ADMIN, R.REVIEWER, R.POLICE, R.AGENCY})),
+    ("keys.list_grants", _l("Approve access"), (), frozenset({R.ADMIN, R.REVIEWER, R.POLICE, R.AGENCY})),
     ("auth.list_passkeys", _l("Passkeys"), (), frozenset({R.ADMIN, R.REVIEWER, R.POLICE, R.AGENCY})),
     ("stats.show_statistics", _l("Statistics"), (), frozenset({R.ANALYST, R.ADMIN, R.REVIEWER})),
     ("auth.change_password", _l("Change password"), (), frozenset(Role)),

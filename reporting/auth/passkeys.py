@@ -16,9 +16,8 @@ from sqlalchemy import delete, select
 
 from reporting import audit, crypto, sessions
 from reporting.auth.models import Passkey, StaffSession, User
-from reporting.auth.services import has_passkeys, personal_key_binding
+from reporting.auth.services import KEY_HOLDER_ROLES, has_passkeys, personal_key_binding
 from reporting.extensions import db
-from reporting.keys.models import KEY_FOR_ROLE
 
 _ENROL = b"E"  # ceremony kinds kept on the session row, each used once
 _SIGN_IN = b"S"
@@ -50,7 +49,7 @@ def passkeys_of(user: User) -> list[Passkey]:
 
 def may_enrol(user: User) -> bool:
     """Passkeys protect a key holder's personal key: only roles that hold keys enrol one."""
-    return user.role in KEY_FOR_ROLE
+    return user.role in KEY_HOLDER_ROLES
 
 
 def passkey_step_due(staff_session: StaffSession, user: User) -> bool:

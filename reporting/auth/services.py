@@ -4,24 +4,21 @@ from __future__ import annotations
 import logging
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 import pyotp
-from flask import current_app
+from flask import Flask, current_app
 from limits import RateLimitItem, parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter, RateLimiter
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import bindparam, delete, select
 
 from reporting import audit, crypto
 from reporting.auth import password_policy
 from reporting.auth.models import Passkey, Role, StaffSession, User
-from reporting.centres.models import Centre
-from reporting.reports.models import Choice
 from reporting.exceptions import (
     DuplicateEmailError,
-    LastKeyHolderError,
     PasswordPolicyError,
     SignInFailedError,
     TooManyAttemptsError,
@@ -30,7 +27,8 @@ from reporting.extensions import db
 from reporting.extensions import limiter as request_limiter
 from reporting import sessions
 from reporting.settings import Settings
-from reporting.keys.models import KEY_FOR_ROLE, GrantRequest, KeyGrant, KeyPurpose, ServiceKey
+# The roles that hold a key: the map moves to reporting.codes (issue 29), then this imports it from there.
+from reporting.keys.models import KEY_FOR_ROLE
 
 log = logging.getLogger(__name__)
 
@@ -49,18 +47,32 @@ def personal_key_binding(user: User) -> crypto.Binding:
     return crypto.Binding("users", "private_key_wrap", str(user.id))
 
 
+_PLACES = "reporting.password_places"
+
+
+def register_places(app: Flask, places: Callable[[], Sequence[str]]) -> None:
+    """Where the password rule finds the names of the service's places (the areas list, kept
+    by reports, above auth): the app factory passes the lookup in."""
+    app.extensions[_PLACES] = places
+
+
+def _places() -> Sequence[str]:
+    places: Callable[[], Sequence[str]] | None = current_app.extensions.get(_PLACES)
+    return places() if places else ()
+
+
 def check_password_policy(password: str, email: str, role: str | None = None, *, settings: Settings) -> None:
     """Refuse short or guessable passwords, and any built on the service's or the Partnership's
     names and places (in any case, spacing, leetspeak, with years); for key-holding roles,
     anything short of a very strong password (see :mod:`reporting.auth.password_policy`).
 
     A key holder's password (with the database) opens reports: whoever holds a copy knows
-    whose it is and tries the service's own words first. The places are the areas list.
+    whose it is and tries the service's own words first. The places are the areas list
+    (see :func:`register_places`).
     """
-    places = db.session.scalars(select(Choice.label).where(Choice.list_name == "area")).all()
     try:
-        password_policy.judge(password, email, key_holder=role in KEY_FOR_ROLE,
-                              context=password_policy.Context.of(settings.service_name, places))
+        password_policy.judge(password, email, key_holder=role in KEY_HOLDER_ROLES,
+                              context=password_policy.Context.of(settings.service_name, _places()))
     except password_policy.PolicyRefusal as refusal:
         raise PasswordPolicyError(refusal.reason) from None
 
@@ -88,18 +100,23 @@ def _set_password(user: User, password: str, unlocked: bytes, settings: Settings
         user.private_key_wrap = crypto.wrap_private_key(wrap_key, unlocked, personal_key_binding(user))
 
 
-def _new_personal_keys(user: User, password: str, settings: Settings) -> None:
+def new_personal_keys(user: User, password: str, settings: Settings) -> None:
+    """A new personal key pair, its private half wrapped under ``password`` (a new account, a reset)."""
     pair = crypto.generate_keypair()
     user.key_algorithm = pair.algorithm
     user.public_key = pair.public
     _set_password(user, password, pair.private, settings)
 
 
-def create_user(
-    *, email: str, role: Role, password: str, actor: User | str | None, centre: Centre | None = None,
+def create_account(
+    *, email: str, role: Role, password: str, actor: User | str | None, centre_id: int | None = None,
     agency_id: int | None = None, settings: Settings,
 ) -> User:
-    """Create a staff account with its personal key pair. No key is granted yet."""
+    """Create a staff account with its personal key pair. No key is granted yet.
+
+    Administrators make accounts through :func:`reporting.admin.accounts.create_user` (with
+    the centre); a partner agency's people through the meetings' agency pages.
+    """
     email = normalise_email(email)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise DuplicateEmailError(email)
@@ -107,10 +124,10 @@ def create_user(
     user = User(
         email=email,
         role=role.value,
-        centre_id=centre.id if centre else None,
+        centre_id=centre_id,
         agency_id=agency_id if role == Role.AGENCY else None,
         password_salt=b"",
-        password_kdf="",  # nosec B106 - placeholders, filled by _new_personal_keys() below before the flush
+        password_kdf="",  # nosec B106 - placeholders, filled by new_personal_keys() below before the flush
         password_verifier=b"",
         key_algorithm="",
         public_key=b"",
@@ -119,7 +136,7 @@ def create_user(
     )
     db.session.add(user)
     db.session.flush()  # the id binds the key wrap to this row
-    _new_personal_keys(user, password, settings)
+    new_personal_keys(user, password, settings)
     db.session.flush()
     audit.record("user.create", f"user:{user.id}", actor=actor, role=role.value)
     return user
@@ -360,86 +377,3 @@ def change_password(user: User, unlocked: bytes, new_password: str, *, settings:
     ).rowcount  # type: ignore[attr-defined]
     db.session.flush()
     audit.record("user.password_changed", f"user:{user.id}", actor=user, other_sessions_ended=ended)
-
-
-def key_holders(purpose: KeyPurpose = KeyPurpose.GROUP) -> list[User]:
-    """Active people holding the current key of ``purpose``."""
-    from reporting.keys.services import current_key
-
-    try:
-        key = current_key(purpose)
-    except Exception:  # no keys yet: nobody holds anything
-        return []
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(KeyGrant, KeyGrant.user_id == User.id)
-            .where(KeyGrant.service_key_id == key.id, User.active.is_(True))
-            .order_by(User.email)
-        )
-    )
-
-
-def _refuse_if_last_holder(user: User) -> None:
-    for purpose in (KeyPurpose.GROUP, KeyPurpose.POLICE):
-        holders = key_holders(purpose)
-        if holders and [h.id for h in holders] == [user.id]:
-            raise LastKeyHolderError(purpose.value)
-
-
-def reset_user(user: User, new_password: str, *, actor: User | str, settings: Settings) -> None:
-    """New password and personal keys; the old key wraps and TOTP are dropped, no data is."""
-    _refuse_if_last_holder(user)
-    check_password_policy(new_password, user.email, user.role, settings=settings)
-    dropped = db.session.execute(delete(KeyGrant).where(KeyGrant.user_id == user.id)).rowcount  # type: ignore[attr-defined]
-    # The passkeys locked the old personal key: they go with it (a lost passkey's way back).
-    passkeys = db.session.execute(delete(Passkey).where(Passkey.user_id == user.id)).rowcount  # type: ignore[attr-defined]
-    _new_personal_keys(user, new_password, settings)
-    user.must_change_password = True
-    user.totp_secret = None
-    user.totp_confirmed = False
-    user.totp_last_counter = 0
-    user.reset_by_id = actor.id if isinstance(actor, User) else None
-    db.session.execute(delete(GrantRequest).where(GrantRequest.user_id == user.id, GrantRequest.approved_at.is_(None)))
-    db.session.execute(delete(StaffSession).where(StaffSession.user_id == user.id))
-    db.session.flush()
-    extra = {"passkeys_removed": passkeys} if passkeys else {}
-    audit.record("user.reset", f"user:{user.id}", actor=actor, grants_dropped=dropped, **extra)
-
-
-def set_active(user: User, active: bool, *, actor: User | str) -> None:
-    """Deactivating ends every session and deletes every grant: coming back needs a new grant."""
-    dropped = 0
-    if not active:
-        _refuse_if_last_holder(user)
-        db.session.execute(delete(StaffSession).where(StaffSession.user_id == user.id))
-        dropped = db.session.execute(delete(KeyGrant).where(KeyGrant.user_id == user.id)).rowcount  # type: ignore[attr-defined]
-        db.session.execute(delete(GrantRequest).where(GrantRequest.user_id == user.id, GrantRequest.approved_at.is_(None)))
-    user.active = active
-    db.session.flush()
-    if active:
-        audit.record("user.activated", f"user:{user.id}", actor=actor)
-    else:
-        audit.record("user.deactivated", f"user:{user.id}", actor=actor, grants_dropped=dropped)
-
-
-def change_role(user: User, role: Role, *, actor: User | str, centre: Centre | None = None) -> None:
-    if role.value != user.role:
-        if KEY_HOLDER_ROLES.get(role.value) != KEY_HOLDER_ROLES.get(user.role):
-            _refuse_if_last_holder(user)
-            db.session.execute(delete(KeyGrant).where(KeyGrant.user_id == user.id))
-        old = user.role
-        user.role = role.value
-        audit.record("user.role_changed", f"user:{user.id}", actor=actor, old=old, new=role.value)
-    user.centre_id = centre.id if centre else None
-    db.session.flush()
-
-
-def count_users() -> int:
-    return int(db.session.scalar(select(func.count(User.id))) or 0)
-
-
-def service_key_for(purpose: KeyPurpose) -> ServiceKey:
-    from reporting.keys.services import current_key
-
-    return current_key(purpose)

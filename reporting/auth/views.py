@@ -4,19 +4,16 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import segno
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from markupsafe import Markup
 
-from sqlalchemy import select
-
 from reporting import crypto
 from reporting.auth import passkeys, services
 from reporting.auth import session as staff
 from reporting.auth.forms import (
-    ButtonForm,
     ChangePasswordForm,
     CodeForm,
     FirstPasswordForm,
@@ -28,15 +25,11 @@ from reporting.auth.models import Role, StaffSession, User
 from reporting.auth.passphrases import suggest_passphrase
 from reporting.db import utcnow
 from reporting.exceptions import (
-    NotAKeyHolderError,
     PasswordPolicyError,
-    PermissionDeniedError,
     SignInFailedError,
     TooManyAttemptsError,
 )
 from reporting.extensions import db, limiter
-from reporting.keys import services as key_services
-from reporting.keys.models import KEY_FOR_ROLE, GrantRequest
 from reporting.security import public, roles
 from reporting.settings import current_settings
 
@@ -122,7 +115,7 @@ def first_password() -> ResponseReturnValue:
 
 
 def _policy_message(user: User) -> str:
-    if user.role in KEY_FOR_ROLE:
+    if user.role in services.KEY_HOLDER_ROLES:
         return _("Choose a longer password that is much harder to guess. As a key holder you need a very strong one: "
                  "not a common password, your email address, or built on the name of this service, the Partnership, "
                  "a town or a year. Six random words, like the passphrase suggested above, work well.")
@@ -132,7 +125,7 @@ def _policy_message(user: User) -> str:
 
 def _passphrase_offer(user: User) -> dict[str, object]:
     """A passphrase made now for the page (never stored), and whether the stronger rule applies."""
-    return {"suggestion": suggest_passphrase(), "key_holder": user.role in KEY_FOR_ROLE}
+    return {"suggestion": suggest_passphrase(), "key_holder": user.role in services.KEY_HOLDER_ROLES}
 
 
 def _second_factor_page(enrolling: bool) -> ResponseReturnValue:
@@ -229,7 +222,7 @@ def passkey_step() -> ResponseReturnValue:
 
 
 @bp.route("/passkeys", methods=["GET", "POST"])
-@roles(*tuple(KEY_FOR_ROLE))
+@roles(*tuple(services.KEY_HOLDER_ROLES))
 def list_passkeys() -> ResponseReturnValue:
     """A key holder's passkeys, and adding one (the page's script talks to the authenticator)."""
     user = current_user._get_current_object()
@@ -320,46 +313,6 @@ def change_password() -> ResponseReturnValue:
             return redirect(url_for(".home"))
     return render_template("auth/password.html", form=form, message=message,
                            **_passphrase_offer(current_user._get_current_object()))
-
-
-# The two-person rule: a second key holder approves each grant ------------------------------
-
-KEY_HOLDING = tuple(KEY_FOR_ROLE)
-
-
-@bp.get("/grants")
-@roles(*KEY_HOLDING)
-def list_grants() -> ResponseReturnValue:
-    from reporting.meetings.queries import agency_names
-
-    waiting = key_services.requests_for(current_user._get_current_object())
-    agencies = {agency_id: name for agency_id, name, _active in agency_names()} if waiting else {}
-    askers = {user.id: user.email for user in db.session.scalars(
-        select(User).where(User.id.in_({request.requested_by_id for request, _grantee in waiting if request.requested_by_id}))
-    )} if waiting else {}
-    rows = [(grant_request, grantee, agencies.get(grant_request.agency_id or 0), askers.get(grant_request.requested_by_id or 0))
-            for grant_request, grantee in waiting]
-    return render_template("auth/grants.html", waiting=rows, button_form=ButtonForm(formdata=None))
-
-
-@bp.post("/grants/<int:request_id>/approve")
-@roles(*KEY_HOLDING)
-def approve_grant(request_id: int) -> ResponseReturnValue:
-    grant_request = db.get_or_404(GrantRequest, request_id)
-    if not ButtonForm().validate():
-        abort(400)
-    try:
-        key_services.approve_grant(grant_request, current_user._get_current_object(), staff.personal_private_key())
-    except crypto.CryptoError:
-        db.session.rollback()
-        flash(_("Your key could not be opened in this session. Sign out, sign in again and try again."), "error")
-    except (PermissionDeniedError, NotAKeyHolderError):
-        db.session.rollback()
-        flash(_("Refused: a second key holder, not the one who asked and not whoever created or reset the account, must approve."), "error")
-    else:
-        db.session.commit()
-        flash(_("Approved. They can now read what their role allows."), "success")
-    return redirect(url_for(".list_grants"))
 
 
 @bp.post("/logout")

@@ -16,8 +16,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
-from reporting import casefile, crypto, i18n
-from reporting.auth import session as staff
+from reporting import casefile, i18n
 from reporting.auth.models import User
 from reporting.cases import forms, policies, queries, services
 from reporting.cases.models import LinkKind
@@ -29,7 +28,7 @@ from reporting.forms import ConfirmForm, fields_html
 from reporting.i18n import wording
 from reporting.labels import waited, when
 from reporting.journey import views as journey
-from reporting.keys.keyring import Keyring
+from reporting.keys.staff import staff_keyring as _keyring
 from reporting.reports import questions
 from reporting.reports.models import Channel, ClosureReason, Priority, Report, Status
 from reporting.security import roles
@@ -239,12 +238,6 @@ def _manual_statuses(report: Report) -> list[str]:
     """Where the status form may move a case; "referred" comes only from sending a referral."""
     return [s.value for s in policies.allowed_next(report.status) if s != Status.REFERRED]
 
-
-def _keyring() -> Keyring | None:
-    try:
-        return Keyring(current_user._get_current_object(), staff.personal_private_key())
-    except crypto.CryptoError:
-        return None
 
 
 def case_page(report: Report, status: int = 200, **forms_given: Any) -> ResponseReturnValue:

@@ -11,13 +11,12 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from reporting import crypto
 from reporting.auth import session as staff
 from reporting.auth.models import Role, User
 from reporting.db import utcnow
 from reporting.exceptions import ContentDestroyedError, NotAKeyHolderError, PermissionDeniedError
 from reporting.extensions import db
-from reporting.keys.keyring import Keyring
+from reporting.keys.staff import staff_keyring as _keyring
 from reporting.meetings import forms, pdf, policies, queries, services
 from reporting.meetings.models import Action, ActionStatus, Meeting
 from reporting.meetings.views import pdf_response
@@ -33,12 +32,6 @@ def _me() -> User:
     user: User = current_user._get_current_object()
     return user
 
-
-def _keyring() -> Keyring | None:
-    try:
-        return Keyring(_me(), staff.personal_private_key())
-    except crypto.CryptoError:
-        return None
 
 
 def _no_key() -> ResponseReturnValue:

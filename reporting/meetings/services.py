@@ -163,8 +163,8 @@ def add_agency_user(agency: Agency, *, email: str, password: str, actor: User | 
         agency_key(agency.id, actor=actor)  # its own key, so the first grant can be made at once
     except KeysNotInitialisedError:
         pass  # before `keys init`: made when first needed
-    return auth_services.create_user(email=email, role=Role.AGENCY, password=password, actor=actor, agency_id=agency.id,
-                                     settings=settings)
+    return auth_services.create_account(email=email, role=Role.AGENCY, password=password, actor=actor,
+                                        agency_id=agency.id, settings=settings)
 
 
 # The "for the next meeting" flag -------------------------------------------------------

@@ -12,8 +12,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from reporting import crypto
-from reporting.auth import session as staff
 from reporting.auth.models import Role, User
 from reporting.casefile import Keys, Panel
 from reporting.cases import queries as case_queries
@@ -27,6 +25,7 @@ from reporting.extensions import db
 from reporting.forms import fields_html
 from reporting.i18n import wording
 from reporting.keys.keyring import Keyring
+from reporting.keys.staff import staff_keyring as _keyring
 from reporting.meetings import forms, pdf, queries, services
 from reporting.meetings.models import Agency, Meeting, MeetingItem
 from reporting.reports.models import Report
@@ -40,12 +39,6 @@ def _me() -> User:
     user: User = current_user._get_current_object()
     return user
 
-
-def _keyring() -> Keyring | None:
-    try:
-        return Keyring(_me(), staff.personal_private_key())
-    except crypto.CryptoError:
-        return None
 
 
 def _meeting(meeting_id: int) -> Meeting:

@@ -18,6 +18,7 @@ from reporting.db import utcnow
 from reporting.exceptions import ConsentError, ContentDestroyedError, NotAKeyHolderError, PermissionDeniedError
 from reporting.extensions import db
 from reporting.keys.keyring import Keyring
+from reporting.keys.staff import staff_keyring
 from reporting.notify import send_email
 from reporting.referrals import forms, services
 from reporting.referrals.models import Outcome, OverrideReason, Referral, ReferralState
@@ -36,10 +37,10 @@ def _report(reference: str) -> Report:
 
 
 def _keyring() -> Keyring:
-    try:
-        return Keyring(current_user._get_current_object(), staff.personal_private_key())
-    except crypto.CryptoError:
+    keyring = staff_keyring()
+    if keyring is None:
         abort(403)
+    return keyring
 
 
 def _notify_police(referral: Referral, reference: str) -> None:

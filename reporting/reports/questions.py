@@ -62,6 +62,11 @@ def choice_rows(list_name: str) -> tuple[tuple[str, str, str | None], ...]:
     return tuple(_choice_cache(list_name))
 
 
+def place_names() -> list[str]:
+    """Every place of the areas list as stored, active or not: words a staff password must not be built on."""
+    return list(db.session.scalars(select(Choice.label).where(Choice.list_name == "area")))
+
+
 def choice_groups(list_name: str) -> dict[str, str | None]:
     return {code: grouping for code, _label, grouping in _choice_cache(list_name)}
 

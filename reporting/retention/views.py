@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from reporting import crypto
-from reporting.auth import session as staff
 from reporting.cases import policies as case_policies
 from reporting.cases import queries as case_queries
 from reporting.db import utcnow
@@ -21,7 +20,7 @@ from reporting.exceptions import (
     PermissionDeniedError,
 )
 from reporting.extensions import db
-from reporting.keys.keyring import Keyring
+from reporting.keys.staff import staff_keyring as _keyring
 from reporting.forms import ConfirmForm
 from reporting.reports.models import Report
 from reporting.retention import export, forms, services
@@ -42,12 +41,6 @@ def _case(reference: str) -> Report:
         abort(404)
     return report
 
-
-def _keyring() -> Keyring | None:
-    try:
-        return Keyring(current_user._get_current_object(), staff.personal_private_key())
-    except crypto.CryptoError:
-        return None
 
 
 @bp.get("/")

@@ -7,6 +7,7 @@ import time
 import pytest
 from sqlalchemy import func, select
 
+from reporting.admin import accounts
 from reporting.auth import services as auth_services
 from reporting.auth.models import StaffSession, User
 from reporting.exceptions import NoHolderYetError, NotAKeyHolderError, PasswordPolicyError, PermissionDeniedError
@@ -80,7 +81,7 @@ def test_an_admin_cannot_ask_for_or_approve_access_for_an_account_they_reset(app
     with app.app_context():
         actor = db.session.get(User, admin.id)
         target = db.session.get(User, other.id)
-        auth_services.reset_user(target, "a wholly new passphrase for autumn", actor=actor, settings=current_settings())
+        accounts.reset_user(target, "a wholly new passphrase for autumn", actor=actor, settings=current_settings())
         db.session.commit()
         with pytest.raises(PermissionDeniedError):
             key_services.request_grant(target, requester=actor)
@@ -138,8 +139,8 @@ def test_deactivation_deletes_grants_and_reactivation_needs_a_new_grant(app, key
     assert grants_of(app, leaving.id) >= 1
     with app.app_context():
         user = db.session.get(User, leaving.id)
-        auth_services.set_active(user, False, actor="test")
-        auth_services.set_active(user, True, actor="test")
+        accounts.set_active(user, False, actor="test")
+        accounts.set_active(user, True, actor="test")
         db.session.commit()
         assert not key_services.is_holder(user, KeyPurpose.GROUP)
     assert grants_of(app, leaving.id) == 0
@@ -209,7 +210,7 @@ def test_signing_in_with_the_production_key_wrap_cost_takes_under_a_second(make_
     app = make_app(PASSWORD_KDF=DEFAULTS["PASSWORD_KDF"])
     assert DEFAULTS["PASSWORD_KDF"] == "argon2id:t=3,m=131072,p=1"
     with app.app_context():
-        auth_services.create_user(email="slow@example.org", role=auth_services.Role.REVIEWER,
+        accounts.create_user(email="slow@example.org", role=auth_services.Role.REVIEWER,
                                   password=PASSWORD, actor="test", settings=current_settings())
         db.session.commit()
     client = app.test_client()

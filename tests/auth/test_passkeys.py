@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import func, select
 
 from reporting import crypto
+from reporting.admin import accounts
 from reporting.auth import services as auth_services
 from reporting.auth.models import Passkey, StaffSession, User
 from reporting.exceptions import SignInFailedError
@@ -288,7 +289,7 @@ def test_a_reset_removes_the_passkeys_and_a_new_grant_is_the_way_back(app, keys,
     assert enrol(staff, SoftAuthenticator()).status_code == 302
     with app.app_context():
         user = db.session.get(User, reviewer.id)
-        auth_services.reset_user(user, "temporary horse staple 42", actor=db.session.get(User, admin.id),
+        accounts.reset_user(user, "temporary horse staple 42", actor=db.session.get(User, admin.id),
                                  settings=current_settings())
         db.session.commit()
         assert db.session.scalar(select(func.count(Passkey.id)).where(Passkey.user_id == reviewer.id)) == 0

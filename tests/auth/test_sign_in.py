@@ -14,7 +14,7 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
-from reporting.auth import services as auth_services
+from reporting.admin import accounts
 from reporting.auth.models import Role, User
 from reporting.extensions import db
 from reporting.settings import current_settings
@@ -127,7 +127,7 @@ def test_wrong_password_and_unknown_email_take_similar_time(make_app):
         SIGNIN_LIMIT_PER_CLIENT="1000 per minute",
     )
     with app.app_context():
-        user = auth_services.create_user(email="timed@example.org", role=Role.REVIEWER, password=PASSWORD, actor="test",
+        user = accounts.create_user(email="timed@example.org", role=Role.REVIEWER, password=PASSWORD, actor="test",
                                            settings=current_settings())
         db.session.commit()
         assert user.password_kdf == "argon2id:t=2,m=16384,p=1"
@@ -156,7 +156,7 @@ def test_a_deactivated_account_cannot_sign_in(app, client, make_user):
     user = make_user("reviewer")
     make_user("reviewer")  # another holder, so deactivating is allowed
     with app.app_context():
-        auth_services.set_active(db.session.get(User, user.id), False, actor="test")
+        accounts.set_active(db.session.get(User, user.id), False, actor="test")
         db.session.commit()
     response = password_step(client, user.email)
     assert response.status_code == 200
@@ -170,7 +170,7 @@ def test_deactivating_ends_a_session_already_signed_in(app, client, make_user):
     sign_in(client, app, user.email)
     assert client.get("/review/").status_code == 200
     with app.app_context():
-        auth_services.set_active(db.session.get(User, user.id), False, actor="test")
+        accounts.set_active(db.session.get(User, user.id), False, actor="test")
         db.session.commit()
     response = client.get("/review/")
     assert response.status_code == 302
@@ -183,6 +183,6 @@ def test_the_last_key_holder_cannot_be_deactivated(app, make_user):
     only = make_user("reviewer")
     with app.app_context():
         with pytest.raises(LastKeyHolderError):
-            auth_services.set_active(db.session.get(User, only.id), False, actor="test")
+            accounts.set_active(db.session.get(User, only.id), False, actor="test")
         db.session.rollback()
         assert db.session.scalar(select(User.active).where(User.id == only.id)) is True

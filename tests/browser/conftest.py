@@ -301,7 +301,7 @@ class StaffServer:
         from sqlalchemy import select
 
         from reporting.auth.models import Role
-        from reporting.auth.services import create_user
+        from reporting.admin.accounts import create_user
         from reporting.centres.models import Centre
         from reporting.settings import current_settings
 

@@ -25,7 +25,7 @@ HOUSING = "Shropshire Example Housing"
 
 def _add_agency_person(server: StaffServer, email: str, *, holder: bool) -> int:
     from reporting.auth.models import Role
-    from reporting.auth.services import create_user
+    from reporting.admin.accounts import create_user
     from reporting.extensions import db
     from reporting.keys import services as key_services
     from reporting.meetings.models import Agency

@@ -36,7 +36,7 @@ class Stack:
 
 @pytest.fixture(scope="module")
 def stack(deploy_folder: Path, own_database: str) -> Iterator[Stack]:
-    from reporting.auth import services as auth_services
+    from reporting.admin import accounts
     from reporting.auth.models import Role
     from reporting.keys import services as key_services
     from reporting.settings import current_settings
@@ -46,7 +46,7 @@ def stack(deploy_folder: Path, own_database: str) -> Iterator[Stack]:
     email = "reviewer@example.org"
     with app.app_context():
         made = key_services.init_keys()
-        user = auth_services.create_user(email=email, role=Role.REVIEWER, password=PASSWORD, actor="test", centre=None,
+        user = accounts.create_user(email=email, role=Role.REVIEWER, password=PASSWORD, actor="test", centre=None,
                                                   settings=current_settings())
         user.must_change_password = False
         key_services.grant_with_recovery(user, made.recovery_text)

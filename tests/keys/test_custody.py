@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 import reporting
 from reporting import crypto
+from reporting.admin import accounts
 from reporting.auth import services as auth_services
 from reporting.auth.models import User
 from reporting.exceptions import LastKeyHolderError
@@ -99,7 +100,7 @@ def test_a_reset_loses_that_persons_wrap_but_no_data(app, client, keys, make_use
     assert grants_of(app, forgetful.id) > 0
 
     with app.app_context():
-        auth_services.reset_user(db.session.get(User, forgetful.id), NEW_PASSWORD, actor="test",
+        accounts.reset_user(db.session.get(User, forgetful.id), NEW_PASSWORD, actor="test",
                                  settings=current_settings())
         db.session.commit()
         assert not is_holder(db.session.get(User, forgetful.id))
@@ -136,7 +137,7 @@ def test_the_last_key_holder_cannot_be_reset(app, make_user):
     only = make_user("reviewer")
     with app.app_context():
         with pytest.raises(LastKeyHolderError):
-            auth_services.reset_user(db.session.get(User, only.id), NEW_PASSWORD, actor="test",
+            accounts.reset_user(db.session.get(User, only.id), NEW_PASSWORD, actor="test",
                                      settings=current_settings())
         db.session.rollback()
     assert grants_of(app, only.id) > 0

@@ -8,6 +8,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from reporting.admin import accounts
 from reporting.auth import services
 from reporting.auth.models import Role, User
 from reporting.centres.models import Centre
@@ -53,7 +54,7 @@ def create_command(email: str, role: str, centre_slug: str | None, agency_name: 
         raise click.ClickException("--centre is only for centre_staff accounts")
     password = _read_secret("password")
     try:
-        user = services.create_user(email=email, role=Role(role), password=password, actor="cli", centre=centre,
+        user = accounts.create_user(email=email, role=Role(role), password=password, actor="cli", centre=centre,
                                    agency_id=agency.id if agency else None, settings=current_settings())
     except DuplicateEmailError:
         raise click.ClickException(f"an account for {email} exists already") from None
@@ -71,7 +72,7 @@ def deactivate_command(email: str) -> None:
     if user is None:
         raise click.ClickException(f"no account for {email}")
     try:
-        services.set_active(user, False, actor="cli")
+        accounts.set_active(user, False, actor="cli")
     except LastKeyHolderError:
         raise click.ClickException("refused: this is the last person who can read the reports; grant another holder first") from None
     db.session.commit()
