@@ -6,27 +6,18 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from reporting import crypto
-from reporting.auth import session as staff
 from reporting.cases import forms, policies, queries
 from reporting.cases import services as case_services
 from reporting.cases.views import case_page
 from reporting.exceptions import ContentDestroyedError, NotAKeyHolderError, PermissionDeniedError
 from reporting.extensions import db
-from reporting.keys.keyring import Keyring
+from reporting.keys.staff import staff_keyring as _keyring
 from reporting.reports.models import Report
 from reporting.security import roles
 from reporting.status import services
 from reporting.urls import external_url
 
 bp = Blueprint("messages", __name__, url_prefix="/review")
-
-
-def _keyring() -> Keyring | None:
-    try:
-        return Keyring(current_user._get_current_object(), staff.personal_private_key())
-    except crypto.CryptoError:
-        return None
 
 
 @bp.post("/cases/<reference>/messages")
