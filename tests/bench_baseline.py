@@ -1,7 +1,7 @@
 """The benchmark's baseline: a bare Flask + Flask-SQLAlchemy app.
 
 Served by gunicorn beside the real app (``tests.bench_baseline:create_app()``),
-on SQLite in WAL mode like the app. No sessions, CSRF or crypto: only what any
+on the same backend as the app in that run: SQLite in WAL mode with the app's pragmas, or PostgreSQL. No sessions, CSRF or crypto: only what any
 Flask + SQLAlchemy request costs.
 
 - ``POST /insert`` parses a small form (as the app's submit does), inserts one

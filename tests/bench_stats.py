@@ -1,13 +1,17 @@
-"""Statistics benchmark at 1,000,000 reports: ``python -m tests.bench_stats`` (also run by ``make bench``).
+"""Statistics benchmark at 1,000,000 reports: ``python -m tests.bench_stats [sqlite|postgresql]`` (also run
+by ``make bench``, on each backend).
 
-Fills a migrated SQLite database by SQL alone (a recursive CTE: no Python loop per row) with
+Fills a migrated SQLite database by SQL alone (a recursive CTE: no Python loop per row), or a
+PostgreSQL one (BENCH_DATABASE_URL's server; INSERT ... SELECT over generate_series, sealed columns
+cut from a pool of random blobs so TOAST cannot shrink them), with
 BENCH_STATS_N reports (default 1,000,000) over three years: realistic clear fields, zero-filled
 blobs of the real sizes where sealed content goes, strands and incident types, a status history
 (first review for every report past "new", "under review" for about a third), referrals with
 acknowledgements, outcomes and crime references, and links. Then, in one process, signed in as an
 analyst through the real sign-in, it times GET /stats/ (the default page: the last financial year
 and this one) against the raw SQL GROUP BY statements that page runs, executed alone on a plain
-sqlite3 connection (captured from a page request, so they are exactly the same statements).
+driver connection (captured from a page request, so they are exactly the same statements).
+Then the review queue in-process at N reports and at 1,000 of the same generator (``queue_1m_vs_1k``).
 
 Keys: ``stats_1m_p95_ms`` (target < 1000) and ``stats_1m_vs_groupby`` (page p95 / GROUP BY p95,
 target <= 2; ``stats_1m_vs_groupby_median`` is the same at the median, for reading a busy run), measured
@@ -20,6 +24,8 @@ first run fills the database there and keeps it; later runs reuse it instead of 
 iterate quickly. Never commit it: it is about 6 GB. On reuse the kept months and marks are dropped first,
 so the first look groups every month again as on a fresh fill; each run adds its 30-odd new reports
 and one analyst, and the case whose status changes is found by reference, the same as on a fresh fill.)
+BENCH_STATS_KEEP_PG=1 does the same on PostgreSQL: the database <BENCH_DATABASE_URL's name>_stats is kept
+(about 9 GB; drop it by hand when done).
 """
 from __future__ import annotations
 
@@ -613,7 +619,7 @@ def _main(backend: str, tmp: Path, keep: str | None) -> dict[str, Any]:
 
 if __name__ == "__main__":
     try:
-        outcome = main()
+        outcome = main(sys.argv[1] if len(sys.argv) > 1 else "sqlite")  # "sqlite" or "postgresql"
         code = 0
     except Exception as exc:  # the last stdout line is JSON either way
         log(f"FAILED: {type(exc).__name__}: {exc}")
