@@ -93,6 +93,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting.referrals.views import bp as referrals_bp
     from reporting import cli as reporting_cli
     from reporting.status.reissue import bp as receipts_bp
+    from reporting.status.staff import bp as messages_bp
     from reporting.status.views import bp as status_bp
     from reporting.support import cli as support_cli
     from reporting.support.views import bp as support_admin_bp
@@ -108,6 +109,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     init_labels(app)
     init_navigation(app)
+    # The case file's registry, then each feature plugs its panels, sentences and queue filters in.
+    from reporting import cases, meetings, referrals, retention, status
+    from reporting.casefile import init_casefile
+
+    init_casefile(app)
+    for feature in (cases, referrals, meetings, status, retention):
+        feature.init_app(app)
     app.register_blueprint(public_bp)
     app.register_blueprint(centres_bp)
     app.register_blueprint(auth_bp)
@@ -115,6 +123,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(centre_bp)
     app.register_blueprint(status_bp)
     app.register_blueprint(receipts_bp)
+    app.register_blueprint(messages_bp)
     app.register_blueprint(referrals_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(support_admin_bp)

@@ -9,7 +9,6 @@ an ISO timestamp to a person is a bug (``tests/test_labels.py`` looks for them).
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
 from functools import lru_cache
 from datetime import date, datetime
 from typing import Any
@@ -454,95 +453,7 @@ def waited(since: datetime, now: datetime) -> str:
     return _n("%(num)d minute", "%(num)d minutes", max(1, seconds // 60))
 
 
-# Timeline and audit log -------------------------------------------------------------
-
-def event_text(kind: str, summary: str, people: Mapping[str, str] | None = None) -> str:
-    """A timeline entry's coded summary as a sentence: "new>in_triage" becomes
-    "Status changed from New to In triage"."""
-    people = people or {}
-    if kind == EventKind.STATUS:
-        change, _sep, closure = summary.partition(":")
-        before, _sep, after = change.partition(">")
-        text = _("Status changed from %(before)s to %(after)s", before=label("status", before), after=label("status", after))
-        if closure:
-            text += " (" + label("closure", closure) + ")"
-        return text
-    if kind == EventKind.NOTE:
-        if summary == "new_code_asked":
-            return _("A new receipt code was asked for; it waits for a second key holder")
-        if summary == "new_code_sent":
-            return _("A second key holder approved a new receipt code; it was emailed to the reporter")
-        return _("Note from the reporting centre") if summary == "handover" else _("Note")
-    if kind == EventKind.ASSIGNMENT:
-        return _("Assigned to %(who)s", who=people.get(summary, _("someone"))) if summary else _("Unassigned")
-    if kind == EventKind.PRIORITY:
-        return _("Priority set to %(priority)s", priority=label("priority", summary))
-    if kind == EventKind.FLAGS:
-        return _("Risk flags changed")
-    if kind == EventKind.LINK:
-        link_kind, _sep, reference = summary.partition(":")
-        if link_kind == LinkKind.DUPLICATE:
-            return _("Marked as a duplicate of %(reference)s", reference=reference)
-        return _("Linked as related to %(reference)s", reference=reference)
-    if kind == EventKind.UNLINK:
-        return _("Link to %(reference)s removed", reference=summary)
-    if kind == EventKind.REFERRAL:
-        return _referral_event(summary)
-    if kind == EventKind.MEETING:
-        return _meeting_event(summary, people)
-    if kind == EventKind.HOLD:
-        return _("Legal hold placed") if summary == "placed" else _("Legal hold lifted")
-    if kind == EventKind.RETENTION:
-        _what, _sep, rest = summary.partition(":")
-        rule, _sep, reason = rest.partition(":")
-        text = _("Content destroyed under the rule: %(rule)s", rule=label("retention_rule", rule))
-        if reason:
-            text += " (" + label("erasure_reason", reason) + ")"
-        return text
-    return label("event_kind", kind)
-
-
-def _meeting_event(summary: str, people: Mapping[str, str]) -> str:
-    """Meeting entries: "heard:7" is "Heard at meeting 7"; an action names its agency
-    (``people`` maps "agency:ID" to the agency's name)."""
-    what, _sep, rest = summary.partition(":")
-    agency = people.get(f"agency:{rest}", _("a partner agency"))
-    texts = {
-        "flagged": lambda: _("Flagged for the next meeting"),
-        "unflagged": lambda: _("No longer flagged for the next meeting"),
-        "agenda": lambda: _("Put on the agenda of meeting %(number)s", number=rest),
-        "heard": lambda: _("Heard at meeting %(number)s", number=rest),
-        "decision": lambda: _("Decision at meeting %(number)s", number=rest),
-        "action_opened": lambda: _("Action opened for %(agency)s", agency=agency),
-        "action_updated": lambda: _("%(agency)s updated an action", agency=agency),
-        "action_done": lambda: _("%(agency)s marked an action done", agency=agency),
-        "action_cannot_do": lambda: _("%(agency)s cannot do an action", agency=agency),
-    }
-    return texts[what]() if what in texts else _("Group meeting")
-
-
-def _referral_event(summary: str) -> str:
-    what, _sep, rest = summary.partition(":")
-    if what == "sent":
-        return _("Referral sent to the police: %(kind)s", kind=label("referral_kind", rest))
-    if what == "override_requested":
-        return _("Safeguarding override asked for: %(reason)s", reason=label("override", rest))
-    if what == "override_approved":
-        return _("Safeguarding override approved by a second reviewer")
-    if what == "acknowledged":
-        return _("The police acknowledged the referral")
-    if what == "outcome":
-        outcome, _sep, crime_reference = rest.partition(":")
-        text = _("The police recorded an outcome: %(outcome)s", outcome=label("outcome", outcome))
-        if crime_reference:
-            text += " " + _("(crime reference %(reference)s)", reference=crime_reference)
-        return text
-    if what == "question_from_police":
-        return _("The police asked the Group a question")
-    if what == "answer_to_police":
-        return _("The Group answered the police")
-    return _("Police referral")
-
+# Audit log -------------------------------------------------------------------------
 
 def key_title(purpose: str, agency_name: str | None = None) -> str:
     """Which key, in words, as the two-person rule's pages name it."""
@@ -639,7 +550,6 @@ def init_labels(app: Flask) -> None:
     app.add_template_filter(label, "label")
     app.add_template_filter(thousands, "thousands")
     app.add_template_global(label, "label")
-    app.add_template_global(event_text, "event_text")
     app.add_template_global(audit_action, "audit_action")
     app.add_template_global(audit_target, "audit_target")
     app.add_template_global(audit_actor, "audit_actor")

@@ -292,19 +292,19 @@ def fill(path: Path, n: int, now: datetime) -> dict[str, int]:
     log(f"fill: strands and incident types by {time.monotonic() - began:.0f} s")
     # Status history: the first review for every report past "new"; "under review" for about a third.
     conn.execute("""
-        INSERT INTO case_events (report_id, at, actor_id, kind, summary, sealed)
+        INSERT INTO case_events (report_id, at, actor_id, kind, action, before, after, sealed)
         SELECT id, strftime('%Y-%m-%d %H:%M:%S', julianday(received_at) + (id % 97) / 24.0) || '.000000', NULL,
-               'status', 'new>in_triage', NULL
+               'status', 'changed', 'new', 'in_triage', NULL
         FROM reports WHERE status != 'new'
     """)
     conn.execute("""
-        INSERT INTO case_events (report_id, at, actor_id, kind, summary, sealed)
+        INSERT INTO case_events (report_id, at, actor_id, kind, action, before, after, sealed)
         SELECT id, strftime('%Y-%m-%d %H:%M:%S', julianday(received_at) + 1 + (id % 13)) || '.000000', NULL,
-               'status', 'in_triage>under_review', zeroblob(300)
+               'status', 'changed', 'in_triage', 'under_review', zeroblob(300)
         FROM reports WHERE status IN ('under_review', 'referred') OR (status != 'new' AND id % 4 = 0)
     """)
     conn.execute("""
-        INSERT INTO case_events (report_id, at, actor_id, kind, summary, sealed)
+        INSERT INTO case_events (report_id, at, actor_id, kind, action, sealed)
         SELECT id, strftime('%Y-%m-%d %H:%M:%S', julianday(received_at) + 2) || '.000000', NULL, 'note', '', zeroblob(400)
         FROM reports WHERE id % 2 = 0
     """)
@@ -554,7 +554,8 @@ def _main(backend: str, tmp: Path, keep: str | None) -> dict[str, Any]:
                 " FROM reports WHERE id = ?",
                 (f"HC-X{os.getpid() % 10000:04d}{k:05d}", stamp, f"bench-change-{os.getpid()}-{k}",
                  f"{os.getpid() % 10000:04d}{k:04d}", template))
-            raw.execute("INSERT INTO case_events (report_id, at, kind, summary) VALUES (?, ?, 'status', 'new>in_triage')",
+            raw.execute("INSERT INTO case_events (report_id, at, kind, action, before, after)"
+                        " VALUES (?, ?, 'status', 'changed', 'new', 'in_triage')",
                         (moved, stamp))
             raw.commit()
 

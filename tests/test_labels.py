@@ -16,8 +16,9 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from reporting import labels
+from reporting import casefile, labels
 from reporting.audit.models import AuditEvent
+from reporting.cases.models import CaseEvent
 from reporting.extensions import db
 from reporting.referrals.models import Referral
 from tests.helpers import CSRF, full_answers, minimal_answers, post_form, report, sign_in
@@ -229,6 +230,6 @@ def test_dates_are_words_in_london_time(app):  # type: ignore[no-untyped-def]
         assert labels.when(datetime(2026, 12, 1, 9, 23, tzinfo=UTC)) == "1 December 2026, 9:23am"
         assert labels.when(datetime(2026, 7, 1, 12, 5, tzinfo=UTC)) == "1 July 2026, 1:05pm"  # British Summer Time
         assert labels.when("2026-12-01T00:30:00+00:00") == "1 December 2026, 12:30am"
-        assert labels.event_text("status", "new>closed:duplicate") == \
-            "Status changed from New to Closed (Duplicate of another case)"
+        closed = CaseEvent(kind="status", action="changed", before="new", after="closed", reason="duplicate")
+        assert casefile.event_text(closed) == "Status changed from New to Closed (Duplicate of another case)"
         assert labels.audit_target("user:5") == "Account 5"

@@ -9,7 +9,8 @@ Layers, lowest first (a module may import its own layer and those below it):
 0. leaf infrastructure: crypto, db, extensions, exceptions, config, logs
 1. audit, forms, settings, sessions, and ``auth.models`` (the accounts and roles that
    key custody and the audit log refer to; the rest of ``auth`` is a feature)
-2. the domain core proper: reports, keys
+2. the domain core proper: reports, keys, and ``casefile`` (the case file's registry, where
+   the features plug their panels and timeline sentences in)
 3. every feature package and top-level helper (journey, public, status, cases,
    referrals, centres, evidence, admin, auth, stats, support, i18n, security, ...)
 4. the application: ``reporting/__init__.py`` (create_app) and ``reporting/cli.py``
@@ -30,7 +31,7 @@ PACKAGE = Path(reporting.__file__).parent
 LAYERS: dict[str, int] = {
     "crypto": 0, "db": 0, "extensions": 0, "exceptions": 0, "config": 0, "logs": 0,
     "audit": 1, "forms": 1, "settings": 1, "sessions": 1, "auth.models": 1,
-    "reports": 2, "keys": 2, "disclosure": 2,
+    "reports": 2, "keys": 2, "disclosure": 2, "casefile": 2,
     "cli": 4,
 }
 FEATURES = 3

@@ -25,8 +25,8 @@ class EventKind(enum.StrEnum):
     UNLINK = "unlink"
     REFERRAL = "referral"
     MEETING = "meeting"  # heard at a meeting, decisions, actions
-    HOLD = "hold"  # a legal hold placed or lifted (summary "placed" / "lifted")
-    RETENTION = "retention"  # content destroyed (summary "destroyed:<rule>")
+    HOLD = "hold"  # a legal hold placed or lifted
+    RETENTION = "retention"  # content destroyed
 
 
 class CaseEvent(Base):
@@ -44,8 +44,26 @@ class CaseEvent(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     kind: Mapped[str] = mapped_column(String(16))
-    # Codes only: e.g. "new>in_triage", a priority, a user id, a linked reference.
-    summary: Mapped[str] = mapped_column(String(200), default="")
+    # What happened, as codes, never a string to parse (each feature's casefile.py makes it words):
+    #   status      action "changed", before and after (statuses), reason (a closure reason)
+    #   note        action "" (a note), "handover", "new_code_asked" or "new_code_sent"
+    #   assignment  action "assigned" with ref (the user's id), or "unassigned"
+    #   priority    action "set", after (the priority)
+    #   flags       action "changed"
+    #   link        action (the link kind: "related", "duplicate"), ref (the other case's reference)
+    #   unlink      action "removed", ref (the other case's reference)
+    #   referral    action ("sent", "override_requested", "override_approved", "acknowledged", "outcome",
+    #               "question_from_police", "answer_to_police"); sent: after (the referral kind);
+    #               override_requested: reason (the override); outcome: after (it), ref (a crime reference)
+    #   meeting     action ("flagged", "unflagged", "agenda", "heard", "decision", "action_opened",
+    #               "action_updated", "action_done", "action_cannot_do"), ref (the meeting's or agency's id)
+    #   hold        action "placed" or "lifted"
+    #   retention   action "destroyed", after (the rule), reason (an erasure's reason)
+    action: Mapped[str] = mapped_column(String(32), default="")
+    before: Mapped[str | None] = mapped_column(String(32))
+    after: Mapped[str | None] = mapped_column(String(32))
+    reason: Mapped[str | None] = mapped_column(String(32))
+    ref: Mapped[str | None] = mapped_column(String(64))
     sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 

@@ -7,9 +7,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, exists, func, literal, select
+from sqlalchemy import Select, and_, bindparam, exists, func, literal, select, true
 from sqlalchemy.orm import aliased, joinedload
 
+from reporting import casefile
 from reporting.auth.models import Role, User
 from reporting.cases.models import CaseLink
 from reporting.extensions import db, read
@@ -151,9 +152,9 @@ def _condition(name: str) -> Any:
         held = exists().where(LegalHold.report_id == Report.id, LegalHold.lifted_at.is_(None))
         return held if name == "held" else ~held
     if name == "next_meeting":
-        from reporting.meetings.queries import flagged_filter
-
-        return Report.id.in_(flagged_filter())
+        # The meetings' own filter, as they registered it (reporting/casefile.py); none, no filter.
+        condition = casefile.registry().queue_filter(name)
+        return condition() if condition is not None else true()
     simple: dict[str, Any] = {
         "status": Report.status == bindparam("status"),
         "area": Report.area == bindparam("area"),

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import bindparam, delete, select
 
 from reporting import audit, crypto
+from reporting.casefile import Keys, Panel, TimelineItem
 from reporting.auth.models import Role, User
 from reporting.cases.models import CaseEvent, CaseLink, EventKind, LinkKind
 from reporting.cases.policies import may_move
@@ -25,7 +26,6 @@ from reporting.keys.policies import is_active_reviewer, require_reviewer
 from reporting.keys.services import sealing_key, service_key
 from reporting.reports.models import ClosureReason, Priority, Report, Status
 from reporting.reports.services import group_wrap_binding, open_report_content
-from reporting.status import services as status_services
 
 FLAGS = ("repeat_victim", "vulnerable_person", "child_involved", "ongoing_threat")
 
@@ -50,9 +50,12 @@ def _require_reviewer(actor: User) -> None:
     require_reviewer(actor)
 
 
-def record_event(report: Report, actor: User, kind: EventKind, summary: str, text: str | None = None) -> CaseEvent:
-    """Put an entry on the case timeline; any words go sealed to the group key."""
-    event = CaseEvent(report_id=report.id, actor_id=actor.id, kind=kind.value, summary=summary, at=utcnow())
+def record_event(report: Report, actor: User, kind: EventKind, action: str = "", text: str | None = None, *,
+                 before: str | None = None, after: str | None = None, reason: str | None = None,
+                 ref: str | None = None) -> CaseEvent:
+    """Put an entry on the case timeline, as codes (see CaseEvent); any words go sealed to the group key."""
+    event = CaseEvent(report_id=report.id, actor_id=actor.id, kind=kind.value, action=action, before=before,
+                      after=after, reason=reason, ref=ref, at=utcnow())
     db.session.add(event)
     db.session.flush()  # the id binds the sealed text to this event
     if text:
@@ -101,19 +104,13 @@ class TimelineEntry:
         return self.event.at
 
 
-@dataclass(frozen=True)
-class MessageEntry:
-    """A message or addition shown on the timeline beside what the Group did."""
-
-    at: datetime
-    message_kind: str
-    text: str | None  # None: the message did not open where it is kept (the page says so)
-
-
-def with_messages(entries: list[TimelineEntry], messages: list[Any]) -> list[TimelineEntry | MessageEntry]:
-    """The case's timeline with the messages (opened with the report's key) in time order."""
-    combined: list[TimelineEntry | MessageEntry] = list(entries)
-    combined += [MessageEntry(m.message.at, m.message.kind, m.text) for m in messages]
+def with_panel_entries(entries: list[TimelineEntry], panels: list[Panel]) -> list[TimelineEntry | TimelineItem]:
+    """The case's timeline with what the panels add to it (the messages with the reporter) in time order."""
+    combined: list[TimelineEntry | TimelineItem] = list(entries)
+    for panel in panels:
+        combined += panel.timeline
+    if len(combined) == len(entries):
+        return combined
     return sorted(combined, key=lambda entry: entry.at)
 
 
@@ -170,9 +167,10 @@ def change_status(
     previous = report.status
     report.status = target.value
     report.closure_reason = closure.value if target == Status.CLOSED and closure else None
-    summary = f"{previous}>{target.value}" + (f":{closure.value}" if target == Status.CLOSED and closure else "")
-    record_event(report, actor, EventKind.STATUS, summary, reason)
-    audit.record("case.status", f"report:{report.id}", actor=actor, change=summary)
+    closed_as = closure.value if target == Status.CLOSED and closure else None
+    record_event(report, actor, EventKind.STATUS, "changed", reason, before=previous, after=target.value, reason=closed_as)
+    audit.record("case.status", f"report:{report.id}", actor=actor,
+                 change=f"{previous}>{target.value}" + (f":{closed_as}" if closed_as else ""))
 
 
 def mark_information_seen(report: Report, *, actor: User) -> None:
@@ -194,14 +192,17 @@ def assign(report: Report, assignee: User | None, *, actor: User) -> None:
     if assignee is not None and not is_active_reviewer(assignee):
         raise PermissionDeniedError("cases are assigned to active reviewers")
     report.assignee_id = assignee.id if assignee else None
-    record_event(report, actor, EventKind.ASSIGNMENT, str(assignee.id) if assignee else "")
+    if assignee is None:
+        record_event(report, actor, EventKind.ASSIGNMENT, "unassigned")
+    else:
+        record_event(report, actor, EventKind.ASSIGNMENT, "assigned", ref=str(assignee.id))
     audit.record("case.assign", f"report:{report.id}", actor=actor, assignee=assignee.id if assignee else None)
 
 
 def set_priority(report: Report, priority: Priority, *, actor: User) -> None:
     _require_reviewer(actor)
     report.priority = priority.value
-    record_event(report, actor, EventKind.PRIORITY, priority.value)
+    record_event(report, actor, EventKind.PRIORITY, "set", after=priority.value)
     audit.record("case.priority", f"report:{report.id}", actor=actor, priority=priority.value)
 
 
@@ -209,7 +210,7 @@ def set_flags(report: Report, flags: list[str], *, actor: User) -> None:
     _require_reviewer(actor)
     chosen = [flag for flag in FLAGS if flag in flags]
     report.staff_flags = _seal_for_group(json.dumps(chosen).encode(), _flags_binding(report))
-    record_event(report, actor, EventKind.FLAGS, "")
+    record_event(report, actor, EventKind.FLAGS, "changed")
     audit.record("case.flags", f"report:{report.id}", actor=actor)
 
 
@@ -226,8 +227,8 @@ def link(report: Report, other: Report, kind: LinkKind, *, actor: User) -> None:
             db.session.add(CaseLink(report_id=source.id, other_id=target.id, kind=kind.value, created_at=utcnow()))
         else:
             existing.kind = kind.value
-    record_event(report, actor, EventKind.LINK, f"{kind.value}:{other.reference}")
-    record_event(other, actor, EventKind.LINK, f"{kind.value}:{report.reference}")
+    record_event(report, actor, EventKind.LINK, kind.value, ref=other.reference)
+    record_event(other, actor, EventKind.LINK, kind.value, ref=report.reference)
     audit.record("case.link", f"report:{report.id}", actor=actor, other=other.id, kind=kind.value)
 
 
@@ -239,8 +240,8 @@ def unlink(report: Report, other: Report, *, actor: User) -> None:
             | ((CaseLink.report_id == other.id) & (CaseLink.other_id == report.id))
         )
     )
-    record_event(report, actor, EventKind.UNLINK, other.reference)
-    record_event(other, actor, EventKind.UNLINK, report.reference)
+    record_event(report, actor, EventKind.UNLINK, "removed", ref=other.reference)
+    record_event(other, actor, EventKind.UNLINK, "removed", ref=report.reference)
     audit.record("case.unlink", f"report:{report.id}", actor=actor, other=other.id)
 
 
@@ -269,13 +270,14 @@ class CaseFile:
     readable: bool
     sections: list[Any]
     flags: list[str]
-    timeline: list[TimelineEntry | MessageEntry]
-    thread: list[Any] | None
+    timeline: list[TimelineEntry]
     evidence: list[Any] | None
     linked: list[tuple[CaseLink, OtherCase]]
     duplicates: list[OtherCase]
     reviewers: list[tuple[str, str]]
-    referrals: list[Any]
+    # The viewer's keyring and the report's key, opened once, for the panels (reporting/casefile.py);
+    # None when the report cannot be read.
+    keys: Keys | None = None
     # The journey's language (from the sealed meta), when the report was made in another language.
     language: str | None = None
 
@@ -287,17 +289,17 @@ def open_case_file(report: Report, *, actor: User, keyring: Keyring | None) -> C
     """
     from reporting.cases import queries
     from reporting.evidence import services as evidence_services
-    from reporting.referrals import queries as referral_queries
     from reporting.reports import questions
 
     _require_reviewer(actor)
     sections: list[Any] = []
     flags: list[str] = []
-    thread = evidence = None
+    evidence = None
+    keys = None
     language = None
     # Destroyed content (reporting/retention) has no key left to open: clear fields only.
     readable = keyring is not None and report.content_destroyed_at is None
-    entries: list[TimelineEntry | MessageEntry]
+    entries: list[TimelineEntry]
     if readable and keyring is not None:
         try:
             # Loaded once for the content, the messages and the evidence sealed to it.
@@ -306,13 +308,13 @@ def open_case_file(report: Report, *, actor: User, keyring: Keyring | None) -> C
             sections = questions.summary(content.answers, questions.steps_for_channel(report.channel))
             language = content.meta.get("language") if content.meta.get("language") not in (None, "en") else None
             flags = staff_flags(report, keyring)
-            thread = status_services.messages(report, report_private, holder=actor)
-            entries = with_messages(timeline(report, keyring), thread)
+            entries = timeline(report, keyring)
             evidence = evidence_services.list_evidence(report, report_private)
             mark_information_seen(report, actor=actor)
+            keys = Keys(keyring, report_private)
         except NotAKeyHolderError:
             readable = False
-            sections, flags, thread, evidence = [], [], None, None
+            sections, flags, evidence = [], [], None
     if not readable:
         entries = list(timeline(report, None))
     return CaseFile(
@@ -321,11 +323,10 @@ def open_case_file(report: Report, *, actor: User, keyring: Keyring | None) -> C
         sections=sections,
         flags=flags,
         timeline=entries,
-        thread=thread,
         evidence=evidence,
         linked=queries.linked_cases(report),
         duplicates=queries.possible_duplicates(report),
         reviewers=queries.reviewers(),
-        referrals=referral_queries.referrals_for(report),
+        keys=keys,
         language=language,
     )

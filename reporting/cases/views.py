@@ -16,13 +16,13 @@ from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
-from reporting import crypto, i18n
+from reporting import casefile, crypto, i18n
 from reporting.auth import session as staff
 from reporting.auth.models import User
 from reporting.cases import forms, policies, queries, services
 from reporting.cases.models import LinkKind
 from reporting.evidence import services as evidence_services
-from reporting.exceptions import ContentDestroyedError, InvalidTransitionError, NotAKeyHolderError, PermissionDeniedError
+from reporting.exceptions import InvalidTransitionError, NotAKeyHolderError, PermissionDeniedError
 from reporting.db import utcnow
 from reporting.extensions import db
 from reporting.forms import ConfirmForm, fields_html
@@ -32,11 +32,8 @@ from reporting.journey import views as journey
 from reporting.keys.keyring import Keyring
 from reporting.reports import questions
 from reporting.reports.models import Channel, ClosureReason, Priority, Report, Status
-from reporting.referrals import services as referral_services
 from reporting.security import roles
 from reporting.settings import current_settings
-from reporting.urls import external_url
-from reporting.status import services as status_services
 
 bp = Blueprint("cases", __name__, url_prefix="/review")
 reviewer = roles(policies.REVIEWER)
@@ -147,13 +144,15 @@ class QueueLine(NamedTuple):
 def _queue_lines(page: queries.QueuePage, now: datetime, review_working_days: int,
                  settings: Any) -> list[QueueLine]:
     labels = _labels()
-    overdue = referral_services.overdue_report_ids(now, settings, among=[row.id for row in page.rows])
+    among = [row.id for row in page.rows]
+    # The features' warnings (a referral the police have not acknowledged...): the ids each tags.
+    tagged = [(tag_ids, (str(tag.words), tag.colour)) for tag in casefile.registry().queue_tags()
+              if (tag_ids := tag.find(now, settings, among))]
     review_due = queries.not_reviewed_since(now, review_working_days)
     no_one = _("No one")
     waiting_words = i18n.gettext("Waiting %(time)s")  # the words, formatted for each line below
     locale = i18n.locale_code()
-    not_reviewed, new_information, not_acknowledged = (
-        _("Not reviewed"), _("New information"), _("Referral not acknowledged"))
+    not_reviewed, new_information = _("Not reviewed"), _("New information")
     # References are of the alphabet HC-, digits and capitals: safe in a path as they are.
     case_path = url_for(".show_case", reference="_")[:-1]
     lines = []
@@ -163,8 +162,7 @@ def _queue_lines(page: queries.QueuePage, now: datetime, review_working_days: in
             tags.append((not_reviewed, "red"))
         if row.new_information:
             tags.append((new_information, "yellow"))
-        if row.id in overdue:
-            tags.append((not_acknowledged, "red"))
+        tags += [tag for tag_ids, tag in tagged if row.id in tag_ids]
         waiting = None
         if row.status not in (Status.RESOLVED, Status.CLOSED):
             waiting = waiting_words % {"time": waited(row.received_at, now)}
@@ -249,13 +247,17 @@ def _keyring() -> Keyring | None:
         return None
 
 
-def _case_page(report: Report, status: int = 200, **forms_given: Any) -> ResponseReturnValue:
-    """The case page; ``forms_given`` holds a posted form (``status_form=...``) shown with its answers and errors."""
-    from reporting.meetings.views import case_panel
-
+def case_page(report: Report, status: int = 200, **forms_given: Any) -> ResponseReturnValue:
+    """The case page, with the panels the features registered (reporting/casefile.py);
+    ``forms_given`` holds a posted form (``status_form=...``) shown with its answers and errors."""
     keyring = _keyring()
-    case = services.open_case_file(report, actor=current_user._get_current_object(), keyring=keyring)
-    meeting = case_panel(report, keyring if case.readable else None)
+    viewer = current_user._get_current_object()
+    case = services.open_case_file(report, actor=viewer, keyring=keyring)
+    panels = casefile.registry().panels(report, viewer, case.keys)
+    timeline = services.with_panel_entries(case.timeline, panels)
+    people = dict(case.reviewers)
+    for panel in panels:
+        people |= panel.people
     allowed = tuple(_manual_statuses(report))
     fields = dict(_fresh_fields(wording(), allowed, tuple(case.reviewers),
                                 str(report.assignee_id) if report.assignee_id else "none", report.priority))
@@ -267,7 +269,7 @@ def _case_page(report: Report, status: int = 200, **forms_given: Any) -> Respons
     for name, form in given.items():
         fields[name] = MappingProxyType(fields_html(form))
     page = render_template(
-        "cases/case.html", case=case, report=report, meeting=meeting, people=dict(case.reviewers) | meeting["agencies"],
+        "cases/case.html", case=case, report=report, panels=panels, timeline=timeline, people=people,
         fields=fields, may_move=bool(allowed), given=list(given.values()),
         with_errors={name for name, form in given.items() if form.errors}, labels=_labels(), now=utcnow(),
     )
@@ -298,7 +300,7 @@ def _fresh_fields(_wording: tuple[Any, ...], allowed: tuple[str, ...], people: t
 @bp.get("/cases/<reference>")
 @reviewer
 def show_case(reference: str) -> ResponseReturnValue:
-    return _case_page(_case(reference))
+    return case_page(_case(reference))
 
 
 def _done(report: Report, message: str) -> ResponseReturnValue:
@@ -322,7 +324,7 @@ def change_status(reference: str) -> ResponseReturnValue:
             form.status.errors = [_("The case cannot move to that status from where it is now")]
         else:
             return _done(report, _("Status changed."))
-    return _case_page(report, status_form=form)
+    return case_page(report, status_form=form)
 
 
 @bp.post("/cases/<reference>/notes")
@@ -333,7 +335,7 @@ def add_note(reference: str) -> ResponseReturnValue:
     if form.validate():
         services.add_note(report, actor=current_user, text=form.note.data)
         return _done(report, _("Note added."))
-    return _case_page(report, note_form=form)
+    return case_page(report, note_form=form)
 
 
 @bp.post("/cases/<reference>/assign")
@@ -351,7 +353,7 @@ def assign_case(reference: str) -> ResponseReturnValue:
             form.assignee.errors = [_("Cases can only be assigned to active reviewers")]
         else:
             return _done(report, _("Assignment changed."))
-    return _case_page(report, assign_form=form)
+    return case_page(report, assign_form=form)
 
 
 @bp.post("/cases/<reference>/priority")
@@ -362,7 +364,7 @@ def set_priority(reference: str) -> ResponseReturnValue:
     if form.validate():
         services.set_priority(report, Priority(form.priority.data), actor=current_user)
         return _done(report, _("Priority changed."))
-    return _case_page(report, priority_form=form)
+    return case_page(report, priority_form=form)
 
 
 @bp.post("/cases/<reference>/flags")
@@ -373,7 +375,7 @@ def set_flags(reference: str) -> ResponseReturnValue:
     if form.validate():
         services.set_flags(report, form.flags.data or [], actor=current_user)
         return _done(report, _("Risk flags saved."))
-    return _case_page(report, flags_form=form)
+    return case_page(report, flags_form=form)
 
 
 @bp.post("/cases/<reference>/links")
@@ -388,39 +390,7 @@ def link_case(reference: str) -> ResponseReturnValue:
         else:
             services.link(report, other, LinkKind(form.kind.data), actor=current_user)
             return _done(report, _("Cases linked."))
-    return _case_page(report, link_form=form)
-
-
-@bp.post("/cases/<reference>/messages")
-@reviewer
-def send_message(reference: str) -> ResponseReturnValue:
-    report = _case(reference)
-    form = forms.MessageForm(prefix="message")
-    if not form.validate():
-        return _case_page(report, message_form=form)
-    try:
-        status_services.send_to_reporter(report, form.text.data, actor=current_user)
-    except PermissionDeniedError:
-        db.session.rollback()
-        flash(_("Only a reviewer who holds the Group's key can write to the reporter: nothing was sent."), "error")
-        return redirect(url_for(".show_case", reference=report.reference))
-    except ContentDestroyedError:
-        db.session.rollback()
-        flash(_("This report's content was destroyed: the reporter can no longer read messages, so nothing was sent."), "error")
-        return redirect(url_for(".show_case", reference=report.reference))
-    keyring = _keyring()
-    address = language = None
-    if keyring is not None:
-        try:
-            content = services.open_case(report, keyring)
-            address, language = status_services.notification_address(content.answers), content.meta.get("language")
-        except NotAKeyHolderError:
-            address = None
-    db.session.commit()
-    if address:
-        status_services.notify_reporter(address, external_url("status.enter_receipt"), language)
-    flash(_("Message sent. The person reads it with their receipt code."), "success")
-    return redirect(url_for(".show_case", reference=report.reference))
+    return case_page(report, link_form=form)
 
 
 def _send_evidence(reference: str, evidence_id: int, *, original: bool) -> ResponseReturnValue:

@@ -205,7 +205,7 @@ def create_meeting(
     order = {report_id: position for position, report_id in enumerate(dict.fromkeys(report_ids))}
     for report in sorted(reports, key=lambda r: order[r.id]):
         db.session.add(MeetingItem(meeting_id=meeting.id, report_id=report.id, position=order[report.id]))
-        case_services.record_event(report, actor, EventKind.MEETING, f"agenda:{meeting.id}")
+        case_services.record_event(report, actor, EventKind.MEETING, "agenda", ref=str(meeting.id))
     db.session.execute(delete(MeetingFlag).where(MeetingFlag.report_id.in_(report_ids)))
     db.session.flush()
     audit.record("meeting.create", f"meeting:{meeting.id}", actor=actor, cases=len(reports), agencies=len(agencies))
@@ -258,8 +258,8 @@ def record_decision(item: MeetingItem, text: str, *, actor: User, now: datetime 
     item.decision = _seal(KeyPurpose.GROUP, text, decision_binding(item))
     if item.heard_at is None:
         item.heard_at = now or utcnow()
-        case_services.record_event(report, actor, EventKind.MEETING, f"heard:{item.meeting_id}")
-    case_services.record_event(report, actor, EventKind.MEETING, f"decision:{item.meeting_id}", text)
+        case_services.record_event(report, actor, EventKind.MEETING, "heard", ref=str(item.meeting_id))
+    case_services.record_event(report, actor, EventKind.MEETING, "decision", text, ref=str(item.meeting_id))
     db.session.flush()
     audit.record("meeting.decision", f"report:{report.id}", actor=actor, meeting=item.meeting_id)
 
@@ -392,7 +392,7 @@ def open_action(
     db.session.flush()
     action.text_partners = _seal_for_agency(agency.id, text, action_binding(action, "text_partners"))
     action.text_group = _seal(KeyPurpose.GROUP, text, action_binding(action, "text_group"))
-    case_services.record_event(report, actor, EventKind.MEETING, f"action_opened:{agency.id}", text)
+    case_services.record_event(report, actor, EventKind.MEETING, "action_opened", text, ref=str(agency.id))
     audit.record("action.open", f"report:{report.id}", actor=actor, action_id=action.id, agency=agency.id)
     gate.record_disclosure(
         gate.Disclosed.AGENCY_ACTION, to=gate.Recipient.agency(agency.name, agency.id),
@@ -421,7 +421,7 @@ def update_action(action: Action, status: ActionStatus, text: str, *, actor: Use
     report = db.session.get(Report, action.report_id)
     assert report is not None
     what = {"open": "action_updated", "done": "action_done", "cannot_do": "action_cannot_do"}[status.value]
-    case_services.record_event(report, actor, EventKind.MEETING, f"{what}:{action.agency_id}", text or None)
+    case_services.record_event(report, actor, EventKind.MEETING, what, text or None, ref=str(action.agency_id))
     audit.record("action.update", f"report:{report.id}", actor=actor, action_id=action.id, status=status.value)
     return update
 

@@ -15,6 +15,7 @@ from markupsafe import Markup
 from reporting import crypto
 from reporting.auth import session as staff
 from reporting.auth.models import Role, User
+from reporting.casefile import Keys, Panel
 from reporting.cases import queries as case_queries
 from reporting.db import utcnow
 from reporting.disclosure import gate
@@ -412,21 +413,22 @@ def _action_fields(_wording: tuple[Any, ...], agencies: tuple[tuple[str, str], .
     return MappingProxyType(fields_html(form))
 
 
-def case_panel(report: Report, keyring: Keyring | None) -> dict[str, Any]:
+def case_panel(report: Report, viewer: User, keys: Keys | None) -> Panel:
     """What the case page shows of meetings: the flag, the meetings it was on, its actions."""
     rows = queries.actions(report_id=report.id)
     flagged = queries.is_flagged(report.id)
     try:
-        actions = services.group_actions(keyring, rows)
+        actions = services.group_actions(keys.keyring if keys is not None else None, rows)
     except NotAKeyHolderError:
         actions = services.group_actions(None, rows)
     every_agency = queries.agency_names()  # active first: the action form offers those
     active = tuple((str(agency_id), name) for agency_id, name, is_active in every_agency if is_active)
-    return {
+    context = {
         "flagged": flagged,
         # The form is only offered when there is an agency to ask.
         "action_fields": _action_fields(wording(), active) if active else None,
         "actions": actions,
         "today": utcnow().date(),
-        "agencies": {f"agency:{agency_id}": name for agency_id, name, _active in every_agency},
     }
+    return Panel("meetings/_case_panel.html", context,
+                 people={f"agency:{agency_id}": name for agency_id, name, _active in every_agency})

@@ -347,7 +347,8 @@ def start_referral(
         referral.override_explanation = crypto.seal(
             group.algorithm, group.public_key, (explanation or "").encode(), _explanation_binding(report, referral.id)
         )
-        case_services.record_event(report, actor, EventKind.REFERRAL, f"override_requested:{override.value}", explanation)
+        case_services.record_event(report, actor, EventKind.REFERRAL, "override_requested", explanation,
+                                   reason=override.value)
         audit.record("referral.override", f"report:{report.id}", actor=actor, referral=referral.id, reason=override.value)
     else:
         _send(referral, report, actor, now)
@@ -411,7 +412,7 @@ def _send(referral: Referral, report: Report, actor: User, now: datetime) -> Non
         case_services.change_status(
             report, Status.REFERRED, actor=actor, reason="Referred to West Mercia Police", by_referral=True
         )
-    case_services.record_event(report, actor, EventKind.REFERRAL, f"sent:{referral.kind}")
+    case_services.record_event(report, actor, EventKind.REFERRAL, "sent", after=referral.kind)
     audit.record("referral.send", f"report:{report.id}", actor=actor, referral=referral.id)
     gate.record_disclosure(gate.Disclosed.POLICE_REFERRAL, to=gate.Recipient.police(),
                            rules=[referral_rule(referral), gate.Rule.MARKED], target=f"report:{report.id}",
@@ -509,8 +510,8 @@ def record_outcome(referral: Referral, *, actor: User, crime_reference: str, out
     referral.state = OUTCOME_STATE[outcome].value
     report = db.session.get(Report, referral.report_id)
     assert report is not None
-    summary = f"outcome:{outcome.value}" + (f":{crime_reference}" if crime_reference else "")
-    case_services.record_event(report, actor, EventKind.REFERRAL, summary[:200])
+    case_services.record_event(report, actor, EventKind.REFERRAL, "outcome", after=outcome.value,
+                               ref=crime_reference or None)
     audit.record("referral.outcome", f"referral:{referral.id}", actor=actor, outcome=outcome.value)
 
 
@@ -581,7 +582,7 @@ def group_thread(report: Report, keyring: Keyring) -> dict[int, list[OpenedRefer
     ))
     copies = list(db.session.scalars(
         select(CaseEvent).where(CaseEvent.report_id == report.id, CaseEvent.kind == EventKind.REFERRAL.value,
-                                CaseEvent.summary == "answer_to_police").order_by(CaseEvent.id)
+                                CaseEvent.action == "answer_to_police").order_by(CaseEvent.id)
     ))
     answers = [m for m in messages if m.direction == "to_police"]
     if len(copies) != len(answers):

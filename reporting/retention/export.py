@@ -20,7 +20,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from reporting import audit, labels
+from reporting import audit, casefile, labels
 from reporting.cases import services as case_services
 from reporting.disclosure import gate
 from reporting.evidence import services as evidence_services
@@ -48,7 +48,7 @@ def subject_access_export(report: Report, keyring: Keyring) -> bytes:
     summary = [(str(row.label), [str(line) for line in row.lines]) for section in sections for row in section.rows]
     thread = [{"at": labels.when(m.message.at), "kind": labels.label("message_kind", m.message.kind), "text": m.text}
               for m in status_services.messages(report, private, holder=keyring.holder)]
-    timeline = [{"at": labels.when(e.event.at), "what": labels.event_text(e.event.kind, e.event.summary),
+    timeline = [{"at": labels.when(e.event.at), "what": casefile.event_text(e.event),
                  "words": e.text} for e in case_services.timeline(report, keyring)]
     files: list[dict[str, str]] = []
     names: dict[int, str] = {}  # evidence id -> its name in the ZIP

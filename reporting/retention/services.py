@@ -53,7 +53,7 @@ def _facts(rows: list[Any]) -> dict[int, CaseFacts]:
         for report_id, at in db.session.execute(
             select(CaseEvent.report_id, func.max(CaseEvent.at))
             .where(CaseEvent.report_id.in_(chunk), CaseEvent.kind == EventKind.STATUS.value,
-                   CaseEvent.summary.like("%>closed%"))
+                   CaseEvent.after == Status.CLOSED.value)
             .group_by(CaseEvent.report_id)
         ):
             closed_at[report_id] = at
@@ -144,9 +144,8 @@ def destroy_report(report: Report, rule: Rule, *, actor: User | str, now: dateti
     report.content_destroyed_at = now
     report.content_destroyed_rule = rule.value
     actor_id = actor.id if isinstance(actor, User) else None
-    summary = f"destroyed:{rule.value}" + (f":{reason}" if reason else "")
     db.session.add(CaseEvent(report_id=report.id, actor_id=actor_id, kind=EventKind.RETENTION.value,
-                             summary=summary, at=now))
+                             action="destroyed", after=rule.value, reason=reason or None, at=now))
     actor_name = actor.email if isinstance(actor, User) else actor
     db.session.add(DeletionRecord(reference=report.reference, destroyed_at=now, rule=rule.value, items=items,
                                   actor=actor_name))
@@ -207,7 +206,7 @@ def place_hold(report: Report, *, actor: User, reason: str) -> LegalHold:
     db.session.flush()
     key = current_key(KeyPurpose.GROUP)
     hold.reason = crypto.seal(key.algorithm, key.public_key, reason.encode(), _hold_binding(report, hold.id))
-    db.session.add(CaseEvent(report_id=report.id, actor_id=actor.id, kind=EventKind.HOLD.value, summary="placed",
+    db.session.add(CaseEvent(report_id=report.id, actor_id=actor.id, kind=EventKind.HOLD.value, action="placed",
                              at=hold.placed_at))
     audit.record("retention.hold", f"report:{report.id}", actor=actor, reference=report.reference)
     return hold
@@ -233,7 +232,7 @@ def lift_hold(report: Report, *, actor: User, request: TwoPersonRequest | None) 
         raise OnLegalHoldError(report.reference)
     hold.lifted_at = utcnow()
     hold.lifted_by_id = actor.id
-    db.session.add(CaseEvent(report_id=report.id, actor_id=actor.id, kind=EventKind.HOLD.value, summary="lifted",
+    db.session.add(CaseEvent(report_id=report.id, actor_id=actor.id, kind=EventKind.HOLD.value, action="lifted",
                              at=hold.lifted_at))
     audit.record("retention.lift", f"report:{report.id}", actor=actor, reference=report.reference,
                  request=approved.id, asked_by=approved.requested_by_id)

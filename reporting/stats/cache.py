@@ -168,14 +168,14 @@ def _changed_months() -> Touched:
             _touch(touched, months_between(parse_month(min(received)), parse_month(max(received))))
     if newest_event > last_event:
         new_events = db.session.execute(
-            select(events.at, events.kind, events.summary, reports.received_at, reports.id)
+            select(events.at, events.kind, events.after, reports.received_at, reports.id)
             .join(Report.__table__, reports.id == events.report_id)
             .where(events.id > last_event)
         ).all()
         status_of: dict[int, str] = {}
         heard: set[int] = set()
         everything: set[int] = set()
-        for at, kind, summary, received, report_id in new_events:
+        for at, kind, after, received, report_id in new_events:
             if kind == "note":
                 continue
             if kind != "status":
@@ -184,7 +184,7 @@ def _changed_months() -> Touched:
                 continue
             status_of[report_id] = _month(received)
             _touch(touched, {_month(received)}, STATUS_NOW)
-            if f">{queries.HEARD_STATUS}" in (summary or ""):
+            if after == queries.HEARD_STATUS:
                 heard.add(report_id)
         ids = sorted(status_of)
         for i in range(0, len(ids), 500):
@@ -198,7 +198,7 @@ def _changed_months() -> Touched:
         for i in range(0, len(ids), 500):  # the month each such case was first heard may move, old or new
             _touch(touched, {_month(at) for at in db.session.scalars(
                 select(events.at).where(events.kind == "status", events.report_id.in_(ids[i:i + 500]),
-                                        events.summary.like(f"%>{queries.HEARD_STATUS}%")))},
+                                        events.after == queries.HEARD_STATUS))},
                    frozenset({"heard"}))
         ids = sorted(everything)
         for i in range(0, len(ids), 500):  # a crime reference by referral changes when a match counts

@@ -75,8 +75,9 @@ class StatsMark(Base):
 # a case's status history in order, and by date, without reading the sealed notes (first review,
 # cases heard); referrals by when they were acknowledged and when an outcome came; and reports by
 # month with the clear fields grouped (so a month is read from the index, never the sealed rows).
-Index("ix_case_events_kind_report_at", CaseEvent.kind, CaseEvent.report_id, CaseEvent.at, CaseEvent.summary)
-Index("ix_case_events_kind_at", CaseEvent.kind, CaseEvent.at, CaseEvent.report_id, CaseEvent.summary)
+Index("ix_case_events_kind_report_at", CaseEvent.kind, CaseEvent.report_id, CaseEvent.at, CaseEvent.action,
+      CaseEvent.after)
+Index("ix_case_events_kind_at", CaseEvent.kind, CaseEvent.at, CaseEvent.report_id, CaseEvent.action, CaseEvent.after)
 Index("ix_referrals_acknowledged_at", Referral.acknowledged_at)
 Index("ix_referrals_outcome_at", Referral.outcome_at)
 Index("ix_reports_stats_where", Report.received_at, Report.area, Report.channel, Report.centre_id)

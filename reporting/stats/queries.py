@@ -217,7 +217,7 @@ def _types_by_month(f: Scope) -> Any:
 # between meetings, entering "under review" in its status history. Whichever came first
 # counts, once, so the multi-year baseline stays comparable.
 HEARD_STATUS = "under_review"
-HEARD_AT_MEETING = "heard:"
+HEARD_AT_MEETING = "heard"
 
 
 def _first_in_range(column: Any, table: Any, key: Any, condition: Any, f: Scope) -> Any:
@@ -254,8 +254,8 @@ def cases_heard_by_month(f: Filters) -> Sequence[Any]:
 
 def _cases_heard_by_month(f: Scope) -> Any:
     heard = or_(
-        and_(events.kind == "status", events.summary.like(f"%>{HEARD_STATUS}%")),
-        and_(events.kind == "meeting", events.summary.like(f"{HEARD_AT_MEETING}%")),
+        and_(events.kind == "status", events.after == HEARD_STATUS),
+        and_(events.kind == "meeting", events.action == HEARD_AT_MEETING),
     )
     return _count_first_by_month(_first_in_range(events.at, CaseEvent.__table__, events.report_id, heard, f), f)
 

@@ -207,8 +207,8 @@ def contact_email(report: Report, private: bytes | crypto.PrivateKey) -> str | N
     return None
 
 
-def _new_code_event(report: Report, actor: User, summary: str) -> None:
-    db.session.add(CaseEvent(report_id=report.id, actor_id=actor.id, kind=EventKind.NOTE.value, summary=summary,
+def _new_code_event(report: Report, actor: User, action: str) -> None:
+    db.session.add(CaseEvent(report_id=report.id, actor_id=actor.id, kind=EventKind.NOTE.value, action=action,
                              at=utcnow()))
 
 

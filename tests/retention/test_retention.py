@@ -48,7 +48,8 @@ def _close(app, reference: str, *, days_ago: int, reason: str = "spam_or_misuse"
         found = db.session.scalar(select(Report).where(Report.reference == reference))
         found.status = "closed"
         found.closure_reason = reason
-        db.session.add(CaseEvent(report_id=found.id, kind="status", summary=f"new>closed:{reason}",
+        db.session.add(CaseEvent(report_id=found.id, kind="status", action="changed", before="new", after="closed",
+                                 reason=reason,
                                  at=utcnow() - timedelta(days=days_ago)))
         if note:
             actor = db.session.scalar(select(User).where(User.role == "reviewer"))

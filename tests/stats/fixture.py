@@ -143,18 +143,19 @@ def build(actor_id: int | None = None) -> dict[str, int]:
         if rev == "-":
             continue
         reviewed = received + timedelta(days=float(rev))
-        events = [(reviewed, "new>in_triage")]
+        events = [(reviewed, "new", "in_triage", None)]
         heard = status in ("under_review", "referred") or n in HEARD_ALSO
         if heard:
-            events.append((reviewed + timedelta(hours=1), "in_triage>under_review"))
+            events.append((reviewed + timedelta(hours=1), "in_triage", "under_review", None))
         if status in ("resolved", "closed", "awaiting_information"):
             before = "under_review" if heard else "in_triage"
-            events.append((reviewed + timedelta(hours=3), f"{before}>{status}" + (f":{closure}" if closure != "-" else "")))
-        for at, summary in events:
+            events.append((reviewed + timedelta(hours=3), before, status, closure if closure != "-" else None))
+        for at, was, now, closed_as in events:
             db.session.execute(sa.insert(CaseEvent.__table__).values(
-                report_id=report_id, at=at, actor_id=actor_id, kind="status", summary=summary, sealed=sealed))
+                report_id=report_id, at=at, actor_id=actor_id, kind="status", action="changed", before=was, after=now,
+                reason=closed_as, sealed=sealed))
         db.session.execute(sa.insert(CaseEvent.__table__).values(
-            report_id=report_id, at=reviewed, actor_id=actor_id, kind="note", summary="", sealed=sealed))
+            report_id=report_id, at=reviewed, actor_id=actor_id, kind="note", action="", sealed=sealed))
         if n in REFERRALS:
             ack, outcome, crime = REFERRALS[n]
             sent = reviewed + timedelta(hours=2)

@@ -35,7 +35,8 @@ def test_new_reports_status_changes_and_links_show_at_once(app, stats_world, ana
         report_36 = stats_world["36"]
         db.session.execute(sa.update(Report.__table__).where(Report.id == report_36).values(status="in_triage"))
         db.session.execute(sa.insert(CaseEvent.__table__).values(
-            report_id=report_36, at=datetime(2026, 1, 2, 9, tzinfo=UTC), kind="status", summary="new>in_triage"))
+            report_id=report_36, at=datetime(2026, 1, 2, 9, tzinfo=UTC), kind="status", action="changed",
+            before="new", after="in_triage"))
         db.session.commit()
     after = tables(analyst)
     assert column(after["by_financial_year"]) == {"2024/25": 19, "2025/26": 26}
@@ -54,10 +55,11 @@ def test_a_case_heard_at_a_meeting_counts_as_heard_once(app, stats_world, analys
     heard_before = first["measures_by_financial_year"]["2025/26"][1]
     with app.app_context():
         already = db.session.scalar(sa.select(CaseEvent.report_id).where(
-            CaseEvent.kind == "status", CaseEvent.summary.like("%>under_review%")).limit(1))
+            CaseEvent.kind == "status", CaseEvent.after == "under_review").limit(1))
         for report_id in (stats_world["36"], already):  # report 36 is new: never under review
             db.session.execute(sa.insert(CaseEvent.__table__).values(
-                report_id=report_id, at=datetime(2026, 1, 8, 18, tzinfo=UTC), kind="meeting", summary="heard:1"))
+                report_id=report_id, at=datetime(2026, 1, 8, 18, tzinfo=UTC), kind="meeting", action="heard",
+                ref="1"))
         db.session.commit()
     after = tables(analyst)
     assert after["measures_by_financial_year"]["2025/26"][1] == heard_before + 1

@@ -1,0 +1,54 @@
+"""What police referrals plug into the case file: their panel, their timeline sentences and
+the queue's "referral not acknowledged" warning."""
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from datetime import datetime
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from reporting.auth.models import User
+from reporting.casefile import CaseFileRegistry, Event, Keys, Panel
+from reporting.cases.models import EventKind
+from reporting.i18n import gettext as _
+from reporting.labels import label
+from reporting.referrals import queries, services
+from reporting.reports.models import Report
+
+
+def referral_sentence(event: Event, people: Mapping[str, str]) -> str:
+    what = event.action
+    if what == "sent":
+        return _("Referral sent to the police: %(kind)s", kind=label("referral_kind", event.after))
+    if what == "override_requested":
+        return _("Safeguarding override asked for: %(reason)s", reason=label("override", event.reason))
+    if what == "override_approved":
+        return _("Safeguarding override approved by a second reviewer")
+    if what == "acknowledged":
+        return _("The police acknowledged the referral")
+    if what == "outcome":
+        text = _("The police recorded an outcome: %(outcome)s", outcome=label("outcome", event.after))
+        if event.ref:
+            text += " " + _("(crime reference %(reference)s)", reference=event.ref)
+        return text
+    if what == "question_from_police":
+        return _("The police asked the Group a question")
+    if what == "answer_to_police":
+        return _("The Group answered the police")
+    return _("Police referral")
+
+
+def case_panel(report: Report, viewer: User, keys: Keys | None) -> Panel:
+    """The case's referrals, with the approval and answer forms and the button to refer."""
+    return Panel("referrals/_case_panel.html", {"referrals": queries.referrals_for(report)})
+
+
+def overdue(now: datetime, settings: Any, among: Collection[int]) -> Collection[int]:
+    return services.overdue_report_ids(now, settings, among=among)
+
+
+def register(registry: CaseFileRegistry) -> None:
+    registry.register_panel("referrals", 100, case_panel)
+    registry.register_sentences(EventKind.REFERRAL.value, referral_sentence)
+    registry.register_queue_tag("referral_overdue", 100, overdue, _l("Referral not acknowledged"), "red")

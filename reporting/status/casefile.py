@@ -1,0 +1,34 @@
+"""What the reporter's side plugs into the case file: the messages with the person who
+reported, as a panel beside the report and as entries on the timeline."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from reporting.auth.models import User
+from reporting.casefile import REPORT, CaseFileRegistry, Keys, Panel
+from reporting.reports.models import Report
+from reporting.status import services
+
+
+@dataclass(frozen=True)
+class MessageEntry:
+    """A message or addition shown on the timeline beside what the Group did."""
+
+    at: datetime
+    message_kind: str
+    text: str | None  # None: the message did not open where it is kept (the page says so)
+    template: str = "status/_timeline_message.html"
+
+
+def case_panel(report: Report, viewer: User, keys: Keys | None) -> Panel | None:
+    """The thread and the form to write to the reporter: only for a reader of the report."""
+    if keys is None:
+        return None
+    thread = services.messages(report, keys.report_private, holder=viewer)
+    return Panel("status/_case_panel.html", {"thread": thread}, slot=REPORT,
+                 timeline=[MessageEntry(m.message.at, m.message.kind, m.text) for m in thread])
+
+
+def register(registry: CaseFileRegistry) -> None:
+    registry.register_panel("messages", 100, case_panel)
