@@ -183,19 +183,19 @@ def fill_postgres(url: str, n: int, now: datetime) -> dict[str, int]:
                  " ON CONFLICT DO NOTHING")
     log(f"fill: strands and incident types by {time.monotonic() - began:.0f} s")
     conn.execute("""
-        INSERT INTO case_events (report_id, at, actor_id, kind, summary, sealed)
-        SELECT id, received_at + (id % 97) * interval '1 hour', NULL, 'status', 'new>in_triage', NULL
+        INSERT INTO case_events (report_id, at, actor_id, kind, action, before, after, sealed)
+        SELECT id, received_at + (id % 97) * interval '1 hour', NULL, 'status', 'changed', 'new', 'in_triage', NULL
         FROM reports WHERE status != 'new'
     """)
     conn.execute(f"""
-        INSERT INTO case_events (report_id, at, actor_id, kind, summary, sealed)
-        SELECT id, received_at + (1 + id % 13) * interval '1 day', NULL, 'status', 'in_triage>under_review',
-               substring(p.b from 1 for 300)
+        INSERT INTO case_events (report_id, at, actor_id, kind, action, before, after, sealed)
+        SELECT id, received_at + (1 + id % 13) * interval '1 day', NULL, 'status', 'changed', 'in_triage',
+               'under_review', substring(p.b from 1 for 300)
         FROM reports JOIN blob_pool p ON p.k = reports.id % {POOL}
         WHERE status IN ('under_review', 'referred') OR (status != 'new' AND id % 4 = 0)
     """)
     conn.execute(f"""
-        INSERT INTO case_events (report_id, at, actor_id, kind, summary, sealed)
+        INSERT INTO case_events (report_id, at, actor_id, kind, action, sealed)
         SELECT id, received_at + interval '2 days', NULL, 'note', '', substring(p.b from 21 for 400)
         FROM reports JOIN blob_pool p ON p.k = reports.id % {POOL} WHERE id % 2 = 0
     """)
