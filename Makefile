@@ -64,8 +64,11 @@ TEST_WORKERS ?= auto
 test: $(INSTALLED) $(ASSETS) $(COMPILED)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
+# The benchmark on SQLite and on PostgreSQL (BENCH_DATABASES=sqlite,postgresql; the server from
+# BENCH_DATABASE_URL, where it creates and drops its reporting_bench_* databases); about 20 minutes.
+# Niced: it shares the machine. See docs/performance.md.
 bench: $(INSTALLED) $(ASSETS)
-	$(BIN)/python -m tests.bench
+	nice -n 5 $(BIN)/python -m tests.bench
 
 # Known vulnerabilities in the exact versions installed (pinned from the venv). Needs the
 # vulnerability data from PyPI, so it is not part of `make test` (see docs/operating.md).

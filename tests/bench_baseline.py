@@ -1,7 +1,7 @@
 """The benchmark's baseline: a bare Flask + Flask-SQLAlchemy app.
 
 Served by gunicorn beside the real app (``tests.bench_baseline:create_app()``),
-on SQLite in WAL mode like the app. No sessions, CSRF or crypto: only what any
+on the same backend as the app in that run: SQLite in WAL mode with the app's pragmas, or PostgreSQL. No sessions, CSRF or crypto: only what any
 Flask + SQLAlchemy request costs.
 
 - ``POST /insert`` parses a small form (as the app's submit does), inserts one
@@ -116,14 +116,29 @@ def init_db(database_url: str) -> None:
         db.engine.dispose()
 
 
-def fill_rows(path: str, count: int, blob_bytes: int = DEFAULT_BLOB_BYTES, *, seed: int = 7) -> None:
-    """Put ``count`` rows in the table directly (SQLite file at ``path``): labels, times over three
-    years in id order, random blobs made by SQLite itself. For the list page's measurement only."""
+def fill_rows(url: str, count: int, blob_bytes: int = DEFAULT_BLOB_BYTES, *, seed: int = 7) -> None:
+    """Put ``count`` rows in the table directly (the database at SQLAlchemy ``url``, SQLite or
+    PostgreSQL): labels, times over three years in id order, random blobs (made by SQLite itself,
+    or sent with COPY to PostgreSQL). For the list page's measurement only."""
     rng = random.Random(seed)
     now = datetime.now(UTC).replace(tzinfo=None)
     start = now - timedelta(days=3 * 365)
     span = (now - start).total_seconds()
     stamps = sorted(rng.random() * span for _ in range(count))
+    if url.startswith("postgresql"):
+        import psycopg
+
+        with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://", 1)) as pg:
+            pg.execute("SET TIME ZONE 'UTC'")
+            with pg.cursor().copy("COPY rows (created_at, label, payload) FROM STDIN") as copy:
+                for i, t in enumerate(stamps):
+                    copy.write_row(((start + timedelta(seconds=t)).strftime("%Y-%m-%d %H:%M:%S.%f"), f"row-{i:07d}",
+                                    os.urandom(blob_bytes)))
+            pg.commit()
+        with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://", 1), autocommit=True) as pg:
+            pg.execute("VACUUM ANALYZE rows")
+        return
+    path = url.removeprefix("sqlite:///")
     with sqlite3.connect(path) as conn:
         conn.execute("PRAGMA synchronous=OFF")
         conn.executemany(

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.bench import queue, submit
+from tests.bench import common, queue, submit
 from tests.bench.common import (
-    BASELINE_BLOB_BYTES, BUDGET, CHEAP_KDF, CONCURRENCY, N, QUEUE_RESERVE_S, ROUNDS, SELECTED, STARTED, TARGETS, WORKERS,
-    BenchError, log,
+    BASELINE_BLOB_BYTES, BUDGET, CHEAP_KDF, CONCURRENCY, DATABASES, N, PG_URL, QUEUE_RESERVE_S, ROUNDS, SELECTED,
+    STARTED, TARGETS, WORKERS, Backend, BenchError, log,
 )
 
 Figures = tuple[dict[str, Any], dict[str, bool]]
@@ -23,22 +23,23 @@ Figures = tuple[dict[str, Any], dict[str, bool]]
 
 @dataclass(frozen=True)
 class Part:
-    """One thing the benchmark measures: ``run(tmp, secret, default_kdf)`` returns (figures, met)."""
+    """One thing the benchmark measures: ``run(tmp, secret, default_kdf, backend)`` returns (figures, met)."""
 
     name: str
-    run: Callable[[Path, str, str], Figures]
+    run: Callable[[Path, str, str, Backend], Figures]
 
 
 # Every part, in the order they run. A new part (a module under tests/bench/) plugs in here.
-def _stats(_tmp: Path, _secret: str, _default_kdf: str) -> Figures:
-    """Statistics at 1,000,000 reports (tests/bench_stats.py, which fills its own database)."""
+def _stats(_tmp: Path, _secret: str, _default_kdf: str, backend: Backend) -> Figures:
+    """Statistics and the queue at 1,000,000 reports (tests/bench_stats.py, which fills its own database)."""
     from tests.bench_stats import main as stats_main
 
     try:
-        figures = stats_main()
+        figures = stats_main(backend.name)
     except Exception as exc:  # the other parts' figures stand
+        log(f"stats part FAILED: {type(exc).__name__}: {exc}")
         figures = {"stats_error": f"{type(exc).__name__}: {exc}", "stats_met": {"stats_1m_p95_ms": False}}
-    return figures, figures.get("stats_met", {})
+    return figures, figures.pop("stats_met", {})
 
 
 PARTS: list[Part] = [
@@ -56,10 +57,14 @@ def main() -> dict[str, Any]:
     unknown = sorted((SELECTED or set()) - {part.name for part in PARTS})
     if unknown:
         raise BenchError(f"BENCH_PARTS names no such part: {', '.join(unknown)} (parts: {[p.name for p in PARTS]})")
+    if set(DATABASES) - {"sqlite", "postgresql"} or not DATABASES:
+        raise BenchError(f"BENCH_DATABASES: sqlite and/or postgresql, not {DATABASES}")
     result: dict[str, Any] = {
         "n": N, "rounds": ROUNDS, "client_concurrency": CONCURRENCY, "gunicorn_workers": WORKERS, "cpus": os.cpu_count(),
         "receipt_kdf": default_kdf, "receipt_kdf_cheap": CHEAP_KDF, "baseline_blob_bytes": BASELINE_BLOB_BYTES,
         "parts": [part.name for part in chosen], "budget_s": BUDGET, "queue_reserve_s": QUEUE_RESERVE_S,
+        "databases": list(DATABASES),
+        "postgresql_url": PG_URL.rsplit("@", 1)[-1] if "postgresql" in DATABASES else None,
         # Other work on the machine shares the cores with servers and clients: read the figures with this.
         "load_avg_1m_start": round(os.getloadavg()[0], 2),
     }
@@ -69,11 +74,21 @@ def main() -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="reporting-bench-") as tmpdir:
         tmp = Path(tmpdir)
         secret = secrets.token_urlsafe(36)  # 48 characters
-        for part in chosen:
-            figures, part_met = part.run(tmp, secret, default_kdf)
-            result |= figures
-            met |= part_met
-    result["targets"] = TARGETS
+        for name in DATABASES:
+            backend = Backend(name, tmp)
+            # The time budget (BENCH_BUDGET_S) is each backend's: it starts again here.
+            common.restart_budget()
+            log(f"=== {name} ===")
+            began = time.monotonic()
+            for part in chosen:
+                figures, part_met = part.run(tmp, secret, default_kdf, backend)
+                # The same keys on every backend; PostgreSQL's end in "_pg".
+                result |= {f"{key}{backend.suffix}": value for key, value in figures.items()}
+                met |= {f"{key}{backend.suffix}": value for key, value in part_met.items()}
+            result[f"elapsed_s_{name}"] = round(time.monotonic() - began, 1)
+    from tests.bench_stats import TARGETS as STATS_TARGETS
+
+    result["targets"] = TARGETS | STATS_TARGETS
     result["load_avg_1m_end"] = round(os.getloadavg()[0], 2)
     result["met"] = met
     return result

@@ -11,12 +11,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import requests
 
 from reporting.reports.models import strand_set
 from tests.bench.common import (
+    Backend,
     BenchError,
+    pg_dsn,
     HTTP_TIMEOUT,
     app_env,
     csrf_from,
@@ -94,13 +97,49 @@ def _reference_suffix(i: int) -> str:
     return "".join(out)
 
 
-def fill_reports(path: Path, count: int, *, seed: int, now: datetime, receipt_kdf: str) -> dict[str, int]:
-    """Write `count` reports straight into the app's SQLite database, with their strands, incident
-    types and (for referred cases) referrals. Received times spread over three years in id order."""
+REPORT_COLUMNS = (
+    "id, reference, received_at, channel, reporter_type, incident_date, incident_date_approximate, area,"
+    " police_consent, support_wanted, status, priority, retain_until, submission_key, key_algorithm, public_key,"
+    " group_key_id, key_wrap_group, key_wrap_receipt, receipt_lookup, receipt_salt, receipt_kdf, receipt_verifier,"
+    " content, assignee_id, closure_reason, staff_flags, centre_id, new_information, strand_set")
+REPORT_BLOBS = (15, 17, 18, 20, 22, 23)  # positions in a report's row holding the size of random bytes
+REFERRAL_COLUMNS = ("report_id, created_at, created_by_id, state, kind, shared_fields, police_key_id, package, sent_at,"
+                    " acknowledged_at, crime_reference, outcome, outcome_at")
+REFERRAL_BLOBS = (7,)
+
+
+class _Postgres:
+    """The few calls fill_reports makes, on a psycopg connection (``?`` placeholders become ``%s``)."""
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+
+        self.conn = psycopg.connect(pg_dsn(url))
+        self.conn.execute("SET TIME ZONE 'UTC'")
+
+    def execute(self, statement: str, params: tuple[object, ...] = ()) -> Any:
+        return self.conn.execute(statement.replace("?", "%s"), params or None)
+
+    def copy(self, table: str, columns: str, rows: list[tuple[Any, ...]], blobs: tuple[int, ...]) -> None:
+        """COPY the rows in; each size at a position in ``blobs`` becomes that many random bytes."""
+        with self.conn.cursor().copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(tuple(os.urandom(v) if i in blobs else v for i, v in enumerate(row)))
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def fill_reports(url: str, count: int, *, seed: int, now: datetime, receipt_kdf: str) -> dict[str, int]:
+    """Write `count` reports straight into the app's database (SQLite, or PostgreSQL by COPY), with
+    their strands, incident types and (for referred cases) referrals. Received times spread over
+    three years in id order. The same rows on either backend for the same seed."""
     rng = random.Random(seed)
-    conn = sqlite3.connect(path)
+    postgres = url.startswith("postgresql")
+    conn: Any = _Postgres(url) if postgres else sqlite3.connect(url.removeprefix("sqlite:///"))
     try:
-        conn.execute("PRAGMA synchronous=OFF")
+        if not postgres:
+            conn.execute("PRAGMA synchronous=OFF")
         codes = {name: [r[0] for r in conn.execute(
             "SELECT code FROM choices WHERE list_name = ? AND active ORDER BY position", (name,))]
             for name in ("area", "strand", "incident_type")}
@@ -165,6 +204,20 @@ def fill_reports(path: Path, count: int, *, seed: int, now: datetime, receipt_kd
                     f"22/{rng.randint(10000, 99999)}/{received:%y}" if state == "crime_recorded" else None, outcome,
                     acknowledged if outcome else None,
                 ))
+        if postgres:
+            conn.copy("reports", REPORT_COLUMNS, reports, REPORT_BLOBS)
+            conn.copy("report_strands", "report_id, strand", strand_rows, ())
+            conn.copy("report_incident_types", "report_id, incident_type", type_rows, ())
+            conn.copy("referrals", REFERRAL_COLUMNS, referrals, REFERRAL_BLOBS)
+            conn.execute("SELECT setval(pg_get_serial_sequence('reports', 'id'), (SELECT max(id) FROM reports))")
+            conn.conn.commit()
+            conn.conn.autocommit = True
+            # What autovacuum does to a table after a bulk load: statistics, and the visibility map
+            # that lets the queue's counts read their indexes alone.
+            for table in ("reports", "report_strands", "report_incident_types", "referrals"):
+                conn.execute(f"VACUUM ANALYZE {table}")
+            return {"reports": count, "strands": len(strand_rows), "incident_types": len(type_rows),
+                    "referrals": len(referrals)}
         conn.executemany(
             "INSERT INTO reports (id, reference, received_at, channel, reporter_type, incident_date,"
             " incident_date_approximate, area, police_consent, support_wanted, status, priority, retain_until,"
@@ -192,21 +245,21 @@ def fill_reports(path: Path, count: int, *, seed: int, now: datetime, receipt_kd
 
 @dataclass
 class QueueWorld:
-    template: Path
+    template: str  # the backend's database name
     totp: dict[str, str]  # "holder"/"reader" -> TOTP secret (base32)
 
 
 RECOVERY_KEY = re.compile(r"\b[0-9A-Z]{4}(?:-[0-9A-Z]{4}){6,}\b")
 
 
-def prepare_queue_template(tmp: Path, secret: str) -> QueueWorld:
+def prepare_queue_template(tmp: Path, secret: str, backend: Backend) -> QueueWorld:
     """Migrated, keys made, two reviewers: a key holder (granted with the recovery key) and one who is not.
 
     Both get a password through the CLI; then, in-process, the temporary-password flag is cleared
     and TOTP is enrolled (what a first sign-in would do), so the servers can sign them in over HTTP.
     """
-    path = tmp / "queue-template.db"
-    env = app_env(tmp, f"sqlite:///{path}", secret, None)
+    url = backend.create("queue_template")
+    env = app_env(tmp, url, secret, None)
     run_cli(env, "db", "upgrade")
     found = RECOVERY_KEY.search(run_cli(env, "keys", "init"))
     if not found:
@@ -223,7 +276,7 @@ def prepare_queue_template(tmp: Path, secret: str) -> QueueWorld:
     from reporting.extensions import db
     from reporting.settings import current_settings
 
-    app = in_process_app(f"sqlite:///{path}", secret, tmp)
+    app = in_process_app(url, secret, tmp)
     totp: dict[str, str] = {}
     with app.app_context():
         for key, email in REVIEWERS.items():
@@ -241,15 +294,7 @@ def prepare_queue_template(tmp: Path, secret: str) -> QueueWorld:
             ))
         db.session.commit()
         db.engine.dispose()
-    return QueueWorld(path, totp)
-
-
-def copy_database(source: Path, target: Path) -> None:
-    """A consistent copy of a SQLite database (WAL included), through SQLite's backup API."""
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    src.close()
-    dst.close()
+    return QueueWorld("queue_template", totp)
 
 
 def sign_in_http(base: str, email: str, totp_secret: str) -> requests.Session:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import sqlite3
 import statistics
 import threading
 import time
@@ -32,7 +31,9 @@ from tests.bench.common import (
     QUEUE_RESERVE_S,
     ROUNDS,
     Request,
-    STARTED,
+    Backend,
+    budget_start,
+    scalar_sql,
     Series,
     Server,
     TARGETS,
@@ -154,20 +155,24 @@ def run_phase(app: Server, baseline: Server, label: str, deadline: float, prep_s
     return submits, inserts
 
 
-def db_figures(path: Path, kdf: str) -> dict[str, Any]:
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10) as conn:
-        count = conn.execute("SELECT count(*) FROM reports WHERE receipt_kdf = ?", (kdf,)).fetchone()[0]
-        columns = [row[1] for row in conn.execute("PRAGMA table_info(reports)")]
-        size = conn.execute(
-            "SELECT avg(" + " + ".join(f"coalesce(length({c}), 0)" for c in columns) + ") FROM reports "
-            "WHERE receipt_kdf = ?", (kdf,)
-        ).fetchone()[0]
-    return {"reports": int(count), "avg_row_bytes": round(size or 0)}
+def db_figures(url: str, kdf: str) -> dict[str, Any]:
+    from sqlalchemy import create_engine, inspect
+
+    engine = create_engine(url)
+    try:
+        columns = [c["name"] for c in inspect(engine).get_columns("reports")]
+    finally:
+        engine.dispose()
+    # SQLite: length() of any value; PostgreSQL: the stored size of each value (pg_column_size).
+    size_of = "pg_column_size({})" if url.startswith("postgresql") else "length({})"
+    count = scalar_sql(url, "SELECT count(*) FROM reports WHERE receipt_kdf = :kdf", {"kdf": kdf})
+    size = scalar_sql(url, "SELECT avg(" + " + ".join(f"coalesce({size_of.format(c)}, 0)" for c in columns)
+                      + ") FROM reports WHERE receipt_kdf = :kdf", {"kdf": kdf})
+    return {"reports": int(count), "avg_row_bytes": round(float(size or 0))}
 
 
-def baseline_rows(path: Path) -> int:
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10) as conn:
-        return int(conn.execute("SELECT count(*) FROM rows").fetchone()[0])
+def baseline_rows(url: str) -> int:
+    return int(scalar_sql(url, "SELECT count(*) FROM rows"))
 
 
 def crypto_costs(default_kdf: str) -> dict[str, float]:
@@ -196,25 +201,35 @@ def crypto_costs(default_kdf: str) -> dict[str, float]:
     }
 
 
-def run(tmp: Path, secret: str, default_kdf: str) -> tuple[dict[str, Any], dict[str, bool]]:
-    """The final submit against the baseline's insert, and the public pages' bytes."""
-    app_db, base_db = tmp / "app.db", tmp / "baseline.db"
-    setup_env = app_env(tmp, f"sqlite:///{app_db}", secret, None)
-    log("migrating the app database and creating keys")
+def run(tmp: Path, secret: str, default_kdf: str, backend: Backend) -> tuple[dict[str, Any], dict[str, bool]]:
+    """The final submit against the baseline's insert, and the public pages' bytes; the databases dropped after."""
+    try:
+        return _run(tmp, secret, default_kdf, backend)
+    finally:
+        backend.drop("submit_app")
+        backend.drop("submit_baseline")
+
+
+def _run(tmp: Path, secret: str, default_kdf: str, backend: Backend) -> tuple[dict[str, Any], dict[str, bool]]:
+    app_url, base_url = backend.create("submit_app"), backend.create("submit_baseline")
+    logs = tmp / backend.name
+    logs.mkdir(exist_ok=True)
+    setup_env = app_env(tmp, app_url, secret, None)
+    log(f"migrating the app database ({backend.name}) and creating keys")
     run_cli(setup_env, "db", "upgrade")
     run_cli(setup_env, "keys", "init")
     from tests import bench_baseline
 
-    bench_baseline.init_db(f"sqlite:///{base_db}")
+    bench_baseline.init_db(base_url)
 
     base_env = {k: v for k, v in os.environ.items() if not k.startswith(("REPORTING_", "FLASK_"))}
-    base_env |= {"BENCH_BASELINE_DATABASE_URL": f"sqlite:///{base_db}",
+    base_env |= {"BENCH_BASELINE_DATABASE_URL": base_url,
                  "BENCH_BASELINE_BLOB_BYTES": str(BASELINE_BLOB_BYTES)}
-    baseline = Server("baseline", "tests.bench_baseline:create_app()", base_env, tmp / "baseline.log")
-    app = Server("app (production KDF)", "wsgi:app", setup_env, tmp / "app.log")
+    baseline = Server("baseline", "tests.bench_baseline:create_app()", base_env, logs / "baseline.log")
+    app = Server("app (production KDF)", "wsgi:app", setup_env, logs / "app.log")
     cheap = Server("app (cheap KDF)", "wsgi:app",
-                   app_env(tmp, f"sqlite:///{app_db}", secret, CHEAP_KDF), tmp / "app-cheap.log")
-    submit_end = STARTED + BUDGET - QUEUE_RESERVE_S
+                   app_env(tmp, app_url, secret, CHEAP_KDF), logs / "app-cheap.log")
+    submit_end = budget_start() + BUDGET - QUEUE_RESERVE_S
     with servers_stopped([app, cheap, baseline]):
         try:
             baseline.start()
@@ -223,7 +238,7 @@ def run(tmp: Path, secret: str, default_kdf: str) -> tuple[dict[str, Any], dict[
                 f" vs {ROUNDS} x {N} inserts")
             phase_1_deadline = time.monotonic() + 0.55 * (submit_end - time.monotonic())
             submit, base_1 = run_phase(app, baseline, "production KDF", phase_1_deadline, 0.65)
-            stored = db_figures(app_db, default_kdf)
+            stored = db_figures(app_url, default_kdf)
             log(f"reports stored with {default_kdf}: {stored}")
             log("public pages: first-visit bytes")
             meter, missing, page_errors = measure_public_pages(app.base)
@@ -232,7 +247,7 @@ def run(tmp: Path, secret: str, default_kdf: str) -> tuple[dict[str, Any], dict[
             cheap.start()
             log(f"phase 2: {ROUNDS} x {N} submits with RECEIPT_KDF={CHEAP_KDF} vs {ROUNDS} x {N} inserts")
             submit_cheap, base_2 = run_phase(cheap, baseline, "cheap KDF", submit_end - 8, 0.75)
-            stored_cheap = db_figures(app_db, CHEAP_KDF)
+            stored_cheap = db_figures(app_url, CHEAP_KDF)
             log(f"reports stored with {CHEAP_KDF}: {stored_cheap}")
         except BaseException:
             for server in (app, cheap, baseline):
@@ -240,7 +255,7 @@ def run(tmp: Path, secret: str, default_kdf: str) -> tuple[dict[str, Any], dict[
                 if tail:
                     log(f"--- {server.name} log tail ---\n{tail}")
             raise
-    rows = baseline_rows(base_db)
+    rows = baseline_rows(base_url)
     log_problems = {
         server.name: sum(1 for line in server.log_tail(100000).splitlines()
                          if " ERROR " in line or "Traceback" in line or "[CRITICAL]" in line)
@@ -254,8 +269,8 @@ def run(tmp: Path, secret: str, default_kdf: str) -> tuple[dict[str, Any], dict[
     profiles: dict[str, Any] = {}
     if PROFILE_REQUESTS > 0:
         log(f"profile: {PROFILE_REQUESTS} final submits in-process under cProfile, each KDF")
-        profiles = {"submit": profile_submits(app_db, secret, tmp, default_kdf),
-                    "submit_cheap_kdf": profile_submits(app_db, secret, tmp, CHEAP_KDF)}
+        profiles = {"submit": profile_submits(app_url, secret, tmp, default_kdf),
+                    "submit_cheap_kdf": profile_submits(app_url, secret, tmp, CHEAP_KDF)}
 
     page_bytes = {k: {"raw": v["raw"], "gzip": v["gzip"]} for k, v in meter.pages.items()}
     gzip_max = max((v["gzip"] for v in page_bytes.values()), default=0)
@@ -320,11 +335,11 @@ def run(tmp: Path, secret: str, default_kdf: str) -> tuple[dict[str, Any], dict[
     return result, met
 
 
-def profile_submits(app_db: Path, secret: str, tmp: Path, kdf: str) -> dict[str, Any]:
+def profile_submits(app_url: str, secret: str, tmp: Path, kdf: str) -> dict[str, Any]:
     """The final submit in-process under cProfile: drafts completed first (untimed), then only the POST."""
     from reporting.extensions import db
 
-    app = in_process_app(f"sqlite:///{app_db}", secret, tmp, RECEIPT_KDF=kdf)
+    app = in_process_app(app_url, secret, tmp, RECEIPT_KDF=kdf)
     with app.app_context():
         engine = db.engine
     ready = []
