@@ -18,7 +18,7 @@ from reporting import audit, crypto, sessions
 from reporting.auth.models import Passkey, StaffSession, User
 from reporting.auth.services import has_passkeys, personal_key_binding
 from reporting.extensions import db
-from reporting.keys.models import KEY_FOR_ROLE
+from reporting.codes import KEY_FOR_ROLE
 
 _ENROL = b"E"  # ceremony kinds kept on the session row, each used once
 _SIGN_IN = b"S"

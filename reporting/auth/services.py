@@ -30,7 +30,8 @@ from reporting.extensions import db
 from reporting.extensions import limiter as request_limiter
 from reporting import sessions
 from reporting.settings import Settings
-from reporting.keys.models import KEY_FOR_ROLE, GrantRequest, KeyGrant, KeyPurpose, ServiceKey
+from reporting.codes import KEY_FOR_ROLE
+from reporting.keys.models import GrantRequest, KeyGrant, KeyPurpose, ServiceKey
 
 log = logging.getLogger(__name__)
 

@@ -36,7 +36,8 @@ from reporting.exceptions import (
 )
 from reporting.extensions import db, limiter
 from reporting.keys import services as key_services
-from reporting.keys.models import KEY_FOR_ROLE, GrantRequest
+from reporting.codes import KEY_FOR_ROLE
+from reporting.keys.models import GrantRequest
 from reporting.security import public, roles
 from reporting.settings import current_settings
 
