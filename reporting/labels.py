@@ -26,8 +26,8 @@ from flask_babel import lazy_gettext as _l
 
 from reporting import codes
 from reporting.codes import EventKind, KeyPurpose, LinkKind
-from reporting.i18n import gettext, locale_code, ngettext
 from reporting.disclosure import gate
+from reporting.i18n import gettext, locale_code, ngettext
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -40,6 +40,8 @@ def _(text: str, **variables: Any) -> str:
 def _n(singular: str, plural: str, num: int) -> str:
     return str(ngettext(singular, plural, num))
 
+
+# The audit log's words: actions, what they were done to, and their details ------------
 
 AUDIT_ACTION = {
     "audit.view": _l("Viewed the audit log"),
@@ -174,6 +176,10 @@ VIA = {"recovery": _l("the recovery key"), "holder": _l("another key holder"),
        "web": _l("the statistics page"), "cli": _l("the command line")}
 # File types of downloads, as people name them.
 FILE_FORMAT = {"csv": _l("CSV"), "xlsx": _l("Excel (XLSX)"), "json": _l("JSON"), "pdf": _l("PDF")}
+
+
+# Lookups by a list's name -----------------------------------------------------------
+
 # Every coded value a person might meet, for the fallback lookup and the raw-code test.
 ALL_CODES: dict[str, Mapping[Any, Any]] = {
     **{kind: enum.words() for kind, enum in codes.KINDS.items()},
