@@ -109,10 +109,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting.retention.views import public_bp as data_protection_bp
 
     init_staff_sessions(app)
+    from reporting.disclosure.marking import MARKING
     from reporting.labels import init_labels
     from reporting.navigation import init_navigation
 
     init_labels(app)
+    app.jinja_env.globals["protective_marking"] = MARKING  # every page that prints shows it
     init_navigation(app)
     # The case file's registry, then each feature plugs its panels, sentences and queue filters in.
     from reporting import cases, meetings, referrals, retention, status

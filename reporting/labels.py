@@ -1,11 +1,15 @@
-"""Codes become words here, and only here.
+"""Codes become words here: dates, numbers, and the lookups templates use.
 
-Every enum value staff can meet (statuses, police choices, referral kinds and states,
-outcomes, timeline entries, audit actions) has a Flask-Babel lazy label; dates are
-shown as "1 December 2026, 9:23am" in Europe/London time. Templates reach these
-through the Jinja filters registered by ``init_labels``; the PDF and the JSON export
-call the functions directly. A page that shows ``with_details``, ``new>in_triage`` or
-an ISO timestamp to a person is a bug (``tests/test_labels.py`` looks for them).
+Every code staff can meet (statuses, police choices, referral kinds and states, outcomes,
+timeline entries) carries its own Flask-Babel lazy label in ``reporting.codes``; this
+module looks them up by a list's name (``label("status", code)``), names the audit log's
+actions, and shows dates as "1 December 2026, 9:23am" in Europe/London time. Templates
+reach these through the Jinja filters registered by ``init_labels``; the PDF and the JSON
+export call the functions directly. A page that shows ``with_details``, ``new>in_triage``
+or an ISO timestamp to a person is a bug (``tests/test_labels.py`` looks for them).
+
+It imports no feature package: the codes come from ``reporting.codes``, the words of
+disclosures from the disclosure gate (infrastructure).
 """
 from __future__ import annotations
 
@@ -19,25 +23,10 @@ from babel.numbers import format_decimal
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from reporting.approvals.models import ACT_WORDS, ASK_WORDS, DECISION_WORDS, DELIVERY_WORDS, IDENTITY_WORDS
-from reporting.auth.models import Role
-from reporting.i18n import gettext, locale_code, ngettext
-from reporting.cases.models import EventKind, LinkKind
+from reporting import codes
+from reporting.codes import KeyPurpose
 from reporting.disclosure import gate
-from reporting.disclosure.marking import MARKING
-from reporting.keys.models import KeyPurpose
-from reporting.meetings.models import ActionStatus, AgencyKind
-from reporting.referrals.models import Outcome, OverrideReason, ReferralKind, ReferralState
-from reporting.reports.models import (
-    Channel,
-    ClosureReason,
-    PoliceConsent,
-    Priority,
-    ReporterType,
-    Status,
-    StrategyGroup,
-)
-from reporting.status.models import MessageKind
+from reporting.i18n import gettext, locale_code, ngettext
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -50,150 +39,9 @@ def _(text: str, **variables: Any) -> str:
 def _n(singular: str, plural: str, num: int) -> str:
     return str(ngettext(singular, plural, num))
 
-STATUS = {
-    Status.NEW: _l("New"),
-    Status.IN_TRIAGE: _l("In triage"),
-    Status.AWAITING_INFORMATION: _l("Awaiting information"),
-    Status.UNDER_REVIEW: _l("Under review"),
-    Status.REFERRED: _l("Referred"),
-    Status.RESOLVED: _l("Resolved"),
-    Status.CLOSED: _l("Closed"),
-}
-CLOSURE = {
-    ClosureReason.RESOLVED: _l("Resolved"),
-    ClosureReason.DUPLICATE: _l("Duplicate of another case"),
-    ClosureReason.NOT_HATE_INCIDENT: _l("Not a hate incident"),
-    ClosureReason.SPAM: _l("Spam or misuse"),
-    ClosureReason.NO_FURTHER_ACTION: _l("No further action possible"),
-}
-NOT_CLOSED = _l("Not closed")
-PRIORITY = {
-    Priority.LOW: _l("Low"),
-    Priority.NORMAL: _l("Normal"),
-    Priority.HIGH: _l("High"),
-    Priority.URGENT: _l("Urgent"),
-}
-# "Online" alone read like the place (the area "Online"): the channel is the form.
-CHANNEL = {
-    Channel.ONLINE: _l("Online form"),
-    Channel.CENTRE_LINK: _l("Online form, from a centre's poster"),
-    Channel.CENTRE: _l("Reporting centre"),
-    Channel.PHONE: _l("Phone"),
-}
-REPORTER_TYPE = {
-    ReporterType.VICTIM: _l("The person it happened to"),
-    ReporterType.WITNESS: _l("A witness"),
-    ReporterType.ON_BEHALF: _l("Someone reporting for the person it happened to"),
-}
-CONSENT = {
-    PoliceConsent.WITH_DETAILS: _l("Pass to the police with their contact details"),
-    PoliceConsent.WITHOUT_DETAILS: _l("Pass to the police without their details (intelligence only)"),
-    PoliceConsent.NO: _l("Do not pass to the police"),
-}
-SUPPORT = {True: _l("Wanted support"), False: _l("Did not ask for support")}
-STRATEGY_GROUP = {
-    StrategyGroup.GYPSY_ROMA_TRAVELLER: _l("Gypsy, Roma and Traveller"),
-    StrategyGroup.MIGRANT: _l("Migrant, asylum seeker or refugee"),
-    StrategyGroup.TRANSGENDER: _l("Transgender"),
-    StrategyGroup.DISABILITY: _l("Disability"),
-}
-REFERRAL_KIND = {
-    ReferralKind.FULL: _l("Full referral, with the reporter's details"),
-    ReferralKind.INTELLIGENCE: _l("Intelligence only, without identifying details"),
-}
-REFERRAL_STATE = {
-    ReferralState.AWAITING_APPROVAL: _l("Waiting for a second reviewer"),
-    ReferralState.SENT: _l("New"),
-    ReferralState.ACKNOWLEDGED: _l("Acknowledged"),
-    ReferralState.CRIME_RECORDED: _l("Crime recorded"),
-    ReferralState.CLOSED: _l("Closed"),
-}
-OVERRIDE = {
-    OverrideReason.RISK_TO_LIFE: _l("Risk to life"),
-    OverrideReason.CHILD_AT_RISK: _l("A child is at risk"),
-    OverrideReason.SERIOUS_CRIME: _l("Serious crime"),
-    OverrideReason.REPEAT_OFFENDER: _l("Repeat offender"),
-}
-OUTCOME = {
-    Outcome.CRIME_RECORDED: _l("Crime recorded"),
-    Outcome.NON_CRIME_HATE_INCIDENT: _l("Non-crime hate incident recorded"),
-    Outcome.INVESTIGATION_ONGOING: _l("Investigation ongoing"),
-    Outcome.CHARGED_OR_SUMMONSED: _l("Charged or summonsed"),
-    Outcome.OUT_OF_COURT_DISPOSAL: _l("Out of court disposal"),
-    Outcome.NO_FURTHER_ACTION: _l("No further action"),
-    Outcome.OTHER: _l("Other"),
-}
-LINK_KIND = {LinkKind.RELATED: _l("related"), LinkKind.DUPLICATE: _l("duplicate")}
-EVENT_KIND = {
-    EventKind.STATUS: _l("Status changed"),
-    EventKind.NOTE: _l("Note"),
-    EventKind.ASSIGNMENT: _l("Assigned"),
-    EventKind.PRIORITY: _l("Priority changed"),
-    EventKind.FLAGS: _l("Risk flags changed"),
-    EventKind.LINK: _l("Linked"),
-    EventKind.UNLINK: _l("Link removed"),
-    EventKind.REFERRAL: _l("Police referral"),
-    EventKind.MEETING: _l("Group meeting"),
-    EventKind.HOLD: _l("Legal hold"),
-    EventKind.RETENTION: _l("Content destroyed"),
-}
-AGENCY_KIND = {
-    AgencyKind.POLICE: _l("Police"),
-    AgencyKind.COMMUNITY_SAFETY: _l("Council community safety"),
-    AgencyKind.HOUSING: _l("Housing provider"),
-    AgencyKind.SCHOOL: _l("School or college"),
-    AgencyKind.HEALTH: _l("Health"),
-    AgencyKind.FIRE: _l("Fire and rescue"),
-    AgencyKind.VICTIM_SUPPORT: _l("Victim support"),
-    AgencyKind.VOLUNTARY: _l("Voluntary or community group"),
-}
-ACTION_STATUS = {
-    ActionStatus.OPEN: _l("Open"),
-    ActionStatus.DONE: _l("Done"),
-    ActionStatus.CANNOT_DO: _l("Cannot be done"),
-}
-RETENTION_RULE = {
-    "spam": _l("spam or misuse, a set time after closure"),
-    "closed": _l("closed case, a set time after closure"),
-    "referred": _l("referred case, a set time after the police outcome"),
-    "longstop": _l("longest time any report is kept"),
-    "erasure": _l("erased on request"),
-}
-ERASURE_REASON = {
-    "reporter_request": _l("The person asked for their report to be erased"),
-    "sent_by_mistake": _l("Sent by mistake"),
-    "court_order": _l("A court or the Information Commissioner ordered it"),
-}
-REFERRAL_MESSAGE = {
-    "to_group": _l("Question from the police"),
-    "to_police": _l("Answer from the Group to the police"),
-}
-MESSAGE_KIND = {
-    MessageKind.TO_REPORTER: _l("Message to the reporter"),
-    MessageKind.FROM_REPORTER: _l("The reporter replied"),
-    MessageKind.ADDITION: _l("The reporter added information"),
-}
-ROLE = {
-    Role.ADMIN: _l("Administrator"),
-    Role.REVIEWER: _l("Reviewer"),
-    Role.CENTRE_STAFF: _l("Centre staff"),
-    Role.POLICE: _l("Police liaison"),
-    Role.ANALYST: _l("Analyst"),
-    Role.AGENCY: _l("Partner agency"),
-}
-KEY_PURPOSE = {
-    KeyPurpose.RECOVERY: _l("Recovery key"),
-    KeyPurpose.GROUP: _l("Group key"),
-    KeyPurpose.POLICE: _l("Police key"),
-    KeyPurpose.PARTNERS: _l("The old shared partner agencies' key"),
-    KeyPurpose.AGENCY: _l("A partner agency's own key"),
-}
-FLAGS = {
-    "repeat_victim": _l("Repeat victim"),
-    "vulnerable_person": _l("Vulnerable person"),
-    "child_involved": _l("Child involved"),
-    "ongoing_threat": _l("Ongoing threat"),
-}
+
+# The audit log's words: actions, what they were done to, and their details ------------
+
 AUDIT_ACTION = {
     "audit.view": _l("Viewed the audit log"),
     "audit.head_published": _l("Emailed the audit log's head to the administrators"),
@@ -327,24 +175,15 @@ VIA = {"recovery": _l("the recovery key"), "holder": _l("another key holder"),
        "web": _l("the statistics page"), "cli": _l("the command line")}
 # File types of downloads, as people name them.
 FILE_FORMAT = {"csv": _l("CSV"), "xlsx": _l("Excel (XLSX)"), "json": _l("JSON"), "pdf": _l("PDF")}
-# The language a reporter used on the public journey (sealed in the report's meta).
-REPORT_LANGUAGE = {
-    "en": _l("English"), "en-x-easy": _l("Easy Read English"), "pl": _l("Polish"), "ro": _l("Romanian"),
-    "lt": _l("Lithuanian"), "uk": _l("Ukrainian"), "ar": _l("Arabic"),
-}
+
+
+# Lookups by a list's name -----------------------------------------------------------
 
 # Every coded value a person might meet, for the fallback lookup and the raw-code test.
 ALL_CODES: dict[str, Mapping[Any, Any]] = {
-    "status": STATUS, "closure": CLOSURE, "priority": PRIORITY, "channel": CHANNEL, "reporter_type": REPORTER_TYPE,
-    "consent": CONSENT, "referral_kind": REFERRAL_KIND, "referral_state": REFERRAL_STATE, "override": OVERRIDE,
-    "outcome": OUTCOME, "referral_message": REFERRAL_MESSAGE, "link_kind": LINK_KIND, "event_kind": EVENT_KIND, "message_kind": MESSAGE_KIND,
-    "role": ROLE, "key_purpose": KEY_PURPOSE, "flags": FLAGS, "audit_action": AUDIT_ACTION,
-    "strategy_group": STRATEGY_GROUP,
-    "agency_kind": AGENCY_KIND, "action_status": ACTION_STATUS,
-    "retention_rule": RETENTION_RULE, "erasure_reason": ERASURE_REASON,
-    "report_language": REPORT_LANGUAGE,
-    "two_person_act": ACT_WORDS, "two_person_decision": DECISION_WORDS, "ask_route": ASK_WORDS,
-    "identity_check": IDENTITY_WORDS, "delivery_route": DELIVERY_WORDS,
+    **{kind: enum.words() for kind, enum in codes.KINDS.items()},
+    **codes.WORD_LISTS,
+    "audit_action": AUDIT_ACTION,
 }
 
 
@@ -555,5 +394,4 @@ def init_labels(app: Flask) -> None:
     app.add_template_global(audit_actor, "audit_actor")
     app.add_template_global(audit_details, "audit_details")
     app.add_template_global(waited, "waited")
-    app.jinja_env.globals["protective_marking"] = MARKING
     app.add_template_global(key_title, "key_title")

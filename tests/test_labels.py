@@ -233,3 +233,17 @@ def test_dates_are_words_in_london_time(app):  # type: ignore[no-untyped-def]
         closed = CaseEvent(kind="status", action="changed", before="new", after="closed", reason="duplicate")
         assert casefile.event_text(closed) == "Status changed from New to Closed (Duplicate of another case)"
         assert labels.audit_target("user:5") == "Account 5"
+
+
+def test_label_looks_words_up_through_codes(app):  # type: ignore[no-untyped-def]
+    """Every list ``label(kind, code)`` knows is an enum of reporting/codes.py (or one of its
+    code -> words lists), besides the audit log's actions; the page's marking is still a global."""
+    from reporting import codes
+    from reporting.disclosure.marking import MARKING
+
+    assert set(labels.ALL_CODES) == set(codes.KINDS) | set(codes.WORD_LISTS) | {"audit_action"}
+    with app.test_request_context():
+        for kind, enum in codes.KINDS.items():
+            assert {code: labels.label(kind, code) for code in enum.words()} == \
+                {member.value: str(member.label) for member in enum}
+    assert app.jinja_env.globals["protective_marking"] == MARKING

@@ -14,7 +14,8 @@ from reporting.auth.models import Passkey, Role, StaffSession, User
 from reporting.centres.models import Centre
 from reporting.exceptions import LastKeyHolderError
 from reporting.extensions import db
-from reporting.keys.models import KEY_FOR_ROLE, GrantRequest, KeyGrant, KeyPurpose
+from reporting.codes import KEY_FOR_ROLE
+from reporting.keys.models import GrantRequest, KeyGrant, KeyPurpose
 from reporting.keys.services import current_key
 from reporting.settings import Settings
 

@@ -1,23 +1,18 @@
 """Staff accounts and their server-side sessions."""
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.sql.expression import false as sa_false
 
+# The codes of this package's columns (defined, with their words, in reporting.codes;
+# re-exported for the modules that read them from here).
+from reporting.codes import (
+    Role as Role,
+)
 from reporting.db import Base, UTCDateTime, utcnow
-
-
-class Role(enum.StrEnum):
-    ADMIN = "admin"
-    REVIEWER = "reviewer"
-    CENTRE_STAFF = "centre_staff"
-    POLICE = "police"
-    ANALYST = "analyst"
-    AGENCY = "agency"  # a person at a partner agency: meetings they are invited to, their actions
 
 
 class User(Base):

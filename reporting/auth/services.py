@@ -28,7 +28,7 @@ from reporting.extensions import limiter as request_limiter
 from reporting import sessions
 from reporting.settings import Settings
 # The roles that hold a key: the map moves to reporting.codes (issue 29), then this imports it from there.
-from reporting.keys.models import KEY_FOR_ROLE
+from reporting.codes import KEY_FOR_ROLE
 
 log = logging.getLogger(__name__)
 

@@ -6,27 +6,18 @@ the group key, never to the report's own key, so a receipt cannot open it.
 """
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+# The codes of this package's columns (defined, with their words, in reporting.codes;
+# re-exported for the modules that read them from here).
+from reporting.codes import (
+    EventKind as EventKind,
+    LinkKind as LinkKind,
+)
 from reporting.db import Base, UTCDateTime, utcnow
-
-
-class EventKind(enum.StrEnum):
-    STATUS = "status"
-    NOTE = "note"
-    ASSIGNMENT = "assignment"
-    PRIORITY = "priority"
-    FLAGS = "flags"
-    LINK = "link"
-    UNLINK = "unlink"
-    REFERRAL = "referral"
-    MEETING = "meeting"  # heard at a meeting, decisions, actions
-    HOLD = "hold"  # a legal hold placed or lifted
-    RETENTION = "retention"  # content destroyed
 
 
 class CaseEvent(Base):
@@ -65,11 +56,6 @@ class CaseEvent(Base):
     reason: Mapped[str | None] = mapped_column(String(32))
     ref: Mapped[str | None] = mapped_column(String(64))
     sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
-
-
-class LinkKind(enum.StrEnum):
-    RELATED = "related"
-    DUPLICATE = "duplicate"
 
 
 class CaseLink(Base):

@@ -17,6 +17,7 @@ from reporting.casefile import Keys, Panel, TimelineItem
 from reporting.auth.models import Role, User
 from reporting.cases.models import CaseEvent, CaseLink, EventKind, LinkKind
 from reporting.cases.policies import may_move
+from reporting.codes import RiskFlag
 from reporting.db import utcnow
 from reporting.exceptions import InvalidTransitionError, NotAKeyHolderError, PermissionDeniedError
 from reporting.extensions import db
@@ -27,7 +28,7 @@ from reporting.keys.services import sealing_key, service_key
 from reporting.reports.models import ClosureReason, Priority, Report, Status
 from reporting.reports.services import group_wrap_binding, open_report_content
 
-FLAGS = ("repeat_victim", "vulnerable_person", "child_involved", "ongoing_threat")
+FLAGS = tuple(flag.value for flag in RiskFlag)
 
 if TYPE_CHECKING:  # for the type only; open_case_file reads the queries where it uses them
     from reporting.cases.queries import OtherCase

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 from typing import Literal
 
+from reporting.codes import PoliceConsent
+
 PoliceShare = Literal["full", "intelligence"]
 
-# The codes of reporting.reports.models.PoliceConsent, written out: the domain core reaches this
-# package through reporting/labels.py, so importing it here would close a loop
-# (tests/disclosure/test_consent.py holds the two lists equal).
 _SHARE: dict[str, PoliceShare] = {
-    "with_details": "full",
-    "without_details": "intelligence",
+    PoliceConsent.WITH_DETAILS.value: "full",
+    PoliceConsent.WITHOUT_DETAILS.value: "intelligence",
 }
-REFUSED = "no"
+REFUSED = PoliceConsent.NO.value
 
 # The consents whose reports may be listed, one line each, in the police quarterly extract.
 POLICE_LINE_CONSENTS: tuple[str, ...] = tuple(_SHARE)

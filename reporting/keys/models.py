@@ -1,34 +1,17 @@
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from reporting.auth.models import Role
+# The codes of this package's columns (defined, with their words, in reporting.codes;
+# re-exported for the modules that read them from here).
+from reporting.codes import (
+    KeyPurpose as KeyPurpose,
+)
 from reporting.db import Base, UTCDateTime, utcnow
-
-
-class KeyPurpose(enum.StrEnum):
-    RECOVERY = "recovery"
-    GROUP = "group"
-    POLICE = "police"
-    # The one key every partner agency once shared: only old words are sealed to it, until
-    # `keys split-partners` re-seals them to each agency's own key.
-    PARTNERS = "partners"
-    AGENCY = "agency"  # one partner agency's own key: its meeting summaries, actions and updates
-
-
-# The one mapping of role to the key its holders need; roles not named hold no key.
-# A person at an agency needs their own agency's key (KeyName.agency_id).
-KEY_FOR_ROLE: dict[str, KeyPurpose] = {
-    Role.ADMIN: KeyPurpose.GROUP,
-    Role.REVIEWER: KeyPurpose.GROUP,
-    Role.POLICE: KeyPurpose.POLICE,
-    Role.AGENCY: KeyPurpose.AGENCY,
-}
 
 
 @dataclass(frozen=True)

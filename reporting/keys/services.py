@@ -21,7 +21,8 @@ from reporting.exceptions import (
     PermissionDeniedError,
 )
 from reporting.extensions import db, read
-from reporting.keys.models import KEY_FOR_ROLE, GrantRequest, KeyGrant, KeyName, KeyPurpose, ServiceKey
+from reporting.codes import KEY_FOR_ROLE
+from reporting.keys.models import GrantRequest, KeyGrant, KeyName, KeyPurpose, ServiceKey
 
 log = logging.getLogger(__name__)
 

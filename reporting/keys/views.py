@@ -16,7 +16,8 @@ from reporting.exceptions import NotAKeyHolderError, PermissionDeniedError
 from reporting.extensions import db
 from reporting.forms import ConfirmForm
 from reporting.keys import services as key_services
-from reporting.keys.models import KEY_FOR_ROLE, GrantRequest
+from reporting.codes import KEY_FOR_ROLE
+from reporting.keys.models import GrantRequest
 from reporting.security import roles
 
 bp = Blueprint("keys", __name__, url_prefix="/staff")

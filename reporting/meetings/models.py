@@ -8,30 +8,18 @@ group key only. One agency's key opens nothing of another's.
 """
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+# The codes of this package's columns (defined, with their words, in reporting.codes;
+# re-exported for the modules that read them from here).
+from reporting.codes import (
+    ActionStatus as ActionStatus,
+    AgencyKind as AgencyKind,
+)
 from reporting.db import Base, UTCDateTime, one_of, utcnow
-
-
-class AgencyKind(enum.StrEnum):
-    POLICE = "police"
-    COMMUNITY_SAFETY = "community_safety"
-    HOUSING = "housing"
-    SCHOOL = "school"
-    HEALTH = "health"
-    FIRE = "fire"
-    VICTIM_SUPPORT = "victim_support"
-    VOLUNTARY = "voluntary"
-
-
-class ActionStatus(enum.StrEnum):
-    OPEN = "open"
-    DONE = "done"
-    CANNOT_DO = "cannot_do"
 
 
 class Agency(Base):

@@ -6,43 +6,20 @@ The package itself, and every explanation or question, is sealed.
 """
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+# The codes of this package's columns (defined, with their words, in reporting.codes;
+# re-exported for the modules that read them from here).
+from reporting.codes import (
+    Outcome as Outcome,
+    OverrideReason as OverrideReason,
+    ReferralKind as ReferralKind,
+    ReferralState as ReferralState,
+)
 from reporting.db import Base, UTCDateTime, one_of, utcnow
-
-
-class ReferralState(enum.StrEnum):
-    AWAITING_APPROVAL = "awaiting_approval"  # a safeguarding override waits for a second reviewer
-    SENT = "sent"
-    ACKNOWLEDGED = "acknowledged"
-    CRIME_RECORDED = "crime_recorded"
-    CLOSED = "closed"
-
-
-class ReferralKind(enum.StrEnum):
-    FULL = "full"  # with the reporter's details
-    INTELLIGENCE = "intelligence"  # without identifying details
-
-
-class OverrideReason(enum.StrEnum):
-    RISK_TO_LIFE = "risk_to_life"
-    CHILD_AT_RISK = "child_at_risk"
-    SERIOUS_CRIME = "serious_crime"
-    REPEAT_OFFENDER = "repeat_offender"
-
-
-class Outcome(enum.StrEnum):
-    CRIME_RECORDED = "crime_recorded"
-    NON_CRIME_HATE_INCIDENT = "non_crime_hate_incident"
-    INVESTIGATION_ONGOING = "investigation_ongoing"
-    CHARGED_OR_SUMMONSED = "charged_or_summonsed"
-    OUT_OF_COURT_DISPOSAL = "out_of_court_disposal"
-    NO_FURTHER_ACTION = "no_further_action"
-    OTHER = "other"
 
 
 class Referral(Base):

@@ -35,6 +35,7 @@ from reporting.auth.models import Role, User
 from reporting.cases import services as case_services
 from reporting.cases.models import CaseEvent, EventKind
 from reporting.cases.policies import working_day_cutoff
+from reporting.codes import MessageDirection
 from reporting.disclosure import consent, gate
 from reporting.disclosure.marking import JSON_FIELD, MARKING
 from reporting.exceptions import ConsentError, ContentDestroyedError, PermissionDeniedError
@@ -518,7 +519,7 @@ def record_outcome(referral: Referral, *, actor: User, crime_reference: str, out
 def ask_group(referral: Referral, *, actor: User, text: str) -> ReferralMessage:
     """The police liaison asks the Group a question (sealed to the group key)."""
     _require(actor, Role.POLICE)
-    message = ReferralMessage(referral_id=referral.id, author_id=actor.id, direction="to_group", sealed=b"")
+    message = ReferralMessage(referral_id=referral.id, author_id=actor.id, direction=MessageDirection.TO_GROUP, sealed=b"")
     db.session.add(message)
     db.session.flush()
     group = current_key(KeyPurpose.GROUP)
@@ -533,7 +534,7 @@ def ask_group(referral: Referral, *, actor: User, text: str) -> ReferralMessage:
 def answer_police(referral: Referral, *, actor: User, text: str) -> ReferralMessage:
     """A reviewer answers: sealed to the police key; the Group keeps a sealed copy on its timeline."""
     _require(actor, Role.REVIEWER)
-    message = ReferralMessage(referral_id=referral.id, author_id=actor.id, direction="to_police", sealed=b"")
+    message = ReferralMessage(referral_id=referral.id, author_id=actor.id, direction=MessageDirection.TO_POLICE, sealed=b"")
     db.session.add(message)
     db.session.flush()
     key = db.session.get(ServiceKey, referral.police_key_id)
@@ -562,7 +563,7 @@ def police_thread(referral: Referral, *, actor: User, personal_private: bytes) -
     for message in db.session.scalars(
         select(ReferralMessage).where(ReferralMessage.referral_id == referral.id).order_by(ReferralMessage.at)
     ):
-        if message.direction == "to_police":
+        if message.direction == MessageDirection.TO_POLICE:
             text = crypto.open_sealed(key.algorithm, private, message.sealed, _message_binding(referral, message.id)).decode()
             opened.append(OpenedReferralMessage(message, text))
     return opened
@@ -584,13 +585,13 @@ def group_thread(report: Report, keyring: Keyring) -> dict[int, list[OpenedRefer
         select(CaseEvent).where(CaseEvent.report_id == report.id, CaseEvent.kind == EventKind.REFERRAL.value,
                                 CaseEvent.action == "answer_to_police").order_by(CaseEvent.id)
     ))
-    answers = [m for m in messages if m.direction == "to_police"]
+    answers = [m for m in messages if m.direction == MessageDirection.TO_POLICE]
     if len(copies) != len(answers):
         raise crypto.DecryptionError()  # the Group's copies no longer match its answers: never guess
     words = {answer.id: case_services.event_text(report, copy, keyring) or "" for answer, copy in zip(answers, copies)}
     threads: dict[int, list[OpenedReferralMessage]] = {}
     for message in messages:
-        if message.direction == "to_group":
+        if message.direction == MessageDirection.TO_GROUP:
             referral = db.session.get(Referral, message.referral_id)
             assert referral is not None
             text = keyring.open_group_sealed(message.sealed, _message_binding(referral, message.id)).decode()

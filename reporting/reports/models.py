@@ -5,7 +5,6 @@ in ``content``, sealed to the report's own key.
 """
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable
 from datetime import date, datetime
 
@@ -23,60 +22,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+# The codes of this package's columns (defined, with their words, in reporting.codes;
+# re-exported for the modules that read them from here).
+from reporting.codes import (
+    Channel as Channel,
+    ClosureReason as ClosureReason,
+    PoliceConsent as PoliceConsent,
+    Priority as Priority,
+    ReporterType as ReporterType,
+    Status as Status,
+    StrategyGroup as StrategyGroup,
+)
 from reporting.db import Base, UTCDateTime, one_of, utcnow
-
-
-class Channel(enum.StrEnum):
-    ONLINE = "online"
-    CENTRE_LINK = "centre_link"  # online, started from a centre's poster or card
-    CENTRE = "centre"  # entered by centre staff with the person
-    PHONE = "phone"  # entered by a reviewer during a call
-
-
-class ReporterType(enum.StrEnum):
-    VICTIM = "victim"
-    WITNESS = "witness"
-    ON_BEHALF = "on_behalf"
-
-
-class PoliceConsent(enum.StrEnum):
-    WITH_DETAILS = "with_details"
-    WITHOUT_DETAILS = "without_details"
-    NO = "no"
-
-
-class Status(enum.StrEnum):
-    NEW = "new"
-    IN_TRIAGE = "in_triage"
-    AWAITING_INFORMATION = "awaiting_information"
-    UNDER_REVIEW = "under_review"
-    REFERRED = "referred"
-    RESOLVED = "resolved"
-    CLOSED = "closed"
-
-
-class ClosureReason(enum.StrEnum):
-    RESOLVED = "resolved"
-    DUPLICATE = "duplicate"
-    NOT_HATE_INCIDENT = "not_hate_incident"
-    SPAM = "spam_or_misuse"
-    NO_FURTHER_ACTION = "no_further_action"
-
-
-class StrategyGroup(enum.StrEnum):
-    """The groups the Partnership's strategy names as least likely to report hate crime."""
-
-    GYPSY_ROMA_TRAVELLER = "gypsy_roma_traveller"
-    MIGRANT = "migrant"  # a migrant, asylum seeker or refugee
-    TRANSGENDER = "transgender"
-    DISABILITY = "disability"
-
-
-class Priority(enum.StrEnum):
-    LOW = "low"
-    NORMAL = "normal"
-    HIGH = "high"
-    URGENT = "urgent"
 
 
 class Choice(Base):

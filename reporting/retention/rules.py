@@ -8,20 +8,15 @@ give the defaults and the reason for each; a test checks every rule appears ther
 """
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from reporting.codes import RetentionRule
 
-class Rule(enum.StrEnum):
-    SPAM = "spam"  # closed as spam or misuse: days after closure
-    CLOSED = "closed"  # closed, never referred to the police: days after closure
-    REFERRED = "referred"  # closed and referred: days after the police's (latest) outcome
-    LONGSTOP = "longstop"  # anything still held on its ``retain_until`` date (set on receipt)
-    ERASURE = "erasure"  # erased early on request by a key holder
-
+# The rules' codes, with their words, are defined in reporting.codes.
+Rule = RetentionRule
 
 # Setting name and default for each rule counted in days.
 SETTINGS: dict[Rule, tuple[str, int]] = {

@@ -16,6 +16,7 @@ from reporting.approvals import services as approvals
 from reporting.approvals.models import Act, TwoPersonRequest
 from reporting.auth.models import User
 from reporting.cases.models import CaseEvent, EventKind
+from reporting.codes import ErasureReason
 from reporting.db import utcnow
 from reporting.exceptions import ContentDestroyedError, OnLegalHoldError
 from reporting.extensions import db
@@ -30,7 +31,7 @@ from reporting.retention.registry import destroyers
 from reporting.retention.rules import CaseFacts, Due, RetentionSettings, Rule, due
 
 # Why a key holder erases a report early (clear codes: the reason itself names nobody).
-ERASURE_REASONS = ("reporter_request", "sent_by_mistake", "court_order")
+ERASURE_REASONS = tuple(reason.value for reason in ErasureReason)
 
 
 def held_condition() -> Any:

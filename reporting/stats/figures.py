@@ -14,7 +14,16 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from reporting import labels
+from reporting.codes import (
+    NOT_CLOSED,
+    SUPPORT,
+    Channel,
+    ClosureReason,
+    PoliceConsent,
+    ReporterType,
+    Status,
+    StrategyGroup,
+)
 from reporting.stats import cache, queries
 from reporting.stats.periods import Period, calendar_year, financial_year, month_label, months_between, quarter
 
@@ -260,16 +269,16 @@ def build(f: queries.Filters) -> Figures:
         _breakdown("by_incident_type", _("Reports by incident type"), _("Incident type"), incident, type_choices, total,
                    _("A report can name more than one type, so these add up to more than the reports.")),
         _breakdown("by_area", _("Reports by area"), _("Area"), area, area_choices, total),
-        _breakdown("by_channel", _("Reports by channel"), _("Channel"), channel, labels.CHANNEL.items(), total),
+        _breakdown("by_channel", _("Reports by channel"), _("Channel"), channel, Channel.words().items(), total),
         _breakdown("by_centre", _("Reports by centre"), _("Centre"), centre, centre_choices, total),
         _breakdown("by_reporter_type", _("Reports by who reported"), _("Reporter"), reporter,
-                   labels.REPORTER_TYPE.items(), total),
+                   ReporterType.words().items(), total),
         _breakdown("by_police_consent", _("Reports by police consent"), _("May the Group pass it to the police?"),
-                   consent, labels.CONSENT.items(), total),
-        _breakdown("by_support", _("Reports by support wanted"), _("Support"), support, labels.SUPPORT.items(), total),
-        _breakdown("by_status", _("Reports by status now"), _("Status"), status, labels.STATUS.items(), total),
+                   consent, PoliceConsent.words().items(), total),
+        _breakdown("by_support", _("Reports by support wanted"), _("Support"), support, SUPPORT.items(), total),
+        _breakdown("by_status", _("Reports by status now"), _("Status"), status, Status.words().items(), total),
         _breakdown("by_closure_reason", _("Reports by closure reason"), _("Closure reason"), closure,
-                   [(None, labels.NOT_CLOSED), *labels.CLOSURE.items()], total),
+                   [(None, NOT_CLOSED), *ClosureReason.words().items()], total),
         _breakdown("by_strategy_group", _("Reports from the groups least likely to report"), _("Group"), group,
                    strategy_group_order(), total, strategy_group_note()),
     ]
@@ -298,7 +307,7 @@ def strategy_groups(value: str | None) -> list[str]:
 
 
 def strategy_group_order() -> list[tuple[str, Any]]:
-    return [*((str(code), words) for code, words in labels.STRATEGY_GROUP.items()),
+    return [*((str(code), words) for code, words in StrategyGroup.words().items()),
             (ANY_GROUP, _("Any of these groups")),
             (NOT_KNOWN, _("Not known: received before the service recorded these groups"))]
 
@@ -325,7 +334,7 @@ def measure_headings() -> list[str]:
         _("Median days from report to first review"), _("90th percentile days from report to first review"),
         _("Median days from referral to acknowledgement"), _("90th percentile days from referral to acknowledgement"),
         _("Repeat victims: reports the Group linked as related"), _("Reports linked as duplicates"),
-        *(_("Reports from the group: %(group)s", group=str(words)) for words in labels.STRATEGY_GROUP.values()),
+        *(_("Reports from the group: %(group)s", group=str(words)) for words in StrategyGroup.words().values()),
         _("Reports from any of the groups least likely to report"),
         _("Reports where the groups are not known (received before the service recorded them)"),
     ]
@@ -432,7 +441,7 @@ def open_data_tables(figures: Figures, periods: Sequence[Period]) -> list[Table]
     strands = [(c, lbl) for c, lbl, _g in queries.choice_labels("strand")]
     types = [(c, lbl) for c, lbl, _g in queries.choice_labels("incident_type")]
     groups = strategy_group_order()
-    named = [str(code) for code in labels.STRATEGY_GROUP]
+    named = [str(code) for code in StrategyGroup.words()]
 
     def each_at_most_reports(order: Iterable[tuple[Any, str]]) -> list[tuple[list[str], list[str]]]:
         return [([str(code)], [REPORTS_ROW]) for code, _label in order]
@@ -448,9 +457,9 @@ def open_data_tables(figures: Figures, periods: Sequence[Period]) -> list[Table]
         table("open_by_area", _("Reports by area"), _("Area"), figures.cubes.get("area", Counter()),
               [(c, lbl) for c, lbl, _g in queries.choice_labels("area")], True),
         table("open_by_channel", _("Reports by channel"), _("Channel"),
-              figures.cubes.get("channel", Counter()), labels.CHANNEL.items(), True),
+              figures.cubes.get("channel", Counter()), Channel.words().items(), True),
         table("open_by_reporter_type", _("Reports by who reported"), _("Reporter"),
-              figures.cubes.get("reporter_type", Counter()), labels.REPORTER_TYPE.items(), True),
+              figures.cubes.get("reporter_type", Counter()), ReporterType.words().items(), True),
         table("open_by_strand", _("Reports by strand"), _("Strand"), figures.cubes.get("strand", Counter()),
               strands, False, multi, every_report_named(strands)),
         table("open_by_incident_type", _("Reports by incident type"), _("Incident type"),

@@ -10,7 +10,7 @@ from wtforms import SelectField
 from wtforms.validators import Optional, ValidationError
 
 from reporting.forms.fields import options
-from reporting import labels
+from reporting import codes
 from reporting.stats import queries
 from reporting.stats.periods import default_range, month_key, month_label, months_between, parse_month
 
@@ -53,7 +53,7 @@ class StatsFilterForm(FlaskForm):
         anything = [("", _l("All"))]
         self.area.choices = options(anything + [(c, lbl) for c, lbl, _g in queries.choice_labels("area")])
         self.strand.choices = options(anything + [(c, lbl) for c, lbl, _g in queries.choice_labels("strand")])
-        self.channel.choices = options(anything + list(labels.CHANNEL.items()))
+        self.channel.choices = options(anything + list(codes.Channel.words().items()))
         self.centre.choices = options(anything + [(str(i), n) for i, n in queries.centre_names()])
 
     def validate_last(self, field: Any) -> None:

@@ -6,19 +6,17 @@ alone cannot. The Group's notes are elsewhere, sealed to the group key.
 """
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+# The codes of this package's columns (defined, with their words, in reporting.codes;
+# re-exported for the modules that read them from here).
+from reporting.codes import (
+    MessageKind as MessageKind,
+)
 from reporting.db import Base, UTCDateTime, utcnow
-
-
-class MessageKind(enum.StrEnum):
-    TO_REPORTER = "to_reporter"  # from the Group
-    FROM_REPORTER = "from_reporter"  # a reply
-    ADDITION = "addition"  # more information added to the report
 
 
 class Message(Base):
@@ -44,7 +42,6 @@ class ReceiptSession(Base):
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     keys: Mapped[bytes] = mapped_column(LargeBinary)
-
 
 
 class PendingReceipt(Base):

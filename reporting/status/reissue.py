@@ -19,11 +19,11 @@ from flask_wtf import FlaskForm
 
 from reporting import crypto
 from reporting.approvals import services as approvals
-from reporting.approvals.models import ASK_WORDS, DELIVERY_WORDS, IDENTITY_WORDS, Act
 from reporting.auth import session as staff
 from reporting.auth.models import Role
 from reporting.cases import queries as case_queries
 from reporting.cases import services as case_services
+from reporting.codes import Act, AskRoute, DeliveryRoute, IdentityCheck
 from reporting.exceptions import (
     AlreadyAskedError,
     ContentDestroyedError,
@@ -41,13 +41,13 @@ from reporting.status import services
 bp = Blueprint("receipts", __name__, url_prefix="/review")
 
 class NewCodeForm(FlaskForm):
-    asked_by = Radios(_l("How did they ask for a new code?"), choices=list(ASK_WORDS.items()),
+    asked_by = Radios(_l("How did they ask for a new code?"), choices=AskRoute.choices(),
                       required=_l("Select how they asked"))
     proved_by = Radios(_l("How did they prove who they are?"),
-                       choices=list(IDENTITY_WORDS.items()),
+                       choices=IdentityCheck.choices(),
                        required=_l("Select how they proved who they are"))
     delivery = Radios(_l("How did they ask the code to reach them?"),
-                      choices=list(DELIVERY_WORDS.items()),
+                      choices=DeliveryRoute.choices(),
                       required=_l("Select how the code reaches them"))
     reason = long_text(_l("Why they need a new code"), required=_l("Enter why they need a new code"), max_length=2000,
                        description=_l("Only the Group can read this."))

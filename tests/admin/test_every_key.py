@@ -11,8 +11,8 @@ import re
 
 import pytest
 
-from reporting import labels
-from reporting.keys.models import KEY_FOR_ROLE
+from reporting import codes
+from reporting.codes import KEY_FOR_ROLE
 
 from tests.admin.helpers import user_by_email
 
@@ -27,7 +27,7 @@ def test_admin_pages_show_an_agency_user_and_the_key_they_hold(app, admin_client
         assert response.status_code == 200, (url, response.status_code)
     page = html.unescape(staff.get(f"/admin/users/{person.id}").get_data(as_text=True))
     # The key is named by its label, whatever the purpose.
-    assert str(labels.KEY_PURPOSE[KEY_FOR_ROLE["agency"]]) in page
+    assert str(KEY_FOR_ROLE["agency"].label) in page
     assert "Can read the reports" not in page  # an agency user reads meeting packs, never reports
     listed = html.unescape(staff.get("/admin/users/").get_data(as_text=True))
     row = re.search(r"housing\.officer@example\.org.*?</tr>", listed, re.S)
@@ -39,4 +39,4 @@ def test_admin_pages_show_an_agency_user_and_the_key_they_hold(app, admin_client
 
 def test_every_key_a_role_reads_has_words() -> None:
     for purpose in set(KEY_FOR_ROLE.values()):
-        assert purpose in labels.KEY_PURPOSE, purpose
+        assert purpose in codes.KeyPurpose.words(), purpose

@@ -8,7 +8,7 @@ from __future__ import annotations
 import html
 import re
 
-from reporting import labels
+from reporting import codes
 from reporting.reports.models import Channel
 from tests.helpers import minimal_answers, report, sign_in
 
@@ -40,5 +40,5 @@ def test_the_online_channel_is_not_the_online_place(app, client, make_user):  # 
     assert "Online; Online form" in queue  # the place, then how it came
     case = _text(staff.get(f"/review/cases/{reference}").get_data(as_text=True))
     assert "Online form" in case
-    words = {str(w) for w in labels.CHANNEL.values()}
+    words = {str(w) for w in codes.Channel.words().values()}
     assert "Online" not in words and len(words) == len(Channel)

@@ -20,7 +20,7 @@ from tests.i18n.catalogues import TRANSLATED, TRANSLATIONS, read_catalogue
 # Sources only staff see (a path, or the start of one). Keep this list short and true.
 STAFF_ONLY = (
     "reporting/admin/", "reporting/audit/", "reporting/auth/", "reporting/cases/", "reporting/cli.py",
-    "reporting/keys/", "reporting/referrals/", "reporting/stats/", "reporting/labels.py",
+    "reporting/keys/", "reporting/referrals/", "reporting/stats/", "reporting/labels.py", "reporting/codes.py",
     "reporting/centres/assisted.py", "reporting/status/reissue.py", "reporting/support/forms.py",
     "reporting/support/views.py", "reporting/reports/demo.py",
     # The Group's meetings and partner agencies' pages, and retention: staff and agency users.

@@ -28,7 +28,7 @@ def test_the_keyring_and_the_evidence_model_live_with_what_they_belong_to():
 
 def test_one_mapping_of_role_to_key():
     from reporting.auth.services import KEY_HOLDER_ROLES
-    from reporting.keys.models import KEY_FOR_ROLE, KeyPurpose
+    from reporting.codes import KEY_FOR_ROLE, KeyPurpose
     from reporting.keys.services import purpose_for_role
 
     assert KEY_HOLDER_ROLES is KEY_FOR_ROLE
