@@ -150,7 +150,7 @@ def test_a_bad_password_change_is_refused_and_keeps_the_old_password(app, client
 
 CASE_ROWS = (
     "SELECT status, priority, assignee_id, closure_reason, staff_flags FROM reports ORDER BY id",
-    "SELECT id, report_id, kind, summary, sealed FROM case_events ORDER BY id",
+    "SELECT id, report_id, kind, action, before, after, reason, ref, sealed FROM case_events ORDER BY id",
     "SELECT report_id, other_id, kind FROM case_links ORDER BY report_id, other_id",
     "SELECT seq, action FROM audit_events WHERE action != 'case.decrypt' ORDER BY seq",
 )
