@@ -9,10 +9,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from reporting.admin import centre_forms as forms
 from reporting.admin import queries
 from reporting.admin import admin_only, bp
-from reporting.centres import services
+from reporting.centres import forms, services
 from reporting.centres.models import Centre
 from reporting.db import utcnow
 from reporting.extensions import db

@@ -69,8 +69,10 @@ def test_import_is_all_or_nothing_and_names_the_row(app, runner, tmp_path):
     bad = CSV + "bad slug!,,x,not a phone,ftp://x,,maybe,yes,one\n"
     result = load(runner, tmp_path, bad)
     assert result.exit_code != 0
-    assert "Row 4: example must be yes or no" in result.output
-    assert "Row 4: name is missing" in result.output and "Row 4: web_address must start with https://" in result.output
+    assert "Row 4: This is an example, not a real service (shown as ‘Example’): write yes or no, not 'maybe'" in result.output
+    assert "Row 4: Name: Enter the service's name" in result.output
+    assert "Row 4: web_address must start with https://" in result.output
+    assert "Row 4: Order in the list: " in result.output
     with app.app_context():
         assert db.session.scalar(select(func.count(SupportService.id))) == 0
     # Export then import again changes nothing.
@@ -109,7 +111,8 @@ def test_a_formula_cell_is_refused_with_its_row_and_a_phone_with_plus_is_not(app
                  "at-sign,Line,@SUM(1+1),,,-1+2,no,yes,5\n")
     result = load(runner, tmp_path, bad)
     assert result.exit_code != 0
-    for problem in ("Row 5: name begins with '='", "Row 6: helps_with begins with '@'", "Row 6: hours begins with '-'"):
+    for problem in ("Row 5: Name: begins with '='", "Row 6: What they help with: begins with '@'",
+                    "Row 6: Opening hours: begins with '-'"):
         assert problem in result.output, (problem, result.output)
     assert "Row 4" not in result.output
     with app.app_context():
