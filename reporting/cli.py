@@ -49,7 +49,7 @@ def demo_command(port: int) -> None:
         click.echo("Keys made for the demo. Recovery key (demo only, normally kept offline):")
         click.echo(f"    {made.recovery_text}")
     from reporting.centres import services as centre_services
-    from reporting.centres.forms import centres_from_csv
+    from reporting.centres.admin_forms import centres_from_csv
 
     demo_csv = (Path(__file__).parent / "centres" / "demo_centres.csv").read_text(encoding="utf-8")
     centre_services.import_centres(centres_from_csv(demo_csv), actor="demo")

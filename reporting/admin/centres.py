@@ -12,7 +12,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from reporting.admin import admin_only, bp, queries
-from reporting.centres import forms, services
+from reporting.centres import admin_forms as forms
+from reporting.centres import services
 from reporting.centres.models import Centre
 from reporting.db import utcnow
 from reporting.extensions import db

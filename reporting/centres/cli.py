@@ -6,7 +6,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from reporting.centres import services
-from reporting.centres.forms import centres_from_csv
+from reporting.centres.admin_forms import centres_from_csv
 from reporting.extensions import db
 from reporting.forms import csv_import
 

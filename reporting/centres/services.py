@@ -7,7 +7,7 @@ CSV columns (UTF-8, header row required, in any order):
 ``languages`` hold several values separated by ``;``; ``active`` is ``yes``/``no``.
 Multi-line fields (address, opening hours) use normal CSV quoting.
 An import is all or nothing: any bad row and nothing changes. Each row is checked by the
-admin's form (centres.forms.centres_from_csv, through reporting.forms.csv_import).
+admin's form (centres.admin_forms.centres_from_csv, through reporting.forms.csv_import).
 """
 from __future__ import annotations
 
