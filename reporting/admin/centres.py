@@ -44,6 +44,10 @@ PAGES: RecordPages[Centre] = RecordPages(
     problems=lambda data: services.validate(data, towns=services.area_codes()),
     save=lambda data, actor, centre: services.save_centre(data, actor=actor, centre=centre),
     saved_message=_l("Centre saved."),
+    list_title=_l("Reporting centres"),
+    from_csv=forms.centres_from_csv,
+    import_rows=lambda rows, actor: services.import_centres(rows, actor=actor),
+    import_title=_l("Import centres from a CSV file"),
     listing=_listing,
     edit_context=lambda centre: {"retire_form": ConfirmForm() if centre else None},
 )

@@ -8,7 +8,7 @@ from reporting.auth.models import Role
 from reporting.forms.record_pages import RecordPages
 from reporting.security import roles
 from reporting.support import services
-from reporting.support.forms import SupportServiceForm
+from reporting.support.forms import SupportServiceForm, services_from_csv
 from reporting.support.models import SupportService
 
 bp = Blueprint("support_admin", __name__, url_prefix="/admin/support")
@@ -26,6 +26,10 @@ PAGES: RecordPages[SupportService] = RecordPages(
     problems=services.validate,
     save=lambda data, actor, service: services.save_service(data, actor=actor, service=service),
     saved_message=_l("Support service saved."),
+    list_title=_l("Support services"),
+    from_csv=services_from_csv,
+    import_rows=lambda rows, actor: services.import_services(rows, actor=actor),
+    import_title=_l("Import support services from a CSV file"),
     listing=lambda: {"services": services.all_services()},
 )
 PAGES.register(bp, prefix="", guard=admin_only)

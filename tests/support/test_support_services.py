@@ -123,3 +123,31 @@ def test_a_formula_cell_is_refused_with_its_row_and_a_phone_with_plus_is_not(app
     exported = runner.invoke(args=["support", "export"]).output
     assert ",+44 1632 960 333," in exported
     assert "(0 new, 3 updated)" in load(runner, tmp_path, exported).output
+
+
+def test_the_admin_uploads_a_csv_with_the_same_import(app, make_user):
+    import io
+
+    from tests.helpers import csrf_token
+
+    admin = make_user("admin")
+    client = app.test_client()
+    sign_in(client, app, admin.email)
+    assert "/admin/support/import" in client.get("/admin/support/").get_data(as_text=True)
+
+    def upload(content: str):  # type: ignore[no-untyped-def]
+        token = csrf_token(client, "/admin/support/import")
+        return client.post("/admin/support/import", content_type="multipart/form-data",
+                           data={"csrf_token": token, "file": (io.BytesIO(content.encode()), "support.csv")})
+
+    bad = upload(CSV + "bad,,x,,ftp://x,,maybe,yes,1\n")
+    assert bad.status_code == 400
+    page = bad.get_data(as_text=True)
+    assert "Row 4: Name: Enter the service&#39;s name" in page and "Row 4: web_address must start with https://" in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count(SupportService.id))) == 0
+    good = upload(CSV)
+    assert good.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(func.count(SupportService.id))) == 2
+    assert "Imported: 2 new, 0 updated." in client.get("/admin/support/").get_data(as_text=True)
