@@ -33,6 +33,8 @@ LAYERS: dict[str, int] = {
     "reports": 2, "keys": 2, "disclosure": 2,
     # The one CSV import refuses formula cells with disclosure.cells' rule.
     "forms.csv_import": 2,
+    # The admin's list/new/edit/import pages of a kind of record: view code, as a feature's.
+    "forms.record_pages": 3,
     "cli": 4,
 }
 FEATURES = 3
