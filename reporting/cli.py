@@ -49,9 +49,10 @@ def demo_command(port: int) -> None:
         click.echo("Keys made for the demo. Recovery key (demo only, normally kept offline):")
         click.echo(f"    {made.recovery_text}")
     from reporting.centres import services as centre_services
+    from reporting.centres.admin_forms import centres_from_csv
 
     demo_csv = (Path(__file__).parent / "centres" / "demo_centres.csv").read_text(encoding="utf-8")
-    centre_services.import_centres(centre_services.parse_csv(demo_csv), actor="demo")
+    centre_services.import_centres(centres_from_csv(demo_csv), actor="demo")
     from reporting.support.cli import load_demo_services
 
     load_demo_services()

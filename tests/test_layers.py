@@ -36,6 +36,10 @@ LAYERS: dict[str, int] = {
     # The parts of keys that serve a signed-in person's request (their keyring, the grant
     # pages) read the staff session: features, like the rest of auth.
     "keys.staff": 3, "keys.views": 3,
+    # The one CSV import refuses formula cells with disclosure.cells' rule.
+    "forms.csv_import": 2,
+    # The admin's list/new/edit/import pages of a kind of record: view code, as a feature's.
+    "forms.record_pages": 3,
     "cli": 4,
 }
 FEATURES = 3

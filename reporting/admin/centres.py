@@ -2,73 +2,56 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from reporting.admin import centre_forms as forms
-from reporting.admin import queries
-from reporting.admin import admin_only, bp
+from reporting.admin import admin_only, bp, queries
+from reporting.centres import admin_forms as forms
 from reporting.centres import services
 from reporting.centres.models import Centre
 from reporting.db import utcnow
 from reporting.extensions import db
 from reporting.forms import ConfirmForm
+from reporting.forms.record_pages import RecordPages
 
 
-@bp.get("/centres/")
-@admin_only
-def list_centres() -> ResponseReturnValue:
+def _listing() -> dict[str, Any]:
     now = utcnow()
-    activity = queries.centre_activity(now - timedelta(days=365))
-    months = queries.month_labels(now, 12)
-    return render_template(
-        "admin/centres.html",
-        centres=db.session.scalars(select(Centre).order_by(Centre.active.desc(), Centre.name)).all(),
-        activity=activity,
-        months=months,
-        one_year_ago=now - timedelta(days=365),
-    )
+    return {
+        "centres": db.session.scalars(select(Centre).order_by(Centre.active.desc(), Centre.name)).all(),
+        "activity": queries.centre_activity(now - timedelta(days=365)),
+        "months": queries.month_labels(now, 12),
+        "one_year_ago": now - timedelta(days=365),
+    }
 
 
-def _save(form: forms.CentreForm, centre: Centre | None) -> ResponseReturnValue | None:
-    data = form.data_for_service(slug=centre.slug if centre else None)
-    problems = services.validate(data, towns=services.area_codes())
-    if centre is None and db.session.scalar(select(Centre.id).where(Centre.slug == data.slug)) is not None:
-        problems.append("slug is taken")
-    if problems:
-        form.name.errors = list(form.name.errors) + [_("Check the details: %(problems)s", problems="; ".join(problems))]
-        return None
-    saved = services.save_centre(data, actor=current_user, centre=centre)
-    db.session.commit()
-    flash(_("Centre saved."), "success")
-    return redirect(url_for(".edit_centre", centre_id=saved.id))
+def _form(centre: Centre | None, initial: bool) -> forms.CentreForm:
+    if centre is None:
+        return forms.CentreForm(new=True)
+    return forms.CentreForm(data=forms.CentreForm.initial(centre) if initial else None)
 
 
-@bp.route("/centres/new", methods=["GET", "POST"])
-@admin_only
-def new_centre() -> ResponseReturnValue:
-    form = forms.CentreForm(new=True)
-    if form.validate_on_submit():
-        done = _save(form, None)
-        if done is not None:
-            return done
-    return render_template("admin/centre.html", form=form, centre=None, retire_form=None)
-
-
-@bp.route("/centres/<int:centre_id>", methods=["GET", "POST"])
-@admin_only
-def edit_centre(centre_id: int) -> ResponseReturnValue:
-    centre = db.get_or_404(Centre, centre_id)
-    form = forms.CentreForm(data=None if request.method == "POST" else forms.CentreForm.initial(centre))
-    if form.validate_on_submit():
-        done = _save(form, centre)
-        if done is not None:
-            return done
-    return render_template("admin/centre.html", form=form, centre=centre, retire_form=ConfirmForm())
+PAGES: RecordPages[Centre] = RecordPages(
+    model=Centre, noun="centre", plural="centres",
+    list_template="admin/centres.html", edit_template="admin/centre.html",
+    make_form=_form,
+    problems=lambda data: services.validate(data, towns=services.area_codes()),
+    save=lambda data, actor, centre: services.save_centre(data, actor=actor, centre=centre),
+    saved_message=_l("Centre saved."),
+    list_title=_l("Reporting centres"),
+    from_csv=forms.centres_from_csv,
+    import_rows=lambda rows, actor: services.import_centres(rows, actor=actor),
+    import_title=_l("Import centres from a CSV file"),
+    listing=_listing,
+    edit_context=lambda centre: {"retire_form": ConfirmForm() if centre else None},
+)
+PAGES.register(bp, prefix="/centres", guard=admin_only)
 
 
 @bp.post("/centres/<int:centre_id>/retire")

@@ -6,7 +6,8 @@ CSV columns (UTF-8, header row required, in any order):
 ``town`` is an area code from the areas list (e.g. ``shrewsbury``); ``offers`` and
 ``languages`` hold several values separated by ``;``; ``active`` is ``yes``/``no``.
 Multi-line fields (address, opening hours) use normal CSV quoting.
-An import is all or nothing: any bad row and nothing changes.
+An import is all or nothing: any bad row and nothing changes. Each row is checked by the
+admin's form (centres.admin_forms.centres_from_csv, through reporting.forms.csv_import).
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from sqlalchemy import select
 
 from reporting import audit
 from reporting.centres.models import OFFERS, Centre
-from reporting.disclosure.cells import csv_cell, formula_problems
+from reporting.disclosure.cells import csv_cell
 from reporting.extensions import db
 from reporting.reports.models import Choice
 
@@ -49,14 +50,6 @@ class CentreData:
     languages: list[str] = field(default_factory=list)
     how_to_get_help: str = ""
     active: bool = True
-
-
-class CentreImportError(Exception):
-    """The CSV has problems; ``problems`` lists them with their row numbers."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
 
 
 def area_codes() -> set[str]:
@@ -109,61 +102,6 @@ def retire_centre(centre: Centre, *, actor: Any) -> None:
     centre.active = False
     db.session.flush()
     audit.record("centre.retire", f"centre:{centre.id}", actor=actor)
-
-
-def _split(value: str) -> list[str]:
-    return [part.strip() for part in value.split(";") if part.strip()]
-
-
-def parse_csv(text: str) -> list[CentreData]:
-    """Parse and check a whole file; raise CentreImportError naming every bad row."""
-    reader = csv.DictReader(io.StringIO(text))
-    header = [name.strip() for name in reader.fieldnames or []]
-    missing = [name for name in REQUIRED if name not in header]
-    unknown = [name for name in header if name not in COLUMNS]
-    if missing or unknown:
-        header_problems = []
-        if missing:
-            header_problems.append(f"Row 1 (header): missing columns {', '.join(missing)}")
-        if unknown:
-            header_problems.append(f"Row 1 (header): unknown columns {', '.join(unknown)}")
-        raise CentreImportError(header_problems)
-    towns = area_codes()
-    rows: list[CentreData] = []
-    problems: list[str] = []
-    seen: dict[str, int] = {}
-    for number, raw in enumerate(reader, start=2):
-        if None in raw:
-            problems.append(f"Row {number}: more values than columns")
-            continue
-        value = {key.strip(): (raw.get(key) or "").strip() for key in raw}
-        active = value.get("active", "yes").lower() or "yes"
-        data = CentreData(
-            slug=value.get("slug", ""),
-            name=value.get("name", ""),
-            address=value.get("address", ""),
-            town=value.get("town", ""),
-            postcode=value.get("postcode", "").upper(),
-            opening_hours=value.get("opening_hours", ""),
-            phone=value.get("phone", ""),
-            offers=_split(value.get("offers", "")),
-            languages=_split(value.get("languages", "")),
-            how_to_get_help=value.get("how_to_get_help", ""),
-            active=active in ("yes", "true", "1"),
-        )
-        row_problems = formula_problems(value) + validate(data, towns=towns)
-        if active not in ("yes", "no", "true", "false", "1", "0"):
-            row_problems.append(f"active must be yes or no, not '{active}'")
-        if data.slug in seen:
-            row_problems.append(f"slug '{data.slug}' is also on row {seen[data.slug]}")
-        seen.setdefault(data.slug, number)
-        problems += [f"Row {number}: {problem}" for problem in row_problems]
-        rows.append(data)
-    if problems:
-        raise CentreImportError(problems)
-    if not rows:
-        raise CentreImportError(["The file has no centres"])
-    return rows
 
 
 def import_centres(rows: Iterable[CentreData], *, actor: Any) -> tuple[int, int]:

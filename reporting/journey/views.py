@@ -54,6 +54,7 @@ from reporting.exceptions import (
 )
 from reporting.extensions import db
 from reporting.i18n import current_language
+from reporting.journey import navigation
 from reporting.journey import services as journey_services
 from reporting.reports import questions, services
 from reporting.reports.models import Channel
@@ -263,10 +264,7 @@ def step(config: JourneyConfig, name: str) -> ResponseReturnValue:
     if state.draft.receipt is not None:
         return _after_sending(config)
     if not current.applies(state.answers):
-        if current.optional:
-            return redirect(_more_url(config))
-        following = questions.step_after(current.name, state.answers, config.questions)
-        return redirect(url_for(config.step, name=following.name) if following else url_for(config.check))
+        return redirect(_url(config, navigation.instead_of(current, state.answers, config.questions)))
     if current.secret and questions.receipt_word(state.answers, config.questions):
         return _word_already_set(config)
     changing = request.args.get("change") == "1"
@@ -294,37 +292,32 @@ def step(config: JourneyConfig, name: str) -> ResponseReturnValue:
             return redirect(_after_step(config, current, state, changing))
     else:
         form = current.form(data=questions.step_answers(current, state.answers), about_someone_else=someone_else)
-    if changing:
-        back = url_for(config.check)
-    elif current.follows:
-        back = url_for(config.step, name=current.follows)
-    elif current.optional:
-        back = _more_url(config)
-    else:
-        previous = questions.step_before(current.name, state.answers, config.questions)
-        back = url_for(config.step, name=previous.name) if previous else url_for(config.start)
-    following = questions.step_after(current.name, state.answers, config.questions)
-    last_required = not current.optional and not current.before_check and (following is None or following.before_check)
     return render_template(
-        "public/step.html", step=current, form=form, back=back, changing=changing,
+        "public/step.html", step=current, form=form, changing=changing,
+        back=_url(config, navigation.back(current, state.answers, config.questions, changing=changing)),
         title=current.title_for(state.answers), hint=current.hint_for(state.answers),
-        offer_more=last_required and not changing, layout=config.layout, caption=_caption(config),
+        offer_more=navigation.offers_more(current, state.answers, config.questions, changing=changing),
+        layout=config.layout, caption=_caption(config),
     )
 
 
 def _after_step(config: JourneyConfig, current: questions.Step, state: services.DraftState, changing: bool) -> str:
-    if current.needs_files and state.answers.get("has_files") == "yes" and config.files:
-        return url_for(config.files)
-    following_up = questions.follow_up(current.name, state.answers, config.questions)
-    if following_up is not None:
-        return url_for(config.step, name=following_up.name, **({"change": 1} if changing else {}))
-    if changing:
-        missing = questions.first_unanswered(state.answers, state.visited, config.questions)
-        return url_for(config.step, name=missing.name, change=1) if missing else url_for(config.check)
-    if current.optional or request.form.get("next") == MORE_BUTTON:
+    return _url(config, navigation.after_saving(
+        current, state.answers, state.visited, config.questions, changing=changing,
+        files_page=config.files is not None, chose_more=request.form.get("next") == MORE_BUTTON,
+    ))
+
+
+def _url(config: JourneyConfig, place: navigation.Place) -> str:
+    """The address of a journey page in this journey."""
+    if place.kind == "step":
+        return url_for(config.step, name=place.name, **({"change": 1} if place.change else {}))
+    if place.kind == "more":
         return _more_url(config)
-    following = questions.step_after(current.name, state.answers, config.questions)
-    return url_for(config.step, name=following.name) if following else url_for(config.check)
+    if place.kind == "files":
+        assert config.files is not None
+        return url_for(config.files)
+    return url_for(config.check if place.kind == "check" else config.start)
 
 
 @_database_failure
@@ -339,15 +332,11 @@ def more(config: JourneyConfig) -> ResponseReturnValue:
     if missing is not None and not missing.before_check:
         return redirect(url_for(config.step, name=missing.name))
     offered = questions.optional_steps(state.answers, config.questions)
-    last_required = [
-        step for step in questions.applicable_steps(state.answers, config.questions)
-        if not step.optional and not step.before_check
-    ]
     return render_template(
         "public/more.html", offered=offered, visited=state.visited, answers=state.answers,
         files=evidence_services.list_draft_files(state) if config.files else None,
         step_endpoint=config.step, check_url=url_for(config.check),
-        back=url_for(config.step, name=last_required[-1].name) if last_required else url_for(config.start),
+        back=_url(config, navigation.back_from_more(state.answers, config.questions)),
         layout=config.layout, caption=_caption(config), picture=questions.MORE_PICTURE,
     )
 

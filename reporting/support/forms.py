@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, IntegerField
 from wtforms.validators import NumberRange, Optional
 
-from reporting.forms import StepForm
+from reporting.forms import StepForm, csv_import
 from reporting.forms.fields import long_text, short_text
+from reporting.support import services
 from reporting.support.models import SupportService
 from reporting.support.services import SupportData
 
@@ -32,3 +34,16 @@ class SupportServiceForm(StepForm):
     @classmethod
     def for_service(cls, service: SupportService) -> SupportServiceForm:
         return cls(obj=service)
+
+
+def services_from_csv(text: str) -> list[SupportData]:
+    """Each row of a support-services CSV (services.COLUMNS) checked by the admin's form and
+    the admin's save checks; csv_import.CsvImportError names every problem, by row."""
+    def make_form(formdata: MultiDict[str, str] | None) -> SupportServiceForm:
+        return SupportServiceForm(formdata=formdata)
+
+    forms = csv_import.check_rows(
+        text, make_form, columns=services.COLUMNS, required=services.REQUIRED, key="slug",
+        more_problems=lambda form: services.validate(form.data_for_service(slug=None)),
+    )
+    return [form.data_for_service(slug=None) for form in forms]

@@ -5,7 +5,8 @@ CSV columns (UTF-8, header row required, in any order):
 ``slug`` and ``name`` are required; ``example`` and ``active`` are ``yes``/``no``
 (demo entries are examples, and every page that shows them says so);
 ``web_address`` starts with ``https://`` or ``http://``. An import creates or
-updates services by slug and is all or nothing.
+updates services by slug and is all or nothing; each row is checked by the admin's form
+(support.forms.services_from_csv, through reporting.forms.csv_import).
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 
 from reporting import audit
-from reporting.disclosure.cells import csv_cell, formula_problems
+from reporting.disclosure.cells import csv_cell
 from reporting.extensions import db
 from reporting.support.models import SupportService
 
@@ -29,7 +30,6 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LIMITS = {"slug": 64, "name": 200, "helps_with": 2000, "phone": 40, "web_address": 300, "hours": 300}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PHONE = re.compile(r"^[0-9 +()-]*$")
-_YES_NO = {"yes": True, "no": False, "": None}
 
 
 @dataclass
@@ -43,14 +43,6 @@ class SupportData:
     example: bool = False
     active: bool = True
     position: int = 0
-
-
-class SupportImportError(Exception):
-    """The CSV has problems; ``problems`` lists them with their row numbers."""
-
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
-        self.problems = problems
 
 
 def validate(data: SupportData) -> list[str]:
@@ -97,46 +89,6 @@ def save_service(data: SupportData, *, actor: Any, service: SupportService | Non
     db.session.flush()
     audit.record("support.created" if created else "support.updated", f"support:{service.id}", actor=actor)
     return service
-
-
-def parse_csv(text: str) -> list[SupportData]:
-    """Rows of a support-services CSV, or SupportImportError naming every problem by row."""
-    reader = csv.DictReader(io.StringIO(text))
-    header = [name.strip() for name in reader.fieldnames or []]
-    unknown = sorted(set(header) - set(COLUMNS))
-    missing = [name for name in REQUIRED if name not in header]
-    if unknown or missing:
-        raise SupportImportError(
-            [f"unknown column '{name}'" for name in unknown] + [f"column '{name}' is missing" for name in missing]
-        )
-    rows, problems, slugs = [], [], set()
-    for number, raw in enumerate(reader, start=2):
-        values = {key.strip(): (value or "").strip() for key, value in raw.items() if key}
-        row_problems = formula_problems(values)
-        flags = {}
-        for flag, default in (("example", False), ("active", True)):
-            text_value = values.get(flag, "").lower()
-            if text_value not in _YES_NO:
-                row_problems.append(f"{flag} must be yes or no")
-            flags[flag] = default if _YES_NO.get(text_value) is None else bool(_YES_NO[text_value])
-        position_text = values.get("position", "") or "0"
-        if not position_text.isdigit() or not position_text.isascii():
-            row_problems.append("position must be a whole number")
-            position_text = "0"
-        data = SupportData(
-            slug=values.get("slug", ""), name=values.get("name", ""), helps_with=values.get("helps_with", ""),
-            phone=values.get("phone", ""), web_address=values.get("web_address", ""), hours=values.get("hours", ""),
-            example=flags["example"], active=flags["active"], position=int(position_text),
-        )
-        row_problems += validate(data)
-        if data.slug in slugs:
-            row_problems.append(f"slug '{data.slug}' appears twice")
-        slugs.add(data.slug)
-        problems += [f"Row {number}: {problem}" for problem in row_problems]
-        rows.append(data)
-    if problems:
-        raise SupportImportError(problems)
-    return rows
 
 
 def import_services(rows: Iterable[SupportData], *, actor: Any) -> tuple[int, int]:

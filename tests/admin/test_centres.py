@@ -92,3 +92,44 @@ def test_non_admins_cannot_manage_centres(app, make_user):
         client = app.test_client()
         sign_in(client, app, user.email)
         assert client.get("/admin/centres/").status_code == 403, role
+
+
+def _upload(client, url: str, content: bytes):  # type: ignore[no-untyped-def]
+    import io
+
+    from tests.helpers import csrf_token
+
+    token = csrf_token(client, url)
+    return client.post(url, data={"csrf_token": token, "file": (io.BytesIO(content), "centres.csv")},
+                       content_type="multipart/form-data")
+
+
+def test_the_web_upload_uses_the_same_import_as_the_command_line(app, admin_client):
+    from reporting.audit.models import AuditEvent
+
+    client, _admin = admin_client
+    assert "/admin/centres/import" in client.get("/admin/centres/").get_data(as_text=True)
+    header = b"slug,name,town,offers,active\n"
+    before = centre_count(app)
+    # A bad row imports nothing, and every problem is named by row and the form's label.
+    bad = _upload(client, "/admin/centres/import", header + b"good-one,Good One,wem,,yes\n,=Bad,atlantis,jacuzzi,maybe\n")
+    assert bad.status_code == 400
+    page = bad.get_data(as_text=True)
+    for problem in ("Row 3: Name: begins with &#39;=&#39;", "Row 3: Town or area: Select the town or area",
+                    "Row 3: What the centre offers: Select only options from the list",
+                    "Row 3: Show in the public directory: write yes or no, not &#39;maybe&#39;", "Nothing was imported"):
+        assert problem in page, problem
+    assert "Row 2" not in page
+    assert centre_count(app) == before
+    assert "not UTF-8" in _upload(client, "/admin/centres/import", header + "x,Café,wem,,yes\n".encode("latin-1")).get_data(as_text=True)
+    assert "NUL character" in _upload(client, "/admin/centres/import", header + b"x,X\x00,wem,,yes\n").get_data(as_text=True)
+    assert "Select a CSV file" in submit(client, "/admin/centres/import", "/admin/centres/import", {}).get_data(as_text=True)
+    # A good file is imported, with each centre's audit entry, as the command line does.
+    good = _upload(client, "/admin/centres/import", header + b"good-one,Good One,wem,step_free;bsl,yes\n")
+    assert good.status_code == 302 and good.headers["Location"].endswith("/admin/centres/")
+    with app.app_context():
+        centre = db.session.scalar(select(Centre).where(Centre.slug == "good-one"))
+        assert (centre.name, centre.town, centre.offers, centre.active) == ("Good One", "wem", ["step_free", "bsl"], True)
+        assert db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "centre.save",
+                                                                       AuditEvent.target == f"centre:{centre.id}")) == 1
+    assert "Imported: 1 new, 0 updated." in client.get("/admin/centres/").get_data(as_text=True)

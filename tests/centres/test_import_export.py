@@ -86,14 +86,15 @@ def test_every_bad_row_is_named_and_nothing_is_imported(app, runner, tmp_path, e
     assert result.exit_code != 0
     output = result.output
     expected = [
-        "Row 3: town 'atlantis' is not a known area code",
-        "Row 4: slug 'Bad Slug!' must be lower-case letters, digits and single hyphens",
-        "Row 5: unknown offers: jacuzzi",
-        "Row 6: slug 'new-good' is also on row 2",
+        # Checked by the admin's own form: its labels and messages.
+        "Row 3: Town or area: Select the town or area",
+        "Row 4: slug 'bad slug!' must be lower-case letters, digits and single hyphens",
+        "Row 5: What the centre offers: Select only options from the list",
+        "Row 6: Short name for web addresses: 'new-good' is also on row 2",
         "Row 7: more values than columns",
         "Row 8: slug is missing",
-        "Row 8: active must be yes or no, not 'maybe'",
-        "Row 9: name is missing",
+        "Row 8: Show in the public directory: write yes or no, not 'maybe'",
+        "Row 9: Name: Enter the centre's name",
     ]
     for problem in expected:
         assert problem in output, (problem, output)
@@ -197,9 +198,9 @@ def test_a_formula_cell_is_refused_with_its_row_and_nothing_is_imported(app, run
     ]) + "\n"
     result = import_file(runner, write(tmp_path, rows))
     assert result.exit_code != 0
-    for problem in ("Row 3: name begins with '='", "Row 4: address begins with '+'",
-                    "Row 5: opening_hours begins with '@'", "Row 6: how_to_get_help begins with '-'",
-                    "Row 7: name begins with '='"):
+    for problem in ("Row 3: Name: begins with '='", "Row 4: Address: begins with '+'",
+                    "Row 5: Opening hours: begins with '@'", "Row 6: How to get help here: begins with '-'",
+                    "Row 7: Name: begins with '='"):
         assert problem in result.output, (problem, result.output)
     assert "Row 2" not in result.output
     assert_nothing_changed(app, runner, existing)

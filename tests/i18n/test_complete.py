@@ -21,7 +21,8 @@ from tests.i18n.catalogues import TRANSLATED, TRANSLATIONS, read_catalogue
 STAFF_ONLY = (
     "reporting/admin/", "reporting/audit/", "reporting/auth/", "reporting/cases/", "reporting/cli.py",
     "reporting/keys/", "reporting/referrals/", "reporting/stats/", "reporting/labels.py", "reporting/codes.py",
-    "reporting/centres/assisted.py", "reporting/status/reissue.py", "reporting/support/forms.py",
+    "reporting/centres/assisted.py", "reporting/centres/admin_forms.py", "reporting/forms/record_pages.py",
+    "reporting/status/reissue.py", "reporting/support/forms.py",
     "reporting/support/views.py", "reporting/reports/demo.py",
     # The Group's meetings and partner agencies' pages, and retention: staff and agency users.
     "reporting/meetings/", "reporting/retention/", "templates/meetings/", "templates/partners/",

@@ -69,8 +69,10 @@ def test_import_is_all_or_nothing_and_names_the_row(app, runner, tmp_path):
     bad = CSV + "bad slug!,,x,not a phone,ftp://x,,maybe,yes,one\n"
     result = load(runner, tmp_path, bad)
     assert result.exit_code != 0
-    assert "Row 4: example must be yes or no" in result.output
-    assert "Row 4: name is missing" in result.output and "Row 4: web_address must start with https://" in result.output
+    assert "Row 4: This is an example, not a real service (shown as ‘Example’): write yes or no, not 'maybe'" in result.output
+    assert "Row 4: Name: Enter the service's name" in result.output
+    assert "Row 4: web_address must start with https://" in result.output
+    assert "Row 4: Order in the list: " in result.output
     with app.app_context():
         assert db.session.scalar(select(func.count(SupportService.id))) == 0
     # Export then import again changes nothing.
@@ -109,7 +111,8 @@ def test_a_formula_cell_is_refused_with_its_row_and_a_phone_with_plus_is_not(app
                  "at-sign,Line,@SUM(1+1),,,-1+2,no,yes,5\n")
     result = load(runner, tmp_path, bad)
     assert result.exit_code != 0
-    for problem in ("Row 5: name begins with '='", "Row 6: helps_with begins with '@'", "Row 6: hours begins with '-'"):
+    for problem in ("Row 5: Name: begins with '='", "Row 6: What they help with: begins with '@'",
+                    "Row 6: Opening hours: begins with '-'"):
         assert problem in result.output, (problem, result.output)
     assert "Row 4" not in result.output
     with app.app_context():
@@ -120,3 +123,31 @@ def test_a_formula_cell_is_refused_with_its_row_and_a_phone_with_plus_is_not(app
     exported = runner.invoke(args=["support", "export"]).output
     assert ",+44 1632 960 333," in exported
     assert "(0 new, 3 updated)" in load(runner, tmp_path, exported).output
+
+
+def test_the_admin_uploads_a_csv_with_the_same_import(app, make_user):
+    import io
+
+    from tests.helpers import csrf_token
+
+    admin = make_user("admin")
+    client = app.test_client()
+    sign_in(client, app, admin.email)
+    assert "/admin/support/import" in client.get("/admin/support/").get_data(as_text=True)
+
+    def upload(content: str):  # type: ignore[no-untyped-def]
+        token = csrf_token(client, "/admin/support/import")
+        return client.post("/admin/support/import", content_type="multipart/form-data",
+                           data={"csrf_token": token, "file": (io.BytesIO(content.encode()), "support.csv")})
+
+    bad = upload(CSV + "bad,,x,,ftp://x,,maybe,yes,1\n")
+    assert bad.status_code == 400
+    page = bad.get_data(as_text=True)
+    assert "Row 4: Name: Enter the service&#39;s name" in page and "Row 4: web_address must start with https://" in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count(SupportService.id))) == 0
+    good = upload(CSV)
+    assert good.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(func.count(SupportService.id))) == 2
+    assert "Imported: 2 new, 0 updated." in client.get("/admin/support/").get_data(as_text=True)

@@ -1,13 +1,18 @@
+"""The administrators' form for a centre (staff only): the edit page's, and the check of
+each row of a centres CSV import (reporting/forms/csv_import.py)."""
 from __future__ import annotations
 
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField
 
+from reporting.centres import services
 from reporting.centres.models import OFFERS, Centre
 from reporting.centres.services import CentreData
+from reporting.forms import csv_import
 from reporting.forms.fields import Checkboxes, Select, long_text, options, short_text
 from reporting.reports.questions import choice_options
 
@@ -63,3 +68,18 @@ class CentreForm(FlaskForm):
             how_to_get_help=self.how_to_get_help.data or "",
             active=bool(self.active.data),
         )
+
+
+def _import_form(formdata: MultiDict[str, str] | None) -> CentreForm:
+    return CentreForm(formdata=formdata, meta={"csrf": False}, new=True)
+
+
+def centres_from_csv(text: str) -> list[CentreData]:
+    """Each row of a centres CSV (services.COLUMNS) checked by the admin's form and the
+    admin's save checks; csv_import.CsvImportError names every problem, by row."""
+    towns = services.area_codes()
+    forms = csv_import.check_rows(
+        text, _import_form, columns=services.COLUMNS, required=services.REQUIRED, key="slug",
+        more_problems=lambda form: services.validate(form.data_for_service(slug=None), towns=towns),
+    )
+    return [form.data_for_service(slug=None) for form in forms]
