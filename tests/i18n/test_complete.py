@@ -36,6 +36,9 @@ STAFF_ONLY = (
     # The two-person rule's approvals (reviewers), and the page centre staff see when the
     # person's word is set already (assisted and phone reports only).
     "reporting/approvals/", "templates/approvals/", "templates/public/word_set.html",
+    # Key grants (moved from auth), and the case page's panel of messages with the reporter.
+    "templates/keys/", "reporting/status/staff.py", "reporting/status/casefile.py",
+    "templates/status/_case_panel.html", "templates/status/_timeline_message.html",
 )
 
 
