@@ -58,6 +58,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting.keys import models as _keys_models  # noqa: F401
     from reporting.meetings import models as _meetings_models  # noqa: F401
     from reporting.referrals import models as _referrals_models  # noqa: F401
+    from reporting.reports import holds as _reports_holds  # noqa: F401
     from reporting.reports import models as _reports_models  # noqa: F401
     from reporting.status import models as _status_models  # noqa: F401
     from reporting.support import models as _support_models  # noqa: F401

@@ -23,6 +23,7 @@ from reporting.exceptions import (
 from reporting.extensions import db
 from reporting.keys.keyring import Keyring
 from reporting.forms import ConfirmForm
+from reporting.reports.holds import is_held
 from reporting.reports.models import Report
 from reporting.retention import export, forms, services
 from reporting.retention.rules import RetentionSettings
@@ -59,7 +60,7 @@ def review_due() -> ResponseReturnValue:
 
 
 def _page(report: Report, status: int = 200, **given: object) -> ResponseReturnValue:
-    held = services.is_held(report)
+    held = is_held(report)
     keyring = _keyring()
     reason = None
     if held and keyring is not None:
