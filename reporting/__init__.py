@@ -81,6 +81,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting.auth.session import init_staff_sessions
     from reporting.auth.views import bp as auth_bp
     from reporting.cases.views import bp as cases_bp
+    from reporting.cases import reissue as _reissue  # noqa: F401  (adds the new-code routes to cases_bp)
     from reporting.centres import cli as centres_cli
     from reporting.centres.views import bp as centres_bp
     from reporting.centres.assisted import bp as centre_bp
@@ -93,7 +94,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting.referrals import cli as referrals_cli
     from reporting.referrals.views import bp as referrals_bp
     from reporting import cli as reporting_cli
-    from reporting.status.reissue import bp as receipts_bp
     from reporting.status.views import bp as status_bp
     from reporting.support import cli as support_cli
     from reporting.support.views import bp as support_admin_bp
@@ -115,7 +115,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(cases_bp)
     app.register_blueprint(centre_bp)
     app.register_blueprint(status_bp)
-    app.register_blueprint(receipts_bp)
     app.register_blueprint(referrals_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(support_admin_bp)
