@@ -84,7 +84,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting.cases import reissue as _reissue  # noqa: F401  (adds the new-code routes to cases_bp)
     from reporting.centres import cli as centres_cli
     from reporting.centres.views import bp as centres_bp
-    from reporting.centres.assisted import bp as centre_bp
+    from reporting.assisted.views import bp as assisted_bp
     from reporting.keys import cli as keys_cli
     from reporting.meetings import cli as actions_cli
     from reporting.meetings.admin import bp as agencies_admin_bp
@@ -113,7 +113,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(centres_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(cases_bp)
-    app.register_blueprint(centre_bp)
+    app.register_blueprint(assisted_bp)
     app.register_blueprint(status_bp)
     app.register_blueprint(referrals_bp)
     app.register_blueprint(admin_bp)
