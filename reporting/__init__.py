@@ -98,7 +98,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting.support import cli as support_cli
     from reporting.support.views import bp as support_admin_bp
     from reporting.stats import cli as stats_cli
-    from reporting.stats.police import bp as police_extracts_bp
+    from reporting.referrals.extract_views import bp as police_extracts_bp
     from reporting.stats.views import bp as stats_bp
     from reporting.retention.views import bp as retention_bp
     from reporting.retention.views import public_bp as data_protection_bp

@@ -192,6 +192,8 @@ CUT_EDGES = [
     ("cases", "retention"),  # legal holds sit below the queue, in reports/holds.py
     ("centres", "cases"),  # assisted reporting is its own package, reporting/assisted
     ("centres", "journey"),
+    ("stats", "crypto"),  # the police quarterly extract (sealed to the police key) is in referrals
+    ("stats", "keys"),
 ]
 
 
