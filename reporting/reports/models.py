@@ -263,8 +263,9 @@ class DraftFile(Base):
 class PendingReceipt(Base):
     """A new receipt code a second key holder approved and sent to the reporter, not yet used.
 
-    The reporter's old code keeps working until this one is first used at /status; that
-    use (reporting.status) moves these columns onto the report (the old code then stops) and removes the row.
+    The reporter's old code keeps working until this one is first used at /status; that use
+    (reporting.status) moves these columns onto the report (the old code then stops) and
+    removes the row. Made by reporting.reports.services.new_pending_receipt.
     Like the report's own: the lookup in clear, the report's key wrapped under Argon2id
     of the code's secret part; the code itself is nowhere.
     """
