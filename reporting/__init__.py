@@ -58,6 +58,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting.keys import models as _keys_models  # noqa: F401
     from reporting.meetings import models as _meetings_models  # noqa: F401
     from reporting.referrals import models as _referrals_models  # noqa: F401
+    from reporting.reports import holds as _reports_holds  # noqa: F401
     from reporting.reports import models as _reports_models  # noqa: F401
     from reporting.status import models as _status_models  # noqa: F401
     from reporting.support import models as _support_models  # noqa: F401
@@ -82,9 +83,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting.reports import questions
     from reporting.auth.views import bp as auth_bp
     from reporting.cases.views import bp as cases_bp
+    from reporting.cases import reissue as _reissue  # noqa: F401  (adds the new-code routes to cases_bp)
     from reporting.centres import cli as centres_cli
     from reporting.centres.views import bp as centres_bp
-    from reporting.centres.assisted import bp as centre_bp
+    from reporting.assisted.views import bp as assisted_bp
     from reporting.keys import cli as keys_cli
     from reporting.keys.views import bp as keys_bp
     from reporting.keys.views import register_agency_names
@@ -97,13 +99,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting.referrals import cli as referrals_cli
     from reporting.referrals.views import bp as referrals_bp
     from reporting import cli as reporting_cli
-    from reporting.status.reissue import bp as receipts_bp
     from reporting.status.staff import bp as messages_bp
     from reporting.status.views import bp as status_bp
     from reporting.support import cli as support_cli
     from reporting.support.views import bp as support_admin_bp
     from reporting.stats import cli as stats_cli
-    from reporting.stats.police import bp as police_extracts_bp
+    from reporting.referrals.extract_views import bp as police_extracts_bp
     from reporting.stats.views import bp as stats_bp
     from reporting.retention.views import bp as retention_bp
     from reporting.retention.views import public_bp as data_protection_bp
@@ -130,9 +131,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_agency_names(app, meeting_queries.agency_names)
     auth_services.register_places(app, questions.place_names)
     app.register_blueprint(cases_bp)
-    app.register_blueprint(centre_bp)
+    app.register_blueprint(assisted_bp)
     app.register_blueprint(status_bp)
-    app.register_blueprint(receipts_bp)
     app.register_blueprint(messages_bp)
     app.register_blueprint(referrals_bp)
     app.register_blueprint(admin_bp)

@@ -34,8 +34,7 @@ from reporting.referrals import services as referral_services
 from reporting.reports.models import Priority, Report, Status
 from reporting.retention import services as retention_services
 from reporting.settings import Settings
-from reporting.stats import queries as stats_queries
-from reporting.stats import services as stats_services
+from reporting.referrals import extract as police_extract
 from reporting.status import services as status_services
 
 REVIEWER = "reviewer@example.org"
@@ -106,10 +105,9 @@ def load_demo_activity(references: list[str], samples: list[dict[str, Any]], set
     referral_services.acknowledge(referral, actor=police, now=now)
 
     # The police's quarterly extract of the quarter the sample reports arrived in.
-    area_labels = {code: words for code, words, _group in stats_queries.choice_labels("area")}
     today = now.date()
-    stats_services.prepare_extract(today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1), actor=police,
-                                   area_labels=area_labels)
+    police_extract.prepare_extract(today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1), actor=police,
+                                   area_labels=police_extract.area_labels())
 
     # A message to a reporter who can be contacted.
     if keyring is not None:  # messaging a reporter needs a key holder

@@ -323,7 +323,7 @@ def test_two_person_approval_routes_are_for_reviewers_only(app):
     every other role to 403 and anonymous visitors to the sign-in page)."""
     rules = {rule.endpoint: rule for rule in app.url_map.iter_rules()}
     for endpoint in ("approvals.list_approvals", "approvals.approve_request", "approvals.decline_request",
-                     "receipts.issue_new_code", "retention.lift_hold", "retention.erase_report"):
+                     "cases.issue_new_code", "retention.lift_hold", "retention.erase_report"):
         assert endpoint in rules, endpoint
         policy = policy_for(app, endpoint)
         assert policy is not None and policy.roles == {"reviewer"}, endpoint

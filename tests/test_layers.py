@@ -182,3 +182,68 @@ def test_the_checks_catch_an_upward_import_and_a_cycle(tmp_path):
     graph = import_graph(package)
     assert upward_imports(graph) == ["reporting.reports.services (layer 2) imports reporting.cases.services (layer 3)"]
     assert cycles(graph) == [["reporting.cases.services", "reporting.cases.views"]]
+
+
+def package_imports(graph: dict[str, set[str]], package: str) -> set[str]:
+    """The packages (second part of the dotted name) that any module of ``package`` imports."""
+    prefix = f"reporting.{package}"
+    return {
+        target.split(".")[1]
+        for module, targets in graph.items()
+        if module == prefix or module.startswith(prefix + ".")
+        for target in targets
+        if len(target.split(".")) > 1 and target.split(".")[1] != package
+    }
+
+
+# (importer, imported): edges of the package tree that were cut (issue 29) and must stay cut.
+CUT_EDGES = [
+    ("cases", "retention"),  # legal holds sit below the queue, in reports/holds.py
+    ("centres", "cases"),  # assisted reporting is its own package, reporting/assisted
+    ("centres", "journey"),
+    ("stats", "crypto"),  # the police quarterly extract (sealed to the police key) is in referrals
+    ("stats", "keys"),
+]
+
+
+def test_cut_edges_stay_cut():
+    graph = import_graph(PACKAGE)
+    assert [(a, b) for a, b in CUT_EDGES if b in package_imports(graph, a)] == []
+
+
+def package_of(module: str) -> str:
+    """The package (or top-level module) of ``reporting`` a module belongs to."""
+    parts = module.split(".")
+    return ".".join(parts[:2])
+
+
+def package_graph(graph: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Package -> the packages it imports, from the module graph (inside functions too)."""
+    packages: dict[str, set[str]] = {}
+    for module, targets in graph.items():
+        source = package_of(module)
+        if source == PACKAGE.name:
+            continue  # the app factory imports every package: it is the top
+        found = packages.setdefault(source, set())
+        found.update(package_of(t) for t in targets if package_of(t) not in (source, PACKAGE.name))
+    return packages
+
+
+def test_the_packages_form_a_tree():
+    """Issue 29: no group of packages imports one another in a loop, not even inside a
+    function (STYLE.md rule 16). Where a page shows several features, they plug in through
+    ``reporting.casefile`` instead of importing each other."""
+    loops = cycles(package_graph(import_graph(PACKAGE)))
+    assert loops == [], "packages in a loop: " + "; ".join(" <-> ".join(group) for group in loops)
+
+
+def test_the_package_check_catches_a_loop_inside_a_function(tmp_path):
+    package = tmp_path / "reporting"
+    for name in ("cases", "meetings"):
+        (package / name).mkdir(parents=True)
+        (package / name / "__init__.py").write_text("")
+    (package / "__init__.py").write_text("")
+    (package / "cases" / "views.py").write_text("def page():\n    from reporting.meetings import views\n")
+    (package / "meetings" / "views.py").write_text("from reporting.cases import queries\n")
+    (package / "cases" / "queries.py").write_text("")
+    assert cycles(package_graph(import_graph(package))) == [["reporting.cases", "reporting.meetings"]]

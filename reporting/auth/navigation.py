@@ -31,7 +31,7 @@ _ITEMS: tuple[tuple[str, Any, tuple[str, ...], frozenset[Role]], ...] = (
     ("referrals.show_inbox", _l("Referrals"), (), frozenset({R.POLICE})),
     ("police_extracts.list_extracts", _l("Quarterly extracts"), (), frozenset({R.POLICE})),
     ("partners.home", _l("Meetings and actions"), (), frozenset({R.AGENCY})),
-    ("centre.index", _l("Assisted reporting"), (), frozenset({R.CENTRE_STAFF})),
+    ("assisted.index", _l("Assisted reporting"), (), frozenset({R.CENTRE_STAFF})),
     ("admin.index", _l("Administration"), (), frozenset({R.ADMIN})),
     ("keys.list_grants", _l("Approve access"), (), frozenset({R.ADMIN, R.REVIEWER, R.POLICE, R.AGENCY})),
     ("auth.list_passkeys", _l("Passkeys"), (), frozenset({R.ADMIN, R.REVIEWER, R.POLICE, R.AGENCY})),

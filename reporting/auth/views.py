@@ -38,7 +38,7 @@ ALL_STAFF = tuple(role.value for role in Role)
 HOMES = {
     Role.REVIEWER.value: "cases.show_queue",
     Role.ADMIN.value: "admin.index",
-    Role.CENTRE_STAFF.value: "centre.index",
+    Role.CENTRE_STAFF.value: "assisted.index",
     Role.POLICE.value: "referrals.show_inbox",
     Role.AGENCY.value: "partners.home",
 }

@@ -14,7 +14,7 @@ from reporting import casefile
 from reporting.auth.models import Role, User
 from reporting.cases.models import CaseLink
 from reporting.extensions import db, read
-from reporting.retention.models import LegalHold
+from reporting.reports.holds import held_condition
 from reporting.reports.models import Priority, Report, ReportIncidentType, ReportStrand, Status, strand_set
 
 PAGE_SIZE = 50
@@ -45,7 +45,7 @@ class QueueFilters:
     assigned: str | None = None  # "me" or "unassigned"
     priority: str | None = None
     next_meeting: bool = False  # only cases flagged for the Group's next meeting
-    hold: str | None = None  # "held" or "not_held" (legal holds, reporting/retention)
+    hold: str | None = None  # "held" or "not_held" (legal holds, reporting/reports/holds.py)
     sort: str = "newest"
     page: int = 1
 
@@ -149,7 +149,7 @@ def _condition(name: str) -> Any:
         return exists().where(ReportIncidentType.report_id == Report.id,
                               ReportIncidentType.incident_type == bindparam("incident_type"))
     if name in ("held", "not_held"):
-        held = exists().where(LegalHold.report_id == Report.id, LegalHold.lifted_at.is_(None))
+        held = held_condition()
         return held if name == "held" else ~held
     if name == "next_meeting":
         # The meetings' own filter, as they registered it (reporting/casefile.py); none, no filter.

@@ -215,3 +215,25 @@ class DraftFile(Base):
     cleaned: Mapped[bytes] = mapped_column(LargeBinary)
     # Encrypted: name, types, size and the SHA-256 of the original.
     details: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class PendingReceipt(Base):
+    """A new receipt code a second key holder approved and sent to the reporter, not yet used.
+
+    The reporter's old code keeps working until this one is first used at /status; that use
+    (reporting.status) moves these columns onto the report (the old code then stops) and
+    removes the row. Made by reporting.reports.services.new_pending_receipt.
+    Like the report's own: the lookup in clear, the report's key wrapped under Argon2id
+    of the code's secret part; the code itself is nowhere.
+    """
+
+    __tablename__ = "pending_receipts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), unique=True)
+    lookup: Mapped[str] = mapped_column(String(16), unique=True)
+    salt: Mapped[bytes] = mapped_column(LargeBinary)
+    kdf: Mapped[str] = mapped_column(String(64))
+    verifier: Mapped[bytes] = mapped_column(LargeBinary)
+    key_wrap: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

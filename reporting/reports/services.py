@@ -17,6 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import configure_mappers, make_transient_to_detached
 
 from reporting import crypto
+from reporting.db import utcnow
 from reporting.exceptions import (
     AlreadySentError,
     DraftChangedError,
@@ -33,6 +34,7 @@ from reporting.reports.models import (
     ChoiceListsVersion,
     Draft,
     DraftFile,
+    PendingReceipt,
     Report,
     ReportIncidentType,
     ReportStrand,
@@ -352,11 +354,27 @@ def issue_receipt(
     return receipt
 
 
-def receipt_columns(reference: str, report_private: bytes, receipt_kdf: crypto.KdfParams,
-                    receipt: crypto.Receipt) -> dict[str, Any]:
-    """The columns a code without a word would set on its report, for a code that waits
-    beside the report's own until first used (reporting.status's pending receipts)."""
-    return _receipt_columns(reference, report_private, receipt_kdf, receipt, None, None)
+def new_pending_receipt(report: Report, private: bytes, kdf: crypto.KdfParams) -> crypto.Receipt:
+    """A code waiting beside the report's own until first used (reporting.status opens it):
+    an unused earlier one goes. Made only when a second key holder approved it."""
+    db.session.execute(delete(PendingReceipt).where(PendingReceipt.report_id == report.id))
+    while True:
+        receipt = crypto.new_receipt()
+        taken = db.session.scalar(select(exists().where(Report.receipt_lookup == receipt.lookup))) or \
+            db.session.scalar(select(exists().where(PendingReceipt.lookup == receipt.lookup)))
+        if not taken:
+            break
+    columns = _receipt_columns(report.reference, private, kdf, receipt, None, None)
+    db.session.add(PendingReceipt(report_id=report.id, lookup=columns["receipt_lookup"], salt=columns["receipt_salt"],
+                                  kdf=columns["receipt_kdf"], verifier=columns["receipt_verifier"],
+                                  key_wrap=columns["key_wrap_receipt"], created_at=utcnow()))
+    db.session.flush()
+    return receipt
+
+
+def pending_code(report: Report) -> PendingReceipt | None:
+    """A new code sent and not yet used, if any (its time only is shown)."""
+    return db.session.scalar(select(PendingReceipt).where(PendingReceipt.report_id == report.id))
 
 
 def _receipt_columns(

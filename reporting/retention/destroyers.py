@@ -10,11 +10,11 @@ from reporting.evidence.models import Evidence
 from reporting.extensions import db
 from reporting.meetings.models import Action, ActionUpdate, MeetingItem, MeetingItemCopy
 from reporting.referrals.models import Referral, ReferralFile, ReferralMessage
-from reporting.reports.models import Draft, Report
-from reporting.retention.models import LegalHold
+from reporting.reports.models import Draft, PendingReceipt, Report
+from reporting.reports.holds import LegalHold
 from reporting.retention.registry import register_destroyer
 from reporting.approvals.services import close_for_destroyed
-from reporting.status.models import Message, PendingReceipt, ReceiptSession
+from reporting.status.models import Message, ReceiptSession
 
 
 def _count(statement: object) -> int:

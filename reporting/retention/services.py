@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import func, or_, select
 
 from reporting import audit, crypto
 from reporting.approvals import services as approvals
@@ -24,25 +24,15 @@ from reporting.keys.models import KeyPurpose
 from reporting.keys.policies import require_reviewer
 from reporting.keys.services import current_key
 from reporting.referrals.models import Referral
+from reporting.reports.holds import LegalHold, held_condition, is_held
 from reporting.reports.models import Report, Status
 from reporting.retention import destroyers as _builtin  # noqa: F401  (registers the built-in destroyers)
-from reporting.retention.models import DeletionRecord, LegalHold
+from reporting.retention.models import DeletionRecord
 from reporting.retention.registry import destroyers
 from reporting.retention.rules import CaseFacts, Due, RetentionSettings, Rule, due
 
 # Why a key holder erases a report early (clear codes: the reason itself names nobody).
 ERASURE_REASONS = tuple(reason.value for reason in ErasureReason)
-
-
-def held_condition() -> Any:
-    """SQL: the report has a hold not lifted (for the queue's filter and the run)."""
-    return exists().where(LegalHold.report_id == Report.id, LegalHold.lifted_at.is_(None))
-
-
-def is_held(report: Report) -> bool:
-    return bool(db.session.scalar(
-        select(func.count()).select_from(LegalHold).where(LegalHold.report_id == report.id, LegalHold.lifted_at.is_(None))
-    ))
 
 
 def _facts(rows: list[Any]) -> dict[int, CaseFacts]:
@@ -257,4 +247,4 @@ def hold_reason(report: Report, keyring: Any) -> str | None:
 
 
 __all__ = ["ERASURE_REASONS", "ask_to_erase", "ask_to_lift_hold", "destroy_report", "erase_report", "expired",
-           "schedule", "place_hold", "lift_hold", "held_condition", "is_held", "RetentionSettings"]
+           "schedule", "place_hold", "lift_hold", "RetentionSettings"]

@@ -22,6 +22,7 @@ from reporting.exceptions import (
 from reporting.extensions import db
 from reporting.keys.staff import staff_keyring as _keyring
 from reporting.forms import ConfirmForm
+from reporting.reports.holds import is_held
 from reporting.reports.models import Report
 from reporting.retention import export, forms, services
 from reporting.retention.rules import RetentionSettings
@@ -52,7 +53,7 @@ def review_due() -> ResponseReturnValue:
 
 
 def _page(report: Report, status: int = 200, **given: object) -> ResponseReturnValue:
-    held = services.is_held(report)
+    held = is_held(report)
     keyring = _keyring()
     reason = None
     if held and keyring is not None:

@@ -6,8 +6,8 @@ Before reading, the statistics look at what is new since they last looked (repor
 events, links, by id: cheap index ranges) and drop what those touch: every statement of the
 month a report was received and of the month an event happened, except that a status change
 (the commonest change by far) drops only the figures a status change can move (see
-``_changed_months``). The force's matches drop their months when imported
-(reporting/stats/services.py). Nothing else changes a clear field the statistics read without
+``_changed_months``). The force's matches drop their months when written (a listener on
+PoliceMatch rows below: reporting/referrals/extract.py imports them). Nothing else changes a clear field the statistics read without
 writing a case event, except deleting reports: every path that deletes reports (a retention
 run, an erasure) must call ``reports_deleted()`` in its transaction.
 
@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Text, cast, delete, event, func, literal, select, update
+from sqlalchemy import Text, cast, delete, event, func, inspect, literal, select, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import ORMExecuteState, Session
@@ -33,8 +33,9 @@ from reporting.db import utcnow
 from reporting.extensions import db
 from reporting.reports.models import Report
 from reporting.stats import queries
-from reporting.stats.models import PoliceMatch, StatsMark, StatsMonth
-from reporting.stats.periods import london_month, month_key, months_between, parse_month
+from reporting.referrals.models import PoliceMatch
+from reporting.stats.models import StatsMark, StatsMonth
+from reporting.periods import london_month, month_key, months_between, parse_month
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +141,16 @@ def _report_row_deleted(_mapper: Any, connection: Any, _target: Report) -> None:
 def _reports_bulk_deleted(state: ORMExecuteState) -> None:
     if state.is_delete and state.bind_mapper is not None and state.bind_mapper.class_ is Report:
         state.session.execute(delete(StatsMonth))
+
+
+# The force's matches (reporting/referrals/extract.py, below the statistics, which knows nothing of
+# this cache): a match new or changed drops its month, and a changed one the month it was matched before.
+@event.listens_for(PoliceMatch, "after_insert")
+@event.listens_for(PoliceMatch, "after_update")
+def _match_written(_mapper: Any, connection: Any, target: PoliceMatch) -> None:
+    history = inspect(target).attrs.matched_at.history
+    months = sorted({_month(at) for at in (target.matched_at or utcnow(), *history.deleted) if at is not None})
+    connection.execute(delete(StatsMonth).where(StatsMonth.month.in_(months)))
 
 
 def _changed_months() -> Touched:

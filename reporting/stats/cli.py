@@ -17,7 +17,7 @@ from reporting.db import utcnow
 from reporting.disclosure import marking
 from reporting.extensions import db
 from reporting.stats import disclosure, exports, figures, services
-from reporting.stats.periods import month_key, parse_month
+from reporting.periods import month_key, parse_month
 from reporting.stats.queries import Filters
 
 stats_cli = AppGroup("stats", help="Statistics exports.")

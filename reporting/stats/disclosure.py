@@ -8,7 +8,7 @@ row, the total row being the same reports in every table, and what a reader know
 (no strand has more reports than the period has; every report names a strand and a type).
 
 Everything that can be published together is suppressed in one call: open data is only
-ever the fixed periods (financial years and their quarters, reporting/stats/periods.py) and
+ever the fixed periods (financial years and their quarters, reporting/periods.py) and
 the fixed breakdowns, all of them at once, so no two publications can be subtracted.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ from datetime import date
 from reporting.disclosure.suppression import PRIMARY, SECONDARY, System, suppress as suppress_system
 from reporting.stats import figures, queries
 from reporting.stats.figures import REPORTS_ROW, Row, Table
-from reporting.stats.periods import Period, parse_month, publishable_periods
+from reporting.periods import Period, parse_month, publishable_periods
 
 __all__ = ["PRIMARY", "SECONDARY", "Publication", "open_data", "suppress", "system_for"]
 Key = tuple[int, int, int]  # (table, row, column) across the tables published together

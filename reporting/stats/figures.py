@@ -25,7 +25,7 @@ from reporting.codes import (
     StrategyGroup,
 )
 from reporting.stats import cache, queries
-from reporting.stats.periods import Period, calendar_year, financial_year, month_label, months_between, quarter
+from reporting.periods import Period, calendar_year, financial_year, months_between, quarter
 
 Value = int | float | str | None
 
@@ -255,7 +255,7 @@ def build(f: queries.Filters) -> Figures:
     home_office = [(c, lbl) for c, lbl, grouping in queries.choice_labels("strand") if grouping == "monitored"]
 
     tables = [
-        _period_table("by_month", _("Reports by month"), _("Month"), in_range, "month", months, str, month_label),
+        _period_table("by_month", _("Reports by month"), _("Month"), in_range, "month", months, str, labels.month_name),
         _period_table("by_quarter", _("Reports by quarter (financial year)"), _("Quarter"),
                       _rollup(in_range, months, quarter), "quarter", months, quarter),
         _period_table("by_financial_year", _("Reports by financial year (April to March)"), _("Financial year"),
@@ -392,10 +392,10 @@ def summaries(figures: Figures, months: list[str], monthly: Mapping[str, int]) -
             else:
                 text = _("Reports were level with the same months a year before")
             out["trend"] = text + _(" (%(now)s in %(first)s to %(last)s, against %(then)s).", now=now_n,
-                                    first=month_label(this[0]), last=month_label(this[-1]), then=then_n)
+                                    first=labels.month_name(this[0]), last=labels.month_name(this[-1]), then=then_n)
     else:
         out["trend"] = _("%(n)s reports from %(first)s to %(last)s.", n=figures.total,
-                         first=month_label(months[0]), last=month_label(months[-1]))
+                         first=labels.month_name(months[0]), last=labels.month_name(months[-1]))
     for key, pairs in (("strand", figures.by_strand), ("area", figures.by_area)):
         named = [(n, lbl) for lbl, n in pairs if n]
         if named:

@@ -12,7 +12,7 @@ from wtforms.validators import Optional, ValidationError
 from reporting.forms.fields import options
 from reporting import codes
 from reporting.stats import queries
-from reporting.stats.periods import default_range, month_key, month_label, months_between, parse_month
+from reporting.periods import default_range, month_key, months_between, parse_month
 
 
 class Choice(SelectField):
@@ -43,7 +43,7 @@ class StatsFilterForm(FlaskForm):
         start, end = default_range(today)
         earliest = queries.earliest_month()
         first = min(start, parse_month(earliest)) if earliest else start
-        months = [(m, month_label(m)) for m in months_between(first, end)]
+        months = [(m, labels.month_name(m)) for m in months_between(first, end)]
         self.first.choices = options(months)
         self.last.choices = options(months)
         self.first.default_month = month_key(start)

@@ -1,49 +1,16 @@
-"""The police quarterly extract (sealed to the police key) and the force's matches back."""
+"""The statistics' kept months and marks, and the indexes they group by (the police quarterly
+extract and the force's matches are in reporting/referrals/models.py)."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from reporting.cases.models import CaseEvent
 from reporting.referrals.models import Referral
 from reporting.reports.models import Report
 from reporting.db import Base, UTCDateTime, utcnow
-
-
-class PoliceExtract(Base):
-    """One quarter's reconciliation extract for the force, sealed to the police key.
-
-    Clear columns say only which quarter and when; the rows (references, months, areas,
-    strands, incident types, referred or not, crime references) are in ``sealed``.
-    """
-
-    __tablename__ = "police_extracts"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    first_month: Mapped[date] = mapped_column(Date, index=True)  # the quarter's first month
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    rows: Mapped[int] = mapped_column(Integer)
-    police_key_id: Mapped[int] = mapped_column(ForeignKey("service_keys.id"))
-    sealed: Mapped[bytes] = mapped_column(LargeBinary)
-    # The reports not listed (police consent "no"), as suppressed counts by month and area; sealed
-    # to the same key. None for extracts prepared before these were kept.
-    withheld_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
-
-
-class PoliceMatch(Base):
-    """The force matched one of our reports to a crime it recorded (from their CSV import)."""
-
-    __tablename__ = "police_matches"
-    __table_args__ = (UniqueConstraint("report_id", name="report"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
-    crime_reference: Mapped[str] = mapped_column(String(40))
-    matched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    matched_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
 class StatsMonth(Base):

@@ -22,9 +22,9 @@ from sqlalchemy.sql.elements import ColumnElement
 from reporting.cases.models import CaseEvent, CaseLink
 from reporting.centres.models import Centre
 from reporting.extensions import db
-from reporting.referrals.models import Referral
+from reporting.referrals.models import PoliceMatch, Referral
 from reporting.reports.models import Choice, Report, ReportIncidentType, ReportStrand
-from reporting.stats.periods import london_month, month_start, next_month
+from reporting.periods import london_month, month_start, next_month
 
 REPORTS = Report.__table__
 REFERRALS = Referral.__table__
@@ -327,8 +327,6 @@ def matches_by_month(f: Filters) -> Sequence[Any]:
 
 
 def _matches_by_month(f: Scope) -> Any:
-    from reporting.stats.models import PoliceMatch
-
     matches = PoliceMatch.__table__.c
     month = month_of(matches.matched_at)
     with_reference = select(referrals.report_id).where(referrals.crime_reference.is_not(None))
@@ -390,74 +388,3 @@ def earliest_month() -> str | None:
     if first is None:
         return None
     return london_month(first)
-
-
-
-# The police quarterly extract ------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ExtractRow:
-    reference: str
-    month: str
-    area: str
-    strands: tuple[str, ...]
-    incident_types: tuple[str, ...]
-    referred: bool
-    crime_reference: str | None
-    police_consent: str
-
-
-def extract_rows(start: datetime, end: datetime) -> list[ExtractRow]:
-    """Every report received in [start, end): reference, month, area, strands, incident types,
-    whether referred, a crime reference if one came back (by referral or the force's match),
-    and the police consent (which decides whether it may be a line: reporting/disclosure/consent.py)."""
-    from reporting.stats.models import PoliceMatch
-
-    matches = PoliceMatch.__table__.c
-    month = month_of(reports.received_at)
-    in_range = and_(reports.received_at >= start, reports.received_at < end)
-    base = db.session.execute(
-        select(reports.id, reports.reference, month, reports.area, reports.police_consent).where(in_range)
-        .order_by(reports.received_at, reports.id)
-    ).all()
-    strand_of: dict[int, list[str]] = {}
-    for report_id, code in db.session.execute(
-        select(strands.report_id, strands.strand).join(REPORTS, reports.id == strands.report_id).where(in_range)
-    ):
-        strand_of.setdefault(report_id, []).append(code)
-    type_of: dict[int, list[str]] = {}
-    for report_id, code in db.session.execute(
-        select(types.report_id, types.incident_type).join(REPORTS, reports.id == types.report_id).where(in_range)
-    ):
-        type_of.setdefault(report_id, []).append(code)
-    referred: set[int] = set()
-    crime: dict[int, str] = {}
-    for report_id, reference in db.session.execute(
-        select(referrals.report_id, referrals.crime_reference).join(REPORTS, reports.id == referrals.report_id)
-        .where(in_range, referrals.sent_at.is_not(None)).order_by(referrals.id)
-    ):
-        referred.add(report_id)
-        if reference:
-            crime.setdefault(report_id, reference)
-    for report_id, reference in db.session.execute(
-        select(matches.report_id, matches.crime_reference).join(REPORTS, reports.id == matches.report_id).where(in_range)
-    ):
-        crime.setdefault(report_id, reference)
-    return [
-        ExtractRow(reference, m, area, tuple(sorted(strand_of.get(i, []))), tuple(sorted(type_of.get(i, []))),
-                   i in referred, crime.get(i), consent)
-        for i, reference, m, area, consent in base
-    ]
-
-
-def report_ids_by_reference(references: Sequence[str], consents: Sequence[str] | None = None) -> dict[str, int]:
-    """Report ids by reference; with ``consents``, only reports whose police consent is one of them."""
-    found: dict[str, int] = {}
-    chunk = 500
-    for i in range(0, len(references), chunk):
-        part = list(references[i:i + chunk])
-        statement = select(reports.id, reports.reference).where(reports.reference.in_(part))
-        if consents is not None:
-            statement = statement.where(reports.police_consent.in_(list(consents)))
-        found |= {ref: rid for rid, ref in db.session.execute(statement)}
-    return found

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
+from reporting import labels
 from reporting.auth.models import Role
 from reporting.db import utcnow
 from reporting.extensions import db
@@ -19,7 +20,6 @@ from reporting.security import roles
 from reporting.disclosure import marking
 from reporting.stats import charts, disclosure, exports, figures, services
 from reporting.stats.forms import StatsFilterForm
-from reporting.stats.periods import month_label
 
 bp = Blueprint("stats", __name__, url_prefix="/stats")
 readers = roles(Role.ANALYST, Role.ADMIN, Role.REVIEWER)
@@ -56,7 +56,7 @@ def show_statistics() -> ResponseReturnValue:
         return render_template("stats/index.html", form=form, figures=None, args=_args(), marking=marking.MARKING), 400
     result = figures.build(form.filters())
     return render_template("stats/index.html", form=form, figures=result, args=_args(), charts=CHARTS,
-                           month_label=month_label, marking=marking.MARKING)
+                           month_label=labels.month_name, marking=marking.MARKING)
 
 
 @bp.get("/open-data")
@@ -114,7 +114,7 @@ def show_chart(name: str) -> ResponseReturnValue:
         abort(404)
     result = figures.build(form.filters())
     if name == "trend":
-        svg = charts.line([month_label(m) for m in result.monthly], list(result.monthly.values()),
+        svg = charts.line([labels.month_name(m) for m in result.monthly], list(result.monthly.values()),
                           _("Reports by month"), marking.MARKING)
     elif name == "strand":
         svg = charts.bars([lbl for lbl, _n in result.by_strand], [n for _l, n in result.by_strand],

@@ -1,4 +1,5 @@
-"""Messages with the reporter and receipt sessions.
+"""Messages with the reporter and receipt sessions (a new code waiting to be used,
+PendingReceipt, is in reporting/reports/models.py beside the report's own code).
 
 Everything a person wrote or uploaded is sealed to the report's own key, so the
 reporter (with their receipt code) and the Group can read it, and the server
@@ -42,24 +43,3 @@ class ReceiptSession(Base):
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     keys: Mapped[bytes] = mapped_column(LargeBinary)
-
-
-class PendingReceipt(Base):
-    """A new receipt code a second key holder approved and sent to the reporter, not yet used.
-
-    The reporter's old code keeps working until this one is first used at /status; that
-    use moves these columns onto the report (the old code then stops) and removes the row.
-    Like the report's own: the lookup in clear, the report's key wrapped under Argon2id
-    of the code's secret part; the code itself is nowhere.
-    """
-
-    __tablename__ = "pending_receipts"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), unique=True)
-    lookup: Mapped[str] = mapped_column(String(16), unique=True)
-    salt: Mapped[bytes] = mapped_column(LargeBinary)
-    kdf: Mapped[str] = mapped_column(String(64))
-    verifier: Mapped[bytes] = mapped_column(LargeBinary)
-    key_wrap: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -19,7 +19,7 @@ from reporting.exceptions import PermissionDeniedError
 from reporting.extensions import db
 from reporting.reports.models import Report
 from reporting.retention import services as retention_services
-from reporting.retention.models import LegalHold
+from reporting.reports.holds import LegalHold
 from tests.helpers import csrf_token, full_answers, minimal_answers, post_form, report, sign_in
 
 CODE = re.compile(r"\d{4}(?: \d{4}){5}")

@@ -21,8 +21,8 @@ from tests.i18n.catalogues import TRANSLATED, TRANSLATIONS, read_catalogue
 STAFF_ONLY = (
     "reporting/admin/", "reporting/audit/", "reporting/auth/", "reporting/cases/", "reporting/cli.py",
     "reporting/keys/", "reporting/referrals/", "reporting/stats/", "reporting/labels.py", "reporting/codes.py",
-    "reporting/centres/assisted.py", "reporting/centres/admin_forms.py", "reporting/forms/record_pages.py",
-    "reporting/status/reissue.py", "reporting/support/forms.py",
+    "reporting/assisted/", "reporting/centres/admin_forms.py", "reporting/forms/record_pages.py",
+    "reporting/support/forms.py",
     "reporting/support/views.py", "reporting/reports/demo.py",
     # The Group's meetings and partner agencies' pages, and retention: staff and agency users.
     "reporting/meetings/", "reporting/retention/", "templates/meetings/", "templates/partners/",
@@ -30,9 +30,9 @@ STAFF_ONLY = (
     "reporting/disclosure/gate.py", "reporting/disclosure/identifying.py",
     "templates/retention/",
     "templates/admin/", "templates/auth/", "templates/cases/", "templates/referrals/", "templates/staff/",
-    "templates/stats/", "templates/support/admin_", "templates/status/reviewer_new_code.html",
+    "templates/stats/", "templates/support/admin_",
     # The centre staff's own pages (the privacy summary read out and the printed slip are the person's).
-    "templates/centre/index.html", "templates/centre/start.html",
+    "templates/assisted/index.html", "templates/assisted/start.html",
     # The two-person rule's approvals (reviewers), and the page centre staff see when the
     # person's word is set already (assisted and phone reports only).
     "reporting/approvals/", "templates/approvals/", "templates/public/word_set.html",

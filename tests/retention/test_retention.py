@@ -23,7 +23,8 @@ from reporting.extensions import db
 from reporting.referrals.models import Referral, ReferralFile, ReferralMessage
 from reporting.reports.models import Report
 from reporting.retention import services
-from reporting.retention.models import DeletionRecord, LegalHold
+from reporting.reports.holds import LegalHold
+from reporting.retention.models import DeletionRecord
 from tests.evidence.conftest import multipart
 from tests.helpers import csrf_token, full_answers, post_form, read_report, report, sign_in
 

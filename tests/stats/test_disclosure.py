@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from reporting.disclosure import suppression
 from reporting.stats import disclosure, exports, figures, queries
 from reporting.stats.figures import Row, Table
-from reporting.stats.periods import months_between, parse_month, publishable_periods
+from reporting.periods import months_between, parse_month, publishable_periods
 
 Key = tuple[str, str, str]  # (table, row code, column)
 

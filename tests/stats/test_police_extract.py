@@ -12,7 +12,7 @@ from sqlalchemy import select
 from reporting.audit.models import AuditEvent
 from reporting.disclosure.marking import MARKING
 from reporting.extensions import db
-from reporting.stats.models import PoliceExtract, PoliceMatch
+from reporting.referrals.models import PoliceExtract, PoliceMatch
 from tests.helpers import csrf_token, sign_in
 from tests.stats.fixture import CANARY, reference
 from tests.stats.helpers import tables
@@ -215,7 +215,7 @@ def test_the_match_import_refuses_a_report_the_extract_may_not_list_and_changes_
 
 
 def test_the_withheld_counts_hide_what_their_totals_would_give_away():
-    from reporting.stats.services import withheld_table
+    from reporting.referrals.extract import withheld_table
 
     months = ["2025-07", "2025-08", "2025-09"]
     table = withheld_table(months, {("2025-07", "Ludlow"): 3, ("2025-08", "Ludlow"): 9, ("2025-09", "Ludlow"): 7,

@@ -19,7 +19,7 @@ from reporting.reports.models import Report
 from reporting.reports.services import receipt_wrap_binding
 from reporting.settings import current_settings
 from reporting.status import services as status_services
-from tests.centres.test_assisted import ASSISTED_FIRST, centre_client, walk
+from tests.assisted.test_assisted import ASSISTED_FIRST, centre_client, walk
 from tests.helpers import csrf_token, minimal_answers, post_form, sign_in
 from tests.public.test_canary import cookie_texts, database_bytes
 

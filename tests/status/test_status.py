@@ -78,7 +78,7 @@ def test_exit_this_page_ends_the_receipt_session(app, client):
 
 
 def test_assisted_report_gets_a_new_code_of_its_own_on_first_visit(app, make_user):
-    from tests.centres.test_assisted import ASSISTED_FIRST, WORD, centre_client, walk
+    from tests.assisted.test_assisted import ASSISTED_FIRST, WORD, centre_client, walk
 
     staff, _ = centre_client(app, make_user)
     post_form(staff, "/centre/report/", {})

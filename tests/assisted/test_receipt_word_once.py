@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from tests.centres.test_assisted import ASSISTED_FIRST, centre_client, walk
+from tests.assisted.test_assisted import ASSISTED_FIRST, centre_client, walk
 from tests.helpers import csrf_token, minimal_answers, post_form
 from tests.status.test_slip_word import CODE, WRONG, text_of, try_word
 

@@ -1,4 +1,6 @@
-"""Months, quarters, financial years (April to March) and calendar years.
+"""Months, quarters, financial years (April to March) and calendar years: the calendar the
+statistics and the police quarterly extract share (no feature; a month's words are
+labels.month_name).
 
 A month is the string ``YYYY-MM`` in Europe/London time (a report at 00:30 on 1 April,
 British Summer Time, belongs to April), the finest period the statistics use.
@@ -8,9 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
-
-from reporting import labels
-
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -73,11 +72,6 @@ def quarter(month: str) -> str:
 
 def calendar_year(month: str) -> str:
     return month[:4]
-
-
-def month_label(month: str) -> str:
-    """"2025-04" as "April 2025" (words from reporting/labels.py)."""
-    return labels.month_name(month)
 
 
 def current_fy_first_month(today: date) -> date:

@@ -5,12 +5,13 @@ reporter's request here (how they asked, how they proved who they are, the route
 asked the code to come by, why); a second key holder approves it on their approvals
 page (reporting.approvals); only then does the service make the code and email it to
 the address the reporter gave in their report with consent to be contacted. No member
-of staff sees the code (see reporting.status.services for why email). Its own small
-blueprint so the case pages stay as they are.
+of staff sees the code (see reporting.cases.receipts for why email). Its routes are on
+the cases blueprint (create_app imports this module before registering it); its own
+module so the case pages stay as they are.
 """
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -22,8 +23,10 @@ from reporting.approvals import services as approvals
 from reporting.auth import session as staff
 from reporting.auth.models import Role
 from reporting.cases import queries as case_queries
+from reporting.cases import receipts
 from reporting.cases import services as case_services
 from reporting.codes import Act, AskRoute, DeliveryRoute, IdentityCheck
+from reporting.cases.views import bp
 from reporting.exceptions import (
     AlreadyAskedError,
     ContentDestroyedError,
@@ -35,10 +38,9 @@ from reporting.extensions import db
 from reporting.forms.fields import Radios, long_text
 from reporting.keys.keyring import Keyring
 from reporting.reports.models import Report
+from reporting.reports.services import pending_code
 from reporting.security import roles
-from reporting.status import services
 
-bp = Blueprint("receipts", __name__, url_prefix="/review")
 
 class NewCodeForm(FlaskForm):
     asked_by = Radios(_l("How did they ask for a new code?"), choices=AskRoute.choices(),
@@ -55,8 +57,8 @@ class NewCodeForm(FlaskForm):
 
 def _page(report: Report, form: NewCodeForm | None, message: str | None = None, status: int = 200) -> ResponseReturnValue:
     return render_template(
-        "status/reviewer_new_code.html", report=report, reference=report.reference, form=form, message=message,
-        waiting=approvals.open_request(report, Act.NEW_RECEIPT_CODE), pending=services.pending_code(report),
+        "cases/new_code.html", report=report, reference=report.reference, form=form, message=message,
+        waiting=approvals.open_request(report, Act.NEW_RECEIPT_CODE), pending=pending_code(report),
     ), status
 
 
@@ -73,7 +75,7 @@ def issue_new_code(reference: str) -> ResponseReturnValue:
     try:
         keyring = Keyring(actor, staff.personal_private_key())
         private = case_services.report_private_key(report, keyring)
-        services.ask_for_new_code(report, private, actor=actor, asked_by=form.asked_by.data,
+        receipts.ask_for_new_code(report, private, actor=actor, asked_by=form.asked_by.data,
                                   proved_by=form.proved_by.data, delivery=form.delivery.data, reason=form.reason.data)
     except (crypto.CryptoError, NotAKeyHolderError, PermissionDeniedError):
         db.session.rollback()
@@ -89,4 +91,4 @@ def issue_new_code(reference: str) -> ResponseReturnValue:
         return _page(report, None, _("This report's content was destroyed: there is nothing a code could open."), 410)
     db.session.commit()
     flash(_("Asked. A second key holder must approve it on their Approvals page; then the service emails the code to the reporter. No one at the Group sees it."), "success")
-    return redirect(url_for(".issue_new_code", reference=report.reference))
+    return redirect(url_for("cases.issue_new_code", reference=report.reference))

@@ -30,9 +30,9 @@ from reporting.exceptions import NotAKeyHolderError
 from reporting.extensions import db
 from reporting.forms.fields import options
 from reporting.security import roles
-from reporting.stats import queries, services
-from reporting.stats.models import PoliceExtract
-from reporting.stats.periods import month_key, parse_month, quarter
+from reporting.periods import month_key, parse_month, quarter
+from reporting.referrals import extract as extracts
+from reporting.referrals.models import PoliceExtract
 
 bp = Blueprint("police_extracts", __name__, url_prefix="/police/extracts")
 police = roles(Role.POLICE)
@@ -48,7 +48,7 @@ class PrepareForm(FlaskForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.quarter.choices = options(
-            [(month_key(q), _quarter_label(q)) for q in services.quarter_starts(utcnow().date())])
+            [(month_key(q), _quarter_label(q)) for q in extracts.quarter_starts(utcnow().date())])
 
 
 class ImportForm(FlaskForm):
@@ -65,7 +65,7 @@ def _page(prepare: PrepareForm | None = None, upload: ImportForm | None = None,
     for extract in extracts:
         latest.setdefault(extract.first_month, extract)
     return render_template(
-        "stats/police_extracts.html", prepare=prepare or PrepareForm(prefix="prepare"),
+        "referrals/police_extracts.html", prepare=prepare or PrepareForm(prefix="prepare"),
         upload=upload or ImportForm(prefix="import"), problems=problems or [], extracts=list(latest.values()),
         quarter_label=_quarter_label, marking=marking.MARKING,
     )
@@ -83,9 +83,8 @@ def prepare_extract() -> ResponseReturnValue:
     form = PrepareForm(prefix="prepare")
     if not form.validate():
         return _page(prepare=form), 400
-    area_labels = {code: label for code, label, _g in queries.choice_labels("area")}
-    extract = services.prepare_extract(parse_month(form.quarter.data or ""), actor=current_user._get_current_object(),
-                                       area_labels=area_labels)
+    extract = extracts.prepare_extract(parse_month(form.quarter.data or ""), actor=current_user._get_current_object(),
+                                       area_labels=extracts.area_labels())
     db.session.commit()
     flash(_("The extract for %(quarter)s is ready to download.", quarter=_quarter_label(extract.first_month)), "success")
     return redirect(url_for(".list_extracts"))
@@ -94,7 +93,7 @@ def prepare_extract() -> ResponseReturnValue:
 def _download(extract_id: int, withheld: bool) -> ResponseReturnValue:
     extract = db.get_or_404(PoliceExtract, extract_id)
     try:
-        body = services.open_extract(extract, actor=current_user._get_current_object(),
+        body = extracts.open_extract(extract, actor=current_user._get_current_object(),
                                      personal_private=staff.personal_private_key(), withheld=withheld)
     except (NotAKeyHolderError, crypto.CryptoError):
         abort(403)
@@ -133,8 +132,8 @@ def import_matches() -> ResponseReturnValue:
         form.file.errors = [_("The selected file is too large: split it into smaller files")]
         return _page(upload=form), 400
     try:
-        result = services.import_matches(data, actor=current_user._get_current_object(), now=utcnow())
-    except services.MatchImportError as error:
+        result = extracts.import_matches(data, actor=current_user._get_current_object(), now=utcnow())
+    except extracts.MatchImportError as error:
         db.session.rollback()
         return _page(upload=form, problems=error.problems), 400
     db.session.commit()

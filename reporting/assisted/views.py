@@ -23,7 +23,7 @@ from reporting.reports import questions
 from reporting.reports.models import Channel, Report
 from reporting.security import roles
 
-bp = Blueprint("centre", __name__, url_prefix="/centre")
+bp = Blueprint("assisted", __name__, url_prefix="/centre")
 centre_staff = roles(Role.CENTRE_STAFF)
 
 
@@ -34,17 +34,17 @@ def _handover(report: Report, staff_only: dict[str, Any]) -> None:
 ASSISTED = journey.JourneyConfig(
     session_key="assisted_draft",
     channel=Channel.CENTRE,
-    start="centre.start_report",
-    step="centre.report_step",
-    check="centre.check_answers",
-    sent="centre.show_receipt",
-    finish="centre.finish",
-    after_finish="centre.index",
+    start="assisted.start_report",
+    step="assisted.report_step",
+    check="assisted.check_answers",
+    sent="assisted.show_receipt",
+    finish="assisted.finish",
+    after_finish="assisted.index",
     layout="staff/base.html",
     caption=_l("Assisted report"),
     meta=lambda: {"entered_by": current_user.id},
     steps=questions.ASSISTED_STEPS,
-    sent_template="centre/slip.html",
+    sent_template="assisted/slip.html",
     receipt_once=True,
     after_submit=_handover,
 )
@@ -61,7 +61,7 @@ def index() -> ResponseReturnValue:
         .order_by(Report.received_at.desc())
         .limit(200)
     ).all()
-    return render_template("centre/index.html", centre=centre, sent=sent, form=ConfirmForm())
+    return render_template("assisted/index.html", centre=centre, sent=sent, form=ConfirmForm())
 
 
 @bp.route("/report/", methods=["GET", "POST"])
@@ -70,7 +70,7 @@ def start_report() -> ResponseReturnValue:
     form = ConfirmForm()
     if form.validate_on_submit():
         return journey.begin(ASSISTED, centre_id=current_user.centre_id)
-    return render_template("centre/start.html", form=form)
+    return render_template("assisted/start.html", form=form)
 
 
 @bp.route("/report/<name>", methods=["GET", "POST"])
