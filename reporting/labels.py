@@ -13,6 +13,7 @@ disclosures from the disclosure gate (infrastructure).
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 from datetime import date, datetime
 from typing import Any

@@ -14,6 +14,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from reporting import labels
 from reporting.codes import (
     NOT_CLOSED,
     SUPPORT,

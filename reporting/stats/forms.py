@@ -10,7 +10,7 @@ from wtforms import SelectField
 from wtforms.validators import Optional, ValidationError
 
 from reporting.forms.fields import options
-from reporting import codes
+from reporting import codes, labels
 from reporting.stats import queries
 from reporting.periods import default_range, month_key, months_between, parse_month
 
