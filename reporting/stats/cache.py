@@ -8,8 +8,8 @@ month a report was received and of the month an event happened, except that a st
 (the commonest change by far) drops only the figures a status change can move (see
 ``_changed_months``). The force's matches drop their months when imported
 (reporting/stats/services.py). Nothing else changes a clear field the statistics read without
-writing a case event, except deleting reports: every path that deletes reports (a retention
-run, an erasure) must call ``reports_deleted()`` in its transaction.
+writing a case event, except deleting reports, and the database itself forgets the months a
+deleted report counts in (a trigger on ``reports``, migration 0034): no path has to remember.
 
 Each process also keeps what the page makes of a month (its sums, see ``monthly``) for as long
 as the month's stamp (``computed_at``) in the database is the same: every change above gives
@@ -23,10 +23,9 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Text, cast, delete, event, func, literal, select, update
+from sqlalchemy import Text, cast, delete, func, literal, select, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import ORMExecuteState, Session
 
 from reporting.cases.models import CaseEvent, CaseLink
 from reporting.db import utcnow
@@ -118,28 +117,6 @@ def forget(months: Iterable[str], names: frozenset[str] = EVERYTHING) -> None:
 def forget_all() -> None:
     """Drop every kept month: each is grouped again when next looked at."""
     db.session.execute(delete(StatsMonth))
-
-
-def reports_deleted(received: Iterable[datetime]) -> None:
-    """The hook every path that deletes reports must call, in the same transaction, with the deleted
-    reports' received times (a retention run, an erasure). Their months, and the months of anything
-    dated by their events, referrals or matches, are grouped again on the next look: cheaper to
-    forget every kept month than to find those, and deletions are rare."""
-    if any(True for _ in received):
-        forget_all()
-
-
-# Deleting a report through the ORM (one object, or a bulk delete statement) calls the hook itself;
-# a path deleting by plain SQL must call reports_deleted() as documented above.
-@event.listens_for(Report, "after_delete")
-def _report_row_deleted(_mapper: Any, connection: Any, _target: Report) -> None:
-    connection.execute(delete(StatsMonth))
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _reports_bulk_deleted(state: ORMExecuteState) -> None:
-    if state.is_delete and state.bind_mapper is not None and state.bind_mapper.class_ is Report:
-        state.session.execute(delete(StatsMonth))
 
 
 def _changed_months() -> Touched:
