@@ -1,7 +1,6 @@
-"""Each line of the queue shows its case as it is now. A line's HTML is kept between pages
-(reporting/cases/views.py, _line_html), keyed by every word it shows, so a change to any of
-them (status, priority, assignee, a warning) must show on the next load, and one case's line
-must never show another's words."""
+"""Each line of the queue shows its case as it is now: a change to any of its words (status,
+priority, assignee, a warning) shows on the next load, and one case's line never shows
+another's words."""
 from __future__ import annotations
 
 import re

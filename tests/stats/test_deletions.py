@@ -60,3 +60,17 @@ def test_a_deletion_forgets_only_the_months_the_report_counts_in(app, stats_worl
     gone = kept - _kept_months(app)
     assert month in gone
     assert len(gone) <= 2  # its month (and on SQLite perhaps the next: see the migration)
+
+
+def test_deleting_a_report_with_its_history_through_the_orm_shows_at_once(app, stats_world, analyst):
+    """The ORM deletes a report's case events before the report: their own trigger forgets their months."""
+    before = tables(analyst)
+    with app.app_context():
+        report = db.session.scalar(
+            sa.select(Report).where(Report.status != "new", Report.reference.like("HC-00-STAT%")).order_by(Report.id))
+        status = report.status
+        db.session.delete(report)
+        db.session.commit()
+    after = tables(analyst)
+    assert sum(column(after["by_financial_year"]).values()) == sum(column(before["by_financial_year"]).values()) - 1
+    assert column(after["by_status"]).get(status, 0) == column(before["by_status"])[status] - 1
