@@ -11,22 +11,24 @@ month a report was received and of the month an event happened, except that a st
 writing a case event, except deleting reports, and the database itself forgets the months a
 deleted report counts in (a trigger on ``reports``, migration 0034): no path has to remember.
 
-Each process also keeps what the page makes of a month (its sums, see ``monthly``) for as long
-as the month's stamp (``computed_at``) in the database is the same: every change above gives
-the month a new stamp or drops it, so a process never adds up a month another one regrouped.
+Each process also keeps what the page makes of a month (its sums, see ``monthly``) through
+reporting.cache, for as long as the month's stamp (``computed_at``) in the database is the same:
+every change above gives the month a new stamp or drops it, so a process never adds up a month
+another one regrouped.
 """
 from __future__ import annotations
 
 import json
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import Any, TypeVar
 
 from sqlalchemy import Text, cast, delete, func, literal, select, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 
+from reporting import cache as kept
 from reporting.cases.models import CaseEvent, CaseLink
 from reporting.db import utcnow
 from reporting.extensions import db
@@ -79,9 +81,6 @@ STATUS_NOW = frozenset({"who_and_what_next"})
 Touched = dict[str, frozenset[str]]  # month -> statement names to group again
 Payload = dict[str, list[list[Any]]]  # one month's rows: statement name -> its rows, month first
 D = TypeVar("D")
-# (digest, filter key, month) -> (the kept row's stamp, its digest): this process's copy of kept months,
-# reused while the stamp in the database is the same.
-_DIGESTS: dict[tuple[Callable[[Payload], Any], str, str], tuple[datetime, Any]] = {}
 
 
 def _touch(touched: Touched, months: Iterable[str], names: frozenset[str] = EVERYTHING) -> None:
@@ -211,9 +210,10 @@ def monthly(f: queries.Filters, digest: Callable[[Payload], D]) -> dict[str, D]:
         StatsMonth.filter_key == key, StatsMonth.month.in_(months))).all())
     digested: dict[str, D] = {}
     for month, stamp in stamps.items():
-        memo = _DIGESTS.get((digest, key, month))
-        if memo is not None and memo[0] == stamp:
-            digested[month] = memo[1]
+        # What this process made of the month at this stamp (reporting.cache), if anything.
+        memo = kept.get(("stats", digest, key, month), stamp)
+        if memo is not None:
+            digested[month] = memo
     found = {m.month: m for m in db.session.scalars(select(StatsMonth).where(
         StatsMonth.filter_key == key, StatsMonth.month.in_([m for m in stamps if m not in digested])))} \
         if len(digested) < len(stamps) else {}
@@ -243,9 +243,8 @@ def monthly(f: queries.Filters, digest: Callable[[Payload], D]) -> dict[str, D]:
     except IntegrityError:  # another request kept the same months first: theirs are as good
         db.session.rollback()
     else:
-        if len(_DIGESTS) > 5000:
-            _DIGESTS.clear()
-        _DIGESTS.update({(digest, key, month): (stamp, digested[month]) for month, stamp in fresh.items()})
+        for month, stamp in fresh.items():
+            kept.keep(("stats", digest, key, month), stamp, digested[month])
     return {month: digested[month] for month in months}
 
 
