@@ -1,7 +1,7 @@
 """The Group's queue and case pages, and phone entry: "/review/" (reviewers only)."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -229,7 +229,7 @@ def _case_page(report: Report, status: int = 200, **forms_given: Any) -> Respons
     fields = _fresh_fields(allowed, case.reviewers, str(report.assignee_id) if report.assignee_id else "none",
                            report.priority)
     if case.readable:
-        # Risk flags are sealed: what is set is never kept beyond this request, so made afresh.
+        # Risk flags are sealed: their form is shown only to a key holder.
         fields["flags"] = MappingProxyType(fields_html(forms.FlagsForm(prefix="flags", formdata=None,
                                                                        data={"flags": case.flags})))
     given = {name.removesuffix("_form"): form for name, form in forms_given.items()}
@@ -247,7 +247,8 @@ def _case_page(report: Report, status: int = 200, **forms_given: Any) -> Respons
     return page, status
 
 
-def _fresh_fields(allowed: tuple[str, ...], people: Any, assignee: str, priority: str) -> dict[str, Mapping[str, Markup]]:
+def _fresh_fields(allowed: tuple[str, ...], people: Iterable[tuple[str, str]], assignee: str,
+                  priority: str) -> dict[str, Mapping[str, Markup]]:
     # The case page's forms as first shown, as HTML. Nothing in them is the reader's own: the token is added by the page.
     made = {
         "status": forms.StatusForm(prefix="status", formdata=None, allowed=list(allowed)),
