@@ -36,9 +36,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     from reporting import config
-    from reporting.sessions import CookieSessionInterface
-
-    app.session_interface = CookieSessionInterface()
     config.load(app, test_config)
     from reporting.settings import init_settings
 

@@ -14,7 +14,6 @@ disclosures from the disclosure gate (infrastructure).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,6 +21,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from flask import Flask
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
 from reporting import codes
@@ -210,10 +210,7 @@ def _locale() -> str:
     return locale_code()
 
 
-@lru_cache(maxsize=4096)
 def _long_date(value: date, locale: str) -> str:
-    # A queue page formats fifty dates; Babel's formatting is the costly part and a day's
-    # words never change, so each (day, language) is formatted once per process.
     return format_date(value, "d MMMM y", locale=locale)
 
 
@@ -244,9 +241,7 @@ def day(value: datetime | date | str | None) -> str:
     return _long_date(value, _locale())
 
 
-@lru_cache(maxsize=4096)
 def _month_words(value: date, pattern: str, locale: str) -> str:
-    # The statistics page names some sixty months per look; Babel takes about 0.1 ms a name.
     return format_date(value, pattern, locale=locale)
 
 
@@ -276,10 +271,7 @@ def thousands(value: int) -> str:
     return _thousands(value, _locale())
 
 
-@lru_cache(maxsize=4096)
 def _thousands(value: int, locale: str) -> str:
-    # Kept per number and language: a queue page shows the same capped counts on every load, and
-    # Babel formats each in about a tenth of a millisecond.
     return str(format_decimal(value, locale=locale))
 
 

@@ -15,27 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
-from flask import Flask, session
-from flask.sessions import SecureCookieSessionInterface
-from itsdangerous import URLSafeTimedSerializer
+from flask import session
 from sqlalchemy import delete
 
 from reporting import crypto
 from reporting.extensions import db
-
-
-class CookieSessionInterface(SecureCookieSessionInterface):
-    """Flask's signed cookie session, its serializer made once for each secret key (and
-    fallbacks) rather than twice a request: opening and saving a session each built one."""
-
-    _kept: tuple[tuple[Any, ...], URLSafeTimedSerializer | None] | None = None
-
-    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
-        keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
-        kept = self._kept
-        if kept is None or kept[0] != keys:
-            kept = self._kept = (keys, super().get_signing_serializer(app))
-        return kept[1]
 
 
 class KeyedSession(Protocol):

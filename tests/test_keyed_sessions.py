@@ -83,9 +83,8 @@ def test_only_the_sessions_module_makes_keyed_sessions_or_their_cookie():
 
 
 def test_the_cookie_follows_a_new_secret_key_and_its_fallbacks(app, client):
-    """The cookie session's serializer is kept between requests (reporting.sessions.
-    CookieSessionInterface), yet a new secret key takes effect at once, and an old one
-    listed as a fallback still opens the cookies it signed."""
+    """A new secret key takes effect at once, and an old one listed as a fallback still
+    opens the cookies it signed (Flask's own cookie session, nothing kept between requests)."""
     from tests.helpers import start
 
     def has_draft() -> bool:

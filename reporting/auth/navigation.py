@@ -1,21 +1,17 @@
 """The staff pages' service navigation: the places each role has.
 
-Every staff page shows the navigation of its reader's role. Its HTML is kept per language,
-role, address root and current item (all in the key): made from up to seven links, each
-found with ``url_for`` and put into words, it cost about a tenth of a simple staff page.
+Every staff page shows the navigation of its reader's role, made afresh for each page.
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
-from flask import get_template_attribute, request, url_for
+from flask import get_template_attribute, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
 from reporting.auth.models import Role
-from reporting.i18n import wording
 from reporting.navigation import nav_state
 
 R = Role
@@ -45,22 +41,11 @@ def staff_navigation() -> Markup:
     if not current_user.is_authenticated:
         return Markup("")
     role = current_user.role
-    root = request.script_root
-    states = tuple(nav_state(href, below) for href, below in _hrefs(role, root))
-    return _html(wording(), role, root, states)
-
-
-@lru_cache(maxsize=64)
-def _hrefs(role: str, _root: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    # The same for every page under the same address root (the key).
-    return tuple((url_for(endpoint), tuple(url_for(e) for e in below))
-                 for endpoint, _words, below, roles in _ITEMS if role in roles)
-
-
-@lru_cache(maxsize=512)
-def _html(_wording: tuple[Any, ...], role: str, root: str, states: tuple[str | None, ...]) -> Markup:
     link = get_template_attribute("_layout_parts.html", "nav_link")
-    words = [words for _endpoint, words, _below, roles in _ITEMS if role in roles]
-    parts = [link(href, text, state) for (href, _below), text, state in zip(_hrefs(role, root), words, states)]
+    parts = []
+    for endpoint, words, below, roles in _ITEMS:
+        if role in roles:
+            href = url_for(endpoint)
+            parts.append(link(href, words, nav_state(href, tuple(url_for(e) for e in below))))
     # nosec B704 below - each part is a macro's output from an autoescaping template
     return Markup("\n").join(parts)  # nosec B704

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -13,8 +12,7 @@ from reporting import labels
 from reporting.cases.queries import SORTS, centre_names
 from reporting.forms.fields import Checkboxes, Radios, Select, long_text, options, short_text
 from reporting.reports.models import Status
-from reporting.i18n import wording
-from reporting.reports.questions import choice_options, choice_rows
+from reporting.reports.questions import choice_options
 
 # The words come from reporting/labels.py, the one place codes become words.
 STATUS_LABELS = labels.as_labels("status")
@@ -51,8 +49,7 @@ class QueueFilterForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        lists = tuple(choice_rows(name) for name in LISTS)
-        for name, choices in _filter_choices(wording(), lists, tuple(centre_names())).items():
+        for name, choices in _filter_choices(centre_names()).items():
             self[name].choices = list(choices)
 
 
@@ -60,12 +57,8 @@ class QueueFilterForm(FlaskForm):
 LISTS = ("area", "strand", "incident_type")
 
 
-@lru_cache(maxsize=64)
-def _filter_choices(_wording: tuple[Any, ...], _lists: tuple[Any, ...],
-                    centres: tuple[tuple[int, str], ...]) -> dict[str, tuple[SelectChoice, ...]]:
-    """The filters' options in words, built once per language and state of the editable lists
-    and centres (the arguments are the key; an edit changes it): some eighty lazy strings
-    made into words on every queue page cost about a millisecond."""
+def _filter_choices(centres: list[tuple[int, str]]) -> dict[str, tuple[SelectChoice, ...]]:
+    """The filters' options in words, in the request's language."""
     def words(pairs: list[tuple[str, Any]]) -> tuple[SelectChoice, ...]:
         return tuple(options([(code, str(label)) for code, label in pairs]))
 

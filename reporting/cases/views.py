@@ -1,9 +1,8 @@
 """The Group's queue and case pages, and phone entry: "/review/" (reviewers only)."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, NamedTuple
 from urllib.parse import urlencode
@@ -25,7 +24,6 @@ from reporting.exceptions import InvalidTransitionError, NotAKeyHolderError, Per
 from reporting.db import utcnow
 from reporting.extensions import db
 from reporting.forms import ConfirmForm, fields_html
-from reporting.i18n import wording
 from reporting.labels import waited, when
 from reporting.journey import views as journey
 from reporting.keys.staff import staff_keyring as _keyring
@@ -105,21 +103,11 @@ def _page_number() -> int:
 def _filters() -> tuple[Mapping[str, Any], Markup]:
     """The filters the query string asks for (a value that does not validate is ignored, so a
     hand-edited URL still shows a queue) and the filter form showing them, as HTML."""
-    given = tuple((k, v) for k, v in request.args.items(multi=True) if v and k != "page")
-    lists = tuple(questions.choice_rows(name) for name in forms.LISTS)
-    return _filters_for(wording(), lists, tuple(queries.centre_names()), request.script_root, given)
-
-
-@lru_cache(maxsize=256)
-def _filters_for(_wording: tuple[Any, ...], _lists: tuple[Any, ...], _centres: tuple[Any, ...], _root: str,
-                 given: tuple[tuple[str, str], ...]) -> tuple[Mapping[str, Any], Markup]:
-    # Kept per language, list and centre state, address root and query string (all in the key;
-    # the form reads the lists and centres itself): building the form and rendering its eleven
-    # lists of options cost a fifth of a queue page, and most pages ask for the same filters.
-    form = forms.QueueFilterForm(formdata=MultiDict(given))
+    given = MultiDict([(k, v) for k, v in request.args.items(multi=True) if v and k != "page"])
+    form = forms.QueueFilterForm(formdata=given)
     form.validate()
     value = MappingProxyType({f.name: (f.data if not f.errors else None) for f in form})
-    # nosec B704 below - HTML rendered by an autoescaping template, kept as it came
+    # nosec B704 below - HTML rendered by an autoescaping template
     return value, Markup(render_template("cases/_queue_filters.html", form=form))  # nosec B704
 
 
@@ -149,7 +137,7 @@ def _queue_lines(page: queries.QueuePage, now: datetime, review_working_days: in
               if (tag_ids := tag.find(now, settings, among))]
     review_due = queries.not_reviewed_since(now, review_working_days)
     no_one = _("No one")
-    waiting_words = i18n.gettext("Waiting %(time)s")  # the words, formatted for each line below
+    waiting_words = _("Waiting %(time)s")  # the words, formatted for each line below
     locale = i18n.locale_code()
     not_reviewed, new_information = _("Not reviewed"), _("New information")
     # References are of the alphabet HC-, digits and capitals: safe in a path as they are.
@@ -185,36 +173,17 @@ def _queue_lines(page: queries.QueuePage, now: datetime, review_working_days: in
 
 
 def _lines_html(lines: list[QueueLine]) -> Markup:
-    """The queue's lines as table rows, each kept as HTML by its words (see _line_html)."""
+    """The queue's lines as table rows."""
     # The words every line repeats as its cells' labels (on a small screen each cell is a card).
     headers = (_("Received"), _("Status"), _("Priority"), _("What and where"), _("Assigned"))
-    return Markup("\n    ".join(_line_html(line, headers) for line in lines))  # nosec B704 - joined rows, each escaped by Jinja
-
-
-@lru_cache(maxsize=4096)
-def _line_html(line: QueueLine, headers: tuple[str, ...]) -> Markup:
-    # Kept per line: a line and the labels are every word the row shows (its reference, waiting
-    # time, warnings, status, assignee... all in the key), so the same words always make the same
-    # HTML, for any reviewer. Rendering fifty rows of some twenty escaped values was a third of a
-    # queue page, and a queue is reloaded all day with most of its lines unchanged. Clear fields only.
     template = current_app.jinja_env.get_template("cases/_queue_line.html")
-    return Markup(template.render(line=line, headers=headers))  # nosec B704 - rendered by an autoescaping template
+    # nosec B704 below - rows rendered by an autoescaping template, joined
+    return Markup("\n    ".join(template.render(line=line, headers=headers) for line in lines))  # nosec B704
 
 
 def _labels() -> dict[str, dict[str, str]]:
-    """Every code the queue and case pages show, as words in the page's language.
-
-    Built once per locale and wording (Easy Read is a domain of its own) and state of the
-    lists an administrator can edit (an edit changes the key): turning some eighty lazy
-    strings into words cost a millisecond a page."""
-    return _labels_for(wording(), tuple(questions.choice_rows(name) for name in forms.LISTS))
-
-
-@lru_cache(maxsize=64)
-def _labels_for(_wording: tuple[Any, ...], _lists: tuple[Any, ...]) -> dict[str, dict[str, str]]:
-    # Words, not lazy strings: a queue page looks a label up hundreds of times, and each lazy
-    # string would find the request's translations again every time. The arguments are the
-    # cache key only; the words come from the request's language. Read only: shared by requests.
+    """Every code the queue and case pages show, as words in the page's language: words, not
+    lazy strings, as a queue page looks a label up hundreds of times."""
     tables: dict[str, Any] = {
         "status": forms.STATUS_LABELS,
         "priority": forms.PRIORITY_LABELS,
@@ -252,10 +221,10 @@ def case_page(report: Report, status: int = 200, **forms_given: Any) -> Response
     for panel in panels:
         people |= panel.people
     allowed = tuple(_manual_statuses(report))
-    fields = dict(_fresh_fields(wording(), allowed, tuple(case.reviewers),
-                                str(report.assignee_id) if report.assignee_id else "none", report.priority))
+    fields = _fresh_fields(allowed, case.reviewers, str(report.assignee_id) if report.assignee_id else "none",
+                           report.priority)
     if case.readable:
-        # Risk flags are sealed: what is set is never kept beyond this request, so made afresh.
+        # Risk flags are sealed: their form is shown only to a key holder.
         fields["flags"] = MappingProxyType(fields_html(forms.FlagsForm(prefix="flags", formdata=None,
                                                                        data={"flags": case.flags})))
     given = {name.removesuffix("_form"): form for name, form in forms_given.items()}
@@ -273,12 +242,9 @@ def case_page(report: Report, status: int = 200, **forms_given: Any) -> Response
     return page, status
 
 
-@lru_cache(maxsize=512)
-def _fresh_fields(_wording: tuple[Any, ...], allowed: tuple[str, ...], people: tuple[tuple[str, str], ...],
-                  assignee: str, priority: str) -> Mapping[str, Mapping[str, Markup]]:
-    # The case page's forms as first shown, as HTML: kept per language and per everything they
-    # show (all in the key, all clear columns), as building the forms and rendering their fields
-    # cost a quarter of the page. Nothing in them is the reader's own: the token is added by the page.
+def _fresh_fields(allowed: tuple[str, ...], people: Iterable[tuple[str, str]], assignee: str,
+                  priority: str) -> dict[str, Mapping[str, Markup]]:
+    # The case page's forms as first shown, as HTML. Nothing in them is the reader's own: the token is added by the page.
     made = {
         "status": forms.StatusForm(prefix="status", formdata=None, allowed=list(allowed)),
         "note": forms.NoteForm(prefix="note", formdata=None),
@@ -287,7 +253,7 @@ def _fresh_fields(_wording: tuple[Any, ...], allowed: tuple[str, ...], people: t
         "link": forms.LinkForm(prefix="link", formdata=None),
         "message": forms.MessageForm(prefix="message", formdata=None),
     }
-    return MappingProxyType({name: MappingProxyType(fields_html(form)) for name, form in made.items()})
+    return {name: MappingProxyType(fields_html(form)) for name, form in made.items()}
 
 
 @bp.get("/cases/<reference>")

@@ -19,15 +19,11 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, has_app_context, redirect, request, session
 from flask.typing import ResponseReturnValue
-from jinja2 import pass_eval_context
-from jinja2.nodes import EvalContext
-from markupsafe import Markup
 from flask_babel import Domain, force_locale, get_domain, get_locale
 
 from reporting.extensions import babel
@@ -155,122 +151,14 @@ def in_english() -> Iterator[None]:
         domain.as_default()
 
 
-def wording() -> tuple[str, tuple[str, ...]]:
-    """What the words of this moment depend on: the locale and the Babel domain (Easy Read is
-    a domain, not a locale). The key for words built once and kept (the queue's labels)."""
-    return str(get_locale()), tuple(get_domain().domain)
-
-
-class KeptDomain(Domain):
-    """Flask-Babel's domain, finding the request's catalogue once per locale (``translations``).
-
-    Every word of the app goes through a domain: lazy strings, ``gettext`` in views and
-    templates. Flask-Babel looks the locale and the catalogue up again each time (about 20
-    microseconds; a case page says some three hundred words)."""
-
-    def get_translations(self) -> Any:
-        return translations(self)
-
-
-def translations(domain: Domain | None = None) -> Any:
-    """The request's catalogue of ``domain`` (the request's domain if none), kept on
-    Flask-Babel's per-request namespace under its locale and domain, so that a change of either
-    (``force_locale``, ``in_english``, a domain made the default, ``refresh``) finds it anew."""
-    state = g.get("_flask_babel") if has_app_context() else None
-    if domain is None:
-        domain = getattr(state, "babel_domain", None) if state is not None else None
-        if domain is None:
-            domain = get_domain()
-    if state is None:
-        return Domain.get_translations(domain)
-    locale = getattr(state, "babel_locale", None)
-    last = getattr(state, "reporting_last_translations", None)
-    if last is not None and last[0] is locale and last[1] is domain:
-        return last[2]  # the same objects as the last word: most words of a page
-    kept: dict[tuple[Any, Domain], Any] | None = getattr(state, "reporting_translations", None)
-    found = kept.get((locale, domain)) if kept is not None and locale is not None else None
-    if found is None:  # (a Locale is equal to another of the same code)
-        found = Domain.get_translations(domain)
-        locale = getattr(state, "babel_locale", None)
-        if locale is None:
-            return found  # not kept: the locale it was found for is not known
-        if kept is None:
-            kept = state.reporting_translations = {}
-        kept[(locale, domain)] = found
-    state.reporting_last_translations = (locale, domain, found)
-    return found
-
-
-def gettext(string: str, /, **variables: Any) -> str:
-    """Flask-Babel's ``gettext`` with the request's catalogue kept: for words made many times a page."""
-    words = str(translations().ugettext(string))
-    return words % variables if variables else words
-
-
-def ngettext(singular: str, plural: str, num: int, /, **variables: Any) -> str:
-    """Flask-Babel's ``ngettext`` with the request's catalogue kept."""
-    if not variables:
-        return _counted(translations(), singular, plural, num)
-    variables.setdefault("num", num)
-    return str(translations().ungettext(singular, plural, num)) % variables
-
-
-@lru_cache(maxsize=2048)
-def _counted(catalogue: Any, singular: str, plural: str, num: int, /) -> str:
-    # "3 days", "5 hours": a queue page says fifty of them, and most are the same few. Kept
-    # per catalogue (a language and domain: the key holds the catalogue itself) and number.
-    return str(catalogue.ungettext(singular, plural, num)) % {"num": num}
-
-
 def locale_code() -> str:
     """The request's locale as Babel names it ("en", "pl"); "en" outside a request."""
     if not has_app_context():
         return "en"
-    state = g.get("_flask_babel")
-    locale = getattr(state, "babel_locale", None) if state is not None else None
-    if locale is not None:
-        return str(locale)
     try:
         return str(get_locale() or "en")
     except RuntimeError:  # an application context without a request (the CLI): English
         return "en"
-
-
-# The template callables: Jinja's newstyle gettext (the words are a format string, and
-# the values given are escaped into them), called directly: Jinja's own wrappers reach the
-# same function through three context calls, which cost more than the lookup.
-
-@pass_eval_context
-def _template_gettext(eval_ctx: EvalContext, string: str, /, **variables: Any) -> str:
-    words = translations().ugettext(string)
-    # nosec B704 below - the words are the shipped catalogue's (as Jinja's own gettext); the values are escaped by %
-    return (Markup(words) if eval_ctx.autoescape else words) % variables  # type: ignore[no-any-return]  # nosec B704
-
-
-@pass_eval_context
-def _template_ngettext(eval_ctx: EvalContext, singular: str, plural: str, num: int, /, **variables: Any) -> str:
-    variables.setdefault("num", num)
-    words = translations().ungettext(singular, plural, num)
-    # nosec B704 below - the words are the shipped catalogue's (as Jinja's own gettext); the values are escaped by %
-    return (Markup(words) if eval_ctx.autoescape else words) % variables  # type: ignore[no-any-return]  # nosec B704
-
-
-@pass_eval_context
-def _template_pgettext(eval_ctx: EvalContext, context: str, string: str, /, **variables: Any) -> str:
-    variables.setdefault("context", context)
-    words = translations().upgettext(context, string)
-    # nosec B704 below - the words are the shipped catalogue's (as Jinja's own gettext); the values are escaped by %
-    return (Markup(words) if eval_ctx.autoescape else words) % variables  # type: ignore[no-any-return]  # nosec B704
-
-
-@pass_eval_context
-def _template_npgettext(eval_ctx: EvalContext, context: str, singular: str, plural: str, num: int, /,
-                        **variables: Any) -> str:
-    variables.setdefault("context", context)
-    variables.setdefault("num", num)
-    words = translations().unpgettext(context, singular, plural, num)
-    # nosec B704 below - the words are the shipped catalogue's (as Jinja's own gettext); the values are escaped by %
-    return (Markup(words) if eval_ctx.autoescape else words) % variables  # type: ignore[no-any-return]  # nosec B704
 
 
 def code_list(setting: object) -> set[str]:
@@ -328,17 +216,9 @@ def init_i18n(app: Flask) -> None:
 
     directory = str(ROOT / "reporting" / "i18n" / "translations")
     babel.init_app(app, locale_selector=select_locale, default_translation_directories=directory)
-    # In place of the default domain Flask-Babel would make on first use (a cached property).
-    if not isinstance(vars(babel).get("domain_instance"), KeptDomain):
-        babel.domain_instance = KeptDomain(domain=app.extensions["babel"].default_domain)
-    # In place of Flask-Babel's template callables (the same words and formatting, with the
-    # request's catalogue kept: see ``translations``). Flask-Babel has made the i18n extension
-    # newstyle, which is how ``{% trans %}`` blocks are compiled to call these.
-    app.jinja_env.globals.update(gettext=_template_gettext, _=_template_gettext, ngettext=_template_ngettext,
-                                 pgettext=_template_pgettext, npgettext=_template_npgettext)
     for language in LANGUAGES:
         if language.domain != "messages" and language.domain not in _domains:
-            _domains[language.domain] = KeptDomain(translation_directories=directory, domain=language.domain)
+            _domains[language.domain] = Domain(translation_directories=directory, domain=language.domain)
     # First of all before-request hooks, so pages they answer with (an expired form) are in the chosen language.
     app.before_request_funcs.setdefault(None, []).insert(0, _choose_language)
     app.context_processor(_template_globals)

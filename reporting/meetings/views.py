@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
@@ -23,7 +22,6 @@ from reporting.exceptions import (
 )
 from reporting.extensions import db
 from reporting.forms import fields_html
-from reporting.i18n import wording
 from reporting.keys.keyring import Keyring
 from reporting.keys.staff import staff_keyring as _keyring
 from reporting.meetings import forms, pdf, queries, services
@@ -398,10 +396,8 @@ def open_case_action(reference: str) -> ResponseReturnValue:
     return redirect(back)
 
 
-@lru_cache(maxsize=64)
-def _action_fields(_wording: tuple[Any, ...], agencies: tuple[tuple[str, str], ...]) -> Mapping[str, Markup]:
-    # The case page's action form as first shown, kept per language and list of active
-    # agencies (the key): the page shows it on every case.
+def _action_fields(agencies: list[tuple[str, str]]) -> Mapping[str, Markup]:
+    """The case page's action form as first shown."""
     form = forms.ActionForm(prefix="case_action", formdata=None, agencies=list(agencies))
     return MappingProxyType(fields_html(form))
 
@@ -415,11 +411,11 @@ def case_panel(report: Report, viewer: User, keys: Keys | None) -> Panel:
     except NotAKeyHolderError:
         actions = services.group_actions(None, rows)
     every_agency = queries.agency_names()  # active first: the action form offers those
-    active = tuple((str(agency_id), name) for agency_id, name, is_active in every_agency if is_active)
+    active = [(str(agency_id), name) for agency_id, name, is_active in every_agency if is_active]
     context = {
         "flagged": flagged,
         # The form is only offered when there is an agency to ask.
-        "action_fields": _action_fields(wording(), active) if active else None,
+        "action_fields": _action_fields(active) if active else None,
         "actions": actions,
         "today": utcnow().date(),
     }

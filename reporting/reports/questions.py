@@ -40,6 +40,7 @@ from reporting.forms.fields import (
     long_text,
     short_text,
 )
+from reporting import cache as kept
 from reporting.reports.choice_words import in_language
 from reporting.reports.models import Choice, ChoiceListsVersion, PoliceConsent, ReporterType
 
@@ -80,10 +81,9 @@ _ACTIVE_CHOICES = (
 )
 
 
-# The lists as a process last read them, with their version (reports.models.ChoiceListsVersion:
+# The lists are kept by reporting.cache with their version (reports.models.ChoiceListsVersion:
 # triggers move it on every change to choices, never back to a value used before).
 _ChoiceRows = dict[str, tuple[tuple[str, str, str | None], ...]]
-_kept_lists: tuple[int, _ChoiceRows] | None = None
 _LISTS_VERSION = select(ChoiceListsVersion.version).where(ChoiceListsVersion.id == 1)
 
 
@@ -95,22 +95,18 @@ def note_lists_version(version: int | None) -> None:
 
 def _choice_cache(list_name: str) -> tuple[tuple[str, str, str | None], ...]:
     # Kept on the database session (one per request or command), never on the request; the
-    # rows themselves are the process's while the lists' version is unchanged.
-    global _kept_lists
+    # rows themselves are kept by reporting.cache while the lists' version is unchanged.
     info = db.session.info
     cache: _ChoiceRows | None = info.get("choice_cache")
     if cache is None:
         version = info["choice_lists_version"] if "choice_lists_version" in info else read(_LISTS_VERSION).scalar()
-        kept = _kept_lists
-        if version is not None and kept is not None and kept[0] == version:
-            cache = kept[1]
-        else:
+        cache = kept.get("choices", version)
+        if cache is None:
             rows: dict[str, list[tuple[str, str, str | None]]] = {}
             for name, code, label, grouping in read(_ACTIVE_CHOICES).all():
                 rows.setdefault(name, []).append((code, label, grouping))
             cache = {name: tuple(items) for name, items in rows.items()}
-            if version is not None:
-                _kept_lists = (version, cache)
+            kept.keep("choices", version, cache)
         info["choice_cache"] = cache
     return cache.get(list_name, ())
 

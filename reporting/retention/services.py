@@ -144,7 +144,7 @@ def destroy_report(report: Report, rule: Rule, *, actor: User | str, now: dateti
     audit.record("retention.destroy", f"report:{report.id}", actor=actor, reference=report.reference,
                  rule=rule.value, items=items, **({"reason": reason} if reason else {}), **(approval or {}))
     # The statistics need no telling: every clear field they count stays, and no report row
-    # is deleted (a deletion would call ``stats.cache.reports_deleted``).
+    # is deleted (and a deleted one is forgotten by a trigger: migration 0034).
     return items
 
 

@@ -7,27 +7,28 @@ events, links, by id: cheap index ranges) and drop what those touch: every state
 month a report was received and of the month an event happened, except that a status change
 (the commonest change by far) drops only the figures a status change can move (see
 ``_changed_months``). The force's matches drop their months when written (a listener on
-PoliceMatch rows below: reporting/referrals/extract.py imports them). Nothing else changes a clear field the statistics read without
-writing a case event, except deleting reports: every path that deletes reports (a retention
-run, an erasure) must call ``reports_deleted()`` in its transaction.
+PoliceMatch rows below: reporting/referrals/extract.py writes them). Nothing else changes a clear
+field the statistics read without writing a case event, except deleting, and the database itself
+forgets the months a deleted row counts in (triggers, migration 0034): no path has to remember.
 
-Each process also keeps what the page makes of a month (its sums, see ``monthly``) for as long
-as the month's stamp (``computed_at``) in the database is the same: every change above gives
-the month a new stamp or drops it, so a process never adds up a month another one regrouped.
+Each process also keeps what the page makes of a month (its sums, see ``monthly``) through
+reporting.cache, for as long as the month's stamp (``computed_at``) in the database is the same:
+every change above gives the month a new stamp or drops it, so a process never adds up a month
+another one regrouped.
 """
 from __future__ import annotations
 
 import json
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import Any, TypeVar
 
 from sqlalchemy import Text, cast, delete, event, func, inspect, literal, select, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import ORMExecuteState, Session
 
+from reporting import cache as kept
 from reporting.cases.models import CaseEvent, CaseLink
 from reporting.db import utcnow
 from reporting.extensions import db
@@ -81,9 +82,6 @@ STATUS_NOW = frozenset({"who_and_what_next"})
 Touched = dict[str, frozenset[str]]  # month -> statement names to group again
 Payload = dict[str, list[list[Any]]]  # one month's rows: statement name -> its rows, month first
 D = TypeVar("D")
-# (digest, filter key, month) -> (the kept row's stamp, its digest): this process's copy of kept months,
-# reused while the stamp in the database is the same.
-_DIGESTS: dict[tuple[Callable[[Payload], Any], str, str], tuple[datetime, Any]] = {}
 
 
 def _touch(touched: Touched, months: Iterable[str], names: frozenset[str] = EVERYTHING) -> None:
@@ -119,28 +117,6 @@ def forget(months: Iterable[str], names: frozenset[str] = EVERYTHING) -> None:
 def forget_all() -> None:
     """Drop every kept month: each is grouped again when next looked at."""
     db.session.execute(delete(StatsMonth))
-
-
-def reports_deleted(received: Iterable[datetime]) -> None:
-    """The hook every path that deletes reports must call, in the same transaction, with the deleted
-    reports' received times (a retention run, an erasure). Their months, and the months of anything
-    dated by their events, referrals or matches, are grouped again on the next look: cheaper to
-    forget every kept month than to find those, and deletions are rare."""
-    if any(True for _ in received):
-        forget_all()
-
-
-# Deleting a report through the ORM (one object, or a bulk delete statement) calls the hook itself;
-# a path deleting by plain SQL must call reports_deleted() as documented above.
-@event.listens_for(Report, "after_delete")
-def _report_row_deleted(_mapper: Any, connection: Any, _target: Report) -> None:
-    connection.execute(delete(StatsMonth))
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _reports_bulk_deleted(state: ORMExecuteState) -> None:
-    if state.is_delete and state.bind_mapper is not None and state.bind_mapper.class_ is Report:
-        state.session.execute(delete(StatsMonth))
 
 
 # The force's matches (reporting/referrals/extract.py, below the statistics, which knows nothing of
@@ -245,9 +221,10 @@ def monthly(f: queries.Filters, digest: Callable[[Payload], D]) -> dict[str, D]:
         StatsMonth.filter_key == key, StatsMonth.month.in_(months))).all())
     digested: dict[str, D] = {}
     for month, stamp in stamps.items():
-        memo = _DIGESTS.get((digest, key, month))
-        if memo is not None and memo[0] == stamp:
-            digested[month] = memo[1]
+        # What this process made of the month at this stamp (reporting.cache), if anything.
+        memo = kept.get(("stats", digest, key, month), stamp)
+        if memo is not None:
+            digested[month] = memo
     found = {m.month: m for m in db.session.scalars(select(StatsMonth).where(
         StatsMonth.filter_key == key, StatsMonth.month.in_([m for m in stamps if m not in digested])))} \
         if len(digested) < len(stamps) else {}
@@ -277,9 +254,8 @@ def monthly(f: queries.Filters, digest: Callable[[Payload], D]) -> dict[str, D]:
     except IntegrityError:  # another request kept the same months first: theirs are as good
         db.session.rollback()
     else:
-        if len(_DIGESTS) > 5000:
-            _DIGESTS.clear()
-        _DIGESTS.update({(digest, key, month): (stamp, digested[month]) for month, stamp in fresh.items()})
+        for month, stamp in fresh.items():
+            kept.keep(("stats", digest, key, month), stamp, digested[month])
     return {month: digested[month] for month in months}
 
 

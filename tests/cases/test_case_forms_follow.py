@@ -1,8 +1,6 @@
-"""The case page's forms show the case as it is now. Their HTML is kept between pages
-(reporting/cases/views.py, _fresh_fields; reporting/meetings/views.py, _action_fields), so
-each thing a form shows must change what is kept: the assignee, the priority, the statuses
-the case may move to, the reviewers and the active agencies. The risk flags are sealed, so
-their form is made afresh each time and never kept; it must follow the case all the same."""
+"""The case page's forms show the case as it is now: the assignee, the priority, the statuses
+the case may move to, the reviewers, the active agencies and the risk flags. Nothing of them
+is kept between pages; these tests hold that a change shows on the next page."""
 from __future__ import annotations
 
 import re

@@ -59,9 +59,8 @@ def test_the_promise_is_configurable(make_app, make_user, keys):  # type: ignore
 
 
 def test_the_queue_words_follow_an_edited_list(app, client, make_user):  # type: ignore[no-untyped-def]
-    # The queue's words and filter options are built once and kept (reporting/cases/views.py,
-    # _labels; forms.py, _filter_choices); an administrator's change to a list must still show
-    # on the next page, on both databases.
+    # An administrator's change to a list shows in the queue's words and filter options on the
+    # next page, on both databases (the lists are kept by their version: reports/questions.py).
     from reporting.reports.models import Choice
 
     reference, _ = report(client, minimal_answers())

@@ -1,7 +1,6 @@
 """A page's words follow the request's language as it changes within the request.
 
-Templates and lazy strings find the request's catalogue once and keep it
-(reporting.i18n.translations and KeptDomain); these
+Templates and lazy strings find the request's catalogue through Flask-Babel; these
 tests change the language mid-request the ways the code does (``in_english`` for what the
 police read, ``force_locale``, Easy Read's domain) and read the words a template says after
 each change. The expected words come from the shipped catalogues, not from the code under test.
