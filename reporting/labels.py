@@ -27,7 +27,7 @@ from flask_babel import lazy_gettext as _l
 from reporting import codes
 from reporting.codes import KeyPurpose
 from reporting.disclosure import gate
-from reporting.i18n import gettext, locale_code, ngettext
+from reporting.i18n import locale_code
 
 LONDON = ZoneInfo("Europe/London")
 

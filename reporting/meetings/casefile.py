@@ -7,7 +7,7 @@ from typing import Any
 
 from reporting.casefile import CaseFileRegistry, Event
 from reporting.cases.models import EventKind
-from reporting.i18n import gettext as _
+from flask_babel import gettext as _
 from reporting.meetings.queries import flagged_filter
 from reporting.meetings.views import case_panel
 from reporting.reports.models import Report

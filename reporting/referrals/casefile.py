@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from reporting.auth.models import User
 from reporting.casefile import CaseFileRegistry, Event, Keys, Panel
 from reporting.cases.models import EventKind
-from reporting.i18n import gettext as _
+from flask_babel import gettext as _
 from reporting.labels import label
 from reporting.referrals import queries, services
 from reporting.reports.models import Report

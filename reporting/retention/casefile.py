@@ -5,7 +5,7 @@ from collections.abc import Mapping
 
 from reporting.casefile import CaseFileRegistry, Event
 from reporting.cases.models import EventKind
-from reporting.i18n import gettext as _
+from flask_babel import gettext as _
 from reporting.labels import label
 
 

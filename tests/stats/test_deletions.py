@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from reporting.extensions import db
 from reporting.reports.models import Report
 from reporting.stats.models import StatsMonth
-from reporting.stats.periods import london_month
+from reporting.periods import london_month
 from tests.stats.helpers import column, tables
 
 
