@@ -20,7 +20,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from reporting import create_app, crypto
-from reporting.extensions import db
+from reporting.extensions import db, limiter
 from reporting.keys import services as key_services
 from reporting.settings import current_settings
 
@@ -183,12 +183,21 @@ def make_app(tmp_path: Path, database_url: str, backend: str) -> Iterator[object
 
 class SharedApp:
     """One app of a worker on one database URL, put back after each test as it was made:
-    its configuration, its extensions' entries (the sign-in throttle's counts, say)."""
+    its configuration, its extensions' entries (the sign-in throttle's counts, say).
+
+    The rate limiter is one object for every app, bound (its storage, its settings) by the
+    last app built: once a test builds another app (``make_app(RATELIMIT_ENABLED=True)``, a
+    live server), the shared apps are built again rather than served under another's limits."""
 
     def __init__(self, app: Flask) -> None:
         self.app = app
         self.config = dict(app.config)
         self.extensions = dict(app.extensions)
+        self.limits = limiter.storage
+
+    def current(self) -> bool:
+        """Whether the limiter is still bound by a shared app (theirs are all alike: off)."""
+        return any(limiter.storage is shared.limits for shared in _shared_apps.values())
 
     def reset(self) -> None:
         app = self.app
@@ -210,7 +219,7 @@ def app(database_url: str, worker_folder: Path) -> Iterator[Flask]:
     (hundreds of routes to compile), so a worker builds one per database URL and puts its
     configuration back after each test; ``make_app`` makes a new one with other settings."""
     shared = _shared_apps.get(database_url)
-    if shared is None:
+    if shared is None or not shared.current():
         shared = _shared_apps[database_url] = SharedApp(create_app(base_config(worker_folder, database_url)))
     try:
         yield shared.app
