@@ -186,18 +186,19 @@ class SharedApp:
     its configuration, its extensions' entries (the sign-in throttle's counts, say).
 
     The rate limiter is one object for every app, bound (its storage, its settings) by the
-    last app built: once a test builds another app (``make_app(RATELIMIT_ENABLED=True)``, a
-    live server), the shared apps are built again rather than served under another's limits."""
+    last app built: once a test builds an app with limits on (``make_app(RATELIMIT_ENABLED=True)``),
+    the shared apps are built again rather than served under its limits."""
 
     def __init__(self, app: Flask) -> None:
         self.app = app
         self.config = dict(app.config)
         self.extensions = dict(app.extensions)
-        self.limits = limiter.storage
 
-    def current(self) -> bool:
-        """Whether the limiter is still bound by a shared app (theirs are all alike: off)."""
-        return any(limiter.storage is shared.limits for shared in _shared_apps.values())
+    @staticmethod
+    def current() -> bool:
+        """Whether the limiter is as a shared app left it: off (RATELIMIT_ENABLED is False in
+        ``base_config``), and an app built since with limits on has not switched it on."""
+        return not limiter.enabled
 
     def reset(self) -> None:
         app = self.app
