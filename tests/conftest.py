@@ -1,8 +1,10 @@
-"""Fixtures: an app per test on a database built by the migrations.
+"""Fixtures: a fresh database built by the migrations for every test.
 
 SQLite always (a migrated template file copied per test); PostgreSQL too when
 TEST_DATABASE_URL is set (migrated once, emptied between tests). With CI=true a
-missing PostgreSQL is an error, not a skip.
+missing PostgreSQL is an error, not a skip. One app per worker and database URL serves
+the tests that take ``app`` (put back as it was after each); one set of keys per worker
+is copied into each test's database that takes ``keys``.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from reporting import create_app, crypto
-from reporting.extensions import db
+from reporting.extensions import db, limiter
 from reporting.keys import services as key_services
 from reporting.settings import current_settings
 
@@ -81,35 +83,48 @@ def postgres_url() -> Iterator[str]:
     try:
         yield base.set(database=name).render_as_string(hide_password=False)
     finally:
+        _postgres_engines.pop(name, None)
+        for engine in list(_postgres_engines.values()):
+            engine.dispose()
         with admin.connect() as connection:
             connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 
-_postgres_migrated = False
+_postgres_migrated = False  # tests/test_migrations.py sets it back after dropping the schema
 _seeded_choices: list[dict[str, object]] = []
+_emptied_tables: list[str] = []
+_postgres_engines: dict[str, sa.Engine] = {}
 
 
-def empty_postgres(app: Flask) -> None:
-    """Reset to the migrated state: every table emptied, the seeded choices as the migration left them."""
+def empty_postgres(url: str, tmp_path: Path) -> None:
+    """Reset to the migrated state: every table emptied, the seeded choices as the migration left them.
+
+    One engine per run (not an app per test) does it: one TRUNCATE of every table, then the
+    seeded choices back. The migrations run once, again only after a test dropped the schema.
+    """
     global _postgres_migrated
-    with app.app_context():
-        if not _postgres_migrated:
-            with db.engine.begin() as connection:
-                connection.execute(sa.text("DROP SCHEMA public CASCADE"))
-                connection.execute(sa.text("CREATE SCHEMA public"))
-            migrate(app)
-            with db.engine.connect() as connection:
-                _seeded_choices[:] = [dict(row._mapping) for row in connection.execute(sa.text("SELECT * FROM choices"))]
-            _postgres_migrated = True
-        tables = [t for t in sa.inspect(db.engine).get_table_names() if t not in KEEP_TABLES]
-        with db.engine.begin() as connection:
-            connection.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-            # A test may have switched a choice off or added one: put the seeded list back.
-            connection.execute(sa.text("DELETE FROM choices"))
-            choices = sa.table("choices", *(sa.column(name) for name in _seeded_choices[0]))
-            connection.execute(choices.insert(), _seeded_choices)
-        db.engine.dispose()
+    engine = _postgres_engines.get(url)
+    if engine is None:
+        engine = _postgres_engines[url] = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    if not _postgres_migrated:
+        with engine.begin() as connection:
+            connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+            connection.execute(sa.text("CREATE SCHEMA public"))
+        app = create_app(base_config(tmp_path, url))
+        migrate(app)
+        with app.app_context():
+            db.engine.dispose()
+        with engine.connect() as connection:
+            _seeded_choices[:] = [dict(row._mapping) for row in connection.execute(sa.text("SELECT * FROM choices"))]
+        _emptied_tables[:] = [t for t in sa.inspect(engine).get_table_names() if t not in KEEP_TABLES]
+        _postgres_migrated = True
+    with engine.begin() as connection:
+        connection.execute(sa.text(f"TRUNCATE {', '.join(_emptied_tables)} RESTART IDENTITY CASCADE"))
+        # A test may have switched a choice off or added one: put the seeded list back.
+        connection.execute(sa.text("DELETE FROM choices"))
+        choices = sa.table("choices", *(sa.column(name) for name in _seeded_choices[0]))
+        connection.execute(choices.insert(), _seeded_choices)
 
 
 @pytest.fixture(params=backends())
@@ -117,14 +132,36 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+@pytest.fixture(scope="session")
+def worker_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This worker's folder: its SQLite database (fresh for each test) and the shared apps' instance."""
+    return tmp_path_factory.mktemp("worker")
+
+
+def _shared_app_idle() -> None:
+    """No connection of a shared app may outlive a test: the next test's database replaces this one."""
+    for shared in _shared_apps.values():
+        with shared.app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
 @pytest.fixture
-def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+def database_url(backend: str, tmp_path: Path, worker_folder: Path, request: pytest.FixtureRequest) -> str:
+    """A fresh migrated database for this test, at the same URL for every test of a worker
+    (so one app per worker can serve the tests that change nothing of it, see ``app``)."""
     if backend == "sqlite":
         template = request.getfixturevalue("sqlite_template")
-        path = tmp_path / "reporting.db"
+        _shared_app_idle()
+        path = worker_folder / "reporting.db"
+        for old in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            old.unlink(missing_ok=True)  # a new file, not the old one overwritten under an open handle
         shutil.copy(template, path)
         return f"sqlite:///{path}"
-    return str(request.getfixturevalue("postgres_url"))
+    url = str(request.getfixturevalue("postgres_url"))
+    _shared_app_idle()
+    empty_postgres(url, tmp_path)
+    return url
 
 
 @pytest.fixture
@@ -134,8 +171,6 @@ def make_app(tmp_path: Path, database_url: str, backend: str) -> Iterator[object
 
     def factory(**overrides: object) -> Flask:
         app = create_app(base_config(tmp_path, database_url) | overrides)
-        if backend == "postgresql" and not made:
-            empty_postgres(app)
         made.append(app)
         return app
 
@@ -146,16 +181,101 @@ def make_app(tmp_path: Path, database_url: str, backend: str) -> Iterator[object
             db.engine.dispose()
 
 
-@pytest.fixture
-def app(make_app: object) -> Flask:
-    application: Flask = make_app()  # type: ignore[operator]
-    return application
+class SharedApp:
+    """One app of a worker on one database URL, put back after each test as it was made:
+    its configuration, its extensions' entries (the sign-in throttle's counts, say).
+
+    The rate limiter is one object for every app, bound (its storage, its settings) by the
+    last app built: once a test builds an app with limits on (``make_app(RATELIMIT_ENABLED=True)``),
+    the shared apps are built again rather than served under its limits."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.config = dict(app.config)
+        self.extensions = dict(app.extensions)
+
+    @staticmethod
+    def current() -> bool:
+        """Whether the limiter is as a shared app left it: off (RATELIMIT_ENABLED is False in
+        ``base_config``), and an app built since with limits on has not switched it on."""
+        return not limiter.enabled
+
+    def reset(self) -> None:
+        app = self.app
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        app.config.clear()
+        app.config.update(self.config)
+        app.extensions.clear()
+        app.extensions.update(self.extensions)
+
+
+_shared_apps: dict[str, SharedApp] = {}
 
 
 @pytest.fixture
-def keys(app: Flask) -> key_services.InitialisedKeys:
+def app(database_url: str, worker_folder: Path) -> Iterator[Flask]:
+    """The app on this test's fresh database. Building an app costs more than many a test
+    (hundreds of routes to compile), so a worker builds one per database URL and puts its
+    configuration back after each test; ``make_app`` makes a new one with other settings."""
+    shared = _shared_apps.get(database_url)
+    if shared is None or not shared.current():
+        shared = _shared_apps[database_url] = SharedApp(create_app(base_config(worker_folder, database_url)))
+    try:
+        yield shared.app
+    finally:
+        shared.reset()
+
+
+# The rows `keys init` writes (the keys, the recovery-sealed private halves, the audit entry),
+# made once per worker on a scratch database: every test's ``keys`` copies the same rows.
+_KEY_TABLES = ("service_keys", "audit_events")
+_made_keys: list[tuple[key_services.InitialisedKeys, dict[str, list[dict[str, object]]]]] = []
+
+
+def _keys_once(sqlite_template: Path, folder: Path) -> tuple[key_services.InitialisedKeys, dict[str, list[dict[str, object]]]]:
+    if not _made_keys:
+        from reporting.db import Base
+
+        path = folder / "keys.db"
+        shutil.copy(sqlite_template, path)
+        scratch = create_app(base_config(folder, f"sqlite:///{path}"))
+        with scratch.app_context():
+            made = key_services.init_keys()
+            db.session.commit()
+            tables = [t for t in Base.metadata.sorted_tables if t.name not in KEEP_TABLES]
+            rows = {t.name: [dict(r._mapping) for r in db.session.execute(sa.select(t))] for t in tables}
+            db.session.remove()
+            db.engine.dispose()
+        written = {name: found for name, found in rows.items() if found}
+        assert set(written) <= set(_KEY_TABLES), f"keys init wrote rows the copy does not expect: {sorted(written)}"
+        _made_keys.append((made, written))
+    return _made_keys[0]
+
+
+@pytest.fixture
+def keys(app: Flask, backend: str, sqlite_template: Path, worker_folder: Path) -> key_services.InitialisedKeys:
+    """The service's keys, as `keys init` makes them. On a database that has none and no
+    audit entry yet (the common case) the worker's one set of rows is copied in; otherwise
+    (a fixture wrote before) they are made here as before."""
+    from reporting.db import Base
+
+    made, rows = _keys_once(sqlite_template, worker_folder)
     with app.app_context():
-        made = key_services.init_keys()
+        empty = all(db.session.scalar(sa.select(sa.func.count()).select_from(Base.metadata.tables[name])) == 0
+                    for name in _KEY_TABLES)
+        if not empty:
+            fresh = key_services.init_keys()
+            db.session.commit()
+            return fresh
+        for name, found in rows.items():
+            db.session.execute(Base.metadata.tables[name].insert(), found)
+        if backend == "postgresql":  # the ids were given: the sequences go on after them
+            for name in rows:
+                db.session.execute(sa.text(
+                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))"  # nosec B608 - fixed names
+                ))
         db.session.commit()
     return made
 

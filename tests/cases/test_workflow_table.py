@@ -14,7 +14,7 @@ from reporting.cases.models import CaseEvent
 from reporting.exceptions import InvalidTransitionError
 from reporting.extensions import db
 from reporting.reports.models import ClosureReason, Report, Status
-from tests.helpers import minimal_answers, report
+from tests.helpers import send_directly
 
 N, T, A, U, R, V, C = ("new", "in_triage", "awaiting_information", "under_review", "referred", "resolved", "closed")
 ALLOWED = {
@@ -35,8 +35,9 @@ def test_the_table_covers_every_status():
 
 
 @pytest.fixture
-def case(app, client, make_user):  # type: ignore[no-untyped-def]
-    reference, _ = report(client, minimal_answers())
+def case(app, keys, make_user):  # type: ignore[no-untyped-def]
+    # What happens after a report arrives: sent through the services, not the journey's pages.
+    reference = send_directly(app)
     reviewer = make_user("reviewer")
     return reference, reviewer.id
 
