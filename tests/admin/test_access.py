@@ -19,7 +19,7 @@ def test_every_admin_route_is_admin_only(app):
     assert {rule.endpoint for rule in admin_rules} == {
         "admin.index", "admin.list_users", "admin.new_user", "admin.show_user", "admin.change_role", "admin.deactivate_user",
         "admin.reactivate_user", "admin.reset_user", "admin.grant_access", "admin.list_key_holders", "admin.show_audit_log",
-        "admin.list_centres", "admin.new_centre", "admin.edit_centre", "admin.retire_centre",
+        "admin.list_centres", "admin.new_centre", "admin.edit_centre", "admin.retire_centre", "admin.import_centres",
     }
     for rule in admin_rules:
         policy = policy_for(app, rule.endpoint)
