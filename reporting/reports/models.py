@@ -111,7 +111,8 @@ class Report(Base):
     strategy_groups: Mapped[str | None] = mapped_column(String(80))
     # The strands again, as ",race,religion," (see strand_set()), written with the report_strands
     # rows and never changed: the queue's strand filter reads it from an index, where testing each
-    # case's report_strands rows cost more than the rest of a filtered page.
+    # case's report_strands rows cost more than the rest of a filtered page; the case page's possible
+    # duplicates test it on each candidate's row (PostgreSQL hash-joined a whole strand's rows).
     strand_set: Mapped[str | None] = mapped_column(String(255))
     # Risk flags are staff-only: sealed to the group key, shown only on the case page.
     staff_flags: Mapped[bytes | None] = mapped_column(LargeBinary)

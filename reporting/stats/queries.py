@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import g
-from sqlalchemy import Integer, and_, bindparam, case, or_, cast, func, select, union
+from sqlalchemy import Integer, and_, bindparam, case, or_, cast, func, select, true, union
 from sqlalchemy.sql.elements import ColumnElement
 
 from reporting.cases.models import CaseEvent, CaseLink
@@ -186,12 +186,8 @@ def strands_by_month(f: Filters) -> Sequence[Any]:
 
 def _strands_by_month(f: Scope) -> Any:
     month = month_of(reports.received_at)
-    return (
-        select(month, strands.strand, func.count())
-        .select_from(ReportStrand.__table__.join(REPORTS, reports.id == strands.report_id))
-        .where(*_received_in(f))
-        .group_by(month, strands.strand)
-    )
+    rows, strand = _of_each_report(strands.strand, strands.report_id)
+    return select(month, strand, func.count()).select_from(rows).where(*_received_in(f)).group_by(month, strand)
 
 
 def types_by_month(f: Filters) -> Sequence[Any]:
@@ -201,12 +197,24 @@ def types_by_month(f: Filters) -> Sequence[Any]:
 
 def _types_by_month(f: Scope) -> Any:
     month = month_of(reports.received_at)
+    rows, incident_type = _of_each_report(types.incident_type, types.report_id)
     return (
-        select(month, types.incident_type, func.count())
-        .select_from(ReportIncidentType.__table__.join(REPORTS, reports.id == types.report_id))
-        .where(*_received_in(f))
-        .group_by(month, types.incident_type)
+        select(month, incident_type, func.count()).select_from(rows).where(*_received_in(f))
+        .group_by(month, incident_type)
     )
+
+
+def _of_each_report(column: Any, key: Any) -> tuple[Any, Any]:
+    """The reports joined to their rows of a table keyed by (report id, code), and its code column.
+
+    SQLite walks the table's primary key from each of the month's reports. PostgreSQL, given the
+    plain join, read the whole table (parallel sequential scans, hash joins of 0.5-0.6 s at 1M
+    reports) to keep a month's part; a LATERAL subquery it may not merge into the join (OFFSET 0)
+    makes it look up each of the month's reports in the primary key instead."""
+    if _dialect() == "postgresql":
+        rows = select(column).where(key == reports.id).offset(0).lateral(f"each_{column.table.name}")
+        return REPORTS.join(rows, true()), rows.c[column.key]
+    return column.table.join(REPORTS, reports.id == key), column
 
 
 # The strategy's measures ------------------------------------------------------------
