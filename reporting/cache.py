@@ -11,8 +11,16 @@ remember to invalidate anything. The kinds kept, each with its one invalidation 
   ``stats_months.computed_at`` stamp, new whenever the month is grouped again; a month is
   forgotten when a look finds new rows of it, or by triggers when a row it counts is
   deleted (migration 0034).
+- the queue's and case page's words for codes (reporting/cases/views.py ``_labels``): per
+  language, with ``choice_lists_version``;
+- the queue's filter form as HTML (``_filters``): per language, address root and query string,
+  with ``choice_lists_version`` and the centres as they are now (read each request: the
+  data is its own version, so a new or renamed centre shows at once);
+- the case page's forms as first shown, as HTML (``_fresh_fields``): per language and what
+  they show of the case (clear columns), with the active reviewers as they are now (read each
+  request) as the version. The sealed risk flags and the CSRF token are never kept.
 
-Pages, forms, labels and words are not kept: they are made afresh on every request.
+Other pages, forms and words are not kept: they are made afresh on every request.
 """
 from __future__ import annotations
 

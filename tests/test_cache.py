@@ -1,8 +1,11 @@
 """One way to keep data between requests (reporting/cache.py), and no other.
 
 The kinds it keeps each have a test that a change shows on the next request:
-the answer lists in tests/cases/test_queue_waiting.py (an edited list), the statistics'
-months in tests/stats (new reports, case events, links, deletions by any path)."""
+the answer lists in tests/cases/test_queue_waiting.py (an edited list, in the queue's words,
+its filter and the case page), the statistics' months in tests/stats (new reports, case
+events, links, deletions by any path), the queue's filter form in
+tests/cases/test_queue_filters_follow.py (a new or renamed centre, the language), the case
+page's forms in tests/cases/test_case_forms_follow.py (a new reviewer, the case's own state)."""
 from __future__ import annotations
 
 import ast

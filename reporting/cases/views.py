@@ -15,6 +15,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
+from reporting import cache as kept
 from reporting import casefile, i18n
 from reporting.auth.models import User
 from reporting.cases import forms, policies, queries, services
@@ -102,13 +103,30 @@ def _page_number() -> int:
 
 def _filters() -> tuple[Mapping[str, Any], Markup]:
     """The filters the query string asks for (a value that does not validate is ignored, so a
-    hand-edited URL still shows a queue) and the filter form showing them, as HTML."""
-    given = MultiDict([(k, v) for k, v in request.args.items(multi=True) if v and k != "page"])
-    form = forms.QueueFilterForm(formdata=given)
-    form.validate()
-    value = MappingProxyType({f.name: (f.data if not f.errors else None) for f in form})
-    # nosec B704 below - HTML rendered by an autoescaping template
-    return value, Markup(render_template("cases/_queue_filters.html", form=form))  # nosec B704
+    hand-edited URL still shows a queue) and the filter form showing them, as HTML.
+
+    Kept by reporting.cache per language, address root and query string, with the version of
+    what the options show: the answer lists' version and the centres as they are now (a new or
+    renamed centre is a new version). Building the form and rendering its eleven lists of
+    options cost a fifth of a queue page, and most pages ask for the same filters. Clear
+    fields only, and no token (a GET form)."""
+    given = tuple((k, v) for k, v in request.args.items(multi=True) if v and k != "page")
+    key = ("queue filters", i18n.current_language().code, request.script_root, given)
+    version = (questions.lists_version(), tuple(queries.centre_names()))
+    found: tuple[Mapping[str, Any], Markup] | None = kept.get(key, version)
+    if found is None:
+        form = forms.QueueFilterForm(formdata=MultiDict(given))
+        form.validate()
+        value = MappingProxyType({f.name: (_frozen(f.data) if not f.errors else None) for f in form})
+        # nosec B704 below - HTML rendered by an autoescaping template
+        found = (value, Markup(render_template("cases/_queue_filters.html", form=form)))  # nosec B704
+        kept.keep(key, version, found)
+    return found
+
+
+def _frozen(data: Any) -> Any:
+    """A filter's value as it can be shared by requests (a list of choices as a tuple)."""
+    return tuple(data) if isinstance(data, list) else data
 
 
 class QueueLine(NamedTuple):
@@ -181,9 +199,22 @@ def _lines_html(lines: list[QueueLine]) -> Markup:
     return Markup("\n    ".join(template.render(line=line, headers=headers) for line in lines))  # nosec B704
 
 
-def _labels() -> dict[str, dict[str, str]]:
+def _labels() -> Mapping[str, Mapping[str, str]]:
     """Every code the queue and case pages show, as words in the page's language: words, not
-    lazy strings, as a queue page looks a label up hundreds of times."""
+    lazy strings, as a queue page looks a label up hundreds of times.
+
+    Kept by reporting.cache per language with the answer lists' version (an edit to a list
+    moves it): turning some eighty lazy strings into words cost a millisecond a page."""
+    key = ("case labels", i18n.current_language().code)
+    version = questions.lists_version()
+    found: Mapping[str, Mapping[str, str]] | None = kept.get(key, version)
+    if found is None:
+        found = _labels_now()
+        kept.keep(key, version, found)
+    return found
+
+
+def _labels_now() -> Mapping[str, Mapping[str, str]]:
     tables: dict[str, Any] = {
         "status": forms.STATUS_LABELS,
         "priority": forms.PRIORITY_LABELS,
@@ -192,10 +223,11 @@ def _labels() -> dict[str, dict[str, str]]:
         "flags": forms.FLAG_LABELS,
         **{name: questions.choice_options(name) for name in forms.LISTS},
     }
-    return {
-        name: {str(code): str(words) for code, words in (table.items() if isinstance(table, dict) else table)}
+    return MappingProxyType({
+        name: MappingProxyType({str(code): str(words)
+                                for code, words in (table.items() if isinstance(table, dict) else table)})
         for name, table in tables.items()
-    }
+    })
 
 
 def _case(reference: str) -> Report:
@@ -244,7 +276,24 @@ def case_page(report: Report, status: int = 200, **forms_given: Any) -> Response
 
 def _fresh_fields(allowed: tuple[str, ...], people: Iterable[tuple[str, str]], assignee: str,
                   priority: str) -> dict[str, Mapping[str, Markup]]:
-    # The case page's forms as first shown, as HTML. Nothing in them is the reader's own: the token is added by the page.
+    """The case page's forms as first shown, as HTML. Nothing in them is the reader's own: the
+    token is added by the page.
+
+    Kept by reporting.cache per language and what they show of the case (the statuses it may
+    move to, its assignee and priority), with the reviewers as they are now as the version (a
+    new or retired reviewer is a new version): building the forms and rendering their fields
+    cost a quarter of the page. Clear columns only; the sealed risk flags are never kept."""
+    key = ("case forms", i18n.current_language().code, allowed, assignee, priority)
+    version = tuple(people)
+    found: Mapping[str, Mapping[str, Markup]] | None = kept.get(key, version)
+    if found is None:
+        found = MappingProxyType(_fields_now(allowed, version, assignee, priority))
+        kept.keep(key, version, found)
+    return dict(found)
+
+
+def _fields_now(allowed: tuple[str, ...], people: tuple[tuple[str, str], ...], assignee: str,
+                priority: str) -> dict[str, Mapping[str, Markup]]:
     made = {
         "status": forms.StatusForm(prefix="status", formdata=None, allowed=list(allowed)),
         "note": forms.NoteForm(prefix="note", formdata=None),

@@ -93,6 +93,14 @@ def note_lists_version(version: int | None) -> None:
     db.session.info["choice_lists_version"] = version
 
 
+def lists_version() -> int | None:
+    """The version of the answer lists this request reads (read once a request): what words
+    made from the lists are kept with by reporting.cache (the queue's and case page's labels)."""
+    _choice_cache("")
+    version: int | None = db.session.info.get("choice_lists_version")
+    return version
+
+
 def _choice_cache(list_name: str) -> tuple[tuple[str, str, str | None], ...]:
     # Kept on the database session (one per request or command), never on the request; the
     # rows themselves are kept by reporting.cache while the lists' version is unchanged.
@@ -100,6 +108,7 @@ def _choice_cache(list_name: str) -> tuple[tuple[str, str, str | None], ...]:
     cache: _ChoiceRows | None = info.get("choice_cache")
     if cache is None:
         version = info["choice_lists_version"] if "choice_lists_version" in info else read(_LISTS_VERSION).scalar()
+        info["choice_lists_version"] = version
         cache = kept.get("choices", version)
         if cache is None:
             rows: dict[str, list[tuple[str, str, str | None]]] = {}
