@@ -22,6 +22,7 @@ PURE_MEMOS = {
     ("cases/queries.py", "_page_statement"),
     ("cases/queries.py", "_walk_statements"),
     ("cases/queries.py", "_centre_names"),
+    ("cases/queries.py", "_duplicates_near"),  # the possible-duplicates statement per anchor and strand count
     ("crypto/sealing.py", "hybrid_available"),  # what the installed cryptography can do
     ("reports/questions.py", "field_specs"),  # a form class's fields
 }
