@@ -350,6 +350,25 @@ def make_app(database_url: str, tmp: Path) -> Any:
     })
 
 
+
+def signed_in(app: Any, role: str) -> Any:
+    """A test client signed in as a new account of ``role`` on the bench's app."""
+    from reporting.admin import accounts
+    from reporting.auth.models import Role
+    from reporting.extensions import db
+    from reporting.settings import current_settings
+    from tests.helpers import sign_in
+
+    email = f"bench-{role}-{os.getpid()}@example.org"
+    with app.app_context():
+        user = accounts.create_user(email=email, role=Role(role), password=PASSWORD, actor="bench",
+                                    settings=current_settings())
+        user.must_change_password = False
+        db.session.commit()
+    client = app.test_client()
+    sign_in(client, app, email, PASSWORD)
+    return client
+
 class Raw:
     """A plain driver connection beside the app (sqlite3, or psycopg in autocommit): ``?`` placeholders."""
 
@@ -431,21 +450,10 @@ QUEUE_SMALL = 1000
 
 def queue_at(backend: str, url: str, tmp: Path) -> dict[str, dict[str, float]]:
     """The review queue in-process on a statistics database, signed in as a reviewer: default and deep pages."""
-    from reporting.admin import accounts
-    from reporting.auth.models import Role
     from reporting.extensions import db
-    from reporting.settings import current_settings
-    from tests.helpers import sign_in
 
     app = make_app(url, tmp)
-    email = f"bench-reviewer-{os.getpid()}@example.org"
-    with app.app_context():
-        user = accounts.create_user(email=email, role=Role("reviewer"), password=PASSWORD, actor="bench",
-                                         settings=current_settings())
-        user.must_change_password = False
-        db.session.commit()
-    client = app.test_client()
-    sign_in(client, app, email, PASSWORD)
+    client = signed_in(app, "reviewer")
     try:
         return {"default": queue_looks(app, client, ["/review/"], REQUESTS),
                 "deep": queue_looks(app, client, ["/review/?page=50"], REQUESTS)}
@@ -456,13 +464,6 @@ def queue_at(backend: str, url: str, tmp: Path) -> dict[str, dict[str, float]]:
 
 def main(backend: str = "sqlite") -> dict[str, Any]:
     """Statistics, and the queue, at N reports on ``backend`` ("sqlite" or "postgresql")."""
-
-    from reporting.admin import accounts
-    from reporting.auth.models import Role
-    from reporting.extensions import db
-    from reporting.settings import current_settings
-    from tests.helpers import sign_in
-
     postgres = backend == "postgresql"
     keep = os.environ.get("BENCH_STATS_KEEP_PG" if postgres else "BENCH_STATS_KEEP") or None
     with tempfile.TemporaryDirectory(prefix="bench-stats-") as tmpdir:
@@ -480,23 +481,12 @@ def main(backend: str = "sqlite") -> dict[str, Any]:
 
 
 def _main(backend: str, tmp: Path, keep: str | None) -> dict[str, Any]:
-    from reporting.admin import accounts
-    from reporting.auth.models import Role
     from reporting.extensions import db
-    from reporting.settings import current_settings
-    from tests.helpers import sign_in
 
     if True:  # (one indentation level, as before)
         url, counts = prepare(backend, tmp, "stats", N, keep)
         app = make_app(url, tmp)
-        email = f"bench-analyst-{os.getpid()}@example.org"
-        with app.app_context():
-            user = accounts.create_user(email=email, role=Role("analyst"), password=PASSWORD, actor="bench",
-                                             settings=current_settings())
-            user.must_change_password = False
-            db.session.commit()
-        client = app.test_client()
-        sign_in(client, app, email, PASSWORD)
+        client = signed_in(app, "analyst")
 
         import sqlalchemy as sa
 
