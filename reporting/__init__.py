@@ -61,6 +61,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting.support import models as _support_models  # noqa: F401
     from reporting.retention import models as _retention_models  # noqa: F401
     from reporting.stats import models as _stats_models  # noqa: F401
+    from reporting.context import models as _context_models  # noqa: F401
     from reporting import errors, extensions, logs, security
     from reporting.i18n import init_i18n
 
@@ -103,6 +104,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting.stats import cli as stats_cli
     from reporting.referrals.extract_views import bp as police_extracts_bp
     from reporting.stats.views import bp as stats_bp
+    from reporting.context.views import bp as context_bp
     from reporting.retention.views import bp as retention_bp
     from reporting.retention.views import public_bp as data_protection_bp
 
@@ -135,6 +137,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(support_admin_bp)
     app.register_blueprint(stats_bp)
+    app.register_blueprint(context_bp)
     app.register_blueprint(police_extracts_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(partners_bp)

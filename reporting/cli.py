@@ -60,6 +60,9 @@ def demo_command(port: int) -> None:
     from reporting.meetings.demo import load_demo_agencies
 
     sign_ins += load_demo_agencies(recovery_text, current_settings())
+    from reporting.context.demo import load_demo_context
+
+    load_demo_context()  # initiatives and area populations: context for the statistics' trend
     # No request context: the core checks stored answers without building forms.
     sent = demo.load_demo_reports(
         current_settings().receipt_kdf,

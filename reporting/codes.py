@@ -308,6 +308,18 @@ class ErasureReason(LabelledEnum):
     COURT_ORDER = "court_order", _l("A court or the Information Commissioner ordered it")
 
 
+# Context for a rise (statistics) -------------------------------------------------------
+
+class InitiativeKind(LabelledEnum):
+    """What the Group did that may bring more reports: marked on the statistics' trend."""
+
+    CAMPAIGN = "campaign", _l("Campaign")
+    NEW_CENTRE = "new_centre", _l("New reporting centre")
+    AWARENESS_WEEK = "awareness_week", _l("Hate Crime Awareness Week")
+    TRAINING = "training", _l("Training")
+    OTHER = "other", _l("Other")
+
+
 # The lists by name ---------------------------------------------------------------------
 
 # Every labelled enum by the name templates and ``reporting.labels.label(kind, code)`` use.
@@ -322,6 +334,7 @@ KINDS: dict[str, type[LabelledEnum]] = {
     "two_person_act": Act, "two_person_decision": Decision, "ask_route": AskRoute,
     "identity_check": IdentityCheck, "delivery_route": DeliveryRoute,
     "retention_rule": RetentionRule, "erasure_reason": ErasureReason,
+    "initiative_kind": InitiativeKind,
 }
 # Coded lists that are no enum of a column: code -> words.
 WORD_LISTS: dict[str, Mapping[Any, LazyString]] = {

@@ -128,6 +128,10 @@ AUDIT_ACTION = {
     "status.receipt_locked": _l("A receipt code was locked after wrong words"),
     "support.created": _l("Added a support service"),
     "support.updated": _l("Changed a support service"),
+    "initiative.save": _l("Saved an initiative"),
+    "initiative.remove": _l("Removed an initiative"),
+    "population.save": _l("Saved an area's population"),
+    "population.remove": _l("Removed an area's population"),
     **gate.AUDIT_ACTIONS,
 }
 AUDIT_TARGET = {
@@ -140,12 +144,14 @@ AUDIT_TARGET = {
     "agency": _l("Partner agency %(id)s"),
     "support": _l("Support service %(id)s"),
     "police_extract": _l("Police extract %(id)s"),
+    "initiative": _l("Initiative %(id)s"),
 }
 # Targets that are a whole thing, not one row of it.
 AUDIT_WHOLE_TARGET = {
     "audit": _l("The audit log"),
     "stats": _l("The statistics"),
     "police_matches": _l("The police's crime references"),
+    "populations": _l("The areas' populations"),
 }
 AUDIT_DETAIL = {
     "referral": _l("Referral"), "kind": _l("Kind"), "fields": _l("Answers shared"), "reason": _l("Reason"),
@@ -168,6 +174,7 @@ AUDIT_DETAIL = {
     "rows": _l("Rows"), "changed": _l("Changed"), "refused": _l("Refused"), "route": _l("How they proved who they are"),
     "requested_by": _l("Asked for by account"), "actions": _l("Actions"),
     "other_sessions_ended": _l("Other sign-ins ended"),
+    "population": _l("Residents"), "year": _l("Year"),
     **gate.DETAIL_KEYS,
 }
 ACTORS = {"reporter": _l("The reporter"), "system": _l("The service"), "cli": _l("Command line"),
@@ -326,6 +333,8 @@ _DETAIL_VALUES: dict[str, str] = {
 # Per action, where a detail's code comes from another list than the usual one.
 _ACTION_DETAIL_VALUES: dict[tuple[str, str], str] = {
     ("agency.save", "kind"): "agency_kind",
+    ("initiative.save", "kind"): "initiative_kind",
+    ("initiative.remove", "kind"): "initiative_kind",
     ("keys.rotate", "old"): "",  # the key it replaced: an id, shown as it is
 }
 

@@ -358,3 +358,20 @@ def test_no_one_but_a_reviewer_can_decide_a_waiting_request(app, make_user, worl
         assert is_sign_in_redirect(response) if role == ANONYMOUS else response.status_code == 403
     with app.app_context():
         assert db.session.get(TwoPersonRequest, request_id).decided_at is None
+
+
+def test_context_for_a_rise_routes_say_who_may(app):
+    """Issue 30 item 7: analysts and administrators record initiatives, reviewers may look; only
+    administrators enter area populations (the walk above holds every other role to 403)."""
+    expected = {
+        "context.list_initiatives": {"analyst", "admin", "reviewer"},
+        "context.new_initiative": {"analyst", "admin"},
+        "context.edit_initiative": {"analyst", "admin"},
+        "context.remove_initiative": {"analyst", "admin"},
+        "context.list_populations": {"admin"},
+        "context.edit_population": {"admin"},
+        "context.remove_population": {"admin"},
+    }
+    for endpoint, roles in expected.items():
+        policy = policy_for(app, endpoint)
+        assert policy is not None and policy.roles == roles, endpoint

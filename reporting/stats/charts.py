@@ -21,6 +21,7 @@ STYLE = {
 }
 INK = "#0b0c0c"
 BAR = "#1d70b8"
+MARKER = "#505a5f"  # initiatives on the trend: dark grey, dashed, on white (contrast 7:1)
 
 
 def _svg(fig: Figure) -> bytes:
@@ -38,8 +39,10 @@ def _mark(fig: Figure, marking: str | None) -> None:
         fig.suptitle(marking, color=INK, fontweight="bold", fontsize=10, x=0.01, ha="left")
 
 
-def line(labels: Sequence[str], values: Sequence[int], title: str, marking: str | None = None) -> bytes:
-    """A monthly trend line."""
+def line(labels: Sequence[str], values: Sequence[int], title: str, marking: str | None = None,
+         markers: Sequence[tuple[int, str]] = ()) -> bytes:
+    """A monthly trend line; ``markers`` (month index, short label) draw a dashed vertical line
+    with its label at each (the Group's initiatives: the table beside the chart names them)."""
     import matplotlib
 
     with matplotlib.rc_context(STYLE):
@@ -50,6 +53,10 @@ def line(labels: Sequence[str], values: Sequence[int], title: str, marking: str 
         ax.set_xticks(range(0, len(labels), step), [labels[i] for i in range(0, len(labels), step)],
                       rotation=45, ha="right")
         ax.set_ylim(bottom=0)
+        for x, text in markers:
+            ax.axvline(x, color=MARKER, linewidth=1.5, linestyle="--")
+            ax.annotate(text, (x, 1), xycoords=("data", "axes fraction"), xytext=(3, -2), textcoords="offset points",
+                        rotation=90, va="top", ha="left", fontsize=9, color=MARKER)
         ax.set_title(title, color=INK, loc="left")
         ax.grid(axis="y", color="#b1b4b6", linewidth=0.8)
         ax.spines[["top", "right"]].set_visible(False)

@@ -17,7 +17,8 @@ from reporting.db import utcnow
 from reporting.disclosure import marking
 from reporting.extensions import db
 from reporting.stats import disclosure, exports, figures, services
-from reporting.periods import month_key, parse_month
+from reporting.stats import context as stats_context
+from reporting.periods import london_month, month_key, parse_month
 from reporting.stats.queries import Filters
 
 stats_cli = AppGroup("stats", help="Statistics exports.")
@@ -63,6 +64,7 @@ def export_command(first: str | None, last: str | None, fmt: str, open_data: boo
         chosen = {"from": month_key(f.first_month), "to": month_key(f.last_month)}
         with current_app.test_request_context():
             result = figures.build(f)
+            stats_context.add_to(result, london_month(generated_at))
             meta = {marking.JSON_FIELD: marking.MARKING, "generated_at": generated_at.isoformat(), "open_data": False,
                     "filters": chosen}
             body = exports.export(result.tables, fmt, meta)

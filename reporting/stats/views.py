@@ -19,6 +19,8 @@ from reporting.extensions import db
 from reporting.security import roles
 from reporting.disclosure import marking
 from reporting.stats import charts, disclosure, exports, figures, services
+from reporting.stats import context as stats_context
+from reporting.periods import london_month
 from reporting.stats.forms import StatsFilterForm
 
 bp = Blueprint("stats", __name__, url_prefix="/stats")
@@ -55,6 +57,7 @@ def show_statistics() -> ResponseReturnValue:
     if not form.validate():
         return render_template("stats/index.html", form=form, figures=None, args=_args(), marking=marking.MARKING), 400
     result = figures.build(form.filters())
+    stats_context.add_to(result, london_month(utcnow()))
     return render_template("stats/index.html", form=form, figures=result, args=_args(), charts=CHARTS,
                            month_label=labels.month_name, marking=marking.MARKING)
 
@@ -93,6 +96,7 @@ def export_statistics(fmt: str) -> ResponseReturnValue:
             return render_template("stats/index.html", form=form, figures=None, args=_args(),
                                    marking=marking.MARKING), 400
         result = figures.build(form.filters())
+        stats_context.add_to(result, london_month(utcnow()))
         meta = {marking.JSON_FIELD: marking.MARKING, "generated_at": generated_at.isoformat(), "open_data": False,
                 "filters": form.chosen()}
         body = exports.export(result.tables, fmt, meta)
@@ -115,7 +119,7 @@ def show_chart(name: str) -> ResponseReturnValue:
     result = figures.build(form.filters())
     if name == "trend":
         svg = charts.line([labels.month_name(m) for m in result.monthly], list(result.monthly.values()),
-                          _("Reports by month"), marking.MARKING)
+                          _("Reports by month"), marking.MARKING, markers=stats_context.chart_markers(result))
     elif name == "strand":
         svg = charts.bars([lbl for lbl, _n in result.by_strand], [n for _l, n in result.by_strand],
                           _("Reports by strand"), marking.MARKING)

@@ -39,6 +39,8 @@ STAFF_ONLY = (
     # Key grants (moved from auth), and the case page's panel of messages with the reporter.
     "templates/keys/", "reporting/status/staff.py", "reporting/status/casefile.py",
     "templates/status/_case_panel.html", "templates/status/_timeline_message.html",
+    # Context for a rise: initiatives (analysts, admins, reviewers) and area populations (admins).
+    "reporting/context/", "templates/context/",
 )
 
 
