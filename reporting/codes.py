@@ -203,6 +203,13 @@ class ActionStatus(LabelledEnum):
     CANNOT_DO = "cannot_do", _l("Cannot be done")
 
 
+class Attendance(LabelledEnum):
+    """A person's answer to a meeting of the Group: there, or apologies sent."""
+
+    ATTENDED = "attended", _l("Attended")
+    APOLOGIES = "apologies", _l("Sent apologies")
+
+
 # Accounts and keys --------------------------------------------------------------------
 
 class Role(LabelledEnum):
@@ -335,6 +342,7 @@ KINDS: dict[str, type[LabelledEnum]] = {
     "identity_check": IdentityCheck, "delivery_route": DeliveryRoute,
     "retention_rule": RetentionRule, "erasure_reason": ErasureReason,
     "initiative_kind": InitiativeKind,
+    "attendance": Attendance,
 }
 # Coded lists that are no enum of a column: code -> words.
 WORD_LISTS: dict[str, Mapping[Any, LazyString]] = {

@@ -74,6 +74,10 @@ DEFAULTS: dict[str, Any] = {
     "REFERRAL_ACK_WORKING_DAYS": 2,
     # The Group's promise: a new case is looked at within this many working days.
     "REVIEW_WORKING_DAYS": 2,
+    # A meeting of the Group is quorate when at least this many invited agencies attend.
+    "MEETING_QUORUM": 2,
+    # An open action this many days past its due date is escalated to its agency's lead contact.
+    "ACTION_ESCALATION_DAYS": 14,
     # The service's public address, for links in emails sent from the command line.
     "PUBLIC_BASE_URL": None,
     # Entries at the start of the audit log written before the chain was keyed (an older
@@ -158,6 +162,10 @@ def validate(config: Any) -> None:
     if not config.get("WTF_CSRF_ENABLED", True) or not config.get("WTF_CSRF_CHECK_DEFAULT", True):
         # CSRFProtect's check before every view is the only one: forms keep no token of their own.
         raise ConfigError("the CSRF check cannot be turned off (WTF_CSRF_ENABLED, WTF_CSRF_CHECK_DEFAULT)")
+    for name in ("MEETING_QUORUM", "ACTION_ESCALATION_DAYS"):
+        # A quorum or escalation of no number, or below zero, would be shown or acted on as if it were one.
+        if not str(config.get(name, "")).isdigit():
+            raise ConfigError(f"REPORTING_{name} must be a whole number, 0 or more")
     base = config.get("PUBLIC_BASE_URL")
     if env == "production" and not (isinstance(base, str) and base.startswith("https://") and len(base) > len("https://")):
         # Posters' QR codes, slips and emails would otherwise carry whatever Host a request

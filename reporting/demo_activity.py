@@ -29,6 +29,7 @@ from reporting.keys.keyring import Keyring
 from reporting.keys.models import KeyPurpose
 from reporting.keys.services import is_holder
 from reporting.meetings import services as meeting_services
+from reporting.meetings.demo import load_demo_meeting_history
 from reporting.meetings.models import Agency, Meeting, MeetingItem
 from reporting.referrals import services as referral_services
 from reporting.reports.models import Priority, Report, Status
@@ -141,6 +142,8 @@ def load_demo_activity(references: list[str], samples: list[dict[str, Any]], set
         meeting_services.open_action(first, agencies[0], "(Example) Check the CCTV near the bus station.",
                                      (now + timedelta(days=14)).date(), actor=reviewer, keyring=keyring,
                                      meeting=meeting, override_reason=DEMO_OVERRIDE)
+    # Issue 31: an earlier meeting, attendance and apologies, an overdue action carried forward.
+    load_demo_meeting_history(meeting, reviewer, keyring, override=DEMO_OVERRIDE)
 
     # A case waiting for the next meeting.
     meeting_services.set_meeting_flag(third, True, actor=reviewer)

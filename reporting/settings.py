@@ -30,6 +30,8 @@ class Settings:
     sent_draft_minutes: int  # how long a sent draft keeps its confirmation (a reload, a second click)
     review_working_days: int
     referral_ack_working_days: int
+    meeting_quorum: int  # agencies attending for a meeting to be quorate
+    action_escalation_days: int  # days past due before an open action goes to the agency's lead contact
     # Derived from SECRET_KEY: never shown in a repr (tracebacks, logs).
     totp_key: bytes = field(repr=False)
     # Joins a slip's word to its code: never in the database, so a stolen database cannot
@@ -50,6 +52,8 @@ class Settings:
             sent_draft_minutes=int(config["SENT_DRAFT_MINUTES"]),
             review_working_days=int(config["REVIEW_WORKING_DAYS"]),
             referral_ack_working_days=int(config["REFERRAL_ACK_WORKING_DAYS"]),
+            meeting_quorum=int(config["MEETING_QUORUM"]),
+            action_escalation_days=int(config["ACTION_ESCALATION_DAYS"]),
             totp_key=crypto.derive_subkey(str(config["SECRET_KEY"]).encode(), "totp secrets"),
             receipt_word_key=crypto.derive_subkey(str(config["SECRET_KEY"]).encode(), "receipt word"),
             held_code_key=crypto.derive_subkey(str(config["SECRET_KEY"]).encode(), "held receipt code"),

@@ -375,3 +375,20 @@ def test_context_for_a_rise_routes_say_who_may(app):
     for endpoint, roles in expected.items():
         policy = policy_for(app, endpoint)
         assert policy is not None and policy.roles == roles, endpoint
+
+
+def test_meeting_attendance_and_decisions_for_agencies_are_for_reviewers_only(app, make_user):
+    """Issue 31: recording attendance and apologies, and writing the decision an agency reads
+    beside its action, exist under /review/ and only reviewers reach them; a person at an
+    agency is refused the Group's side (the walk above holds every other role to 403 and
+    anonymous visitors to the sign-in page)."""
+    rules = {rule.endpoint: rule for rule in app.url_map.iter_rules()}
+    for endpoint, methods in (("meetings.share_decision", {"GET", "POST"}), ("meetings.record_attendance", {"POST"})):
+        assert endpoint in rules, endpoint
+        assert methods <= rules[endpoint].methods
+        policy = policy_for(app, endpoint)
+        assert policy is not None and policy.roles == {"reviewer"}, endpoint
+        assert rules[endpoint].rule.startswith("/review/meetings/")
+    agency = signed_in_client(app, make_user, "agency")
+    assert agency.get("/review/meetings/1/items/1/actions/1/decision").status_code == 403
+    assert agency.post("/review/meetings/1/attendance", data={"csrf_token": token_for(agency)}).status_code == 403

@@ -47,7 +47,8 @@ class CaseEvent(Base):
     #               "question_from_police", "answer_to_police"); sent: after (the referral kind);
     #               override_requested: reason (the override); outcome: after (it), ref (a crime reference)
     #   meeting     action ("flagged", "unflagged", "agenda", "heard", "decision", "action_opened",
-    #               "action_updated", "action_done", "action_cannot_do"), ref (the meeting's or agency's id)
+    #               "decision_shared", "action_updated", "action_done", "action_cannot_do"),
+    #               ref (the meeting's or agency's id)
     #   hold        action "placed" or "lifted"
     #   retention   action "destroyed", after (the rule), reason (an erasure's reason)
     action: Mapped[str] = mapped_column(String(32), default="")

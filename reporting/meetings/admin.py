@@ -34,7 +34,7 @@ def list_agencies() -> ResponseReturnValue:
 
 def _save(form: forms.AgencyForm, agency: Agency | None) -> ResponseReturnValue | None:
     data = services.AgencyData(form.name.data, AgencyKind(form.kind.data), form.contact_email.data.strip().lower(),
-                               form.active.data == "yes")
+                               form.active.data == "yes", (form.lead_contact_email.data or "").strip().lower())
     try:
         saved = services.save_agency(data, actor=current_user._get_current_object(), agency=agency)
     except services.MeetingError:
@@ -63,7 +63,7 @@ def new_agency() -> ResponseReturnValue:
 def edit_agency(agency_id: int) -> ResponseReturnValue:
     agency = _agency(agency_id)
     initial = {"name": agency.name, "kind": agency.kind, "contact_email": agency.contact_email,
-               "active": "yes" if agency.active else "no"}
+               "lead_contact_email": agency.lead_contact_email or "", "active": "yes" if agency.active else "no"}
     form = forms.AgencyForm(data=None if request.method == "POST" else initial)
     if form.validate_on_submit():
         done = _save(form, agency)
@@ -83,7 +83,7 @@ def _page(agency: Agency, form: forms.AgencyForm, person_form: forms.AgencyUserF
 def add_person(agency_id: int) -> ResponseReturnValue:
     agency = _agency(agency_id)
     initial = {"name": agency.name, "kind": agency.kind, "contact_email": agency.contact_email,
-               "active": "yes" if agency.active else "no"}
+               "lead_contact_email": agency.lead_contact_email or "", "active": "yes" if agency.active else "no"}
     person_form = forms.AgencyUserForm()
     if person_form.validate():
         try:

@@ -25,6 +25,7 @@ def meeting_sentence(event: Event, people: Mapping[str, str]) -> str:
         "heard": lambda: _("Heard at meeting %(number)s", number=rest),
         "decision": lambda: _("Decision at meeting %(number)s", number=rest),
         "action_opened": lambda: _("Action opened for %(agency)s", agency=agency),
+        "decision_shared": lambda: _("Decision shared with %(agency)s", agency=agency),
         "action_updated": lambda: _("%(agency)s updated an action", agency=agency),
         "action_done": lambda: _("%(agency)s marked an action done", agency=agency),
         "action_cannot_do": lambda: _("%(agency)s cannot do an action", agency=agency),

@@ -1,4 +1,5 @@
-"""`flask actions remind`: tell each agency how many of its actions are due (for a timer)."""
+"""`flask actions remind`: tell each agency how many of its actions are due; `flask actions
+escalate`: tell an agency's lead contact how many are long overdue (both for a daily timer)."""
 from __future__ import annotations
 
 import click
@@ -11,6 +12,7 @@ from reporting.extensions import db
 from reporting.keys.cli import keys_cli
 from reporting.notify import send_email
 from reporting.meetings import queries, services
+from reporting.settings import current_settings
 from reporting.urls import external_url
 
 actions_cli = AppGroup("actions", help="Partner agencies' actions.")
@@ -28,6 +30,26 @@ def remind_command() -> None:
             if send_email(agency.contact_email, subject, body):
                 sent += 1
     click.echo(f"Reminders sent: {sent}")
+
+
+@actions_cli.command("escalate")
+def escalate_command() -> None:
+    """Email each agency's lead contact how many of its open actions are overdue by
+    REPORTING_ACTION_ESCALATION_DAYS or more: a number and a link, nothing of a case. Each action
+    is escalated once (recorded), so running it daily from a timer never sends twice."""
+    settings = current_settings()
+    today = utcnow().date()
+    sent = 0
+    with current_app.test_request_context(base_url=current_app.config.get("PUBLIC_BASE_URL") or "http://localhost/"):
+        link = external_url("partners.home")
+        for agency, actions in queries.escalation_due(today, settings.action_escalation_days):
+            subject, body = services.escalation_notice(len(actions), settings.action_escalation_days, link)
+            # Recorded only once it went: a failed email is tried again on the next run.
+            if send_email(agency.lead_contact_email or agency.contact_email, subject, body):
+                services.mark_escalated(actions)
+                db.session.commit()
+                sent += 1
+    click.echo(f"Escalations sent: {sent}")
 
 
 @keys_cli.command("split-partners")

@@ -7,9 +7,10 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, PasswordField
-from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
+from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from reporting import labels
+from reporting.db import utcnow
 from reporting.forms.fields import Checkboxes, Radios, Select, clean_text, long_text, options, short_text
 
 AGENCY_KIND_LABELS = labels.as_labels("agency_kind")
@@ -52,11 +53,26 @@ class MeetingForm(FlaskForm):
 
 
 class AttendanceForm(FlaskForm):
-    attended = Checkboxes(_l("Who attended"))
+    attended = Checkboxes(_l("Agencies that attended"))
+    apologies = Checkboxes(_l("Agencies that sent apologies"))
+    people_attended = Checkboxes(_l("People who attended"))
+    people_apologies = Checkboxes(_l("People who sent apologies"))
 
-    def __init__(self, *args: Any, agencies: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, agencies: list[tuple[str, str]] | None = None,
+                 people: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.attended.choices = options(agencies or [])
+        self.apologies.choices = options(agencies or [])
+        self.people_attended.choices = options(people or [])
+        self.people_apologies.choices = options(people or [])
+
+    def validate_apologies(self, field: Any) -> None:
+        if set(field.data or []) & set(self.attended.data or []):
+            raise ValidationError(str(_l("An agency either attended or sent apologies: untick one of them")))
+
+    def validate_people_apologies(self, field: Any) -> None:
+        if set(field.data or []) & set(self.people_attended.data or []):
+            raise ValidationError(str(_l("A person either attended or sent apologies: untick one of them")))
 
 
 class SummaryForm(FlaskForm):
@@ -90,16 +106,41 @@ class ShareForm(FlaskForm):
     override_reason = override_reason()
 
 
+def not_in_the_past(form: Any, field: Any) -> None:
+    """An action is due today or later: a due date already gone would be overdue when given."""
+    if field.data is not None and field.data < utcnow().date():
+        raise ValidationError(str(_l("The due date must be today or in the future")))
+
+
+def decision_for_agency(label: Any, required: Any = None) -> Any:
+    return long_text(
+        label, required=required, max_length=2000,
+        description=_l("Write the Group's decision for this agency: what was decided that concerns them. "
+                       "Never the minutes. Leave out names, contact details and exact places: it is checked "
+                       "before the agency reads it."),
+    )
+
+
 class ActionForm(FlaskForm):
     agency = Select(_l("Agency asked"), required=_l("Select the agency asked to act"))
     text = long_text(_l("What is asked"), required=_l("Write what is asked of the agency"), max_length=2000,
                      description=_l("The agency reads this. Leave out names, contact details and exact places."))
     due_on = DayField(_l("Due date"), required=_l("Enter the date the action is due"))
+    decision = decision_for_agency(_l("The decision, as this agency may read it (optional)"))
     override_reason = override_reason()
 
     def __init__(self, *args: Any, agencies: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.agency.choices = options([("", _l("Choose an agency"))] + (agencies or []))
+
+    def validate_due_on(self, field: Any) -> None:
+        not_in_the_past(self, field)
+
+
+class AgencyDecisionForm(FlaskForm):
+    decision = decision_for_agency(_l("The decision, as this agency may read it"),
+                                   required=_l("Write the decision as the agency may read it"))
+    override_reason = override_reason()
 
 
 class FlagForm(FlaskForm):
@@ -122,6 +163,13 @@ class AgencyForm(FlaskForm):
                     Email(message=_l("Enter an email address like name@example.org")),
                     Length(max=254, message=_l("Email address is too long"))],
         description=_l("Reminders go here. They say only how many actions are due."),
+    )
+    lead_contact_email = EmailField(
+        _l("Lead contact's email (optional)"), filters=[clean_text],
+        validators=[Optional(), Email(message=_l("Enter an email address like name@example.org")),
+                    Length(max=254, message=_l("Email address is too long"))],
+        description=_l("Overdue actions are escalated here. They say only how many actions are overdue. "
+                       "Leave empty to use the contact email."),
     )
     active = Radios(_l("Active"), required=_l("Select whether the agency is active"),
                     choices=[("yes", _l("Yes")), ("no", _l("No, no longer invited"))])

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, LargeBinary, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 # The codes of this package's columns (defined, with their words, in reporting.codes;
 # re-exported for the modules that read them from here).
 from reporting.codes import (
     ActionStatus as ActionStatus,
+    Attendance as Attendance,
     AgencyKind as AgencyKind,
 )
 from reporting.db import Base, UTCDateTime, one_of, utcnow
@@ -30,6 +31,8 @@ class Agency(Base):
     name: Mapped[str] = mapped_column(String(120), unique=True)
     kind: Mapped[str] = mapped_column(String(24))
     contact_email: Mapped[str] = mapped_column(String(254))
+    # Who an overdue action is escalated to (the agency's lead for the Group); the contact address when empty.
+    lead_contact_email: Mapped[str | None] = mapped_column(String(254))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -49,13 +52,26 @@ class Meeting(Base):
 
 
 class MeetingAgency(Base):
-    """An agency invited to a meeting, and whether it attended."""
+    """An agency invited to a meeting, and whether it attended or sent its apologies (never both)."""
 
     __tablename__ = "meeting_agencies"
+    __table_args__ = (CheckConstraint("NOT (attended AND apologies)", name="attended_or_apologies"),)
 
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), primary_key=True, index=True)
     attended: Mapped[bool] = mapped_column(Boolean, default=False)
+    apologies: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class MeetingPerson(Base):
+    """A person (the Group's staff, or someone at an agency) who attended a meeting or sent apologies."""
+
+    __tablename__ = "meeting_people"
+    __table_args__ = (CheckConstraint(one_of("attendance", Attendance), name="attendance"),)
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    attendance: Mapped[str] = mapped_column(String(16))
 
 
 class MeetingItem(Base):
@@ -114,6 +130,12 @@ class Action(Base):
     text_partners: Mapped[bytes] = mapped_column(LargeBinary)
     text_group: Mapped[bytes] = mapped_column(LargeBinary)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The Group's decision as the agency may read it (checked by the disclosure gate), sealed
+    # to the agency's own key, and the Group's copy; never the minutes or the decision itself.
+    decision_partners: Mapped[bytes | None] = mapped_column(LargeBinary)
+    decision_group: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # When the agency's lead contact was told the action is long overdue (so never twice).
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ActionUpdate(Base):

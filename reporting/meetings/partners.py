@@ -21,6 +21,7 @@ from reporting.meetings import forms, pdf, policies, queries, services
 from reporting.meetings.models import Action, ActionStatus, Meeting
 from reporting.meetings.views import pdf_response
 from reporting.security import roles
+from reporting.settings import current_settings
 
 bp = Blueprint("partners", __name__, url_prefix="/partners")
 agency_only = roles(Role.AGENCY.value)
@@ -63,7 +64,7 @@ def _pack(meeting_id: int, *, download: bool) -> services.Pack | None:
     if keyring is None:
         return None
     try:
-        return services.build_pack(meeting, keyring, actor=_me(), download=download)
+        return services.build_pack(meeting, keyring, actor=_me(), download=download, settings=current_settings())
     except PermissionDeniedError:
         abort(404)  # not invited, or not shared yet: as if it did not exist
     except NotAKeyHolderError:

@@ -2,22 +2,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import aliased
 
+from reporting.auth.models import Role, User
 from reporting.extensions import db, read
 from reporting.meetings.models import (
     Action,
     ActionStatus,
     Agency,
+    Attendance,
     Meeting,
     MeetingAgency,
     MeetingFlag,
     MeetingItem,
     MeetingItemCopy,
+    MeetingPerson,
 )
 from reporting.reports.models import Report
 
@@ -117,6 +120,116 @@ def actions(*, agency_id: int | None = None, report_id: int | None = None, meeti
 
 def is_overdue(action: Action, today: date) -> bool:
     return action.status == ActionStatus.OPEN.value and action.due_on < today
+
+
+def _earlier(meeting: Meeting, other: Any) -> Any:
+    """``other`` (a Meeting, or an alias of it) was held before ``meeting`` (the same day: made before it)."""
+    return (other.held_on < meeting.held_on) | ((other.held_on == meeting.held_on) & (other.id < meeting.id))
+
+
+def carried_forward(meeting: Meeting, *, agency_id: int | None = None) -> list[tuple[Action, Agency, str]]:
+    """Open actions given before this meeting (at an earlier one, or from a case page before its
+    day): they stay on every later agenda until they are closed. One agency's only, when
+    ``agency_id`` is given."""
+    given_at = aliased(Meeting)
+    next_day = datetime.combine(meeting.held_on + timedelta(days=1), time(), tzinfo=UTC)
+    query = (
+        select(Action, Agency, Report.reference)
+        .join(Agency, Agency.id == Action.agency_id).join(Report, Report.id == Action.report_id)
+        .outerjoin(given_at, given_at.id == Action.meeting_id)
+        .where(Action.status == ActionStatus.OPEN.value,
+               _earlier(meeting, given_at) | (Action.meeting_id.is_(None) & (Action.created_at < next_day)))
+        .order_by(Action.due_on, Action.id)
+    )
+    if agency_id is not None:
+        query = query.where(Action.agency_id == agency_id)
+    return [(action, agency, reference) for action, agency, reference in db.session.execute(query).all()]
+
+
+def previous_decisions(meeting: Meeting) -> list[tuple[MeetingItem, Meeting, str]]:
+    """The Group's decisions on this agenda's cases at earlier meetings (still sealed), oldest first."""
+    on_agenda = select(MeetingItem.report_id).where(MeetingItem.meeting_id == meeting.id)
+    return [(item, earlier, reference) for item, earlier, reference in db.session.execute(
+        select(MeetingItem, Meeting, Report.reference)
+        .join(Meeting, Meeting.id == MeetingItem.meeting_id).join(Report, Report.id == MeetingItem.report_id)
+        .where(MeetingItem.report_id.in_(on_agenda), MeetingItem.decision.is_not(None),
+               _earlier(meeting, Meeting))
+        .order_by(Report.reference, Meeting.held_on, Meeting.id)
+    ).all()]
+
+
+def people_who_may_attend(meeting: Meeting) -> list[User]:
+    """Who may be recorded at a meeting: the Group's reviewers, the police liaison and the people
+    at the agencies invited (active accounts)."""
+    invited_ids = select(MeetingAgency.agency_id).where(MeetingAgency.meeting_id == meeting.id)
+    return list(db.session.scalars(
+        select(User).where(User.active.is_(True),
+                           User.role.in_([Role.REVIEWER.value, Role.POLICE.value])
+                           | ((User.role == Role.AGENCY.value) & User.agency_id.in_(invited_ids)))
+        .order_by(User.agency_id.is_not(None), User.email)
+    ))
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    name: str  # an agency's name, or a person's email address
+    attendance: Attendance | None  # None: neither attended nor sent apologies
+    agency: str = ""  # a person's agency, or "" for the Group's own people
+
+
+@dataclass(frozen=True)
+class MeetingAttendance:
+    """Who attended a meeting and who sent apologies, and whether it was quorate."""
+
+    agencies: list[AttendanceRow]
+    people: list[AttendanceRow]
+    quorum: int  # agencies that must attend
+
+    @property
+    def agencies_attending(self) -> int:
+        return sum(1 for row in self.agencies if row.attendance == Attendance.ATTENDED)
+
+    @property
+    def quorate(self) -> bool:
+        return self.agencies_attending >= self.quorum
+
+    def agencies_with(self, attendance: Attendance | None) -> list[str]:
+        return [row.name for row in self.agencies if row.attendance == attendance]
+
+    def people_with(self, attendance: Attendance) -> list[AttendanceRow]:
+        return [row for row in self.people if row.attendance == attendance]
+
+
+def attendance(meeting: Meeting, quorum: int) -> MeetingAttendance:
+    """The meeting's attendance and apologies (agencies and people) against the quorum."""
+    agencies = [AttendanceRow(agency.name, Attendance.ATTENDED if row.attended
+                              else Attendance.APOLOGIES if row.apologies else None)
+                for row, agency in invited(meeting)]
+    names = {agency_id: name for agency_id, name, _active in agency_names()}
+    people = [AttendanceRow(user.email, Attendance(row.attendance), names.get(user.agency_id or 0, ""))
+              for row, user in db.session.execute(
+                  select(MeetingPerson, User).join(User, User.id == MeetingPerson.user_id)
+                  .where(MeetingPerson.meeting_id == meeting.id).order_by(User.agency_id.is_not(None), User.email))]
+    return MeetingAttendance(agencies, people, quorum)
+
+
+def people_recorded(meeting: Meeting) -> dict[int, Attendance]:
+    return {user_id: Attendance(value) for user_id, value in db.session.execute(
+        select(MeetingPerson.user_id, MeetingPerson.attendance).where(MeetingPerson.meeting_id == meeting.id))}
+
+
+def escalation_due(today: date, days: int) -> list[tuple[Agency, list[Action]]]:
+    """Active agencies' open actions overdue by ``days`` or more and never escalated, by agency."""
+    rows = db.session.execute(
+        select(Agency, Action).join(Action, Action.agency_id == Agency.id)
+        .where(Agency.active.is_(True), Action.status == ActionStatus.OPEN.value, Action.escalated_at.is_(None),
+               Action.due_on <= today - timedelta(days=days))
+        .order_by(Agency.name, Action.id)
+    ).all()
+    grouped: dict[int, tuple[Agency, list[Action]]] = {}
+    for agency, action in rows:
+        grouped.setdefault(agency.id, (agency, []))[1].append(action)
+    return list(grouped.values())
 
 
 def due_by_agency(today: date) -> list[tuple[Agency, int]]:

@@ -9,9 +9,10 @@ are sealed to the group key only. Every ciphertext is bound to its table, column
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select
 
@@ -36,19 +37,28 @@ from reporting.meetings.models import (
     ActionUpdate,
     Agency,
     AgencyKind,
+    Attendance,
     Meeting,
     MeetingAgency,
     MeetingFlag,
     MeetingItem,
     MeetingItemCopy,
+    MeetingPerson,
 )
 from reporting.meetings.policies import require_admin, require_agency_user
 from reporting.reports.models import Report
 from reporting.settings import Settings
 
+if TYPE_CHECKING:
+    from reporting.meetings.queries import MeetingAttendance
+
 
 class MeetingError(Exception):
     """A meeting change that cannot be made as asked (the message is a code, not words)."""
+
+
+class DecisionTextError(gate.IdentifyingTextError):
+    """The identifying check stopped the decision given with an action (not the action's own words)."""
 
 
 # Sealing -------------------------------------------------------------------------------
@@ -81,6 +91,10 @@ def minutes_binding(meeting: Meeting) -> crypto.Binding:
 
 
 def action_binding(action: Action, column: str) -> crypto.Binding:
+    return crypto.Binding("actions", column, f"{action.id}:{action.report_id}:{action.agency_id}")
+
+
+def action_decision_binding(action: Action, column: str) -> crypto.Binding:
     return crypto.Binding("actions", column, f"{action.id}:{action.report_id}:{action.agency_id}")
 
 
@@ -118,6 +132,7 @@ class AgencyData:
     kind: AgencyKind
     contact_email: str
     active: bool = True
+    lead_contact_email: str = ""  # escalations of overdue actions; the contact address when empty
 
 
 def save_agency(data: AgencyData, *, actor: User | str, agency: Agency | None = None) -> Agency:
@@ -137,6 +152,7 @@ def save_agency(data: AgencyData, *, actor: User | str, agency: Agency | None = 
     else:
         agency.name, agency.kind = data.name, data.kind.value
         agency.contact_email, agency.active = data.contact_email, data.active
+    agency.lead_contact_email = data.lead_contact_email or None
     db.session.flush()
     ended = 0
     if not agency.active:
@@ -212,12 +228,32 @@ def create_meeting(
     return meeting
 
 
-def set_attendance(meeting: Meeting, attended_ids: list[int], *, actor: User) -> None:
+def set_attendance(meeting: Meeting, attended_ids: Iterable[int], *, actor: User,
+                   apologies_ids: Iterable[int] = (), people: Mapping[int, Attendance] | None = None) -> None:
+    """Which invited agencies attended and which sent apologies (never both); with ``people``,
+    who was there and who sent apologies (the Group's staff and people at invited agencies),
+    replacing what was recorded. Anyone else raises MeetingError."""
     require_reviewer(actor)
-    for row in db.session.scalars(select(MeetingAgency).where(MeetingAgency.meeting_id == meeting.id)):
-        row.attended = row.agency_id in attended_ids
+    attended, apologies = set(attended_ids), set(apologies_ids)
+    if attended & apologies:
+        raise MeetingError("attended_and_apologies")
+    rows = list(db.session.scalars(select(MeetingAgency).where(MeetingAgency.meeting_id == meeting.id)))
+    if (attended | apologies) - {row.agency_id for row in rows}:
+        raise MeetingError("unknown_agency")
+    for row in rows:
+        row.attended, row.apologies = row.agency_id in attended, row.agency_id in apologies
+    if people is not None:
+        from reporting.meetings import queries
+
+        allowed = {user.id for user in queries.people_who_may_attend(meeting)}
+        if set(people) - allowed:
+            raise MeetingError("unknown_person")
+        db.session.execute(delete(MeetingPerson).where(MeetingPerson.meeting_id == meeting.id))
+        for user_id, attendance in sorted(people.items()):
+            db.session.add(MeetingPerson(meeting_id=meeting.id, user_id=user_id, attendance=attendance.value))
     db.session.flush()
-    audit.record("meeting.attendance", f"meeting:{meeting.id}", actor=actor, attended=len(attended_ids))
+    audit.record("meeting.attendance", f"meeting:{meeting.id}", actor=actor, attended=len(attended),
+                 apologies=len(apologies), people=len(people or {}))
 
 
 def write_summary(item: MeetingItem, text: str, *, actor: User) -> None:
@@ -372,19 +408,29 @@ def _invited(meeting: Meeting) -> list[tuple[MeetingAgency, Agency]]:
 
 def open_action(
     report: Report, agency: Agency, text: str, due_on: date, *, actor: User, keyring: Keyring,
-    meeting: Meeting | None = None, override_reason: str = "",
+    meeting: Meeting | None = None, override_reason: str = "", decision: str = "", today: date | None = None,
 ) -> Action:
     """Ask an agency to do something about a case (from a meeting or the case page).
 
     The words reach the agency at once, so they pass the identifying check first, against
     the report's own names and places read by the key holder giving the action: a match
     raises ``gate.IdentifyingTextError`` unless ``override_reason`` says why they must go.
+    A due date before ``today`` raises MeetingError("due_in_past"). ``decision`` is the
+    Group's decision as this agency may read it (see ``share_decision``).
     """
     require_reviewer(actor, holding_key=True)
     _refuse_destroyed(report)
     if not agency.active:
         raise MeetingError("agency_inactive")
-    matches = gate.check_agency_text(text, report_terms(report, keyring), override_reason=override_reason)
+    if due_on < (today or utcnow().date()):
+        raise MeetingError("due_in_past")
+    terms = report_terms(report, keyring)
+    matches = gate.check_agency_text(text, terms, override_reason=override_reason)
+    if decision.strip():  # checked before anything is written, so a stopped decision stops the action too
+        try:
+            gate.check_agency_text(decision, terms, override_reason=override_reason)
+        except gate.IdentifyingTextError as error:
+            raise DecisionTextError(error.matches) from None
     action = Action(agency_id=agency.id, report_id=report.id, meeting_id=meeting.id if meeting else None,
                     created_by_id=actor.id, created_at=utcnow(), due_on=due_on, status=ActionStatus.OPEN.value,
                     text_partners=b"", text_group=b"")
@@ -399,7 +445,37 @@ def open_action(
         rules=[gate.Rule.OWN_AGENCY, gate.check_rule(matches)], target=f"report:{report.id}", actor=actor,
         matched=identifying.kinds(matches), override_reason=override_reason if matches else "", action_id=action.id,
     )
+    if decision.strip():
+        share_decision(action, decision, actor=actor, keyring=keyring, override_reason=override_reason,
+                       terms=terms)
     return action
+
+
+def share_decision(action: Action, text: str, *, actor: User, keyring: Keyring, override_reason: str = "",
+                   terms: dict[str, MatchKind] | None = None) -> None:
+    """The Group's decision behind an action, as its agency may read it: written for the agency
+    (never the minutes, never the Group's own decision), checked by the disclosure gate like
+    every word an agency reads, sealed to the agency's own key with the Group's copy."""
+    require_reviewer(actor, holding_key=True)
+    report = db.session.get(Report, action.report_id)
+    agency = db.session.get(Agency, action.agency_id)
+    assert report is not None and agency is not None
+    _refuse_destroyed(report)
+    if not agency.active:
+        raise MeetingError("agency_inactive")
+    if terms is None:
+        terms = report_terms(report, keyring)
+    matches = gate.check_agency_text(text, terms, override_reason=override_reason)
+    action.decision_partners = _seal_for_agency(agency.id, text, action_decision_binding(action, "decision_partners"))
+    action.decision_group = _seal(KeyPurpose.GROUP, text, action_decision_binding(action, "decision_group"))
+    db.session.flush()
+    case_services.record_event(report, actor, EventKind.MEETING, "decision_shared", text, ref=str(agency.id))
+    audit.record("action.decision", f"report:{report.id}", actor=actor, action_id=action.id, agency=agency.id)
+    gate.record_disclosure(
+        gate.Disclosed.AGENCY_DECISION, to=gate.Recipient.agency(agency.name, agency.id),
+        rules=[gate.Rule.OWN_AGENCY, gate.check_rule(matches)], target=f"report:{report.id}", actor=actor,
+        matched=identifying.kinds(matches), override_reason=override_reason if matches else "", action_id=action.id,
+    )
 
 
 def update_action(action: Action, status: ActionStatus, text: str, *, actor: User,
@@ -439,6 +515,27 @@ def reminder_notice(count: int, link: str) -> tuple[str, str]:
     return subject, body
 
 
+def escalation_notice(count: int, days: int, link: str) -> tuple[str, str]:
+    """Subject and body of an escalation to an agency's lead contact: how many of its actions are
+    long overdue and a link, nothing of a case (no reference, no words)."""
+    what = "1 action" if count == 1 else f"{count} actions"
+    subject = f"Hate Crime Reporting Group: {what} overdue by {days} days"
+    body = (f"{what.capitalize()} the Group gave your agency {'is' if count == 1 else 'are'} overdue by {days} "
+            "days or more. You are receiving this as your agency's lead contact for the Group.\n\n"
+            f"Open them here (sign-in needed): {link}\n")
+    return subject, body
+
+
+def mark_escalated(actions: list[Action], *, actor: User | str = "cli", now: datetime | None = None) -> None:
+    """Record that these actions (one agency's) were escalated, so they are never escalated twice."""
+    now = now or utcnow()
+    for action in actions:
+        action.escalated_at = now
+    db.session.flush()
+    if actions:
+        audit.record("action.escalated", f"agency:{actions[0].agency_id}", actor=actor, actions=len(actions))
+
+
 # The pack ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -449,6 +546,9 @@ class PackAction:
     text: str
     updates: list[tuple[ActionUpdate, str]]
     destroyed: bool = False  # the case's content, and so these words, were destroyed (retention)
+    # The Group's decision as the agency may read it ("" when none was shared)
+    decision: str = ""
+    overdue: bool = False  # open and past its due date (on the day it was read)
 
 
 @dataclass(frozen=True)
@@ -461,6 +561,15 @@ class PackItem:
 
 
 @dataclass(frozen=True)
+class PreviousDecision:
+    """The Group's decision on a case of this agenda at an earlier meeting (the Group's pack only)."""
+
+    reference: str
+    meeting: Meeting
+    text: str
+
+
+@dataclass(frozen=True)
 class Pack:
     meeting: Meeting
     agencies: list[tuple[str, bool]]
@@ -469,28 +578,46 @@ class Pack:
     # The audit log's head when the pack was made (its own opening included): printed on the
     # pack, it is a copy of the head the database cannot take back (`audit verify --head`).
     audit_head: audit.Head = (0, audit.GENESIS)
+    attendance: MeetingAttendance | None = None
+    carried: list[PackAction] = field(default_factory=list)  # open actions from before this meeting
+    previous: list[PreviousDecision] = field(default_factory=list)
+    for_agency: bool = False  # an agency's pack: its own actions, no decision of the Group's
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for entry in [*self.actions, *self.carried] if entry.overdue)
 
 
-def _actions_read(keyring: Keyring, rows: list[tuple[Action, Agency, str]], *, partners: bool) -> list[PackAction]:
+def _actions_read(keyring: Keyring, rows: list[tuple[Action, Agency, str]], *, partners: bool,
+                  today: date | None = None) -> list[PackAction]:
+    from reporting.meetings import queries
+
+    today = today or utcnow().date()
     read = []
     destroyed = destroyed_report_ids([action.report_id for action, _agency, _reference in rows])
     for action, agency, reference in rows:
         column = "text_partners" if partners else "text_group"
         text = open_text(keyring, getattr(action, column), action_binding(action, column))
+        column = "decision_partners" if partners else "decision_group"
+        decision = open_text(keyring, getattr(action, column), action_decision_binding(action, column))
         updates = []
         if partners:
             for update in db.session.scalars(
                 select(ActionUpdate).where(ActionUpdate.action_id == action.id).order_by(ActionUpdate.at)
             ):
                 updates.append((update, open_text(keyring, update.sealed, update_binding(update))))
-        read.append(PackAction(action, agency.name, reference, text, updates, action.report_id in destroyed))
+        read.append(PackAction(action, agency.name, reference, text, updates, action.report_id in destroyed,
+                               decision, queries.is_overdue(action, today)))
     return read
 
 
-def build_pack(meeting: Meeting, keyring: Keyring, *, actor: User, download: bool = False) -> Pack:
-    """The pack as its reader may see it: the Group's copy for reviewers; for a person at an
-    agency, their agency's copy of a shared pack of a meeting it was invited to, with only its
-    own agency's open actions. Audited (a download as such)."""
+def build_pack(meeting: Meeting, keyring: Keyring, *, actor: User, download: bool = False,
+               settings: Settings | None = None) -> Pack:
+    """The pack as its reader may see it: the Group's copy for reviewers (every action, and the
+    decisions on these cases at earlier meetings); for a person at an agency, their agency's copy
+    of a shared pack of a meeting it was invited to, with only its own agency's open actions and
+    the decisions written for it. Both show attendance and apologies, the quorum, and the open
+    actions carried forward from earlier meetings. Audited (a download as such)."""
     from reporting.meetings import queries
     from reporting.reports import questions
 
@@ -517,6 +644,15 @@ def build_pack(meeting: Meeting, keyring: Keyring, *, actor: User, download: boo
     rows = queries.actions(meeting_id=meeting.id, agency_id=agency_id, open_only=True)
     invited = [(agency.name, row.attended) for row, agency in queries.invited(meeting)]
     actions = _actions_read(keyring, rows, partners=partners)
+    carried = _actions_read(keyring, queries.carried_forward(meeting, agency_id=agency_id), partners=partners)
+    previous = []
+    if not partners:
+        destroyed = destroyed_report_ids([item.report_id for item, _m, _r in queries.previous_decisions(meeting)])
+        previous = [PreviousDecision(reference, earlier, open_text(keyring, item.decision, decision_binding(item)))
+                    for item, earlier, reference in queries.previous_decisions(meeting)
+                    if item.report_id not in destroyed]
+    quorum = settings.meeting_quorum if settings is not None else 0
+    attendance = queries.attendance(meeting, quorum)
     audit.record("meeting.pack_download" if download else "meeting.pack_open", f"meeting:{meeting.id}", actor=actor)
     if partners and agency_id is not None:
         agency = db.session.get(Agency, agency_id)
@@ -524,7 +660,7 @@ def build_pack(meeting: Meeting, keyring: Keyring, *, actor: User, download: boo
         gate.record_disclosure(gate.Disclosed.MEETING_PACK, to=gate.Recipient.agency(agency.name, agency.id),
                                rules=[gate.Rule.INVITED_AGENCY, gate.Rule.MARKED], target=f"meeting:{meeting.id}",
                                actor=actor, download=download)
-    return Pack(meeting, invited, items, actions, audit.head())
+    return Pack(meeting, invited, items, actions, audit.head(), attendance, carried, previous, partners)
 
 
 def agency_actions(keyring: Keyring, *, actor: User) -> list[PackAction]:
@@ -545,8 +681,12 @@ def agency_actions(keyring: Keyring, *, actor: User) -> list[PackAction]:
 def group_actions(keyring: Keyring | None, rows: list[tuple[Action, Agency, str]]) -> list[PackAction]:
     """Actions as the Group reads them (no words without the group key)."""
     if keyring is None:
+        from reporting.meetings import queries
+
+        today = utcnow().date()
         destroyed = destroyed_report_ids([action.report_id for action, _agency, _reference in rows])
-        return [PackAction(action, agency.name, reference, "", [], action.report_id in destroyed)
+        return [PackAction(action, agency.name, reference, "", [], action.report_id in destroyed,
+                           overdue=queries.is_overdue(action, today))
                 for action, agency, reference in rows]
     return _actions_read(keyring, rows, partners=False)
 

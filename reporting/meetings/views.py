@@ -25,9 +25,10 @@ from reporting.forms import fields_html
 from reporting.keys.keyring import Keyring
 from reporting.keys.staff import staff_keyring as _keyring
 from reporting.meetings import forms, pdf, queries, services
-from reporting.meetings.models import Agency, Meeting, MeetingItem
+from reporting.meetings.models import Action, Agency, Attendance, Meeting, MeetingItem
 from reporting.reports.models import Report
 from reporting.security import roles
+from reporting.settings import current_settings
 
 bp = Blueprint("meetings", __name__, url_prefix="/review/meetings")
 reviewer = roles(Role.REVIEWER.value)
@@ -95,6 +96,25 @@ def new_meeting() -> ResponseReturnValue:
     return render_template("meetings/new.html", form=form), 400 if form.errors else 200
 
 
+def _people_choices(meeting: Meeting) -> list[tuple[str, str]]:
+    names = {agency_id: name for agency_id, name, _active in queries.agency_names()}
+    return [(str(user.id), f"{user.email} ({names[user.agency_id]})" if user.agency_id in names else user.email)
+            for user in queries.people_who_may_attend(meeting)]
+
+
+def _attendance_form(meeting: Meeting, invited: list[Any], *, formdata: Any = None) -> forms.AttendanceForm:
+    agencies = [(str(a.id), a.name) for _row, a in invited]
+    if formdata is not None:
+        return forms.AttendanceForm(prefix="attendance", agencies=agencies, people=_people_choices(meeting))
+    people = queries.people_recorded(meeting)
+    return forms.AttendanceForm(
+        prefix="attendance", formdata=None, agencies=agencies, people=_people_choices(meeting),
+        data={"attended": [str(row.agency_id) for row, _a in invited if row.attended],
+              "apologies": [str(row.agency_id) for row, _a in invited if row.apologies],
+              "people_attended": [str(u) for u, a in people.items() if a == Attendance.ATTENDED],
+              "people_apologies": [str(u) for u, a in people.items() if a == Attendance.APOLOGIES]})
+
+
 def _meeting_page(meeting: Meeting, status: int = 200, **given: Any) -> ResponseReturnValue:
     keyring = _keyring()
     invited = queries.invited(meeting)
@@ -107,13 +127,14 @@ def _meeting_page(meeting: Meeting, status: int = 200, **given: Any) -> Response
     context: dict[str, Any] = {
         "meeting": meeting,
         "items": queries.items(meeting),
+        "item_of": {item.report_id: item.id for item, _report in queries.items(meeting)},
         "invited": invited,
         "actions": queries.actions(meeting_id=meeting.id),
+        "carried": queries.carried_forward(meeting),
+        "attendance": queries.attendance(meeting, current_settings().meeting_quorum),
         "today": utcnow().date(),
         "is_overdue": queries.is_overdue,
-        "attendance_form": forms.AttendanceForm(
-            prefix="attendance", formdata=None, agencies=[(str(a.id), a.name) for _row, a in invited],
-            data={"attended": [str(row.agency_id) for row, _a in invited if row.attended]}),
+        "attendance_form": _attendance_form(meeting, invited),
         "minutes_form": forms.MinutesForm(prefix="minutes", formdata=None, data={"minutes": minutes}),
         "share_form": forms.ShareForm(prefix="share", formdata=None),
         "warnings": [],
@@ -133,13 +154,20 @@ def show_meeting(meeting_id: int) -> ResponseReturnValue:
 @reviewer
 def record_attendance(meeting_id: int) -> ResponseReturnValue:
     meeting = _meeting(meeting_id)
-    invited = queries.invited(meeting)
-    form = forms.AttendanceForm(prefix="attendance", agencies=[(str(a.id), a.name) for _row, a in invited])
+    form = _attendance_form(meeting, queries.invited(meeting), formdata=request.form)
     if not form.validate():
         return _meeting_page(meeting, 400, attendance_form=form)
-    services.set_attendance(meeting, [int(a) for a in form.attended.data or []], actor=_me())
+    people = {int(u): Attendance.ATTENDED for u in form.people_attended.data or []}
+    people |= {int(u): Attendance.APOLOGIES for u in form.people_apologies.data or []}
+    try:
+        services.set_attendance(meeting, [int(a) for a in form.attended.data or []], actor=_me(),
+                                apologies_ids=[int(a) for a in form.apologies.data or []], people=people)
+    except services.MeetingError:
+        db.session.rollback()
+        form.attended.errors = [_("Choose agencies and people from the lists")]
+        return _meeting_page(meeting, 400, attendance_form=form)
     db.session.commit()
-    flash(_("Attendance saved."), "success")
+    flash(_("Attendance and apologies saved."), "success")
     return redirect(url_for(".show_meeting", meeting_id=meeting.id))
 
 
@@ -281,12 +309,18 @@ def open_action(meeting_id: int, item_id: int) -> ResponseReturnValue:
         return _no_key()
     try:
         services.open_action(report, agency, form.text.data, form.due_on.data, actor=_me(), keyring=keyring,
-                             meeting=meeting, override_reason=form.override_reason.data or "")
+                             meeting=meeting, override_reason=form.override_reason.data or "",
+                             decision=form.decision.data or "")
     except ContentDestroyedError:
         return _destroyed(meeting, item)
+    except services.MeetingError as error:
+        db.session.rollback()
+        _action_refused(form, str(error))
+        return _item_page(meeting, item, 400, action_form=form)
     except gate.IdentifyingTextError as error:
         db.session.commit()  # nothing was shared; the report's opening for the check is audited
-        form.text.errors = [matched_words(error.matches)]
+        stopped = form.decision if isinstance(error, services.DecisionTextError) else form.text
+        stopped.errors = [matched_words(error.matches)]
         return _item_page(meeting, item, 400, action_form=form, action_matches=error.matches)
     except (NotAKeyHolderError, PermissionDeniedError):
         db.session.rollback()
@@ -296,12 +330,72 @@ def open_action(meeting_id: int, item_id: int) -> ResponseReturnValue:
     return redirect(url_for(".show_item", meeting_id=meeting.id, item_id=item.id))
 
 
+def _action_refused(form: forms.ActionForm, code: str) -> None:
+    if code == "due_in_past":
+        form.due_on.errors = [_("The due date must be today or in the future")]
+    else:
+        form.agency.errors = [_("Select an active agency from the list")]
+
+
+def _action(item: MeetingItem, action_id: int) -> Action:
+    action = db.session.get(Action, action_id)
+    if action is None or action.report_id != item.report_id:
+        abort(404)
+    return action
+
+
+@bp.route("/<int:meeting_id>/items/<int:item_id>/actions/<int:action_id>/decision", methods=["GET", "POST"])
+@reviewer
+def share_decision(meeting_id: int, item_id: int, action_id: int) -> ResponseReturnValue:
+    """The Group's decision behind one action, written for its agency and checked before it reads it."""
+    meeting = _meeting(meeting_id)
+    item = _item(meeting, item_id)
+    action = _action(item, action_id)
+    agency = db.session.get(Agency, action.agency_id)
+    report = db.session.get(Report, item.report_id)
+    assert agency is not None and report is not None
+    keyring = _keyring()
+    if keyring is None:
+        return _no_key()
+    back = url_for(".show_item", meeting_id=meeting.id, item_id=item.id)
+    form = forms.AgencyDecisionForm(prefix="agency_decision")
+    matches: list[Match] = []
+    if form.validate_on_submit():
+        try:
+            services.share_decision(action, form.decision.data, actor=_me(), keyring=keyring,
+                                    override_reason=form.override_reason.data or "")
+        except ContentDestroyedError:
+            return _destroyed(meeting, item)
+        except services.MeetingError:
+            db.session.rollback()
+            form.decision.errors = [_("This agency is no longer active: nothing can be shared with it")]
+        except gate.IdentifyingTextError as error:
+            db.session.commit()  # nothing was shared; the report's opening for the check is audited
+            form.decision.errors = [matched_words(error.matches)]
+            matches = error.matches
+        except (NotAKeyHolderError, PermissionDeniedError):
+            db.session.rollback()
+            return _no_key()
+        else:
+            db.session.commit()
+            flash(_("Decision shared with %(agency)s.", agency=agency.name), "success")
+            return redirect(back)
+    elif request.method == "GET":
+        try:
+            shared = services.group_actions(keyring, [(action, agency, report.reference)])[0].decision
+        except NotAKeyHolderError:
+            return _no_key()
+        form = forms.AgencyDecisionForm(prefix="agency_decision", formdata=None, data={"decision": shared})
+    return render_template("meetings/agency_decision.html", form=form, meeting=meeting, item=item, agency=agency,
+                           report=report, back=back, matches=matches), 400 if form.errors else 200
+
+
 def _pack(meeting: Meeting, *, download: bool) -> services.Pack | None:
     keyring = _keyring()
     if keyring is None:
         return None
     try:
-        return services.build_pack(meeting, keyring, actor=_me(), download=download)
+        return services.build_pack(meeting, keyring, actor=_me(), download=download, settings=current_settings())
     except NotAKeyHolderError:
         db.session.rollback()
         return None
@@ -376,15 +470,21 @@ def open_case_action(reference: str) -> ResponseReturnValue:
         return _no_key()
     try:
         services.open_action(report, agency, form.text.data, form.due_on.data, actor=_me(), keyring=keyring,
-                             override_reason=form.override_reason.data or "")
+                             override_reason=form.override_reason.data or "", decision=form.decision.data or "")
     except ContentDestroyedError:
         db.session.rollback()
         flash(_("This case's content was destroyed under the retention rules: nothing can be written about it."),
               "error")
         return redirect(back)
+    except services.MeetingError as error:
+        db.session.rollback()
+        flash(_("The due date must be today or in the future") if str(error) == "due_in_past"
+              else _("Select an active agency from the list"), "error")
+        return redirect(back)
     except gate.IdentifyingTextError as error:
         db.session.commit()  # nothing was shared; the report's opening for the check is audited
-        form.text.errors = [matched_words(error.matches)]
+        stopped = form.decision if isinstance(error, services.DecisionTextError) else form.text
+        stopped.errors = [matched_words(error.matches)]
         # The case page keeps its form short: the words are checked again on a page of their own.
         return render_template("meetings/action_check.html", form=form, report=report, back=back,
                                matches=error.matches), 400

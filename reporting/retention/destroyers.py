@@ -89,6 +89,9 @@ def destroy_meeting_words(report: Report) -> int:
     if action_ids:
         count += len(action_ids)
         db.session.execute(update(Action).where(Action.id.in_(action_ids)).values(text_partners=b"", text_group=b""))
+    # The decisions written for the agencies go with the rest.
+    db.session.execute(update(Action).where(Action.report_id == report.id, Action.decision_group.is_not(None))
+                       .values(decision_partners=None, decision_group=None))
     updates = ActionUpdate.action_id.in_(select(Action.id).where(Action.report_id == report.id)) & ActionUpdate.sealed.is_not(None)
     count += _count(select(func.count()).select_from(ActionUpdate).where(updates))
     db.session.execute(update(ActionUpdate).where(updates).values(sealed=None))

@@ -1,5 +1,5 @@
 """A destroyed case's words at the Group's meetings go with the rest of it: its summaries,
-the decision, its actions' words and the agencies' updates. The other case heard at the
+the decision, its actions' words, the decisions written for the agencies and the agencies' updates. The other case heard at the
 same meeting keeps every word, and the meeting still counts both cases as heard."""
 from __future__ import annotations
 
@@ -15,9 +15,11 @@ from tests.meetings.test_meetings import agency_id, make_meeting, pdf_text, post
 from tests.retention.test_retention import _close, _dump, _holds, _run
 
 GONE = {"summary": "Abuse in the street SUMGONE7.", "decision": "Refer to housing DECGONE7.",
-        "action": "Offer a transfer ACTGONE7", "update": "Visited on Monday UPDGONE7."}
+        "action": "Offer a transfer ACTGONE7", "update": "Visited on Monday UPDGONE7.",
+        "for_agency": "Housing to offer a move FORGONE7."}
 KEPT = {"summary": "Graffiti on a shelter SUMKEPT3.", "decision": "Ask the council DECKEPT3.",
-        "action": "Clean the shelter ACTKEPT3", "update": "Cleaned UPDKEPT3."}
+        "action": "Clean the shelter ACTKEPT3", "update": "Cleaned UPDKEPT3.",
+        "for_agency": "The council to clean it FORKEPT3."}
 
 
 def _hear(reviewer, meeting_id: int, item_id: int, housing_id: int, words: dict[str, str]) -> None:
@@ -25,7 +27,8 @@ def _hear(reviewer, meeting_id: int, item_id: int, housing_id: int, words: dict[
     assert post(reviewer, f"{page}/decision", {"decision-decision": words["decision"]}, page=page).status_code == 302
     due = (date.today() + timedelta(days=14)).isoformat()
     response = post(reviewer, f"{page}/actions", {"action-agency": str(housing_id), "action-text": words["action"],
-                                                 "action-due_on": due}, page=page)
+                                                 "action-due_on": due, "action-decision": words["for_agency"]},
+                    page=page)
     assert response.status_code == 302
 
 
@@ -38,7 +41,8 @@ def _sealed(report_reference: str) -> list[bytes]:
     action = db.session.scalar(select(Action).where(Action.report_id == report_id))
     update = db.session.scalar(select(ActionUpdate).where(ActionUpdate.action_id == action.id))
     copy = db.session.scalar(select(MeetingItemCopy.sealed).where(MeetingItemCopy.item_id == item.id))
-    blobs = [copy, item.summary_group, item.decision, action.text_partners, action.text_group, update.sealed]
+    blobs = [copy, item.summary_group, item.decision, action.text_partners, action.text_group, update.sealed,
+             action.decision_partners, action.decision_group]
     assert all(blobs)
     return [blob[-48:] for blob in blobs]
 
@@ -83,6 +87,7 @@ def test_a_destroyed_case_loses_its_meeting_words_and_the_other_case_keeps_them(
         assert item.heard_at is not None
         action = db.session.get(Action, actions[gone])
         assert (action.text_partners, action.text_group) == (b"", b"")
+        assert (action.decision_partners, action.decision_group) == (None, None)
         assert action.agency_id == housing_id and action.status == "open"
         assert db.session.scalar(select(ActionUpdate.sealed).where(ActionUpdate.action_id == action.id)) is None
         assert queries.heard_report_ids(date(2000, 1, 1), date(2100, 1, 1)) == heard == {gone_id, item.report_id} | {
@@ -99,6 +104,7 @@ def test_a_destroyed_case_loses_its_meeting_words_and_the_other_case_keeps_them(
     assert not any(words in text for words in everything_gone)
     kept_page = reviewer.get(f"/review/meetings/{meeting_id}/items/{items[kept]}").get_data(as_text=True)
     assert KEPT["summary"] in kept_page and KEPT["decision"] in kept_page and KEPT["action"] in kept_page
+    assert KEPT["for_agency"] in kept_page
     case_page = reviewer.get(f"/review/cases/{gone}").get_data(as_text=True)
     assert "Destroyed under the retention rules." in case_page
     assert not any(words in case_page for words in everything_gone)
