@@ -32,6 +32,7 @@ from reporting.meetings import services as meeting_services
 from reporting.meetings.demo import load_demo_meeting_history
 from reporting.meetings.models import Agency, Meeting, MeetingItem
 from reporting.referrals import services as referral_services
+from reporting.referrals.models import Outcome
 from reporting.reports.models import Priority, Report, Status
 from reporting.retention import services as retention_services
 from reporting.settings import Settings
@@ -109,6 +110,12 @@ def load_demo_activity(references: list[str], samples: list[dict[str, Any]], set
     today = now.date()
     police_extract.prepare_extract(today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1), actor=police,
                                    area_labels=police_extract.area_labels())
+    # The referral's crime reference, and the force's match back naming another: a disagreement for
+    # the police to settle (/police/extracts/mismatches), counted once as a crime recorded.
+    referral_services.record_outcome(referral, actor=police, crime_reference="22/10109/26",
+                                     outcome=Outcome.CRIME_RECORDED, now=now)
+    police_extract.import_matches(f"reference,crime_reference\n{first.reference},22/77777/26\n".encode(),
+                                  actor=police, now=now)
 
     # A message to a reporter who can be contacted.
     if keyring is not None:  # messaging a reporter needs a key holder

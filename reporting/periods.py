@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from reporting.db import utcnow
+
 LONDON = ZoneInfo("Europe/London")
 
 
@@ -129,3 +131,13 @@ def publishable_periods(earliest: str | None, today: date) -> list[Period]:
         if len(quarters) == 4:
             out.append(Period(financial_year(month_key(year_first)), month_key(year_first), f"{start + 1:04d}-03"))
         start += 1
+
+
+def london_today() -> date:
+    """Today's date in Europe/London: what decides whether a period has ended or a meeting been held."""
+    return utcnow().astimezone(LONDON).date()
+
+
+def has_ended(last_month: str, today: date) -> bool:
+    """Whether a period ending with the month ``last_month`` (``YYYY-MM``) is over by ``today``."""
+    return last_month < month_key(today)

@@ -22,6 +22,7 @@ from reporting.meetings.models import (
     MeetingItemCopy,
     MeetingPerson,
 )
+from reporting.periods import london_today
 from reporting.reports.models import Report
 
 
@@ -242,22 +243,44 @@ def due_by_agency(today: date) -> list[tuple[Agency, int]]:
 
 
 # For the statistics ------------------------------------------------------------------------
+#
+# "Heard at a meeting of the Group" is defined here, once, and read by the statistics
+# (reporting/stats/queries.py), their exports and open data, and the meeting pages: a case is heard
+# on the DATE OF THE MEETING that heard it (a decision recorded for it: meeting_items.heard_at), not
+# on the day someone typed the decision, and only once that meeting has been held (``held_on`` is
+# today or before). A case heard at several meetings counts once, at the first. "Reviewed by the
+# Group" (moved to "under review" in its status history) is a different measure, in the statistics.
 
-def heard_cases(start: date, end: date) -> Select[Any]:
-    """(report_id, heard_on) for each case heard at a meeting held from ``start`` to ``end``
-    inclusive: one row per case, at its first hearing in the range. Clear columns only
-    (meeting_items.heard_at is set when the Group records its decision on the case)."""
-    first = aliased(Meeting)
+
+def is_heard(item: MeetingItem, meeting: Meeting, today: date) -> bool:
+    """Whether a case on a meeting's agenda counts as heard at it (the meeting pages' tag)."""
+    return item.heard_at is not None and meeting.held_on <= today
+
+
+def first_hearings(today: date) -> Any:
+    """(report_id, heard_on): each case heard at a meeting held on or before ``today``, at its first.
+    Clear columns only; a subquery the statistics group by month and filter by the report."""
     return (
-        select(MeetingItem.report_id, func.min(first.held_on).label("heard_on"))
-        .join(first, first.id == MeetingItem.meeting_id)
-        .where(MeetingItem.heard_at.is_not(None), first.held_on >= start, first.held_on <= end)
+        select(MeetingItem.report_id.label("report_id"), func.min(Meeting.held_on).label("heard_on"))
+        .join(Meeting, Meeting.id == MeetingItem.meeting_id)
+        .where(MeetingItem.heard_at.is_not(None), Meeting.held_on <= today)
         .group_by(MeetingItem.report_id)
+        .subquery("first_hearings")
     )
 
 
-def heard_report_ids(start: date, end: date) -> set[int]:
-    """Ids of the cases heard at a meeting held from ``start`` to ``end`` inclusive."""
-    return {int(row[0]) for row in db.session.execute(heard_cases(start, end)).all()}
+def heard_cases(start: date, end: date, today: date | None = None) -> Select[Any]:
+    """(report_id, heard_on) for each case first heard at a meeting held from ``start`` to ``end``
+    inclusive, and on or before ``today`` (London): the statistics' measure, case by case."""
+    first = first_hearings(today or london_today())
+    return select(first.c.report_id, first.c.heard_on).where(first.c.heard_on >= start, first.c.heard_on <= end)
 
 
+def heard_report_ids(start: date, end: date, today: date | None = None) -> set[int]:
+    """Ids of the cases first heard at a meeting held from ``start`` to ``end`` inclusive (and held already)."""
+    return {int(row[0]) for row in db.session.execute(heard_cases(start, end, today)).all()}
+
+
+def first_meeting_on() -> date | None:
+    """The day of the first meeting of the Group kept here: before it, no hearing was recorded."""
+    return db.session.scalar(select(func.min(Meeting.held_on)))

@@ -27,6 +27,7 @@ from reporting.keys.staff import staff_keyring as _keyring
 from reporting.meetings import forms, pdf, queries, services
 from reporting.meetings.models import Action, Agency, Attendance, Meeting, MeetingItem
 from reporting.reports.models import Report
+from reporting.periods import london_today
 from reporting.security import roles
 from reporting.settings import current_settings
 
@@ -134,6 +135,7 @@ def _meeting_page(meeting: Meeting, status: int = 200, **given: Any) -> Response
         "attendance": queries.attendance(meeting, current_settings().meeting_quorum),
         "today": utcnow().date(),
         "is_overdue": queries.is_overdue,
+        "is_heard": lambda item: queries.is_heard(item, meeting, london_today()),
         "attendance_form": _attendance_form(meeting, invited),
         "minutes_form": forms.MinutesForm(prefix="minutes", formdata=None, data={"minutes": minutes}),
         "share_form": forms.ShareForm(prefix="share", formdata=None),

@@ -197,6 +197,7 @@ def open_extract(extract: PoliceExtract, *, actor: User, personal_private: bytes
 class ImportResult:
     matched: int
     changed: int
+    conflicts: int = 0  # of the matches imported, those whose crime reference a referral contradicts
 
 
 def import_matches(data: bytes, *, actor: User, now: datetime) -> ImportResult:
@@ -270,7 +271,70 @@ def import_matches(data: bytes, *, actor: User, now: datetime) -> ImportResult:
     # The statistics group again the months these matches count in (reporting/stats/cache.py listens).
     audit.record("stats.police_matches.import", "police_matches", actor=actor, rows=len(wanted), changed=changed)
     db.session.flush()
-    return ImportResult(len(wanted), changed)
+    imported = set(found.values())
+    conflicts = sum(1 for m in mismatches() if m.report_id in imported)
+    return ImportResult(len(wanted), changed, conflicts)
+
+
+# Crime references that disagree (issue 30): a match the force sent back whose crime reference is not
+# the one a referral of the same report already brought back. Never settled silently: a person with
+# the police key's role chooses which stands, audited. Either way the report is one crime recorded.
+
+KEEP_REFERRAL, TAKE_EXTRACT = "referral", "extract"
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    match_id: int
+    report_id: int
+    reference: str  # the report's
+    received_at: datetime
+    by_referral: str  # the crime reference the referral brought back (the first referral with one)
+    by_extract: str  # the force's match
+
+
+def mismatches(match_id: int | None = None) -> list[Mismatch]:
+    """Every match that disagrees with its report's referrals, oldest report first (clear columns only)."""
+    matches = PoliceMatch.__table__.c
+    agreeing = select(referrals.report_id).where(referrals.report_id == matches.report_id,
+                                                 referrals.crime_reference == matches.crime_reference)
+    by_referral = (select(referrals.crime_reference).where(referrals.report_id == matches.report_id,
+                                                           referrals.crime_reference.is_not(None))
+                   .order_by(referrals.id).limit(1).scalar_subquery())
+    statement = (
+        select(matches.id, matches.report_id, reports.reference, reports.received_at, by_referral, matches.crime_reference)
+        .join(REPORTS, reports.id == matches.report_id)
+        .where(by_referral.is_not(None), ~agreeing.exists())
+        .order_by(reports.received_at, reports.id)
+    )
+    if match_id is not None:
+        statement = statement.where(matches.id == match_id)
+    return [Mismatch(*row) for row in db.session.execute(statement).all()]
+
+
+def settle_mismatch(match_id: int, keep: str, *, actor: User) -> Mismatch:
+    """Settle one disagreement: keep the referral's crime reference (the match takes it) or take the
+    extract's (the report's referrals take it). LookupError if there is no such disagreement now."""
+    _require_police(actor)
+    if keep not in (KEEP_REFERRAL, TAKE_EXTRACT):
+        raise ValueError(keep)
+    found = mismatches(match_id)
+    if not found:
+        raise LookupError(match_id)
+    mismatch = found[0]
+    if keep == KEEP_REFERRAL:
+        match = db.session.get(PoliceMatch, match_id)
+        assert match is not None
+        match.crime_reference = mismatch.by_referral
+        match.matched_by_id = actor.id
+    else:
+        for referral in db.session.scalars(select(Referral).where(
+                Referral.report_id == mismatch.report_id, Referral.crime_reference.is_not(None))):
+            referral.crime_reference = mismatch.by_extract
+    db.session.flush()
+    audit.record("stats.police_matches.settle", f"report:{mismatch.report_id}", actor=actor, kept=keep,
+                 by_referral=mismatch.by_referral, by_extract=mismatch.by_extract)
+    return mismatch
 
 
 # Reads ---------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from reporting.db import utcnow
 from reporting.disclosure import marking
 from reporting.exceptions import NotAKeyHolderError
 from reporting.extensions import db
-from reporting.forms.fields import options
+from reporting.forms.fields import Radios, options
 from reporting.security import roles
 from reporting.periods import month_key, parse_month, quarter
 from reporting.referrals import extract as extracts
@@ -59,15 +59,16 @@ class ImportForm(FlaskForm):
 
 def _page(prepare: PrepareForm | None = None, upload: ImportForm | None = None,
           problems: list[str] | None = None) -> str:
-    extracts = db.session.scalars(
+    to_settle = len(extracts.mismatches())
+    prepared = db.session.scalars(
         select(PoliceExtract).order_by(PoliceExtract.first_month.desc(), PoliceExtract.id.desc())).all()
     latest: dict[date, PoliceExtract] = {}
-    for extract in extracts:
+    for extract in prepared:
         latest.setdefault(extract.first_month, extract)
     return render_template(
         "referrals/police_extracts.html", prepare=prepare or PrepareForm(prefix="prepare"),
         upload=upload or ImportForm(prefix="import"), problems=problems or [], extracts=list(latest.values()),
-        quarter_label=_quarter_label, marking=marking.MARKING,
+        quarter_label=_quarter_label, marking=marking.MARKING, mismatches=to_settle,
     )
 
 
@@ -138,6 +139,60 @@ def import_matches() -> ResponseReturnValue:
         return _page(upload=form, problems=error.problems), 400
     db.session.commit()
     flash(_("%(n)s matches imported (%(changed)s new or changed).", n=result.matched, changed=result.changed), "success")
+    if result.conflicts:
+        flash(_("%(n)s of them disagree with the crime reference a referral already brought back: settle each one.",
+                n=result.conflicts), "warning")
+        return redirect(url_for(".list_mismatches"))
     return redirect(url_for(".list_extracts"))
+
+
+# Crime references that disagree (issue 30) ----------------------------------------------------
+
+class SettleForm(FlaskForm):
+    keep = Radios(_l("Which crime reference stands?"), required=_l("Select which crime reference stands"))
+
+    def __init__(self, mismatch: extracts.Mismatch, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.keep.choices = options([
+            (extracts.KEEP_REFERRAL, _("Keep the referral's: %(reference)s", reference=mismatch.by_referral)),
+            (extracts.TAKE_EXTRACT, _("Take the extract's: %(reference)s", reference=mismatch.by_extract)),
+        ])
+
+
+@bp.get("/mismatches")
+@police
+def list_mismatches() -> ResponseReturnValue:
+    return render_template("referrals/police_mismatches.html", mismatches=extracts.mismatches(),
+                           marking=marking.MARKING)
+
+
+def _settle_page(mismatch: extracts.Mismatch, form: SettleForm) -> str:
+    return render_template("referrals/police_mismatch.html", mismatch=mismatch, form=form, marking=marking.MARKING)
+
+
+@bp.get("/mismatches/<int:match_id>")
+@police
+def show_mismatch(match_id: int) -> ResponseReturnValue:
+    found = extracts.mismatches(match_id)
+    if not found:
+        abort(404)
+    return _settle_page(found[0], SettleForm(found[0], prefix="settle"))
+
+
+@bp.post("/mismatches/<int:match_id>")
+@police
+def settle_mismatch(match_id: int) -> ResponseReturnValue:
+    found = extracts.mismatches(match_id)
+    if not found:
+        flash(_("That crime reference no longer disagrees: someone has settled it."), "success")
+        return redirect(url_for(".list_mismatches"))
+    form = SettleForm(found[0], prefix="settle")
+    if not form.validate():
+        return _settle_page(found[0], form), 400
+    settled = extracts.settle_mismatch(match_id, form.keep.data or "", actor=current_user._get_current_object())
+    db.session.commit()
+    kept = settled.by_referral if form.keep.data == extracts.KEEP_REFERRAL else settled.by_extract
+    flash(_("%(reference)s: the crime reference is now %(crime)s.", reference=settled.reference, crime=kept), "success")
+    return redirect(url_for(".list_mismatches"))
 
 

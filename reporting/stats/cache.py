@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import Text, cast, delete, event, func, inspect, literal, select, update
+from sqlalchemy import Text, cast, delete, event, func, literal, select, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 
@@ -46,12 +46,12 @@ STATEMENTS: dict[str, Callable[[queries.Filters], Sequence[Any]]] = {
     "strategy_groups": queries.strategy_groups_by_month,
     "strands": queries.strands_by_month,
     "types": queries.types_by_month,
-    "heard": queries.cases_heard_by_month,
+    "reviewed": queries.cases_reviewed_by_month,
     "first_review": queries.first_review_histogram,
     "referred": queries.referrals_by_month,
     "acknowledged": queries.acknowledged_histogram,
     "outcomes": queries.outcomes_by_month,
-    "matches": queries.matches_by_month,
+    "crimes": queries.crimes_recorded_by_month,
     "linked": queries.linked_by_month,
 }
 reports = Report.__table__.c
@@ -62,7 +62,7 @@ MANY = 5000  # more new rows than this since the last look: forget every kept mo
 
 
 # Bumped whenever what a month keeps changes shape or meaning, so rows kept by older code are never read.
-SHAPE = "v2"
+SHAPE = "v3"  # v3: "reviewed" (not "heard", now read live) and "crimes" by the report's month (issue 30)
 
 
 def filter_key(f: queries.Filters) -> str:
@@ -75,8 +75,8 @@ def _month(value: Any) -> str:
 
 # What a change touches. A new report, link or match, or any case event but a status change or a
 # note, may move every figure of its months; a status change moves only the status now (the month
-# the report came in), the first review if it is the case's first (the same month), and "heard" if
-# it moved the case to under review (the month it happened).
+# the report came in), the first review if it is the case's first (the same month), and "reviewed" if
+# it moved the case to under review (the month it happened). Hearings at meetings are not kept here.
 EVERYTHING = frozenset(STATEMENTS)
 STATUS_NOW = frozenset({"who_and_what_next"})
 Touched = dict[str, frozenset[str]]  # month -> statement names to group again
@@ -120,13 +120,15 @@ def forget_all() -> None:
 
 
 # The force's matches (reporting/referrals/extract.py, below the statistics, which knows nothing of
-# this cache): a match new or changed drops its month, and a changed one the month it was matched before.
+# this cache): a crime recorded counts in the month its REPORT was received, so a match written today
+# (new, changed or gone) drops that month, however long ago, not the month of the import.
 @event.listens_for(PoliceMatch, "after_insert")
 @event.listens_for(PoliceMatch, "after_update")
+@event.listens_for(PoliceMatch, "after_delete")
 def _match_written(_mapper: Any, connection: Any, target: PoliceMatch) -> None:
-    history = inspect(target).attrs.matched_at.history
-    months = sorted({_month(at) for at in (target.matched_at or utcnow(), *history.deleted) if at is not None})
-    connection.execute(delete(StatsMonth).where(StatsMonth.month.in_(months)))
+    received = connection.execute(select(reports.received_at).where(reports.id == target.report_id)).scalar()
+    if received is not None:
+        connection.execute(delete(StatsMonth).where(StatsMonth.month == _month(received)))
 
 
 def _changed_months() -> Touched:
@@ -160,19 +162,17 @@ def _changed_months() -> Touched:
             .where(events.id > last_event)
         ).all()
         status_of: dict[int, str] = {}
-        heard: set[int] = set()
-        everything: set[int] = set()
+        reviewed: set[int] = set()
         for at, kind, after, received, report_id in new_events:
             if kind == "note":
                 continue
             if kind != "status":
                 _touch(touched, {_month(at), _month(received)})
-                everything.add(report_id)
                 continue
             status_of[report_id] = _month(received)
             _touch(touched, {_month(received)}, STATUS_NOW)
-            if after == queries.HEARD_STATUS:
-                heard.add(report_id)
+            if after == queries.REVIEWED_STATUS:
+                reviewed.add(report_id)
         ids = sorted(status_of)
         for i in range(0, len(ids), 500):
             part = ids[i:i + 500]
@@ -181,16 +181,14 @@ def _changed_months() -> Touched:
                 select(events.report_id).where(events.kind == "status", events.report_id.in_(part),
                                                events.id <= last_event).distinct()))
             _touch(touched, {status_of[r] for r in part if r not in reviewed_before}, frozenset({"first_review"}))
-        ids = sorted(heard)
-        for i in range(0, len(ids), 500):  # the month each such case was first heard may move, old or new
+        ids = sorted(reviewed)
+        for i in range(0, len(ids), 500):  # the month each such case was first reviewed may move, old or new
             _touch(touched, {_month(at) for at in db.session.scalars(
                 select(events.at).where(events.kind == "status", events.report_id.in_(ids[i:i + 500]),
-                                        events.after == queries.HEARD_STATUS))},
-                   frozenset({"heard"}))
-        ids = sorted(everything)
-        for i in range(0, len(ids), 500):  # a crime reference by referral changes when a match counts
-            _touch(touched, {_month(v) for v in db.session.scalars(
-                select(PoliceMatch.matched_at).where(PoliceMatch.report_id.in_(ids[i:i + 500])))})
+                                        events.after == queries.REVIEWED_STATUS))},
+                   frozenset({"reviewed"}))
+        # A referral's crime reference (a "referral" event) counts in the month the report was received,
+        # touched above with the event's own month.
     last_link = marks["case_links"].value
     newest_link = db.session.scalar(select(func.max(links.id))) or 0
     if newest_link > last_link:

@@ -61,7 +61,8 @@ def to_json(tables: Sequence[Table], meta: Mapping[str, Any]) -> bytes:
         "tables": [
             {
                 "id": t.id, "title": t.title, "row_header": t.row_header, "columns": t.columns, "note": t.note,
-                "rows": [{"code": r.code, "label": r.label, "total": r.total, "values": r.values} for r in t.rows],
+                "rows": [{"code": r.code, "label": r.label, "total": r.total, "values": r.values,
+                          **({"to_date": True} if r.to_date else {})} for r in t.rows],
                 # Open data says what a reader may rely on: each column's months, how the rows relate.
                 **({"column_months": t.column_codes, "row_relations": [list(pair) for pair in t.relations]}
                    if t.column_codes else {}),

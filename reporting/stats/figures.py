@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
@@ -26,7 +27,16 @@ from reporting.codes import (
     StrategyGroup,
 )
 from reporting.stats import cache, queries
-from reporting.periods import Period, calendar_year, financial_year, months_between, quarter
+from reporting.periods import (
+    Period,
+    calendar_year,
+    financial_year,
+    has_ended,
+    london_today,
+    month_key,
+    months_between,
+    quarter,
+)
 
 Value = int | float | str | None
 
@@ -37,6 +47,7 @@ class Row:
     label: str
     values: list[Value]
     total: bool = False  # the table's total row
+    to_date: bool = False  # a period not over yet: marked "to date", never compared (issue 30)
 
 
 @dataclass
@@ -74,6 +85,7 @@ class Figures:
     by_area: list[tuple[str, int]] = field(default_factory=list)
     # (month, code) -> reports, per dimension: what the open data tables are made of.
     cubes: dict[str, Counter[tuple[str, Any]]] = field(default_factory=dict)
+    to_date: str | None = None  # the month not over yet (this month), if the range reaches it
 
     def table(self, table_id: str) -> Table:
         return next(t for t in self.tables if t.id == table_id)
@@ -134,19 +146,31 @@ def _shift_year(key: str, kind: str) -> str:
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "fy": 12, "calendar": 12}
 
 
+def to_date_label(label: str) -> str:
+    """A period not over yet, in words: "December 2026 (to date)"."""
+    return _("%(period)s (to date)", period=label)
+
+
 def _period_table(table_id: str, title: str, header: str, counts: dict[str, int], kind: str,
-                  months: list[str], period: Callable[[str], str], label: Callable[[str], str] = str) -> Table:
+                  months: list[str], period: Callable[[str], str], label: Callable[[str], str] = str,
+                  today: date | None = None) -> Table:
     """Counts per period with the change on the same period a year before, when both
-    periods lie wholly inside the range (a part-year is not compared with a whole one)."""
+    periods lie wholly inside the range (a part-year is not compared with a whole one) and
+    have ended: a period not over yet is marked "to date" and never compared."""
     size = Counter(period(m) for m in months)
-    whole = {key for key, n in size.items() if n == PERIOD_MONTHS[kind]}
+    # Only the period holding this month can be unfinished: no month still to come is ever shown.
+    ended = {period(m) for m in months} - ({period(month_key(today))} if today else set())
+    whole = {key for key, n in size.items() if n == PERIOD_MONTHS[kind] and key in ended}
     rows = []
     for key, count in counts.items():
         before_key = _shift_year(key, kind)
         before = counts.get(before_key) if key in whole and before_key in whole else None
-        rows.append(Row(key, label(key), [count, change(count, before)]))
+        unfinished = key not in ended
+        rows.append(Row(key, to_date_label(label(key)) if unfinished else label(key), [count, change(count, before)],
+                        to_date=unfinished))
     return Table(table_id, title, header, [_("Reports"), _("Change on a year before")], rows,
-                 note=_("A period only partly inside the dates chosen is not compared."))
+                 note=_("A period only partly inside the dates chosen is not compared. A period not over yet is "
+                        "marked “to date” and is not compared either."))
 
 
 def _breakdown(table_id: str, title: str, header: str, counts: Mapping[Any, int], order: Iterable[tuple[Any, str]],
@@ -207,18 +231,16 @@ def month_sums(rows: Mapping[str, list[list[Any]]]) -> MonthSums:
     counts: Counter[str] = Counter()
     review: Counter[int] = Counter()
     ack: Counter[int] = Counter()
-    for _m, n in rows["heard"]:
-        counts["heard"] += n
+    for _m, n in rows["reviewed"]:
+        counts["reviewed"] += n
     for _m, n in rows["referred"]:
         counts["referred"] += n
     for _m, tenths, n in rows["acknowledged"]:
         counts["acknowledged"] += n
         ack[tenths] += n
-    for _m, _outcome, has_reference, n in rows["outcomes"]:
+    for _m, _outcome, _has_reference, n in rows["outcomes"]:
         counts["outcomes"] += n
-        if has_reference:
-            counts["crimes_recorded"] += n
-    for _m, n in rows["matches"]:
+    for _m, n in rows["crimes"]:  # by the report's month, each report once (issue 30)
         counts["crimes_recorded"] += n
     for _m, tenths, n in rows["first_review"]:
         review[tenths] += n
@@ -230,8 +252,12 @@ def month_sums(rows: Mapping[str, list[list[Any]]]) -> MonthSums:
     return MonthSums(received, by, counts, review, ack)
 
 
-def build(f: queries.Filters) -> Figures:
-    """Every figure of the page for these filters."""
+def build(f: queries.Filters, today: date | None = None) -> Figures:
+    """Every figure of the page for these filters, as of ``today`` (London; today by default): a
+    month still to come is never shown, and this month is marked "to date" and never compared."""
+    today = today or london_today()
+    if f.last_month > today:
+        f = replace(f, last_month=date(today.year, today.month, 1), first_month=min(f.first_month, today.replace(day=1)))
     months = months_between(f.first_month, f.last_month)
     sums = cache.monthly(f, month_sums)
     totals: dict[str, Counter[Any]] = {name: Counter() for name in DIMENSIONS}
@@ -256,13 +282,14 @@ def build(f: queries.Filters) -> Figures:
     home_office = [(c, lbl) for c, lbl, grouping in queries.choice_labels("strand") if grouping == "monitored"]
 
     tables = [
-        _period_table("by_month", _("Reports by month"), _("Month"), in_range, "month", months, str, labels.month_name),
+        _period_table("by_month", _("Reports by month"), _("Month"), in_range, "month", months, str, labels.month_name,
+                      today),
         _period_table("by_quarter", _("Reports by quarter (financial year)"), _("Quarter"),
-                      _rollup(in_range, months, quarter), "quarter", months, quarter),
+                      _rollup(in_range, months, quarter), "quarter", months, quarter, today=today),
         _period_table("by_financial_year", _("Reports by financial year (April to March)"), _("Financial year"),
-                      _rollup(in_range, months, financial_year), "fy", months, financial_year),
+                      _rollup(in_range, months, financial_year), "fy", months, financial_year, today=today),
         _period_table("by_calendar_year", _("Reports by calendar year"), _("Year"),
-                      _rollup(in_range, months, calendar_year), "calendar", months, calendar_year),
+                      _rollup(in_range, months, calendar_year), "calendar", months, calendar_year, today=today),
         _breakdown("by_strand", _("Reports by strand (the service's categories)"), _("Strand"), strand, strand_choices,
                    total, _("A report can name more than one strand, so these add up to more than the reports.")),
         _breakdown("by_home_office_strand", _("Reports by the Home Office's five monitored strands"), _("Strand"),
@@ -283,12 +310,13 @@ def build(f: queries.Filters) -> Figures:
         _breakdown("by_strategy_group", _("Reports from the groups least likely to report"), _("Group"), group,
                    strategy_group_order(), total, strategy_group_note()),
     ]
-    measures_q, measures_y = measures(sums, months)
+    measures_q, measures_y = measures(sums, months, heard_at_meeting(f, today), today)
     tables += [measures_q, measures_y]
     figures = Figures(f, months, total, tables, monthly=in_range,
                       by_strand=[(str(lbl), strand.get(c, 0)) for c, lbl in strand_choices],
                       by_area=[(str(lbl), area.get(c, 0)) for c, lbl in area_choices],
-                      cubes={name: cube for name, cube in cubes.items() if cube})
+                      cubes={name: cube for name, cube in cubes.items() if cube},
+                      to_date=next((m for m in months if not has_ended(m, today)), None))
     figures.summaries = summaries(figures, months, in_range)
     return figures
 
@@ -320,17 +348,18 @@ def strategy_group_note() -> str:
 
 
 MEASURES = (
-    "received", "heard", "referred", "acknowledged", "crimes_recorded", "outcomes",
+    "received", "reviewed", "referred", "acknowledged", "crimes_recorded", "outcomes",
     "review_median", "review_p90", "ack_median", "ack_p90", "linked_related", "linked_duplicate",
     "group_gypsy_roma_traveller", "group_migrant", "group_transgender", "group_disability", "group_any",
     "group_not_known",
+    "heard_at_meeting",
 )
 
 
 def measure_headings() -> list[str]:
     return [
-        _("Reports received"), _("Cases heard at the Group"), _("Referred to police"),
-        _("Referrals acknowledged"), _("Police-recorded crimes (a crime reference came back, by referral or the force's matches)"),
+        _("Reports received"), _("Cases reviewed by the Group"), _("Referred to police"),
+        _("Referrals acknowledged"), _("Police-recorded crimes (by the report's month)"),
         _("Police outcomes recorded"),
         _("Median days from report to first review"), _("90th percentile days from report to first review"),
         _("Median days from referral to acknowledgement"), _("90th percentile days from referral to acknowledgement"),
@@ -338,11 +367,32 @@ def measure_headings() -> list[str]:
         *(_("Reports from the group: %(group)s", group=str(words)) for words in StrategyGroup.words().values()),
         _("Reports from any of the groups least likely to report"),
         _("Reports where the groups are not known (received before the service recorded them)"),
+        _("Cases heard at a meeting of the Group"),
     ]
 
 
-def measures(sums: Mapping[str, MonthSums], months: list[str]) -> tuple[Table, Table]:
-    """The strategy's measures per quarter and per financial year."""
+def heard_at_meeting(f: queries.Filters, today: date) -> dict[str, int | None]:
+    """Month -> cases first heard at a meeting of the Group held that month (and by ``today``); None
+    for the months before the first meeting kept here, when no hearing was recorded (not zero)."""
+    first = queries.first_meeting_month()
+    heard = queries.heard_at_meeting_by_month(f, today)
+    return {m: (heard.get(m, 0) if first is not None and m >= first else None)
+            for m in months_between(f.first_month, f.last_month)}
+
+
+def heard_note() -> str:
+    first = queries.first_meeting_month()
+    if first is None:
+        return str(_("No meeting of the Group has been recorded here yet, so no case shows as heard at one: "
+                     "the cases the Group reviewed are counted as reviewed."))
+    return str(_("Meetings of the Group have been recorded here since %(month)s: periods before then show no "
+                 "figure for cases heard at a meeting (“–”), only the cases the Group reviewed.",
+                 month=labels.month_name(first)))
+
+
+def measures(sums: Mapping[str, MonthSums], months: list[str], heard: Mapping[str, int | None],
+             today: date) -> tuple[Table, Table]:
+    """The strategy's measures per quarter and per financial year; a period not over yet is "to date"."""
     monthly = {m: sums[m].measures for m in months}
     review = {m: sums[m].review for m in months}
     ack = {m: sums[m].ack for m in months}
@@ -358,16 +408,24 @@ def measures(sums: Mapping[str, MonthSums], months: list[str]) -> tuple[Table, T
             values: dict[str, Value] = {name: counts.get(name, 0) for name in MEASURES}
             values |= {"review_median": percentile(review_h, 0.5), "review_p90": percentile(review_h, 0.9),
                        "ack_median": percentile(ack_h, 0.5), "ack_p90": percentile(ack_h, 0.9)}
-            rows.append(Row(key, key, [values[name] for name in MEASURES]))
+            kept = [n for m in inside if (n := heard.get(m)) is not None]
+            values["heard_at_meeting"] = sum(kept) if kept else None
+            unfinished = period(month_key(today)) == key  # the period holding this month is not over
+            rows.append(Row(key, to_date_label(key) if unfinished else key, [values[name] for name in MEASURES],
+                            to_date=unfinished))
         return Table(table_id, title, header, measure_headings(), rows, note=_(
-            "Cases heard: cases first heard at a meeting of the Group, or first moved to “under review” by the "
-            "Group, in the period. Referrals, acknowledgements and outcomes are counted in the period they happened; response "
+            "Two measures of the Group's work, each case counted once: cases reviewed by the Group (first moved "
+            "to “under review”, in the period that happened), and cases heard at a meeting of the Group (in the "
+            "period the meeting was held, once it has been held, whenever the decision was typed). "
+            "Police-recorded crimes are counted in the period the report was received, as the quarterly "
+            "extract lists them, a report with a crime reference from both a referral and the force's matches "
+            "once. A period not over yet is marked “to date”. Referrals, acknowledgements and outcomes are counted in the period they happened; response "
             "times and links by the month the report was received. Repeat victims are approximated by reports the "
             "Group linked as related: no clear field records a repeat victim (the Group's risk flag and the "
             "reporter's answer on how often it happened are sealed). The groups least likely to report (Gypsy, "
             "Roma and Traveller; migrant, asylum seeker or refugee; transgender; disability) come from the "
             "reasons the reporter chose, kept in clear only as which groups a report names; reports received "
-            "before the service kept this are counted as not known."))
+            "before the service kept this are counted as not known.") + " " + heard_note())
 
     return (table("measures_by_quarter", _("The strategy's measures by quarter"), _("Quarter"), quarter),
             table("measures_by_financial_year", _("The strategy's measures by financial year"), _("Financial year"),
@@ -377,10 +435,12 @@ def measures(sums: Mapping[str, MonthSums], months: list[str]) -> tuple[Table, T
 def summaries(figures: Figures, months: list[str], monthly: Mapping[str, int]) -> dict[str, str]:
     """One sentence per chart, e.g. "Reports rose 12% on the same months a year before"."""
     out: dict[str, str] = {}
-    last_fy = financial_year(months[-1])
-    this = [m for m in months if financial_year(m) == last_fy]
+    # Only months that have ended are compared: this month, to date, is left out (issue 30).
+    ended = [m for m in months if m != figures.to_date]
+    last_fy = financial_year(ended[-1]) if ended else None
+    this = [m for m in ended if financial_year(m) == last_fy]
     before = [_shift_year(m, "month") for m in this]
-    if all(m in monthly for m in before):
+    if this and all(m in monthly for m in before):
         now_n, then_n = sum(monthly[m] for m in this), sum(monthly[m] for m in before)
         if then_n == 0:
             out["trend"] = _("%(n)s reports in %(fy)s; none in the same months a year before.", n=now_n, fy=last_fy)
@@ -397,6 +457,9 @@ def summaries(figures: Figures, months: list[str], monthly: Mapping[str, int]) -
     else:
         out["trend"] = _("%(n)s reports from %(first)s to %(last)s.", n=figures.total,
                          first=labels.month_name(months[0]), last=labels.month_name(months[-1]))
+    if figures.to_date:
+        out["trend"] += " " + _("%(month)s is not over yet: its figures are to date, and it is not compared.",
+                                month=labels.month_name(figures.to_date))
     for key, pairs in (("strand", figures.by_strand), ("area", figures.by_area)):
         named = [(n, lbl) for lbl, n in pairs if n]
         if named:

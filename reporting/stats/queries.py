@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import g
-from sqlalchemy import Integer, and_, bindparam, case, or_, cast, func, select, true, union
+from sqlalchemy import Integer, String, and_, bindparam, case, or_, cast, func, select, true, union
 from sqlalchemy.sql.elements import ColumnElement
 
 from reporting.cases.models import CaseEvent, CaseLink
@@ -24,7 +24,8 @@ from reporting.centres.models import Centre
 from reporting.extensions import db
 from reporting.referrals.models import PoliceMatch, Referral
 from reporting.reports.models import Choice, Report, ReportIncidentType, ReportStrand
-from reporting.periods import london_month, month_start, next_month
+from reporting.meetings.queries import first_hearings, first_meeting_on
+from reporting.periods import london_month, month_key, month_start, next_month
 
 REPORTS = Report.__table__
 REFERRALS = Referral.__table__
@@ -219,13 +220,14 @@ def _of_each_report(column: Any, key: Any) -> tuple[Any, Any]:
 
 # The strategy's measures ------------------------------------------------------------
 
-# A case is "heard" when it goes before the Group: heard at one of the Group's meetings
-# (the timeline's "heard:<meeting>" entry, written when the Group records its decision),
-# or, for the years before meetings were kept here and for cases the Group takes up
-# between meetings, entering "under review" in its status history. Whichever came first
-# counts, once, so the multi-year baseline stays comparable.
-HEARD_STATUS = "under_review"
-HEARD_AT_MEETING = "heard"
+# Two measures of the Group's work, each defined once (issue 30):
+# - "heard at a meeting of the Group": on the date of the meeting, once it has been held, each case
+#   once, at its first hearing. Defined in reporting/meetings/queries.py (first_hearings), which the
+#   meeting pages read too; grouped here live (see heard_at_meeting_by_month), never kept by month,
+#   since a meeting still to come starts to count on its day with no change in the database.
+# - "reviewed by the Group": first moved to "under review" in its status history, in the month that
+#   happened, each case once. The years before meetings were kept here have only this one.
+REVIEWED_STATUS = "under_review"
 
 
 def _first_in_range(column: Any, table: Any, key: Any, condition: Any, f: Scope) -> Any:
@@ -252,20 +254,38 @@ def _count_first_by_month(first: Any, f: Scope) -> Any:
     return statement.group_by(month)
 
 
-def cases_heard_by_month(f: Filters) -> Sequence[Any]:
-    """(month, cases first heard that month): each case counted once, when first heard.
-
-    The one place "heard" is defined (see HEARD_STATUS above). A hearing at a meeting is a case
-    event like any other, so reporting/stats/cache.py already groups its month again."""
-    return _grouped(_cases_heard_by_month, f)
+def cases_reviewed_by_month(f: Filters) -> Sequence[Any]:
+    """(month, cases first moved to "under review" that month): each case counted once, when first reviewed."""
+    return _grouped(_cases_reviewed_by_month, f)
 
 
-def _cases_heard_by_month(f: Scope) -> Any:
-    heard = or_(
-        and_(events.kind == "status", events.after == HEARD_STATUS),
-        and_(events.kind == "meeting", events.action == HEARD_AT_MEETING),
-    )
-    return _count_first_by_month(_first_in_range(events.at, CaseEvent.__table__, events.report_id, heard, f), f)
+def _cases_reviewed_by_month(f: Scope) -> Any:
+    reviewed = and_(events.kind == "status", events.after == REVIEWED_STATUS)
+    return _count_first_by_month(_first_in_range(events.at, CaseEvent.__table__, events.report_id, reviewed, f), f)
+
+
+def heard_at_meeting_by_month(f: Filters, today: date) -> dict[str, int]:
+    """Month (of the meeting) -> cases first heard at a meeting of the Group held by ``today``,
+    within the filters. A small read of the meetings' items (a few dozen a month), run on each look."""
+    first = first_hearings(today)
+    if _dialect() == "postgresql":
+        month: Any = func.to_char(first.c.heard_on, "YYYY-MM")
+    else:
+        month = func.substr(cast(first.c.heard_on, String), 1, 7)
+    statement = select(month, func.count()).select_from(first).where(
+        first.c.heard_on >= f.first_month, first.c.heard_on < next_month(f.last_month))
+    scope = _report_scope(Scope(f))
+    if scope:
+        statement = statement.join(REPORTS, reports.id == first.c.report_id).where(*scope)
+    params = {"area": f.area, "strand": f.strand, "channel": f.channel, "centre_id": f.centre_id}
+    rows = db.session.execute(statement.group_by(month), {k: v for k, v in params.items() if v is not None}).all()
+    return {str(m): int(n) for m, n in rows}
+
+
+def first_meeting_month() -> str | None:
+    """The month of the first meeting of the Group kept here (``YYYY-MM``), or None."""
+    day = first_meeting_on()
+    return None if day is None else month_key(day)
 
 
 def first_review_histogram(f: Filters) -> Sequence[Any]:
@@ -328,22 +348,23 @@ def _outcomes_by_month(f: Scope) -> Any:
     return _scoped(statement, f, referrals.outcome_at).group_by(month, referrals.outcome, has_reference)
 
 
-def matches_by_month(f: Filters) -> Sequence[Any]:
-    """(month matched, reports) the force matched to a recorded crime from its import, where no
-    referral of the report brought a crime reference back already (so none counts twice)."""
-    return _grouped(_matches_by_month, f)
+def crimes_recorded_by_month(f: Filters) -> Sequence[Any]:
+    """(month received, reports) the police recorded as a crime: a crime reference came back by a
+    referral or by the force's matches. Counted in the REPORT's month (as the quarterly extract lists
+    it), each report once however many references it has (issue 30)."""
+    return _grouped(_crimes_recorded_by_month, f)
 
 
-def _matches_by_month(f: Scope) -> Any:
+def _crimes_recorded_by_month(f: Scope) -> Any:
     matches = PoliceMatch.__table__.c
-    month = month_of(matches.matched_at)
-    with_reference = select(referrals.report_id).where(referrals.crime_reference.is_not(None))
-    statement = (
-        select(month, func.count())
-        .select_from(PoliceMatch.__table__.join(REPORTS, reports.id == matches.report_id))
-        .where(matches.report_id.not_in(with_reference))
+    month = month_of(reports.received_at)
+    # As reporting/referrals/extract.py's extract_rows reads them, so the extract and the measure agree.
+    by_referral = select(referrals.report_id).where(referrals.sent_at.is_not(None), referrals.crime_reference.is_not(None))
+    by_match = select(matches.report_id)
+    return (
+        select(month, func.count()).where(*_received_in(f), or_(reports.id.in_(by_referral), reports.id.in_(by_match)))
+        .group_by(month)
     )
-    return _scoped(statement, f, matches.matched_at).group_by(month)
 
 
 def linked_by_month(f: Filters) -> Sequence[Any]:

@@ -118,8 +118,10 @@ def show_chart(name: str) -> ResponseReturnValue:
         abort(404)
     result = figures.build(form.filters())
     if name == "trend":
-        svg = charts.line([labels.month_name(m) for m in result.monthly], list(result.monthly.values()),
-                          _("Reports by month"), marking.MARKING, markers=stats_context.chart_markers(result))
+        # This month, not over yet, is named "to date" so the line's last drop explains itself.
+        svg = charts.line([figures.to_date_label(labels.month_name(m)) if m == result.to_date else labels.month_name(m)
+                           for m in result.monthly], list(result.monthly.values()), _("Reports by month"),
+                          marking.MARKING, markers=stats_context.chart_markers(result))
     elif name == "strand":
         svg = charts.bars([lbl for lbl, _n in result.by_strand], [n for _l, n in result.by_strand],
                           _("Reports by strand"), marking.MARKING)

@@ -157,13 +157,14 @@ def test_imported_matches_reach_the_extract_and_the_measures(app, stats_world, m
         assert json.loads(event.detail) == {"rows": 2, "changed": 2}
     rows = {r["reference"]: r for r in rows_of(police.get(f"{URL}{extract_id}.csv").data)}
     assert rows[reference("27")]["crime_reference"] == "22/30001/25"
-    # The measure counts report 27 in the month it was matched (December 2026); report 32 already
-    # had the crime reference from its referral, so it is not counted twice.
+    # The measure counts report 27 in the month it was received (September 2025), not the month it was
+    # matched (issue 30); report 32 already had the crime reference from its referral, so it is not
+    # counted twice: 2025/26 has 19 and 32 by referral, and 27 by the match.
     analyst = make_user("analyst")
     sign_in(client, app, analyst.email)
     years = tables(client, first="2024-04", last="2026-12")["measures_by_financial_year"]
-    assert years["2026/27"][4] == 1
-    assert years["2025/26"][4] == 2
+    assert years["2026/27"][4] == 0
+    assert years["2025/26"][4] == 3
 
 
 def test_a_report_the_person_kept_from_the_police_is_never_a_line_only_a_suppressed_count(app, stats_world,
