@@ -20,6 +20,7 @@ from reporting.auth.demo import DEMO_PASSWORD
 from reporting.auth.models import User
 from reporting.auth.services import sign_in_with_password
 from reporting.cases import services as case_services
+from reporting.codes import Outcome
 from reporting.evidence import services as evidence_services
 from reporting.evidence.models import Evidence
 from reporting.evidence.uploads import SealingUpload
@@ -32,7 +33,6 @@ from reporting.meetings import services as meeting_services
 from reporting.meetings.demo import load_demo_meeting_history
 from reporting.meetings.models import Agency, Meeting, MeetingItem
 from reporting.referrals import services as referral_services
-from reporting.referrals.models import Outcome
 from reporting.reports.models import Priority, Report, Status
 from reporting.retention import services as retention_services
 from reporting.settings import Settings
@@ -105,6 +105,13 @@ def load_demo_activity(references: list[str], samples: list[dict[str, Any]], set
         evidence_ids=evidence_ids, report_private=report_private,
     )
     referral_services.acknowledge(referral, actor=police, now=now)
+
+    # A second referral whose outcome has come back (the statistics' table of each quarter's reports
+    # followed to their outcomes shows one passed to the police, acknowledged, recorded and charged).
+    fields = [name for name in (*referral_services.INCIDENT, *referral_services.CONTACT) if samples[3].get(name)]
+    charged = referral_services.start_referral(fourth, actor=reviewer, answers=samples[3], fields=fields, now=now)
+    referral_services.record_outcome(charged, actor=police, crime_reference="22/99999/26",
+                                     outcome=Outcome.CHARGED_OR_SUMMONSED, now=now)
 
     # The police's quarterly extract of the quarter the sample reports arrived in.
     today = now.date()

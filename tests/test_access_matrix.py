@@ -392,3 +392,19 @@ def test_meeting_attendance_and_decisions_for_agencies_are_for_reviewers_only(ap
     agency = signed_in_client(app, make_user, "agency")
     assert agency.get("/review/meetings/1/items/1/actions/1/decision").status_code == 403
     assert agency.post("/review/meetings/1/attendance", data={"csrf_token": token_for(agency)}).status_code == 403
+
+
+@pytest.mark.parametrize("role", (*ROLES, ANONYMOUS))
+def test_the_cohort_chart_is_for_the_statistics_readers_only(app, make_user, role):
+    """Issue 30 item 5: /stats/charts/cohorts.svg (each quarter's reports followed to their outcomes)
+    is drawn for analysts, admins and reviewers; refused to everyone else, anonymous visitors sent to sign in."""
+    policy = policy_for(app, "stats.show_chart")
+    assert policy is not None and policy.roles == {"analyst", "admin", "reviewer"}
+    staff = signed_in_client(app, make_user, role)
+    response = staff.get("/stats/charts/cohorts.svg")
+    if role in ("analyst", "admin", "reviewer"):
+        assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    elif role == ANONYMOUS:
+        assert is_sign_in_redirect(response)
+    else:
+        assert response.status_code == 403

@@ -53,6 +53,7 @@ STATEMENTS: dict[str, Callable[[queries.Filters], Sequence[Any]]] = {
     "outcomes": queries.outcomes_by_month,
     "crimes": queries.crimes_recorded_by_month,
     "linked": queries.linked_by_month,
+    "cohorts": queries.cohorts_by_month,
 }
 reports = Report.__table__.c
 events = CaseEvent.__table__.c

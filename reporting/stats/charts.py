@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from typing import Any
 
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
@@ -79,5 +80,45 @@ def bars(labels: Sequence[str], values: Sequence[int], title: str, marking: str 
         ax.set_title(title, color=INK, loc="left")
         ax.spines[["top", "right"]].set_visible(False)
         ax.set_xlim(left=0, right=max([*values, 1]) * 1.15)
+        _mark(fig, marking)
+        return _svg(fig)
+
+
+# Fills told apart without colour: each series its own fill and hatching, named in the legend.
+SERIES_STYLES: tuple[dict[str, Any], ...] = (
+    {"color": BAR, "edgecolor": INK},
+    {"color": "white", "edgecolor": INK, "hatch": "///"},
+    {"color": "#505a5f", "edgecolor": INK},
+    {"color": "white", "edgecolor": INK, "hatch": "xx"},
+    {"color": "#b1b4b6", "edgecolor": INK, "hatch": ".."},
+)
+
+
+def grouped(labels: Sequence[str], series: Sequence[tuple[str, Sequence[int]]], title: str,
+            marking: str | None = None) -> bytes:
+    """Vertical bars side by side for each label (e.g. a quarter), one per series, with a legend."""
+    import matplotlib
+
+    from matplotlib.ticker import MaxNLocator
+
+    rc: Any = STYLE | {"hatch.color": INK, "hatch.linewidth": 1.0}
+    with matplotlib.rc_context(rc):
+        fig = Figure(figsize=(8, 4.4), layout="constrained")
+        ax = fig.add_subplot()
+        width = 0.8 / max(1, len(series))
+        for s, (name, values) in enumerate(series):
+            style = SERIES_STYLES[s % len(SERIES_STYLES)]
+            positions = [i - 0.4 + width * (s + 0.5) for i in range(len(labels))]
+            ax.bar(positions, values, width, label=name, linewidth=1, **style)
+        ax.set_xticks(range(len(labels)), list(labels), rotation=30 if len(labels) > 4 else 0,
+                      ha="right" if len(labels) > 4 else "center")
+        ax.set_ylim(bottom=0, top=max([v for _n, values in series for v in values] + [1]) * 1.1)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_title(title, color=INK, loc="left")
+        ax.grid(axis="y", color="#b1b4b6", linewidth=0.8)
+        ax.set_axisbelow(True)
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22 if len(labels) > 4 else -0.1),
+                  ncol=min(3, len(series)), frameon=False)
         _mark(fig, marking)
         return _svg(fig)

@@ -27,6 +27,7 @@ from reporting.codes import (
     StrategyGroup,
 )
 from reporting.stats import cache, queries
+from reporting.stats import cohorts
 from reporting.periods import (
     Period,
     calendar_year,
@@ -86,6 +87,7 @@ class Figures:
     # (month, code) -> reports, per dimension: what the open data tables are made of.
     cubes: dict[str, Counter[tuple[str, Any]]] = field(default_factory=dict)
     to_date: str | None = None  # the month not over yet (this month), if the range reaches it
+    cohorts: dict[str, Counter[str]] = field(default_factory=dict)  # month received -> its reports followed on
 
     def table(self, table_id: str) -> Table:
         return next(t for t in self.tables if t.id == table_id)
@@ -204,6 +206,7 @@ class MonthSums:
     measures: Counter[str]  # the strategy's measures that are counts (see MEASURES)
     review: Counter[int]  # tenths of a day from report to first review -> reports
     ack: Counter[int]  # tenths of a day from referral to acknowledgement -> referrals
+    cohort: Counter[str] = field(default_factory=Counter)  # the month's reports followed on (cohorts.py)
 
 
 def month_sums(rows: Mapping[str, list[list[Any]]]) -> MonthSums:
@@ -249,7 +252,8 @@ def month_sums(rows: Mapping[str, list[list[Any]]]) -> MonthSums:
     counts["received"] = received
     for code, n in by["strategy_group"].items():
         counts[f"group_{code}"] += n
-    return MonthSums(received, by, counts, review, ack)
+    cohort = cohorts.month_counts(rows.get("cohorts", []), received, by["status"].get(cohorts.closed_status(), 0))
+    return MonthSums(received, by, counts, review, ack, cohort=cohort)
 
 
 def build(f: queries.Filters, today: date | None = None) -> Figures:
@@ -312,12 +316,18 @@ def build(f: queries.Filters, today: date | None = None) -> Figures:
     ]
     measures_q, measures_y = measures(sums, months, heard_at_meeting(f, today), today)
     tables += [measures_q, measures_y]
+    monthly_cohorts = {m: sums[m].cohort for m in months}
+    cohort_lines = cohorts.lines(monthly_cohorts, months, cohorts.this_month())
+    tables.append(Table(cohorts.TABLE_ID, cohorts.title(), cohorts.row_header(), cohorts.columns(),
+                        [Row(*line) for line in cohort_lines], note=cohorts.note()))
     figures = Figures(f, months, total, tables, monthly=in_range,
                       by_strand=[(str(lbl), strand.get(c, 0)) for c, lbl in strand_choices],
                       by_area=[(str(lbl), area.get(c, 0)) for c, lbl in area_choices],
                       cubes={name: cube for name, cube in cubes.items() if cube},
                       to_date=next((m for m in months if not has_ended(m, today)), None))
     figures.summaries = summaries(figures, months, in_range)
+    figures.cohorts = monthly_cohorts
+    figures.summaries["cohorts"] = cohorts.summary(cohort_lines[-1])
     return figures
 
 
@@ -514,6 +524,11 @@ def open_data_tables(figures: Figures, periods: Sequence[Period]) -> list[Table]
         # Every report names at least one (a strand, a type): together they are at least the reports.
         return [*each_at_most_reports(order), ([REPORTS_ROW], [str(code) for code, _label in order])]
 
+    cohort_cube = cohorts.open_cube(figures.cohorts)
+    cohort_table = Table(cohorts.OPEN_TABLE_ID, cohorts.title(), _("Reports"), list(columns),
+                         [Row(code, label, counts(cohort_cube, code)) for code, label in cohorts.open_rows()],
+                         note=cohorts.open_note(), column_codes=list(codes), row_sums=list(row_sums),
+                         relations=cohorts.open_relations(REPORTS_ROW))
     group_relations = [*each_at_most_reports(groups), *(([g], [ANY_GROUP]) for g in named), ([ANY_GROUP], named),
                        ([ANY_GROUP, NOT_KNOWN], [REPORTS_ROW])]
     return [
@@ -530,4 +545,5 @@ def open_data_tables(figures: Figures, periods: Sequence[Period]) -> list[Table]
               figures.cubes.get("incident_type", Counter()), types, False, multi, every_report_named(types)),
         table("open_by_strategy_group", _("Reports from the groups least likely to report"), _("Group"),
               figures.cubes.get("strategy_group", Counter()), groups, False, strategy_group_note(), group_relations),
+        cohort_table,
     ]

@@ -17,6 +17,7 @@ from typing import Any
 
 from flask import g
 from sqlalchemy import Integer, String, and_, bindparam, case, or_, cast, func, select, true, union
+from sqlalchemy import exists, false, null, union_all
 from sqlalchemy.sql.elements import ColumnElement
 
 from reporting.cases.models import CaseEvent, CaseLink
@@ -417,3 +418,45 @@ def earliest_month() -> str | None:
     if first is None:
         return None
     return london_month(first)
+
+
+# Each quarter's reports followed to their outcomes (reporting/stats/cohorts.py) ----------------
+
+def cohorts_by_month(f: Filters) -> Sequence[Any]:
+    """(month received, passed to police, acknowledged, recorded as a crime, police outcome, reports) of
+    the reports passed to the police or matched to a crime; the month's other reports are only received.
+
+    Each report counts once, in the month it was received, with everything that has happened to it
+    since, whenever that was: passed to the police (a referral sent), acknowledged (a sent referral
+    acknowledged), recorded as a crime (a sent referral brought a crime reference back, or the force
+    matched the report to a crime it recorded) and its police outcome (the latest outcome of its
+    sent referrals; None if none yet). A referral or a match writes a case event or drops its
+    report's month (reporting/stats/cache.py), so the month is grouped again when one changes."""
+    return _grouped(_cohorts_by_month, f)
+
+
+def _cohorts_by_month(f: Scope) -> Any:
+    # Two lookups a report (a sent referral? a match?) in the primary keys' indexes, the rest only
+    # for the few referred: five for every report cost as much as the heaviest statement here.
+    matches = PoliceMatch.__table__.c
+    sent = and_(referrals.report_id == reports.id, referrals.sent_at.is_not(None))
+    matched = exists().where(matches.report_id == reports.id)
+    latest_outcome = (
+        select(referrals.outcome).where(sent, referrals.outcome.is_not(None))
+        .order_by(referrals.outcome_at.desc(), referrals.id.desc()).limit(1).scalar_subquery()
+    )
+    month = month_of(reports.received_at).label("month")
+    referred = select(
+        month,
+        true().label("passed"),
+        exists().where(sent, referrals.acknowledged_at.is_not(None)).label("acknowledged"),
+        or_(exists().where(sent, referrals.crime_reference.is_not(None)), matched).label("crime"),
+        latest_outcome.label("outcome"),
+    ).where(*_received_in(f), exists().where(sent))
+    matched_only = select(
+        month, false().label("passed"), false().label("acknowledged"), true().label("crime"),
+        cast(null(), String).label("outcome"),
+    ).where(*_received_in(f), matched, ~exists().where(sent))
+    each = union_all(referred, matched_only).subquery("each_report")
+    columns = (each.c.month, each.c.passed, each.c.acknowledged, each.c.crime, each.c.outcome)
+    return select(*columns, func.count()).group_by(*columns)

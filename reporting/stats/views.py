@@ -19,13 +19,14 @@ from reporting.extensions import db
 from reporting.security import roles
 from reporting.disclosure import marking
 from reporting.stats import charts, disclosure, exports, figures, services
+from reporting.stats import cohorts
 from reporting.stats import context as stats_context
 from reporting.periods import london_month
 from reporting.stats.forms import StatsFilterForm
 
 bp = Blueprint("stats", __name__, url_prefix="/stats")
 readers = roles(Role.ANALYST, Role.ADMIN, Role.REVIEWER)
-CHARTS = ("trend", "strand", "area")
+CHARTS = ("trend", "strand", "area", "cohorts")
 # Open data is never for chosen dates or filters: those would let two publications be subtracted.
 NOT_FOR_OPEN_DATA = ("first", "last", "area", "strand", "channel", "centre")
 
@@ -125,6 +126,9 @@ def show_chart(name: str) -> ResponseReturnValue:
     elif name == "strand":
         svg = charts.bars([lbl for lbl, _n in result.by_strand], [n for _l, n in result.by_strand],
                           _("Reports by strand"), marking.MARKING)
+    elif name == "cohorts":
+        quarters, series = cohorts.chart_series(result.table(cohorts.TABLE_ID).rows)
+        svg = charts.grouped(quarters, series, _("Each quarter's reports followed to their outcomes"), marking.MARKING)
     else:
         svg = charts.bars([lbl for lbl, _n in result.by_area], [n for _l, n in result.by_area], _("Reports by area"),
                           marking.MARKING)

@@ -26,7 +26,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reporting.disclosure import suppression
-from reporting.stats import disclosure, exports, figures, queries
+from reporting.stats import cohorts, disclosure, exports, figures, queries
 from reporting.stats.figures import Row, Table
 from reporting.periods import months_between, parse_month, publishable_periods
 
@@ -191,6 +191,24 @@ def combined(parts: tuple[dict[str, Any], ...]) -> list[dict[str, Any]]:
 
 # Generated data -------------------------------------------------------------------------------
 
+def followed_on(rng: random.Random) -> Counter[str]:
+    """What one generated report counts in, in the cohort table (reporting/stats/cohorts.py)."""
+    counts = Counter({cohorts.RECEIVED: 1})
+    if rng.random() < 0.3:
+        counts[cohorts.STILL_OPEN] += 1
+    if rng.random() < 0.1:
+        counts[cohorts.CRIME] += 1  # the force matched it, referred or not
+    if rng.random() < 0.4:
+        counts[cohorts.PASSED] += 1
+        if rng.random() < 0.7:
+            counts[cohorts.ACKNOWLEDGED] += 1
+        outcome = rng.choice([None, None, "crime_recorded", "no_further_action", "charged_or_summonsed"])
+        counts[cohorts.outcome_code(outcome) if outcome else cohorts.NO_OUTCOME] += 1
+        if outcome and outcome != "no_further_action" and not counts[cohorts.CRIME]:
+            counts[cohorts.CRIME] += 1
+    return counts
+
+
 def generated_tables(app, seed: int) -> list[Table]:  # type: ignore[no-untyped-def]
     """The publishable tables (before suppression) of random reports over two financial years."""
     rng = random.Random(seed)
@@ -201,6 +219,7 @@ def generated_tables(app, seed: int) -> list[Table]:  # type: ignore[no-untyped-
         types = [c for c, _l, _g in queries.choice_labels("incident_type")][:5]
         cubes: dict[str, Counter[tuple[str, Any]]] = {n: Counter() for n in figures.CUBES}
         monthly: Counter[str] = Counter()
+        followed: dict[str, Counter[str]] = {m: Counter() for m in months}
         for _ in range(rng.randint(60, 90)):
             month = rng.choice(months)
             monthly[month] += 1
@@ -214,8 +233,9 @@ def generated_tables(app, seed: int) -> list[Table]:  # type: ignore[no-untyped-
             groups = rng.choice([None, [], [], ["migrant"], ["disability"], ["migrant", "disability"]])
             for code in figures.strategy_groups(None if groups is None else ",".join(groups)):
                 cubes["strategy_group"][(month, code)] += 1
+            followed[month].update(followed_on(rng))
         result = figures.Figures(queries.Filters(date(2024, 4, 1), date(2026, 3, 1)), months, sum(monthly.values()),
-                                 [], monthly={m: monthly[m] for m in months}, cubes=cubes)
+                                 [], monthly={m: monthly[m] for m in months}, cubes=cubes, cohorts=followed)
         periods = publishable_periods("2024-04", date(2026, 4, 1))
         assert [p.code for p in periods][-1] == "2025/26"
         tables = figures.open_data_tables(result, periods)
@@ -236,7 +256,7 @@ def test_no_pair_or_chain_of_three_published_tables_and_periods_pins_a_hidden_co
         assert not [v for t in published for r in t["rows"] for v in r["values"] if isinstance(v, int) and 1 <= v <= 4]
         assert unprotected(published, truth) == [], "everything published together"
         pieces = units(published)
-        assert len(pieces) == 14  # seven tables, two financial years
+        assert len(pieces) == 16  # eight tables, two financial years
         for size in (2, 3):
             for parts in itertools.combinations(pieces, size):
                 together = combined(parts)
@@ -298,7 +318,8 @@ def test_open_data_of_the_service_publishes_fixed_periods_and_gives_no_count_awa
     assert document["open_data"] is True and "protective_marking" not in document
     published = document["tables"]
     assert {t["id"] for t in published} == {"open_reports", "open_by_area", "open_by_channel", "open_by_reporter_type",
-                                            "open_by_strand", "open_by_incident_type", "open_by_strategy_group"}
+                                            "open_by_strand", "open_by_incident_type", "open_by_strategy_group",
+                                            "open_cohorts"}
     # Financial years and their quarters only, each ended before today (December 2026).
     assert published[0]["columns"][:5] == ["2023/24 Q1", "2023/24 Q2", "2023/24 Q3", "2023/24 Q4", "2023/24"]
     assert published[0]["columns"][-2:] == ["2026/27 Q1", "2026/27 Q2"]
