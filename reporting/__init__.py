@@ -101,6 +101,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting.status.views import bp as status_bp
     from reporting.support import cli as support_cli
     from reporting.support.views import bp as support_admin_bp
+    from reporting.support.staff import bp as case_support_bp
     from reporting.stats import cli as stats_cli
     from reporting.referrals.extract_views import bp as police_extracts_bp
     from reporting.stats.views import bp as stats_bp
@@ -117,11 +118,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.globals["protective_marking"] = MARKING  # every page that prints shows it
     init_navigation(app)
     # The case file's registry, then each feature plugs its panels, sentences and queue filters in.
-    from reporting import cases, meetings, referrals, retention, status
+    from reporting import cases, meetings, referrals, retention, status, support
     from reporting.casefile import init_casefile
 
     init_casefile(app)
-    for feature in (cases, referrals, meetings, status, retention):
+    for feature in (cases, referrals, meetings, status, retention, support):
         feature.init_app(app)
     app.register_blueprint(public_bp)
     app.register_blueprint(centres_bp)
@@ -136,6 +137,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(referrals_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(support_admin_bp)
+    app.register_blueprint(case_support_bp)
     app.register_blueprint(stats_bp)
     app.register_blueprint(context_bp)
     app.register_blueprint(police_extracts_bp)

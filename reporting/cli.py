@@ -11,6 +11,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from reporting.db import utcnow
 from reporting.extensions import db
 from reporting.keys import services as key_services
 from reporting.reports import demo
@@ -74,6 +75,11 @@ def demo_command(port: int) -> None:
     # The referral's package names questions in words: labels need the request's locale machinery.
     with current_app.test_request_context():
         load_demo_activity([reference for reference, _receipt in sent], demo.SAMPLES, current_settings())
+    from reporting.periods import LONDON
+    from reporting.support.demo import load_demo_support
+
+    # Support offered, accepted, completed on some cases; two reporters' "How did we do?".
+    load_demo_support([reference for reference, _receipt in sent], utcnow().astimezone(LONDON).date())
     db.session.commit()
     for reference, receipt in sent:
         click.echo(f"Demo report {reference}, receipt code {receipt}")

@@ -130,6 +130,7 @@ class EventKind(LabelledEnum):
     MEETING = "meeting", _l("Group meeting")  # heard at a meeting, decisions, actions
     HOLD = "hold", _l("Legal hold")  # a legal hold placed or lifted (summary "placed" / "lifted")
     RETENTION = "retention", _l("Content destroyed")  # content destroyed (summary "destroyed:<rule>")
+    SUPPORT = "support", _l("Support")  # support offered, accepted, completed (reporting/support)
 
 
 class LinkKind(LabelledEnum):
@@ -327,6 +328,49 @@ class InitiativeKind(LabelledEnum):
     OTHER = "other", _l("Other")
 
 
+# Support (issue 30 item 8) --------------------------------------------------------------
+
+class SupportOffered(LabelledEnum):
+    """Whether the Group (or a service it signposted) offered the person support."""
+
+    YES = "yes", _l("Offered")
+    NO = "no", _l("Not offered")
+
+
+class SupportAccepted(LabelledEnum):
+    YES = "yes", _l("Accepted")
+    NO = "no", _l("Declined")
+    NOT_YET = "not_yet", _l("Not decided yet")
+
+
+class SupportCompleted(LabelledEnum):
+    YES = "yes", _l("Completed")
+    STOPPED = "stopped", _l("Stopped before the end")
+    NOT_YET = "not_yet", _l("Still going")
+
+
+class FeedbackScore(LabelledEnum):
+    """The reporter's "How did we do?" at /status, from very poor to very good: kept in clear as its
+    ``number``, 1 to 5 (``reporter_feedback.score``), so the statistics can average it."""
+
+    VERY_POOR = "very_poor", _l("Very poor")
+    POOR = "poor", _l("Poor")
+    NEITHER = "neither", _l("Neither good nor poor")
+    GOOD = "good", _l("Good")
+    VERY_GOOD = "very_good", _l("Very good")
+
+    @property
+    def number(self) -> int:
+        return list(type(self)).index(self) + 1
+
+    @classmethod
+    def of(cls, number: int) -> FeedbackScore:
+        """The answer kept as ``number`` (1 to 5)."""
+        if not 1 <= number <= len(cls):
+            raise ValueError(number)
+        return list(cls)[number - 1]
+
+
 # The lists by name ---------------------------------------------------------------------
 
 # Every labelled enum by the name templates and ``reporting.labels.label(kind, code)`` use.
@@ -343,6 +387,8 @@ KINDS: dict[str, type[LabelledEnum]] = {
     "retention_rule": RetentionRule, "erasure_reason": ErasureReason,
     "initiative_kind": InitiativeKind,
     "attendance": Attendance,
+    "support_offered": SupportOffered, "support_accepted": SupportAccepted, "support_completed": SupportCompleted,
+    "feedback_score": FeedbackScore,
 }
 # Coded lists that are no enum of a column: code -> words.
 WORD_LISTS: dict[str, Mapping[Any, LazyString]] = {

@@ -124,6 +124,7 @@ AUDIT_ACTION = {
     "stats.police_extract.prepare": _l("Prepared the police's quarterly extract"),
     "stats.police_extract.download": _l("Downloaded the police's quarterly extract"),
     "stats.police_matches.import": _l("Imported the police's crime references"),
+    "stats.police_matches.settle": _l("Settled a police match that disagreed with the referral's crime reference"),
     "status.receipt_issued_by_reviewer": _l("Gave a reporter a new receipt code"),
     "status.receipt_locked": _l("A receipt code was locked after wrong words"),
     "support.created": _l("Added a support service"),
@@ -132,6 +133,8 @@ AUDIT_ACTION = {
     "initiative.remove": _l("Removed an initiative"),
     "population.save": _l("Saved an area's population"),
     "population.remove": _l("Removed an area's population"),
+    "support.case_recorded": _l("Recorded the support offered, accepted or completed"),
+    "status.feedback": _l("The reporter answered “How did we do?”"),
     **gate.AUDIT_ACTIONS,
 }
 AUDIT_TARGET = {
@@ -176,6 +179,7 @@ AUDIT_DETAIL = {
     "other_sessions_ended": _l("Other sign-ins ended"),
     "population": _l("Residents"), "year": _l("Year"),
     "apologies": _l("Apologies"), "people": _l("People recorded"),
+    "offered": _l("Support offered"), "accepted": _l("Support accepted"), "completed": _l("Support completed"),
     **gate.DETAIL_KEYS,
 }
 ACTORS = {"reporter": _l("The reporter"), "system": _l("The service"), "cli": _l("Command line"),
@@ -330,6 +334,7 @@ _DETAIL_VALUES: dict[str, str] = {
     "role": "role", "old": "role", "new": "role", "purpose": "key_purpose", "status": "action_status",
     "act": "two_person_act", "asked_via": "ask_route", "proved_by": "identity_check", "delivery": "delivery_route",
     "channel": "channel",
+    "offered": "support_offered", "accepted": "support_accepted", "completed": "support_completed",
 }
 # Per action, where a detail's code comes from another list than the usual one.
 _ACTION_DETAIL_VALUES: dict[tuple[str, str], str] = {

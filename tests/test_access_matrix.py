@@ -408,3 +408,19 @@ def test_the_cohort_chart_is_for_the_statistics_readers_only(app, make_user, rol
         assert is_sign_in_redirect(response)
     else:
         assert response.status_code == 403
+
+
+def test_support_and_feedback_routes_declare_who_may_use_them(app):
+    """Issue 30 item 8: recording a case's support is for reviewers only (every other role is held
+    to 403 and anonymous visitors to the sign-in page by the walk above); "How did we do?" is a
+    public page of /status, opened only with a receipt code (without one it sends to /status)."""
+    rules = {rule.endpoint: rule for rule in app.url_map.iter_rules()}
+    support = policy_for(app, "case_support.record_support")
+    assert support is not None and support.roles == {"reviewer"} and not support.is_public
+    assert rules["case_support.record_support"].rule == "/review/cases/<reference>/support"
+    assert rules["case_support.record_support"].methods - {"HEAD", "OPTIONS"} == {"POST"}
+    feedback = policy_for(app, "status.give_feedback")
+    assert feedback is not None and feedback.is_public
+    assert rules["status.give_feedback"].rule == "/status/feedback"
+    response = app.test_client().get("/status/feedback")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/status")

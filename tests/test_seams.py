@@ -56,6 +56,7 @@ NOT_LINKED = {
     "cases.phone_sent": "shown once after sending a phone report (a form post)",
     "status.show_report": "the reporter's own report: reached with a receipt code (a form post)",
     "status.enter_word": "asked only when a receipt needs the reporter's extra word (a form post)",
+    "status.give_feedback": "the reporter's \"How did we do?\", linked from their own report: tests/status/test_feedback.py",
     "auth.passkey_step": "the sign-in's passkey step, for holders who enrolled one: tests/browser/test_passkeys_browser.py",
     "auth.enrol": "TOTP enrolment: the demo accounts are enrolled already",
     "auth.first_password": "shown only to an account with a temporary password",

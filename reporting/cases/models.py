@@ -25,7 +25,7 @@ class CaseEvent(Base):
     __table_args__ = (
         CheckConstraint(
             "kind IN ('status', 'note', 'assignment', 'priority', 'flags', 'link', 'unlink', 'referral', 'meeting', "
-            "'hold', 'retention')",
+            "'hold', 'retention', 'support')",
             name="kind",
         ),
     )
@@ -51,6 +51,8 @@ class CaseEvent(Base):
     #               ref (the meeting's or agency's id)
     #   hold        action "placed" or "lifted"
     #   retention   action "destroyed", after (the rule), reason (an erasure's reason)
+    #   support     action "offered" (after "yes"/"no", ref the ISO day it was offered), "accepted" or
+    #               "completed" (before and after: their codes; reporting.codes.Support*)
     action: Mapped[str] = mapped_column(String(32), default="")
     before: Mapped[str | None] = mapped_column(String(32))
     after: Mapped[str | None] = mapped_column(String(32))

@@ -14,7 +14,7 @@ from reporting.reports.models import Draft, PendingReceipt, Report
 from reporting.reports.holds import LegalHold
 from reporting.retention.registry import register_destroyer
 from reporting.approvals.services import close_for_destroyed
-from reporting.status.models import Message, ReceiptSession
+from reporting.status.models import Message, ReceiptSession, ReporterFeedback
 
 
 def _count(statement: object) -> int:
@@ -22,13 +22,18 @@ def _count(statement: object) -> int:
 
 
 def destroy_messages(report: Report) -> int:
-    """Messages with the reporter, receipt sessions, and the sent draft (its receipt copy)."""
+    """Messages with the reporter, receipt sessions, the sent draft (its receipt copy) and the words
+    of their answer to "How did we do?"."""
     count = _count(select(func.count()).select_from(Message).where(Message.report_id == report.id))
     db.session.execute(delete(Message).where(Message.report_id == report.id))
     db.session.execute(delete(ReceiptSession).where(ReceiptSession.report_id == report.id))
     # A new code sent and not yet used would open nothing now: it goes too.
     db.session.execute(delete(PendingReceipt).where(PendingReceipt.report_id == report.id))
     db.session.execute(delete(Draft).where(Draft.report_id == report.id))
+    # The words of their "How did we do?" go; the score (clear, for the statistics) stays.
+    worded = (ReporterFeedback.report_id == report.id) & ReporterFeedback.comment.is_not(None)
+    count += _count(select(func.count()).select_from(ReporterFeedback).where(worded))
+    db.session.execute(update(ReporterFeedback).where(worded).values(comment=None))
     return count
 
 

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import Text, cast, delete, event, func, literal, select, update
+from sqlalchemy import Text, cast, delete, event, func, inspect, literal, select, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError
 
@@ -33,9 +33,10 @@ from reporting.cases.models import CaseEvent, CaseLink
 from reporting.db import utcnow
 from reporting.extensions import db
 from reporting.reports.models import Report
-from reporting.stats import queries
+from reporting.stats import queries, support_queries
 from reporting.referrals.models import PoliceMatch
 from reporting.stats.models import StatsMark, StatsMonth
+from reporting.status.models import ReporterFeedback
 from reporting.periods import london_month, month_key, months_between, parse_month
 
 log = logging.getLogger(__name__)
@@ -54,6 +55,10 @@ STATEMENTS: dict[str, Callable[[queries.Filters], Sequence[Any]]] = {
     "crimes": queries.crimes_recorded_by_month,
     "linked": queries.linked_by_month,
     "cohorts": queries.cohorts_by_month,
+    # Issue 30 item 8: support by the month received (a change writes a "support" case event, which
+    # drops the months below), and "How did we do?" by the month answered (dropped when written, below).
+    "support": support_queries.support_by_month,
+    "feedback": support_queries.feedback_by_month,
 }
 reports = Report.__table__.c
 events = CaseEvent.__table__.c
@@ -130,6 +135,17 @@ def _match_written(_mapper: Any, connection: Any, target: PoliceMatch) -> None:
     received = connection.execute(select(reports.received_at).where(reports.id == target.report_id)).scalar()
     if received is not None:
         connection.execute(delete(StatsMonth).where(StatsMonth.month == _month(received)))
+
+
+# A reporter's "How did we do?" (reporting/status/feedback.py, which knows nothing of this cache): an
+# answer new or changed drops its month's figures and, when changed, the month it was answered before.
+# A deleted one is forgotten by a trigger (migration 0037).
+@event.listens_for(ReporterFeedback, "after_insert")
+@event.listens_for(ReporterFeedback, "after_update")
+def _feedback_written(_mapper: Any, connection: Any, target: ReporterFeedback) -> None:
+    history = inspect(target).attrs.answered_on.history
+    months = sorted({month_key(day) for day in (target.answered_on, *history.deleted) if day is not None})
+    connection.execute(delete(StatsMonth).where(StatsMonth.month.in_(months)))
 
 
 def _changed_months() -> Touched:

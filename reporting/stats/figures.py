@@ -38,6 +38,7 @@ from reporting.periods import (
     months_between,
     quarter,
 )
+from reporting.stats import support as support_figures
 
 Value = int | float | str | None
 
@@ -320,6 +321,9 @@ def build(f: queries.Filters, today: date | None = None) -> Figures:
     cohort_lines = cohorts.lines(monthly_cohorts, months, cohorts.this_month())
     tables.append(Table(cohorts.TABLE_ID, cohorts.title(), cohorts.row_header(), cohorts.columns(),
                         [Row(*line) for line in cohort_lines], note=cohorts.note()))
+    # Issue 30 item 8: support and "How did we do?" by quarter (reporting/stats/support.py).
+    tables += [Table(t.id, t.title, t.row_header, t.columns, [Row(*row) for row in t.rows], note=t.note)
+               for t in support_figures.tables(f)]
     figures = Figures(f, months, total, tables, monthly=in_range,
                       by_strand=[(str(lbl), strand.get(c, 0)) for c, lbl in strand_choices],
                       by_area=[(str(lbl), area.get(c, 0)) for c, lbl in area_choices],

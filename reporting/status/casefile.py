@@ -1,14 +1,16 @@
 """What the reporter's side plugs into the case file: the messages with the person who
-reported, as a panel beside the report and as entries on the timeline."""
+reported, as a panel beside the report and as entries on the timeline; and their answer to
+"How did we do?", if they gave one."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
 from reporting.auth.models import User
+from reporting.codes import FeedbackScore
 from reporting.casefile import REPORT, CaseFileRegistry, Keys, Panel
 from reporting.reports.models import Report
-from reporting.status import services
+from reporting.status import feedback, services
 
 
 @dataclass(frozen=True)
@@ -30,5 +32,18 @@ def case_panel(report: Report, viewer: User, keys: Keys | None) -> Panel | None:
                  timeline=[MessageEntry(m.message.at, m.message.kind, m.text) for m in thread])
 
 
+def feedback_panel(report: Report, viewer: User, keys: Keys | None) -> Panel | None:
+    """The reporter's "How did we do?", if they answered: the score (clear) for every reviewer, their
+    words (sealed to the report's key) for a reader of the report."""
+    answer = feedback.feedback_of(report)
+    if answer is None:
+        return None
+    comment = feedback.open_comment(report, keys.report_private, answer) if keys is not None else None
+    return Panel("status/_feedback_panel.html", {"answer": answer, "comment": comment,
+                                                 "words": FeedbackScore.of(answer.score).label,
+                                                 "sealed": keys is None and answer.comment is not None}, slot=REPORT)
+
+
 def register(registry: CaseFileRegistry) -> None:
     registry.register_panel("messages", 100, case_panel)
+    registry.register_panel("feedback", 110, feedback_panel)

@@ -4,7 +4,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, StringField
 from wtforms.validators import InputRequired, Length
 
-from reporting.forms.fields import NoControlCharacters, clean_text, long_text
+from reporting.codes import FeedbackScore
+from reporting.forms.fields import NoControlCharacters, Radios, clean_text, long_text
 from reporting.forms import StepForm
 
 
@@ -37,4 +38,19 @@ class AdditionForm(StepForm):
         required=_l("Write what you want to add"),
         max_length=10000,
         description=_l("For example, something you remembered later, or something that has happened since."),
+    )
+
+
+class FeedbackForm(StepForm):
+    """"How did we do?": a score, and words if they want (optional, anonymous)."""
+
+    score = Radios(_l("How did we do?"), required=_l("Select how we did, from very poor to very good"),
+                   choices=FeedbackScore.choices(),
+                   description=_l("This is optional and anonymous. We count the answers together to make the "
+                                  "service better. No one will contact you about your answer."))
+    comment = long_text(
+        _l("Tell us more (optional)"),
+        max_length=2000,
+        description=_l("What went well, or what we could do better. Please do not write your name or anything "
+                       "that could identify you."),
     )

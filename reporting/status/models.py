@@ -7,9 +7,9 @@ alone cannot. The Group's notes are elsewhere, sealed to the group key.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String
+from sqlalchemy import CheckConstraint, Date, ForeignKey, LargeBinary, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 # The codes of this package's columns (defined, with their words, in reporting.codes;
@@ -43,3 +43,18 @@ class ReceiptSession(Base):
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     keys: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ReporterFeedback(Base):
+    """The reporter's optional, anonymous "How did we do?" (issue 30 item 8): one answer a report,
+    which they may change. The score is in clear for the statistics; any words they add are sealed
+    to the report's own key (the reporter and the Group's key holders read them, the server
+    cannot). Nothing else: no time finer than the day, no session, no address."""
+
+    __tablename__ = "reporter_feedback"
+    __table_args__ = (CheckConstraint("score BETWEEN 1 AND 5", name="score"),)
+
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
+    score: Mapped[int] = mapped_column(SmallInteger)
+    answered_on: Mapped[date] = mapped_column(Date, index=True)
+    comment: Mapped[bytes | None] = mapped_column(LargeBinary)

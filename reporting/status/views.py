@@ -13,22 +13,25 @@ from reporting.evidence import services as evidence_services
 from reporting.evidence.files import MAX_FILES_PER_REPORT
 from reporting.evidence.forms import UploadForm, refusal_message
 from reporting.evidence.uploads import accepts_uploads
+from reporting.codes import FeedbackScore
 from reporting.exceptions import (
+    ContentDestroyedError,
     EvidenceRefusedError,
     ReceiptLockedError,
     ReceiptWordNeededError,
     WrongReceiptError,
 )
 from reporting.extensions import db, limiter
+from reporting.periods import LONDON
 from reporting.forms import ConfirmForm
 from reporting.reports import questions
 from reporting.reports.models import Report
 from reporting.reports.services import open_report_content
 from reporting.security import public
 from reporting.settings import current_settings
-from reporting.status import services
+from reporting.status import feedback, services
 from reporting.status.models import ReceiptSession
-from reporting.status.forms import AdditionForm, ReceiptForm, ReplyForm, WordForm
+from reporting.status.forms import AdditionForm, FeedbackForm, ReceiptForm, ReplyForm, WordForm
 
 bp = Blueprint("status", __name__)
 RECEIPT = "receipt"
@@ -179,6 +182,8 @@ def _report_page(report: Report, private: bytes, status: int = 200, **forms: Any
         "addition_form": AdditionForm(prefix="addition", formdata=None),
         "upload_form": UploadForm(prefix="evidence", formdata=None),
         "leave_form": ConfirmForm(),
+        "feedback": (answer := feedback.feedback_of(report)),
+        "feedback_score": FeedbackScore.of(answer.score) if answer is not None else None,
     }
     context.update(forms)
     return render_template("status/report.html", **context), status
@@ -251,3 +256,37 @@ def leave() -> ResponseReturnValue:
         forget_receipt()
         db.session.commit()
     return redirect(url_for("public.index"))
+
+
+@bp.route("/status/feedback", methods=["GET", "POST"])
+@public
+@limiter.limit(_per_client, methods=["POST"])
+def give_feedback() -> ResponseReturnValue:
+    """"How did we do?": optional and anonymous; one answer a report, which a later one replaces."""
+    opened = _resume()
+    if opened is None:
+        return redirect(url_for(".enter_receipt"))
+    report, private = opened
+    answer = feedback.feedback_of(report)
+    if request.method == "POST":
+        form = FeedbackForm()
+        if form.validate():
+            try:
+                feedback.give_feedback(report, FeedbackScore(str(form.score.data)), form.comment.data or None,
+                                       today=utcnow().astimezone(LONDON).date())
+            except ContentDestroyedError:
+                db.session.rollback()
+                return redirect(url_for(".enter_receipt"))
+            db.session.commit()
+            flash(_("Thank you for telling us how we did."), "success")
+            return redirect(url_for(".show_report"))
+        status = 400
+    else:
+        data: dict[str, str] = {}
+        if answer is not None:
+            data = {"score": FeedbackScore.of(answer.score).value,
+                    "comment": feedback.open_comment(report, private, answer) or ""}
+        form, status = FeedbackForm(formdata=None, data=data), 200
+    page = render_template("status/feedback.html", form=form, answer=answer)
+    db.session.commit()  # the receipt session was touched
+    return page, status

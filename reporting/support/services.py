@@ -1,4 +1,5 @@
-"""Support services as data: list, save, and the CSV import/export format.
+"""Support services as data: list, save, and the CSV import/export format; and the support
+a case's person was offered, accepted and completed (``record_support``, at the end).
 
 CSV columns (UTF-8, header row required, in any order):
   slug, name, helps_with, phone, web_address, hours, example, active, position
@@ -15,14 +16,22 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 
 from reporting import audit
+from reporting.auth.models import User
+from reporting.cases.models import EventKind
+from reporting.cases.services import record_event
+from reporting.db import utcnow
+from reporting.exceptions import DomainError
 from reporting.disclosure.cells import csv_cell
 from reporting.extensions import db
-from reporting.support.models import SupportService
+from reporting.keys.policies import require_reviewer
+from reporting.reports.models import Report
+from reporting.support.models import CaseSupport, SupportAccepted, SupportCompleted, SupportOffered, SupportService
 
 COLUMNS = ("slug", "name", "helps_with", "phone", "web_address", "hours", "example", "active", "position")
 REQUIRED = ("slug", "name")
@@ -112,3 +121,76 @@ def export_csv() -> str:
             "yes" if service.example else "no", "yes" if service.active else "no", service.position,
         ])
     return out.getvalue()
+
+
+# Support for a case (issue 30 item 8) ----------------------------------------------------
+
+class SupportRecordError(DomainError):
+    """Answers that do not fit together (accepted without an offer, completed without
+    acceptance, an offer without its day): the form says so before this is reached."""
+
+
+@dataclass(frozen=True)
+class SupportAnswers:
+    """What a reviewer records: ``offered``; if yes, the day and ``accepted``; if accepted, ``completed``."""
+
+    offered: SupportOffered
+    offered_on: date | None = None
+    accepted: SupportAccepted | None = None
+    completed: SupportCompleted | None = None
+
+    def problems(self) -> list[str]:
+        found = []
+        if self.offered == SupportOffered.YES:
+            if self.offered_on is None:
+                found.append("offered_on")
+            if self.accepted is None:
+                found.append("accepted")
+            if self.accepted == SupportAccepted.YES and self.completed is None:
+                found.append("completed")
+            if self.accepted != SupportAccepted.YES and self.completed is not None:
+                found.append("completed")
+        elif (self.offered_on, self.accepted, self.completed) != (None, None, None):
+            found.append("offered")
+        return found
+
+
+def support_of(report: Report) -> CaseSupport | None:
+    return db.session.get(CaseSupport, report.id)
+
+
+def record_support(report: Report, answers: SupportAnswers, *, actor: User) -> list[str]:
+    """Record the support offered, accepted and completed for a case (a reviewer only).
+
+    Each part that changed goes on the case's timeline as a ``support`` event and into the
+    audit log; nothing changed, nothing is written. Returns the parts changed. Flushes; the
+    caller commits."""
+    require_reviewer(actor)
+    if answers.problems():
+        raise SupportRecordError(",".join(answers.problems()))
+    record = support_of(report)
+    before: dict[str, str | None] = {"offered": None, "offered_on": None, "accepted": None, "completed": None}
+    if record is not None:
+        before = {"offered": record.offered, "offered_on": record.offered_on.isoformat() if record.offered_on else None,
+                  "accepted": record.accepted, "completed": record.completed}
+    after = {"offered": answers.offered.value,
+             "offered_on": answers.offered_on.isoformat() if answers.offered_on else None,
+             "accepted": answers.accepted.value if answers.accepted else None,
+             "completed": answers.completed.value if answers.completed else None}
+    changed = [part for part in ("offered", "accepted", "completed")
+               if before[part] != after[part] or (part == "offered" and before["offered_on"] != after["offered_on"])]
+    if not changed:
+        return []
+    if record is None:
+        record = CaseSupport(report_id=report.id)
+        db.session.add(record)
+    record.offered, record.offered_on = answers.offered.value, answers.offered_on
+    record.accepted, record.completed = after["accepted"], after["completed"]
+    record.updated_at = utcnow()
+    db.session.flush()
+    for part in changed:
+        record_event(report, actor, EventKind.SUPPORT, part, before=before[part], after=after[part],
+                     ref=after["offered_on"] if part == "offered" else None)
+    audit.record("support.case_recorded", f"report:{report.id}", actor=actor,
+                 **{part: after[part] for part in changed if after[part] is not None})
+    return changed

@@ -41,6 +41,9 @@ STAFF_ONLY = (
     "templates/status/_case_panel.html", "templates/status/_timeline_message.html",
     # Context for a rise: initiatives (analysts, admins, reviewers) and area populations (admins).
     "reporting/context/", "templates/context/",
+    # Support recorded on the case page, and the reporter's "How did we do?" as staff see it there.
+    "reporting/support/staff.py", "reporting/support/casefile.py", "reporting/support/services.py",
+    "templates/support/_case_panel.html", "templates/status/_feedback_panel.html",
 )
 
 
