@@ -99,6 +99,29 @@ class StrategyGroup(LabelledEnum):
     DISABILITY = "disability", _l("Disability")
 
 
+class HappenedBefore(LabelledEnum):
+    """The reporter's answer to "Has this happened to you before?", kept in clear as a coded band
+    (reports.happened_before; NULL when not answered or "prefer not to say")."""
+
+    NO = "no", _l("No, the first time")
+    ONCE = "once", _l("Once before")
+    SEVERAL = "several", _l("Several times before")
+    ONGOING = "ongoing", _l("It is ongoing")
+
+
+class PlaceKind(LabelledEnum):
+    """The kind of place it happened, kept in clear (reports.place_kind): with the area, what
+    makes a repeat location. Never the place itself, which stays sealed."""
+
+    HOME = "home", _l("At or near a home")
+    STREET = "street", _l("In the street or another public place")
+    TRANSPORT = "transport", _l("On public transport, or at a station or stop")
+    EDUCATION = "education", _l("At a school, college or university")
+    WORK = "work", _l("At work")
+    BUSINESS = "business", _l("In a shop, pub, restaurant or other business")
+    SOMEWHERE_ELSE = "somewhere_else", _l("Somewhere else")
+
+
 class Priority(LabelledEnum):
     LOW = "low", _l("Low")
     NORMAL = "normal", _l("Normal")
@@ -389,6 +412,7 @@ KINDS: dict[str, type[LabelledEnum]] = {
     "attendance": Attendance,
     "support_offered": SupportOffered, "support_accepted": SupportAccepted, "support_completed": SupportCompleted,
     "feedback_score": FeedbackScore,
+    "happened_before": HappenedBefore, "place_kind": PlaceKind,
 }
 # Coded lists that are no enum of a column: code -> words.
 WORD_LISTS: dict[str, Mapping[Any, LazyString]] = {

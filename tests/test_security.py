@@ -15,7 +15,7 @@ PUBLIC_ENDPOINTS = {
     "public.accessibility", "public.safety", "public.healthz",
     "centres.show_directory", "centres.show_centre", "centres.print_poster", "centres.print_card",
     "auth.login", "auth.second_factor", "auth.enrol", "auth.first_password", "auth.passkey_step",
-    "status.enter_receipt", "status.enter_word", "status.show_report", "status.reply", "status.add_information", "status.leave",
+    "status.enter_receipt", "status.give_feedback", "status.enter_word", "status.show_report", "status.reply", "status.add_information", "status.leave",
     "status.upload_evidence", "public.report_files", "public.remove_report_file",
 }
 

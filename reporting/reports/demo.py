@@ -20,6 +20,7 @@ SAMPLES: list[dict[str, Any]] = [
         "evidence": ["words"], "evidence_detail": "(Example) Shouted slurs about my nationality.",
         "incident_date": {"day": None, "month": 10, "year": 2026}, "ongoing": "yes", "frequency": "weekly",
         "area": "shrewsbury", "place_description": "(Example) Bus station, evening.",
+        "place_kind": "transport", "happened_before": "several",
         "description": "(Example) A group of young men followed me through the bus station shouting abuse.",
         "offender_count": "two_to_three", "support": "yes", "police_consent": "with_details",
         "contact_ok": "yes", "email": "example.reporter@example.org", "leave_message": "no",
@@ -35,14 +36,14 @@ SAMPLES: list[dict[str, Any]] = [
         "incident_date": {"day": 12, "month": 9, "year": 2026}, "ongoing": "yes", "frequency": "daily",
         "area": "online", "platform": "(Example) A social network", "links": "https://example.org/post/1",
         "description": "(Example) My friend receives daily messages mocking her for being trans.",
-        "police_consent": "no", "contact_ok": "no", "support": "yes",
+        "police_consent": "no", "contact_ok": "no", "support": "yes", "happened_before": "ongoing",
     },
     {
         "reporter_type": "victim", "incident_types": ["physical_assault"], "motivations": ["disability"],
         "incident_date": {"day": 20, "month": 11, "year": 2026}, "area": "ludlow",
         "description": "(Example) Pushed off my mobility scooter outside a shop while being called names.",
         "police_consent": "with_details", "contact_ok": "yes", "phone": "07700 900982", "leave_message": "yes",
-        "sexual_orientation": "prefer_not",
+        "sexual_orientation": "prefer_not", "place_kind": "street", "happened_before": "no",
     },
 ]
 

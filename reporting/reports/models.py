@@ -27,6 +27,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from reporting.codes import (
     Channel as Channel,
     ClosureReason as ClosureReason,
+    HappenedBefore as HappenedBefore,
+    PlaceKind as PlaceKind,
     PoliceConsent as PoliceConsent,
     Priority as Priority,
     ReporterType as ReporterType,
@@ -83,6 +85,9 @@ class Report(Base):
         CheckConstraint(
             "closure_reason IS NULL OR " + one_of("closure_reason", ClosureReason), name="closure_reason"
         ),
+        CheckConstraint("happened_before IS NULL OR " + one_of("happened_before", HappenedBefore),
+                        name="happened_before"),
+        CheckConstraint("place_kind IS NULL OR " + one_of("place_kind", PlaceKind), name="place_kind"),
         Index("ix_reports_priority_received", "priority", "received_at"),
         # The queue counts by status, with or without a strand, from these indexes alone (never the
         # rows): filtered by area (the commonest filter) from the second.
@@ -109,6 +114,12 @@ class Report(Base):
     # (STRATEGY_GROUPS codes, sorted, comma-separated; "" none); NULL for reports from before
     # it was kept. Nothing finer: the reasons themselves stay sealed.
     strategy_groups: Mapped[str | None] = mapped_column(String(80))
+    # The reporter's answer to "Has this happened to you before?" as a HappenedBefore code; NULL when
+    # not answered, "prefer not to say", or from before it was asked. Repeat victimisation as an answer.
+    happened_before: Mapped[str | None] = mapped_column(String(16))
+    # The kind of place (a PlaceKind code), NULL when not answered: with the area, a repeat location.
+    # The place's description stays sealed.
+    place_kind: Mapped[str | None] = mapped_column(String(24))
     # The strands again, as ",race,religion," (see strand_set()), written with the report_strands
     # rows and never changed: the queue's strand filter reads it from an index, where testing each
     # case's report_strands rows cost more than the rest of a filtered page; the case page's possible

@@ -42,7 +42,14 @@ from reporting.forms.fields import (
 )
 from reporting import cache as kept
 from reporting.reports.choice_words import in_language
-from reporting.reports.models import Choice, ChoiceListsVersion, PoliceConsent, ReporterType
+from reporting.reports.models import (
+    Choice,
+    ChoiceListsVersion,
+    HappenedBefore,
+    PlaceKind,
+    PoliceConsent,
+    ReporterType,
+)
 
 Answers = dict[str, Any]
 
@@ -371,6 +378,19 @@ class WhenDetailsForm(QuestionForm):
 
 
 class PlaceForm(QuestionForm):
+    # Kept in clear as a code (reports.place_kind): with the area, what makes a repeat location.
+    place_kind = Radios(
+        _l("What kind of place was it?"),
+        choices=[
+            (PlaceKind.HOME.value, _l("At or near a home")),
+            (PlaceKind.STREET.value, _l("In the street or another public place")),
+            (PlaceKind.TRANSPORT.value, _l("On public transport, or at a station or stop")),
+            (PlaceKind.EDUCATION.value, _l("At a school, college or university")),
+            (PlaceKind.WORK.value, _l("At work")),
+            (PlaceKind.BUSINESS.value, _l("In a shop, pub, restaurant or other business")),
+            (PlaceKind.SOMEWHERE_ELSE.value, _l("Somewhere else")),
+        ],
+    )
     place_description = long_text(
         _l("Describe the place"),
         description=_l("For example, the street, a shop, a bus route or near a landmark."),
@@ -387,6 +407,24 @@ class OnlineForm(QuestionForm):
         _l("Links to the messages or posts"),
         description=_l("Copy and paste web addresses, one on each line."),
         max_length=2000,
+    )
+
+
+class HappenedBeforeForm(QuestionForm):
+    """Repeat victimisation as the reporter's answer: kept in clear as a coded band
+    (reports.happened_before), never anything they wrote."""
+
+    third_person = {"happened_before": _l("Has this happened to them before?")}
+    happened_before = Radios(
+        _l("Has this happened to you before?"),
+        description=_l("This helps the Group see when someone is targeted again and again."),
+        choices=[
+            (HappenedBefore.NO.value, _l("No, this is the first time")),
+            (HappenedBefore.ONCE.value, _l("Yes, once before")),
+            (HappenedBefore.SEVERAL.value, _l("Yes, several times")),
+            (HappenedBefore.ONGOING.value, _l("Yes, it is still going on")),
+            PREFER_NOT,
+        ],
     )
 
 
@@ -718,6 +756,8 @@ STEPS: tuple[Step, ...] = (
          picture=Picture("person-raised-hand", _l("Picture: a person raising a hand"))),
     Step("why-evidence", EvidenceForm, _l("Why you think it was a hate incident"), optional=True,
          picture=Picture("chat-left-quote-fill", _l("Picture: a speech bubble with quotation marks"))),
+    Step("happened-before", HappenedBeforeForm, _l("Has this happened before?"), optional=True,
+         picture=Picture("clock-history", _l("Picture: a clock with an arrow going back"))),
     Step("when-details", WhenDetailsForm, _l("More about when it happened"), optional=True, section="when_where",
          picture=Picture("clock-fill", _l("Picture: a clock"))),
     Step("place", PlaceForm, _l("More about where it happened"), optional=True, section="when_where",

@@ -34,7 +34,9 @@ from reporting.reports.models import (
     ChoiceListsVersion,
     Draft,
     DraftFile,
+    HappenedBefore,
     PendingReceipt,
+    PlaceKind,
     Report,
     ReportIncidentType,
     ReportStrand,
@@ -290,6 +292,8 @@ class ClearFields:
     police_consent: str
     support_wanted: bool
     strategy_groups: list[str]
+    happened_before: str | None = None
+    place_kind: str | None = None
 
 
 # The reasons (motivation codes) and strands that name one of the strategy's least-likely groups.
@@ -316,7 +320,15 @@ def clear_fields(answers: Mapping[str, Any]) -> ClearFields:
         police_consent=answers["police_consent"],
         support_wanted=answers.get("support") == "yes",
         strategy_groups=sorted(group.value for group in groups),
+        # Coded bands only ("prefer not to say" and no answer are both NULL); see docs/security.md.
+        happened_before=_code_of(HappenedBefore, answers.get("happened_before")),
+        place_kind=_code_of(PlaceKind, answers.get("place_kind")),
     )
+
+
+def _code_of(codes: type[HappenedBefore] | type[PlaceKind], value: Any) -> str | None:
+    """An answer as its code for a clear column, or None for no answer or one not in the codes."""
+    return value if isinstance(value, str) and value in codes.words() else None
 
 
 # Built once: each use only binds and runs them.
@@ -497,6 +509,8 @@ def submit_report(
         "police_consent": clear.police_consent,
         "support_wanted": clear.support_wanted,
         "strategy_groups": ",".join(clear.strategy_groups),
+        "happened_before": clear.happened_before,
+        "place_kind": clear.place_kind,
         "strand_set": strand_set(clear.strands),
         "status": Status.NEW.value,
         "priority": Priority.NORMAL.value,

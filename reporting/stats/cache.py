@@ -33,7 +33,7 @@ from reporting.cases.models import CaseEvent, CaseLink
 from reporting.db import utcnow
 from reporting.extensions import db
 from reporting.reports.models import Report
-from reporting.stats import queries, support_queries
+from reporting.stats import queries, repeats, support_queries
 from reporting.referrals.models import PoliceMatch
 from reporting.stats.models import StatsMark, StatsMonth
 from reporting.status.models import ReporterFeedback
@@ -59,6 +59,7 @@ STATEMENTS: dict[str, Callable[[queries.Filters], Sequence[Any]]] = {
     # drops the months below), and "How did we do?" by the month answered (dropped when written, below).
     "support": support_queries.support_by_month,
     "feedback": support_queries.feedback_by_month,
+    "repeats": repeats.repeats_by_month,
 }
 reports = Report.__table__.c
 events = CaseEvent.__table__.c

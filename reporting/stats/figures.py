@@ -26,7 +26,7 @@ from reporting.codes import (
     Status,
     StrategyGroup,
 )
-from reporting.stats import cache, queries
+from reporting.stats import cache, queries, repeats
 from reporting.stats import cohorts
 from reporting.periods import (
     Period,
@@ -189,10 +189,12 @@ def _breakdown(table_id: str, title: str, header: str, counts: Mapping[Any, int]
 
 
 # What one month's figures are summed by: a breakdown's dimension -> code -> reports.
-DIMENSIONS = ("area", "channel", "centre", "reporter_type", "police_consent", "support", "status", "closure_reason",
+DIMENSIONS: tuple[str, ...] = ("area", "channel", "centre", "reporter_type", "police_consent", "support", "status", "closure_reason",
               "strategy_group", "strand", "incident_type")
 # The dimensions the open data tables are made of (by month, then summed by financial year).
-CUBES = ("area", "channel", "reporter_type", "strategy_group", "strand", "incident_type")
+CUBES: tuple[str, ...] = ("area", "channel", "reporter_type", "strategy_group", "strand", "incident_type")
+DIMENSIONS += repeats.DIMENSIONS  # the reporter's answer "happened before", and (area, kind of place)
+CUBES += (repeats.ANSWER,)  # open data: reports by whether it had happened before (never by place)
 
 
 @dataclass(frozen=True)
@@ -232,6 +234,7 @@ def month_sums(rows: Mapping[str, list[list[Any]]]) -> MonthSums:
         by["strand"][code] += n
     for _m, code, n in rows["types"]:
         by["incident_type"][code] += n
+    repeats.add_month(rows["repeats"], by)
     counts: Counter[str] = Counter()
     review: Counter[int] = Counter()
     ack: Counter[int] = Counter()
@@ -315,6 +318,7 @@ def build(f: queries.Filters, today: date | None = None) -> Figures:
         _breakdown("by_strategy_group", _("Reports from the groups least likely to report"), _("Group"), group,
                    strategy_group_order(), total, strategy_group_note()),
     ]
+    tables += repeat_tables([sums[m] for m in months], total, area_choices)
     measures_q, measures_y = measures(sums, months, heard_at_meeting(f, today), today)
     tables += [measures_q, measures_y]
     monthly_cohorts = {m: sums[m].cohort for m in months}
@@ -365,7 +369,7 @@ MEASURES = (
     "received", "reviewed", "referred", "acknowledged", "crimes_recorded", "outcomes",
     "review_median", "review_p90", "ack_median", "ack_p90", "linked_related", "linked_duplicate",
     "group_gypsy_roma_traveller", "group_migrant", "group_transgender", "group_disability", "group_any",
-    "group_not_known",
+    "group_not_known", *repeats.MEASURES,
     "heard_at_meeting",
 )
 
@@ -377,10 +381,11 @@ def measure_headings() -> list[str]:
         _("Police outcomes recorded"),
         _("Median days from report to first review"), _("90th percentile days from report to first review"),
         _("Median days from referral to acknowledgement"), _("90th percentile days from referral to acknowledgement"),
-        _("Repeat victims: reports the Group linked as related"), _("Reports linked as duplicates"),
+        _("Reports linked as related by the Group"), _("Reports linked as duplicates"),
         *(_("Reports from the group: %(group)s", group=str(words)) for words in StrategyGroup.words().values()),
         _("Reports from any of the groups least likely to report"),
         _("Reports where the groups are not known (received before the service recorded them)"),
+        *repeats.measure_headings(),
         _("Cases heard at a meeting of the Group"),
     ]
 
@@ -422,6 +427,7 @@ def measures(sums: Mapping[str, MonthSums], months: list[str], heard: Mapping[st
             values: dict[str, Value] = {name: counts.get(name, 0) for name in MEASURES}
             values |= {"review_median": percentile(review_h, 0.5), "review_p90": percentile(review_h, 0.9),
                        "ack_median": percentile(ack_h, 0.5), "ack_p90": percentile(ack_h, 0.9)}
+            values |= repeats.measures([sums[m] for m in inside])
             kept = [n for m in inside if (n := heard.get(m)) is not None]
             values["heard_at_meeting"] = sum(kept) if kept else None
             unfinished = period(month_key(today)) == key  # the period holding this month is not over
@@ -434,9 +440,9 @@ def measures(sums: Mapping[str, MonthSums], months: list[str], heard: Mapping[st
             "Police-recorded crimes are counted in the period the report was received, as the quarterly "
             "extract lists them, a report with a crime reference from both a referral and the force's matches "
             "once. A period not over yet is marked “to date”. Referrals, acknowledgements and outcomes are counted in the period they happened; response "
-            "times and links by the month the report was received. Repeat victims are approximated by reports the "
-            "Group linked as related: no clear field records a repeat victim (the Group's risk flag and the "
-            "reporter's answer on how often it happened are sealed). The groups least likely to report (Gypsy, "
+            "times and links by the month the report was received. Reports linked as related are the Group's links "
+            "between cases; whether it had happened before is the reporter's own answer, and a repeat location "
+            "is an area and kind of place named by two or more reports in the period. The groups least likely to report (Gypsy, "
             "Roma and Traveller; migrant, asylum seeker or refugee; transgender; disability) come from the "
             "reasons the reporter chose, kept in clear only as which groups a report names; reports received "
             "before the service kept this are counted as not known.") + " " + heard_note())
@@ -549,5 +555,16 @@ def open_data_tables(figures: Figures, periods: Sequence[Period]) -> list[Table]
               figures.cubes.get("incident_type", Counter()), types, False, multi, every_report_named(types)),
         table("open_by_strategy_group", _("Reports from the groups least likely to report"), _("Group"),
               figures.cubes.get("strategy_group", Counter()), groups, False, strategy_group_note(), group_relations),
+        table("open_by_happened_before", _("Reports by whether it had happened before"), _("Had it happened before?"),
+              figures.cubes.get(repeats.ANSWER, Counter()), repeats.bands(), True, repeats.open_answer_note()),
         cohort_table,
     ]
+
+
+def repeat_tables(months: Sequence[MonthSums], total: int, area_choices: Iterable[tuple[str, str]]) -> list[Table]:
+    """Repeat victimisation as the reporter's answer, the Group's links beside it, and repeat
+    locations (reporting/stats/repeats.py), as tables of reports and their share."""
+    return [Table(part.id, part.title, part.row_header, [_("Reports"), _("Share of reports")],
+                  [Row(code, label, [n, _share(n, total)], is_total) for code, label, n, is_total in part.rows],
+                  note=part.note)
+            for part in repeats.tables(months, dict(area_choices))]

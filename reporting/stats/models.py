@@ -51,3 +51,5 @@ Index("ix_reports_stats_where", Report.received_at, Report.area, Report.channel,
 Index("ix_reports_stats_who", Report.received_at, Report.reporter_type, Report.police_consent, Report.support_wanted,
       Report.status, Report.closure_reason)
 Index("ix_reports_stats_groups", Report.received_at, Report.strategy_groups)
+# Repeat victimisation (the reporter's answer) and repeat locations (area and kind of place), by month.
+Index("ix_reports_stats_repeats", Report.received_at, Report.area, Report.place_kind, Report.happened_before)

@@ -234,6 +234,7 @@ def generated_tables(app, seed: int) -> list[Table]:  # type: ignore[no-untyped-
             for code in figures.strategy_groups(None if groups is None else ",".join(groups)):
                 cubes["strategy_group"][(month, code)] += 1
             followed[month].update(followed_on(rng))
+            cubes["happened_before"][(month, rng.choice(["no", "once", "several", "ongoing", "not_answered"]))] += 1
         result = figures.Figures(queries.Filters(date(2024, 4, 1), date(2026, 3, 1)), months, sum(monthly.values()),
                                  [], monthly={m: monthly[m] for m in months}, cubes=cubes, cohorts=followed)
         periods = publishable_periods("2024-04", date(2026, 4, 1))
@@ -256,7 +257,7 @@ def test_no_pair_or_chain_of_three_published_tables_and_periods_pins_a_hidden_co
         assert not [v for t in published for r in t["rows"] for v in r["values"] if isinstance(v, int) and 1 <= v <= 4]
         assert unprotected(published, truth) == [], "everything published together"
         pieces = units(published)
-        assert len(pieces) == 16  # eight tables, two financial years
+        assert len(pieces) == 18  # nine tables, two financial years
         for size in (2, 3):
             for parts in itertools.combinations(pieces, size):
                 together = combined(parts)
@@ -319,7 +320,7 @@ def test_open_data_of_the_service_publishes_fixed_periods_and_gives_no_count_awa
     published = document["tables"]
     assert {t["id"] for t in published} == {"open_reports", "open_by_area", "open_by_channel", "open_by_reporter_type",
                                             "open_by_strand", "open_by_incident_type", "open_by_strategy_group",
-                                            "open_cohorts"}
+                                            "open_cohorts", "open_by_happened_before"}
     # Financial years and their quarters only, each ended before today (December 2026).
     assert published[0]["columns"][:5] == ["2023/24 Q1", "2023/24 Q2", "2023/24 Q3", "2023/24 Q4", "2023/24"]
     assert published[0]["columns"][-2:] == ["2026/27 Q1", "2026/27 Q2"]

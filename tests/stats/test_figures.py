@@ -69,7 +69,8 @@ def test_centres_are_named(stats_world, analyst):
 
 MEASURE_NAMES = ("received", "reviewed", "referred", "acknowledged", "crimes_recorded", "outcomes", "review_median",
                  "review_p90", "ack_median", "ack_p90", "linked_related", "linked_duplicate", "gypsy_roma_traveller",
-                 "migrant", "transgender", "disability", "any_group", "groups_not_known", "heard_at_meeting")
+                 "migrant", "transgender", "disability", "any_group", "groups_not_known", "happened_before",
+                 "repeat_location", "heard_at_meeting")
 
 
 def test_the_strategy_measures_by_financial_year(stats_world, analyst):
@@ -80,14 +81,15 @@ def test_the_strategy_measures_by_financial_year(stats_world, analyst):
         "linked_related": 2, "linked_duplicate": 2,
         # 01 to 06 came in before the groups were kept: 03 (disability) is not known, never guessed.
         "gypsy_roma_traveller": 2, "migrant": 1, "transgender": 2, "disability": 2, "any_group": 7,
-        "groups_not_known": 6, "heard_at_meeting": None,  # no meeting kept here: not zero, not known
+        "groups_not_known": 6, "happened_before": 0, "repeat_location": 0,  # no one here answered, no kind of place
+        "heard_at_meeting": None,  # no meeting kept here: not zero, not known
     }
     assert dict(zip(MEASURE_NAMES, years["2025/26"])) == {
         "received": 26, "reviewed": 9, "referred": 7, "acknowledged": 5, "crimes_recorded": 2, "outcomes": 3,
         "review_median": 1.0, "review_p90": 2.0, "ack_median": 1.5, "ack_p90": 3.0,
         "linked_related": 2, "linked_duplicate": 2,
         "gypsy_roma_traveller": 1, "migrant": 2, "transgender": 3, "disability": 5, "any_group": 10,
-        "groups_not_known": 0, "heard_at_meeting": None,
+        "groups_not_known": 0, "happened_before": 0, "repeat_location": 0, "heard_at_meeting": None,
     }
 
 
@@ -106,8 +108,9 @@ def test_the_strategy_measures_by_quarter(stats_world, analyst):
     page = analyst.get("/stats/", query_string=RANGE).get_data(as_text=True)
     assert "Cases reviewed by the Group" in page and "Cases heard at a meeting of the Group" in page
     assert "Reports from the group: Gypsy, Roma and Traveller" in page
-    # Where a figure is approximated or not known, the page says so.
-    assert "Repeat victims are approximated by reports the Group linked as related" in page
+    # The Group's links are named as its links, never as repeat victims; the reporter's answer is its own figure.
+    assert "Reports linked as related are the Group&#39;s links between cases" in page
+    assert "Repeat victims" not in page and "approximated" not in page
     assert "Not known: received before the service recorded these groups" in page
 
 
