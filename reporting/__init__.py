@@ -84,6 +84,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from reporting.cases import reissue as _reissue  # noqa: F401  (adds the new-code routes to cases_bp)
     from reporting.centres import cli as centres_cli
     from reporting.centres.views import bp as centres_bp
+    from reporting.centres.records import bp as centre_records_bp
     from reporting.assisted.views import bp as assisted_bp
     from reporting.keys import cli as keys_cli
     from reporting.keys.views import bp as keys_bp
@@ -126,6 +127,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         feature.init_app(app)
     app.register_blueprint(public_bp)
     app.register_blueprint(centres_bp)
+    app.register_blueprint(centre_records_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(keys_bp)
     register_agency_names(app, meeting_queries.agency_names)

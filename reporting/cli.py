@@ -80,6 +80,12 @@ def demo_command(port: int) -> None:
 
     # Support offered, accepted, completed on some cases; two reporters' "How did we do?".
     load_demo_support([reference for reference, _receipt in sent], utcnow().astimezone(LONDON).date())
+
+    from reporting.centres.demo import load_demo_centre_life
+    from reporting.stats.cache import forget_all
+
+    if load_demo_centre_life():  # centres' dates, visits, training; a report through the library's poster
+        forget_all()
     db.session.commit()
     for reference, receipt in sent:
         click.echo(f"Demo report {reference}, receipt code {receipt}")

@@ -78,6 +78,8 @@ DEFAULTS: dict[str, Any] = {
     "MEETING_QUORUM": 2,
     # An open action this many days past its due date is escalated to its agency's lead contact.
     "ACTION_ESCALATION_DAYS": 14,
+    # A reporting centre's hate crime awareness training is due for a refresher this many months after it.
+    "TRAINING_REFRESH_MONTHS": 12,
     # The service's public address, for links in emails sent from the command line.
     "PUBLIC_BASE_URL": None,
     # Entries at the start of the audit log written before the chain was keyed (an older
@@ -166,6 +168,8 @@ def validate(config: Any) -> None:
         # A quorum or escalation of no number, or below zero, would be shown or acted on as if it were one.
         if not str(config.get(name, "")).isdigit():
             raise ConfigError(f"REPORTING_{name} must be a whole number, 0 or more")
+    if not str(config.get("TRAINING_REFRESH_MONTHS", "")).isdigit() or not 1 <= int(config["TRAINING_REFRESH_MONTHS"]) <= 120:
+        raise ConfigError("REPORTING_TRAINING_REFRESH_MONTHS must be a whole number of months from 1 to 120")
     base = config.get("PUBLIC_BASE_URL")
     if env == "production" and not (isinstance(base, str) and base.startswith("https://") and len(base) > len("https://")):
         # Posters' QR codes, slips and emails would otherwise carry whatever Host a request

@@ -62,6 +62,12 @@ AUDIT_ACTION = {
     "case.unlink": _l("Removed a link"),
     "centre.retire": _l("Retired a centre"),
     "centre.save": _l("Saved a centre"),
+    "centre.close": _l("Closed a centre"),
+    "centre.reopen": _l("Reopened a centre"),
+    "centre.history": _l("Changed a centre's dates or contact"),
+    "centre.visit": _l("Recorded a visit to a centre"),
+    "centre.training": _l("Recorded training at a centre"),
+    "centre.training_reminder": _l("Emailed a centre a training reminder"),
     "evidence.add": _l("Added a file"),
     "evidence.open": _l("Opened a file"),
     "evidence.open_original": _l("Opened an original file"),
@@ -180,6 +186,8 @@ AUDIT_DETAIL = {
     "population": _l("Residents"), "year": _l("Year"),
     "apologies": _l("Apologies"), "people": _l("People recorded"),
     "offered": _l("Support offered"), "accepted": _l("Support accepted"), "completed": _l("Support completed"),
+    "opened_on": _l("Opened on"), "closed_on": _l("Closed on"), "visit": _l("Visit"), "training": _l("Training record"),
+    "due_refresher": _l("People due a refresher"),
     **gate.DETAIL_KEYS,
 }
 ACTORS = {"reporter": _l("The reporter"), "system": _l("The service"), "cli": _l("Command line"),
@@ -369,6 +377,8 @@ def audit_details(action: str, details: list[tuple[str, str]]) -> list[tuple[str
             value = _("Yes") if value == "True" else _("No")
         elif key in ("from", "to", "quarter"):
             value = month_name(value)
+        elif key in ("opened_on", "closed_on"):
+            value = day(value) if value else _("Not set")
         elif key == "format":
             value = str(FILE_FORMAT.get(value, value))
         elif key == "route":

@@ -32,6 +32,7 @@ class Settings:
     referral_ack_working_days: int
     meeting_quorum: int  # agencies attending for a meeting to be quorate
     action_escalation_days: int  # days past due before an open action goes to the agency's lead contact
+    training_refresh_months: int  # a centre's training is due for a refresher this many months after it
     # Derived from SECRET_KEY: never shown in a repr (tracebacks, logs).
     totp_key: bytes = field(repr=False)
     # Joins a slip's word to its code: never in the database, so a stolen database cannot
@@ -54,6 +55,7 @@ class Settings:
             referral_ack_working_days=int(config["REFERRAL_ACK_WORKING_DAYS"]),
             meeting_quorum=int(config["MEETING_QUORUM"]),
             action_escalation_days=int(config["ACTION_ESCALATION_DAYS"]),
+            training_refresh_months=int(config["TRAINING_REFRESH_MONTHS"]),
             totp_key=crypto.derive_subkey(str(config["SECRET_KEY"]).encode(), "totp secrets"),
             receipt_word_key=crypto.derive_subkey(str(config["SECRET_KEY"]).encode(), "receipt word"),
             held_code_key=crypto.derive_subkey(str(config["SECRET_KEY"]).encode(), "held receipt code"),

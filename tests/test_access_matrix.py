@@ -424,3 +424,23 @@ def test_support_and_feedback_routes_declare_who_may_use_them(app):
     assert rules["status.give_feedback"].rule == "/status/feedback"
     response = app.test_client().get("/status/feedback")
     assert response.status_code == 302 and response.headers["Location"].endswith("/status")
+
+
+def test_centre_records_routes_are_for_the_group_and_administrators(app):
+    """Issue 31 items 6-7: each centre's history, visits and training are read and recorded by
+    administrators and the Group; only administrators change a centre's dates (closing hides it
+    from the public). The walk above holds every other role to 403 and anonymous to sign-in."""
+    rules = {rule.endpoint: rule for rule in app.url_map.iter_rules()}
+    expected = {
+        "centre_records.list_centres": {"admin", "reviewer"},
+        "centre_records.show_centre": {"admin", "reviewer"},
+        "centre_records.record_visit": {"admin", "reviewer"},
+        "centre_records.record_training": {"admin", "reviewer"},
+        "centre_records.edit_history": {"admin"},
+    }
+    for endpoint, allowed in expected.items():
+        assert endpoint in rules, endpoint
+        assert rules[endpoint].rule.startswith("/review/centres/"), endpoint
+        policy = policy_for(app, endpoint)
+        assert policy is not None and policy.roles == allowed, endpoint
+    assert sorted(e for e in rules if e.startswith("centre_records.")) == sorted(expected)

@@ -29,10 +29,10 @@ def _marked(page: str) -> dict[str, str]:
 def test_each_role_sees_its_own_places(app, make_user):  # type: ignore[no-untyped-def]
     expected = {
         "reviewer": ["Case queue", "Enter a phone report", "Meetings", "Retention", "Approvals", "Approve access",
-                     "Passkeys", "Statistics", "Change password"],
+                     "Passkeys", "Centres", "Statistics", "Change password"],
         "police": ["Referrals", "Quarterly extracts", "Approve access", "Passkeys", "Change password"],
         "analyst": ["Statistics", "Change password"],
-        "admin": ["Administration", "Approve access", "Passkeys", "Statistics", "Change password"],
+        "admin": ["Administration", "Approve access", "Passkeys", "Centres", "Statistics", "Change password"],
     }
     for role, places in expected.items():
         staff = app.test_client()
@@ -51,6 +51,7 @@ def test_the_current_place_is_marked_and_a_page_below_it_marks_its_section(app, 
         f"/review/cases/{reference}": {"Case queue": "true"},
         "/review/meetings/": {"Meetings": "page"},  # below the queue's address, but a place of its own
         "/review/retention/": {"Retention": "page"},
+        "/review/centres/": {"Centres": "page"},  # the centres' life: a place of its own too
         "/staff/password": {"Change password": "page"},
     }
     for _round in range(2):  # the second time from what was kept

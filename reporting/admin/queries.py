@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from reporting.audit.models import AuditEvent
 from reporting.auth.models import User
 from reporting.centres.models import Centre
+from reporting.db import utcnow
 from reporting.exceptions import KeysNotInitialisedError
 from reporting.extensions import db
 from reporting.keys.models import KeyGrant, KeyName, KeyPurpose, ServiceKey
@@ -90,7 +91,9 @@ def user_row(user: User) -> UserRow:
 
 
 def centre_choices() -> list[tuple[str, str]]:
-    return [(c.slug, c.name) for c in db.session.scalars(select(Centre).order_by(Centre.name))]
+    """Centres a centre-staff account can belong to: a closed centre takes no new staff."""
+    today = utcnow().date()
+    return [(c.slug, c.name) for c in db.session.scalars(select(Centre).order_by(Centre.name)) if c.is_open(today)]
 
 
 def centre_by_slug(slug: str | None) -> Centre | None:

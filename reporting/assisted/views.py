@@ -16,6 +16,7 @@ from sqlalchemy import select
 from reporting.auth.models import Role
 from reporting.cases import services as case_services
 from reporting.centres.models import Centre
+from reporting.db import utcnow
 from reporting.extensions import db
 from reporting.forms import ConfirmForm
 from reporting.journey import views as journey
@@ -68,9 +69,13 @@ def index() -> ResponseReturnValue:
 @centre_staff
 def start_report() -> ResponseReturnValue:
     form = ConfirmForm()
-    if form.validate_on_submit():
+    centre = db.session.get(Centre, current_user.centre_id) if current_user.centre_id else None
+    # A closed centre takes no more reports (issue 31): its staff are shown when it closed.
+    closed_on = centre.closed_on if centre is not None and not centre.is_open(utcnow().date()) else None
+    if form.validate_on_submit() and centre is not None and closed_on is None:
         return journey.begin(ASSISTED, centre_id=current_user.centre_id)
-    return render_template("assisted/start.html", form=form)
+    return render_template("assisted/start.html", form=form, closed_on=closed_on,
+                           closed=centre is not None and closed_on is not None)
 
 
 @bp.route("/report/<name>", methods=["GET", "POST"])

@@ -18,7 +18,8 @@ R = Role
 
 # (endpoint, words, endpoints below it that have their own item, roles that see it), in order.
 _ITEMS: tuple[tuple[str, Any, tuple[str, ...], frozenset[Role]], ...] = (
-    ("cases.show_queue", _l("Case queue"), ("meetings.list_meetings", "retention.review_due", "approvals.list_approvals"),
+    ("cases.show_queue", _l("Case queue"), ("meetings.list_meetings", "retention.review_due", "approvals.list_approvals",
+                                           "centre_records.list_centres"),
      frozenset({R.REVIEWER})),
     ("cases.new_phone_report", _l("Enter a phone report"), (), frozenset({R.REVIEWER})),
     ("meetings.list_meetings", _l("Meetings"), (), frozenset({R.REVIEWER})),
@@ -31,6 +32,7 @@ _ITEMS: tuple[tuple[str, Any, tuple[str, ...], frozenset[Role]], ...] = (
     ("admin.index", _l("Administration"), (), frozenset({R.ADMIN})),
     ("keys.list_grants", _l("Approve access"), (), frozenset({R.ADMIN, R.REVIEWER, R.POLICE, R.AGENCY})),
     ("auth.list_passkeys", _l("Passkeys"), (), frozenset({R.ADMIN, R.REVIEWER, R.POLICE, R.AGENCY})),
+    ("centre_records.list_centres", _l("Centres"), (), frozenset({R.ADMIN, R.REVIEWER})),
     ("stats.show_statistics", _l("Statistics"), (), frozenset({R.ANALYST, R.ADMIN, R.REVIEWER})),
     ("auth.change_password", _l("Change password"), (), frozenset(Role)),
 )

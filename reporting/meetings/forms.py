@@ -1,39 +1,20 @@
 """Forms for meetings, actions, agencies and agency users' updates."""
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, PasswordField
+from wtforms import EmailField, PasswordField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from reporting import labels
 from reporting.db import utcnow
 from reporting.forms.fields import Checkboxes, Radios, Select, clean_text, long_text, options, short_text
+from reporting.forms.staff_fields import DayField
 
 AGENCY_KIND_LABELS = labels.as_labels("agency_kind")
 ACTION_STATUS_LABELS = labels.as_labels("action_status")
-
-
-class DayField(DateField):
-    """A date typed or picked (yyyy-mm-dd from the browser's date input), with a clear error."""
-
-    def __init__(self, label: Any, *, required: Any, **kwargs: Any) -> None:
-        super().__init__(label, validators=[InputRequired(required)], render_kw={"type": "date"}, **kwargs)
-        self.required_message = required
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-            raise ValueError(str(_l("Enter a real date, for example 2027-01-14"))) from None
-
-    def pre_validate(self, form: Any) -> None:
-        if self.data is not None and not (date(2000, 1, 1) <= self.data <= date(2100, 12, 31)):
-            raise ValidationError(str(_l("Enter a real date, for example 2027-01-14")))
 
 
 class MeetingForm(FlaskForm):

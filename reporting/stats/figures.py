@@ -26,7 +26,7 @@ from reporting.codes import (
     Status,
     StrategyGroup,
 )
-from reporting.stats import cache, queries, repeats
+from reporting.stats import cache, centre_counts, queries, repeats
 from reporting.stats import cohorts
 from reporting.periods import (
     Period,
@@ -328,6 +328,7 @@ def build(f: queries.Filters, today: date | None = None) -> Figures:
     # Issue 30 item 8: support and "How did we do?" by quarter (reporting/stats/support.py).
     tables += [Table(t.id, t.title, t.row_header, t.columns, [Row(*row) for row in t.rows], note=t.note)
                for t in support_figures.tables(f)]
+    tables.append(centre_counts.centres_table(months, Table, Row))
     figures = Figures(f, months, total, tables, monthly=in_range,
                       by_strand=[(str(lbl), strand.get(c, 0)) for c, lbl in strand_choices],
                       by_area=[(str(lbl), area.get(c, 0)) for c, lbl in area_choices],

@@ -44,6 +44,9 @@ STAFF_ONLY = (
     # Support recorded on the case page, and the reporter's "How did we do?" as staff see it there.
     "reporting/support/staff.py", "reporting/support/casefile.py", "reporting/support/services.py",
     "templates/support/_case_panel.html", "templates/status/_feedback_panel.html",
+    # Staff forms' date field, and the Group's pages of each centre's life (issue 31).
+    "reporting/forms/staff_fields.py", "reporting/centres/records.py", "reporting/centres/record_forms.py",
+    "reporting/centres/demo.py", "templates/centres/records/",
 )
 
 
