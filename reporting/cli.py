@@ -75,6 +75,10 @@ def demo_command(port: int) -> None:
     # The referral's package names questions in words: labels need the request's locale machinery.
     with current_app.test_request_context():
         load_demo_activity([reference for reference, _receipt in sent], demo.SAMPLES, current_settings())
+        from reporting.referrals.demo import load_demo_inbox
+
+        # More referrals than a page of the police inbox, in each of its states.
+        load_demo_inbox(current_settings())
     from reporting.periods import LONDON
     from reporting.support.demo import load_demo_support
 

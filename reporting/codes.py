@@ -179,6 +179,17 @@ class ReferralState(LabelledEnum):
     CLOSED = "closed", _l("Closed")
 
 
+class InboxFilter(LabelledEnum):
+    """The police inbox's filters (reporting/referrals/queries.py says what each holds)."""
+
+    NEW = "new", _l("New, not opened yet")
+    NOT_ACKNOWLEDGED = "not_acknowledged", _l("Not yet acknowledged")
+    LATE = "late", _l("Late")
+    ACKNOWLEDGED = "acknowledged", _l("Acknowledged")
+    OUTCOME = "outcome", _l("Outcome given")
+    ALL = "all", _l("All referrals")
+
+
 class ReferralKind(LabelledEnum):
     FULL = "full", _l("Full referral, with the reporter's details")
     INTELLIGENCE = "intelligence", _l("Intelligence only, without identifying details")
@@ -413,6 +424,7 @@ KINDS: dict[str, type[LabelledEnum]] = {
     "support_offered": SupportOffered, "support_accepted": SupportAccepted, "support_completed": SupportCompleted,
     "feedback_score": FeedbackScore,
     "happened_before": HappenedBefore, "place_kind": PlaceKind,
+    "inbox_filter": InboxFilter,
 }
 # Coded lists that are no enum of a column: code -> words.
 WORD_LISTS: dict[str, Mapping[Any, LazyString]] = {

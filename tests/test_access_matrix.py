@@ -444,3 +444,20 @@ def test_centre_records_routes_are_for_the_group_and_administrators(app):
         policy = policy_for(app, endpoint)
         assert policy is not None and policy.roles == allowed, endpoint
     assert sorted(e for e in rules if e.startswith("centre_records.")) == sorted(expected)
+# Issue 31 item 5: the police inbox's parameters (?filter=, ?page=) open it to no one else.
+INBOX_QUERIES = ("", "?filter=new", "?filter=not_acknowledged", "?filter=late", "?filter=acknowledged",
+                 "?filter=outcome", "?filter=all&page=2", "?page=2147483648", "?filter=unknown")
+
+
+@pytest.mark.parametrize("role", (ANONYMOUS, *ROLES))
+def test_the_police_inbox_s_filters_and_pages_are_the_police_s_alone(app, make_user, world, role):
+    staff = signed_in_client(app, make_user, role)
+    for query in INBOX_QUERIES:
+        response = staff.get(f"/police/{query}")
+        if role == "police":
+            assert response.status_code == (400 if query == "?filter=unknown" else 200), query
+            assert world.canary not in response.get_data(as_text=True)
+        elif role == ANONYMOUS:
+            assert is_sign_in_redirect(response), query
+        else:
+            assert response.status_code == 403, (role, query)

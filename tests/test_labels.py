@@ -163,6 +163,7 @@ def test_no_staff_page_pdf_or_json_label_shows_a_raw_code(busy_case):  # type: i
         "override case": (reviewer, f"/review/cases/{fourth}"),
         "referral form": (reviewer, f"/review/cases/{second}/referral"),
         "police inbox": (officer, "/police/"),
+        "police inbox, every referral": (officer, "/police/?filter=all"),
         "police referral": (officer, f"/police/referrals/{referral}"),
         "police override referral": (officer, f"/police/referrals/{busy_case['override']}"),
         "printable referral": (officer, f"/police/referrals/{referral}/print"),

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from collections.abc import Collection
 from typing import Any
 
@@ -45,6 +45,7 @@ from reporting.keys.keyring import Keyring
 from reporting.keys.models import KeyPurpose, ServiceKey
 from reporting.keys.policies import require_reviewer
 from reporting.keys.services import current_key, holder_private_key
+from reporting.referrals import queries
 from reporting.referrals.models import (
     OverrideReason,
     Outcome,
@@ -464,8 +465,9 @@ def police_private_key(actor: User, personal_private: bytes, referral: Referral)
     return holder_private_key(actor, personal_private, key)
 
 
-def open_package(referral: Referral, *, actor: User, personal_private: bytes) -> dict[str, Any]:
-    """Decrypt a sent referral for the police liaison, and audit it."""
+def open_package(referral: Referral, *, actor: User, personal_private: bytes, now: datetime) -> dict[str, Any]:
+    """Decrypt a sent referral for the police liaison, and audit it. The first opening (``now``)
+    is kept: the referral is no longer "new" in the force's inbox."""
     _require(actor, Role.POLICE)
     if referral.state == ReferralState.AWAITING_APPROVAL.value:
         raise PermissionDeniedError("not sent")
@@ -481,6 +483,8 @@ def open_package(referral: Referral, *, actor: User, personal_private: bytes) ->
                            _package_binding(report, referral.id))
     )
     data["sent_at"] = referral.sent_at.isoformat() if referral.sent_at else None
+    if referral.opened_at is None:
+        referral.opened_at = now
     audit.record("referral.open", f"referral:{referral.id}", actor=actor)
     return data
 
@@ -492,6 +496,7 @@ def acknowledge(referral: Referral, *, actor: User, now: datetime) -> None:
     referral.state = ReferralState.ACKNOWLEDGED.value
     referral.acknowledged_at = now
     referral.acknowledged_by_id = actor.id
+    referral.opened_at = referral.opened_at or now  # acknowledged is seen: no longer "new"
     report = db.session.get(Report, referral.report_id)
     assert report is not None
     case_services.record_event(report, actor, EventKind.REFERRAL, "acknowledged")
@@ -505,6 +510,7 @@ def record_outcome(referral: Referral, *, actor: User, crime_reference: str, out
     if referral.acknowledged_at is None:
         referral.acknowledged_at = now
         referral.acknowledged_by_id = actor.id
+    referral.opened_at = referral.opened_at or now
     referral.crime_reference = crime_reference or None
     referral.outcome = outcome.value
     referral.outcome_at = now
@@ -609,9 +615,9 @@ def overdue_cutoff(today: date, working_days: int) -> date:
 
 
 def _overdue_before(now: datetime, settings: Settings) -> datetime:
-    """Referrals sent before this moment and still unacknowledged are overdue."""
-    cutoff = overdue_cutoff(now.date(), settings.referral_ack_working_days)
-    return datetime.combine(cutoff + timedelta(days=1), datetime.min.time(), tzinfo=now.tzinfo)
+    """Referrals sent before this moment and still unacknowledged are overdue (the police inbox's
+    "late": one definition for both)."""
+    return queries.late_before(now, settings.referral_ack_working_days)
 
 
 def _overdue_query(now: datetime, settings: Settings) -> Any:

@@ -8,22 +8,23 @@ from flask import Blueprint, Response, abort, current_app, flash, make_response,
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from reporting import crypto
 from reporting.auth import session as staff
 from reporting.auth.models import Role
 from reporting.cases import queries as case_queries
+from reporting.codes import InboxFilter
 from reporting.db import utcnow
 from reporting.exceptions import ConsentError, ContentDestroyedError, NotAKeyHolderError, PermissionDeniedError
 from reporting.extensions import db
 from reporting.keys.keyring import Keyring
 from reporting.keys.staff import staff_keyring
 from reporting.notify import send_email
-from reporting.referrals import forms, services
+from reporting.referrals import forms, queries, services
 from reporting.referrals.models import Outcome, OverrideReason, Referral, ReferralState
 from reporting.reports.models import Report
 from reporting.security import roles
+from reporting.settings import current_settings
 from reporting.urls import external_url
 
 bp = Blueprint("referrals", __name__)
@@ -144,23 +145,41 @@ def answer_police(referral_id: int) -> ResponseReturnValue:
 @bp.get("/police/")
 @police
 def show_inbox() -> ResponseReturnValue:
-    rows = db.session.execute(
-        select(Referral, Report.reference)
-        .join(Report, Report.id == Referral.report_id)
-        .where(Referral.state != ReferralState.AWAITING_APPROVAL.value)
-        .order_by(Referral.sent_at.desc())
-    ).all()
-    counts: dict[str, int] = {}
-    for referral, _ref in rows:
-        counts[referral.state] = counts.get(referral.state, 0) + 1
-    return render_template("referrals/inbox.html", rows=rows, counts=counts)
+    """The force's referrals, by filter (``?filter=``; at first those not yet acknowledged) with a
+    count on each, fifty a page (``?page=``).
+
+    An unknown filter is a 400 naming the filters there are; a page number that is not a whole
+    number from 1 to 100,000 is the first page, and one past the last is the last."""
+    try:
+        shown, known = InboxFilter(request.args.get("filter", "") or queries.INBOX_DEFAULT), True
+    except ValueError:
+        shown, known = queries.INBOX_DEFAULT, False
+    now = utcnow()
+    settings = current_settings()
+    inbox = queries.police_inbox(shown, _page_number(), now=now, late_working_days=settings.referral_ack_working_days)
+    return render_template(
+        "referrals/inbox.html", inbox=inbox, filters=list(InboxFilter), default=queries.INBOX_DEFAULT,
+        unknown_filter=not known,
+        working_days={row.id: queries.working_days_since(row.sent_at, now) for row in inbox.rows},
+        late_working_days=settings.referral_ack_working_days,
+    ), (200 if known else 400)
+
+
+def _page_number() -> int:
+    """The page asked for; anything but a whole number from 1 to 100,000 is the first page."""
+    try:
+        number = int(request.args.get("page", ""))
+    except ValueError:
+        return 1
+    return number if 1 <= number <= 100_000 else 1
 
 
 def _open(referral: Referral) -> dict[str, Any]:
     if referral.state == ReferralState.AWAITING_APPROVAL.value:
         abort(404)
     try:
-        package = services.open_package(referral, actor=current_user, personal_private=staff.personal_private_key())
+        package = services.open_package(referral, actor=current_user, personal_private=staff.personal_private_key(),
+                                         now=utcnow())
     except ContentDestroyedError:
         report = db.session.get(Report, referral.report_id)
         abort(make_response(render_template("referrals/destroyed.html", referral=referral, report=report), 410))
