@@ -11,6 +11,8 @@ remember to invalidate anything. The kinds kept, each with its one invalidation 
   ``stats_months.computed_at`` stamp, new whenever the month is grouped again; a month is
   forgotten when a look finds new rows of it, or by triggers when a row it counts is
   deleted (migration 0034).
+- open data's final cohort of a quarter (reporting/stats/cache.py ``final_cohort``): with the
+  stamps of the quarter's months, as above;
 - the queue's and case page's words for codes (reporting/cases/views.py ``_labels``): per
   language, with ``choice_lists_version``;
 - the queue's filter form as HTML (``_filters``): per language, address root and query string,

@@ -281,6 +281,11 @@ def month_name(value: str) -> str:
     return _month_words(date(int(year), int(number), 1), "LLLL y", _locale())
 
 
+def to_date_label(label: str) -> str:
+    """A period not over yet, in words: "December 2026 (to date)" (every statistics table, issue 30)."""
+    return _("%(period)s (to date)", period=label)
+
+
 def month_of_year(number: int) -> str:
     """The name of a month alone: 4 is "April"."""
     return _month_words(date(2000, number, 1), "LLLL", _locale())

@@ -264,8 +264,9 @@ def import_matches(data: bytes, *, actor: User, now: datetime) -> ImportResult:
                                        matched_by_id=actor.id))
             changed += 1
         elif match.crime_reference != crime_reference:
+            # matched_at stays when the force first matched the report to a crime: open data's final
+            # cohort counts a match made before its horizon (reporting/stats/cohorts.py); the change is audited.
             match.crime_reference = crime_reference
-            match.matched_at = now
             match.matched_by_id = actor.id
             changed += 1
     # The statistics group again the months these matches count in (reporting/stats/cache.py listens).

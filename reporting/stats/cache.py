@@ -52,7 +52,6 @@ STATEMENTS: dict[str, Callable[[queries.Filters], Sequence[Any]]] = {
     "referred": queries.referrals_by_month,
     "acknowledged": queries.acknowledged_histogram,
     "outcomes": queries.outcomes_by_month,
-    "crimes": queries.crimes_recorded_by_month,
     "linked": queries.linked_by_month,
     "cohorts": queries.cohorts_by_month,
     # Issue 30 item 8: support by the month received (a change writes a "support" case event, which
@@ -273,6 +272,23 @@ def monthly(f: queries.Filters, digest: Callable[[Payload], D]) -> dict[str, D]:
         for month, stamp in fresh.items():
             kept.keep(("stats", digest, key, month), stamp, digested[month])
     return {month: digested[month] for month in months}
+
+
+def final_cohort(months: list[str], horizon: Any, make: Callable[[], D]) -> D:
+    """Open data's final cohort of one quarter (reporting/stats/cohorts.py), made by ``make``: kept
+    by this process while the quarter's months keep their stamps in the unfiltered figures (read
+    after the open data's figures were built, so any change since is already counted in them).
+    Its answer does not change once the horizon has passed, but a report deleted drops its month
+    (migration 0034), and the quarter is made again."""
+    key = filter_key(queries.Filters(parse_month(months[0]), parse_month(months[-1])))
+    stamps = tuple(db.session.execute(select(StatsMonth.month, StatsMonth.computed_at).where(
+        StatsMonth.filter_key == key, StatsMonth.month.in_(months)).order_by(StatsMonth.month)).all())
+    version = stamps if len(stamps) == len(months) else None
+    found: D | None = kept.get(("stats_final_cohort", tuple(months), horizon), version)
+    if found is None:
+        found = make()
+        kept.keep(("stats_final_cohort", tuple(months), horizon), version, found)
+    return found
 
 
 def _group(f: queries.Filters, names: list[str]) -> dict[str, dict[str, list[list[Any]]]]:

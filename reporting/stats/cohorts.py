@@ -10,21 +10,34 @@ a quarter not yet ended is marked "to date".
 The figures come from one grouped statement per month of receipt (``queries.cohorts_by_month``,
 kept with the other statements by reporting/stats/cache.py) and the status now of each month's
 reports (``who_and_what_next``). This module only adds them up: reporting/stats/figures.py makes
-the page's table, the open data table and the chart's figures from what it returns, so the
-page, every export and open data show the same numbers.
+the page's table and the chart's figures from what it returns, so the page and every staff
+export show the same numbers; open data's table is made from the final counts (below).
+
+Two cohorts, never claiming to be the same measure (issue 30):
+
+- the page's and the staff exports' cohort is "to date": everything that has happened to a
+  quarter's reports by now, so its rows grow as outcomes come in;
+- open data's cohort is FINAL: a quarter is published only once ``FOLLOW_UP_MONTHS`` (six) whole
+  months after its end have passed, and counts only what was known by the end of them (the
+  horizon), read from the times the tables keep (``queries.final_cohorts_by_month``). Two
+  publications on different days therefore give the same figures for every quarter both
+  publish, and cannot be subtracted to learn of a few reports' outcomes.
+
+"Recorded as a crime" is one definition (``queries.cohorts_by_month``): the strategy's measure
+"crimes recorded" is this table's count, by the report's month (reporting/stats/figures.py).
 """
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from flask_babel import gettext
 
 from reporting import labels
 from reporting.codes import Outcome, Status
-from reporting.db import utcnow
-from reporting.periods import london_month, quarter
+from reporting.periods import has_ended, month_key, month_start, next_month, parse_month, quarter
 
 # What one month's reports count in (month_counts); "outcome:<code>" for each police outcome.
 RECEIVED = "received"
@@ -36,6 +49,9 @@ STILL_OPEN = "still_open"
 TABLE_ID = "cohorts"
 KNOWN_OUTCOMES = frozenset(code.value for code in Outcome)
 OPEN_TABLE_ID = "open_cohorts"
+# Open data follows each quarter's reports for this many whole months after the quarter's end, and
+# publishes the quarter only then, with what was known by that horizon: its figures never change.
+FOLLOW_UP_MONTHS = 6
 
 
 def outcome_code(outcome: str) -> str:
@@ -43,36 +59,71 @@ def outcome_code(outcome: str) -> str:
 
 
 class Line(NamedTuple):
-    """One row of a table, in the order of figures.Row's fields (code, label, values, total)."""
+    """One row of a table, in the order of figures.Row's fields (code, label, values, total, to_date)."""
 
     code: str
     label: str
     values: list[Any]
     total: bool = False
+    to_date: bool = False  # a quarter not over yet
+
+
+def _add(counts: Counter[str], passed: Any, acknowledged: Any, crime: Any, outcome: str | None, n: int) -> None:
+    """Count ``n`` reports of one grouped row (SQLite gives 0/1, PostgreSQL booleans)."""
+    if passed:
+        counts[PASSED] += n
+        if outcome and outcome not in KNOWN_OUTCOMES:  # a code no longer in the list: "other", so they add up
+            outcome = Outcome.OTHER.value
+        counts[outcome_code(outcome) if outcome else NO_OUTCOME] += n
+    if acknowledged:
+        counts[ACKNOWLEDGED] += n
+    if crime:
+        counts[CRIME] += n
 
 
 def month_counts(rows: Iterable[Sequence[Any]], received: int, closed: int) -> Counter[str]:
-    """One month's cohort counts from its grouped rows (month, passed, acknowledged, crime, outcome,
-    reports: only the reports passed to the police or matched to a crime), how many reports it
-    received and how many of them are closed now."""
+    """One month's cohort counts to date from its grouped rows (month, passed, acknowledged, crime,
+    outcome, reports: only the reports passed to the police or matched to a crime), how many reports
+    it received and how many of them are closed now."""
     counts: Counter[str] = Counter({RECEIVED: received})
     for _month, passed, acknowledged, crime, outcome, n in rows:
-        if passed:
-            counts[PASSED] += n
-            if outcome and outcome not in KNOWN_OUTCOMES:  # a code no longer in the list: "other", so they add up
-                outcome = Outcome.OTHER.value
-            counts[outcome_code(outcome) if outcome else NO_OUTCOME] += n
-        if acknowledged:
-            counts[ACKNOWLEDGED] += n
-        if crime:
-            counts[CRIME] += n
+        _add(counts, passed, acknowledged, crime, outcome, n)
     counts[STILL_OPEN] = max(0, counts[RECEIVED] - closed)
     return counts
 
 
-def this_month() -> str:
-    """The month it is now in London: a quarter holding it, or ending after it, has not ended."""
-    return london_month(utcnow())
+def final_month_counts(rows: Iterable[Sequence[Any]]) -> dict[str, Counter[str]]:
+    """Month received -> the cohort counts known at the horizon, from the grouped rows of
+    ``queries.final_cohorts_by_month`` (month, passed, acknowledged, crime, outcome, closed, reports:
+    every report received)."""
+    out: dict[str, Counter[str]] = {}
+    for month, passed, acknowledged, crime, outcome, closed, n in rows:
+        counts = out.setdefault(str(month), Counter())
+        counts[RECEIVED] += n
+        _add(counts, passed, acknowledged, crime, outcome, n)
+        if not closed:
+            counts[STILL_OPEN] += n
+    return out
+
+
+def window_last_month(last_month: str) -> str:
+    """The last month of the follow-up window of a period ending with ``last_month`` (``YYYY-MM``)."""
+    day = parse_month(last_month)
+    for _ in range(FOLLOW_UP_MONTHS):
+        day = next_month(day)
+    return month_key(day)
+
+
+def horizon(last_month: str) -> datetime:
+    """The end of the follow-up window (midnight in London, as UTC) of a period ending with
+    ``last_month``: 2025/26 Q1 (April to June 2025) is followed to 1 January 2026."""
+    return month_start(next_month(parse_month(window_last_month(last_month))))
+
+
+def is_final(last_month: str, today: date) -> bool:
+    """Whether a period ending with ``last_month`` may be published in open data on ``today``:
+    its follow-up window is over (periods.has_ended, as every table's "to date")."""
+    return has_ended(window_last_month(last_month), today)
 
 
 def closed_status() -> str:
@@ -119,26 +170,30 @@ def _quarter_months(key: str) -> list[str]:
     return [f"{start + (m > 12):04d}-{(m - 1) % 12 + 1:02d}" for m in range(first, first + 3)]
 
 
-def quarter_label(key: str, inside: list[str], this_month: str) -> str:
-    """The quarter's name, marked "to date" if it has not ended, or with its months if the dates
-    chosen hold only part of it."""
+def quarter_label(key: str, inside: list[str], today: date) -> tuple[str, bool]:
+    """The quarter's name and whether it is not over yet by ``today``: marked "to date" in the words
+    every table uses (labels.to_date_label, periods.has_ended), and with its months if the dates
+    chosen hold only part of what it has had so far."""
     whole = _quarter_months(key)
-    if whole[-1] < this_month and inside == whole:
-        return key
-    if whole[-1] >= this_month and inside == [m for m in whole if m <= this_month]:
-        return _("%(quarter)s (to date)", quarter=key)
-    return _("%(quarter)s (%(first)s to %(last)s only)", quarter=key, first=labels.month_name(inside[0]),
-             last=labels.month_name(inside[-1]))
+    unfinished = not has_ended(whole[-1], today)
+    so_far = [m for m in whole if m <= month_key(today)]
+    if inside == so_far:
+        name = key
+    else:
+        name = _("%(quarter)s (%(first)s to %(last)s only)", quarter=key, first=labels.month_name(inside[0]),
+                 last=labels.month_name(inside[-1]))
+    return (labels.to_date_label(name) if unfinished else name), unfinished
 
 
-def lines(monthly: Mapping[str, Counter[str]], months: list[str], this_month: str) -> list[Line]:
-    """One line per quarter of receipt in ``months``, then the total of them all."""
+def lines(monthly: Mapping[str, Counter[str]], months: list[str], today: date) -> list[Line]:
+    """One line per quarter of receipt in ``months`` as of ``today`` (London), then the total of them all."""
     out = []
     keys = list(dict.fromkeys(quarter(m) for m in months))
     for key in keys:
         inside = [m for m in months if quarter(m) == key]
         counts: Counter[str] = sum((monthly[m] for m in inside), Counter())
-        out.append(Line(key, quarter_label(key, inside, this_month), _values(counts)))
+        label, unfinished = quarter_label(key, inside, today)
+        out.append(Line(key, label, _values(counts), to_date=unfinished))
     everything: Counter[str] = sum((monthly[m] for m in months), Counter())
     out.append(Line("total", _("All these quarters"), _values(everything), True))
     return out
@@ -155,13 +210,18 @@ def row_header() -> str:
 def note() -> str:
     return _(
         "Each report counts once, in the quarter it was received, with everything that has happened to it since, "
-        "whenever that was: a report passed to the police in a later quarter, or whose outcome came later, stays "
-        "in the row of the quarter it was received in, so a quarter's figures grow as outcomes come in. Passed "
-        "to police: a referral was sent (the share is the Police and Crime Commissioner's measure). "
-        "Acknowledged: the police acknowledged a referral. Recorded as a crime: a referral brought a crime "
-        "reference back or the force matched the report to a crime it recorded, counted once. Police outcome: "
-        "the latest outcome the police recorded on the report's referrals. Still open: the report's status now "
-        "is anything but closed. A quarter not yet ended is marked to date.")
+        "whenever that was, to date: a report passed to the police in a later quarter, or whose outcome came "
+        "later, stays in the row of the quarter it was received in, so a quarter's figures grow as outcomes come "
+        "in. Passed to police: a referral was sent, counted in the quarter the report was received (the "
+        "strategy's measure “referred to police” counts a report in the period its first referral was sent, so "
+        "the two differ; the share is the Police and Crime Commissioner's measure). Acknowledged: the police "
+        "acknowledged a referral (the measure “referrals acknowledged” counts referrals in the period they were "
+        "acknowledged). Recorded as a crime: a referral brought a crime reference back or the force matched the "
+        "report to a crime it recorded, counted once: the same count as the measure “police-recorded crimes”. "
+        "Police outcome: the latest outcome the police recorded on the report's referrals. Still open: the "
+        "report's status now is anything but closed. A quarter not yet ended is marked to date. Open data "
+        "publishes a different, final cohort: each quarter followed for %(months)s months after its end.",
+        months=FOLLOW_UP_MONTHS)
 
 
 def summary(line: Line | None) -> str:
@@ -211,13 +271,21 @@ def open_relations(reports_row: str) -> list[tuple[list[str], list[str]]]:
     ]
 
 
+def open_title() -> str:
+    return _("Each quarter's reports followed for %(months)s months after the quarter's end", months=FOLLOW_UP_MONTHS)
+
+
 def open_note() -> str:
     return _(
-        "Reports by the quarter or year they were received in, with everything that has happened to them since: "
-        "these figures grow as outcomes come in. Passed to police: a referral was sent. Recorded as a crime: a "
-        "referral brought a crime reference back or the force matched the report to a crime, counted once. "
-        "Police outcome: the latest outcome on the report's referrals. Still open: not closed now. Counts from "
-        "1 to 4 are shown as <5, and others that would reveal them as [c].")
+        "Reports by the quarter they were received in, with what had happened to them within %(months)s months "
+        "after the end of that quarter (for a year, each quarter's reports within %(months)s months of their own "
+        "quarter's end, so the quarters add up to the year). A quarter is published only once those months have "
+        "passed, and its figures are final: they never change in a later publication. This is not the to-date "
+        "table on the statistics page, which grows as outcomes come in. Passed to police: a referral was sent. "
+        "Acknowledged: the police acknowledged a referral. Recorded as a crime: a referral brought a crime "
+        "reference back or the force matched the report to a crime, counted once. Police outcome: the latest "
+        "outcome recorded on the report's referrals. Still open: not closed at the end of those months. Counts "
+        "from 1 to 4 are shown as <5, and others that would reveal them as [c].", months=FOLLOW_UP_MONTHS)
 
 
 def open_cube(monthly: Mapping[str, Counter[str]]) -> Counter[tuple[str, str]]:

@@ -22,7 +22,7 @@ from reporting.stats import figures, queries
 from reporting.stats.figures import REPORTS_ROW, Row, Table
 from reporting.periods import Period, parse_month, publishable_periods
 
-__all__ = ["PRIMARY", "SECONDARY", "Publication", "open_data", "suppress", "system_for"]
+__all__ = ["PRIMARY", "SECONDARY", "Publication", "open_data", "publishable", "suppress", "system_for"]
 Key = tuple[int, int, int]  # (table, row, column) across the tables published together
 
 
@@ -110,12 +110,22 @@ class Publication:
     tables: list[Table]
 
 
-def open_data(today: date) -> Publication:
-    """Everything open data may publish on ``today``: the fixed tables for every financial
-    year ended and every quarter ended since the first report, suppressed in one system,
-    never for other dates or filters."""
+def publishable(today: date) -> tuple[list[Period], list[Table]]:
+    """The periods open data may publish on ``today`` and their tables before suppression."""
     periods = publishable_periods(queries.earliest_month(), today)
     if not periods:
-        return Publication([], [])
+        return [], []
     f = queries.Filters(first_month=parse_month(periods[0].first), last_month=parse_month(periods[-1].last))
-    return Publication(periods, suppress(figures.open_data_tables(figures.build(f), periods)))
+    built = figures.build(f, today)
+    # The cohort table: only quarters followed for six months after their end, with what was known then.
+    final = figures.final_cohorts(periods, today)
+    return periods, figures.open_data_tables(built, periods, final)
+
+
+def open_data(today: date) -> Publication:
+    """Everything open data may publish on ``today``: the fixed tables for every financial
+    year ended and every quarter ended since the first report (the cohort table for those whose
+    follow-up window has ended: reporting/stats/cohorts.py), suppressed in one system, never for
+    other dates or filters."""
+    periods, tables = publishable(today)
+    return Publication(periods, suppress(tables)) if periods else Publication([], [])

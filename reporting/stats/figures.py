@@ -36,6 +36,7 @@ from reporting.periods import (
     london_today,
     month_key,
     months_between,
+    parse_month,
     quarter,
 )
 from reporting.stats import support as support_figures
@@ -150,8 +151,9 @@ PERIOD_MONTHS = {"month": 1, "quarter": 3, "fy": 12, "calendar": 12}
 
 
 def to_date_label(label: str) -> str:
-    """A period not over yet, in words: "December 2026 (to date)"."""
-    return _("%(period)s (to date)", period=label)
+    """A period not over yet, in words: "December 2026 (to date)" (defined in reporting/labels.py, which
+    the cohort table uses too)."""
+    return labels.to_date_label(label)
 
 
 def _period_table(table_id: str, title: str, header: str, counts: dict[str, int], kind: str,
@@ -247,8 +249,6 @@ def month_sums(rows: Mapping[str, list[list[Any]]]) -> MonthSums:
         ack[tenths] += n
     for _m, _outcome, _has_reference, n in rows["outcomes"]:
         counts["outcomes"] += n
-    for _m, n in rows["crimes"]:  # by the report's month, each report once (issue 30)
-        counts["crimes_recorded"] += n
     for _m, tenths, n in rows["first_review"]:
         review[tenths] += n
     for _m, kind, n in rows["linked"]:
@@ -257,6 +257,9 @@ def month_sums(rows: Mapping[str, list[list[Any]]]) -> MonthSums:
     for code, n in by["strategy_group"].items():
         counts[f"group_{code}"] += n
     cohort = cohorts.month_counts(rows.get("cohorts", []), received, by["status"].get(cohorts.closed_status(), 0))
+    # One definition (issue 30): the measure "crimes recorded" is the cohort's "recorded as a crime", by
+    # the report's month, each report once however many references it has.
+    counts["crimes_recorded"] = cohort[cohorts.CRIME]
     return MonthSums(received, by, counts, review, ack, cohort=cohort)
 
 
@@ -322,7 +325,7 @@ def build(f: queries.Filters, today: date | None = None) -> Figures:
     measures_q, measures_y = measures(sums, months, heard_at_meeting(f, today), today)
     tables += [measures_q, measures_y]
     monthly_cohorts = {m: sums[m].cohort for m in months}
-    cohort_lines = cohorts.lines(monthly_cohorts, months, cohorts.this_month())
+    cohort_lines = cohorts.lines(monthly_cohorts, months, today)
     tables.append(Table(cohorts.TABLE_ID, cohorts.title(), cohorts.row_header(), cohorts.columns(),
                         [Row(*line) for line in cohort_lines], note=cohorts.note()))
     # Issue 30 item 8: support and "How did we do?" by quarter (reporting/stats/support.py).
@@ -440,7 +443,9 @@ def measures(sums: Mapping[str, MonthSums], months: list[str], heard: Mapping[st
             "period the meeting was held, once it has been held, whenever the decision was typed). "
             "Police-recorded crimes are counted in the period the report was received, as the quarterly "
             "extract lists them, a report with a crime reference from both a referral and the force's matches "
-            "once. A period not over yet is marked “to date”. Referrals, acknowledgements and outcomes are counted in the period they happened; response "
+            "once. A period not over yet is marked “to date”. Referrals, acknowledgements and outcomes are counted in the period they happened "
+            "(so “referred to police” is not the cohort table's “passed to police”, which counts each report in the "
+            "quarter it was received); response "
             "times and links by the month the report was received. Reports linked as related are the Group's links "
             "between cases; whether it had happened before is the reporter's own answer, and a repeat location "
             "is an area and kind of place named by two or more reports in the period. The groups least likely to report (Gypsy, "
@@ -494,11 +499,16 @@ def summaries(figures: Figures, months: list[str], monthly: Mapping[str, int]) -
 REPORTS_ROW = "reports"  # the period's reports: the margin every open data table shares
 
 
-def open_data_tables(figures: Figures, periods: Sequence[Period]) -> list[Table]:
+def open_data_tables(figures: Figures, periods: Sequence[Period],
+                     final_cohorts: Mapping[str, Counter[str]] | None = None) -> list[Table]:
     """The tables that may be published, before suppression: reports, and reports by area,
     channel, who reported, strand, incident type and the groups least likely to report, for
     each fixed period (the quarters of a financial year, and the year). Nothing finer than a
-    quarter or than the fixed lists; no filter. ``figures`` must span every period."""
+    quarter or than the fixed lists; no filter. ``figures`` must span every period.
+
+    ``final_cohorts`` (month received -> its final cohort counts, see ``final_cohorts``) makes the
+    cohort table, for the periods whose every month it holds: the first periods, as a quarter's
+    follow-up window ends after the windows of every period before it."""
     columns = [p.code for p in periods]
     codes = [f"{p.first}..{p.last}" for p in periods]
     # Four quarters add up to their year.
@@ -535,11 +545,20 @@ def open_data_tables(figures: Figures, periods: Sequence[Period]) -> list[Table]
         # Every report names at least one (a strand, a type): together they are at least the reports.
         return [*each_at_most_reports(order), ([REPORTS_ROW], [str(code) for code, _label in order])]
 
-    cohort_cube = cohorts.open_cube(figures.cohorts)
-    cohort_table = Table(cohorts.OPEN_TABLE_ID, cohorts.title(), _("Reports"), list(columns),
-                         [Row(code, label, counts(cohort_cube, code)) for code, label in cohorts.open_rows()],
-                         note=cohorts.open_note(), column_codes=list(codes), row_sums=list(row_sums),
-                         relations=cohorts.open_relations(REPORTS_ROW))
+    cohort_tables = []
+    final = [p for p in periods if final_cohorts is not None and all(m in final_cohorts for m in p.months)]
+    if final:
+        # Its columns are the first ones of the other tables, so a cell's period is theirs (the shared margin).
+        assert list(periods[:len(final)]) == final, "final cohort periods must come first"
+        cohort_cube = cohorts.open_cube(final_cohorts or {})
+        width = len(final)
+        cohort_tables.append(Table(
+            cohorts.OPEN_TABLE_ID, cohorts.open_title(), _("Reports"), list(columns[:width]),
+            [Row(code, label, [sum(cohort_cube.get((m, code), 0) for m in p.months) for p in final])
+             for code, label in cohorts.open_rows()],
+            note=cohorts.open_note(), column_codes=list(codes[:width]),
+            row_sums=[(parts, total) for parts, total in row_sums if total < width],
+            relations=cohorts.open_relations(REPORTS_ROW)))
     group_relations = [*each_at_most_reports(groups), *(([g], [ANY_GROUP]) for g in named), ([ANY_GROUP], named),
                        ([ANY_GROUP, NOT_KNOWN], [REPORTS_ROW])]
     return [
@@ -558,7 +577,7 @@ def open_data_tables(figures: Figures, periods: Sequence[Period]) -> list[Table]
               figures.cubes.get("strategy_group", Counter()), groups, False, strategy_group_note(), group_relations),
         table("open_by_happened_before", _("Reports by whether it had happened before"), _("Had it happened before?"),
               figures.cubes.get(repeats.ANSWER, Counter()), repeats.bands(), True, repeats.open_answer_note()),
-        cohort_table,
+        *cohort_tables,
     ]
 
 
@@ -569,3 +588,22 @@ def repeat_tables(months: Sequence[MonthSums], total: int, area_choices: Iterabl
                   [Row(code, label, [n, _share(n, total)], is_total) for code, label, n, is_total in part.rows],
                   note=part.note)
             for part in repeats.tables(months, dict(area_choices))]
+
+
+def final_cohorts(periods: Sequence[Period], today: date) -> dict[str, Counter[str]]:
+    """Month received -> open data's final cohort counts, for the months of every quarter among
+    ``periods`` whose follow-up window has ended by ``today`` (reporting/stats/cohorts.py): one
+    statement per quarter, each bounded by the quarter's own horizon, run only for open data and
+    kept by reporting/stats/cache.py (call it after ``build`` over the same months)."""
+    out: dict[str, Counter[str]] = {}
+    for period in periods:
+        if period.is_year or not cohorts.is_final(period.last, today):
+            continue
+        horizon = cohorts.horizon(period.last)
+
+        def make(p: Period = period, h: Any = horizon) -> dict[str, Counter[str]]:
+            return cohorts.final_month_counts(queries.final_cohorts_by_month(parse_month(p.first), parse_month(p.last), h))
+
+        found = cache.final_cohort(period.months, horizon, make)
+        out |= {month: Counter(found.get(month, Counter())) for month in period.months}
+    return out

@@ -229,6 +229,7 @@ def _of_each_report(column: Any, key: Any) -> tuple[Any, Any]:
 # - "reviewed by the Group": first moved to "under review" in its status history, in the month that
 #   happened, each case once. The years before meetings were kept here have only this one.
 REVIEWED_STATUS = "under_review"
+CLOSED_STATUS = "closed"
 
 
 def _first_in_range(column: Any, table: Any, key: Any, condition: Any, f: Scope) -> Any:
@@ -349,25 +350,6 @@ def _outcomes_by_month(f: Scope) -> Any:
     return _scoped(statement, f, referrals.outcome_at).group_by(month, referrals.outcome, has_reference)
 
 
-def crimes_recorded_by_month(f: Filters) -> Sequence[Any]:
-    """(month received, reports) the police recorded as a crime: a crime reference came back by a
-    referral or by the force's matches. Counted in the REPORT's month (as the quarterly extract lists
-    it), each report once however many references it has (issue 30)."""
-    return _grouped(_crimes_recorded_by_month, f)
-
-
-def _crimes_recorded_by_month(f: Scope) -> Any:
-    matches = PoliceMatch.__table__.c
-    month = month_of(reports.received_at)
-    # As reporting/referrals/extract.py's extract_rows reads them, so the extract and the measure agree.
-    by_referral = select(referrals.report_id).where(referrals.sent_at.is_not(None), referrals.crime_reference.is_not(None))
-    by_match = select(matches.report_id)
-    return (
-        select(month, func.count()).where(*_received_in(f), or_(reports.id.in_(by_referral), reports.id.in_(by_match)))
-        .group_by(month)
-    )
-
-
 def linked_by_month(f: Filters) -> Sequence[Any]:
     """(month received, link kind, reports with at least one link of that kind)."""
     return _grouped(_linked_by_month, f)
@@ -431,7 +413,11 @@ def cohorts_by_month(f: Filters) -> Sequence[Any]:
     acknowledged), recorded as a crime (a sent referral brought a crime reference back, or the force
     matched the report to a crime it recorded) and its police outcome (the latest outcome of its
     sent referrals; None if none yet). A referral or a match writes a case event or drops its
-    report's month (reporting/stats/cache.py), so the month is grouped again when one changes."""
+    report's month (reporting/stats/cache.py), so the month is grouped again when one changes.
+
+    "Recorded as a crime" is defined here only (issue 30): the strategy's measure "crimes recorded"
+    is this statement's count, by the report's month, as reporting/referrals/extract.py's extract_rows
+    reads the references (a sent referral's crime reference, or the force's match)."""
     return _grouped(_cohorts_by_month, f)
 
 
@@ -459,4 +445,70 @@ def _cohorts_by_month(f: Scope) -> Any:
     ).where(*_received_in(f), matched, ~exists().where(sent))
     each = union_all(referred, matched_only).subquery("each_report")
     columns = (each.c.month, each.c.passed, each.c.acknowledged, each.c.crime, each.c.outcome)
+    return select(*columns, func.count()).group_by(*columns)
+
+
+def final_cohorts_by_month(first_month: date, last_month: date, horizon: datetime) -> Sequence[Any]:
+    """(month received, passed to police, acknowledged, recorded as a crime, police outcome, closed,
+    reports) of EVERY report received in the months, as it stood at ``horizon`` (open data's final
+    cohort, reporting/stats/cohorts.py): only what had happened before it counts, from the times
+    the tables keep, so once ``horizon`` has passed the figures never change. Run only for open data
+    (a statement per quarter published, never kept by the month cache: its answer is final).
+
+    - passed to police: a referral sent (``sent_at``, set once) before the horizon;
+    - acknowledged: a referral sent and acknowledged (``acknowledged_at``, set once) before it;
+    - recorded as a crime: an "outcome" case event carrying a crime reference before it, or the
+      force's match (``matched_at``: when the force first matched the report; a later import that
+      changes the reference keeps it) before it. A referral's own ``crime_reference`` and
+      ``outcome_at`` are overwritten by a later outcome, so they count only for a referral whose
+      outcome was written with no case event (data from before events were kept) and only if
+      ``outcome_at`` is before the horizon;
+    - police outcome: the latest "outcome" case event before the horizon; failing one, as above,
+      the latest referral outcome whose ``outcome_at`` is before it;
+    - closed: the status at the horizon: the latest status event before it, else the status the
+      first status event after it changed from, else (no status change since) the status now.
+    """
+    statement = _FINAL.get(_dialect())
+    if statement is None:
+        statement = _FINAL[_dialect()] = _final_cohorts_by_month()
+    params = {"start": month_start(first_month), "end": month_start(next_month(last_month)), "horizon": horizon}
+    return db.session.execute(statement, params).all()
+
+
+_FINAL: dict[str, Any] = {}
+
+
+def _final_cohorts_by_month() -> Any:
+    matches = PoliceMatch.__table__.c
+    start, end, horizon = bindparam("start"), bindparam("end"), bindparam("horizon")
+    sent = and_(referrals.report_id == reports.id, referrals.sent_at < horizon)
+    outcome_events = and_(events.report_id == reports.id, events.kind == "referral", events.action == "outcome",
+                          events.at < horizon)
+    crime = or_(
+        exists().where(outcome_events, events.ref.is_not(None)),
+        exists().where(sent, referrals.crime_reference.is_not(None), referrals.outcome_at < horizon),
+        exists().where(matches.report_id == reports.id, matches.matched_at < horizon),
+    )
+    by_event = (select(events.after).where(outcome_events)
+                .order_by(events.at.desc(), events.id.desc()).limit(1).scalar_subquery())
+    by_referral = (select(referrals.outcome).where(sent, referrals.outcome.is_not(None), referrals.outcome_at < horizon)
+                   .order_by(referrals.outcome_at.desc(), referrals.id.desc()).limit(1).scalar_subquery())
+    status_events = and_(events.report_id == reports.id, events.kind == "status")
+    status_then = func.coalesce(
+        select(events.after).where(status_events, events.at < horizon)
+        .order_by(events.at.desc(), events.id.desc()).limit(1).scalar_subquery(),
+        select(events.before).where(status_events, events.at >= horizon)
+        .order_by(events.at, events.id).limit(1).scalar_subquery(),
+        reports.status,
+    )
+    passed = exists().where(sent)
+    each = select(
+        month_of(reports.received_at).label("month"),
+        passed.label("passed"),
+        exists().where(sent, referrals.acknowledged_at < horizon).label("acknowledged"),
+        crime.label("crime"),
+        case((passed, func.coalesce(by_event, by_referral)), else_=cast(null(), String)).label("outcome"),
+        (status_then == CLOSED_STATUS).label("closed"),
+    ).where(reports.received_at >= start, reports.received_at < end).subquery("each_report")
+    columns = (each.c.month, each.c.passed, each.c.acknowledged, each.c.crime, each.c.outcome, each.c.closed)
     return select(*columns, func.count()).group_by(*columns)

@@ -21,7 +21,7 @@ from reporting.disclosure import marking
 from reporting.stats import charts, disclosure, exports, figures, services
 from reporting.stats import cohorts
 from reporting.stats import context as stats_context
-from reporting.periods import london_month
+from reporting.periods import london_month, london_today
 from reporting.stats.forms import StatsFilterForm
 
 bp = Blueprint("stats", __name__, url_prefix="/stats")
@@ -69,8 +69,9 @@ def show_open_data() -> ResponseReturnValue:
     refused = _open_data_refused()
     if refused is not None:
         return refused
-    publication = disclosure.open_data(utcnow().date())
-    return render_template("stats/open_data.html", publication=publication, refused=[])
+    publication = disclosure.open_data(london_today())  # periods end by the London calendar
+    return render_template("stats/open_data.html", publication=publication, refused=[],
+                           follow_up_months=cohorts.FOLLOW_UP_MONTHS)
 
 
 @bp.get("/export.<fmt>")
@@ -83,7 +84,7 @@ def export_statistics(fmt: str) -> ResponseReturnValue:
         refused = _open_data_refused()
         if refused is not None:
             return refused
-        publication = disclosure.open_data(generated_at.date())
+        publication = disclosure.open_data(london_today())
         periods = [p.code for p in publication.periods]
         meta: dict[str, object] = {"generated_at": generated_at.isoformat(), "open_data": True, "periods": periods}
         body = exports.export(publication.tables, fmt, meta)
