@@ -144,6 +144,7 @@ def add_to(figures: Figures, this_month: str) -> None:
             for m in months:
                 inside.setdefault(period(m), []).append(m)
             table.columns = [*table.columns, _("Initiatives running")]
+            table.text_columns.add(len(table.columns) - 1)
             for row in table.rows:
                 names = [_named(i, areas) for i in running if row.code in inside and _runs_in(i, inside[row.code])]
                 row.values = [*row.values, "; ".join(names) or None]

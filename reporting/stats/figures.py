@@ -71,6 +71,8 @@ class Table:
     column_codes: list[str] = field(default_factory=list)
     row_sums: list[tuple[list[int], int]] = field(default_factory=list)
     relations: list[tuple[list[str], list[str]]] = field(default_factory=list)
+    # Columns of words, not numbers (by index): shown aligned as text, not as figures.
+    text_columns: set[int] = field(default_factory=set)
 
     def column(self, index: int) -> list[Value]:
         return [row.values[index] for row in self.rows]

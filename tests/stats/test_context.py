@@ -208,6 +208,10 @@ def test_the_trend_chart_marks_initiatives_and_keeps_its_table(rise, analyst):
     page = analyst.get("/stats/", query_string=RANGE).get_data(as_text=True)
     trend = page.split('aria-labelledby="chart-trend"', 1)[1].split("</section>", 1)[0]
     assert 'id="table-by_month"' in trend and "Initiatives running" in trend and "Awareness Week 2025" in trend
+    # Words are aligned as words, the figures beside them as figures.
+    assert '<td class="govuk-table__cell">Awareness Week 2025</td>' in trend
+    assert '<th scope="col" class="govuk-table__header">Initiatives running</th>' in trend
+    assert 'govuk-table__cell govuk-table__cell--numeric">' in trend
 
 
 def test_exports_hold_the_context_tables(rise, analyst):
