@@ -301,3 +301,10 @@ def test_retiring_a_centre_closes_it_today_and_it_stays_in_the_statistics(app, m
     stats = admin.get("/stats/?first=2024-08&last=2024-09").get_data(as_text=True)
     table = stats.split("Reporting centres by quarter (financial year)", 1)[1].split("</table>", 1)[0]
     assert re.findall(r'<td class="govuk-table__cell[^"]*">([^<]*)</td>', table)[:2] == ["1", "1"]
+
+
+def test_with_no_centre_the_group_reads_so_not_an_empty_table(app, make_user):
+    reviewer = signed_in(app, make_user, "reviewer")
+    page = reviewer.get("/review/centres/").get_data(as_text=True)
+    assert "No reporting centre is recorded yet" in page
+    assert "<table" not in page
