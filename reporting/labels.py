@@ -234,10 +234,13 @@ def _long_date(value: date, locale: str) -> str:
     return format_date(value, "d MMMM y", locale=locale)
 
 
-def when(value: datetime | date | str | None, locale: str | None = None) -> str:
+def when(value: datetime | date | str | None, locale: str | None = None,
+         days: dict[date, str] | None = None) -> str:
     """"1 December 2026, 9:23am" in Europe/London time; a date alone as "1 December 2026".
 
-    ``locale``: the page's, when the caller has it (a page of fifty dates asks once)."""
+    ``locale``: the page's, when the caller has it (a page of fifty dates asks once); ``days``:
+    the days a page has written so far, in that locale, to write each day once (Babel's
+    formatting is most of the cost, and a page's dates share days)."""
     if value is None or value == "":
         return ""
     if isinstance(value, str):
@@ -247,7 +250,13 @@ def when(value: datetime | date | str | None, locale: str | None = None) -> str:
     local = value.astimezone(LONDON) if value.tzinfo else value.replace(tzinfo=LONDON)
     hour = local.hour % 12 or 12
     suffix = "am" if local.hour < 12 else "pm"
-    return f"{_long_date(local.date(), locale or _locale())}, {hour}:{local.minute:02d}{suffix}"
+    on = local.date()
+    words = days.get(on) if days is not None else None
+    if words is None:
+        words = _long_date(on, locale or _locale())
+        if days is not None:
+            days[on] = words
+    return f"{words}, {hour}:{local.minute:02d}{suffix}"
 
 
 def day(value: datetime | date | str | None) -> str:
@@ -300,14 +309,24 @@ def _thousands(value: int, locale: str) -> str:
     return str(format_decimal(value, locale=locale))
 
 
-def waited(since: datetime, now: datetime) -> str:
-    """How long something has waited, in the largest whole unit: "3 days", "5 hours", "12 minutes"."""
+def waited(since: datetime, now: datetime, spans: dict[tuple[int, int], str] | None = None) -> str:
+    """How long something has waited, in the largest whole unit: "3 days", "5 hours", "12 minutes".
+
+    ``spans``: the spans a page has written so far, to write each ("3 days") once."""
     seconds = max(0, int((now - since).total_seconds()))
-    if seconds >= 86400:
-        return _n("%(num)d day", "%(num)d days", seconds // 86400)
-    if seconds >= 3600:
-        return _n("%(num)d hour", "%(num)d hours", seconds // 3600)
-    return _n("%(num)d minute", "%(num)d minutes", max(1, seconds // 60))
+    unit = 86400 if seconds >= 86400 else 3600 if seconds >= 3600 else 60
+    number = max(1, seconds // unit)
+    words = spans.get((unit, number)) if spans is not None else None
+    if words is None:
+        if unit == 86400:
+            words = _n("%(num)d day", "%(num)d days", number)
+        elif unit == 3600:
+            words = _n("%(num)d hour", "%(num)d hours", number)
+        else:
+            words = _n("%(num)d minute", "%(num)d minutes", number)
+        if spans is not None:
+            spans[(unit, number)] = words
+    return words
 
 
 # Audit log -------------------------------------------------------------------------

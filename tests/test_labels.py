@@ -248,3 +248,22 @@ def test_label_looks_words_up_through_codes(app):  # type: ignore[no-untyped-def
             assert {code: labels.label(kind, code) for code in enum.words()} == \
                 {member.value: str(member.label) for member in enum}
     assert app.jinja_env.globals["protective_marking"] == MARKING
+
+
+def test_a_page_writing_each_day_and_span_once_writes_the_same_words(app):
+    """The queue writes each day and each span ("3 days") once a page (labels.when's ``days``,
+    labels.waited's ``spans``): the words are those of each line alone, in every unit."""
+    now = datetime(2026, 12, 7, 9, 30, tzinfo=UTC)
+    times = [datetime(2026, 12, 7, 9, 29, tzinfo=UTC), datetime(2026, 12, 7, 9, 1, tzinfo=UTC),
+             datetime(2026, 12, 7, 4, 0, tzinfo=UTC), datetime(2026, 12, 7, 1, 0, tzinfo=UTC),
+             datetime(2026, 12, 5, 23, 59, tzinfo=UTC), datetime(2026, 12, 4, 10, 0, tzinfo=UTC),
+             datetime(2026, 6, 1, 12, 0, tzinfo=UTC), datetime(2026, 6, 1, 13, 0, tzinfo=UTC)]
+    with app.test_request_context():
+        days: dict[Any, str] = {}
+        spans: dict[tuple[int, int], str] = {}
+        shared = [(labels.when(t, "en_GB", days), labels.waited(t, now, spans)) for t in times]
+        alone = [(labels.when(t, "en_GB"), labels.waited(t, now)) for t in times]
+    assert shared == alone
+    assert [w for _day, w in alone] == ["1 minute", "29 minutes", "5 hours", "8 hours", "1 day", "2 days",
+                                        "188 days", "188 days"]
+    assert alone[6][0] == "1 June 2026, 1:00pm"  # London summer time
