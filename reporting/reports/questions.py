@@ -1213,7 +1213,8 @@ def summary(answers: Mapping[str, Any], steps: Sequence[Step] = STEPS) -> list[S
         if step.secret or (step.name == "police-details" and answers.get("police_details") != "give"):
             continue  # a secret never; how the police can contact them once they said, in their words
         rows = [
-            SummaryRow(spec.name, spec.summary_label_for(answers, wording),
+            # Words now (not a lazy string): a page compares and shows each label more than once.
+            SummaryRow(spec.name, str(spec.summary_label_for(answers, wording)),
                        display_lines(spec, answers.get(spec.name), wording))
             for spec in field_specs(step.form)
             if _shown(spec, answers)
