@@ -170,7 +170,7 @@ def _initiatives_table(running: Sequence[Initiative], areas: Mapping[str, str]) 
     if not rows:
         note = _("No initiative recorded ran in these months.") + " " + note
     return Table("context_initiatives", _("Initiatives running in these months"), _("Initiative"),
-                 [_("Kind"), _("Started"), _("Ended"), _("Area")], rows, note=note)
+                 [_("Kind"), _("Started"), _("Ended"), _("Area")], rows, note=note, text_columns={0, 1, 2, 3})
 
 
 def _add_rates(figures: Figures, populations: Mapping[str, AreaPopulation]) -> None:
@@ -201,7 +201,7 @@ def _add_rates(figures: Figures, populations: Mapping[str, AreaPopulation]) -> N
         figures.tables.append(Table(
             "context_rates", _("Reports per 1,000 residents by area"), _("Area"),
             [_("Reports"), _("Residents"), _("Reports per 1,000 residents"), _("Source of the population"),
-             _("Year of the population")], rows, note=per))
+             _("Year of the population")], rows, note=per, text_columns={3}))
 
 
 def _unusual_table(figures: Figures, this_month: str, areas: Mapping[str, str]) -> Table:
@@ -228,7 +228,8 @@ def _unusual_table(figures: Figures, this_month: str, areas: Mapping[str, str]) 
     if not rows:
         note = _("No month is flagged.") + " " + note
     return Table("context_unusual_months", _("Months well beyond the usual range"), _("Area or strand"),
-                 [_("Month"), _("Reports"), _("Average of the 12 months before"), _("Usual range")], rows, note=note)
+                 [_("Month"), _("Reports"), _("Average of the 12 months before"), _("Usual range")], rows, note=note,
+                 text_columns={0})
 
 
 def chart_markers(figures: Figures) -> list[tuple[int, str]]:
