@@ -150,14 +150,14 @@ def test_open_actions_carry_forward_are_marked_overdue_and_escalated_once(mail_a
     page = reviewer.get(f"/review/meetings/{second_id}").get_data(as_text=True)
     carried = page[page.index("Open actions carried forward"):page.index("Share the pack")]
     assert reference in carried and "Example housing association" in carried and "Example school" in carried
-    assert carried.count(f'<td class="govuk-table__cell">{reference}</td>') == 3
+    assert carried.count(f'#meetings">{reference}</a></th>') == 3
     assert carried.count("Overdue") == 2
     # Closed actions drop off the next agenda.
     agency = signed_in(app, housing_person)
     post(agency, f"/partners/actions/{not_yet}", {"status": "done", "text": ""})
     page = reviewer.get(f"/review/meetings/{second_id}").get_data(as_text=True)
     carried = page[page.index("Open actions carried forward"):page.index("Share the pack")]
-    assert carried.count(f'<td class="govuk-table__cell">{reference}</td>') == 2
+    assert carried.count(f'#meetings">{reference}</a></th>') == 2
 
     # The agency's own page marks its overdue action.
     home = agency.get("/partners/").get_data(as_text=True)
