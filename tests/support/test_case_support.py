@@ -139,3 +139,24 @@ def test_only_reviewers_record_support(app, client, make_user):
     assert anonymous.post(f"/review/cases/{reference}/support", data={"support-offered": "no"}).status_code in (
         302, 400, 403)
     assert record_of(app, reference) == (None, [])
+
+
+def test_the_form_shows_the_answers_recorded_at_once(app, client, make_user):
+    """The support form as first shown is kept (reporting/cache.py) by its answers: after a change
+    the page shows the new answers ticked, and a case with none shows none, never another's."""
+    first, second = send_directly(app), send_directly(app)
+    staff, _user = signed_in(app, make_user)
+
+    def ticked(reference: str) -> set[str]:
+        page = staff.get(f"/review/cases/{reference}").get_data(as_text=True)
+        return {f"{m.group(1)}={m.group(2)}" for m in re.finditer(
+            r'<input[^>]*name="support-(\w+)"[^>]*value="(\w+)"[^>]*checked', page)}
+
+    assert ticked(first) == set() == ticked(second)
+    day = today().isoformat()
+    assert post_support(staff, first, offered="yes", offered_on=day, accepted="not_yet").status_code == 302
+    assert ticked(first) == {"offered=yes", "accepted=not_yet"}
+    assert ticked(second) == set()
+    assert post_support(staff, first, offered="yes", offered_on=day, accepted="yes",
+                        completed="yes").status_code == 302
+    assert ticked(first) == {"offered=yes", "accepted=yes", "completed=yes"}
