@@ -4,13 +4,17 @@ Controls are found by their labels, legends and roles, never by CSS paths.
 """
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING
 from urllib.parse import urldefrag
 
 if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
+
+    from tests.browser.conftest import Axe
 
 REFERENCE = re.compile(r"HC-\d\d-[A-Z0-9]{6}")
 RECEIPT = re.compile(r"\d{4}( \d{4}){5}")
@@ -85,3 +89,39 @@ def receipt_code(page: Page) -> str:
     code = " ".join(page.locator("#receipt-code").inner_text().split())
     assert RECEIPT.fullmatch(code), code
     return code
+
+
+# Screenshots for a person to look at, when asked for: REPORTING_SCREENSHOTS=folder.
+SCREENSHOTS = os.environ.get("REPORTING_SCREENSHOTS", "")
+NARROW = {"width": 375, "height": 812}
+WIDE = {"width": 1280, "height": 900}
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def shoot(target: Page | Locator, name: str) -> None:
+    """A screenshot of a whole page, or of one part of it, into $REPORTING_SCREENSHOTS when it
+    is set; nothing otherwise."""
+    if not SCREENSHOTS:
+        return
+    os.makedirs(SCREENSHOTS, exist_ok=True)
+    path = os.path.join(SCREENSHOTS, f"{name.replace(' ', '-')}.png")
+    if hasattr(target, "goto"):  # a page: all of it, not only what the window shows
+        target.screenshot(path=path, full_page=True)
+    else:
+        target.screenshot(path=path)
+
+
+def check_at_both_widths(page: Page, axe: Axe, what: str, raw_codes: Iterable[str] = ()) -> None:
+    """axe at a phone's width and a desktop's (a screenshot of each, see ``shoot``), nothing
+    wider than a phone, and words a person reads: no ISO date and none of ``raw_codes``."""
+    for size in (NARROW, WIDE):
+        page.set_viewport_size(size)  # type: ignore[arg-type]
+        axe.check(page, f"{what} at {size['width']} px")
+        shoot(page, f"{what}-{size['width']}")
+        if size is NARROW:
+            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, f"{what} scrolls sideways at 375 px by {overflow} px"
+    text = main_text(page)
+    assert not ISO_DATE.search(text), f"an ISO date on {what}: {ISO_DATE.search(text)}"
+    for code in raw_codes:
+        assert code not in text, f"a raw code on {what}: {code}"

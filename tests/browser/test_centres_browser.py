@@ -6,20 +6,18 @@ refused with the error summary) and the public directory no longer lists it.
 Item 7: a reviewer logs a visit (the missing answers first) and records training already past
 its refresher; the centre is listed as lapsed, and the statistics count the centres.
 axe-core on every page and error state at 375 px and 1280 px; nothing scrolls sideways on a
-phone; no ISO date or raw code. Screenshots go to $CENTRES_SCREENSHOTS (or the test's folder).
+phone; no ISO date or raw code. Screenshots go to $REPORTING_SCREENSHOTS when it is set.
 """
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.browser.pages import follow, heading, main_text, press, success_banner
+from tests.browser.pages import check_at_both_widths, follow, heading, main_text, press, success_banner
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, Page
@@ -28,30 +26,11 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.browser
 
-NARROW = {"width": 375, "height": 812}
-WIDE = {"width": 1280, "height": 900}
-ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 RAW_CODES = ("centre_link", "None", "True", "False")
 
 
-def _shots(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("CENTRES_SCREENSHOTS", tmp_path))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _check(page: Page, axe: Axe, what: str, shots: Path) -> None:
-    for size in (NARROW, WIDE):
-        page.set_viewport_size(size)  # type: ignore[arg-type]
-        axe.check(page, f"{what} at {size['width']} px")
-        page.screenshot(path=str(shots / f"{what.replace(' ', '-')}-{size['width']}.png"), full_page=True)
-        if size is NARROW:
-            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-            assert overflow <= 0, f"{what} scrolls sideways at 375 px by {overflow} px"
-    text = main_text(page)
-    assert not ISO_DATE.search(text), f"an ISO date on {what}: {ISO_DATE.search(text)}"
-    for code in RAW_CODES:
-        assert code not in text, f"a raw code on {what}: {code}"
+def _check(page: Page, axe: Axe, what: str) -> None:
+    check_at_both_widths(page, axe, what, RAW_CODES)
 
 
 def _centres(server: StaffServer) -> None:
@@ -77,10 +56,9 @@ def _centres(server: StaffServer) -> None:
 
 
 def test_a_centres_history_the_quiet_flag_and_closing_it(
-    staff_server: StaffServer, new_context: Callable[..., BrowserContext], axe: Axe, tmp_path: Path
+    staff_server: StaffServer, new_context: Callable[..., BrowserContext], axe: Axe
 ) -> None:
     server = staff_server
-    shots = _shots(tmp_path)
     _centres(server)
     admin = server.add_user("admin", "admin@example.org")
     page = new_context().new_page()
@@ -89,19 +67,19 @@ def test_a_centres_history_the_quiet_flag_and_closing_it(
     assert heading(page) == "Reporting centres: activity, visits and training"
     quiet = page.locator(".app-quiet-list").inner_text()
     assert "Example Quiet Library" in quiet and "20 May 2024" in quiet and "Example Busy Hub" not in quiet
-    _check(page, axe, "centres list", shots)
+    _check(page, axe, "centres list")
 
     follow(page, page.locator(".app-quiet-list").get_by_role("link", name="Example Quiet Library"))
     text = main_text(page)
     assert "1 April 2021" in text and "Still open" in text and "2024/25 Q1" in text and "20 May 2024" in text
-    _check(page, axe, "centre page", shots)
+    _check(page, axe, "centre page")
 
     follow(page, page.get_by_role("link", name="Change the opening and closing dates or contact"))
     page.get_by_label("Closed on").fill("2021-03-01")
     press(page, "Save dates")
     summary = page.locator(".govuk-error-summary")
     assert "The closing date must be the same as or after the opening date" in summary.inner_text()
-    _check(page, axe, "dates refused", shots)
+    _check(page, axe, "dates refused")
     yesterday = date.today() - timedelta(days=1)
     page.get_by_label("Closed on").fill(yesterday.isoformat())
     page.get_by_label("Contact email for training reminders").fill("desk@example.org")
@@ -117,10 +95,9 @@ def test_a_centres_history_the_quiet_flag_and_closing_it(
 
 
 def test_a_visit_training_and_the_lapsed_list(
-    staff_server: StaffServer, new_context: Callable[..., BrowserContext], axe: Axe, tmp_path: Path
+    staff_server: StaffServer, new_context: Callable[..., BrowserContext], axe: Axe
 ) -> None:
     server = staff_server
-    shots = _shots(tmp_path)
     _centres(server)
     reviewer = server.add_user("reviewer", "group@example.org")
     page = new_context().new_page()
@@ -133,7 +110,7 @@ def test_a_visit_training_and_the_lapsed_list(
     press(page, "Save the visit")
     summary = page.locator(".govuk-error-summary").inner_text()
     assert "Enter the date of the visit" in summary and "Select yes if the poster was displayed" in summary
-    _check(page, axe, "visit refused", shots)
+    _check(page, axe, "visit refused")
     visited = date.today() - timedelta(days=3)
     page.get_by_label("Date of the visit").fill(visited.isoformat())
     page.get_by_role("group", name="Was the poster displayed?").get_by_label("Yes").check()
@@ -147,7 +124,7 @@ def test_a_visit_training_and_the_lapsed_list(
 
     follow(page, page.get_by_role("button", name="Record training"))
     assert "Leave empty for 12 months after the training." in main_text(page)
-    _check(page, axe, "training form", shots)
+    _check(page, axe, "training form")
     page.get_by_label("Name of the person trained").fill("Example Person")
     page.get_by_label("Their role (optional)").fill("Library assistant")
     page.get_by_label("Date of the training").fill("2024-01-15")
@@ -155,7 +132,7 @@ def test_a_visit_training_and_the_lapsed_list(
     assert "Training recorded." in success_banner(page)
     text = main_text(page)
     assert "15 January 2024" in text and "15 January 2025" in text and "Lapsed" in text
-    _check(page, axe, "centre with visit and training", shots)
+    _check(page, axe, "centre with visit and training")
 
     follow(page, page.get_by_role("link", name="All centres"))
     assert "Example Busy Hub" in page.locator(".app-lapsed-list").inner_text()

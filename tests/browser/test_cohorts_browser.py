@@ -4,12 +4,12 @@ headers, the wide table scrolls inside its own region at phone width, and the pa
 at phone and desktop widths."""
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
 
 import pytest
 
 from reporting.extensions import db
+from tests.browser.pages import shoot
 from tests.stats import fixture
 
 if TYPE_CHECKING:
@@ -20,7 +20,6 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.browser
 
 RANGE = "?first=2024-04&last=2026-03"
-SHOTS = os.environ.get("COHORT_SHOTS", "/tmp/stats-shots")
 
 
 def test_the_cohort_chart_and_its_table(staff_server: StaffServer, page: Page, axe: Axe):
@@ -29,7 +28,6 @@ def test_the_cohort_chart_and_its_table(staff_server: StaffServer, page: Page, a
         db.session.remove()
     analyst = staff_server.add_user("analyst", "analyst@example.org")
     staff_server.sign_in(page, analyst)
-    os.makedirs(SHOTS, exist_ok=True)
     for width in (375, 1280):
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(staff_server("/stats/" + RANGE))
@@ -47,7 +45,7 @@ def test_the_cohort_chart_and_its_table(staff_server: StaffServer, page: Page, a
         region = section.get_by_role("region", name="Each quarter's reports followed to their outcomes")
         assert region.is_visible()
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-        section.screenshot(path=f"{SHOTS}/cohorts-{width}.png")
+        shoot(section, f"cohorts-{width}")
         axe.check(page, f"/stats/ with the cohort table at {width}px")
         page.goto(staff_server("/stats/open-data"))
         # Open data's cohort is final, under its own title (each quarter six months after its end).
@@ -55,5 +53,5 @@ def test_the_cohort_chart_and_its_table(staff_server: StaffServer, page: Page, a
         assert final.is_visible()
         assert page.get_by_role("table", name="Each quarter's reports followed to their outcomes").count() == 0
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-        final.screenshot(path=f"{SHOTS}/cohorts-open-data-{width}.png")
+        shoot(final, f"cohorts-open-data-{width}")
         axe.check(page, f"/stats/open-data with the cohort table at {width}px")

@@ -3,12 +3,12 @@
 shows on the statistics page, and the trend chart keeps its table, which names it."""
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
 
 import pytest
 
 from reporting.extensions import db
+from tests.browser.pages import shoot
 from tests.stats import fixture
 
 if TYPE_CHECKING:
@@ -19,13 +19,7 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.browser
 
 RANGE = "?first=2024-04&last=2026-03"
-SHOTS = os.environ.get("CONTEXT_SHOTS", "")  # a folder to save screenshots in, when looking at the pages
 
-
-def shoot(page: Page, name: str) -> None:
-    if SHOTS:
-        os.makedirs(SHOTS, exist_ok=True)
-        page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
 
 
 def test_initiatives_and_populations_in_a_browser(staff_server: StaffServer, page: Page, axe: Axe):

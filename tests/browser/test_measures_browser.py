@@ -3,13 +3,13 @@ the Group's work, and the police's page of crime references that disagree (list,
 axe clean at phone and desktop widths."""
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import text
 
 from reporting.extensions import db
+from tests.browser.pages import shoot
 from tests.stats.test_measures_on_the_right_day import build_world
 
 if TYPE_CHECKING:
@@ -18,12 +18,7 @@ if TYPE_CHECKING:
     from tests.browser.conftest import Axe, StaffServer
 
 pytestmark = pytest.mark.browser
-SHOTS = "/tmp/shots/measures"
 
-
-def shoot(page: Page, name: str) -> None:
-    os.makedirs(SHOTS, exist_ok=True)
-    page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
 
 
 def test_to_date_periods_and_disagreeing_crime_references(staff_server: StaffServer, page: Page, axe: Axe):
@@ -37,9 +32,9 @@ def test_to_date_periods_and_disagreeing_crime_references(staff_server: StaffSer
         assert "(to date)" in main and "is not over yet" in main
         assert "Cases heard at a meeting of the Group" in main
         shoot(page, f"stats-{width}")
-        page.locator("section[aria-labelledby='chart-trend']").screenshot(path=f"{SHOTS}/trend-{width}.png")
-        page.locator("#table-measures_by_quarter").screenshot(path=f"{SHOTS}/measures-{width}.png")
-        page.locator("#table-by_quarter").screenshot(path=f"{SHOTS}/quarters-{width}.png")
+        shoot(page.locator("section[aria-labelledby='chart-trend']"), f"trend-{width}")
+        shoot(page.locator("#table-measures_by_quarter"), f"measures-{width}")
+        shoot(page.locator("#table-by_quarter"), f"quarters-{width}")
         axe.check(page, f"/stats/ at {width}px")
     page.context.clear_cookies()
 

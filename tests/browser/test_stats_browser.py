@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from reporting.extensions import db
+from tests.browser.pages import shoot
 from tests.stats import fixture
 
 if TYPE_CHECKING:
@@ -18,14 +19,7 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.browser
 
 RANGE = "?first=2024-04&last=2026-03"
-SHOTS = "/tmp/stats-shots"
 
-
-def shoot(page: Page, name: str) -> None:
-    import os
-
-    os.makedirs(SHOTS, exist_ok=True)
-    page.screenshot(path=f"{SHOTS}/{name}.png", full_page=True)
 
 
 def test_statistics_pages_are_accessible_and_charts_have_real_tables(staff_server: StaffServer, page: Page, axe: Axe):
