@@ -14,7 +14,7 @@ kept as theirs are (reporting/stats/cache.py; the statements are in support_quer
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,6 +87,19 @@ def month_counts(payload: Mapping[str, list[list[Any]]]) -> MonthCounts:
     return MonthCounts(counted, scores)
 
 
+def _by_quarter(monthly: Mapping[str, Counter[Any]], months: list[str], today_month: str,
+                values: Callable[[Counter[Any]], list[Value]]) -> list[tuple[str, str, list[Value], bool]]:
+    """A row for each quarter of ``months`` (its months' counts added up), then the total row."""
+    rows: list[tuple[str, str, list[Value], bool]] = []
+    total: Counter[Any] = Counter()
+    for code, words, inside in _quarters(months, today_month):
+        summed: Counter[Any] = sum((monthly[m] for m in inside), Counter())
+        total.update(summed)
+        rows.append((code, words, values(summed), False))
+    rows.append(("total", _("All quarters shown"), values(total), True))
+    return rows
+
+
 def support_table(f: queries.Filters, sums: Mapping[str, MonthCounts], today_month: str) -> SupportTable:
     months = months_between(f.first_month, f.last_month)
     counts = {m: sums[m].support for m in months}
@@ -96,13 +109,7 @@ def support_table(f: queries.Filters, sums: Mapping[str, MonthCounts], today_mon
                 _share(c["offered"], c["reports"]), c["accepted"], _share(c["accepted"], c["offered"]),
                 c["completed"], _share(c["completed"], c["accepted"]), c["stopped"], c["not_recorded"]]
 
-    rows: list[tuple[str, str, list[Value], bool]] = []
-    total: Counter[str] = Counter()
-    for code, words, inside in _quarters(months, today_month):
-        summed: Counter[str] = sum((counts[m] for m in inside), Counter())
-        total.update(summed)
-        rows.append((code, words, values(summed), False))
-    rows.append(("total", _("All quarters shown"), values(total), True))
+    rows = _by_quarter(counts, months, today_month, values)
     return SupportTable("support_by_quarter", _("Support by quarter the report was received"), _("Quarter"), [
         _("Reports"), _("Support wanted"), _("Share of reports"), _("Support offered"), _("Share of reports"),
         _("Support accepted"), _("Share of those offered"), _("Support completed"), _("Share of those accepted"),
@@ -123,13 +130,7 @@ def feedback_table(f: queries.Filters, sums: Mapping[str, MonthCounts], today_mo
         average: Value = round(sum(s * n for s, n in c.items()) / answers, 1) if answers >= FEW_ANSWERS else None
         return [answers, average, *(c[s] for s in order)]
 
-    rows: list[tuple[str, str, list[Value], bool]] = []
-    total: Counter[int] = Counter()
-    for code, words, inside in _quarters(months, today_month):
-        summed: Counter[int] = sum((scores[m] for m in inside), Counter())
-        total.update(summed)
-        rows.append((code, words, values(summed), False))
-    rows.append(("total", _("All quarters shown"), values(total), True))
+    rows = _by_quarter(scores, months, today_month, values)
     return SupportTable("feedback_by_quarter", _("Reporters' answers to “How did we do” by quarter answered"), _("Quarter"), [
         _("Answers"), _("Average score (1 very poor to 5 very good)"),
         *(_("%(number)s: %(words)s", number=member.number, words=str(member.label)) for member in FeedbackScore),
