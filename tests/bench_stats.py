@@ -133,8 +133,8 @@ def fill_postgres(url: str, n: int, now: datetime) -> dict[str, int]:
     for slug, town in (("shrewsbury-library", "shrewsbury"), ("oswestry-library", "oswestry"),
                        ("ludlow-council", "ludlow"), ("telford-charity", "telford_and_wrekin")):
         conn.execute("INSERT INTO centres (slug, name, address, town, postcode, opening_hours, phone, offers, languages,"
-                     " how_to_get_help, active, created_at) VALUES (%s, %s, '', %s, '', '', '', '[]', '[]', '', true,"
-                     " '2020-01-01 00:00:00')", (slug, slug.replace("-", " ").title(), town))
+                     " how_to_get_help, active, created_at, opened_on, contact_email) VALUES (%s, %s, '', %s, '', '', '', '[]',"
+                     " '[]', '', true, '2020-01-01 00:00:00', '2020-01-01', '')", (slug, slug.replace("-", " ").title(), town))
     start = (now - timedelta(days=3 * 365)).timestamp()
     span = 3 * 365 * 86400
     days = span / 86400
@@ -249,8 +249,8 @@ def fill(path: Path, n: int, now: datetime) -> dict[str, int]:
     for slug, town in (("shrewsbury-library", "shrewsbury"), ("oswestry-library", "oswestry"),
                        ("ludlow-council", "ludlow"), ("telford-charity", "telford_and_wrekin")):
         conn.execute("INSERT INTO centres (slug, name, address, town, postcode, opening_hours, phone, offers, languages,"
-                     " how_to_get_help, active, created_at) VALUES (?, ?, '', ?, '', '', '', '[]', '[]', '', 1,"
-                     " '2020-01-01 00:00:00.000000')", (slug, slug.replace("-", " ").title(), town))
+                     " how_to_get_help, active, created_at, opened_on, contact_email) VALUES (?, ?, '', ?, '', '', '', '[]',"
+                     " '[]', '', 1, '2020-01-01 00:00:00.000000', '2020-01-01', '')", (slug, slug.replace("-", " ").title(), town))
     start = (now - timedelta(days=3 * 365)).timestamp()
     span = 3 * 365 * 86400
     julian_start = 2440587.5 + start / 86400
