@@ -4,9 +4,14 @@ Like Indico's template hooks: the case page (reporting/cases) imports no feature
 Each feature registers, in its ``init_app``, what it shows of a case:
 
 - panels: ``register_panel(name, order, provider)``; the provider is called with the report,
-  the viewer and the opened keys (None when the viewer cannot read the report) and returns
-  None (nothing to show) or a :class:`Panel`: a template included with its context, in the
-  column ``slot`` names, and any entries it adds to the case's timeline;
+  the viewer, the opened keys (None when the viewer cannot read the report) and what the case
+  holds (:class:`Holdings`), and returns None (nothing to show) or a :class:`Panel`: a template
+  included with its context, in the column ``slot`` names, and any entries it adds to the
+  case's timeline;
+- holdings: ``register_holding(kind, condition)``, an ``EXISTS`` on ``Report`` ("the case has
+  referrals"). The case page reads them all with the report, in its one statement, and a panel
+  whose case holds nothing of its kind does not ask (most cases have no referral, action,
+  support or feedback: a statement each saved);
 - timeline sentences: ``register_sentences(kind, fn)``, ``fn(event, people)`` gives the words
   of one timeline entry of that kind (the case page and the subject access export ask);
 - queue filters and tags: a condition on ``Report.id`` for a filter of the queue, and the
@@ -88,7 +93,21 @@ class Panel:
     people: Mapping[str, str] = field(default_factory=dict)
 
 
-PanelProvider = Callable[[Report, User, "Keys | None"], "Panel | None"]
+@dataclass(frozen=True)
+class Holdings:
+    """What one case holds of each kind the features registered, read with the report.
+
+    ``holds(kind)`` is False only when the case was seen to hold nothing of that kind; a kind
+    nobody registered (or not read) is held, so a panel asks as it would without this."""
+
+    found: Mapping[str, bool] = field(default_factory=dict)
+
+    def holds(self, kind: str) -> bool:
+        return self.found.get(kind, True)
+
+
+PanelProvider = Callable[[Report, User, "Keys | None", Holdings], "Panel | None"]
+HoldingCondition = Callable[[], Any]  # a SQL EXISTS correlated to Report (built once, on first use)
 Sentences = Callable[[Event, Mapping[str, str]], str]
 QueueCondition = Callable[[], Any]  # a SQL condition on Report (built when a queue uses it)
 QueueTagFinder = Callable[[datetime, Any, Collection[int]], Collection[int]]  # (now, settings, among) -> ids
@@ -118,6 +137,8 @@ class CaseFileRegistry:
         self._sentences: dict[str, Sentences] = {}
         self._filters: dict[str, QueueCondition] = {}
         self._tags: dict[str, QueueTag] = {}
+        self._holdings: dict[str, HoldingCondition] = {}
+        self._holding_columns: list[Any] | None = None
 
     # Panels ------------------------------------------------------------------------
 
@@ -129,16 +150,42 @@ class CaseFileRegistry:
     def unregister_panel(self, name: str) -> None:
         self._panels.pop(name, None)
 
-    def panels(self, report: Report, viewer: User, keys: Keys | None) -> list[Panel]:
+    def panels(self, report: Report, viewer: User, keys: Keys | None,
+               held: Holdings | None = None) -> list[Panel]:
         """The panels to show, in order (a provider returning None shows nothing)."""
         shown = []
+        held = held if held is not None else Holdings()
         for hook in sorted(self._panels.values(), key=lambda hook: (hook.order, hook.name)):
-            panel = hook.provider(report, viewer, keys)
+            panel = hook.provider(report, viewer, keys, held)
             if panel is not None:
                 if panel.slot not in SLOTS:
                     raise ValueError(f"panel {hook.name!r}: no slot {panel.slot!r} on the case page")
                 shown.append(panel)
         return shown
+
+    # Holdings ----------------------------------------------------------------------
+
+    def register_holding(self, kind: str, condition: HoldingCondition) -> None:
+        if kind in self._holdings:
+            raise ValueError(f"a case file holding named {kind!r} is registered already")
+        self._holdings[kind] = condition
+        self._holding_columns = None
+
+    def unregister_holding(self, kind: str) -> None:
+        self._holdings.pop(kind, None)
+        self._holding_columns = None
+
+    def holding_columns(self) -> list[Any]:
+        """One labelled boolean column per kind, to select beside ``Report`` (built once: the
+        same statement each time, so SQLAlchemy's compiled cache serves it)."""
+        if self._holding_columns is None:
+            self._holding_columns = [condition().label(f"holds_{kind}")
+                                     for kind, condition in sorted(self._holdings.items())]
+        return self._holding_columns
+
+    def holdings(self, row: Any) -> Holdings:
+        """The :class:`Holdings` of a row selected with :meth:`holding_columns`."""
+        return Holdings({kind: bool(getattr(row, f"holds_{kind}")) for kind in self._holdings})
 
     # Timeline sentences ------------------------------------------------------------
 

@@ -1,10 +1,16 @@
-"""What the cases package plugs into the case file: the sentences of its own timeline entries."""
+"""What the cases package plugs into the case file: the sentences of its own timeline entries, and
+whether a case has links and files (so the case page asks for them only when it has)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import exists
 
 from reporting.casefile import DEFAULT, CaseFileRegistry, Event
-from reporting.cases.models import EventKind, LinkKind
+from reporting.cases.models import CaseLink, EventKind, LinkKind
+from reporting.evidence.models import Evidence
+from reporting.reports.models import Report
 from flask_babel import gettext as _
 from reporting.labels import label
 
@@ -55,7 +61,17 @@ def any_sentence(event: Event, people: Mapping[str, str]) -> str:
     return label("event_kind", event.kind)
 
 
+def has_links() -> Any:
+    return exists().where(CaseLink.report_id == Report.id)
+
+
+def has_evidence() -> Any:
+    return exists().where(Evidence.report_id == Report.id)
+
+
 def register(registry: CaseFileRegistry) -> None:
+    registry.register_holding("links", has_links)
+    registry.register_holding("evidence", has_evidence)
     for kind, fn in ((EventKind.STATUS, status_sentence), (EventKind.NOTE, note_sentence),
                      (EventKind.ASSIGNMENT, assignment_sentence), (EventKind.PRIORITY, priority_sentence),
                      (EventKind.FLAGS, flags_sentence), (EventKind.LINK, link_sentence),

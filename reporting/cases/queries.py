@@ -320,6 +320,25 @@ def by_reference(reference: str) -> Select[tuple[Report]]:
             .options(joinedload(Report.strands), joinedload(Report.incident_types)))
 
 
+def case_with_holdings(reference: str) -> tuple[Report, casefile.Holdings] | None:
+    """The case page's report, with what it holds of each kind the features registered
+    (reporting/casefile.py), in the same one statement."""
+    registry = casefile.registry()
+    row = db.session.execute(
+        by_reference(reference).add_columns(*registry.holding_columns())
+    ).unique().first()
+    return (row[0], registry.holdings(row)) if row is not None else None
+
+
+def holdings_of(report: Report) -> casefile.Holdings:
+    """What a case loaded already holds (a page shown again after a refused form)."""
+    registry = casefile.registry()
+    row = db.session.execute(
+        select(*registry.holding_columns()).where(Report.id == bindparam("report_id")), {"report_id": report.id}
+    ).one()
+    return registry.holdings(row)
+
+
 def report_by_reference(reference: str) -> Report | None:
     return db.session.scalar(by_reference(reference))
 

@@ -37,7 +37,6 @@ from reporting.exceptions import (
 )
 from reporting.extensions import db
 from reporting.keys.policies import require_reviewer
-from reporting.keys.services import service_key
 from reporting.reports.models import Report
 from reporting.reports.services import group_wrap_binding, new_pending_receipt, open_report_content
 
@@ -117,9 +116,8 @@ def send_new_code(request: TwoPersonRequest, report: Report, approver: User, con
         raise ContentDestroyedError(report.reference)
     if context.keyring is None:
         raise NotAKeyHolderError(approver.email)
-    group_key = service_key(report.group_key_id)
-    private = crypto.open_sealed(group_key.algorithm, context.keyring.loaded_for(group_key), report.key_wrap_group,
-                                 group_wrap_binding(report.reference))
+    group_key, loaded = context.keyring.loaded_by_id(report.group_key_id)
+    private = crypto.open_sealed(group_key.algorithm, loaded, report.key_wrap_group, group_wrap_binding(report.reference))
     content = open_report_content(report, private)
     address = contact_email(report, private)
     if address is None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import bindparam, delete, select
 
 from reporting import audit, crypto
-from reporting.casefile import Keys, Panel, TimelineItem
+from reporting.casefile import Holdings, Keys, Panel, TimelineItem
 from reporting.auth.models import Role, User
 from reporting.cases.models import CaseEvent, CaseLink, EventKind, LinkKind
 from reporting.cases.policies import may_move
@@ -24,7 +24,7 @@ from reporting.extensions import db
 from reporting.keys.models import KeyPurpose
 from reporting.keys.keyring import Keyring
 from reporting.keys.policies import is_active_reviewer, require_reviewer
-from reporting.keys.services import sealing_key, service_key
+from reporting.keys.services import sealing_key
 from reporting.reports.models import ClosureReason, Priority, Report, Status
 from reporting.reports.services import group_wrap_binding, open_report_content
 
@@ -75,10 +75,8 @@ class CaseContent:
 
 def report_private_key(report: Report, keyring: Keyring) -> bytes:
     """The report's own private key, opened through the group key a holder was granted."""
-    group_key = service_key(report.group_key_id)
-    return crypto.open_sealed(
-        group_key.algorithm, keyring.loaded_for(group_key), report.key_wrap_group, group_wrap_binding(report.reference)
-    )
+    group_key, loaded = keyring.loaded_by_id(report.group_key_id)
+    return crypto.open_sealed(group_key.algorithm, loaded, report.key_wrap_group, group_wrap_binding(report.reference))
 
 
 def open_case(report: Report, keyring: Keyring, *, report_private: bytes | crypto.PrivateKey | None = None) -> CaseContent:
@@ -283,8 +281,10 @@ class CaseFile:
     language: str | None = None
 
 
-def open_case_file(report: Report, *, actor: User, keyring: Keyring | None) -> CaseFile:
-    """Open a case for the case page: decrypt (audited), mark new information read.
+def open_case_file(report: Report, *, actor: User, keyring: Keyring | None,
+                   held: Holdings | None = None) -> CaseFile:
+    """Open a case for the case page: decrypt (audited), mark new information read. ``held``
+    says what the case holds (reporting/casefile.py): no links or files, no statement for them.
 
     Flushes; the caller commits (the decryption's audit entry must be kept).
     """
@@ -293,6 +293,7 @@ def open_case_file(report: Report, *, actor: User, keyring: Keyring | None) -> C
     from reporting.reports import questions
 
     _require_reviewer(actor)
+    held = held if held is not None else Holdings()
     sections: list[Any] = []
     flags: list[str] = []
     evidence = None
@@ -310,7 +311,7 @@ def open_case_file(report: Report, *, actor: User, keyring: Keyring | None) -> C
             language = content.meta.get("language") if content.meta.get("language") not in (None, "en") else None
             flags = staff_flags(report, keyring)
             entries = timeline(report, keyring)
-            evidence = evidence_services.list_evidence(report, report_private)
+            evidence = evidence_services.list_evidence(report, report_private) if held.holds("evidence") else []
             mark_information_seen(report, actor=actor)
             keys = Keys(keyring, report_private)
         except NotAKeyHolderError:
@@ -325,7 +326,7 @@ def open_case_file(report: Report, *, actor: User, keyring: Keyring | None) -> C
         flags=flags,
         timeline=entries,
         evidence=evidence,
-        linked=queries.linked_cases(report),
+        linked=queries.linked_cases(report) if held.holds("links") else [],
         duplicates=queries.possible_duplicates(report),
         reviewers=queries.reviewers(),
         keys=keys,

@@ -244,13 +244,16 @@ def _manual_statuses(report: Report) -> list[str]:
 
 
 
-def case_page(report: Report, status: int = 200, **forms_given: Any) -> ResponseReturnValue:
+def case_page(report: Report, status: int = 200, held: casefile.Holdings | None = None,
+              **forms_given: Any) -> ResponseReturnValue:
     """The case page, with the panels the features registered (reporting/casefile.py);
-    ``forms_given`` holds a posted form (``status_form=...``) shown with its answers and errors."""
+    ``forms_given`` holds a posted form (``status_form=...``) shown with its answers and errors.
+    ``held``: what the case holds, read with it (else read here: a form may have changed it)."""
     keyring = _keyring()
     viewer = current_user._get_current_object()
-    case = services.open_case_file(report, actor=viewer, keyring=keyring)
-    panels = casefile.registry().panels(report, viewer, case.keys)
+    held = held if held is not None else queries.holdings_of(report)
+    case = services.open_case_file(report, actor=viewer, keyring=keyring, held=held)
+    panels = casefile.registry().panels(report, viewer, case.keys, held)
     timeline = services.with_panel_entries(case.timeline, panels)
     people = dict(case.reviewers)
     for panel in panels:
@@ -311,7 +314,11 @@ def _fields_now(allowed: tuple[str, ...], people: tuple[tuple[str, str], ...], a
 @bp.get("/cases/<reference>")
 @reviewer
 def show_case(reference: str) -> ResponseReturnValue:
-    return case_page(_case(reference))
+    found = queries.case_with_holdings(reference)
+    if found is None:
+        abort(404)
+    report, held = found
+    return case_page(report, held=held)
 
 
 def _done(report: Report, message: str) -> ResponseReturnValue:

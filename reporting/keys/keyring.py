@@ -8,7 +8,7 @@ from reporting.auth.models import User
 from reporting.exceptions import NotAKeyHolderError
 from reporting.extensions import read
 from reporting.keys.models import ServiceKey
-from reporting.keys.services import KeyRef, SealingKey, holder_private_key
+from reporting.keys.services import KeyRef, SealingKey, holder_key_by_id, holder_private_key
 
 _KEY_BY_KID = select(ServiceKey.id, ServiceKey.algorithm, ServiceKey.public_key).where(ServiceKey.kid == bindparam("kid"))
 
@@ -26,6 +26,7 @@ class Keyring:
         self._opened: dict[int, bytes] = {}
         self._loaded: dict[int, crypto.PrivateKey] = {}
         self._by_kid: dict[str, KeyRef | None] = {}
+        self._refs: dict[int, KeyRef] = {}
 
     def private_for(self, key: KeyRef) -> bytes:
         if key.id not in self._opened:
@@ -40,6 +41,16 @@ class Keyring:
             # report key and its timeline's notes are sealed to the same group key).
             self._by_kid.setdefault(loaded.kid, key)
         return self._loaded[key.id]
+
+    def loaded_by_id(self, key_id: int) -> tuple[KeyRef, crypto.PrivateKey]:
+        """A service key known by its id (a report's group key), loaded: the key and the holder's
+        grant of it read in one statement, once per keyring."""
+        if key_id not in self._refs:
+            key, private = holder_key_by_id(self.holder, self._personal, key_id)
+            self._opened[key_id] = private
+            self._refs[key_id] = key
+        key = self._refs[key_id]
+        return key, self.loaded_for(key)
 
     def open_group_sealed(self, blob: bytes, binding: crypto.Binding) -> bytes:
         kid = crypto.sealed_key_id(blob)

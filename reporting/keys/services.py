@@ -428,6 +428,24 @@ def holder_private_key(holder: User, personal_private: bytes, key: KeyRef) -> by
     return crypto.open_sealed(holder.key_algorithm, personal_private, wrapped, grant_binding(holder.id, key.id))
 
 
+# A service key and one holder's grant of it, together: a case page needs both and asked twice.
+_KEY_AND_GRANT = (
+    select(ServiceKey.id, ServiceKey.algorithm, ServiceKey.public_key, KeyGrant.wrapped)
+    .outerjoin(KeyGrant, (KeyGrant.service_key_id == ServiceKey.id) & (KeyGrant.user_id == bindparam("user_id")))
+    .where(ServiceKey.id == bindparam("key_id"))
+)
+
+
+def holder_key_by_id(holder: User, personal_private: bytes, key_id: int) -> tuple[SealingKey, bytes]:
+    """A service key by its id, and its private half opened with a holder's personal private key
+    (one statement for both)."""
+    row = read(_KEY_AND_GRANT, {"user_id": holder.id, "key_id": key_id}).one()
+    if row.wrapped is None:
+        raise NotAKeyHolderError(holder.email)
+    key = SealingKey(row.id, row.algorithm, row.public_key)
+    return key, crypto.open_sealed(holder.key_algorithm, personal_private, row.wrapped, grant_binding(holder.id, key.id))
+
+
 def grant_from_holder(granter: User, granter_private: bytes, grantee: User) -> int:
     """A signed-in holder grants every generation of the grantee's key that the granter holds."""
     name = key_for(grantee)

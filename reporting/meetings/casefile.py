@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy import exists
+
 from reporting.casefile import CaseFileRegistry, Event
 from reporting.cases.models import EventKind
 from flask_babel import gettext as _
+from reporting.meetings.models import Action, MeetingFlag
 from reporting.meetings.queries import flagged_filter
 from reporting.meetings.views import case_panel
 from reporting.reports.models import Report
@@ -38,7 +41,18 @@ def flagged_condition() -> Any:
     return Report.id.in_(flagged_filter())
 
 
+def has_actions() -> Any:
+    return exists().where(Action.report_id == Report.id)
+
+
+def is_flagged() -> Any:
+    """Whether the case is flagged for the next meeting: the holding is the flag itself."""
+    return exists().where(MeetingFlag.report_id == Report.id)
+
+
 def register(registry: CaseFileRegistry) -> None:
     registry.register_panel("meetings", 200, case_panel)
+    registry.register_holding("actions", has_actions)
+    registry.register_holding("meeting_flag", is_flagged)
     registry.register_sentences(EventKind.MEETING.value, meeting_sentence)
     registry.register_queue_filter("next_meeting", flagged_condition)

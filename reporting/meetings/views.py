@@ -12,7 +12,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from reporting.auth.models import Role, User
-from reporting.casefile import Keys, Panel
+from reporting.casefile import Holdings, Keys, Panel
 from reporting.cases import queries as case_queries
 from reporting.db import utcnow
 from reporting.disclosure import gate
@@ -504,10 +504,11 @@ def _action_fields(agencies: list[tuple[str, str]]) -> Mapping[str, Markup]:
     return MappingProxyType(fields_html(form))
 
 
-def case_panel(report: Report, viewer: User, keys: Keys | None) -> Panel:
-    """What the case page shows of meetings: the flag, the meetings it was on, its actions."""
-    rows = queries.actions(report_id=report.id)
-    flagged = queries.is_flagged(report.id)
+def case_panel(report: Report, viewer: User, keys: Keys | None, held: Holdings) -> Panel:
+    """What the case page shows of meetings: the flag, the meetings it was on, its actions.
+    Whether it is flagged is read with the case (reporting/meetings/casefile.py)."""
+    rows = queries.actions(report_id=report.id) if held.holds("actions") else []
+    flagged = held.holds("meeting_flag")
     try:
         actions = services.group_actions(keys.keyring if keys is not None else None, rows)
     except NotAKeyHolderError:

@@ -7,13 +7,15 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import exists
 
 from reporting.auth.models import User
-from reporting.casefile import CaseFileRegistry, Event, Keys, Panel
+from reporting.casefile import CaseFileRegistry, Event, Holdings, Keys, Panel
 from reporting.cases.models import EventKind
 from flask_babel import gettext as _
 from reporting.labels import label
 from reporting.referrals import queries, services
+from reporting.referrals.models import Referral
 from reporting.reports.models import Report
 
 
@@ -39,9 +41,14 @@ def referral_sentence(event: Event, people: Mapping[str, str]) -> str:
     return _("Police referral")
 
 
-def case_panel(report: Report, viewer: User, keys: Keys | None) -> Panel:
+def case_panel(report: Report, viewer: User, keys: Keys | None, held: Holdings) -> Panel:
     """The case's referrals, with the approval and answer forms and the button to refer."""
-    return Panel("referrals/_case_panel.html", {"referrals": queries.referrals_for(report)})
+    referrals = queries.referrals_for(report) if held.holds("referrals") else []
+    return Panel("referrals/_case_panel.html", {"referrals": referrals})
+
+
+def has_referrals() -> Any:
+    return exists().where(Referral.report_id == Report.id)
 
 
 def overdue(now: datetime, settings: Any, among: Collection[int]) -> Collection[int]:
@@ -50,5 +57,6 @@ def overdue(now: datetime, settings: Any, among: Collection[int]) -> Collection[
 
 def register(registry: CaseFileRegistry) -> None:
     registry.register_panel("referrals", 100, case_panel)
+    registry.register_holding("referrals", has_referrals)
     registry.register_sentences(EventKind.REFERRAL.value, referral_sentence)
     registry.register_queue_tag("referral_overdue", 100, overdue, _l("Referral not acknowledged"), "red")

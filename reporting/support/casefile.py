@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import Any
 
 from flask_babel import gettext as _
 from markupsafe import Markup
+from sqlalchemy import exists
 
 from reporting import cache as kept, i18n
 
 from reporting.auth.models import User
-from reporting.casefile import ACTIONS, CaseFileRegistry, Event, Keys, Panel
+from reporting.casefile import ACTIONS, CaseFileRegistry, Event, Holdings, Keys, Panel
 from reporting.cases.models import EventKind
 from reporting.forms import fields_html
 from reporting.labels import day, label
 from reporting.reports.models import Report
 from reporting.support import services
-from reporting.support.models import SupportOffered
+from reporting.support.models import CaseSupport, SupportOffered
 from reporting.support.staff import support_form
 
 
@@ -43,9 +45,9 @@ def support_sentence(event: Event, people: Mapping[str, str]) -> str:
 FORM_VERSION = 1
 
 
-def case_panel(report: Report, viewer: User, keys: Keys | None) -> Panel:
+def case_panel(report: Report, viewer: User, keys: Keys | None, held: Holdings) -> Panel:
     """The support recorded so far and the form to record it (clear codes: every reviewer)."""
-    record = services.support_of(report)
+    record = services.support_of(report) if held.holds("support") else None
     return Panel("support/_case_panel.html", {"record": record, "fields": _fields(report, _data(record))},
                  slot=ACTIONS)
 
@@ -70,7 +72,12 @@ def _data(record: object) -> dict[str, object]:
     return {name: getattr(record, name) for name in ("offered", "offered_on", "accepted", "completed")}
 
 
+def has_support() -> Any:
+    return exists().where(CaseSupport.report_id == Report.id)
+
+
 def register(registry: CaseFileRegistry) -> None:
     registry.register_panel("support", 150, case_panel)
+    registry.register_holding("support", has_support)
     registry.register_sentences(EventKind.SUPPORT.value, support_sentence)
 

@@ -48,3 +48,55 @@ def test_the_case_page_does_not_query_once_per_listed_case(app, client, make_use
         count, page = _statements(app, client_, path)
         assert all(other in page for other in others), f"the {name}'s page lists the possible duplicates"
         assert count == one[name], f"the {name}'s page sent {count} statements listing five cases, {one[name]} listing one"
+
+
+# Each kind a feature registered as a holding (reporting/casefile.py), by the table its panel reads.
+HELD_TABLES = ("case_links", "evidence", "referrals", "messages", "reporter_feedback", "case_support",
+               "actions", "meeting_flags")
+
+
+def _statements_seen(app: Any, client: Any, path: str) -> tuple[list[str], str]:
+    with app.app_context():
+        engine = db.engine
+    seen: list[str] = []
+
+    def record(*args: Any) -> None:
+        seen.append(" ".join(args[2].split()))
+
+    client.get(path)
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        response = client.get(path)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert response.status_code == 200
+    return seen, response.get_data(as_text=True)
+
+
+def _asked(seen: list[str], table: str) -> bool:
+    """Whether a statement read rows of ``table`` (the report's one statement only asks whether
+    the case holds any; the possible duplicates leave linked cases out by a subquery)."""
+    return any(statement.startswith(f"SELECT {table}.") for statement in seen)
+
+
+def test_a_case_that_holds_nothing_of_a_kind_is_not_asked_for_it_and_one_that_does_is_shown_it(
+        app, client, make_user):  # type: ignore[no-untyped-def]
+    reference, _ = report(client, minimal_answers())
+    holder = app.test_client()
+    sign_in(holder, app, make_user("reviewer").email)
+    path = f"/review/cases/{reference}"
+    seen, page = _statements_seen(app, holder, path)
+    assert [table for table in HELD_TABLES if _asked(seen, table)] == []
+    assert "HELDCANARY" not in page
+
+    # Support recorded and a message written: the page asks for those two, and shows them.
+    page_text = holder.get(path).get_data(as_text=True)
+    token = page_text.split('name="csrf_token" value="')[1].split('"')[0]
+    answer = holder.post(f"{path}/messages", data={"csrf_token": token, "message-text": "HELDCANARY can you call us"})
+    assert answer.status_code == 302
+    answer = holder.post(f"{path}/support", data={"csrf_token": token, "support-offered": "no"})
+    assert answer.status_code == 302, answer.get_data(as_text=True)[:2000]
+    seen, page = _statements_seen(app, holder, path)
+    asked = [table for table in HELD_TABLES if _asked(seen, table)]
+    assert asked == ["messages", "case_support"]
+    assert "HELDCANARY" in page and "Recorded that support was not offered" in page

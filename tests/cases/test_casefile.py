@@ -30,7 +30,7 @@ def test_a_panel_a_test_app_registers_appears_on_the_case_page_and_goes_when_unr
     ])
     seen: list[tuple[str, bool]] = []  # who the panel was asked for, and whether it was given the keys
 
-    def provider(report, viewer, keys):  # type: ignore[no-untyped-def]
+    def provider(report, viewer, keys, held):  # type: ignore[no-untyped-def]
         seen.append((viewer.email, keys is not None and keys.keyring.holder.email == viewer.email))
         return Panel("test/_panel.html", {"words": "PANELCANARY"})
 
@@ -58,12 +58,43 @@ def test_a_panel_is_given_no_keys_when_the_reader_cannot_open_the_report(app, cl
     staff = app.test_client()
     sign_in(staff, app, make_user("reviewer", holder=False).email)
     seen: list[Keys | None] = []
-    casefile.registry(app).register_panel("test", 150, lambda report, viewer, keys: seen.append(keys))
-    page = staff.get(f"/review/cases/{reference}")
+    casefile.registry(app).register_panel("test", 150, lambda report, viewer, keys, held: seen.append(keys))
+    try:
+        page = staff.get(f"/review/cases/{reference}")
+    finally:
+        casefile.registry(app).unregister_panel("test")
     assert page.status_code == 200
     assert seen == [None]
     # Nor does the messages panel show: it is for readers of the report.
     assert "Messages with the person who reported" not in text_of(page)
+
+
+
+def test_a_holding_a_test_app_registers_is_read_with_the_case_and_given_to_the_panels(app, client, make_user):
+    from sqlalchemy import literal
+
+    from reporting.reports.models import Report
+
+    reference, _ = report(client, minimal_answers())
+    staff = app.test_client()
+    sign_in(staff, app, make_user("reviewer").email)
+    registry = casefile.registry(app)
+    seen: list[tuple[bool, bool, bool]] = []
+    registry.register_holding("odd_reference", lambda: Report.reference.like("HC-%-ZZZZZZ"))
+    registry.register_holding("everything", lambda: literal(True))
+    registry.register_panel("holdings test", 150, lambda report, viewer, keys, held: seen.append(
+        (held.holds("odd_reference"), held.holds("everything"), held.holds("nobody_registered"))))
+    try:
+        assert staff.get(f"/review/cases/{reference}").status_code == 200
+        with pytest.raises(ValueError):
+            registry.register_holding("everything", lambda: literal(False))
+    finally:
+        registry.unregister_panel("holdings test")
+        registry.unregister_holding("odd_reference")
+        registry.unregister_holding("everything")
+    # Not held, held, and a kind nobody registered counts as held (the panel asks as before).
+    assert seen == [(False, True, True)]
+    assert staff.get(f"/review/cases/{reference}").status_code == 200
 
 
 SENTENCES = [
