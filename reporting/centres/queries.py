@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, exists, func, or_, select
 
 from reporting.centres.models import Centre, CentreTraining, CentreVisit
 from reporting.centres.services import add_months
@@ -168,20 +168,25 @@ def centres_by_quarter(months: list[str]) -> list[QuarterCentres]:
     quarters: dict[str, list[str]] = {}
     for month in months:
         quarters.setdefault(quarter(month), []).append(month)
-    centres = list(db.session.scalars(select(Centre)))
+    spans = [(label, parse_month(inside[0]), next_month(parse_month(inside[-1]))) for label, inside in quarters.items()]
+    # Each centre with, per quarter, whether a report came through it then: one statement, each
+    # answer a probe of the (centre, received) index, not the quarter's reports read and made distinct.
+    found = db.session.execute(
+        select(Centre, *(exists().where(Report.centre_id == Centre.id, Report.received_at >= bindparam(f"from_{n}"),
+                                        Report.received_at < bindparam(f"to_{n}")).label(f"q{n}")
+                         for n in range(len(spans)))),
+        {**{f"from_{n}": month_start(first) for n, (_label, first, _after) in enumerate(spans)},
+         **{f"to_{n}": month_start(after) for n, (_label, _first, after) in enumerate(spans)}},
+    ).all()
+    centres = [row[0] for row in found]
     trainings = list(db.session.execute(
         select(CentreTraining.centre_id, CentreTraining.trained_on, CentreTraining.refresher_due)).all())
     result = []
-    for label, inside in quarters.items():
-        first = parse_month(inside[0])
-        after = next_month(parse_month(inside[-1]))
+    for n, (label, first, after) in enumerate(spans):
         last = date.fromordinal(after.toordinal() - 1)
         open_ids = {c.id for c in centres
                     if (c.opened_on is None or c.opened_on <= last) and (c.closed_on is None or c.closed_on > first)}
-        reported = set(db.session.scalars(
-            select(Report.centre_id).where(Report.centre_id.in_(open_ids),
-                                           Report.received_at >= month_start(first),
-                                           Report.received_at < month_start(after)).distinct())) if open_ids else set()
+        reported = {row[0].id for row in found if row[n + 1]}
         open_at_end = {c.id for c in centres if c.id in open_ids and c.is_open(last)}
         trained = {centre_id for centre_id, on, due in trainings
                    if centre_id in open_at_end and on <= last < due}

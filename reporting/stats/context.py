@@ -30,7 +30,6 @@ from reporting.stats.figures import Figures, Row, Table, month_sums
 HISTORY_MONTHS = 12  # the months before a month that make its usual range
 SPREAD = 2  # standard deviations above the mean
 AT_LEAST_MORE = 3  # and at least this many reports more than the mean
-EPSILON = 1e-9
 # The period tables that name the initiatives running in each row's months.
 PERIOD_TABLES = {"by_month": lambda m: m, "by_quarter": quarter, "by_financial_year": financial_year,
                  "by_calendar_year": calendar_year}
@@ -62,13 +61,21 @@ def usual_range(history: Sequence[int]) -> UsualRange:
 
 def is_unusual(reports: int, history: Sequence[int]) -> bool:
     """The rule: ``HISTORY_MONTHS`` months of history, and reports above the usual range and at
-    least ``AT_LEAST_MORE`` more than the average. Less history than that is never judged."""
+    least ``AT_LEAST_MORE`` more than the average. Less history than that is never judged.
+
+    Worked in whole numbers, so a count exactly at the top of the range (or exactly 3 more) is
+    judged as the words say, and fast (the page asks for every area and strand of every month):
+    with n months summing to S, their squares to Q, and d = n * reports - S, the count is more
+    than the mean plus SPREAD deviations when d > 0 and d² > SPREAD² (nQ - S²), and at least
+    AT_LEAST_MORE more than the mean when d >= AT_LEAST_MORE * n."""
     if len(history) < HISTORY_MONTHS:
         return False
-    usual = usual_range(history[-HISTORY_MONTHS:])
-    # A hair of tolerance: a count exactly at the top of the range (or exactly 3 more) is judged as
-    # the words say, whatever the last bit of a floating-point square root.
-    return reports > usual.high + EPSILON and reports - usual.mean >= AT_LEAST_MORE - EPSILON
+    months = history[-HISTORY_MONTHS:]
+    n, total = len(months), sum(months)
+    above = n * reports - total
+    if above < AT_LEAST_MORE * n or above <= 0:
+        return False
+    return above * above > SPREAD * SPREAD * (n * sum(x * x for x in months) - total * total)
 
 
 def _shift(month: str, by: int) -> str:
