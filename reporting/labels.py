@@ -13,7 +13,7 @@ disclosures from the disclosure gate (infrastructure).
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,6 +23,7 @@ from babel.numbers import format_decimal
 from flask import Flask
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 
 from reporting import codes
 from reporting.codes import KeyPurpose
@@ -422,8 +423,16 @@ def audit_details(action: str, details: list[tuple[str, str]]) -> list[tuple[str
     return shown
 
 
+def answer_lines(lines: Iterable[str]) -> Markup:
+    """An answer's lines, one under another, each in its own ``<bdi>``: a line typed in another
+    script (English into an Arabic page, or Arabic into an English one) keeps its full stop at
+    its end. Escaped here, as a template would."""
+    return Markup("<br>".join(f"<bdi>{escape(line)}</bdi>" for line in lines))  # nosec B704 - each line escaped
+
+
 def init_labels(app: Flask) -> None:
     """Make the words available to every template."""
+    app.add_template_filter(answer_lines, "answer_lines")
     app.add_template_filter(when, "when")
     app.add_template_filter(day, "day")
     app.add_template_filter(month, "month")

@@ -263,8 +263,7 @@ def case_page(report: Report, status: int = 200, held: casefile.Holdings | None 
                            report.priority)
     if case.readable:
         # Risk flags are sealed: their form is shown only to a key holder.
-        fields["flags"] = MappingProxyType(fields_html(forms.FlagsForm(prefix="flags", formdata=None,
-                                                                       data={"flags": case.flags})))
+        fields["flags"] = _flags_fields(case.flags)
     given = {name.removesuffix("_form"): form for name, form in forms_given.items()}
     for name, form in given.items():
         fields[name] = MappingProxyType(fields_html(form))
@@ -296,6 +295,29 @@ def _fresh_fields(allowed: tuple[str, ...], people: Iterable[tuple[str, str]], a
         found = MappingProxyType(_fields_now(allowed, version, assignee, priority))
         kept.keep(key, version, found)
     return dict(found)
+
+
+# What the empty risk flags form shows is its words in the page's language: no row changes it.
+FLAGS_FORM_VERSION = 1
+
+
+def _flags_fields(chosen: list[str]) -> Mapping[str, Markup]:
+    """The risk flags form as first shown, with the case's own flags ticked.
+
+    The form with nothing ticked is kept by reporting.cache per language (it holds nothing of any
+    case); the case's flags, which are sealed, are ticked on it here for this page and never
+    kept. Ticking is what the checkboxes macro writes for a chosen value (`` checked`` after the
+    value), and a test holds the two equal for every choice of flags."""
+    key = ("flags form", i18n.current_language().code)
+    empty: Mapping[str, Markup] | None = kept.get(key, FLAGS_FORM_VERSION)
+    if empty is None:
+        empty = MappingProxyType(fields_html(forms.FlagsForm(prefix="flags", formdata=None, data={"flags": []})))
+        kept.keep(key, FLAGS_FORM_VERSION, empty)
+    html = str(empty["flags"])
+    for flag in chosen:
+        if flag in forms.FLAG_LABELS:  # the codes the form offers: a value attribute names each once
+            html = html.replace(f' value="{flag}">', f' value="{flag}" checked>', 1)
+    return MappingProxyType({**empty, "flags": Markup(html)})  # nosec B704 - the kept form's own HTML
 
 
 def _fields_now(allowed: tuple[str, ...], people: tuple[tuple[str, str], ...], assignee: str,

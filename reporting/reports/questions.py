@@ -1200,6 +1200,11 @@ class SummaryRow:
 class SummarySection:
     step: Step
     rows: list[SummaryRow]
+    # The step's title in words, and its rows split by whether a row is the question the section
+    # is named after (the case page shows that answer alone, under the title): worked out once here.
+    title: str = ""
+    lead: list[SummaryRow] = field(default_factory=list)
+    others: list[SummaryRow] = field(default_factory=list)
 
 
 def summary(answers: Mapping[str, Any], steps: Sequence[Step] = STEPS) -> list[SummarySection]:
@@ -1219,7 +1224,9 @@ def summary(answers: Mapping[str, Any], steps: Sequence[Step] = STEPS) -> list[S
             for spec in field_specs(step.form)
             if _shown(spec, answers)
         ]
-        sections.append(SummarySection(step, rows))
+        title = str(step.title)
+        sections.append(SummarySection(step, rows, title, [row for row in rows if row.label == title],
+                                       [row for row in rows if row.label != title]))
     return sections
 
 

@@ -100,3 +100,23 @@ def test_a_case_that_holds_nothing_of_a_kind_is_not_asked_for_it_and_one_that_do
     asked = [table for table in HELD_TABLES if _asked(seen, table)]
     assert asked == ["messages", "case_support"]
     assert "HELDCANARY" in page and "Recorded that support was not offered" in page
+
+
+def test_the_risk_flags_form_ticks_each_choice_of_flags_as_the_form_itself_renders_it(app):  # type: ignore[no-untyped-def]
+    """The case page ticks a case's flags on the empty form kept per language; for every choice of
+    flags that is the very HTML the form renders with those flags chosen."""
+    from itertools import combinations
+
+    from reporting.cases import forms
+    from reporting.cases.views import _flags_fields
+    from reporting.forms import fields_html
+
+    codes = list(forms.FLAG_LABELS)
+    with app.test_request_context("/review/"):
+        for size in range(len(codes) + 1):
+            for chosen in combinations(codes, size):
+                expected = fields_html(forms.FlagsForm(prefix="flags", formdata=None, data={"flags": list(chosen)}))
+                assert _flags_fields(list(chosen))["flags"] == expected["flags"], chosen
+        # A code the form does not offer ticks nothing, as the form would not show it.
+        assert _flags_fields(["not_a_flag"])["flags"] == _flags_fields([])["flags"]
+        assert " checked" not in _flags_fields([])["flags"]
