@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from tests.browser.conftest import StaffServer
+from tests.browser.pages import shoot
 from tests.helpers import full_answers, minimal_answers, report
 
 if TYPE_CHECKING:
@@ -47,12 +48,14 @@ def test_the_queue_and_a_case_at_a_laptop_and_a_phone(
 
     # On a laptop the actions stand beside the summary and the report.
     page.goto(server(f"/review/cases/{long_one}"))
+    shoot(page, "case-1280")
     assert page.get_by_role("heading", name="Actions", exact=True).bounding_box()["x"] > (  # type: ignore[index]
         page.get_by_role("heading", name="Summary", exact=True).bounding_box()["x"])  # type: ignore[index]
 
     # On a phone: what, when, where, risk flags and waiting time first, then the actions, then the report.
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto(server(f"/review/cases/{long_one}"))
+    shoot(page, "case-375")
     assert _top(page, "Summary") < _top(page, "Actions") < _top(page, "The report")
     summary = page.locator(".app-case__summary").inner_text()
     for words in ("What", "When", "Where", "Risk flags", "Waiting", "Verbal abuse", "3 November 2025", "Shrewsbury"):
