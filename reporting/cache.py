@@ -20,7 +20,9 @@ remember to invalidate anything. The kinds kept, each with its one invalidation 
   data is its own version, so a new or renamed centre shows at once);
 - the case page's forms as first shown, as HTML (``_fresh_fields``): per language and what
   they show of the case (clear columns), with the active reviewers as they are now (read each
-  request) as the version. The sealed risk flags and the CSRF token are never kept;
+  request) as the version. The CSRF token is never kept;
+- the case page's risk flags form with nothing ticked (``_flags_fields``): per language (its
+  version is fixed). The flags are sealed: a case's own are ticked on it for its page, never kept;
 - the case page's support form as first shown, as HTML (reporting/support/casefile.py): per
   language and the answers it shows (the key is all it is made from; its version is fixed).
 

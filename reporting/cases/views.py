@@ -287,7 +287,8 @@ def _fresh_fields(allowed: tuple[str, ...], people: Iterable[tuple[str, str]], a
     Kept by reporting.cache per language and what they show of the case (the statuses it may
     move to, its assignee and priority), with the reviewers as they are now as the version (a
     new or retired reviewer is a new version): building the forms and rendering their fields
-    cost a quarter of the page. Clear columns only; the sealed risk flags are never kept."""
+    cost a quarter of the page. Clear columns only; the sealed risk flags are ticked per page
+    (``_flags_fields``)."""
     key = ("case forms", i18n.current_language().code, allowed, assignee, priority)
     version = tuple(people)
     found: Mapping[str, Mapping[str, Markup]] | None = kept.get(key, version)

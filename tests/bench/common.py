@@ -42,6 +42,7 @@ QUEUE_WARMUP = 10
 QUEUE_BLOCK = 10
 CASE_REQUESTS = int(os.environ.get("BENCH_CASE_REQUESTS", "60"))
 CASE_REPORTS = 4
+CASE_WARMUP = int(os.environ.get("BENCH_CASE_WARMUP", "10"))  # untimed GETs per case series first
 CASE_RESERVE_S = 30.0  # of the queue's time, kept for the case pages
 MIN_PAGE_REQUESTS = 30  # a page series times at least this many GETs, whatever the budget says
 WARMUP = 20  # untimed inserts before each phase

@@ -35,6 +35,7 @@ from tests.bench.common import (
     QUEUE_RESERVE_S,
     QUEUE_SIZES,
     QUEUE_WARMUP,
+    CASE_WARMUP,
     Backend,
     budget_start,
     Server,
@@ -348,7 +349,8 @@ def measure_queue_and_cases(tmp: Path, secret: str, receipt_kdf: str, deadline: 
                 "baseline": PageSeries(f"baseline list {labels[large]} (case phase)", lists[large].port,
                                        [BASELINE_LIST], "", check_list),
             }
-            case_done = interleave(list(case_series.values()), CASE_REQUESTS, 3, 5, deadline - 12, MIN_PAGE_REQUESTS)
+            case_done = interleave(list(case_series.values()), CASE_REQUESTS, CASE_WARMUP, 5, deadline - 12,
+                                   MIN_PAGE_REQUESTS)
         except BaseException:
             for server in servers:
                 tail = server.log_tail()
