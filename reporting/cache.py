@@ -6,7 +6,7 @@ Every process and host sees a change at its next read of the version; no code pa
 remember to invalidate anything. The kinds kept, each with its one invalidation point:
 
 - the answer lists (``choices``, reporting/reports/questions.py): ``choice_lists_version``,
-  moved by triggers on any change to ``choices`` (migration 0025);
+  moved by triggers on any change to ``choices`` (migration 0025) or ``centres`` (0042);
 - what the statistics page makes of a month (reporting/stats/cache.py): the month's
   ``stats_months.computed_at`` stamp, new whenever the month is grouped again; a month is
   forgotten when a look finds new rows of it, or by triggers when a row it counts is
@@ -16,8 +16,7 @@ remember to invalidate anything. The kinds kept, each with its one invalidation 
 - the queue's and case page's words for codes (reporting/cases/views.py ``_labels``): per
   language, with ``choice_lists_version``;
 - the queue's filter form as HTML (``_filters``): per language, address root and query string,
-  with ``choice_lists_version`` and the centres as they are now (read each request: the
-  data is its own version, so a new or renamed centre shows at once);
+  with ``choice_lists_version``, which the centres' triggers move too (migration 0042);
 - the case page's forms as first shown, as HTML (``_fresh_fields``): per language and what
   they show of the case (clear columns), with the active reviewers as they are now (read each
   request) as the version. The CSRF token is never kept;

@@ -106,13 +106,13 @@ def _filters() -> tuple[Mapping[str, Any], Markup]:
     hand-edited URL still shows a queue) and the filter form showing them, as HTML.
 
     Kept by reporting.cache per language, address root and query string, with the version of
-    what the options show: the answer lists' version and the centres as they are now (a new or
-    renamed centre is a new version). Building the form and rendering its eleven lists of
-    options cost a fifth of a queue page, and most pages ask for the same filters. Clear
-    fields only, and no token (a GET form)."""
+    what the options show: the answer lists' version, which a change to the centres moves too
+    (triggers, migration 0042). Building the form and rendering its eleven lists of options
+    cost a fifth of a queue page, and most pages ask for the same filters. Clear fields only,
+    and no token (a GET form)."""
     given = tuple((k, v) for k, v in request.args.items(multi=True) if v and k != "page")
     key = ("queue filters", i18n.current_language().code, request.script_root, given)
-    version = (questions.lists_version(), tuple(queries.centre_names()))
+    version = questions.lists_version()
     found: tuple[Mapping[str, Any], Markup] | None = kept.get(key, version)
     if found is None:
         form = forms.QueueFilterForm(formdata=MultiDict(given))
