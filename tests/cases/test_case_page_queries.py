@@ -11,13 +11,14 @@ from reporting.extensions import db
 from tests.helpers import minimal_answers, report, sign_in
 
 
-def _statements(app: Any, client: Any, path: str) -> tuple[int, str]:
+def _statements(app: Any, client: Any, path: str) -> tuple[list[str], str]:
+    """The statements one view of ``path`` sent (each on one line), and the page."""
     with app.app_context():
         engine = db.engine
     seen: list[str] = []
 
     def count(*args: Any) -> None:
-        seen.append(args[2])
+        seen.append(" ".join(args[2].split()))
 
     client.get(path)  # once untimed: the session's idle-time write is not the page's cost
     event.listen(engine, "before_cursor_execute", count)
@@ -26,7 +27,7 @@ def _statements(app: Any, client: Any, path: str) -> tuple[int, str]:
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert response.status_code == 200
-    return len(seen), response.get_data(as_text=True)
+    return seen, response.get_data(as_text=True)
 
 
 def test_the_case_page_does_not_query_once_per_listed_case(app, client, make_user):  # type: ignore[no-untyped-def]
@@ -39,13 +40,15 @@ def test_the_case_page_does_not_query_once_per_listed_case(app, client, make_use
     path = f"/review/cases/{reference}"
     one = {}
     for name, client_ in (("holder", holder), ("reader", reader)):
-        one[name], page = _statements(app, client_, path)
+        seen, page = _statements(app, client_, path)
+        one[name] = len(seen)
         assert first_duplicate in page
 
     # Four more reports of the same place, kind and month: each is a possible duplicate of the first.
     others = [report(app.test_client(), minimal_answers())[0] for _ in range(4)]
     for name, client_ in (("holder", holder), ("reader", reader)):
-        count, page = _statements(app, client_, path)
+        seen, page = _statements(app, client_, path)
+        count = len(seen)
         assert all(other in page for other in others), f"the {name}'s page lists the possible duplicates"
         assert count == one[name], f"the {name}'s page sent {count} statements listing five cases, {one[name]} listing one"
 
@@ -53,24 +56,6 @@ def test_the_case_page_does_not_query_once_per_listed_case(app, client, make_use
 # Each kind a feature registered as a holding (reporting/casefile.py), by the table its panel reads.
 HELD_TABLES = ("case_links", "evidence", "referrals", "messages", "reporter_feedback", "case_support",
                "actions", "meeting_flags")
-
-
-def _statements_seen(app: Any, client: Any, path: str) -> tuple[list[str], str]:
-    with app.app_context():
-        engine = db.engine
-    seen: list[str] = []
-
-    def record(*args: Any) -> None:
-        seen.append(" ".join(args[2].split()))
-
-    client.get(path)
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        response = client.get(path)
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    assert response.status_code == 200
-    return seen, response.get_data(as_text=True)
 
 
 def _asked(seen: list[str], table: str) -> bool:
@@ -85,7 +70,7 @@ def test_a_case_that_holds_nothing_of_a_kind_is_not_asked_for_it_and_one_that_do
     holder = app.test_client()
     sign_in(holder, app, make_user("reviewer").email)
     path = f"/review/cases/{reference}"
-    seen, page = _statements_seen(app, holder, path)
+    seen, page = _statements(app, holder, path)
     assert [table for table in HELD_TABLES if _asked(seen, table)] == []
     assert "HELDCANARY" not in page
 
@@ -96,7 +81,7 @@ def test_a_case_that_holds_nothing_of_a_kind_is_not_asked_for_it_and_one_that_do
     assert answer.status_code == 302
     answer = holder.post(f"{path}/support", data={"csrf_token": token, "support-offered": "no"})
     assert answer.status_code == 302, answer.get_data(as_text=True)[:2000]
-    seen, page = _statements_seen(app, holder, path)
+    seen, page = _statements(app, holder, path)
     asked = [table for table in HELD_TABLES if _asked(seen, table)]
     assert asked == ["messages", "case_support"]
     assert "HELDCANARY" in page and "Recorded that support was not offered" in page
