@@ -14,15 +14,16 @@ Each feature registers, in its ``init_app``, what it shows of a case:
   support or feedback: a statement each saved);
 - timeline sentences: ``register_sentences(kind, fn)``, ``fn(event, people)`` gives the words
   of one timeline entry of that kind (the case page and the subject access export ask);
-- queue filters and tags: a condition on ``Report.id`` for a filter of the queue, and the
-  ids among a queue page's cases that carry a warning tag.
+- queue filters and tags: a condition on ``Report.id`` for a filter of the queue; and for a
+  warning tag, an ``EXISTS`` on ``Report`` with the bind parameters it takes at a moment (the
+  queue selects it beside each line of its page, in the same statement).
 
 The registry is kept on the application (``app.extensions["casefile"]``), so a test app can
 add a panel of its own and take it away again.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -110,7 +111,8 @@ PanelProvider = Callable[[Report, User, "Keys | None", Holdings], "Panel | None"
 HoldingCondition = Callable[[], Any]  # a SQL EXISTS correlated to Report (built once, on first use)
 Sentences = Callable[[Event, Mapping[str, str]], str]
 QueueCondition = Callable[[], Any]  # a SQL condition on Report (built when a queue uses it)
-QueueTagFinder = Callable[[datetime, Any, Collection[int]], Collection[int]]  # (now, settings, among) -> ids
+QueueTagCondition = Callable[[], Any]  # a SQL EXISTS correlated to Report (built once, on first use)
+QueueTagParams = Callable[[datetime, Any], Mapping[str, Any]]  # (now, settings) -> the condition's bind parameters
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,8 @@ class QueueTag:
 
     name: str
     order: int
-    find: QueueTagFinder
+    condition: QueueTagCondition
+    params: QueueTagParams
     words: Any  # a lazy string, made words in the page's language
     colour: str
 
@@ -138,6 +141,7 @@ class CaseFileRegistry:
         self._filters: dict[str, QueueCondition] = {}
         self._tags: dict[str, QueueTag] = {}
         self._holdings: dict[str, HoldingCondition] = {}
+        self._tag_columns: tuple[Any, ...] | None = None
         self._holding_columns: list[Any] | None = None
 
     # Panels ------------------------------------------------------------------------
@@ -215,16 +219,34 @@ class CaseFileRegistry:
     def queue_filter(self, name: str) -> QueueCondition | None:
         return self._filters.get(name)
 
-    def register_queue_tag(self, name: str, order: int, find: QueueTagFinder, words: Any, colour: str) -> None:
+    def register_queue_tag(self, name: str, order: int, condition: QueueTagCondition, params: QueueTagParams,
+                           words: Any, colour: str) -> None:
+        """A warning beside the queue's cases for which ``condition`` holds; its bind parameters
+        (named after the tag, so two tags' never meet) come from ``params(now, settings)``."""
         if name in self._tags:
             raise ValueError(f"a queue tag named {name!r} is registered already")
-        self._tags[name] = QueueTag(name, order, find, words, colour)
+        self._tags[name] = QueueTag(name, order, condition, params, words, colour)
+        self._tag_columns = None
 
     def unregister_queue_tag(self, name: str) -> None:
         self._tags.pop(name, None)
+        self._tag_columns = None
 
     def queue_tags(self) -> list[QueueTag]:
         return sorted(self._tags.values(), key=lambda tag: (tag.order, tag.name))
+
+    def queue_tag_columns(self) -> tuple[Any, ...]:
+        """One labelled boolean column per tag, in order, to select beside a queue line (built
+        once, so the statement that carries them is the same each time)."""
+        if self._tag_columns is None:
+            self._tag_columns = tuple(tag.condition().label(f"tag_{tag.name}") for tag in self.queue_tags())
+        return self._tag_columns
+
+    def queue_tag_params(self, now: datetime, settings: Any) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for tag in self.queue_tags():
+            found |= tag.params(now, settings)
+        return found
 
 
 def init_casefile(app: Flask) -> CaseFileRegistry:

@@ -23,6 +23,7 @@ PURE_MEMOS = {
     ("cases/queries.py", "_walk_statements"),
     ("cases/queries.py", "_centre_names"),
     ("cases/queries.py", "_duplicates_near"),  # the possible-duplicates statement per anchor and strand count
+    ("cases/queries.py", "_lines_with"),  # the queue lines' statement with the registered tags' columns
     ("crypto/sealing.py", "hybrid_available"),  # what the installed cryptography can do
     ("reports/questions.py", "field_specs"),  # a form class's fields
 }

@@ -65,6 +65,7 @@ class QueueRow:
     assignee_id: int | None
     strand_codes: list[str]
     incident_type_codes: list[str]
+    tags: frozenset[str] = frozenset()  # the warning tags (reporting/casefile.py) this case carries
 
 
 @dataclass(frozen=True)
@@ -268,12 +269,25 @@ _LINES = (
 )
 
 
+@lru_cache(maxsize=8)
+def _lines_with(tag_columns: tuple[Any, ...]) -> Select[Any]:
+    """The lines' statement with the registered warning tags' columns (the registry builds them
+    once, so each set is one statement, built once)."""
+    return _LINES.add_columns(*tag_columns)
+
+
+_LINE_COLUMNS = 9  # the clear columns of _LINES that make a QueueRow's first fields
+
+
 def _split(codes: str | None) -> list[str]:
     return sorted(codes.split(",")) if codes else []
 
 
-def review_queue(filters: QueueFilters, *, viewer_id: int) -> QueuePage:
-    """One page of the queue and the count of cases in each status under the same filters."""
+def review_queue(filters: QueueFilters, *, viewer_id: int, now: datetime | None = None,
+                 settings: Any = None) -> QueuePage:
+    """One page of the queue and the count of cases in each status under the same filters;
+    each line with the warning tags the features registered, as at ``now`` under ``settings``
+    (none when not given)."""
     counts = _capped_counts(*_filtered(filters, viewer_id, with_status=False))
     capped = frozenset(status for status, number in counts.items() if number > COUNT_CAP)
     counts = {status: min(number, COUNT_CAP) for status, number in counts.items()}
@@ -295,10 +309,17 @@ def review_queue(filters: QueueFilters, *, viewer_id: int) -> QueuePage:
         ).scalars())
     has_next = len(page_ids) > PAGE_SIZE
     page_ids = page_ids[:PAGE_SIZE]
-    found = {row.id: row for row in read(_LINES, {"ids": page_ids})} if page_ids else {}
+    registry = casefile.registry()
+    tag_names = [tag.name for tag in registry.queue_tags()] if now is not None else []
+    lines, line_params = _LINES, {"ids": page_ids}
+    if tag_names:
+        lines = _lines_with(registry.queue_tag_columns())
+        line_params |= registry.queue_tag_params(now, settings)
+    found = {row.id: row for row in read(lines, line_params)} if page_ids else {}
     rows = [
-        QueueRow(*found[report_id][:-3], strand_codes=_split(found[report_id].strands),
-                 incident_type_codes=_split(found[report_id].incident_types))
+        QueueRow(*found[report_id][:_LINE_COLUMNS], strand_codes=_split(found[report_id].strands),
+                 incident_type_codes=_split(found[report_id].incident_types),
+                 tags=frozenset(name for name in tag_names if getattr(found[report_id], f"tag_{name}")))
         for report_id in page_ids
         if report_id in found
     ]

@@ -73,9 +73,9 @@ def show_queue() -> ResponseReturnValue:
         sort=value["sort"] or "newest",
         page=_page_number(),
     )
-    page = queries.review_queue(filters, viewer_id=current_user.id)
     now = utcnow()
     settings = current_settings()
+    page = queries.review_queue(filters, viewer_id=current_user.id, now=now, settings=settings)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     # One address built, the query strings added to it: url_for for each status cost more.
     here = url_for(".show_queue")
@@ -149,10 +149,8 @@ class QueueLine(NamedTuple):
 def _queue_lines(page: queries.QueuePage, now: datetime, review_working_days: int,
                  settings: Any) -> list[QueueLine]:
     labels = _labels()
-    among = [row.id for row in page.rows]
-    # The features' warnings (a referral the police have not acknowledged...): the ids each tags.
-    tagged = [(tag_ids, (str(tag.words), tag.colour)) for tag in casefile.registry().queue_tags()
-              if (tag_ids := tag.find(now, settings, among))]
+    # The features' warnings (a referral the police have not acknowledged...), read with the lines.
+    tagged = [(tag.name, (str(tag.words), tag.colour)) for tag in casefile.registry().queue_tags()]
     review_due = queries.not_reviewed_since(now, review_working_days)
     no_one = _("No one")
     waiting_words = _("Waiting %(time)s")  # the words, formatted for each line below
@@ -169,7 +167,7 @@ def _queue_lines(page: queries.QueuePage, now: datetime, review_working_days: in
             tags.append((not_reviewed, "red"))
         if row.new_information:
             tags.append((new_information, "yellow"))
-        tags += [tag for tag_ids, tag in tagged if row.id in tag_ids]
+        tags += [tag for name, tag in tagged if name in row.tags]
         waiting = None
         if row.status not in (Status.RESOLVED, Status.CLOSED):
             waiting = waiting_words % {"time": waited(row.received_at, now, spans)}

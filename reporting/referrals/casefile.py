@@ -2,12 +2,12 @@
 the queue's "referral not acknowledged" warning."""
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists
+from sqlalchemy import bindparam, exists
 
 from reporting.auth.models import User
 from reporting.casefile import CaseFileRegistry, Event, Holdings, Keys, Panel
@@ -15,7 +15,7 @@ from reporting.cases.models import EventKind
 from flask_babel import gettext as _
 from reporting.labels import label
 from reporting.referrals import queries, services
-from reporting.referrals.models import Referral
+from reporting.referrals.models import Referral, ReferralState
 from reporting.reports.models import Report
 
 
@@ -51,12 +51,20 @@ def has_referrals() -> Any:
     return exists().where(Referral.report_id == Report.id)
 
 
-def overdue(now: datetime, settings: Any, among: Collection[int]) -> Collection[int]:
-    return services.overdue_report_ids(now, settings, among=among)
+def overdue_condition() -> Any:
+    """The queue's "Referral not acknowledged": a referral sent and not acknowledged before the
+    moment bound as ``referral_overdue_before`` (the police inbox's "late", one definition)."""
+    return exists().where(Referral.report_id == Report.id, Referral.state == ReferralState.SENT.value,
+                          Referral.sent_at < bindparam("referral_overdue_before"))
+
+
+def overdue_params(now: datetime, settings: Any) -> dict[str, Any]:
+    return {"referral_overdue_before": services.overdue_before(now, settings)}
 
 
 def register(registry: CaseFileRegistry) -> None:
     registry.register_panel("referrals", 100, case_panel)
     registry.register_holding("referrals", has_referrals)
     registry.register_sentences(EventKind.REFERRAL.value, referral_sentence)
-    registry.register_queue_tag("referral_overdue", 100, overdue, _l("Referral not acknowledged"), "red")
+    registry.register_queue_tag("referral_overdue", 100, overdue_condition, overdue_params,
+                                _l("Referral not acknowledged"), "red")

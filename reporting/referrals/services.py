@@ -25,10 +25,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
-from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 
 from reporting import audit, crypto
 from reporting.auth.models import Role, User
@@ -39,7 +38,7 @@ from reporting.codes import MessageDirection
 from reporting.disclosure import consent, gate
 from reporting.disclosure.marking import JSON_FIELD, MARKING
 from reporting.exceptions import ConsentError, ContentDestroyedError, PermissionDeniedError
-from reporting.extensions import db, read
+from reporting.extensions import db
 from reporting.i18n import in_english
 from reporting.keys.keyring import Keyring
 from reporting.keys.models import KeyPurpose, ServiceKey
@@ -614,7 +613,7 @@ def overdue_cutoff(today: date, working_days: int) -> date:
     return working_day_cutoff(today, working_days)
 
 
-def _overdue_before(now: datetime, settings: Settings) -> datetime:
+def overdue_before(now: datetime, settings: Settings) -> datetime:
     """Referrals sent before this moment and still unacknowledged are overdue (the police inbox's
     "late": one definition for both)."""
     return queries.late_before(now, settings.referral_ack_working_days)
@@ -622,14 +621,7 @@ def _overdue_before(now: datetime, settings: Settings) -> datetime:
 
 def _overdue_query(now: datetime, settings: Settings) -> Any:
     return select(Referral).where(Referral.state == ReferralState.SENT.value,
-                                  Referral.sent_at < _overdue_before(now, settings))
-
-
-# The queue asks of each page's cases: a statement built once.
-_OVERDUE_AMONG = select(Referral.report_id).where(
-    Referral.state == ReferralState.SENT.value, Referral.sent_at < bindparam("before"),
-    Referral.report_id.in_(bindparam("ids", expanding=True)),
-)
+                                  Referral.sent_at < overdue_before(now, settings))
 
 
 def overdue(now: datetime, settings: Settings) -> list[Referral]:
@@ -637,10 +629,7 @@ def overdue(now: datetime, settings: Settings) -> list[Referral]:
     return list(db.session.scalars(_overdue_query(now, settings).order_by(Referral.sent_at)))
 
 
-def overdue_report_ids(now: datetime, settings: Settings, among: Collection[int] | None = None) -> set[int]:
-    """Reports with an overdue referral: all of them, or those ``among`` these (a queue page)."""
-    if among is None:
-        return set(db.session.scalars(_overdue_query(now, settings).with_only_columns(Referral.report_id)))
-    if not among:
-        return set()
-    return set(read(_OVERDUE_AMONG, {"before": _overdue_before(now, settings), "ids": list(among)}).scalars())
+def overdue_report_ids(now: datetime, settings: Settings) -> set[int]:
+    """Reports with an overdue referral (the queue asks the same of its page's cases with its
+    lines: reporting/referrals/casefile.py)."""
+    return set(db.session.scalars(_overdue_query(now, settings).with_only_columns(Referral.report_id)))

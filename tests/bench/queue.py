@@ -411,7 +411,7 @@ def measure_queue_and_cases(tmp: Path, secret: str, receipt_kdf: str, deadline: 
         "queue_sql_statements": max(full),
         "queue_sql_statements_bounded": constant,
         "queue_sql_statements_detail": statements,
-        # The queue's "referral not acknowledged" tags (referrals.services.overdue_report_ids), in-process.
+        # Every report with a referral the police have not acknowledged in time (the queue's tag), in-process.
         "queue_overdue_check_ms": overdue,
         "case_page_decrypt_ms": decrypt_ms,
         "case_page_clear_ms": clear_ms,

@@ -190,6 +190,8 @@ def test_reminders_for_unacknowledged_referrals(mail_app, make_user, keys):
     reference = make_report(app, "with_details")
     reviewer = staff(app, make_user("reviewer"))
     send(reviewer, reference, ["description"])
+    # Just sent: not late, no warning beside the case (the tag is read with the queue's lines).
+    assert "Referral not acknowledged" not in reviewer.get("/review/").get_data(as_text=True)
     with app.app_context():
         referral = db.session.scalar(select(Referral))
         referral.sent_at = referral.sent_at - timedelta(days=7)
