@@ -96,6 +96,9 @@ class Report(Base):
         # A centre's reports by time: whether one came through it in a quarter is one probe (the
         # statistics' centres table), and the foreign key's lookups use its first column.
         Index("ix_reports_centre_received", "centre_id", "received_at"),
+        # A case's possible duplicates: same area, a few days either side of its incident date, one
+        # range. (The index on area alone stays: SQLite looks a list of ids up in it by area and rowid.)
+        Index("ix_reports_area_incident", "area", "incident_date"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
