@@ -38,9 +38,7 @@ or busy machine fewer drafts, rounds or page requests run, and the JSON says how
 BENCH_QUEUE_RESERVE_S (default 115: the part of the budget kept for the queue and case pages),
 BENCH_PARTS (default: every part, e.g. "submit,queue"), BENCH_QUEUE_SIZES (default "1000,100000"),
 BENCH_QUEUE_REQUESTS (default 100 per page and size), BENCH_CASE_REQUESTS (default 60),
-BENCH_CASE_WARMUP (default 10 untimed GETs per case page series, as the queue's: on PostgreSQL, in about
-half the runs, the case pages' first twenty or so requests took about 35 ms each, both pages alike and not
-the baseline's, for under a second, whether or not the run paused first; in process no such start shows),
+BENCH_CASE_WARMUP (default 10 untimed GETs per case page series, as the queue's),
 BENCH_STALE_REFERRALS (default 0.005: referrals the police never acknowledged, of those older than
 three days), BENCH_PROFILE_REQUESTS (default 20 per profiled page; 0 skips the profiles).
 """
