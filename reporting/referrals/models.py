@@ -33,10 +33,14 @@ class Referral(Base):
         CheckConstraint("approved_by_id IS NULL OR approved_by_id != created_by_id", name="second_reviewer"),
         # The police inbox's counts and pages read this index alone (reporting/referrals/queries.py).
         Index("ix_referrals_state_sent_at", "state", "sent_at", "opened_at", "outcome_at"),
+        # The queue's "Referral not acknowledged" beside each line asks this index alone (on SQLite a
+        # referral's state and sent_at lie after its sealed package, in overflow pages); the
+        # foreign key's lookups use its first column.
+        Index("ix_referrals_report_state_sent", "report_id", "state", "sent_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     state: Mapped[str] = mapped_column(String(24))
