@@ -204,22 +204,14 @@ def send_directly(app, answers: dict[str, Any] | None = None) -> str:  # type: i
     score of requests). Needs the keys; returns the reference."""
     from reporting.db import utcnow
     from reporting.extensions import db
-    from reporting.reports import questions, services
-    from reporting.reports.models import Channel
+    from reporting.reports.demo import send_answers
     from reporting.settings import current_settings
 
     answers = answers or MINIMAL_STORED
     with app.app_context():
         settings = current_settings()
-        now = utcnow()
-        draft_id, key = services.start_draft(now=now, idle_minutes=5)
-        state = services.open_draft(draft_id, key, now=now)
-        for step in questions.applicable_steps(answers):
-            services.save_step(state, step.name, questions.step_answers(step, answers), now=now, idle_minutes=5)
-        stored, _ = services.submit_report(
-            state, channel=Channel.ONLINE, now=now, receipt_kdf=settings.receipt_kdf,
-            retention_years=settings.retention_years, sent_minutes=0,
-        )
+        stored, _ = send_answers(answers, now=utcnow(), receipt_kdf=settings.receipt_kdf,
+                                 retention_years=settings.retention_years)
         reference = stored.reference
         db.session.commit()
     return reference

@@ -23,9 +23,9 @@ from reporting.keys.models import KeyPurpose
 from reporting.keys.services import is_holder
 from reporting.referrals import services
 from reporting.referrals.models import Outcome
-from reporting.reports import questions
 from reporting.reports import services as report_services
-from reporting.reports.models import Channel, Report
+from reporting.reports.demo import send_answers
+from reporting.reports.models import Report
 from reporting.settings import Settings
 
 DEMO_INBOX_PREFIX = "demo-inbox-"
@@ -62,18 +62,6 @@ def _answers(number: int, received: datetime) -> dict[str, Any]:
     }
 
 
-def _send_report(number: int, answers: dict[str, Any], received: datetime, settings: Settings) -> Report:
-    draft_id, key = report_services.start_draft(now=received, idle_minutes=5, draft_id=f"{DEMO_INBOX_PREFIX}{number}")
-    state = report_services.open_draft(draft_id, key, now=received)
-    for step in questions.applicable_steps(answers):
-        report_services.save_step(state, step.name, questions.step_answers(step, answers), now=received, idle_minutes=5)
-    report, _receipt = report_services.submit_report(
-        state, channel=Channel.ONLINE, now=received, receipt_kdf=settings.receipt_kdf,
-        retention_years=settings.retention_years, sent_minutes=0,
-    )
-    return report
-
-
 def _user(email: str) -> User:
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None:
@@ -100,7 +88,9 @@ def load_demo_inbox(settings: Settings) -> int:
         # Referred four days after it came in: the Group's sample cases stay first in its queue.
         received = sent - timedelta(days=4)
         answers = _answers(number, received)
-        report = _send_report(number, answers, received, settings)
+        report, _receipt = send_answers(answers, now=received, receipt_kdf=settings.receipt_kdf,
+                                        retention_years=settings.retention_years,
+                                        draft_id=f"{DEMO_INBOX_PREFIX}{number}")
         # What a reviewer ticks at first: the incident, and any contact details the reporter gave.
         fields = [name for name in (*services.INCIDENT, *services.CONTACT) if answers.get(name)]
         files: dict[str, Any] = {}

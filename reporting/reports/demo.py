@@ -1,7 +1,7 @@
 """Demo data written through the same services as real reports."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -48,6 +48,19 @@ SAMPLES: list[dict[str, Any]] = [
 ]
 
 
+def send_answers(answers: dict[str, Any], *, now: datetime, receipt_kdf: crypto.KdfParams, retention_years: int,
+                 draft_id: str | None = None, received_at: datetime | None = None) -> tuple[Report, crypto.Receipt]:
+    """Send stored answers as an online report through the services the journey calls, without
+    its pages: a draft, each applicable step saved, the submit (the demo data, and tests of what
+    happens to a report after it arrives). ``received_at`` backdates the report; the caller commits."""
+    draft_id, key = services.start_draft(now=now, idle_minutes=5, draft_id=draft_id)
+    state = services.open_draft(draft_id, key, now=now)
+    for step in questions.applicable_steps(answers):
+        services.save_step(state, step.name, questions.step_answers(step, answers), now=now, idle_minutes=5)
+    return services.submit_report(state, channel=Channel.ONLINE, now=received_at or now, receipt_kdf=receipt_kdf,
+                                  retention_years=retention_years, sent_minutes=0)
+
+
 def load_demo_reports(receipt_kdf: crypto.KdfParams, retention_years: int) -> list[tuple[str, str]]:
     """Send the sample reports once. Returns (reference, receipt) for those made now."""
     made_before = db.session.scalar(
@@ -58,17 +71,8 @@ def load_demo_reports(receipt_kdf: crypto.KdfParams, retention_years: int) -> li
     sent = []
     now = utcnow()
     for number, answers in enumerate(SAMPLES, start=1):
-        draft_id, key = services.start_draft(now=now, idle_minutes=5, draft_id=f"{DEMO_PREFIX}{number}")
-        state = services.open_draft(draft_id, key, now=now)
-        for step in questions.applicable_steps(answers):
-            services.save_step(state, step.name, questions.step_answers(step, answers), now=now, idle_minutes=5)
-        report, receipt = services.submit_report(
-            state,
-            channel=Channel.ONLINE,
-            now=now - timedelta(days=len(SAMPLES) - number),
-            receipt_kdf=receipt_kdf,
-            retention_years=retention_years,
-            sent_minutes=0,
-        )
+        report, receipt = send_answers(answers, now=now, receipt_kdf=receipt_kdf, retention_years=retention_years,
+                                       draft_id=f"{DEMO_PREFIX}{number}",
+                                       received_at=now - timedelta(days=len(SAMPLES) - number))
         sent.append((report.reference, receipt.formatted()))
     return sent

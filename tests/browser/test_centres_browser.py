@@ -55,15 +55,21 @@ def _centres(server: StaffServer) -> None:
         db.session.commit()
 
 
+def _on_the_centres_page(server: StaffServer, new_context: Callable[..., BrowserContext], role: str,
+                         email: str) -> Page:
+    """The two example centres made, someone of ``role`` signed in, on the Group's centres page."""
+    _centres(server)
+    page = new_context().new_page()
+    server.sign_in(page, server.add_user(role, email))
+    follow(page, page.get_by_role("link", name="Centres", exact=True))
+    return page
+
+
 def test_a_centres_history_the_quiet_flag_and_closing_it(
     staff_server: StaffServer, new_context: Callable[..., BrowserContext], axe: Axe
 ) -> None:
     server = staff_server
-    _centres(server)
-    admin = server.add_user("admin", "admin@example.org")
-    page = new_context().new_page()
-    server.sign_in(page, admin)
-    follow(page, page.get_by_role("link", name="Centres", exact=True))
+    page = _on_the_centres_page(server, new_context, "admin", "admin@example.org")
     assert heading(page) == "Reporting centres: activity, visits and training"
     quiet = page.locator(".app-quiet-list").inner_text()
     assert "Example Quiet Library" in quiet and "20 May 2024" in quiet and "Example Busy Hub" not in quiet
@@ -98,11 +104,7 @@ def test_a_visit_training_and_the_lapsed_list(
     staff_server: StaffServer, new_context: Callable[..., BrowserContext], axe: Axe
 ) -> None:
     server = staff_server
-    _centres(server)
-    reviewer = server.add_user("reviewer", "group@example.org")
-    page = new_context().new_page()
-    server.sign_in(page, reviewer)
-    follow(page, page.get_by_role("link", name="Centres", exact=True))
+    page = _on_the_centres_page(server, new_context, "reviewer", "group@example.org")
     follow(page, page.get_by_role("table").get_by_role("link", name="Example Busy Hub"))
 
     follow(page, page.get_by_role("button", name="Record a visit"))

@@ -95,11 +95,16 @@ def test_assisted_and_phone_entry_ask_the_same_questions():
         assert next(s for s in steps if s.name == "happened-before").form is questions.HappenedBeforeForm
 
 
-def test_staff_see_the_answer_in_words_on_the_case_page_and_in_the_subject_access_export(app, make_user, keys):
-    reference, _receipt = report(app.test_client(), full_answers())
+def _case_page(app, make_user, answers):  # type: ignore[no-untyped-def]
+    """A report sent with ``answers``, a key holder signed in, and its case page as they see it."""
+    reference, _receipt = report(app.test_client(), answers)
     reviewer = app.test_client()
     sign_in(reviewer, app, make_user("reviewer").email)
-    page = reviewer.get(f"/review/cases/{reference}").get_data(as_text=True)
+    return reference, reviewer, reviewer.get(f"/review/cases/{reference}").get_data(as_text=True)
+
+
+def test_staff_see_the_answer_in_words_on_the_case_page_and_in_the_subject_access_export(app, make_user, keys):
+    reference, reviewer, page = _case_page(app, make_user, full_answers())
     assert 'id="case-happened-before">Several times before<' in page
     assert "Yes, several times" in page  # the reporter's own words among the answers
     url = f"/review/retention/cases/{reference}"
@@ -111,10 +116,7 @@ def test_staff_see_the_answer_in_words_on_the_case_page_and_in_the_subject_acces
 
 
 def test_the_case_page_says_not_answered_without_an_answer(app, make_user, keys):
-    reference, _receipt = report(app.test_client(), minimal_answers())
-    reviewer = app.test_client()
-    sign_in(reviewer, app, make_user("reviewer").email)
-    page = reviewer.get(f"/review/cases/{reference}").get_data(as_text=True)
+    _reference, _reviewer, page = _case_page(app, make_user, minimal_answers())
     assert 'id="case-happened-before">Not answered<' in page
 
 
