@@ -7,8 +7,8 @@ constraints and comparisons keep working) and each carries ``.label``, its Flask
 lazy words (like Indico's ``RichEnum`` titles). ``reporting.labels`` looks words up by
 a kind's name through ``KINDS``; models, forms and services import the enums from here.
 
-This module imports only the standard library and Flask-Babel: no package of the
-service, so every package may import it.
+This module imports only the standard library and ``reporting.words`` (Flask-Babel's words,
+which imports nothing of the service): every package may import it.
 """
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ import enum
 from collections.abc import Mapping
 from typing import Any, Self
 
-from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
+from reporting.words import LazyString
+from reporting.words import lazy_gettext as _l
 
 
 class LabelledEnum(enum.StrEnum):

@@ -21,14 +21,15 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from flask import Flask
-from flask_babel import gettext, ngettext
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from reporting import codes
 from reporting.codes import KeyPurpose
 from reporting.disclosure import gate
 from reporting.i18n import locale_code
+from reporting.words import gettext
+from reporting.words import lazy_gettext as _l
+from reporting.words import ngettext
 
 LONDON = ZoneInfo("Europe/London")
 

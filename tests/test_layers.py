@@ -6,8 +6,9 @@ moment the function runs.
 
 Layers, lowest first (a module may import its own layer and those below it):
 
-0. leaf infrastructure: crypto, db, extensions, exceptions, config, logs, ``cache`` and ``codes``
-   (every enumeration with its words; it imports no module of the package)
+0. leaf infrastructure: crypto, db, extensions, exceptions, config, logs, ``cache``, ``words``
+   (Flask-Babel's gettext, asked once per request) and ``codes`` (every enumeration with its
+   words; it imports ``words`` alone)
 1. audit, forms, settings, sessions, and ``auth.models`` (the accounts and roles that
    key custody and the audit log refer to; the rest of ``auth`` is a feature)
 2. the domain core proper: reports, keys, and ``casefile`` (the case file's registry, where
@@ -30,7 +31,7 @@ import reporting
 PACKAGE = Path(reporting.__file__).parent
 
 LAYERS: dict[str, int] = {
-    "crypto": 0, "db": 0, "extensions": 0, "exceptions": 0, "config": 0, "logs": 0, "codes": 0, "cache": 0,
+    "crypto": 0, "db": 0, "extensions": 0, "exceptions": 0, "config": 0, "logs": 0, "codes": 0, "cache": 0, "words": 0,
     "audit": 1, "forms": 1, "settings": 1, "sessions": 1, "auth.models": 1,
     "reports": 2, "keys": 2, "disclosure": 2, "casefile": 2,
     # The parts of keys that serve a signed-in person's request (their keyring, the grant

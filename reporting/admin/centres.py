@@ -6,8 +6,6 @@ from typing import Any
 
 from flask import abort, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -19,6 +17,8 @@ from reporting.db import utcnow
 from reporting.extensions import db
 from reporting.forms import ConfirmForm
 from reporting.forms.record_pages import RecordPages
+from reporting.words import gettext as _
+from reporting.words import lazy_gettext as _l
 
 
 def _listing() -> dict[str, Any]:

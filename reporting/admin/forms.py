@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, NumberRange, Optional, ValidationError
@@ -14,6 +13,7 @@ from reporting.exceptions import PasswordPolicyError
 from reporting.forms import ConfirmForm
 from reporting.forms.fields import NoControlCharacters, Radios, clean_text, options
 from reporting.settings import current_settings
+from reporting.words import lazy_gettext as _l
 
 ROLE_LABELS = {
     Role.ADMIN.value: _l("Administrator"),

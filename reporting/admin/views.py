@@ -11,7 +11,6 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -273,3 +272,4 @@ def show_audit_log() -> ResponseReturnValue:
 # The centre pages add their routes to this blueprint.
 from reporting.admin import centres as _centres  # noqa: E402,F401
 from reporting.settings import current_settings
+from reporting.words import gettext as _

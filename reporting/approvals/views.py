@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from reporting import crypto
@@ -24,6 +23,7 @@ from reporting.keys.staff import staff_keyring as _keyring
 from reporting.security import roles
 from reporting.settings import current_settings
 from reporting.urls import external_url
+from reporting.words import gettext as _
 
 bp = Blueprint("approvals", __name__, url_prefix="/review/approvals")
 reviewer = roles(Role.REVIEWER)

@@ -9,7 +9,6 @@ from typing import Any
 
 from flask import Blueprint, render_template
 from flask.typing import ResponseReturnValue
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -23,6 +22,7 @@ from reporting.journey import views as journey
 from reporting.reports import questions
 from reporting.reports.models import Channel, Report
 from reporting.security import roles
+from reporting.words import lazy_gettext as _l
 
 bp = Blueprint("assisted", __name__, url_prefix="/centre")
 centre_staff = roles(Role.CENTRE_STAFF)

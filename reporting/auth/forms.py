@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length, Regexp
 
 from reporting.forms.fields import NoControlCharacters, clean_text
+from reporting.words import lazy_gettext as _l
 
 
 class SignInForm(FlaskForm):

@@ -7,12 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import get_template_attribute, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
 from reporting.auth.models import Role
 from reporting.navigation import nav_state
+from reporting.words import lazy_gettext as _l
 
 R = Role
 

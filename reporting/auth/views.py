@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 import segno
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from markupsafe import Markup
 
@@ -32,6 +31,7 @@ from reporting.exceptions import (
 from reporting.extensions import db, limiter
 from reporting.security import public, roles
 from reporting.settings import current_settings
+from reporting.words import gettext as _
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
 ALL_STAFF = tuple(role.value for role in Role)

@@ -11,8 +11,8 @@ from reporting.casefile import DEFAULT, CaseFileRegistry, Event
 from reporting.cases.models import CaseLink, EventKind, LinkKind
 from reporting.evidence.models import Evidence
 from reporting.reports.models import Report
-from flask_babel import gettext as _
 from reporting.labels import label
+from reporting.words import gettext as _
 
 
 def status_sentence(event: Event, people: Mapping[str, str]) -> str:

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.fields.choices import SelectChoice
@@ -13,6 +12,7 @@ from reporting.cases.queries import SORTS, centre_names
 from reporting.forms.fields import Checkboxes, Radios, Select, long_text, options, short_text
 from reporting.reports.models import Status
 from reporting.reports.questions import choice_options
+from reporting.words import lazy_gettext as _l
 
 # The words come from reporting/labels.py, the one place codes become words.
 STATUS_LABELS = labels.as_labels("status")

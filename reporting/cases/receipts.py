@@ -83,10 +83,11 @@ def ask_for_new_code(report: Report, private: bytes | crypto.PrivateKey, *, acto
 
 def new_code_email(receipt: crypto.Receipt, status_url: str, language: str | None) -> tuple[str, str]:
     """Subject and body of the email that carries a new code, in the reporter's language."""
-    from flask_babel import force_locale, gettext
+    from reporting.i18n import in_locale
+    from reporting.words import gettext
 
     locale = language if language in ("pl", "ro", "lt", "uk", "ar") else "en"
-    with force_locale(locale):
+    with in_locale(locale):
         subject = gettext("Your new receipt code")
         body = "\n\n".join((
             gettext("You asked the Hate Crime Reporting Group for a new receipt code for your report. This is it:"),

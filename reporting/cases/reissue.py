@@ -13,8 +13,6 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -40,6 +38,8 @@ from reporting.keys.keyring import Keyring
 from reporting.reports.models import Report
 from reporting.reports.services import pending_code
 from reporting.security import roles
+from reporting.words import gettext as _
+from reporting.words import lazy_gettext as _l
 
 
 class NewCodeForm(FlaskForm):

@@ -9,8 +9,6 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
@@ -32,6 +30,8 @@ from reporting.reports import questions
 from reporting.reports.models import Channel, ClosureReason, Priority, Report, Status
 from reporting.security import roles
 from reporting.settings import current_settings
+from reporting.words import gettext as _
+from reporting.words import lazy_gettext as _l
 
 bp = Blueprint("cases", __name__, url_prefix="/review")
 reviewer = roles(policies.REVIEWER)

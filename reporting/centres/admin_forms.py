@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField
@@ -15,6 +14,7 @@ from reporting.centres.services import CentreData
 from reporting.forms import csv_import
 from reporting.forms.fields import Checkboxes, Select, long_text, options, short_text
 from reporting.reports.questions import choice_options
+from reporting.words import lazy_gettext as _l
 
 OFFER_LABELS = {
     "step_free": _l("Step-free access"),

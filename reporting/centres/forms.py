@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from wtforms import Form
 
 from reporting.centres.models import OFFERS
 from reporting.forms.fields import Checkboxes, Select, options
+from reporting.words import lazy_gettext as _l
 
 # What a centre offers, in the words a visitor would use. Keys are the codes in OFFERS.
 OFFER_LABELS: dict[str, Any] = {

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField
 from wtforms.validators import Email, Length, Optional, ValidationError
@@ -13,6 +12,7 @@ from wtforms.validators import Email, Length, Optional, ValidationError
 from reporting.centres.services import HistoryData, TrainingData, VisitData
 from reporting.forms.fields import Radios, clean_text, long_text, short_text
 from reporting.forms.staff_fields import DayField
+from reporting.words import lazy_gettext as _l
 
 YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
 

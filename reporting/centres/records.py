@@ -12,7 +12,6 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from reporting.auth.models import Role
@@ -23,6 +22,7 @@ from reporting.db import utcnow
 from reporting.extensions import db
 from reporting.security import roles
 from reporting.settings import current_settings
+from reporting.words import gettext as _
 
 bp = Blueprint("centre_records", __name__, url_prefix="/review/centres")
 group_or_admin = roles(Role.ADMIN.value, Role.REVIEWER.value)

@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, Field, StringField
 from wtforms.validators import InputRequired, Optional, StopValidation, ValidationError
@@ -12,6 +11,7 @@ from wtforms.validators import InputRequired, Optional, StopValidation, Validati
 from reporting.codes import InitiativeKind
 from reporting.context.models import POPULATION_MAX, SOURCE_MAX, TITLE_MAX
 from reporting.forms.fields import Radios, Select, options, short_text
+from reporting.words import lazy_gettext as _l
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 

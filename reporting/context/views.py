@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from reporting.auth.models import Role
@@ -14,6 +13,7 @@ from reporting.context.forms import InitiativeForm, PopulationForm
 from reporting.context.models import AreaPopulation, Initiative
 from reporting.extensions import db
 from reporting.security import roles
+from reporting.words import gettext as _
 
 bp = Blueprint("context", __name__)
 readers = roles(Role.ANALYST, Role.ADMIN, Role.REVIEWER)

@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-
 from reporting import audit
 from reporting.disclosure.identifying import Match, MatchKind, find_identifying
 from reporting.exceptions import DomainError
+from reporting.words import lazy_gettext as _l
 
 ACTION_PREFIX = "disclosure."
 

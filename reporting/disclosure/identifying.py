@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
+from reporting.words import lazy_gettext as _l
 
 
 class MatchKind(StrEnum):

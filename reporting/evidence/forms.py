@@ -1,12 +1,12 @@
 """The upload form, and the words for each reason a file is refused."""
 from __future__ import annotations
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 
 from reporting.evidence.uploads import SealingUpload
 from reporting.forms import StepForm
+from reporting.words import gettext as _
+from reporting.words import lazy_gettext as _l
 
 
 class UploadForm(StepForm):

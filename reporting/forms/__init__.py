@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import get_template_attribute, request
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from flask_wtf.form import _Auto
@@ -19,6 +18,7 @@ from wtforms import Field, HiddenField, StringField
 from wtforms.validators import Length, ValidationError
 
 from reporting.forms.fields import clean_text
+from reporting.words import lazy_gettext as _l
 
 
 class StepForm(FlaskForm):

@@ -16,15 +16,15 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlalchemy import select
 
 from reporting.extensions import db
 from reporting.forms import StepForm, csv_import
+from reporting.words import gettext as _
+from reporting.words import lazy_gettext as _l
 
 
 class UploadCsvForm(StepForm):

@@ -4,9 +4,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from wtforms import DateField
 from wtforms.validators import InputRequired, Optional, ValidationError
+
+from reporting.words import lazy_gettext as _l
 
 
 class DayField(DateField):

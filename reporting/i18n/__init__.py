@@ -26,6 +26,7 @@ from flask import Flask, current_app, g, has_app_context, redirect, request, ses
 from flask.typing import ResponseReturnValue
 from flask_babel import Domain, force_locale, get_domain, get_locale
 
+from reporting import words
 from reporting.extensions import babel
 from reporting.urls import external_url
 
@@ -118,6 +119,7 @@ def _choose_language() -> ResponseReturnValue | None:
         if language is not None:
             session[PUBLIC_KEY if _on_public_page() else STAFF_KEY] = language.code
             g.pop("reporting_language", None)
+            words.changed()
         # An unknown code is ignored: the page shows in the language already chosen.
         if request.method in ("GET", "HEAD") and request.endpoint is not None:
             args = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
@@ -125,6 +127,7 @@ def _choose_language() -> ResponseReturnValue | None:
             return redirect(target, code=303)
     if current_language().domain != "messages":
         _domains[current_language().domain].as_default()
+        words.changed()
     return None
 
 
@@ -144,11 +147,25 @@ def in_english() -> Iterator[None]:
         return
     domain = get_domain()
     babel.domain_instance.as_default()
+    words.changed()
     try:
         with force_locale("en"):
             yield
     finally:
         domain.as_default()
+        words.changed()
+
+
+@contextmanager
+def in_locale(locale: str) -> Iterator[None]:
+    """Words in ``locale`` inside the block (an email in the reporter's language): Flask-Babel's
+    ``force_locale``, with the words in force looked up again as the block starts and ends."""
+    words.changed()
+    try:
+        with force_locale(locale):
+            yield
+    finally:
+        words.changed()
 
 
 def locale_code() -> str:
@@ -216,6 +233,12 @@ def init_i18n(app: Flask) -> None:
 
     directory = str(ROOT / "reporting" / "i18n" / "translations")
     babel.init_app(app, locale_selector=select_locale, default_translation_directories=directory)
+    # Templates' ``_()`` through reporting.words, which asks Flask-Babel for the request's
+    # catalogue once, not once per string (Jinja's public API; the same catalogue).
+    app.jinja_env.install_gettext_callables(
+        gettext=words.template_gettext, ngettext=words.template_ngettext, newstyle=True,
+        pgettext=words.template_pgettext, npgettext=words.template_npgettext,
+    )
     for language in LANGUAGES:
         if language.domain != "messages" and language.domain not in _domains:
             _domains[language.domain] = Domain(translation_directories=directory, domain=language.domain)

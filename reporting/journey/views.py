@@ -35,8 +35,6 @@ from typing import Any, TypeVar
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from reporting.db import utcnow
@@ -59,6 +57,8 @@ from reporting.journey import services as journey_services
 from reporting.reports import questions, services
 from reporting.reports.models import Channel
 from reporting.settings import current_settings
+from reporting.words import gettext as _
+from reporting.words import lazy_gettext as _l
 
 log = logging.getLogger(__name__)
 # Marked as visited once a file is attached (it keeps the draft alive like any step).

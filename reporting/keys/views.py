@@ -5,7 +5,6 @@ from collections.abc import Callable, Iterable
 
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -19,6 +18,7 @@ from reporting.keys import services as key_services
 from reporting.codes import KEY_FOR_ROLE
 from reporting.keys.models import GrantRequest
 from reporting.security import roles
+from reporting.words import gettext as _
 
 bp = Blueprint("keys", __name__, url_prefix="/staff")
 KEY_HOLDING = tuple(KEY_FOR_ROLE)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -14,6 +13,7 @@ from reporting.meetings import forms, queries, services
 from reporting.meetings.models import Agency, AgencyKind
 from reporting.security import roles
 from reporting.settings import current_settings
+from reporting.words import gettext as _
 
 bp = Blueprint("agencies_admin", __name__, url_prefix="/admin/agencies")
 admin_only = roles(Role.ADMIN.value)

@@ -9,11 +9,11 @@ from sqlalchemy import exists
 
 from reporting.casefile import CaseFileRegistry, Event
 from reporting.cases.models import EventKind
-from flask_babel import gettext as _
 from reporting.meetings.models import Action, MeetingFlag
 from reporting.meetings.queries import flagged_filter
 from reporting.meetings.views import case_panel
 from reporting.reports.models import Report
+from reporting.words import gettext as _
 
 
 def meeting_sentence(event: Event, people: Mapping[str, str]) -> str:

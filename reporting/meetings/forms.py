@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
@@ -12,6 +11,7 @@ from reporting import labels
 from reporting.db import utcnow
 from reporting.forms.fields import Checkboxes, Radios, Select, clean_text, long_text, options, short_text
 from reporting.forms.staff_fields import DayField
+from reporting.words import lazy_gettext as _l
 
 AGENCY_KIND_LABELS = labels.as_labels("agency_kind")
 ACTION_STATUS_LABELS = labels.as_labels("action_status")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from reporting.auth import session as staff
@@ -22,6 +21,7 @@ from reporting.meetings.models import Action, ActionStatus, Meeting
 from reporting.meetings.views import pdf_response
 from reporting.security import roles
 from reporting.settings import current_settings
+from reporting.words import gettext as _
 
 bp = Blueprint("partners", __name__, url_prefix="/partners")
 agency_only = roles(Role.AGENCY.value)

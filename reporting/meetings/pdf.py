@@ -5,13 +5,13 @@ The same fpdf2 and DejaVu Sans approach as the referral PDF (reporting/referrals
 """
 from __future__ import annotations
 
-from flask_babel import gettext as _, ngettext
-
 from reporting import labels
 from reporting.disclosure.marking import MARKING
 from reporting.meetings.models import Attendance
 from reporting.meetings.services import Pack, PackAction
 from reporting.referrals.pdf import new_document
+from reporting.words import gettext as _
+from reporting.words import ngettext
 
 
 def pack_pdf(pack: Pack) -> bytes:

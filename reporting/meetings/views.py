@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -30,6 +29,7 @@ from reporting.reports.models import Report
 from reporting.periods import london_today
 from reporting.security import roles
 from reporting.settings import current_settings
+from reporting.words import gettext as _
 
 bp = Blueprint("meetings", __name__, url_prefix="/review/meetings")
 reviewer = roles(Role.REVIEWER.value)

@@ -6,17 +6,17 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, exists
 
 from reporting.auth.models import User
 from reporting.casefile import CaseFileRegistry, Event, Holdings, Keys, Panel
 from reporting.cases.models import EventKind
-from flask_babel import gettext as _
 from reporting.labels import label
 from reporting.referrals import queries, services
 from reporting.referrals.models import Referral, ReferralState
 from reporting.reports.models import Report
+from reporting.words import gettext as _
+from reporting.words import lazy_gettext as _l
 
 
 def referral_sentence(event: Event, people: Mapping[str, str]) -> str:

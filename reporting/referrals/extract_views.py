@@ -12,8 +12,6 @@ from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -33,6 +31,8 @@ from reporting.security import roles
 from reporting.periods import month_key, parse_month, quarter
 from reporting.referrals import extract as extracts
 from reporting.referrals.models import PoliceExtract
+from reporting.words import gettext as _
+from reporting.words import lazy_gettext as _l
 
 bp = Blueprint("police_extracts", __name__, url_prefix="/police/extracts")
 police = roles(Role.POLICE)

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
 from reporting import labels
 from reporting.forms.fields import Checkboxes, Radios, long_text, options, short_text
+from reporting.words import lazy_gettext as _l
 
 # The words come from reporting/labels.py, the one place codes become words.
 OVERRIDE_LABELS = labels.as_labels("override")

@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from flask_babel import gettext as _
 from fpdf import FPDF
 
 from reporting import ROOT
 from reporting.disclosure.marking import MARKING
 from reporting.i18n import in_english
 from reporting.referrals.services import package_facts
+from reporting.words import gettext as _
 
 FONT_DIR = ROOT / "node_modules" / "dejavu-fonts-ttf" / "ttf"
 

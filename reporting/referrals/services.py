@@ -261,7 +261,7 @@ def _package(
 
 def package_facts(package: dict[str, Any]) -> list[tuple[str, str]]:
     """The package's coded facts in words, for the page, the PDF and the JSON's ``display``."""
-    from flask_babel import gettext as _
+    from reporting.words import gettext as _
 
     from reporting import labels
 

@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from reporting import crypto
@@ -26,6 +25,7 @@ from reporting.reports.models import Report
 from reporting.security import roles
 from reporting.settings import current_settings
 from reporting.urls import external_url
+from reporting.words import gettext as _
 
 bp = Blueprint("referrals", __name__)
 reviewer = roles(Role.REVIEWER)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _in_language
+from reporting.words import lazy_gettext as _in_language
 
 
 def N_(text: str) -> str:

@@ -20,7 +20,6 @@ from typing import Any
 
 from babel.dates import format_date
 from flask_babel import get_domain, get_locale
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import Field, PasswordField
 from wtforms.fields.core import UnboundField
@@ -50,6 +49,7 @@ from reporting.reports.models import (
     PoliceConsent,
     ReporterType,
 )
+from reporting.words import lazy_gettext as _l
 
 Answers = dict[str, Any]
 

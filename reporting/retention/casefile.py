@@ -5,8 +5,8 @@ from collections.abc import Mapping
 
 from reporting.casefile import CaseFileRegistry, Event
 from reporting.cases.models import EventKind
-from flask_babel import gettext as _
 from reporting.labels import label
+from reporting.words import gettext as _
 
 
 def hold_sentence(event: Event, people: Mapping[str, str]) -> str:

@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from pathlib import PurePosixPath
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from reporting import audit, casefile, labels
@@ -33,6 +32,7 @@ from reporting.referrals.pdf import new_document
 from reporting.reports import questions
 from reporting.reports.models import Report
 from reporting.status import services as status_services
+from reporting.words import gettext as _
 
 # One part of the PDF summary: a heading and its entries (a label and its lines).
 Section = tuple[str, list[tuple[str, list[str]]]]

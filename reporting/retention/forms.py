@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from reporting import labels
 from reporting.forms.fields import Radios, long_text, options
 from reporting.retention.services import ERASURE_REASONS
+from reporting.words import lazy_gettext as _l
 
 
 class HoldForm(FlaskForm):

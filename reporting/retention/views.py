@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from reporting import crypto
@@ -28,6 +27,7 @@ from reporting.retention import export, forms, services
 from reporting.retention.rules import RetentionSettings
 from reporting import ROOT
 from reporting.security import public, roles
+from reporting.words import gettext as _
 
 bp = Blueprint("retention", __name__, url_prefix="/review/retention")
 # The data protection file is public (linked from the privacy notice), served as written.

@@ -15,9 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask_babel import gettext as _
-
 from reporting.centres import queries as centre_queries
+from reporting.words import gettext as _
 
 
 T = TypeVar("T")

@@ -33,11 +33,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from flask_babel import gettext
-
 from reporting import labels
 from reporting.codes import Outcome, Status
 from reporting.periods import has_ended, month_key, month_start, next_month, parse_month, quarter
+from reporting.words import gettext
 
 # What one month's reports count in (month_counts); "outcome:<code>" for each police outcome.
 RECEIVED = "received"

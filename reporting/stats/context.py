@@ -17,14 +17,13 @@ from datetime import date, timedelta
 from statistics import fmean, pstdev
 from typing import Any
 
-from flask_babel import gettext as _
-
 from reporting import labels
 from reporting.context import queries as context_queries
 from reporting.context.models import AreaPopulation, Initiative
 from reporting.periods import calendar_year, financial_year, months_between, next_month, parse_month, quarter
 from reporting.stats import cache, queries
 from reporting.stats.figures import Figures, Row, Table, month_sums
+from reporting.words import gettext as _
 
 # The rule for an unusual month, stated on the page (``rule_words``) and tested at its edges.
 HISTORY_MONTHS = 12  # the months before a month that make its usual range

@@ -19,14 +19,13 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-
 from reporting import labels
 from reporting.disclosure import marking
 from reporting.disclosure.cells import csv_cell, xlsx_cell
 from reporting.reports.choice_words import in_language
 from reporting.stats import queries
 from reporting.stats.figures import Table
+from reporting.words import lazy_gettext as _l
 
 SCHEMA = "hcr-stats/1"
 FORMATS = {

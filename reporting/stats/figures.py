@@ -13,8 +13,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from flask_babel import gettext as _
-
 from reporting import labels
 from reporting.codes import (
     NOT_CLOSED,
@@ -40,6 +38,7 @@ from reporting.periods import (
     quarter,
 )
 from reporting.stats import support as support_figures
+from reporting.words import gettext as _
 
 Value = int | float | str | None
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.validators import Optional, ValidationError
@@ -13,6 +12,7 @@ from reporting.forms.fields import options
 from reporting import codes, labels
 from reporting.stats import queries
 from reporting.periods import default_range, month_key, months_between, parse_month
+from reporting.words import lazy_gettext as _l
 
 
 class Choice(SelectField):

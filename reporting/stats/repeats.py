@@ -17,12 +17,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from reporting.codes import HappenedBefore, PlaceKind
 from reporting.stats import queries
 from reporting.stats.queries import Filters, Scope, month_of, reports
+from reporting.words import gettext as _
 
 # The dimensions this module adds to a month's sums (see figures.MonthSums.by).
 ANSWER = "happened_before"

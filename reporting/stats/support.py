@@ -18,12 +18,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import gettext as _
-
 from reporting.codes import FeedbackScore, SupportAccepted, SupportCompleted, SupportOffered
 from reporting.db import utcnow
 from reporting.periods import LONDON, month_key, months_between, quarter
 from reporting.stats import cache, queries
+from reporting.words import gettext as _
 
 # Fewer answers than this in a quarter: no average is shown (it would say little, and point at people).
 FEW_ANSWERS = 5

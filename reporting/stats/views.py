@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -23,6 +22,7 @@ from reporting.stats import cohorts
 from reporting.stats import context as stats_context
 from reporting.periods import london_month, london_today
 from reporting.stats.forms import StatsFilterForm
+from reporting.words import gettext as _
 
 bp = Blueprint("stats", __name__, url_prefix="/stats")
 readers = roles(Role.ANALYST, Role.ADMIN, Role.REVIEWER)

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, StringField
 from wtforms.validators import InputRequired, Length
 
 from reporting.codes import FeedbackScore
 from reporting.forms.fields import NoControlCharacters, Radios, clean_text, long_text
 from reporting.forms import StepForm
+from reporting.words import lazy_gettext as _l
 
 
 class ReceiptForm(StepForm):

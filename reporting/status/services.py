@@ -332,12 +332,12 @@ def notification_address(answers: dict[str, Any]) -> str | None:
 def notify_reporter(address: str, status_url: str, language: str | None = None) -> bool:
     """Tell the reporter there is news; never what it is. In the language they reported in
     (``language`` from the report's sealed meta; Easy Read and unknown codes: English)."""
-    from flask_babel import force_locale, gettext
-
+    from reporting.i18n import in_locale
     from reporting.notify import send_email
+    from reporting.words import gettext
 
     locale = language if language in ("pl", "ro", "lt", "uk", "ar") else "en"
-    with force_locale(locale):
+    with in_locale(locale):
         subject = gettext("News about your report")
         body = "\n\n".join((
             gettext("There is news about the report you made."),

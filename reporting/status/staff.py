@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from reporting.cases import forms, policies, queries
@@ -16,6 +15,7 @@ from reporting.reports.models import Report
 from reporting.security import roles
 from reporting.status import services
 from reporting.urls import external_url
+from reporting.words import gettext as _
 
 bp = Blueprint("messages", __name__, url_prefix="/review")
 

@@ -5,7 +5,6 @@ from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 
 from reporting import sessions
 from reporting.db import utcnow
@@ -32,6 +31,7 @@ from reporting.settings import current_settings
 from reporting.status import feedback, services
 from reporting.status.models import ReceiptSession
 from reporting.status.forms import AdditionForm, FeedbackForm, ReceiptForm, ReplyForm, WordForm
+from reporting.words import gettext as _
 
 bp = Blueprint("status", __name__)
 RECEIPT = "receipt"

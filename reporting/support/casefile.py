@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
-from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import exists
 
@@ -21,6 +20,7 @@ from reporting.reports.models import Report
 from reporting.support import services
 from reporting.support.models import CaseSupport, SupportOffered
 from reporting.support.staff import support_form
+from reporting.words import gettext as _
 
 
 def support_sentence(event: Event, people: Mapping[str, str]) -> str:

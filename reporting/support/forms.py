@@ -3,7 +3,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, DateField, IntegerField
@@ -14,6 +13,7 @@ from reporting.forms.fields import Radios, long_text, short_text
 from reporting.support import services
 from reporting.support.models import SupportAccepted, SupportCompleted, SupportOffered, SupportService
 from reporting.support.services import SupportAnswers, SupportData
+from reporting.words import lazy_gettext as _l
 
 
 class SupportServiceForm(StepForm):

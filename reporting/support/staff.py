@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from reporting.cases import policies, queries
@@ -17,6 +16,7 @@ from reporting.reports.models import Report
 from reporting.security import roles
 from reporting.support import services
 from reporting.support.forms import CaseSupportForm
+from reporting.words import gettext as _
 
 bp = Blueprint("case_support", __name__, url_prefix="/review")
 

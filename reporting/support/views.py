@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import Blueprint
-from flask_babel import lazy_gettext as _l
 
 from reporting.auth.models import Role
 from reporting.forms.record_pages import RecordPages
@@ -10,6 +9,7 @@ from reporting.security import roles
 from reporting.support import services
 from reporting.support.forms import SupportServiceForm, services_from_csv
 from reporting.support.models import SupportService
+from reporting.words import lazy_gettext as _l
 
 bp = Blueprint("support_admin", __name__, url_prefix="/admin/support")
 admin_only = roles(Role.ADMIN.value)

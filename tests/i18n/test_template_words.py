@@ -1,16 +1,24 @@
 """A page's words follow the request's language as it changes within the request.
 
-Templates and lazy strings find the request's catalogue through Flask-Babel; these
+Templates, lazy strings and ``gettext`` find the request's catalogue through reporting.words,
+which asks Flask-Babel once per request and again whenever the words in force change. These
 tests change the language mid-request the ways the code does (``in_english`` for what the
-police read, ``force_locale``, Easy Read's domain) and read the words a template says after
-each change. The expected words come from the shipped catalogues, not from the code under test.
+police read, ``in_locale`` for an email in the reporter's language, Easy Read's domain) and
+read the words a template says after each change, and the same words asked of Flask-Babel
+directly. The expected words come from the shipped catalogues, not from the code under test.
+No module of the service takes its words, or another language, from Flask-Babel directly:
+that would bypass the one place that knows when the words in force change.
 """
 from __future__ import annotations
 
+import ast
+
+import flask_babel
 from flask import render_template_string
-from flask_babel import force_locale, gettext, lazy_gettext
 
 from reporting import i18n
+from reporting.words import gettext, lazy_gettext
+from tests.test_layers import PACKAGE
 from tests.i18n.catalogues import EASY_READ_PO, TRANSLATIONS, read_catalogue
 
 PAGE = "{{ _(words) }}|{{ ngettext('%(num)d day', '%(num)d days', 3) }}|{% trans %}Continue{% endtrans %}"
@@ -34,7 +42,8 @@ def easy_read_entry() -> tuple[str, str]:
 def say(words: str) -> list[str]:
     """What a template says, and the same words said in Python (a lazy string, gettext)."""
     said = render_template_string(PAGE, words=words).split("|")
-    assert str(lazy_gettext(words)) == gettext(words) == said[0]
+    assert str(lazy_gettext(words)) == gettext(words) == flask_babel.gettext(words) == said[0]
+    assert said[1] == flask_babel.ngettext("%(num)d day", "%(num)d days", 3)
     return said
 
 
@@ -50,8 +59,14 @@ def test_a_template_follows_the_language_through_a_request(app):
         with i18n.in_english():
             assert say(words) == [words, "3 days", "Continue"]
         assert say(words) == in_polish
-        with force_locale("en"):
+        with i18n.in_locale("en"):
             assert say(words) == [words, "3 days", "Continue"]
+        assert say(words) == in_polish
+        with i18n.in_english(), i18n.in_locale("pl"):  # one block inside another, and out of both
+            assert say(words) == in_polish
+            with i18n.in_english():
+                assert say(words) == [words, "3 days", "Continue"]
+            assert say(words) == in_polish
         assert say(words) == in_polish
 
 
@@ -82,3 +97,23 @@ def test_a_templates_words_take_any_variable_name_and_escape_it(app):
             "{{ ngettext('%(num)d of %(plural)s', '%(num)d of %(plural)s', 2, plural=a, singular=b) }}",
             a="<i>", b="&")
     assert said == "&lt;i&gt;, &amp;|2 of &lt;i&gt;"
+
+
+# What only reporting.words and reporting.i18n may take from Flask-Babel.
+WORDS_AND_LANGUAGE = {"gettext", "ngettext", "pgettext", "npgettext", "lazy_gettext", "lazy_ngettext",
+                      "lazy_pgettext", "force_locale", "refresh"}
+
+
+def test_every_module_takes_its_words_from_reporting_words():
+    found = []
+    for path in PACKAGE.rglob("*.py"):
+        if path.name == "words.py" or path.parent.name == "i18n":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("flask_babel"):
+                found += [f"{path.relative_to(PACKAGE)}: {alias.name}" for alias in node.names
+                          if alias.name in WORDS_AND_LANGUAGE]
+            elif isinstance(node, ast.Attribute) and node.attr in WORDS_AND_LANGUAGE \
+                    and isinstance(node.value, ast.Name) and node.value.id == "flask_babel":
+                found.append(f"{path.relative_to(PACKAGE)}: flask_babel.{node.attr}")
+    assert found == []
