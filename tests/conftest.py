@@ -100,8 +100,8 @@ _postgres_engines: dict[str, sa.Engine] = {}
 def empty_postgres(url: str, tmp_path: Path) -> None:
     """Reset to the migrated state: every table emptied, the seeded choices as the migration left them.
 
-    One engine per run (not an app per test) does it: one TRUNCATE of every table, then the
-    seeded choices back. The migrations run once, again only after a test dropped the schema.
+    One engine per run (not an app per test) does it: the tables a test wrote to emptied, the
+    sequences it moved set back, then the seeded choices back. The migrations run once, again only after a test dropped the schema.
     """
     global _postgres_migrated
     engine = _postgres_engines.get(url)
@@ -120,8 +120,27 @@ def empty_postgres(url: str, tmp_path: Path) -> None:
         _emptied_tables[:] = [t for t in sa.inspect(engine).get_table_names() if t not in KEEP_TABLES]
         _postgres_migrated = True
     with engine.begin() as connection:
-        connection.execute(sa.text(f"TRUNCATE {', '.join(_emptied_tables)} RESTART IDENTITY CASCADE"))
-        # A test may have switched a choice off or added one: put the seeded list back.
+        # Only the tables a test wrote to are emptied, by DELETE: a TRUNCATE of all 45 took about
+        # 0.4 s a test (new files for every table and its indexes), a third of the suite's time on
+        # PostgreSQL. Replica mode switches off triggers, foreign keys among them, for this
+        # transaction alone: rows go in any order, and no trigger of the service fires on them.
+        written = connection.execute(sa.text(" UNION ALL ".join(
+            f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM \"{name}\")" for name in _emptied_tables  # nosec B608 - the schema's own names
+        ))).scalars().all()
+        connection.execute(sa.text("SET LOCAL session_replication_role = replica"))
+        for name in written:
+            connection.execute(sa.text(f'DELETE FROM "{name}"'))  # nosec B608 - the schema's own names
+        # As RESTART IDENTITY did: the sequences of the emptied tables that a test moved start again.
+        connection.execute(sa.text(
+            "SELECT setval(d.objid::regclass, 1, false) FROM pg_depend d"
+            " JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'"
+            " JOIN pg_sequences q ON q.schemaname = 'public' AND q.sequencename = s.relname"
+            " WHERE d.refobjid = ANY(CAST(:tables AS regclass[])) AND d.deptype IN ('a', 'i')"
+            " AND q.last_value IS NOT NULL"
+        ), {"tables": [f'"{name}"' for name in _emptied_tables]})
+        # A test may have switched a choice off or added one: put the seeded list back, with the
+        # triggers on, so the answer lists' version moves and nothing kept of the old lists is used.
+        connection.execute(sa.text("SET LOCAL session_replication_role = origin"))
         connection.execute(sa.text("DELETE FROM choices"))
         choices = sa.table("choices", *(sa.column(name) for name in _seeded_choices[0]))
         connection.execute(choices.insert(), _seeded_choices)
