@@ -115,13 +115,14 @@ def _ref(config: JourneyConfig) -> dict[str, Any] | None:
     return ref if isinstance(ref, dict) else None
 
 
-def open_draft(config: JourneyConfig) -> services.DraftState | None:
+def open_draft(config: JourneyConfig, *, to_send: bool = False) -> services.DraftState | None:
+    """This browser's draft, opened; ``to_send``: with the group key a send seals to."""
     ref = _ref(config)
     if ref is None:
         return None
     try:
         key = base64.urlsafe_b64decode(str(ref.get("key", "")))
-        return services.open_draft(str(ref.get("id", "")), key, now=utcnow())
+        return services.open_draft(str(ref.get("id", "")), key, now=utcnow(), to_send=to_send)
     except (DraftNotFoundError, ValueError):
         session.pop(config.session_key, None)
         return None
@@ -359,7 +360,7 @@ def check(config: JourneyConfig, form: Any) -> ResponseReturnValue:
 
 
 def _check(config: JourneyConfig, form: Any) -> ResponseReturnValue:
-    state = open_draft(config)
+    state = open_draft(config, to_send=request.method == "POST")
     if state is None:
         return _expired(config)
     if state.draft.receipt is not None:

@@ -81,6 +81,22 @@ def service_key(key_id: int) -> SealingKey:
     return SealingKey(row.id, row.algorithm, row.public_key)
 
 
+def current_key_id(which: Which) -> Any:
+    """The id of the key new content of this purpose is sealed to, as a scalar subquery (the
+    conditions of :func:`sealing_key`, bound now): for a statement that reads it beside what it
+    reads anyway (a draft being sent reads the group key with it: one round trip, not two)."""
+    name = key_name(which)
+    return (
+        select(ServiceKey.id)
+        .where(ServiceKey.purpose == name.purpose.value,
+               func.coalesce(ServiceKey.agency_id, 0) == (name.agency_id or 0),
+               ServiceKey.retired_at.is_(None))
+        .order_by(ServiceKey.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
 def sealing_key(which: Which) -> SealingKey:
     """The key new content of this purpose is sealed to, as three plain columns (every report
     sent and every sealed note asks it). Reads what is flushed: key changes flush first."""

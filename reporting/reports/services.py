@@ -26,8 +26,8 @@ from reporting.exceptions import (
     ReceiptWordSetError,
 )
 from reporting.extensions import db, read
-from reporting.keys.services import sealing_key
-from reporting.keys.models import KeyPurpose
+from reporting.keys.services import SealingKey, current_key_id, sealing_key
+from reporting.keys.models import KeyPurpose, ServiceKey
 from reporting.reports import questions
 from reporting.reports.models import (
     Channel,
@@ -98,6 +98,9 @@ class DraftState:
     answers: dict[str, Any]
     visited: set[str]
     meta: dict[str, Any]
+    # The group key a send seals to, read with the draft (``open_draft(..., to_send=True)``);
+    # None when not asked for or when the keys were never made (the send then asks, and says so).
+    group_key: SealingKey | None = None
 
 
 _INSERT_DRAFT = insert(Draft)
@@ -109,6 +112,12 @@ _READ_DRAFT = (
            select(ChoiceListsVersion.version).where(ChoiceListsVersion.id == 1).scalar_subquery()
            .label("lists_version"))
     .where(Draft.id == bindparam("draft_id"))
+)
+# A draft about to be sent, with the group key it will be sealed to: one statement, not two.
+_READ_DRAFT_TO_SEND = (
+    _READ_DRAFT.add_columns(ServiceKey.id.label("group_key_id"), ServiceKey.algorithm.label("group_key_algorithm"),
+                            ServiceKey.public_key.label("group_public_key"))
+    .outerjoin(ServiceKey, ServiceKey.id == current_key_id(KeyPurpose.GROUP))
 )
 _SEEN = (Draft.id == bindparam("draft_id")) & (Draft.version == bindparam("seen_version"))
 _SAVE_ANSWERS = update(Draft).where(_SEEN).values(
@@ -152,9 +161,10 @@ def _sealed_answers(draft_id: str, key: bytes, answers: Mapping[str, Any], visit
     return crypto.encrypt(key, payload, _draft_binding(draft_id, "answers"))
 
 
-def open_draft(draft_id: str, key: bytes, *, now: datetime) -> DraftState:
-    """Load and decrypt a live draft, or raise DraftNotFoundError."""
-    row = read(_READ_DRAFT, {"draft_id": draft_id}).first()
+def open_draft(draft_id: str, key: bytes, *, now: datetime, to_send: bool = False) -> DraftState:
+    """Load and decrypt a live draft, or raise DraftNotFoundError. ``to_send``: with the group
+    key a send seals to (``DraftState.group_key``), in the same statement."""
+    row = read(_READ_DRAFT_TO_SEND if to_send else _READ_DRAFT, {"draft_id": draft_id}).first()
     if row is None or row.expires_at <= now:
         raise DraftNotFoundError(draft_id)
     questions.note_lists_version(row.lists_version)
@@ -165,7 +175,9 @@ def open_draft(draft_id: str, key: bytes, *, now: datetime) -> DraftState:
         payload = json.loads(crypto.decrypt(key, draft.answers, _draft_binding(draft.id, "answers")))
     except crypto.CryptoError:
         raise DraftNotFoundError(draft_id) from None
-    return DraftState(draft, key, payload["answers"], set(payload["visited"]), payload.get("meta", {}))
+    group_key = (SealingKey(row.group_key_id, row.group_key_algorithm, row.group_public_key)
+                 if to_send and row.group_key_id is not None else None)
+    return DraftState(draft, key, payload["answers"], set(payload["visited"]), payload.get("meta", {}), group_key)
 
 
 def save_step(state: DraftState, step_name: str, step_answers: Mapping[str, Any], *, now: datetime, idle_minutes: int) -> None:
@@ -485,7 +497,7 @@ def submit_report(
     missing = questions.first_unanswered(state.answers, state.visited, steps)
     if missing is not None:
         raise IncompleteReportError(missing.name)
-    group_key = sealing_key(KeyPurpose.GROUP)
+    group_key = state.group_key if state.group_key is not None else sealing_key(KeyPurpose.GROUP)
     answers = {
         key: value
         for step in questions.applicable_steps(state.answers, steps)

@@ -10,7 +10,8 @@ from reporting.extensions import db
 from reporting.keys.models import ServiceKey
 from reporting.keys.services import current_key, private_key_with_recovery
 from reporting.keys.models import KeyPurpose
-from tests.helpers import minimal_answers, read_report, report
+from reporting.reports.models import Report
+from tests.helpers import answer_all, minimal_answers, read_report, report, send, start
 
 RECOVERY = re.compile(r"^\s+([0-9A-Z]{4}(?:-[0-9A-Z]{4})+)\s*$", re.M)
 
@@ -64,16 +65,25 @@ def test_keys_init_stops_when_the_build_lacks_ml_kem(app, runner, monkeypatch):
 
 def test_rotation_seals_new_reports_to_the_new_key_and_old_ones_stay_readable(app, client, keys, runner):
     old_reference, _ = report(client, minimal_answers())
+    # A draft answered before the rotation and sent after it: the send reads the group key with
+    # the draft (one statement), so it is sealed to the key current when it is sent.
+    waiting = app.test_client()
+    start(waiting)
+    answer_all(waiting, minimal_answers())
     result = runner.invoke(args=["keys", "rotate"])
     assert result.exit_code == 0, result.output
+    waiting_reference, _ = send(waiting)
     new_client = app.test_client()
     new_reference, _ = report(new_client, minimal_answers())
     with app.app_context():
         old_key = db.session.scalar(select(ServiceKey).where(ServiceKey.kid == keys.group_kid))
         assert old_key.retired_at is not None
-        assert current_key(KeyPurpose.GROUP).kid != keys.group_kid
-        assert read_report(old_reference, keys.recovery_text)["answers"]["area"] == "ludlow"
-        assert read_report(new_reference, keys.recovery_text)["answers"]["area"] == "ludlow"
+        new_key = current_key(KeyPurpose.GROUP)
+        assert new_key.kid != keys.group_kid
+        sealed_to = dict(db.session.execute(select(Report.reference, Report.group_key_id)).all())
+        assert sealed_to == {old_reference: old_key.id, waiting_reference: new_key.id, new_reference: new_key.id}
+        for reference in (old_reference, waiting_reference, new_reference):
+            assert read_report(reference, keys.recovery_text)["answers"]["area"] == "ludlow"
 
 
 def test_rotate_before_init_explains(runner):
